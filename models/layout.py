@@ -1,0 +1,143 @@
+"""The layout model of MODEL.md (contract version 1) as a Pyomo ConcreteModel."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+
+from planner.models.sets import IndexSets
+from planner.scenario.scenario import Scenario
+from planner.scenario.schema import PREDECESSOR
+
+COST_TERMS: tuple[str, ...] = ("land", "setup", "operating", "linkage", "duplication")
+"""The objective terms, in MODEL.md order."""
+
+
+def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
+    """Build the MILP of MODEL.md over the sparse index sets `ix`.
+
+    Components: variables x, q, y, g, u; constraints numbered as in MODEL.md; one
+    Expression per cost term (`cost_<term>`, unweighted) and the weighted objective.
+    """
+    sc, st = scenario, scenario.settings
+    m = pyo.ConcreteModel(name=sc.name)
+    m.T = pyo.Set(initialize=ix.triples, dimen=3, ordered=True, doc="eligible (industry, function, site)")
+    m.L = pyo.Set(initialize=list(ix.links), dimen=4, ordered=True, doc="links (industry, function, from, to)")
+    m.H = pyo.Set(initialize=ix.hosting, dimen=2, ordered=True, doc="(industry, region) that can host")
+    capped = [i for i, ind in sc.industries.items() if ind.max_hosts is not None]
+    m.C = pyo.Set(initialize=capped, ordered=True, doc="industries with max_hosts")
+
+    m.x = pyo.Var(m.T, within=pyo.Binary, doc="function f of industry i opened at site s")
+    m.q = pyo.Var(m.T, within=pyo.NonNegativeReals, bounds=lambda _, i, f, s: (0.0, ix.upper[i, f, s]), doc="capacity")
+    m.y = pyo.Var(m.H, within=pyo.Binary, doc="region r hosts industry i")
+    m.g = pyo.Var(m.L, within=pyo.NonNegativeReals, doc="support from pred(f) at s to f at s'")
+    m.u = pyo.Var(m.C, within=pyo.NonNegativeReals, doc="host regions beyond max_hosts (soft mode)")
+    if st.duplication == "hard":
+        m.u.fix(0.0)
+    for t in ix.locked_in:
+        m.x[t].fix(1)
+
+    spec = sc.functions
+    region_of = {s: site.region for s, site in sc.sites.items()}
+    at_site: dict[str, list] = defaultdict(list)
+    production: dict[str, list] = defaultdict(list)
+    in_region: dict[tuple[str, str], list] = defaultdict(list)
+    energy_in: dict[str, list] = defaultdict(list)
+    for i, f, s in ix.triples:
+        at_site[s].append((i, f, s))
+        in_region[i, region_of[s]].append((i, f, s))
+        if f == "production":
+            production[i].append((i, f, s))
+        if spec[i, f].energy_per_unit:
+            energy_in[region_of[s]].append((i, f, s))
+    incoming: dict[tuple[str, str, str], list] = defaultdict(list)
+    outgoing: dict[tuple[str, str, str], list] = defaultdict(list)
+    for link in ix.links:
+        i, f, s, s2 = link
+        incoming[i, f, s2].append(link)
+        outgoing[i, PREDECESSOR[f], s].append(link)
+
+    # 1. scale
+    m.scale_min = pyo.Constraint(
+        m.T, rule=lambda m, i, f, s: spec[i, f].min_scale * m.x[i, f, s] <= m.q[i, f, s]
+        if spec[i, f].min_scale > 0 else pyo.Constraint.Skip, doc="min scale")
+    m.scale_max = pyo.Constraint(
+        m.T, rule=lambda m, i, f, s: m.q[i, f, s] <= ix.upper[i, f, s] * m.x[i, f, s], doc="max scale")
+
+    # 2. land
+    m.land = pyo.Constraint(
+        list(at_site), rule=lambda m, s: sum(spec[i, f].land_per_unit * m.q[i, f, s] for i, f, _ in at_site[s])
+        <= sc.sites[s].land_ha, doc="land per site")
+
+    # 3. demand and overcapacity
+    def _demand(m: pyo.ConcreteModel, i: str) -> object:
+        ind = sc.industries[i]
+        if not production[i]:
+            return pyo.Constraint.Infeasible
+        return pyo.inequality(ind.demand, sum(m.q[t] for t in production[i]), (1 + ind.overcapacity) * ind.demand)
+
+    m.demand = pyo.Constraint(list(sc.industries), rule=_demand, doc="demand, no overcapacity")
+
+    # 4. support received, 5. support given
+    supported = [t for t in ix.triples if t[1] in PREDECESSOR]
+
+    def _received(m: pyo.ConcreteModel, i: str, f: str, s: str) -> object:
+        ratio = spec[i, f].support_ratio or 0.0
+        if not incoming[i, f, s] and ratio == 0:
+            return pyo.Constraint.Skip
+        return sum(m.g[link] for link in incoming[i, f, s]) == ratio * m.q[i, f, s]
+
+    m.support_received = pyo.Constraint(supported, rule=_received, doc="support received")
+    m.support_given = pyo.Constraint(
+        [t for t in ix.triples if outgoing[t]],
+        rule=lambda m, i, f, s: sum(m.g[link] for link in outgoing[i, f, s]) <= m.q[i, f, s], doc="support given")
+
+    # 6. hosting
+    m.host_link = pyo.Constraint(m.T, rule=lambda m, i, f, s: m.x[i, f, s] <= m.y[i, region_of[s]], doc="x <= y")
+    m.host_need = pyo.Constraint(
+        m.H, rule=lambda m, i, r: m.y[i, r] <= sum(m.x[t] for t in in_region[i, r]), doc="y <= sum x")
+
+    # 7. anti-duplication
+    hosts_of: dict[str, list] = defaultdict(list)
+    for i, r in ix.hosting:
+        hosts_of[i].append((i, r))
+    m.max_hosts = pyo.Constraint(
+        m.C, rule=lambda m, i: sum(m.y[h] for h in hosts_of[i]) <= sc.industries[i].max_hosts + m.u[i],
+        doc="anti-duplication")
+
+    def _min_hosts(m: pyo.ConcreteModel, i: str) -> object:
+        need = sc.industries[i].min_hosts
+        if need == 0:
+            return pyo.Constraint.Skip
+        if len(hosts_of[i]) < need:
+            return pyo.Constraint.Infeasible
+        return sum(m.y[h] for h in hosts_of[i]) >= need
+
+    m.min_hosts = pyo.Constraint(list(sc.industries), rule=_min_hosts, doc="min hosts")
+
+    # 8. regional focus
+    new = {i for i, ind in sc.industries.items() if ind.category in ("future", "emerging")}
+    focus = {r: [(i, r2) for i, r2 in ix.hosting if r2 == r and i in new] for r in sc.regions}
+    m.focus = pyo.Constraint(
+        [r for r, reg in sc.regions.items() if reg.max_new_industries is not None and focus[r]],
+        rule=lambda m, r: sum(m.y[h] for h in focus[r]) <= sc.regions[r].max_new_industries, doc="regional focus")
+
+    # 9. energy
+    m.energy = pyo.Constraint(
+        [r for r, reg in sc.regions.items() if reg.energy_budget is not None and energy_in[r]],
+        rule=lambda m, r: sum(spec[i, f].energy_per_unit * m.q[i, f, s] for i, f, s in energy_in[r])
+        <= sc.regions[r].energy_budget, doc="energy budget")
+
+    # objective terms (unweighted), then the weighted sum
+    m.cost_land = pyo.Expression(expr=sum(
+        sc.sites[s].land_price * spec[i, f].land_per_unit * m.q[i, f, s] for i, f, s in ix.triples))
+    m.cost_setup = pyo.Expression(expr=sum(spec[i, f].setup_cost * m.x[i, f, s] for i, f, s in ix.triples))
+    m.cost_operating = pyo.Expression(expr=sum(
+        sc.sites[s].cost_factor * spec[i, f].unit_cost * m.q[i, f, s] for i, f, s in ix.triples))
+    m.cost_linkage = pyo.Expression(expr=st.linkage_cost * sum(d * m.g[link] for link, d in ix.links.items()))
+    m.cost_duplication = pyo.Expression(expr=(st.duplication_penalty or 0.0) * sum(m.u[i] for i in m.C))
+    w = st.weights
+    m.objective = pyo.Objective(
+        expr=sum(getattr(w, term) * getattr(m, f"cost_{term}") for term in COST_TERMS), sense=pyo.minimize)
+    return m

@@ -1,0 +1,117 @@
+"""Index sets of MODEL.md: eligible triples, scale bounds, links within the chain radius."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.scenario.scenario import Scenario
+from planner.scenario.schema import FUNCTIONS, PREDECESSOR
+from planner.scenario.selectors import matches
+
+EARTH_RADIUS_KM = 6371.0088
+"""Mean Earth radius used for haversine distances (MODEL.md)."""
+
+Triple = tuple[str, str, str]
+"""(industry, function, site)."""
+Link = tuple[str, str, str, str]
+"""(industry, supported function, from site, to site)."""
+
+
+def haversine_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    """Great-circle distance in km between points given in degrees (broadcasting)."""
+    lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+@dataclass(frozen=True)
+class IndexSets:
+    """The sparse sets and bounds the model is built over."""
+
+    triples: tuple[Triple, ...]
+    """Eligible (i, f, s): capabilities meet requirements and no lock_out matches."""
+    upper: dict[Triple, float]
+    """U_ifs = min(M_if, A_s / a_if)."""
+    links: dict[Link, float]
+    """L_if with the distance d(s, s') of each pair, for f in pilot and production."""
+    hosting: tuple[tuple[str, str], ...]
+    """(i, r) pairs where region r has at least one eligible triple of industry i."""
+    locked_in: frozenset[Triple]
+    """Eligible triples fixed open by lock_in rules."""
+
+
+def capability_shortfall(scenario: Scenario, industry: str, function: str, site: str) -> list[str]:
+    """The capability requirements site `site` fails for (industry, function), in words."""
+    spec, s = scenario.functions[industry, function], scenario.sites[site]
+    return [
+        f"cap_{k} {s.capabilities.get(k, 0.0):g} < req_{k} {q:g}"
+        for k, q in spec.requirements.items()
+        if s.capabilities.get(k, 0.0) < q
+    ]
+
+
+def rule_matches(scenario: Scenario, kind: str) -> list[tuple[int, list[Triple]]]:
+    """For each rule of `kind` (lock_in or lock_out): its position and the triples it matches."""
+    out = []
+    for n, rule in enumerate(scenario.rules):
+        selector = getattr(rule, kind)
+        if selector is None:
+            continue
+        criteria = selector.given()
+        hits = [
+            (i, f, s)
+            for i in scenario.industries
+            for f in FUNCTIONS
+            for s in scenario.sites
+            if matches(criteria, scenario.triple_attributes(i, f, s))
+        ]
+        out.append((n, hits))
+    return out
+
+
+def index_sets(scenario: Scenario) -> IndexSets:
+    """Derive the eligible triples, their bounds, the links and the hosting pairs."""
+    locked_out = {t for _, hits in rule_matches(scenario, "lock_out") for t in hits}
+    triples = tuple(
+        (i, f, s)
+        for i in scenario.industries
+        for f in FUNCTIONS
+        for s in scenario.sites
+        if (i, f, s) not in locked_out and not capability_shortfall(scenario, i, f, s)
+    )
+    upper = {}
+    for i, f, s in triples:
+        spec = scenario.functions[i, f]
+        bound = scenario.sites[s].land_ha / spec.land_per_unit
+        upper[i, f, s] = bound if spec.max_scale is None else min(spec.max_scale, bound)
+    eligible = set(triples)
+    locked_in = frozenset(t for _, hits in rule_matches(scenario, "lock_in") for t in hits if t in eligible)
+    hosting = tuple(dict.fromkeys((i, scenario.sites[s].region) for i, _, s in triples))
+    return IndexSets(triples, upper, _links(scenario, triples), hosting, locked_in)
+
+
+def _links(scenario: Scenario, triples: tuple[Triple, ...]) -> dict[Link, float]:
+    """Pairs (s, s') of eligible pred(f) and f sites within the chain radius, with distances."""
+    site_ids = list(scenario.sites)
+    position = {s: n for n, s in enumerate(site_ids)}
+    lon = np.array([scenario.sites[s].lon for s in site_ids])
+    lat = np.array([scenario.sites[s].lat for s in site_ids])
+    at: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, f, s in triples:
+        at[i, f].append(position[s])
+    radius = scenario.settings.chain_radius_km
+    links: dict[Link, float] = {}
+    for (i, f), targets in at.items():
+        if f not in PREDECESSOR or not at.get((i, PREDECESSOR[f])):
+            continue
+        sources = np.array(at[i, PREDECESSOR[f]])
+        tgt = np.array(targets)
+        dist = haversine_km(lon[sources][:, None], lat[sources][:, None], lon[tgt][None, :], lat[tgt][None, :])
+        dist[sources[:, None] == tgt[None, :]] = 0.0
+        rows, cols = np.nonzero(dist <= radius) if radius is not None else np.nonzero(np.ones_like(dist, bool))
+        for a, b in zip(rows.tolist(), cols.tolist()):
+            links[i, f, site_ids[sources[a]], site_ids[tgt[b]]] = float(dist[a, b])
+    return links

@@ -1,0 +1,125 @@
+"""The `planner` command line."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from planner import __version__
+from planner.runfolder import OutputExists
+from planner.scenario import InputErrors, ScenarioFile, load_scenario
+from planner.scenario.schema import TABLE_MODELS
+from planner.solve import SolverUnavailable
+
+TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
+
+app = typer.Typer(
+    help="Optimisation-based industrial layout planner: center R&D, inner-suburb pilot, periphery "
+         "mass production, across regions without duplicated construction.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out_console = Console()
+
+ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"planner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Print the version and exit.")] = None,
+) -> None:
+    """Optimisation-based industrial layout planner."""
+
+
+def _input_errors(exc: InputErrors) -> typer.Exit:
+    count = len(exc.problems)
+    console.print(f"[bold red]The scenario has {count} problem{'s' if count > 1 else ''}:[/]")
+    console.print(exc.report(), markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+@app.command()
+def validate(scenario: ScenarioArg) -> None:
+    """Check a scenario and its tables without solving; exit 2 when something is wrong."""
+    try:
+        sc = load_scenario(scenario)
+    except InputErrors as exc:
+        raise _input_errors(exc) from None
+    out_console.print(f"{scenario}: valid ({len(sc.regions)} regions, {len(sc.sites)} sites, "
+                      f"{len(sc.industries)} industries)")
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write. [default: runs/NAME-YYYYMMDD-HHMMSS]")] = None,
+    solver: Annotated[Optional[str], typer.Option(help="Solver name (default from the scenario, else highs).")] = None,
+    time_limit: Annotated[Optional[float], typer.Option(help="Time limit in seconds.")] = None,
+    mip_gap: Annotated[Optional[float], typer.Option(help="Relative optimality gap, e.g. 0.0001.")] = None,
+    threads: Annotated[Optional[int], typer.Option(help="Solver threads.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Solver random seed.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
+) -> None:
+    """Solve a scenario and write its run folder (exit 0 plan, 2 bad input, 3 infeasible, 4 no solution)."""
+    from planner.run import run as run_scenario
+
+    try:
+        with console.status("Starting") as status:
+            outcome = run_scenario(
+                scenario, out, force=force, progress=lambda message: status.update(message + " ..."),
+                name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed)
+    except InputErrors as exc:
+        raise _input_errors(exc) from None
+    except (OutputExists, SolverUnavailable) as exc:
+        console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    _print_outcome(outcome)
+    raise typer.Exit(outcome.exit_code)
+
+
+def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
+    s = outcome.summary
+    colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
+    console.print(f"[bold {colour}]{outcome.status}[/] {s['title']}", highlight=False)
+    if s["objective"] is not None:
+        gap = f"{100 * s['mip_gap']:.3f} %" if s["mip_gap"] is not None else "unknown"
+        console.print(f"objective {s['objective']:,.2f} (10k yuan), bound {s['best_bound']:,.2f}, gap {gap}; "
+                      f"built in {s['build_seconds']:.2f} s, solved in {s['solve_seconds']:.2f} s")
+        table = Table("function", "center", "inner", "outer", title="Division of labour (share of capacity)")
+        for f, shares in s["division_of_labour"].items():
+            table.add_row(f, *(f"{100 * shares[z]:.0f} %" for z in ("center", "inner", "outer")))
+        console.print(table)
+    for v in outcome.violations:
+        console.print(f"[red]constraint violated:[/] {v}", highlight=False)
+    if outcome.status == "infeasible":
+        console.print((outcome.out / "infeasibility.txt").read_text(encoding="utf-8"), highlight=False)
+    console.print(f"run folder: {outcome.out}", highlight=False)
+
+
+@app.command()
+def schema(
+    table: Annotated[Optional[TableChoice], typer.Option(help="Print the schema of one row of this table instead.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the schema to this file.")] = None,
+) -> None:
+    """Print the JSON Schema of scenario files, or of a table's rows (every field documented)."""
+    model = TABLE_MODELS[table.value] if table else ScenarioFile
+    text = json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    else:
+        typer.echo(text)

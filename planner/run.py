@@ -1,0 +1,142 @@
+"""One run: load, build, solve, read back and write the run folder. The command line calls this."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pyomo.environ as pyo
+
+from planner.check import violations
+from planner.diagnose import infeasibility_report, obvious_conflicts
+from planner.maps import write_map
+from planner.models import IndexSets, build_model, index_sets
+from planner.results import Plan, extract_plan, summary_kpis
+from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
+from planner.scenario import Scenario, load_scenario
+from planner.scenario.schema import SolverOptions
+from planner.solve import SolveResult, solve
+
+EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
+"""Exit code of `planner run` per status (SCENARIO.md)."""
+
+
+@dataclass(frozen=True)
+class Built:
+    """A model built for a scenario."""
+
+    model: pyo.ConcreteModel
+    index: IndexSets
+    seconds: float
+
+    def size(self) -> dict[str, int]:
+        """n_variables, n_binaries and n_constraints of the model."""
+        variables = list(self.model.component_data_objects(pyo.Var))
+        return {
+            "n_variables": len(variables),
+            "n_binaries": sum(1 for v in variables if v.is_binary()),
+            "n_constraints": sum(1 for _ in self.model.component_data_objects(pyo.Constraint, active=True)),
+        }
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run produced."""
+
+    status: str
+    out: Path
+    summary: dict[str, Any]
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """The exit code of `planner run` for this outcome."""
+        return EXIT_CODES[self.status]
+
+
+def build(scenario: Scenario, ix: IndexSets | None = None) -> Built:
+    """Derive the index sets (unless given) and build the Pyomo model."""
+    start = time.perf_counter()
+    ix = ix or index_sets(scenario)
+    model = build_model(scenario, ix)
+    return Built(model, ix, time.perf_counter() - start)
+
+
+def solver_options(scenario: Scenario, **changes: Any) -> SolverOptions:
+    """The scenario's solver options with the non-None `changes` (from the command line) applied."""
+    merged = scenario.solver.model_dump() | {k: v for k, v in changes.items() if v is not None}
+    return SolverOptions.model_validate(merged)
+
+
+def run(
+    scenario_path: Path | str,
+    out: Path | str | None = None,
+    *,
+    force: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+    **solver_changes: Any,
+) -> RunOutcome:
+    """Run a scenario into the folder `out` (default `runs/NAME-YYYYMMDD-HHMMSS`).
+
+    `solver_changes` (name, time_limit, mip_gap, threads, seed) win over the scenario's solver section.
+    """
+    started = now()
+    progress("Reading the scenario")
+    scenario = load_scenario(scenario_path)
+    out = Path(out) if out is not None else Path("runs") / f"{scenario.name}-{datetime.now():%Y%m%d-%H%M%S}"
+    options = solver_options(scenario, **solver_changes)
+    check_output(out, force)
+    progress("Building the model")
+    ix = index_sets(scenario)
+    causes = obvious_conflicts(scenario, ix)
+    base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title}
+    if causes:
+        result = SolveResult("infeasible", None, None, None, 0.0, options.name, "", options.model_dump(), "diagnosed before solving")
+        return _write(out, force, scenario, result, base | {"build_seconds": 0.0}, None, [], started, causes)
+    built = build(scenario, ix)
+    progress(f"Solving with {options.name}")
+    result = solve(built.model, options)
+    base |= {"build_seconds": built.seconds, **built.size()}
+    plan = extract_plan(scenario, ix, built.model) if result.objective is not None else None
+    found = violations(built.model) if plan is not None else []
+    progress("Writing the run folder")
+    return _write(out, force, scenario, result, base, plan, found, started, [])
+
+
+def _write(out: Path, force: bool, scenario: Scenario, result: SolveResult, base: dict[str, Any],
+           plan: Plan | None, found: list[str], started: str, causes: list[str]) -> RunOutcome:
+    summary = base | {
+        "status": result.status,
+        "objective": result.objective,
+        "best_bound": result.best_bound,
+        "mip_gap": result.mip_gap,
+        "solve_seconds": result.solve_seconds,
+    }
+    for key in ("n_variables", "n_binaries", "n_constraints"):
+        summary.setdefault(key, None)
+    summary |= summary_kpis(scenario, plan) if plan is not None else {
+        "costs": None, "costs_unweighted": None, "division_of_labour": None, "hosts": None,
+        "extra_hosts": None, "flow_radius_km": None}
+    summary["violations"] = found
+    files: dict[str, Callable[[Path], None]] = {
+        "manifest.json": lambda p: write_json(p, manifest(scenario, result, started)),
+        "summary.json": partial(write_json, data=summary),
+        "inputs": partial(write_inputs, scenario=scenario),
+    }
+    if plan is not None:
+        files |= {
+            "assignments.csv": partial(write_csv, frame=plan.assignments),
+            "links.csv": partial(write_csv, frame=plan.links),
+            "sites.csv": partial(write_csv, frame=plan.sites),
+            "map.html": write_map,
+        }
+    if result.status == "infeasible":
+        report = infeasibility_report(scenario, causes)
+        files["infeasibility.txt"] = lambda p: p.write_text(report, encoding="utf-8")
+    write_run_folder(out, force, files)
+    return RunOutcome(result.status, out, summary, found)

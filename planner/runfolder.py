@@ -1,0 +1,135 @@
+"""Writing run folders (SCENARIO.md "The run folder") atomically: complete or absent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import uuid
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+import yaml
+
+from planner import __version__
+from planner.scenario.errors import display_path
+from planner.scenario.scenario import Scenario
+from planner.scenario.schema import PREFIXED_COLUMNS
+from planner.solve import SolveResult
+
+
+class OutputExists(Exception):
+    """The output folder exists, is not empty, and overwriting was not asked for."""
+
+
+def check_output(out: Path, force: bool) -> None:
+    """Refuse a non-empty existing output folder unless `force`; called before any solving."""
+    if out.exists() and not out.is_dir():
+        raise OutputExists(f"{display_path(out)} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise OutputExists(f"{display_path(out)} already exists and is not empty; choose another --out or add --force")
+
+
+@contextmanager
+def atomic_folder(out: Path, force: bool) -> Iterator[Path]:
+    """Yield a temporary sibling folder to fill; on success it replaces `out` in one rename."""
+    check_output(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.partial-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    check_output(out, force)  # another process may have written it meanwhile
+    trash = None
+    if out.exists():
+        trash = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+        os.replace(out, trash)
+    os.replace(tmp, out)
+    if trash is not None:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def now() -> str:
+    """The current UTC time in ISO 8601."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def manifest(scenario: Scenario, result: SolveResult | None, started_at: str) -> dict[str, Any]:
+    """The content of manifest.json."""
+    import pyomo.version
+
+    try:
+        import highspy
+
+        highs_version = ".".join(map(str, highspy.Highs().version()))
+    except Exception:  # noqa: BLE001 - the manifest records what it can
+        highs_version = None
+    return {
+        "planner_version": __version__,
+        "python_version": platform.python_version(),
+        "pyomo_version": pyomo.version.version,
+        "highs_version": highs_version,
+        "solver": ({"name": result.solver, "version": result.solver_version, "options": result.options}
+                   if result else {"name": scenario.solver.name, "version": None, "options": scenario.solver.model_dump()}),
+        "scenario_path": display_path(scenario.path),
+        "inputs": {display_path(p): sha256(p) for p in scenario.files},
+        "scenario": scenario.spec.model_dump(mode="json"),
+        "started_at": started_at,
+        "finished_at": now(),
+        "host": platform.node(),
+        "command": sys.argv,
+    }
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write JSON, UTF-8, indented, Chinese kept readable."""
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """Write a table as UTF-8 CSV without the index."""
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def write_inputs(folder: Path, scenario: Scenario) -> None:
+    """Write the tables as the model saw them and a scenario.yaml that reruns them."""
+    folder.mkdir()
+    tables = {"regions": scenario.regions.values(), "sites": scenario.sites.values(),
+              "industries": scenario.industries.values(), "functions": scenario.functions.values()}
+    for name, rows in tables.items():
+        records = []
+        for row in rows:
+            record = row.model_dump()
+            if name in PREFIXED_COLUMNS:
+                prefix, bucket = PREFIXED_COLUMNS[name]
+                record.update({f"{prefix}{k}": v for k, v in record.pop(bucket).items()})
+            records.append(record)
+        write_csv(folder / f"{name}.csv", pd.DataFrame(records))
+    spec = scenario.spec.model_dump(mode="json", exclude={"extends", "overrides"})
+    spec["tables"] = {name: f"{name}.csv" for name in tables}
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+Writer = Callable[[Path], None]
+
+
+def write_run_folder(out: Path, force: bool, files: dict[str, Writer]) -> None:
+    """Create `out` atomically with one writer per file name (each writer gets the file's path)."""
+    with atomic_folder(out, force) as tmp:
+        for name, writer in files.items():
+            writer(tmp / name)

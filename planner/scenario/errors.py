@@ -1,0 +1,51 @@
+"""Input problems, collected and reported together in planners' words."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user should see it: relative to the working directory when inside it."""
+    path = Path(path)
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is and what is wrong, in plain words."""
+
+    file: str
+    """The file as the user names it (relative to the working directory when possible)."""
+    place: str = ""
+    """`row N` (the spreadsheet row: the header is row 1) or `key a.b[2].c` for YAML."""
+    column: str | None = None
+    """The CSV column, when the problem is in one cell or column."""
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = " ".join(part for part in (self.file, self.place) if part)
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class InputErrors(Exception):
+    """Raised when a scenario cannot be used; holds every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.report())
+
+    def report(self, limit: int = 25) -> str:
+        """All problems one per line; beyond `limit`, a count of the rest."""
+        lines = [str(p) for p in self.problems[:limit]]
+        rest = len(self.problems) - limit
+        if rest > 0:
+            lines.append(f"... and {rest} more problem{'s' if rest > 1 else ''}")
+        return "\n".join(lines)

@@ -1,0 +1,163 @@
+"""Loading a scenario: YAML chain, tables, overrides, validation, cross-references, rules."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from planner.scenario.errors import InputErrors, Problem, display_path
+from planner.scenario.messages import describe, key_path
+from planner.scenario.overrides import apply_overrides
+from planner.scenario.scenario import Scenario, frozen
+from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ScenarioFile, Selector
+from planner.scenario.tables import RawTable, read_table, typed_rows
+from planner.scenario.yamlfile import MergedYaml, read_scenario_yaml
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Read and validate a scenario file and its tables.
+
+    Raises `InputErrors` listing every problem found (file, row or key, column).
+    """
+    path = Path(path)
+    merged = read_scenario_yaml(path)
+    if merged.problems:
+        raise InputErrors(merged.problems)
+    spec = _validate_yaml(merged)
+    top = display_path(merged.files[0])
+
+    problems: list[Problem] = []
+    raw: dict[str, RawTable] = {}
+    for name in ("regions", "sites", "industries", "functions"):
+        table, found = read_table(name, Path(getattr(spec.tables, name)))
+        problems += found
+        if table is not None:
+            raw[name] = table
+    if problems:
+        raise InputErrors(problems)
+    problems += apply_overrides(raw, spec.overrides, merged.file_of(("overrides",)))
+    if problems:
+        raise InputErrors(problems)
+
+    typed: dict[str, list[tuple[int, Any]]] = {}
+    for name, table in raw.items():
+        typed[name], found = typed_rows(table)
+        problems += found
+    problems += _cross_check(raw, typed)
+    if problems:
+        raise InputErrors(problems)
+
+    sites = {row.id: row for _, row in typed["sites"]}
+    scenario = Scenario(
+        spec=spec,
+        path=path,
+        files=(*merged.files, *(t.path for t in raw.values())),
+        regions=frozen({row.id: row for _, row in typed["regions"]}),
+        sites=frozen(sites),
+        industries=frozen({row.id: row for _, row in typed["industries"]}),
+        functions=frozen({(row.industry, row.function): row for _, row in typed["functions"]}),
+        capabilities=tuple(sorted({k for s in sites.values() for k in s.capabilities})),
+    )
+    problems += _check_rules(scenario, merged.file_of(("rules",)) or top)
+    if problems:
+        raise InputErrors(problems)
+    return scenario
+
+
+def _validate_yaml(merged: MergedYaml) -> ScenarioFile:
+    """Validate the merged YAML mapping; every error names the file and the key path."""
+    try:
+        return ScenarioFile.model_validate(merged.data)
+    except ValidationError as exc:
+        problems, seen = [], set()
+        for error in exc.errors():
+            place = key_path(error["loc"])
+            message = describe(error, ScenarioFile)
+            if (place, message) in seen:
+                continue
+            seen.add((place, message))
+            problems.append(Problem(merged.file_of(error["loc"]), f"key {place}" if place else "", None, message))
+        raise InputErrors(_union_summary(problems)) from None
+
+
+def _union_summary(problems: list[Problem]) -> list[Problem]:
+    """Collapse the several messages pydantic gives for a value that fits no member of a union."""
+    by_place = Counter(p.place for p in problems)
+    out, done = [], set()
+    for p in problems:
+        if by_place[p.place] > 1 and p.place not in done and "unknown key" not in p.message:
+            done.add(p.place)
+            out.append(Problem(p.file, p.place, None, "expected a value or a list of values"))
+        elif by_place[p.place] == 1 or "unknown key" in p.message:
+            out.append(p)
+    return out
+
+
+def _cross_check(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]]]) -> list[Problem]:
+    """Duplicate ids, unknown references and the one-row-per-function rule."""
+    problems: list[Problem] = []
+    ids: dict[str, set[str]] = {}
+    for name in ("regions", "sites", "industries"):
+        seen: dict[str, int] = {}
+        for line, row in typed[name]:
+            if row.id in seen:
+                problems.append(Problem(raw[name].shown, f"row {line}", "id", f"{row.id!r} is already used in row {seen[row.id]}"))
+            seen.setdefault(row.id, line)
+        ids[name] = set(seen)
+    for line, site in typed["sites"]:
+        if site.region not in ids["regions"]:
+            problems.append(Problem(raw["sites"].shown, f"row {line}", "region", f"{site.region!r} is not a region id of {raw['regions'].shown}"))
+    shown = raw["functions"].shown
+    seen_pairs: dict[tuple[str, str], int] = {}
+    for line, spec in typed["functions"]:
+        if spec.industry not in ids["industries"]:
+            problems.append(Problem(shown, f"row {line}", "industry", f"{spec.industry!r} is not an industry id of {raw['industries'].shown}"))
+        pair = (spec.industry, spec.function)
+        if pair in seen_pairs:
+            problems.append(Problem(shown, f"row {line}", "function", f"{spec.industry} {spec.function} is already given in row {seen_pairs[pair]}"))
+        seen_pairs.setdefault(pair, line)
+        if spec.function in PREDECESSOR and spec.support_ratio is None:
+            problems.append(Problem(shown, f"row {line}", "support_ratio", f"a value is required for {spec.function}"))
+    for line, industry in typed["industries"]:
+        missing = [f for f in FUNCTIONS if (industry.id, f) not in seen_pairs]
+        if missing:
+            problems.append(Problem(shown, "", "function",
+                                    f"industry {industry.id!r} ({raw['industries'].shown} row {line}) has no row for {', '.join(missing)}"))
+    return problems
+
+
+def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
+    """Rule values must name existing things; a lock_in may only match eligible triples."""
+    from planner.models.sets import capability_shortfall, rule_matches
+
+    known = {
+        "region": set(scenario.regions),
+        "site": set(scenario.sites),
+        "industry": set(scenario.industries),
+        "zone": {"center", "inner", "outer"},
+        "tier": {"I", "II", "III", "IV"},
+        "category": {"future", "emerging", "traditional"},
+        "function": set(FUNCTIONS),
+    }
+    problems = []
+    for n, rule in enumerate(scenario.rules):
+        kind = "lock_in" if rule.lock_in is not None else "lock_out"
+        selector: Selector = getattr(rule, kind)
+        for key, values in selector.given().items():
+            for value in sorted(values - known[key]):
+                problems.append(Problem(yaml_file, f"key rules[{n}].{kind}.{key}", None, f"{value!r} is not a known {key}"))
+    if problems:
+        return problems
+    locked_out = {t for _, hits in rule_matches(scenario, "lock_out") for t in hits}
+    for n, hits in rule_matches(scenario, "lock_in"):
+        if not hits:
+            problems.append(Problem(yaml_file, f"key rules[{n}].lock_in", None, "matches no (industry, function, site)"))
+        for i, f, s in hits:
+            reasons = capability_shortfall(scenario, i, f, s) + (["a lock_out rule removes it"] if (i, f, s) in locked_out else [])
+            if reasons:
+                problems.append(Problem(yaml_file, f"key rules[{n}].lock_in", None,
+                                        f"locks in {i} {f} at {s}, which is not eligible: {'; '.join(reasons)}"))
+    return problems
