@@ -26,8 +26,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
-out_console = Console()
+console = Console(stderr=True, soft_wrap=True)
+out_console = Console(soft_wrap=True)
 
 ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
 

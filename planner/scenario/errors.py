@@ -49,3 +49,9 @@ class InputErrors(Exception):
         if rest > 0:
             lines.append(f"... and {rest} more problem{'s' if rest > 1 else ''}")
         return "\n".join(lines)
+
+
+def not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
+    """Where in `data` the first byte that is not UTF-8 stands, in words."""
+    line = data[: exc.start].count(b"\n") + 1
+    return f"is not UTF-8 text (line {line}, byte {exc.start + 1})"

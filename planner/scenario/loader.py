@@ -12,7 +12,7 @@ from planner.scenario.errors import InputErrors, Problem, display_path
 from planner.scenario.messages import describe, key_path
 from planner.scenario.overrides import apply_overrides
 from planner.scenario.scenario import Scenario, frozen
-from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ScenarioFile, Selector
+from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ScenarioFile, Selector, Tables
 from planner.scenario.tables import RawTable, read_table, typed_rows
 from planner.scenario.yamlfile import MergedYaml, read_scenario_yaml
 
@@ -26,28 +26,24 @@ def load_scenario(path: Path | str) -> Scenario:
     merged = read_scenario_yaml(path)
     if merged.problems:
         raise InputErrors(merged.problems)
-    spec = _validate_yaml(merged)
+    spec, problems = _validate_yaml(merged)
     top = display_path(merged.files[0])
-
-    problems: list[Problem] = []
+    tables = spec.tables if spec else _tables_alone(merged)
     raw: dict[str, RawTable] = {}
-    for name in ("regions", "sites", "industries", "functions"):
-        table, found = read_table(name, Path(getattr(spec.tables, name)))
+    for name in ("regions", "sites", "industries", "functions") if tables else ():
+        table, found = read_table(name, Path(getattr(tables, name)))
         problems += found
         if table is not None:
             raw[name] = table
-    if problems:
-        raise InputErrors(problems)
-    problems += apply_overrides(raw, spec.overrides, merged.file_of(("overrides",)))
-    if problems:
-        raise InputErrors(problems)
-
+    if spec is not None:
+        problems += apply_overrides(raw, spec.overrides, merged.file_of(("overrides",)))
     typed: dict[str, list[tuple[int, Any]]] = {}
     for name, table in raw.items():
         typed[name], found = typed_rows(table)
         problems += found
-    problems += _cross_check(raw, typed)
-    if problems:
+    if len(typed) == 4:
+        problems += _cross_check(raw, typed)
+    if problems or spec is None:
         raise InputErrors(problems)
 
     sites = {row.id: row for _, row in typed["sites"]}
@@ -67,10 +63,18 @@ def load_scenario(path: Path | str) -> Scenario:
     return scenario
 
 
-def _validate_yaml(merged: MergedYaml) -> ScenarioFile:
+def _tables_alone(merged: MergedYaml) -> Tables | None:
+    """The `tables` section when it is valid on its own, so table problems are reported too."""
+    try:
+        return Tables.model_validate(merged.data.get("tables"))
+    except ValidationError:
+        return None
+
+
+def _validate_yaml(merged: MergedYaml) -> tuple[ScenarioFile | None, list[Problem]]:
     """Validate the merged YAML mapping; every error names the file and the key path."""
     try:
-        return ScenarioFile.model_validate(merged.data)
+        return ScenarioFile.model_validate(merged.data), []
     except ValidationError as exc:
         problems, seen = [], set()
         for error in exc.errors():
@@ -80,7 +84,7 @@ def _validate_yaml(merged: MergedYaml) -> ScenarioFile:
                 continue
             seen.add((place, message))
             problems.append(Problem(merged.file_of(error["loc"]), f"key {place}" if place else "", None, message))
-        raise InputErrors(_union_summary(problems)) from None
+        return None, _union_summary(problems)
 
 
 def _union_summary(problems: list[Problem]) -> list[Problem]:
@@ -97,36 +101,52 @@ def _union_summary(problems: list[Problem]) -> list[Problem]:
 
 
 def _cross_check(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]]]) -> list[Problem]:
-    """Duplicate ids, unknown references and the one-row-per-function rule."""
+    """Duplicate ids, unknown references and the one-row-per-function rule.
+
+    Works on the cells as written, so a row with another problem still counts as present.
+    """
     problems: list[Problem] = []
     ids: dict[str, set[str]] = {}
     for name in ("regions", "sites", "industries"):
         seen: dict[str, int] = {}
-        for line, row in typed[name]:
-            if row.id in seen:
-                problems.append(Problem(raw[name].shown, f"row {line}", "id", f"{row.id!r} is already used in row {seen[row.id]}"))
-            seen.setdefault(row.id, line)
+        for line, row in _cells(raw[name], "id"):
+            if row["id"] in seen:
+                problems.append(Problem(raw[name].shown, f"row {line}", "id", f"{row['id']!r} is already used in row {seen[row['id']]}"))
+            seen.setdefault(row["id"], line)
         ids[name] = set(seen)
-    for line, site in typed["sites"]:
-        if site.region not in ids["regions"]:
-            problems.append(Problem(raw["sites"].shown, f"row {line}", "region", f"{site.region!r} is not a region id of {raw['regions'].shown}"))
+    for line, row in _cells(raw["sites"], "region"):
+        if row["region"] not in ids["regions"]:
+            problems.append(Problem(raw["sites"].shown, f"row {line}", "region", f"{row['region']!r} is not a region id of {raw['regions'].shown}"))
     shown = raw["functions"].shown
     seen_pairs: dict[tuple[str, str], int] = {}
-    for line, spec in typed["functions"]:
-        if spec.industry not in ids["industries"]:
-            problems.append(Problem(shown, f"row {line}", "industry", f"{spec.industry!r} is not an industry id of {raw['industries'].shown}"))
-        pair = (spec.industry, spec.function)
+    for line, row in _cells(raw["functions"], "industry", "function"):
+        if row["industry"] not in ids["industries"]:
+            problems.append(Problem(shown, f"row {line}", "industry", f"{row['industry']!r} is not an industry id of {raw['industries'].shown}"))
+        pair = (row["industry"], row["function"])
         if pair in seen_pairs:
-            problems.append(Problem(shown, f"row {line}", "function", f"{spec.industry} {spec.function} is already given in row {seen_pairs[pair]}"))
+            problems.append(Problem(shown, f"row {line}", "function", f"{pair[0]} {pair[1]} is already given in row {seen_pairs[pair]}"))
         seen_pairs.setdefault(pair, line)
+    for line, spec in typed["functions"]:
         if spec.function in PREDECESSOR and spec.support_ratio is None:
             problems.append(Problem(shown, f"row {line}", "support_ratio", f"a value is required for {spec.function}"))
-    for line, industry in typed["industries"]:
-        missing = [f for f in FUNCTIONS if (industry.id, f) not in seen_pairs]
+    for line, row in _cells(raw["industries"], "id"):
+        missing = [f for f in FUNCTIONS if (row["id"], f) not in seen_pairs]
         if missing:
             problems.append(Problem(shown, "", "function",
-                                    f"industry {industry.id!r} ({raw['industries'].shown} row {line}) has no row for {', '.join(missing)}"))
+                                    f"industry {row['id']!r} ({raw['industries'].shown} row {line}) has no row for {', '.join(missing)}"))
     return problems
+
+
+def _cells(table: RawTable, *columns: str) -> list[tuple[int, dict[str, str]]]:
+    """Rows with a non-empty value in each of `columns` (stripped), with their row numbers."""
+    if any(c not in table.columns for c in columns):
+        return []
+    out = []
+    for line, row in zip(table.row_numbers, table.rows):
+        values = {c: row[c].strip() for c in columns}
+        if all(values.values()):
+            out.append((line, values))
+    return out
 
 
 def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:

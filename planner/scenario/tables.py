@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from planner.scenario.errors import Problem, display_path
+from planner.scenario.errors import Problem, display_path, not_utf8
 from planner.scenario.messages import describe
 from planner.scenario.schema import PREFIXED_COLUMNS, TABLE_MODELS
 
@@ -48,13 +48,15 @@ def read_table(name: str, path: Path) -> tuple[RawTable | None, list[Problem]]:
     """Read one CSV table; report a missing file, bad encoding or a wrong header."""
     shown = display_path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         return None, [Problem(shown, message=f"file not found (the {name} table)")]
     except IsADirectoryError:
         return None, [Problem(shown, message=f"is a folder, not the {name} table")]
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Problem(shown, message=f"is not UTF-8 text (byte {exc.start}); save it as CSV UTF-8")]
+        return None, [Problem(shown, message=f"{not_utf8(data, exc)}; save it as CSV UTF-8")]
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)

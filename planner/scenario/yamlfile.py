@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from planner.scenario.errors import Problem, display_path
+from planner.scenario.errors import Problem, display_path, not_utf8
 
 KeyPath = tuple[str, ...]
 
@@ -57,13 +57,15 @@ def read_yaml_file(path: Path) -> tuple[Any, Problem | None]:
     """Parse one YAML file; a problem names the file and the line when it cannot be read."""
     shown = display_path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         return None, Problem(shown, message="file not found")
     except IsADirectoryError:
         return None, Problem(shown, message="is a folder, not a scenario file")
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, Problem(shown, message=f"is not UTF-8 text (byte {exc.start})")
+        return None, Problem(shown, message=not_utf8(data, exc))
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader), None
     except yaml.YAMLError as exc:

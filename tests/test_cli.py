@@ -1,0 +1,151 @@
+"""`planner run / validate / schema / --version` as a user calls them, and the run folder they write."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from planner import __version__
+from planner.cli import app
+
+runner = CliRunner()
+
+SUMMARY_KEYS = {
+    "scenario", "title", "status", "objective", "best_bound", "mip_gap", "build_seconds", "solve_seconds",
+    "n_variables", "n_binaries", "n_constraints", "costs", "costs_unweighted", "division_of_labour", "hosts",
+    "extra_hosts", "flow_radius_km", "violations",
+}
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_version_and_help():
+    assert invoke("--version").output.strip() == f"planner {__version__}"
+    for command in ("run", "validate", "schema"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_validate_ok_and_bad(tiny):
+    ok = invoke("validate", tiny.yaml)
+    assert ok.exit_code == 0 and "valid (2 regions, 6 sites, 2 industries)" in ok.output
+    tiny.replace("tables/sites.csv", "A-inner,A,inner", "A-inner,A,centre")
+    bad = invoke("validate", tiny.yaml)
+    assert bad.exit_code == 2
+    assert "tiny/tables/sites.csv row 3, column zone: 'centre' is not one of center, inner, outer" in bad.output
+
+
+def test_schema_documents_every_field():
+    result = invoke("schema")
+    schema = json.loads(result.output)
+    settings = schema["$defs"]["Settings"]["properties"]
+    assert all(field.get("description") for field in settings.values())
+    sites = json.loads(invoke("schema", "--table", "sites").output)
+    assert sites["properties"]["land_price"]["description"].startswith("P_s")
+
+
+def test_run_writes_the_whole_folder(tiny):
+    out = tiny.root.parent / "run"
+    result = invoke("run", tiny.yaml, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {
+        "manifest.json", "summary.json", "assignments.csv", "links.csv", "sites.csv", "map.html", "inputs"}
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert set(summary) == SUMMARY_KEYS
+    assert summary["status"] == "optimal" and summary["violations"] == []
+    assert math.isclose(sum(summary["costs"].values()), summary["objective"], rel_tol=1e-9)
+    for shares in summary["division_of_labour"].values():
+        assert math.isclose(sum(shares.values()), 1.0)
+    assignments = pd.read_csv(out / "assignments.csv")
+    assert list(assignments.columns) == ["industry", "function", "site", "region", "zone", "capacity", "land_ha",
+                                         "land_cost", "setup_cost", "operating_cost"]
+    assert math.isclose(assignments["setup_cost"].sum(), summary["costs"]["setup"])
+    assert list(pd.read_csv(out / "links.csv").columns) == [
+        "industry", "function", "from_site", "to_site", "amount", "distance_km"]
+    assert list(pd.read_csv(out / "sites.csv").columns) == [
+        "site", "region", "zone", "land_ha", "land_used_ha", "share_used"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["solver"]["name"] == "highs" and manifest["solver"]["options"]["mip_gap"] == 0
+    assert len(manifest["inputs"]) == 5 and all(len(h) == 64 for h in manifest["inputs"].values())
+    assert manifest["scenario"]["settings"]["chain_radius_km"] == 300
+
+
+def test_rerun_from_the_run_folder_gives_the_same_plan(tiny):
+    first, second = tiny.root.parent / "a", tiny.root.parent / "b"
+    assert invoke("run", tiny.yaml, "--out", first).exit_code == 0
+    assert invoke("run", first / "inputs" / "scenario.yaml", "--out", second).exit_code == 0
+    assert (first / "assignments.csv").read_bytes() == (second / "assignments.csv").read_bytes()
+
+
+def test_existing_folder_is_refused_then_replaced_with_force(tiny):
+    out = tiny.root.parent / "run"
+    out.mkdir()
+    (out / "precious.txt").write_text("earlier work", encoding="utf-8")
+    refused = invoke("run", tiny.yaml, "--out", out)
+    assert refused.exit_code == 2
+    assert "run already exists and is not empty; choose another --out or add --force" in refused.output
+    assert [p.name for p in out.iterdir()] == ["precious.txt"]
+    forced = invoke("run", tiny.yaml, "--out", out, "--force")
+    assert forced.exit_code == 0 and not (out / "precious.txt").exists() and (out / "summary.json").exists()
+
+
+def test_bad_input_exits_2_and_writes_nothing(tiny):
+    tiny.replace("tables/industries.csv", "future,100,", "future,lots,")
+    out = tiny.root.parent / "run"
+    result = invoke("run", tiny.yaml, "--out", out)
+    assert result.exit_code == 2
+    assert "tiny/tables/industries.csv row 2, column demand: 'lots' is not a number" in result.output
+    assert not out.exists()
+
+
+def test_unknown_solver_is_a_clear_error(tiny):
+    result = invoke("run", tiny.yaml, "--out", tiny.root.parent / "run", "--solver", "cplexx")
+    assert result.exit_code == 2 and "unknown solver 'cplexx'; known: highs" in result.output
+
+
+def test_obvious_infeasibility_exits_3_with_diagnosis(tiny):
+    tiny.replace("tables/industries.csv", "future,100,", "future,1000,")
+    out = tiny.root.parent / "run"
+    result = invoke("run", tiny.yaml, "--out", out)
+    assert result.exit_code == 3
+    text = (out / "infeasibility.txt").read_text(encoding="utf-8")
+    assert ("- industry ai (人工智能) needs at least 1000 units of production, but the sites eligible for it hold at "
+            "most 420 (A-center 40, A-inner 80, A-outer 80, B-center 60, B-inner 80, B-outer 80; "
+            "by land_ha / land_per_unit and max_scale)") in text
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["status"] == "infeasible"
+    assert not (out / "assignments.csv").exists()
+
+
+def test_infeasibility_found_by_the_solver_exits_3(tiny):
+    # ai's R&D is eligible only at A-center, but max_new_industries 0 forbids region A any future industry.
+    tiny.replace("tables/regions.csv", "A,Alpha,甲,I,116.40,39.90,110000,,", "A,Alpha,甲,I,116.40,39.90,110000,,0")
+    result = invoke("run", tiny.yaml, "--out", tiny.root.parent / "run")
+    assert result.exit_code == 3, result.output
+    text = (tiny.root.parent / "run" / "infeasibility.txt").read_text(encoding="utf-8")
+    assert text.startswith("Scenario tiny (测试 tiny) has no feasible plan")
+
+
+def test_failure_while_writing_leaves_no_folder(tiny, monkeypatch):
+    import planner.run
+
+    def broken(path):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(planner.run, "write_map", broken)
+    with pytest.raises(RuntimeError):
+        planner.run.run(tiny.yaml, tiny.root.parent / "run")
+    assert sorted(p.name for p in tiny.root.parent.iterdir()) == ["tiny"]
+
+
+def test_time_limit_and_options_reach_the_manifest(tiny):
+    out = tiny.root.parent / "run"
+    result = invoke("run", tiny.yaml, "--out", out, "--time-limit", "20", "--threads", "1", "--seed", "7")
+    assert result.exit_code == 0
+    options = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["solver"]["options"]
+    assert (options["time_limit"], options["threads"], options["seed"]) == (20, 1, 7)
