@@ -76,10 +76,10 @@ def extract_plan(scenario: Scenario, ix: IndexSets, model: pyo.ConcreteModel) ->
     sc = scenario
     rows = []
     for i, f, s in ix.triples:
-        if pyo.value(model.x[i, f, s]) <= OPEN:
+        if (model.x[i, f, s].value or 0.0) <= OPEN:
             continue
         spec, site = sc.functions[i, f], sc.sites[s]
-        q = max(float(pyo.value(model.q[i, f, s])), 0.0)
+        q = max(model.q[i, f, s].value or 0.0, 0.0)
         rows.append({
             "industry": i, "function": f, "site": s, "region": site.region, "zone": site.zone,
             "capacity": q, "land_ha": spec.land_per_unit * q,
@@ -88,9 +88,8 @@ def extract_plan(scenario: Scenario, ix: IndexSets, model: pyo.ConcreteModel) ->
         })
     assignments = pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
     links = pd.DataFrame(
-        [{"industry": i, "function": f, "from_site": s, "to_site": s2, "amount": float(pyo.value(model.g[i, f, s, s2])),
-          "distance_km": d}
-         for (i, f, s, s2), d in ix.links.items() if pyo.value(model.g[i, f, s, s2]) > FLOW_EPS],
+        [{"industry": i, "function": f, "from_site": s, "to_site": s2, "amount": model.g[link].value, "distance_km": d}
+         for link, d in ix.links.items() for i, f, s, s2 in [link] if (model.g[link].value or 0.0) > FLOW_EPS],
         columns=LINK_COLUMNS)
     used = assignments.groupby("site")["land_ha"].sum()
     sites = pd.DataFrame(

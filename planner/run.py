@@ -13,7 +13,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from planner.check import violations
-from planner.diagnose import infeasibility_report, obvious_conflicts
+from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
 from planner.maps import write_map
 from planner.models import IndexSets, build_model, index_sets
 from planner.results import Plan, extract_plan, summary_kpis
@@ -97,25 +97,32 @@ def run(
     base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title}
     if causes:
         result = SolveResult("infeasible", None, None, None, 0.0, options.name, "", options.model_dump(), "diagnosed before solving")
-        return _write(out, force, scenario, result, base | {"build_seconds": 0.0}, None, [], started, causes)
+        report = infeasibility_report(scenario, causes, BEFORE_SOLVING)
+        return _write(out, force, scenario, result, base | {"build_seconds": 0.0}, None, [], started, report)
     built = build(scenario, ix)
     progress(f"Solving with {options.name}")
     result = solve(built.model, options)
     base |= {"build_seconds": built.seconds, **built.size()}
     plan = extract_plan(scenario, ix, built.model) if result.objective is not None else None
     found = violations(built.model) if plan is not None else []
+    report = None
+    if result.status == "infeasible":
+        progress("Looking for the conflicting constraints")
+        report = infeasibility_report(scenario, elastic_conflicts(scenario, ix, built.model, options.time_limit), ELASTIC)
     progress("Writing the run folder")
-    return _write(out, force, scenario, result, base, plan, found, started, [])
+    return _write(out, force, scenario, result, base, plan, found, started, report)
 
 
 def _write(out: Path, force: bool, scenario: Scenario, result: SolveResult, base: dict[str, Any],
-           plan: Plan | None, found: list[str], started: str, causes: list[str]) -> RunOutcome:
+           plan: Plan | None, found: list[str], started: str, report: str | None) -> RunOutcome:
     summary = base | {
         "status": result.status,
         "objective": result.objective,
         "best_bound": result.best_bound,
         "mip_gap": result.mip_gap,
+        "handover_seconds": result.handover_seconds,
         "solve_seconds": result.solve_seconds,
+        "interrupted": result.interrupted,
     }
     for key in ("n_variables", "n_binaries", "n_constraints"):
         summary.setdefault(key, None)
@@ -135,8 +142,7 @@ def _write(out: Path, force: bool, scenario: Scenario, result: SolveResult, base
             "sites.csv": partial(write_csv, frame=plan.sites),
             "map.html": write_map,
         }
-    if result.status == "infeasible":
-        report = infeasibility_report(scenario, causes)
+    if report is not None:
         files["infeasibility.txt"] = lambda p: p.write_text(report, encoding="utf-8")
     write_run_folder(out, force, files)
     return RunOutcome(result.status, out, summary, found)
