@@ -15,7 +15,7 @@ from planner import __version__
 from planner.runfolder import OutputExists
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import TABLE_MODELS
-from planner.solve import SolverUnavailable
+from planner.solve import SOLVERS, SolverUnavailable, solver_versions
 
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
 
@@ -112,6 +112,15 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
 
 
 @app.command()
+def solvers() -> None:
+    """List the solvers planner can use, whether each is available here, and its version."""
+    table = Table("solver", "version", "install")
+    for name, version in solver_versions().items():
+        table.add_row(name, version or "[red]not available[/]", SOLVERS[name].install)
+    out_console.print(table)
+
+
+@app.command()
 def schema(
     table: Annotated[Optional[TableChoice], typer.Option(help="Print the schema of one row of this table instead.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the schema to this file.")] = None,
@@ -123,3 +132,5 @@ def schema(
         out.write_text(text + "\n", encoding="utf-8")
     else:
         typer.echo(text)
+from planner.maps.commands import register as _register_maps
+_register_maps(app)

@@ -73,17 +73,10 @@ def manifest(scenario: Scenario, result: SolveResult | None, started_at: str) ->
     """The content of manifest.json."""
     import pyomo.version
 
-    try:
-        import highspy
-
-        highs_version = ".".join(map(str, highspy.Highs().version()))
-    except Exception:  # noqa: BLE001 - the manifest records what it can
-        highs_version = None
     return {
         "planner_version": __version__,
         "python_version": platform.python_version(),
         "pyomo_version": pyomo.version.version,
-        "highs_version": highs_version,
         "solver": ({"name": result.solver, "version": result.solver_version, "options": result.options}
                    if result else {"name": scenario.solver.name, "version": None, "options": scenario.solver.model_dump()}),
         "scenario_path": display_path(scenario.path),

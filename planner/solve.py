@@ -50,21 +50,73 @@ class SolveResult:
 def _highs_version() -> str:
     import highspy
 
-    return ".".join(map(str, highspy.Highs().version()))
+    return str(highspy.Highs().version())
 
 
-SOLVERS: dict[str, Callable[[], str]] = {"highs": _highs_version}
-"""Solver name -> function returning its version (raises when it is not installed)."""
+def _pyomo_version(name: str) -> Callable[[], str]:
+    """The version of a solver Pyomo drives through an executable (legacy interface)."""
+
+    def version() -> str:
+        opt = pyo.SolverFactory(name)
+        if not opt.available(exception_flag=False):
+            raise SolverUnavailable(name)
+        return ".".join(map(str, opt.version()[:3]))
+
+    return version
+
+
+def _scip_version() -> str:
+    from pyomo.contrib.solver.common.factory import SolverFactory
+
+    opt = SolverFactory("scip_direct")
+    if not opt.available():
+        raise SolverUnavailable("scip")
+    return ".".join(map(str, opt.version()))
+
+
+@dataclass(frozen=True)
+class SolverSpec:
+    """A solver planner can use: how to find its version and how its options are named."""
+
+    version: Callable[[], str]
+    options: dict[str, str | None]
+    """planner option (time_limit, mip_gap, threads, seed) -> the solver's name (None: not supported)."""
+    install: str
+    """How to make it available, for the error message."""
+
+
+SOLVERS: dict[str, SolverSpec] = {
+    "highs": SolverSpec(_highs_version, {"time_limit": "time_limit", "mip_gap": "mip_rel_gap", "threads": "threads",
+                                         "seed": "random_seed"}, "pip install highspy"),
+    "cbc": SolverSpec(_pyomo_version("cbc"), {"time_limit": "seconds", "mip_gap": "ratioGap", "threads": "threads",
+                                              "seed": "randomCbcSeed"}, "apt-get install coinor-cbc"),
+    "glpk": SolverSpec(_pyomo_version("glpk"), {"time_limit": "tmlim", "mip_gap": "mipgap", "threads": None,
+                                                "seed": "seed"}, "apt-get install glpk-utils"),
+    "scip": SolverSpec(_scip_version, {"time_limit": "limits/time", "mip_gap": "limits/gap",
+                                       "threads": "parallel/maxnthreads", "seed": "randomization/randomseedshift"},
+                       "pip install pyscipopt"),
+}
+"""The solvers planner knows, each with its option names (docs: README, "Solvers")."""
 
 
 def solver_versions() -> dict[str, str | None]:
     """Each known solver with its version, or None when it is not available here."""
     out: dict[str, str | None] = {}
-    for name, version in SOLVERS.items():
+    for name, spec in SOLVERS.items():
         try:
-            out[name] = version()
-        except Exception:  # noqa: BLE001 - a broken install counts as unavailable
+            out[name] = spec.version()
+        except Exception:  # noqa: BLE001 - a missing or broken install counts as unavailable
             out[name] = None
+    return out
+
+
+def native_options(name: str, options: SolverOptions) -> dict[str, Any]:
+    """The options of `options` that are set, under the solver's own names."""
+    out = {}
+    for key, native in SOLVERS[name].options.items():
+        value = getattr(options, key)
+        if value is not None and native is not None:
+            out[native] = int(value) if name == "glpk" and key == "time_limit" else value
     return out
 
 
@@ -80,12 +132,95 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective | None = None) -> SolveResult:
     """Solve `model` with the solver and limits in `options`; load the solution when there is one.
 
-    `objective` is the active objective to report (default `model.objective`). Ctrl-C during the
-    solve stops the solver; the best plan found so far is kept and the result is `interrupted`.
+    `objective` is the active objective to report (default `model.objective`). With HiGHS, Ctrl-C
+    during the solve stops the solver and keeps the best plan found so far (`interrupted`).
+    Raises SolverUnavailable for an unknown solver or one not installed here.
     """
     if options.name not in SOLVERS:
         raise SolverUnavailable(f"unknown solver {options.name!r}; known: {', '.join(SOLVERS)}")
-    return solve_highs(model, options, objective if objective is not None else model.objective)
+    try:
+        version = SOLVERS[options.name].version()
+    except Exception:  # noqa: BLE001
+        raise SolverUnavailable(f"solver {options.name!r} is not available on this machine; "
+                                f"install it with: {SOLVERS[options.name].install}") from None
+    objective = objective if objective is not None else model.objective
+    if options.name == "highs":
+        return solve_highs(model, options, objective)
+    if options.name == "scip":
+        return _solve_scip(model, options, objective, version)
+    return _solve_legacy(model, options, objective, version)
+
+
+def _solve_legacy(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective, version: str) -> SolveResult:
+    """CBC or GLPK through Pyomo's executable interface."""
+    from pyomo.opt import TerminationCondition as TC
+
+    opt = pyo.SolverFactory(options.name)
+    start = time.perf_counter()
+    interrupted = False
+    try:
+        result = opt.solve(model, options=native_options(options.name, options), load_solutions=False)
+    except KeyboardInterrupt:
+        result, interrupted = None, True
+    seconds = time.perf_counter() - start
+    if result is None:
+        return SolveResult("no_solution", None, None, None, seconds, options.name, version, options.model_dump(),
+                           "interrupted", 0.0, interrupted)
+    tc = result.solver.termination_condition
+    has_solution = len(result.solution) > 0 and tc not in (TC.infeasible, TC.infeasibleOrUnbounded)
+    if has_solution:
+        model.solutions.load_from(result)
+    if tc == TC.optimal and has_solution:
+        status = "optimal"
+    elif tc in (TC.infeasible, TC.infeasibleOrUnbounded):
+        status = "infeasible"
+    elif has_solution:
+        status = "feasible"
+    elif tc in (TC.maxTimeLimit, TC.maxIterations, TC.userInterrupt, TC.maxEvaluations):
+        status = "no_solution"
+    else:
+        status = "error"
+    value = float(pyo.value(objective)) if has_solution else None
+    bound = result.problem.lower_bound
+    bound = float(bound) if bound is not None and math.isfinite(bound) else None
+    if status == "optimal" and bound is None:
+        bound = value
+    return SolveResult(status, value, bound, relative_gap(value, bound), seconds, options.name, version,
+                       options.model_dump(), str(tc), 0.0, interrupted)
+
+
+def _solve_scip(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective, version: str) -> SolveResult:
+    """SCIP through Pyomo's direct interface to pyscipopt."""
+    from pyomo.contrib.solver.common.factory import SolverFactory
+    from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition as TC
+
+    opt = SolverFactory("scip_direct")
+    extra = {k: v for k, v in native_options("scip", options).items() if k.startswith("randomization")}
+    start = time.perf_counter()
+    result = opt.solve(model, time_limit=options.time_limit, rel_gap=options.mip_gap, threads=options.threads,
+                       load_solutions=False, raise_exception_on_nonoptimal_result=False, solver_options=extra)
+    seconds = time.perf_counter() - start
+    tc = result.termination_condition
+    has_solution = result.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+    if has_solution:
+        result.solution_loader.load_vars()
+    if tc == TC.convergenceCriteriaSatisfied and has_solution:
+        status = "optimal"
+    elif tc in (TC.provenInfeasible, TC.locallyInfeasible, TC.infeasibleOrUnbounded):
+        status = "infeasible"
+    elif has_solution:
+        status = "feasible"
+    elif tc in (TC.maxTimeLimit, TC.iterationLimit, TC.interrupted):
+        status = "no_solution"
+    else:
+        status = "error"
+    value = float(pyo.value(objective)) if has_solution else None
+    bound = result.objective_bound
+    bound = float(bound) if bound is not None and math.isfinite(bound) else None
+    if status == "optimal" and bound is None:
+        bound = value
+    return SolveResult(status, value, bound, relative_gap(value, bound), seconds, "scip", version,
+                       options.model_dump(), tc.name, 0.0, tc == TC.interrupted)
 
 
 def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective) -> SolveResult:
@@ -95,13 +230,8 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
     start = time.perf_counter()
     h, columns, eliminated = _to_highs(model)
     handover = time.perf_counter() - start
-    h.setOptionValue("output_flag", False)
-    if options.time_limit is not None:
-        h.setOptionValue("time_limit", float(options.time_limit))
-    h.setOptionValue("mip_rel_gap", float(options.mip_gap))
-    if options.threads is not None:
-        h.setOptionValue("threads", int(options.threads))
-    h.setOptionValue("random_seed", int(options.seed))
+    for key, value in native_options("highs", options).items():
+        h.setOptionValue(key, value)
     h.HandleKeyboardInterrupt = True
     start = time.perf_counter()
     h.solve()

@@ -150,3 +150,11 @@ def test_time_limit_and_options_reach_the_manifest(tiny):
     assert result.exit_code == 0
     options = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["solver"]["options"]
     assert (options["time_limit"], options["threads"], options["seed"]) == (20, 1, 7)
+
+
+def test_solvers_lists_highs_with_its_version():
+    import highspy
+
+    result = invoke("solvers")
+    assert result.exit_code == 0
+    assert f"highs  │ {highspy.Highs().version()}" in result.output

@@ -1,0 +1,42 @@
+"""Several solvers through one set of options: the same optimum, options under each solver's names."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from planner.run import build, solver_options
+from planner.scenario import load_scenario
+from planner.solve import SolverUnavailable, native_options, solve, solver_versions
+from tests.reference.generator import write_random_scenario
+from tests.reference.model import solve_reference
+
+AVAILABLE = [name for name, version in solver_versions().items() if version]
+
+
+@pytest.mark.parametrize("name", AVAILABLE)
+@pytest.mark.parametrize("seed", [1, 4])
+def test_every_available_solver_reaches_the_reference_optimum(tmp_path, name, seed):
+    yaml = write_random_scenario(tmp_path, seed=seed)
+    reference = solve_reference(yaml)
+    sc = load_scenario(yaml)
+    result = solve(build(sc).model, solver_options(sc, name=name, mip_gap=0.0, time_limit=60))
+    if reference.status == "infeasible":
+        assert result.status == "infeasible"
+    else:
+        assert result.status == "optimal" and result.solver == name and result.solver_version
+        assert math.isclose(result.objective, reference.objective, rel_tol=1e-6)
+
+
+def test_options_are_named_for_each_solver(tiny):
+    options = solver_options(load_scenario(tiny.yaml), time_limit=12.5, mip_gap=0.01, threads=2, seed=5)
+    assert native_options("highs", options) == {"time_limit": 12.5, "mip_rel_gap": 0.01, "threads": 2, "random_seed": 5}
+    assert native_options("cbc", options) == {"seconds": 12.5, "ratioGap": 0.01, "threads": 2, "randomCbcSeed": 5}
+    assert native_options("glpk", options) == {"tmlim": 12, "mipgap": 0.01, "seed": 5}
+
+
+def test_unknown_solver(tiny):
+    sc = load_scenario(tiny.yaml)
+    with pytest.raises(SolverUnavailable, match="unknown solver 'gurobix'; known: highs, cbc, glpk, scip"):
+        solve(build(sc).model, solver_options(sc, name="gurobix"))
