@@ -98,7 +98,7 @@ def run(
     if causes:
         result = SolveResult("infeasible", None, None, None, 0.0, options.name, "", options.model_dump(), "diagnosed before solving")
         report = infeasibility_report(scenario, causes, BEFORE_SOLVING)
-        return _write(out, force, scenario, result, base | {"build_seconds": 0.0}, None, [], started, report)
+        return write_outcome(out, force, scenario, result, base | {"build_seconds": 0.0}, None, [], started, report)
     built = build(scenario, ix)
     progress(f"Solving with {options.name}")
     result = solve(built.model, options)
@@ -110,11 +110,16 @@ def run(
         progress("Looking for the conflicting constraints")
         report = infeasibility_report(scenario, elastic_conflicts(scenario, ix, built.model, options.time_limit), ELASTIC)
     progress("Writing the run folder")
-    return _write(out, force, scenario, result, base, plan, found, started, report)
+    return write_outcome(out, force, scenario, result, base, plan, found, started, report)
 
 
-def _write(out: Path, force: bool, scenario: Scenario, result: SolveResult, base: dict[str, Any],
-           plan: Plan | None, found: list[str], started: str, report: str | None) -> RunOutcome:
+def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResult, base: dict[str, Any],
+                  plan: Plan | None, found: list[str], started: str, report: str | None) -> RunOutcome:
+    """Write the run folder of a solved (or diagnosed) scenario atomically and return the outcome.
+
+    `base` holds summary fields known before solving (scenario, title, build_seconds, model size);
+    `found` the constraint violations of the plan; `report` the text of infeasibility.txt, if any.
+    """
     summary = base | {
         "status": result.status,
         "objective": result.objective,
