@@ -94,6 +94,8 @@ def run(
 
 def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
     s = outcome.summary
+    for warning in s["warnings"]:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
     console.print(f"[bold {colour}]{outcome.status}[/] {s['title']}", highlight=False)
     if s["objective"] is not None:

@@ -16,6 +16,7 @@ from planner.check import violations
 from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
 from planner.maps import write_map
 from planner.models import IndexSets, build_model, index_sets
+from planner.numerics import numerical_warnings
 from planner.results import Plan, extract_plan, summary_kpis
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
@@ -94,7 +95,8 @@ def run(
     progress("Building the model")
     ix = index_sets(scenario)
     causes = obvious_conflicts(scenario, ix)
-    base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title}
+    base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
+                            "warnings": numerical_warnings(scenario, ix)}
     if causes:
         result = SolveResult("infeasible", None, None, None, 0.0, options.name, "", options.model_dump(), "diagnosed before solving")
         report = infeasibility_report(scenario, causes, BEFORE_SOLVING)

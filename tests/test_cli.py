@@ -16,7 +16,7 @@ runner = CliRunner()
 
 SUMMARY_KEYS = {
     "scenario", "title", "status", "objective", "best_bound", "mip_gap", "build_seconds", "handover_seconds",
-    "solve_seconds", "interrupted",
+    "solve_seconds", "interrupted", "warnings",
     "n_variables", "n_binaries", "n_constraints", "costs", "costs_unweighted", "division_of_labour", "hosts",
     "extra_hosts", "flow_radius_km", "violations",
 }
@@ -158,3 +158,13 @@ def test_solvers_lists_highs_with_its_version():
     result = invoke("solvers")
     assert result.exit_code == 0
     assert f"highs  │ {highspy.Highs().version()}" in result.output
+
+
+def test_numerical_warnings_name_table_row_and_column(tiny):
+    tiny.replace("tables/sites.csv", "B-outer,B,outer,300,", "B-outer,B,outer,3e12,")
+    result = invoke("run", tiny.yaml, "--out", tiny.root.parent / "run")
+    assert result.exit_code == 0
+    warnings = json.loads((tiny.root.parent / "run" / "summary.json").read_text(encoding="utf-8"))["warnings"]
+    assert "sites column land_ha: 3e+12 (B-outer) is very large; consider other units" in warnings
+    assert "sites column land_ha: values span 20 (A-center) to 3e+12 (B-outer); such a spread can make the solver inaccurate" in warnings
+    assert "warning: sites column land_ha: 3e+12 (B-outer) is very large" in result.output

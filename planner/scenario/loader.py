@@ -31,7 +31,7 @@ def load_scenario(path: Path | str) -> Scenario:
     tables = spec.tables if spec else _tables_alone(merged)
     raw: dict[str, RawTable] = {}
     for name in ("regions", "sites", "industries", "functions") if tables else ():
-        table, found = read_table(name, Path(getattr(tables, name)))
+        table, found = read_table(name, Path(getattr(tables, name)), merged.file_of(("tables", name)))
         problems += found
         if table is not None:
             raw[name] = table

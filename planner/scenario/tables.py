@@ -44,15 +44,19 @@ def table_columns(name: str) -> dict[str, bool]:
     return {key: info.is_required() for key, info in model.model_fields.items() if key != prefixed}
 
 
-def read_table(name: str, path: Path) -> tuple[RawTable | None, list[Problem]]:
-    """Read one CSV table; report a missing file, bad encoding or a wrong header."""
+def read_table(name: str, path: Path, named_by: str = "") -> tuple[RawTable | None, list[Problem]]:
+    """Read one CSV table; report a missing file, bad encoding or a wrong header.
+
+    `named_by` is the YAML file whose `tables.<name>` key gave the path, for the message.
+    """
     shown = display_path(path)
+    source = f", named by tables.{name} in {named_by}" if named_by else ""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return None, [Problem(shown, message=f"file not found (the {name} table)")]
+        return None, [Problem(shown, message=f"file not found (the {name} table{source})")]
     except IsADirectoryError:
-        return None, [Problem(shown, message=f"is a folder, not the {name} table")]
+        return None, [Problem(shown, message=f"is a folder, not the {name} table{source}")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

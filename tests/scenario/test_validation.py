@@ -25,7 +25,7 @@ def test_valid_fixture_loads(tiny):
 
 def test_missing_table_file(tiny):
     tiny.table("sites").unlink()
-    assert problems(tiny) == ["tiny/tables/sites.csv: file not found (the sites table)"]
+    assert problems(tiny) == ["tiny/tables/sites.csv: file not found (the sites table, named by tables.sites in tiny/scenario.yaml)"]
 
 
 def test_missing_scenario_file(tmp_path, monkeypatch):
