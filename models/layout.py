@@ -19,6 +19,9 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
 
     Components: variables x, q, y, g, u; constraints numbered as in MODEL.md; one
     Expression per cost term (`cost_<term>`, unweighted) and the weighted objective.
+    Two reformulations keep the optimum and tighten the relaxation: capacity bounds
+    `ix.tight` instead of U (also bounding each flow g), and the cover inequalities
+    `cover`: each function an industry needs is open at one site at least.
     """
     sc, st = scenario, scenario.settings
     m = pyo.ConcreteModel(name=sc.name)
@@ -29,9 +32,12 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
     m.C = pyo.Set(initialize=capped, ordered=True, doc="industries with max_hosts")
 
     m.x = pyo.Var(m.T, within=pyo.Binary, doc="function f of industry i opened at site s")
-    m.q = pyo.Var(m.T, within=pyo.NonNegativeReals, bounds=lambda _, i, f, s: (0.0, ix.upper[i, f, s]), doc="capacity")
+    bound = ix.tight
+    m.q = pyo.Var(m.T, within=pyo.NonNegativeReals, bounds=lambda _, i, f, s: (0.0, bound[i, f, s]), doc="capacity")
     m.y = pyo.Var(m.H, within=pyo.Binary, doc="region r hosts industry i")
-    m.g = pyo.Var(m.L, within=pyo.NonNegativeReals, doc="support from pred(f) at s to f at s'")
+    m.g = pyo.Var(m.L, within=pyo.NonNegativeReals, doc="support from pred(f) at s to f at s'",
+                  bounds=lambda _, i, f, s, s2: (0.0, min(bound[i, PREDECESSOR[f], s],
+                                                          (sc.functions[i, f].support_ratio or 0.0) * bound[i, f, s2])))
     m.u = pyo.Var(m.C, within=pyo.NonNegativeReals, doc="host regions beyond max_hosts (soft mode)")
     if st.duplication == "hard":
         m.u.fix(0.0)
@@ -63,7 +69,7 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
         m.T, rule=lambda m, i, f, s: spec[i, f].min_scale * m.x[i, f, s] <= m.q[i, f, s]
         if spec[i, f].min_scale > 0 else pyo.Constraint.Skip, doc="min scale")
     m.scale_max = pyo.Constraint(
-        m.T, rule=lambda m, i, f, s: m.q[i, f, s] <= ix.upper[i, f, s] * m.x[i, f, s], doc="max scale")
+        m.T, rule=lambda m, i, f, s: m.q[i, f, s] <= bound[i, f, s] * m.x[i, f, s], doc="max scale")
 
     # 2. land
     m.land = pyo.Constraint(
@@ -78,6 +84,17 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
         return pyo.inequality(ind.demand, sum(m.q[t] for t in production[i]), (1 + ind.overcapacity) * ind.demand)
 
     m.demand = pyo.Constraint(list(sc.industries), rule=_demand, doc="demand, no overcapacity")
+
+    # valid inequality: every function that must have capacity is open somewhere
+    opened: dict[tuple[str, str], list] = defaultdict(list)
+    for t in ix.triples:
+        opened[t[:2]].append(t)
+    needed = [(i, "production") for i in sc.industries]
+    needed += [(i, "pilot") for i in sc.industries if (spec[i, "production"].support_ratio or 0) > 0]
+    needed += [(i, "rd") for i, f in list(needed) if f == "pilot" and (spec[i, "pilot"].support_ratio or 0) > 0]
+    m.cover = pyo.Constraint(
+        needed, rule=lambda m, i, f: sum(m.x[t] for t in opened[i, f]) >= 1 if opened[i, f] else pyo.Constraint.Infeasible,
+        doc="some site opens each needed function")
 
     # 4. support received, 5. support given
     supported = [t for t in ix.triples if t[1] in PREDECESSOR]

@@ -41,6 +41,8 @@ class IndexSets:
     """(i, r) pairs where region r has at least one eligible triple of industry i."""
     locked_in: frozenset[Triple]
     """Eligible triples fixed open by lock_in rules."""
+    tight: dict[Triple, float]
+    """Bounds <= U that keep the optimum (see `_tight_upper`); the model uses these."""
 
 
 def capability_shortfall(scenario: Scenario, industry: str, function: str, site: str) -> list[str]:
@@ -90,7 +92,44 @@ def index_sets(scenario: Scenario) -> IndexSets:
     eligible = set(triples)
     locked_in = frozenset(t for _, hits in rule_matches(scenario, "lock_in") for t in hits if t in eligible)
     hosting = tuple(dict.fromkeys((i, scenario.sites[s].region) for i, _, s in triples))
-    return IndexSets(triples, upper, _links(scenario, triples), hosting, locked_in)
+    links = _links(scenario, triples)
+    return IndexSets(triples, upper, links, hosting, locked_in, _tight_upper(scenario, upper, links))
+
+
+def _tight_upper(scenario: Scenario, upper: dict[Triple, float], links: dict[Link, float]) -> dict[Triple, float]:
+    """Capacity bounds no larger than U that some optimal plan always respects.
+
+    Production at one site never exceeds P = (1 + θ) D. A pilot or R&D site never needs more than
+    its min_scale or the most support it can give: ρ of the next function times the most capacity
+    of that function it can reach. Pilot supports at most P production in all; and in a plan
+    where every site holds only what it must (min_scale or the support it gives), all pilot
+    capacity together is at most ρ_production P plus min_scale for each pilot site. Every cost coefficient is non-negative, so any optimal plan above
+    these bounds can shrink to them (with the support it receives) without costing more.
+    """
+    tight = {}
+    reach: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for i, f, a, b in links:
+        reach[i, PREDECESSOR[f], a].append(b)
+    for f in ("production", "pilot", "rd"):
+        for (i, g, s), u in upper.items():
+            if g != f:
+                continue
+            spec = scenario.functions[i, f]
+            most = (1 + scenario.industries[i].overcapacity) * scenario.industries[i].demand
+            if f == "production":
+                need = most
+            else:
+                nxt = FUNCTIONS[FUNCTIONS.index(f) + 1]
+                ratio = scenario.functions[i, nxt].support_ratio or 0.0
+                targets = reach[i, f, s]
+                reachable = sum(tight[i, nxt, b] for b in targets)
+                if nxt == "production":
+                    need = ratio * min(most, reachable)
+                else:  # pilot sites hold what production needs, plus at most min_scale each
+                    pilot_total = (scenario.functions[i, "production"].support_ratio or 0.0) * most
+                    need = ratio * min(reachable, pilot_total + scenario.functions[i, nxt].min_scale * len(targets))
+            tight[i, f, s] = min(u, max(spec.min_scale, need))
+    return tight
 
 
 def _links(scenario: Scenario, triples: tuple[Triple, ...]) -> dict[Link, float]:
