@@ -88,6 +88,9 @@ def run(
     except (OutputExists, SolverUnavailable) as exc:
         console.print(f"[bold red]Error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        console.print("[bold red]Interrupted[/] before a plan was found; nothing was written.")
+        raise typer.Exit(1) from None
     _print_outcome(outcome)
     raise typer.Exit(outcome.exit_code)
 
@@ -98,6 +101,8 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
     console.print(f"[bold {colour}]{outcome.status}[/] {s['title']}", highlight=False)
+    if s.get("interrupted"):
+        console.print("[yellow]interrupted by Ctrl-C:[/] the plan below is the best found until then.")
     if s["objective"] is not None:
         gap = f"{100 * s['mip_gap']:.3f} %" if s["mip_gap"] is not None else "unknown"
         console.print(f"objective {s['objective']:,.2f} (10k yuan), bound {s['best_bound']:,.2f}, gap {gap}; "
