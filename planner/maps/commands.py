@@ -1,0 +1,67 @@
+"""Commands ``planner map`` and ``planner report``, added to the command line by :func:`register`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.maps.assets import OfflineAssetError
+from planner.maps.rundata import RunFolderError
+
+RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
+OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="File to write.", show_default=False)]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def map_command(
+    run_dir: RunDirArg,
+    offline: Annotated[bool, typer.Option("--offline", help="Inline every script and style sheet (no CDN).")] = False,
+    tiles: Annotated[str, typer.Option(help="Base tiles: a name folium knows (e.g. OpenStreetMap, "
+                                            "OpenTopoMap) or 'none' for a plain background.")] = "OpenStreetMap",
+    png: Annotated[bool, typer.Option("--png", help="Write a static PNG image instead of the HTML map.")] = False,
+    out: OutOption = None,
+) -> None:
+    """Redraw the map of a run folder: RUN_DIR/map.html, or RUN_DIR/map.png with --png."""
+    from planner.maps.htmlout import save_html
+    from planner.maps.interactive import plan_map
+    from planner.maps.static import png as write_png
+
+    target = out or run_dir / ("map.png" if png else "map.html")
+    try:
+        if png:
+            write_png(run_dir, target)
+        else:
+            save_html(plan_map(run_dir, tiles=tiles), target, offline=offline)
+    except (RunFolderError, OfflineAssetError) as exc:
+        raise _fail(str(exc)) from None
+    except ValueError as exc:  # e.g. an unknown tile name
+        raise _fail(f"cannot draw the map: {exc}") from None
+    except OSError as exc:
+        raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {target}")
+
+
+def report_command(run_dir: RunDirArg, out: OutOption = None) -> None:
+    """Write a self-contained HTML report of a run folder (RUN_DIR/report.html) that prints cleanly to PDF."""
+    from planner.maps.reporting import report
+
+    target = out or run_dir / "report.html"
+    try:
+        report(run_dir, target)
+    except (RunFolderError, OfflineAssetError) as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {target}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``map`` and ``report`` to the `planner` command line `app`."""
+    app.command("map")(map_command)
+    app.command("report")(report_command)

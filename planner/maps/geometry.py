@@ -1,0 +1,92 @@
+"""Boundaries of a run's regions and metro districts, joined from :mod:`planner.geodata` by adcode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geopandas as gpd
+import pandas as pd
+
+from planner import geodata
+from planner.maps.rundata import RunData
+
+
+@lru_cache(maxsize=1)
+def _boundaries() -> gpd.GeoDataFrame:
+    """Provinces and district-level units in one frame, indexed by adcode."""
+    prov = geodata.provinces().assign(level="province", ring="", city="")
+    dist = geodata.districts()
+    both = pd.concat([prov, dist[prov.columns]], ignore_index=True)
+    return gpd.GeoDataFrame(both, geometry="geometry", crs=geodata.CRS).drop_duplicates("adcode").set_index("adcode")
+
+
+@lru_cache(maxsize=1)
+def _districts() -> gpd.GeoDataFrame:
+    return geodata.districts().set_index("adcode")
+
+
+def boundaries() -> gpd.GeoDataFrame:
+    """Every boundary :mod:`planner.geodata` has (provinces, districts, Hebei cities), by adcode."""
+    return _boundaries().copy()
+
+
+def region_shapes(run: RunData) -> gpd.GeoDataFrame:
+    """The regions whose ``adcode`` has a boundary: region id index, ``adcode`` and ``geometry``."""
+    bounds = _boundaries()
+    rows = [(rid, code) for rid, code in run.regions["adcode"].items() if code in bounds.index] \
+        if "adcode" in run.regions else []
+    frame = pd.DataFrame(rows, columns=["region", "adcode"]).set_index("region")
+    return gpd.GeoDataFrame(frame, geometry=[bounds.at[c, "geometry"] for c in frame["adcode"]], crs=geodata.CRS)
+
+
+def region_points(run: RunData) -> list[str]:
+    """Regions drawn as points: no ``adcode``, or one without a boundary."""
+    shaped = set(region_shapes(run).index)
+    return [r for r in run.regions.index if r not in shaped]
+
+
+@dataclass(frozen=True)
+class MetroView:
+    """District-level units of the cities whose districts host sites."""
+
+    units: gpd.GeoDataFrame
+    """``districts()`` rows to draw, indexed by adcode (``name_zh``, ``name``, ``ring``, ``city``, geometry)."""
+    site_unit: dict[str, str]
+    """Site id -> adcode of the unit it lies in."""
+
+
+def _unit_of(code: str | None, units: pd.DataFrame) -> str | None:
+    """The district-level unit of an adcode: itself, else (Hebei) its prefecture-level city."""
+    if not code:
+        return None
+    if code in units.index:
+        return code
+    city = code[:4] + "00"
+    if city in units.index and units.at[city, "level"] == "city":
+        return city
+    return None
+
+
+def metro_view(run: RunData) -> MetroView | None:
+    """The metro view of a run whose sites carry district adcodes, else None.
+
+    A site belongs to the unit of its ``adcode`` in :func:`planner.geodata.districts`; a
+    county code of Hebei, which has only its prefecture-level cities there, falls back to
+    its city (``130981`` -> ``130900``). Every unit of each city hosting a site is drawn.
+    """
+    if "adcode" not in run.sites:
+        return None
+    units = _districts()
+    site_unit = {s: u for s, c in run.sites["adcode"].items() if (u := _unit_of(c, units))}
+    if not site_unit:
+        return None
+    cities = {units.at[u, "city"] for u in site_unit.values()}
+    return MetroView(units=units[units["city"].isin(cities)].copy(), site_unit=site_unit)
+
+
+def view_bounds(run: RunData, margin: float = 0.3) -> list[list[float]]:
+    """[[south, west], [north, east]] around the sites and region points, in degrees."""
+    lats = [*run.sites["lat"], *run.regions["lat"]]
+    lons = [*run.sites["lon"], *run.regions["lon"]]
+    return [[min(lats) - margin, min(lons) - margin], [max(lats) + margin, max(lons) + margin]]

@@ -1,0 +1,109 @@
+"""The interactive folium maps of a run: :func:`plan_map`, :func:`dual_map`, :func:`write_map`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import folium
+from folium import Element
+from folium.plugins import DualMap
+
+from planner.maps.controls import HtmlControl, add_page_style, legend_html, page_header, title_html
+from planner.maps.geometry import metro_view, view_bounds
+from planner.maps.htmlout import save_html
+from planner.maps.layers import plan_groups
+from planner.maps.rundata import RunData, load_run
+
+DEFAULT_TILES = "OpenStreetMap"
+"""Base tiles by default (any name folium knows; ``"none"`` for a plain background)."""
+
+_PLAIN_CSS = "<style>.leaflet-container { background: #eef1f4; }</style>"
+
+
+def tiles_option(tiles: str | None) -> str | None:
+    """folium's ``tiles`` argument for a command-line value: ``"none"`` (or empty) means no tiles."""
+    if tiles is None or tiles.strip().lower() in ("", "none"):
+        return None
+    if "{" not in tiles and tiles.lower() != "openstreetmap":  # a name, not a URL template
+        import xyzservices
+
+        try:
+            xyzservices.providers.query_name(tiles)
+        except ValueError:
+            raise ValueError(f"unknown tile name {tiles!r}: use a name such as OpenStreetMap or "
+                             "OpenTopoMap, or none") from None
+    return tiles
+
+
+def _leaflet_only(target: folium.Map) -> None:
+    """Load only Leaflet itself: the plan uses no jQuery, Bootstrap or Font Awesome."""
+    target.default_js = [(n, u) for n, u in folium.Map.default_js if n == "leaflet"]
+    target.default_css = [(n, u) for n, u in folium.Map.default_css if n == "leaflet_css"]
+
+
+def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
+              collapsed: bool = False) -> list[folium.FeatureGroup]:
+    """Add the plan's layers, a layer control, the title and the legend to `target`; return the layers."""
+    _leaflet_only(target)
+    add_page_style(target)
+    groups = plan_groups(run)
+    for group in groups:
+        group.add_to(target)
+    folium.LayerControl(collapsed=collapsed, position="topright").add_to(target)
+    HtmlControl(legend_html(run, metro_view(run) is not None), position="bottomleft",
+                css_class="pl-box pl-legend").add_to(target)
+    HtmlControl(title_html(run, heading), position="topleft", css_class="pl-box pl-title").add_to(target)
+    target.fit_bounds(view_bounds(run))
+    return groups
+
+
+def _new_map(run: RunData, tiles: str | None) -> folium.Map:
+    (south, west), (north, east) = view_bounds(run)
+    fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=7,
+                      tiles=tiles_option(tiles), control_scale=True)
+    if tiles_option(tiles) is None:
+        page_header(fmap).add_child(Element(_PLAIN_CSS), name="planner_plain_css")
+    return fmap
+
+
+def plan_map(run_dir: Path, *, tiles: str | None = DEFAULT_TILES, heading: str | None = None) -> folium.Map:
+    """A folium map of the plan in `run_dir`.
+
+    Regions shaded by the number of industries they host (boundaries from
+    :mod:`planner.geodata` by adcode, points where there is none), a marker per opened
+    site coloured by zone, a ring per function placed, chain links per industry (width by
+    amount), metro districts coloured by ring when the sites carry district adcodes, a
+    layer control, the title (scenario, status, objective) and a legend.
+    `tiles` is any tile name folium knows, or ``"none"``/None for a plain background.
+    Raises :class:`planner.maps.RunFolderError` when `run_dir` has no plan.
+    """
+    run = load_run(Path(run_dir))
+    fmap = _new_map(run, tiles)
+    draw_plan(fmap, run, heading)
+    return fmap
+
+
+def dual_map(run_a: Path, run_b: Path, *, tiles: str | None = DEFAULT_TILES) -> DualMap:
+    """Two runs side by side (left `run_a`, right `run_b`), panning and zooming together."""
+    first, second = load_run(Path(run_a)), load_run(Path(run_b))
+    (s1, w1), (n1, e1) = view_bounds(first)
+    (s2, w2), (n2, e2) = view_bounds(second)
+    bounds = [[min(s1, s2), min(w1, w2)], [max(n1, n2), max(e1, e2)]]
+    dual = DualMap(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+                   zoom_start=7, tiles=tiles_option(tiles), control_scale=True)
+    if tiles_option(tiles) is None:
+        page_header(dual.m1).add_child(Element(_PLAIN_CSS), name="planner_plain_css")
+    for side, run, label in ((dual.m1, first, f"A: {Path(run_a).name}"), (dual.m2, second, f"B: {Path(run_b).name}")):
+        draw_plan(side, run, heading=label, collapsed=True)
+        side.fit_bounds(bounds)
+    return dual
+
+
+def write_map(path: Path, *, offline: bool = True, tiles: str | None = DEFAULT_TILES) -> None:
+    """Write the map of the run folder `path` lies in to `path`.
+
+    Called by ``planner run`` with ``<run folder>/map.html``. By default the page is
+    self-contained (Leaflet inlined, no network needed but for the base tiles).
+    """
+    path = Path(path)
+    save_html(plan_map(path.parent, tiles=tiles), path, offline=offline)

@@ -1,0 +1,177 @@
+"""The map's layers: regions, opened sites, one per function, one per industry, metro districts."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import folium
+from shapely.geometry import mapping
+
+from planner.maps import text
+from planner.maps.controls import HtmlPopup
+from planner.maps.geometry import metro_view, region_points, region_shapes
+from planner.maps.metrics import industries_hosted, most_hosted, site_functions, site_industries
+from planner.maps.rundata import RunData
+from planner.maps.style import (
+    BADGE_DISTANCE,
+    BADGE_SIZE,
+    FUNCTION_COLOURS,
+    FUNCTION_LABELS,
+    FUNCTION_RADII,
+    FUNCTIONS,
+    LINK_DASHES,
+    SITE_RADIUS,
+    UNCLASSIFIED_COLOUR,
+    ZONE_COLOURS,
+    hosted_colour,
+    industry_colours,
+    link_weight,
+)
+
+REGIONS_LAYER = "Regions: industries hosted 承接产业数"
+"""Name of the layer of region shapes (and points) shaded by the number of industries hosted."""
+
+SITES_LAYER = "Opened sites 园区"
+"""Name of the layer with one marker per opened site."""
+
+METRO_LAYER = "Metro districts by ring 圈层"
+"""Name of the layer of metro districts coloured by ring."""
+
+
+def function_layer(function: str) -> str:
+    """Name of the layer of one function (a ring per site hosting it)."""
+    return f"Function: {FUNCTION_LABELS.get(function, function)}"
+
+
+def industry_layer(run: RunData, industry: str) -> str:
+    """Name of the layer of one industry (its chain links and a badge per site hosting it)."""
+    return f"Industry: {run.industry_name(industry)}"
+
+
+def css_token(value: str) -> str:
+    """`value` made safe for a CSS class name."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", str(value))
+
+
+def _feature(geometry: Any) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": mapping(geometry), "properties": {}}
+
+
+def _shape(geometry: Any, style: dict[str, Any], tooltip: str, popup: str) -> folium.GeoJson:
+    shape = folium.GeoJson(_feature(geometry), style_function=lambda _f, s=style: s,
+                           highlight_function=lambda _f: {"weight": 3}, tooltip=folium.Tooltip(tooltip))
+    HtmlPopup(popup).add_to(shape)
+    return shape
+
+
+def regions_group(run: RunData) -> folium.FeatureGroup:
+    """Region shapes from :mod:`planner.geodata` by adcode, shaded by industries hosted; other regions as points."""
+    group = folium.FeatureGroup(name=REGIONS_LAYER)
+    hosted, most = industries_hosted(run), most_hosted(run)
+    for region, row in region_shapes(run).iterrows():
+        style = {"fillColor": hosted_colour(int(hosted[region]), most), "fillOpacity": 0.45,
+                 "color": "#555555", "weight": 1.5}
+        _shape(row.geometry, style, text.region_tooltip(run, region), text.region_popup(run, region)).add_to(group)
+    for region in region_points(run):
+        folium.CircleMarker(
+            [float(run.regions.at[region, "lat"]), float(run.regions.at[region, "lon"])], radius=14,
+            color="#555555", weight=1.5, fill=True, fill_color=hosted_colour(int(hosted[region]), most),
+            fill_opacity=0.7, class_name="pl-region pl-region-point", tooltip=text.region_tooltip(run, region),
+        ).add_child(HtmlPopup(text.region_popup(run, region))).add_to(group)
+    return group
+
+
+def sites_group(run: RunData) -> folium.FeatureGroup:
+    """One marker per opened site, coloured by zone, its popup listing functions, capacities, land and cost."""
+    group = folium.FeatureGroup(name=SITES_LAYER)
+    for site in run.opened_sites:
+        zone = str(run.sites.at[site, "zone"])
+        folium.CircleMarker(
+            run.site_point(site), radius=SITE_RADIUS, color="#222222", weight=1.5, fill=True,
+            fill_color=ZONE_COLOURS.get(zone, "#999999"), fill_opacity=0.95,
+            class_name=f"pl-site pl-zone-{css_token(zone)}", tooltip=text.site_tooltip(run, site),
+        ).add_child(HtmlPopup(text.site_popup(run, site), 520)).add_to(group)
+    return group
+
+
+def function_groups(run: RunData) -> list[folium.FeatureGroup]:
+    """One layer per function: a ring around each site hosting it (rings nest: R&D inside, production outside)."""
+    pairs = site_functions(run)
+    groups = []
+    for function in FUNCTIONS:
+        group = folium.FeatureGroup(name=function_layer(function))
+        for site, _ in (p for p in pairs if p[1] == function):
+            folium.CircleMarker(
+                run.site_point(site), radius=FUNCTION_RADII[function], color=FUNCTION_COLOURS[function],
+                weight=2.5, fill=False, class_name=f"pl-fn pl-fn-{function}",
+                tooltip=text.function_tooltip(run, site, function),
+            ).add_child(HtmlPopup(text.site_popup(run, site), 520)).add_to(group)
+        groups.append(group)
+    return groups
+
+
+def _badge(run: RunData, site: str, industry: str, slot: int, slots: int, colour: str) -> folium.Marker:
+    angle = -math.pi / 2 + 2 * math.pi * slot / max(slots, 1)
+    dx, dy = BADGE_DISTANCE * math.cos(angle), BADGE_DISTANCE * math.sin(angle)
+    half = BADGE_SIZE / 2
+    icon = folium.DivIcon(html=f"<div class='pl-badge' style='background:{colour}'></div>",
+                          icon_size=(BADGE_SIZE, BADGE_SIZE), icon_anchor=(round(half - dx), round(half - dy)),
+                          class_name=f"pl-badge-icon pl-ind-{css_token(industry)}")
+    rows = run.assignments[(run.assignments["site"] == site) & (run.assignments["industry"] == industry)]
+    marker = folium.Marker(run.site_point(site), icon=icon, tooltip=text.industry_tooltip(run, site, industry))
+    return marker.add_child(HtmlPopup(f"<div class='pl-pop'>{text.placement_table(run, rows)}</div>"))
+
+
+def _link(run: RunData, link: Any, colour: str, largest: float) -> folium.MacroElement:
+    weight = link_weight(float(link["amount"]), largest)
+    tooltip = text.link_tooltip(run, link)
+    classes = f"pl-link pl-link-{link['function']} pl-ind-{css_token(link['industry'])}"
+    ends = [run.site_point(str(link["from_site"])), run.site_point(str(link["to_site"]))]
+    if link["from_site"] == link["to_site"]:  # support inside one site: a dashed loop around it
+        return folium.CircleMarker(ends[0], radius=FUNCTION_RADII["production"] + 4 + weight / 2, color=colour,
+                                   weight=weight, opacity=0.8, fill=False, dash_array="2 4",
+                                   class_name=classes + " pl-link-local", tooltip=tooltip)
+    return folium.PolyLine(ends, color=colour, weight=weight, opacity=0.8, dash_array=LINK_DASHES.get(link["function"]),
+                           class_name=classes, tooltip=tooltip)
+
+
+def industry_groups(run: RunData) -> list[folium.FeatureGroup]:
+    """One layer per industry: its chain links (R&D -> pilot -> production, width by amount) and site badges."""
+    colours = industry_colours(run.industry_ids)
+    largest = float(run.links["amount"].max()) if len(run.links) else 0.0
+    pairs = site_industries(run)
+    groups = []
+    for slot, industry in enumerate(run.industry_ids):
+        group = folium.FeatureGroup(name=industry_layer(run, industry))
+        for _, link in run.links[run.links["industry"] == industry].iterrows():
+            _link(run, link, colours[industry], largest).add_to(group)
+        for site, _ in (p for p in pairs if p[1] == industry):
+            _badge(run, site, industry, slot, len(run.industry_ids), colours[industry]).add_to(group)
+        groups.append(group)
+    return groups
+
+
+def metro_group(run: RunData) -> folium.FeatureGroup | None:
+    """Districts of the metros hosting sites, coloured by ring, listing the functions placed in each."""
+    view = metro_view(run)
+    if view is None:
+        return None
+    group = folium.FeatureGroup(name=METRO_LAYER)
+    for code, unit in view.units.iterrows():
+        sites = [s for s, u in view.site_unit.items() if u == code]
+        ring = str(unit["ring"] or "")
+        style = {"fillColor": ZONE_COLOURS.get(ring, UNCLASSIFIED_COLOUR), "fillOpacity": 0.35 if ring else 0.25,
+                 "color": "#222222" if sites else "#777777", "weight": 2.5 if sites else 0.8}
+        name = f"{unit['name_zh']} {unit['name']}"
+        _shape(unit.geometry, style, text.unit_tooltip(run, name, ring, sites),
+               text.unit_popup(run, name, ring, sites)).add_to(group)
+    return group
+
+
+def plan_groups(run: RunData) -> list[folium.FeatureGroup]:
+    """Every layer of a plan, bottom first."""
+    metro = metro_group(run)
+    return [regions_group(run), *([metro] if metro else []), *industry_groups(run), *function_groups(run),
+            sites_group(run)]

@@ -1,0 +1,144 @@
+"""Reading a run folder (``docs/run-folder.md``) into the tables the maps draw."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from planner.maps.style import FUNCTIONS
+
+PLAN_STATUSES = ("optimal", "feasible")
+"""Statuses of a run that has a plan to draw."""
+
+
+class RunFolderError(Exception):
+    """A folder that is not a run folder, or a run without a plan; the message is one line."""
+
+
+def adcode(value: Any) -> str | None:
+    """A 6-digit administrative code as text, or None for an empty cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value).strip().removesuffix(".0") or None
+
+
+def _csv(path: Path, index: str | None = None) -> pd.DataFrame:
+    if not path.is_file():
+        raise RunFolderError(f"{path} is missing: not a complete run folder")
+    frame = pd.read_csv(path, dtype={"adcode": str}, keep_default_na=True)
+    if "adcode" in frame:
+        frame["adcode"] = frame["adcode"].map(adcode)
+    return frame.set_index(index) if index else frame
+
+
+@dataclass(frozen=True)
+class RunData:
+    """The tables of one run folder with a plan."""
+
+    run_dir: Path
+    summary: dict[str, Any]
+    scenario: dict[str, Any]
+    regions: pd.DataFrame
+    """``inputs/regions.csv``, indexed by region id."""
+    sites: pd.DataFrame
+    """``inputs/sites.csv`` indexed by site id, with ``land_used_ha`` and ``share_used`` of ``sites.csv``."""
+    industries: pd.DataFrame
+    """``inputs/industries.csv``, indexed by industry id."""
+    assignments: pd.DataFrame
+    links: pd.DataFrame
+
+    @property
+    def title(self) -> str:
+        """The scenario's title, else its name."""
+        return str(self.summary.get("title") or self.summary.get("scenario") or self.run_dir.name)
+
+    @property
+    def status(self) -> str:
+        """The run's status (``optimal`` or ``feasible``)."""
+        return str(self.summary.get("status"))
+
+    @property
+    def objective(self) -> float | None:
+        """The plan's objective value (10k yuan)."""
+        value = self.summary.get("objective")
+        return None if value is None else float(value)
+
+    @property
+    def linkage_cost(self) -> float:
+        """τ: linkage cost per unit of support per km (10k yuan), 0 when not set."""
+        return float((self.scenario.get("settings") or {}).get("linkage_cost") or 0.0)
+
+    @cached_property
+    def opened_sites(self) -> list[str]:
+        """Sites hosting at least one function, in the order of ``inputs/sites.csv``."""
+        used = set(self.assignments["site"])
+        return [s for s in self.sites.index if s in used]
+
+    @cached_property
+    def functions(self) -> list[str]:
+        """Functions of the chain (rd, pilot, production)."""
+        return list(FUNCTIONS)
+
+    @property
+    def industry_ids(self) -> list[str]:
+        """Industries in the order of ``inputs/industries.csv``."""
+        return list(self.industries.index)
+
+    def region_name(self, region: str) -> str:
+        """Chinese and English name of a region, e.g. ``北京 Beijing``."""
+        row = self.regions.loc[region]
+        return " ".join(str(v) for v in (row.get("name_zh"), row.get("name")) if isinstance(v, str) and v)
+
+    def industry_name(self, industry: str) -> str:
+        """Chinese and English name of an industry, e.g. ``人工智能 Artificial intelligence``."""
+        row = self.industries.loc[industry]
+        return " ".join(str(v) for v in (row.get("name_zh"), row.get("name")) if isinstance(v, str) and v)
+
+    def site_point(self, site: str) -> tuple[float, float]:
+        """(lat, lon) of a site."""
+        return float(self.sites.at[site, "lat"]), float(self.sites.at[site, "lon"])
+
+
+def _read_summary(run_dir: Path) -> dict[str, Any]:
+    if not run_dir.exists():
+        raise RunFolderError(f"run folder {run_dir} does not exist")
+    if not run_dir.is_dir():
+        raise RunFolderError(f"{run_dir} is not a folder")
+    path = run_dir / "summary.json"
+    if not path.is_file():
+        raise RunFolderError(f"{run_dir} is not a run folder (no summary.json)")
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RunFolderError(f"{path} is not valid JSON: {exc}") from None
+
+
+def load_run(run_dir: Path) -> RunData:
+    """Read the run folder `run_dir`; raise :class:`RunFolderError` when it has no plan to draw."""
+    run_dir = Path(run_dir)
+    summary = _read_summary(run_dir)
+    if summary.get("status") not in PLAN_STATUSES or not (run_dir / "assignments.csv").is_file():
+        raise RunFolderError(f"run folder {run_dir} has no plan (status: {summary.get('status')})")
+    inputs = run_dir / "inputs"
+    scenario_path = inputs / "scenario.yaml"
+    scenario = yaml.safe_load(scenario_path.read_text(encoding="utf-8")) if scenario_path.is_file() else {}
+    sites = _csv(inputs / "sites.csv", "id")
+    used = _csv(run_dir / "sites.csv", "site")[["land_used_ha", "share_used"]]
+    sites = sites.join(used, how="left").fillna({"land_used_ha": 0.0, "share_used": 0.0})
+    return RunData(
+        run_dir=run_dir,
+        summary=summary,
+        scenario=scenario or {},
+        regions=_csv(inputs / "regions.csv", "id"),
+        sites=sites,
+        industries=_csv(inputs / "industries.csv", "id"),
+        assignments=_csv(run_dir / "assignments.csv"),
+        links=_csv(run_dir / "links.csv"),
+    )

@@ -1,0 +1,73 @@
+"""Colours, labels and sizes shared by the interactive map, the static image and the report."""
+
+from __future__ import annotations
+
+import math
+
+FUNCTIONS: tuple[str, ...] = ("rd", "pilot", "production")
+"""The chain's functions, upstream first."""
+
+ZONES: tuple[str, ...] = ("center", "inner", "outer")
+"""Site zone types (and metro rings), center first."""
+
+ZONE_COLOURS: dict[str, str] = {"center": "#d7301f", "inner": "#fc8d59", "outer": "#4575b4"}
+"""Marker colour per zone type; also the fill of metro districts per ring."""
+
+UNCLASSIFIED_COLOUR = "#bdbdbd"
+"""Fill of metro districts whose ring is not classified."""
+
+FUNCTION_COLOURS: dict[str, str] = {"rd": "#7b3294", "pilot": "#1a9850", "production": "#404040"}
+"""Ring colour per function around a site marker."""
+
+FUNCTION_RADII: dict[str, int] = {"rd": 10, "pilot": 13, "production": 16}
+"""Ring radius (pixels) per function: a site's functions show as concentric rings."""
+
+FUNCTION_LABELS: dict[str, str] = {"rd": "R&D 研发", "pilot": "Pilot 中试", "production": "Production 量产"}
+"""English and Chinese name of each function."""
+
+ZONE_LABELS: dict[str, str] = {"center": "center 中心", "inner": "inner 近郊", "outer": "outer 外围"}
+"""English and Chinese name of each zone type / ring."""
+
+LINK_LABELS: dict[str, str] = {"pilot": "R&D → pilot 研发→中试", "production": "pilot → production 中试→量产"}
+"""Link type by the supported function of ``links.csv``."""
+
+LINK_DASHES: dict[str, str | None] = {"pilot": "6 6", "production": None}
+"""Stroke pattern per link type: R&D -> pilot dashed, pilot -> production solid."""
+
+SITE_RADIUS = 7
+"""Radius (pixels) of an opened site's marker."""
+
+BADGE_SIZE = 12
+"""Side (pixels) of an industry badge next to a site."""
+
+BADGE_DISTANCE = 24
+"""Distance (pixels) of industry badges from their site."""
+
+
+def industry_colours(industries: list[str]) -> dict[str, str]:
+    """A distinct colour per industry, in the order given (tab10, then tab20)."""
+    from matplotlib import colormaps, colors
+
+    palette = colormaps["tab10" if len(industries) <= 10 else "tab20"]
+    return {ind: colors.to_hex(palette(k % palette.N)) for k, ind in enumerate(industries)}
+
+
+def hosted_colour(count: int, most: int) -> str:
+    """Fill of a region hosting `count` industries when the most any region hosts is `most`."""
+    from matplotlib import colormaps, colors
+
+    if count <= 0:
+        return "#f7f7f7"
+    return colors.to_hex(colormaps["YlGnBu"](0.12 + 0.5 * count / max(most, 1)))
+
+
+def link_weight(amount: float, largest: float) -> float:
+    """Stroke width (pixels) of a link carrying `amount` when the largest carries `largest`."""
+    return 1.5 + 6.5 * (amount / largest if largest > 0 else 0.0)
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    """A number with thousands separators, or an en dash when missing."""
+    if value is None or math.isnan(value):
+        return "–"
+    return f"{value:,.{digits}f}"
