@@ -170,7 +170,7 @@ CITY_LEVEL_PROVINCES = {"130000": "河北省"}
 
 # ---------------------------------------------------------------------------
 # Metro rings (see README.md "Rings"). Sources: the two city master plans, as
-# summarised in shared/data/README.md.
+# summarised in scenarios/national/sources/README.md.
 # ---------------------------------------------------------------------------
 
 BJ_PLAN = "北京城市总体规划（2016年—2035年）"

@@ -16,7 +16,7 @@ TABLES = HERE / "tables"
 
 # ---------------------------------------------------------------- published figures
 # R&D intensity (R&D / GRP, %), 2023: 2023年全国科技经费投入统计公报, table 1
-# (also /work/shared/data/provinces_2023.csv).
+# (also scenarios/national/sources/provinces_2023.csv).
 RD_INTENSITY = {"BJ": 6.73, "TJ": 3.58, "HE": 2.08}
 
 # Technology tiers of the seed (002_981feb63f948a864.txt, section 二(二)): R&D intensity
