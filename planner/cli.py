@@ -74,15 +74,30 @@ def run(
     threads: Annotated[Optional[int], typer.Option(help="Solver threads.")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Solver random seed.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
+    alternatives: Annotated[Optional[int], typer.Option("--alternatives", min=1, help="Also find up to N other plans "
+                            "with different openings within --within of the optimum (OUT/alt-1, ...; docs/research.md).")] = None,
+    within: Annotated[Optional[str], typer.Option("--within", help="Cost bound of the alternatives in percent above "
+                      "the optimum, e.g. 5 or 5%. [default: 5]")] = None,
 ) -> None:
     """Solve a scenario and write its run folder (exit 0 plan, 2 bad input, 3 infeasible, 4 no solution)."""
     from planner.run import run as run_scenario
 
+    found = None
     try:
         with console.status("Starting") as status:
-            outcome = run_scenario(
-                scenario, out, force=force, progress=lambda message: status.update(message + " ..."),
-                name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed)
+            if alternatives is None and within is None:
+                outcome = run_scenario(
+                    scenario, out, force=force, progress=lambda message: status.update(message + " ..."),
+                    name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed)
+            else:
+                from planner.research.alternatives import run_alternatives
+                from planner.research.commands import parse_within
+
+                found = run_alternatives(
+                    scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
+                    progress=lambda message: status.update(message + " ..."),
+                    name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed)
+                outcome = found.optimum
     except InputErrors as exc:
         raise _input_errors(exc) from None
     except (OutputExists, SolverUnavailable) as exc:
@@ -92,6 +107,10 @@ def run(
         console.print("[bold red]Interrupted[/] before a plan was found; nothing was written.")
         raise typer.Exit(1) from None
     _print_outcome(outcome)
+    if found is not None:
+        from planner.research.commands import print_alternatives
+
+        print_alternatives(found)
     raise typer.Exit(outcome.exit_code)
 
 
@@ -141,3 +160,5 @@ def schema(
         typer.echo(text)
 from planner.maps.commands import register as _register_maps
 _register_maps(app)
+from planner.research.commands import register as _register_research
+_register_research(app)

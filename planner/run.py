@@ -17,6 +17,7 @@ from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasi
 from planner.maps import write_map
 from planner.models import IndexSets, build_model, index_sets
 from planner.numerics import numerical_warnings
+from planner.polish import polish
 from planner.results import Plan, extract_plan, summary_kpis
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
@@ -103,7 +104,7 @@ def run(
         return write_outcome(out, force, scenario, result, base | {"build_seconds": 0.0}, None, [], started, report)
     built = build(scenario, ix)
     progress(f"Solving with {options.name}")
-    result = solve(built.model, options)
+    result = polish(built.model, options, solve(built.model, options))
     base |= {"build_seconds": built.seconds, **built.size()}
     plan = extract_plan(scenario, ix, built.model) if result.objective is not None else None
     found = violations(built.model) if plan is not None else []
@@ -140,7 +141,7 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
     files: dict[str, Callable[[Path], None]] = {
         "manifest.json": lambda p: write_json(p, manifest(scenario, result, started)),
         "summary.json": partial(write_json, data=summary),
-        "inputs": partial(write_inputs, scenario=scenario),
+        "inputs": partial(write_inputs, scenario=scenario, solver=result.options),
     }
     if plan is not None:
         files |= {

@@ -99,8 +99,11 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-def write_inputs(folder: Path, scenario: Scenario) -> None:
-    """Write the tables as the model saw them and a scenario.yaml that reruns them."""
+def write_inputs(folder: Path, scenario: Scenario, solver: dict[str, Any] | None = None) -> None:
+    """Write the tables as the model saw them and a scenario.yaml that reruns them.
+
+    `solver` is the solver section the run really used (command-line options included).
+    """
     folder.mkdir()
     tables = {"regions": scenario.regions.values(), "sites": scenario.sites.values(),
               "industries": scenario.industries.values(), "functions": scenario.functions.values()}
@@ -115,6 +118,8 @@ def write_inputs(folder: Path, scenario: Scenario) -> None:
         write_csv(folder / f"{name}.csv", pd.DataFrame(records))
     spec = scenario.spec.model_dump(mode="json", exclude={"extends", "overrides"})
     spec["tables"] = {name: f"{name}.csv" for name in tables}
+    if solver is not None:
+        spec["solver"] = solver
     (folder / "scenario.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 

@@ -6,6 +6,7 @@ import json
 import math
 
 import pandas as pd
+import yaml
 import pytest
 from typer.testing import CliRunner
 
@@ -150,6 +151,8 @@ def test_time_limit_and_options_reach_the_manifest(tiny):
     assert result.exit_code == 0
     options = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["solver"]["options"]
     assert (options["time_limit"], options["threads"], options["seed"]) == (20, 1, 7)
+    rerun = yaml.safe_load((out / "inputs" / "scenario.yaml").read_text(encoding="utf-8"))["solver"]
+    assert rerun == options  # the folder reruns with the options the run really used
 
 
 def test_solvers_lists_highs_with_its_version():

@@ -1,0 +1,54 @@
+"""Polishing a MIP solution: round the opening decisions, fix them, re-solve the rest exactly."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pyomo.environ as pyo
+
+from planner.models.sets import Triple
+from planner.results import OPEN
+from planner.solve import SolveResult, relative_gap, solve
+
+
+def x_pattern(model: pyo.ConcreteModel) -> frozenset[Triple]:
+    """The triples whose x is open in the solution loaded into `model`."""
+    return frozenset(t for t in model.T if (model.x[t].value or 0.0) > OPEN)
+
+
+@contextmanager
+def fixed_x(model: pyo.ConcreteModel, values: dict[Triple, int]) -> Iterator[None]:
+    """Fix x to `values` for the duration; variables already fixed (lock_in) stay as they were."""
+    changed = [t for t in values if not model.x[t].fixed]
+    for t in changed:
+        model.x[t].fix(values[t])
+    try:
+        yield
+    finally:
+        for t in changed:
+            model.x[t].unfix()
+
+
+def polish(model: pyo.ConcreteModel, options: Any, result: SolveResult, objective: Any = None) -> SolveResult:
+    """Round the x of the loaded solution to 0/1, fix them and re-solve the rest (a linear programme).
+
+    A MIP solver may return x = 1e-7 with a little capacity or flow behind it (within its integrality
+    tolerance); the plan tables would then list a flow from a closed site. The polished solution is exact
+    for the rounded pattern. Returns `result` with the polished objective (its bound and gap kept from the
+    MIP); when the linear programme fails, the rounded x with the MIP's q and g stay loaded and `result`
+    is returned unchanged.
+    """
+    if result.objective is None:
+        return result
+    pattern = x_pattern(model)
+    with fixed_x(model, {t: int(t in pattern) for t in model.T}):
+        lp = solve(model, options, objective=objective)
+    if lp.objective is None:
+        return result
+    bound = result.best_bound if result.best_bound is None else min(result.best_bound, lp.objective)
+    return dataclasses.replace(result, objective=lp.objective, best_bound=bound,
+                               mip_gap=relative_gap(lp.objective, bound),
+                               solve_seconds=result.solve_seconds + lp.solve_seconds)

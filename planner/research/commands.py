@@ -1,0 +1,216 @@
+"""Commands `planner compare`, `importance`, `pareto` and `export`, added by :func:`register`;
+and the printing of `planner run --alternatives` (docs/research.md)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console(stderr=True, soft_wrap=True)
+out_console = Console(soft_wrap=True)
+
+ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
+RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing non-empty output folder.")]
+SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver name (default: as recorded / from the scenario).")]
+TimeOption = Annotated[Optional[float], typer.Option("--time-limit", help="Time limit in seconds, per solve.")]
+GapOption = Annotated[Optional[float], typer.Option("--mip-gap", help="Relative optimality gap, e.g. 0.0001.")]
+ThreadsOption = Annotated[Optional[int], typer.Option("--threads", help="Solver threads.")]
+SeedOption = Annotated[Optional[int], typer.Option("--seed", help="Solver random seed.")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[bold red]Error:[/] {message}", highlight=False, markup=True)
+    return typer.Exit(code)
+
+
+def _guard(action: Any) -> Any:
+    """Run `action()`, turning the expected failures into messages and exit code 2."""
+    from planner.research.common import RunFolderProblem
+    from planner.runfolder import OutputExists
+    from planner.scenario import InputErrors
+    from planner.solve import SolverUnavailable
+
+    try:
+        return action()
+    except InputErrors as exc:
+        count = len(exc.problems)
+        console.print(f"[bold red]The scenario has {count} problem{'s' if count > 1 else ''}:[/]")
+        console.print(exc.report(), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except (OutputExists, SolverUnavailable, RunFolderProblem, ValueError) as exc:
+        raise _fail(str(exc)) from None
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf"
+    return f"{value:,.{digits}f}"
+
+
+# ------------------------------------------------------------------------------------- compare
+
+def compare_command(
+    run_dirs: Annotated[list[Path], typer.Argument(help="Two or more run folders.", show_default=False)],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the CSV tables and compare.html. "
+                                                "[default: runs/compare-YYYYMMDD-HHMMSS]")] = None,
+    tolerance: Annotated[float, typer.Option(help="Relative slack allowed between the [bound, objective] "
+                                                  "intervals of two runs that agree.")] = 1e-6,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when runs of the same model disagree.")] = False,
+    force: ForceOption = False,
+) -> None:
+    """Compare runs: status, objective, bound, gap, times, solver; agreement on the optimum within the gaps;
+    functions and capacities that moved; KPI and cost-term differences (CSV and compare.html with a dual map)."""
+    from planner.research.compare import compare
+
+    if len(run_dirs) < 2:
+        raise _fail("give at least two run folders")
+    cmp, target = _guard(lambda: compare(run_dirs, out, force, tolerance))
+    table = Table("run", "solver", "status", "objective", "best bound", "gap", "build s", "solve s", "model",
+                  title="Runs")
+    for row in cmp.table.itertuples(index=False):
+        gap = "-" if row.mip_gap is None or row.mip_gap != row.mip_gap else f"{100 * row.mip_gap:.4f} %"
+        table.add_row(row.run, f"{row.solver} {row.solver_version}", row.status, _num(row.objective),
+                      _num(row.best_bound), gap, _num(row.build_seconds), _num(row.solve_seconds), row.model)
+    out_console.print(table)
+    for line in cmp.verdict_lines():
+        colour = "red" if "DISAGREE" in line else "green" if "AGREE" in line else "yellow"
+        out_console.print(f"[{colour}]{line}[/]", highlight=False)
+    if len(cmp.moved):
+        out_console.print(f"{len(cmp.moved)} functions moved and {len(cmp.differences)} capacities changed "
+                          f"against {cmp.base} (plan_differences.csv, moved_functions.csv)", highlight=False)
+    out_console.print(f"report: {target / 'compare.html'}", highlight=False)
+    if strict and cmp.same_model_agree() is False:
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------------------------- importance
+
+def importance_command(
+    run_dir: RunDirArg,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for importance.csv and importance.html. "
+                                                "[default: RUN_DIR/importance]")] = None,
+    solver: SolverOption = None,
+    time_limit: TimeOption = None,
+    mip_gap: GapOption = None,
+    threads: ThreadsOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Replacement importance of each opened site: the cost increase when it is closed and the rest re-optimised."""
+    from planner.research.importance import importance
+
+    with console.status("Starting") as status:
+        result, target, note = _guard(lambda: importance(
+            run_dir, out, force=force, progress=lambda m: status.update(m + " ..."),
+            name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads))
+    table = Table("site", "region", "zone", "hosts", "status", "without it", "importance", "%",
+                  title=f"Replacement importance (objective {_num(result.run.objective)}, 10k yuan)")
+    for row in result.table.itertuples(index=False):
+        table.add_row(row.site, row.region, row.zone, row.functions, row.status, _num(row.objective_without),
+                      _num(row.importance), _num(row.importance_pct, 3))
+    out_console.print(table)
+    out_console.print(f"wrote {target / 'importance.csv'} and {target / 'importance.html'} ({note})", highlight=False)
+
+
+# -------------------------------------------------------------------------------------- pareto
+
+def pareto_command(
+    scenario: ScenarioArg,
+    between: Annotated[tuple[str, str], typer.Option("--between", help="Two cost terms: land, setup, operating, "
+                                                     "linkage, duplication (minimise the first, bound the second).",
+                                                     show_default=False)],
+    points: Annotated[int, typer.Option("--points", "-k", help="Number of epsilon points, the two ends included.",
+                                        min=2)] = 5,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for pareto.csv, pareto.png and the run "
+                                                "folders. [default: runs/NAME-pareto-A-B-YYYYMMDD-HHMMSS]")] = None,
+    solver: SolverOption = None,
+    time_limit: TimeOption = None,
+    mip_gap: GapOption = None,
+    threads: ThreadsOption = None,
+    seed: SeedOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Trace the trade-off between two cost terms (epsilon-constraint): table, plot and one run folder per point."""
+    from planner.research.pareto import pareto
+
+    first, second = between
+    with console.status("Starting") as status:
+        outcome = _guard(lambda: pareto(
+            scenario, first, second, points, out, force=force, progress=lambda m: status.update(m + " ..."),
+            name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed))
+    table = Table("point", f"{first}", f"{second}", "objective", "status", "note", title=outcome.message)
+    for row in outcome.table.itertuples(index=False):
+        table.add_row("-" if row.point is None or row.point != row.point else str(row.point),
+                      _num(getattr(row, first)), _num(getattr(row, second)), _num(row.objective), row.status,
+                      row.note or "")
+    out_console.print(table)
+    out_console.print(f"wrote {outcome.out} (pareto.csv, pareto.png, point-1 ... point-{len(outcome.runs)})",
+                      highlight=False)
+
+
+# -------------------------------------------------------------------------------------- export
+
+def export_command(
+    scenario: ScenarioArg,
+    lp: Annotated[Optional[Path], typer.Option("--lp", help="Write the model in CPLEX LP format to this file.")] = None,
+    mps: Annotated[Optional[Path], typer.Option("--mps", help="Write the model in free MPS format to this file.")] = None,
+    symbolic: Annotated[bool, typer.Option("--symbolic/--no-symbolic",
+                                           help="Name rows and columns after the model's components.")] = True,
+) -> None:
+    """Write the model of a scenario as LP and/or MPS for other solvers."""
+    from planner.research.export import export_model
+
+    if lp is None and mps is None:
+        raise _fail("give --lp FILE and/or --mps FILE")
+    written = _guard(lambda: export_model(scenario, lp, mps, symbolic))
+    for e in written:
+        out_console.print(f"wrote {e.path} ({e.format}: {e.n_variables} variables, {e.n_binaries} binary, "
+                          f"{e.n_constraints} constraints)", highlight=False)
+
+
+# ------------------------------------------------------------------------- run --alternatives
+
+def print_alternatives(found: Any) -> None:
+    """The table of `planner run --alternatives` (found: AlternativesOutcome)."""
+    if found.table is None:
+        console.print("no alternatives: the scenario has no optimum", highlight=False)
+        return
+    table = Table("plan", "folder", "objective", "+ %", "opened", "differs from optimum", "new vs optimum",
+                  title=f"Plans within {_num(found.cost_bound)} (10k yuan)")
+    for row in found.table.itertuples(index=False):
+        table.add_row("optimum" if row.rank == 0 else f"alt {row.rank}", row.folder, _num(row.objective),
+                      _num(row.increase_pct, 3), str(row.n_opened), str(row.hamming_to_optimum),
+                      row.opened_vs_optimum or "-")
+    console.print(table)
+    n = len(found.table) - 1
+    requested = found.optimum.summary.get("alternatives", {}).get("requested", n)
+    if n < requested:
+        console.print(f"found {n} of {requested} alternatives: {found.stopped}", highlight=False)
+    console.print(f"selection frequency: {found.optimum.out / 'selection_frequency.csv'}", highlight=False)
+
+
+def parse_within(text: str | None) -> float:
+    """The --within value in percent (default 5)."""
+    from planner.research.alternatives import parse_percent
+
+    if text is None:
+        return 5.0
+    try:
+        return parse_percent(text)
+    except ValueError:
+        raise _fail(f"--within takes a percentage such as 5 or 5%, not {text!r}") from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add `compare`, `importance`, `pareto` and `export` to the `planner` command line `app`."""
+    app.command("compare")(compare_command)
+    app.command("importance")(importance_command)
+    app.command("pareto")(pareto_command)
+    app.command("export")(export_command)

@@ -1,0 +1,177 @@
+"""Helpers shared by the research commands: reading run folders, x patterns, extra constraints."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.models.sets import Triple
+
+RESEARCH_PREFIX = "research_"
+"""Components the research commands add to a built model start with this (never part of MODEL.md)."""
+
+
+class RunFolderProblem(Exception):
+    """A folder that is not a (complete) run folder; the message is one line."""
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What the research commands read from a run folder."""
+
+    path: Path
+    summary: dict[str, Any]
+    manifest: dict[str, Any]
+    assignments: pd.DataFrame | None
+    """assignments.csv, None without a plan."""
+
+    @property
+    def has_plan(self) -> bool:
+        """Whether the run produced a plan (status optimal or feasible, assignments.csv present)."""
+        return self.assignments is not None and self.summary.get("objective") is not None
+
+    @property
+    def status(self) -> str:
+        """The run's status."""
+        return str(self.summary.get("status"))
+
+    @property
+    def objective(self) -> float | None:
+        """Objective of the plan, if any."""
+        return _number(self.summary.get("objective"))
+
+    @property
+    def best_bound(self) -> float | None:
+        """The solver's proven bound, if any."""
+        return _number(self.summary.get("best_bound"))
+
+    @property
+    def solver(self) -> dict[str, Any]:
+        """manifest.json `solver`: name, version, options."""
+        return self.manifest.get("solver") or {}
+
+    @property
+    def scenario_yaml(self) -> Path:
+        """`inputs/scenario.yaml`: the merged scenario pointing at the tables the model saw."""
+        return self.path / "inputs" / "scenario.yaml"
+
+    def pattern(self) -> frozenset[Triple]:
+        """The opened (industry, function, site) triples."""
+        if self.assignments is None:
+            return frozenset()
+        return frozenset(zip(self.assignments["industry"], self.assignments["function"], self.assignments["site"]))
+
+
+def _number(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return out if math.isfinite(out) else None
+
+
+def read_run(path: Path | str) -> RunRecord:
+    """Read summary.json, manifest.json and (if there is a plan) assignments.csv of a run folder."""
+    path = Path(path)
+    if not path.is_dir():
+        raise RunFolderProblem(f"{path} is not a folder")
+    try:
+        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RunFolderProblem(f"{path} is not a run folder: {exc.strerror or exc} ({exc.filename})") from None
+    except ValueError as exc:
+        raise RunFolderProblem(f"{path}: unreadable JSON ({exc})") from None
+    table = path / "assignments.csv"
+    assignments = None
+    if table.is_file():
+        assignments = pd.read_csv(table, dtype={"industry": str, "function": str, "site": str,
+                                                "region": str, "zone": str}, keep_default_na=False)
+    return RunRecord(path, summary, manifest, assignments)
+
+
+def hamming(a: frozenset[Triple], b: frozenset[Triple]) -> int:
+    """Number of triples open in exactly one of the two patterns."""
+    return len(a ^ b)
+
+
+def jaccard(a: frozenset[Triple], b: frozenset[Triple]) -> float:
+    """|a & b| / |a | b| (1 for two empty patterns)."""
+    union = a | b
+    return len(a & b) / len(union) if union else 1.0
+
+
+def add_no_good(model: pyo.ConcreteModel, pattern: frozenset[Triple]) -> None:
+    """Cut off exactly the x pattern `pattern`: at least one x must flip (model.research_no_good)."""
+    if not hasattr(model, "research_no_good"):
+        model.research_no_good = pyo.ConstraintList(doc="no-good cuts on x (research, not MODEL.md)")
+    free = [t for t in model.T if not model.x[t].fixed]
+    expr = sum(1 - model.x[t] for t in free if t in pattern) + sum(model.x[t] for t in free if t not in pattern)
+    model.research_no_good.add(expr >= 1)
+
+
+@contextmanager
+def only_model_constraints(model: pyo.ConcreteModel) -> Iterator[None]:
+    """Deactivate the research constraints for the duration (e.g. to check a plan against MODEL.md only)."""
+    active = [c for c in model.component_objects(pyo.Constraint, active=True) if c.name.startswith(RESEARCH_PREFIX)]
+    for c in active:
+        c.deactivate()
+    try:
+        yield
+    finally:
+        for c in active:
+            c.activate()
+
+
+@contextmanager
+def objective(model: pyo.ConcreteModel, name: str, expr: Any) -> Iterator[pyo.Objective]:
+    """Replace the active objective by `minimise expr` (a component `name`) for the duration."""
+    old = [o for o in model.component_objects(pyo.Objective, active=True)]
+    for o in old:
+        o.deactivate()
+    if hasattr(model, name):
+        model.del_component(name)
+    setattr(model, name, pyo.Objective(expr=expr, sense=pyo.minimize))
+    try:
+        yield getattr(model, name)
+    finally:
+        model.del_component(name)
+        for o in old:
+            o.activate()
+
+
+def set_constraint(model: pyo.ConcreteModel, name: str, expr: Any) -> None:
+    """Add (or replace) the single constraint component `name` = `expr`."""
+    if hasattr(model, name):
+        model.del_component(name)
+    setattr(model, name, pyo.Constraint(expr=expr))
+
+
+def drop(model: pyo.ConcreteModel, *names: str) -> None:
+    """Remove the components `names` from `model` where present."""
+    for name in names:
+        if hasattr(model, name):
+            model.del_component(name)
+
+
+def default_out(stem: str) -> Path:
+    """`runs/STEM-YYYYMMDD-HHMMSS`."""
+    return Path("runs") / f"{stem}-{datetime.now():%Y%m%d-%H%M%S}"
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    """A number with thousands separators, '-' for None, 'inf' for infinity."""
+    if value is None:
+        return "-"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf"
+    return f"{value:,.{digits}f}"

@@ -1,0 +1,430 @@
+"""`planner compare RUN_DIR...`: runs side by side, whether they agree on the optimum, how their plans differ.
+
+Two runs *agree on the optimum within their gaps* when the intervals [best bound, objective]
+they report overlap (each interval holds the optimum of a minimisation if the solver is right),
+up to a small tolerance for floating point. Runs of the *same model* (same tables as the model
+saw them, same settings and rules; the solver section and the names do not count) should agree;
+runs of different models usually do not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.research.common import RunRecord, default_out, read_run
+from planner.runfolder import atomic_folder, write_csv
+
+REL_TOL = 1e-6
+"""Intervals may miss each other by this much, relative to max(1, |objective|), and still agree."""
+
+CAPACITY_TOL = 1e-6
+"""Capacities closer than this (relative to max(1, |capacity|)) are the same."""
+
+RUN_COLUMNS = ["run", "path", "scenario", "model", "status", "objective", "best_bound", "mip_gap", "build_seconds",
+               "handover_seconds", "solve_seconds", "solver", "solver_version", "time_limit", "mip_gap_option",
+               "threads", "seed", "n_variables", "n_binaries", "n_constraints", "n_opened", "violations",
+               "interrupted"]
+AGREEMENT_COLUMNS = ["run_a", "run_b", "same_model", "status_a", "status_b", "objective_a", "objective_b",
+                     "bound_a", "bound_b", "difference", "relative_difference", "slack", "verdict", "reason"]
+DIFF_COLUMNS = ["base", "run", "industry", "function", "site", "region", "zone", "capacity_base", "capacity_run",
+                "delta", "change"]
+MOVED_COLUMNS = ["base", "run", "industry", "function", "sites_base", "sites_run", "left", "arrived"]
+KPI_COLUMNS = ["base", "run", "kpi", "value_base", "value_run", "delta"]
+INPUT_TABLES = ("regions", "sites", "industries", "functions")
+
+
+def model_fingerprint(run: RunRecord) -> str:
+    """A short hash of what defines the model of a run: its input tables (as the model saw them),
+    settings and rules. Runs of the same scenario under other solvers or names share it."""
+    spec = run.manifest.get("scenario") or {}
+    digest = hashlib.sha256()
+    digest.update(json.dumps({k: spec.get(k) for k in ("settings", "rules")}, sort_keys=True).encode())
+    for name in INPUT_TABLES:
+        path = run.path / "inputs" / f"{name}.csv"
+        if path.is_file():
+            digest.update(name.encode() + hashlib.sha256(path.read_bytes()).digest())
+        else:  # an incomplete folder: fall back on the hashes of the original inputs
+            digest.update(json.dumps(sorted((run.manifest.get("inputs") or {}).values())).encode())
+    return digest.hexdigest()[:12]
+
+
+def _labels(runs: list[RunRecord]) -> list[str]:
+    names = [r.path.name or str(r.path) for r in runs]
+    if len(set(names)) == len(names):
+        return names
+    return [str(r.path) for r in runs]
+
+
+def run_row(label: str, run: RunRecord, model: str) -> dict[str, Any]:
+    """One row of the runs table."""
+    s, solver = run.summary, run.solver
+    options = solver.get("options") or {}
+    return {
+        "run": label, "path": str(run.path), "scenario": s.get("scenario"), "model": model,
+        "status": s.get("status"), "objective": s.get("objective"), "best_bound": s.get("best_bound"),
+        "mip_gap": s.get("mip_gap"), "build_seconds": s.get("build_seconds"),
+        "handover_seconds": s.get("handover_seconds"), "solve_seconds": s.get("solve_seconds"),
+        "solver": solver.get("name"), "solver_version": solver.get("version"),
+        "time_limit": options.get("time_limit"), "mip_gap_option": options.get("mip_gap"),
+        "threads": options.get("threads"), "seed": options.get("seed"),
+        "n_variables": s.get("n_variables"), "n_binaries": s.get("n_binaries"),
+        "n_constraints": s.get("n_constraints"),
+        "n_opened": len(run.assignments) if run.assignments is not None else None,
+        "violations": len(s.get("violations") or []), "interrupted": s.get("interrupted"),
+    }
+
+
+def agreement(a: RunRecord, b: RunRecord, rel_tol: float = REL_TOL) -> dict[str, Any]:
+    """Whether two runs agree on the optimum within their gaps: verdict `agree`, `disagree` or `unknown`.
+
+    With plans on both sides: agree when [bound_a, objective_a] and [bound_b, objective_b] overlap
+    (a missing bound counts as -infinity). Both infeasible: agree. One infeasible, one with a plan:
+    disagree. Anything else (no solution within the limits, an error): unknown.
+    """
+    out: dict[str, Any] = {"status_a": a.status, "status_b": b.status, "objective_a": a.objective,
+                           "objective_b": b.objective, "bound_a": a.best_bound, "bound_b": b.best_bound,
+                           "difference": None, "relative_difference": None, "slack": None}
+    if a.objective is not None and b.objective is not None:
+        low = max(a.best_bound if a.best_bound is not None else -math.inf,
+                  b.best_bound if b.best_bound is not None else -math.inf)
+        high = min(a.objective, b.objective)
+        tol = rel_tol * max(1.0, abs(high))
+        slack = high - low
+        out |= {"difference": b.objective - a.objective,
+                "relative_difference": (b.objective - a.objective) / max(abs(a.objective), 1e-10),
+                "slack": slack if math.isfinite(slack) else None}
+        if slack >= -tol:
+            unbounded = [r.path.name for r in (a, b) if r.best_bound is None]
+            if len(unbounded) == 2:
+                detail = "neither run reports a bound: nothing contradicts, but nothing is proven"
+            elif unbounded:
+                detail = (f"{unbounded[0]} reports no bound; its plan costs no less than the other's bound, "
+                          f"so the optimum lies in [{low:.10g}, {high:.10g}] for both")
+            else:
+                detail = f"the optimum lies in [{low:.10g}, {high:.10g}] for both"
+            return out | {"verdict": "agree", "reason": detail}
+        worse, better = (a, b) if a.objective > b.objective else (b, a)
+        return out | {"verdict": "disagree",
+                      "reason": f"{worse.path.name} found {worse.objective:.10g} with bound {worse.best_bound}, "
+                                f"but {better.path.name} has a plan costing {better.objective:.10g}"
+                      if worse.best_bound is not None and worse.best_bound > better.objective + tol else
+                      f"the intervals [bound, objective] do not overlap (gap {-slack:.6g})"}
+    if a.status == "infeasible" and b.status == "infeasible":
+        return out | {"verdict": "agree", "reason": "both infeasible"}
+    if "infeasible" in (a.status, b.status) and (a.objective is not None or b.objective is not None):
+        return out | {"verdict": "disagree", "reason": "one is infeasible, the other has a plan"}
+    return out | {"verdict": "unknown", "reason": f"statuses {a.status} and {b.status}: no optimum to compare"}
+
+
+def plan_differences(base_label: str, base: RunRecord, label: str, run: RunRecord) -> pd.DataFrame:
+    """Per (industry, function, site): capacity in both plans and the change (opened, closed, resized)."""
+    cols = ["industry", "function", "site", "region", "zone", "capacity"]
+    merged = pd.merge(base.assignments[cols], run.assignments[cols], on=["industry", "function", "site"],
+                      how="outer", suffixes=("_base", "_run"), sort=False)
+    rows = []
+    for r in merged.itertuples(index=False):
+        a = r.capacity_base if pd.notna(r.capacity_base) else None
+        b = r.capacity_run if pd.notna(r.capacity_run) else None
+        if a is None:
+            change = "opened"
+        elif b is None:
+            change = "closed"
+        elif abs(b - a) > CAPACITY_TOL * max(1.0, abs(a)):
+            change = "resized"
+        else:
+            continue
+        rows.append({"base": base_label, "run": label, "industry": r.industry, "function": r.function,
+                     "site": r.site, "region": r.region_base if a is not None else r.region_run,
+                     "zone": r.zone_base if a is not None else r.zone_run, "capacity_base": a or 0.0,
+                     "capacity_run": b or 0.0, "delta": (b or 0.0) - (a or 0.0), "change": change})
+    return pd.DataFrame(rows, columns=DIFF_COLUMNS)
+
+
+def moved_functions(base_label: str, base: RunRecord, label: str, run: RunRecord) -> pd.DataFrame:
+    """Per (industry, function) whose set of sites changed: the sites before and after."""
+    def sites(frame: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+        out: dict[tuple[str, str], list[str]] = {}
+        for i, f, s in zip(frame["industry"], frame["function"], frame["site"]):
+            out.setdefault((i, f), []).append(s)
+        return out
+
+    a, b = sites(base.assignments), sites(run.assignments)
+    rows = []
+    for key in list(dict.fromkeys([*a, *b])):
+        before, after = a.get(key, []), b.get(key, [])
+        if set(before) != set(after):
+            rows.append({"base": base_label, "run": label, "industry": key[0], "function": key[1],
+                         "sites_base": " ".join(before), "sites_run": " ".join(after),
+                         "left": " ".join(s for s in before if s not in after),
+                         "arrived": " ".join(s for s in after if s not in before)})
+    return pd.DataFrame(rows, columns=MOVED_COLUMNS)
+
+
+def flat_kpis(run: RunRecord) -> dict[str, float | None]:
+    """The numeric KPIs of summary.json flattened to `group.key[.key]` names, plus land and openings."""
+    s = run.summary
+    out: dict[str, float | None] = {"objective": s.get("objective"), "best_bound": s.get("best_bound"),
+                                    "mip_gap": s.get("mip_gap")}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(f"{prefix}.{k}", v)
+        elif value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[prefix] = value
+
+    for group in ("costs", "costs_unweighted", "division_of_labour", "hosts", "extra_hosts", "flow_radius_km"):
+        if isinstance(s.get(group), dict):
+            walk(group, s[group])
+    if run.assignments is not None:
+        out["opened_functions"] = float(len(run.assignments))
+        out["opened_sites"] = float(run.assignments["site"].nunique())
+        out["land_used_ha"] = float(run.assignments["land_ha"].sum())
+    return out
+
+
+def kpi_deltas(base_label: str, base: RunRecord, label: str, run: RunRecord) -> pd.DataFrame:
+    """Every KPI of both runs and the difference (run - base)."""
+    a, b = flat_kpis(base), flat_kpis(run)
+    rows = []
+    for key in dict.fromkeys([*a, *b]):
+        va, vb = a.get(key), b.get(key)
+        delta = vb - va if va is not None and vb is not None else None
+        rows.append({"base": base_label, "run": label, "kpi": key, "value_base": va, "value_run": vb, "delta": delta})
+    return pd.DataFrame(rows, columns=KPI_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The comparison of several runs."""
+
+    runs: list[RunRecord]
+    labels: list[str]
+    table: pd.DataFrame
+    """One row per run (RUN_COLUMNS)."""
+    agreement: pd.DataFrame
+    """One row per pair of runs (AGREEMENT_COLUMNS)."""
+    differences: pd.DataFrame
+    """Per triple that changed, each run against the base (the first run with a plan)."""
+    moved: pd.DataFrame
+    """Per (industry, function) whose sites changed, each run against the base."""
+    kpis: pd.DataFrame
+    """Every KPI of each run against the base."""
+
+    @property
+    def base(self) -> str | None:
+        """Label of the run the plans are compared against (the first with a plan)."""
+        return next((lab for lab, r in zip(self.labels, self.runs) if r.has_plan), None)
+
+    def model_groups(self) -> dict[str, list[str]]:
+        """Model fingerprint -> labels of the runs of that model."""
+        groups: dict[str, list[str]] = {}
+        for lab, model in zip(self.table["run"], self.table["model"]):
+            groups.setdefault(model, []).append(lab)
+        return groups
+
+    def same_model_agree(self) -> bool | None:
+        """True when every pair of runs of the same model agrees, False when one pair disagrees, None if
+        no pair of the same model could be judged."""
+        pairs = self.agreement[self.agreement["same_model"]]
+        judged = pairs[pairs["verdict"] != "unknown"]
+        if (judged["verdict"] == "disagree").any():
+            return False
+        return True if len(judged) else None
+
+    def all_agree(self) -> bool:
+        """Whether every pair of runs agrees on the optimum within the gaps."""
+        return bool(len(self.agreement)) and bool((self.agreement["verdict"] == "agree").all())
+
+    def verdict_lines(self) -> list[str]:
+        """The findings, one sentence each."""
+        lines = []
+        rows = {lab: r for lab, r in zip(self.labels, self.runs)}
+        for model, labels in self.model_groups().items():
+            runs = [rows[lab] for lab in labels]
+            solvers = ", ".join(f"{lab} ({r.solver.get('name')} {r.solver.get('version')})" for lab, r in zip(labels, runs))
+            if len(labels) == 1:
+                lines.append(f"model {model}: one run, {solvers}")
+                continue
+            pairs = self.agreement[(self.agreement["run_a"].isin(labels)) & (self.agreement["run_b"].isin(labels))]
+            verdicts = set(pairs["verdict"])
+            if verdicts == {"agree"}:
+                plans = [r for r in runs if r.objective is not None]
+                if plans:
+                    low = max((r.best_bound for r in plans if r.best_bound is not None), default=-math.inf)
+                    high = min(r.objective for r in plans)
+                    where = f"the optimum is in [{low:.10g}, {high:.10g}]"
+                else:
+                    where = "all infeasible"
+                lines.append(f"model {model}: the {len(labels)} runs AGREE on the optimum within their gaps ({where}): {solvers}")
+            elif "disagree" in verdicts:
+                bad = pairs[pairs["verdict"] == "disagree"]
+                lines.append(f"model {model}: the runs DISAGREE on the optimum ("
+                             + "; ".join(f"{a} vs {b}: {why}" for a, b, why in zip(bad["run_a"], bad["run_b"], bad["reason"]))
+                             + f"): {solvers}")
+            else:
+                lines.append(f"model {model}: agreement unknown (not every run has an optimum): {solvers}")
+        if len(self.model_groups()) > 1:
+            cross = self.agreement[~self.agreement["same_model"]]
+            n_agree = int((cross["verdict"] == "agree").sum())
+            lines.append(f"the runs are of {len(self.model_groups())} different models; "
+                         f"{n_agree} of {len(cross)} pairs across models happen to agree, "
+                         f"{int((cross['verdict'] == 'disagree').sum())} DISAGREE")
+        return lines
+
+
+def compare_runs(run_dirs: Iterable[Path | str], rel_tol: float = REL_TOL) -> Comparison:
+    """Compare run folders: runs table, pairwise agreement, plan and KPI differences against the base."""
+    runs = [read_run(p) for p in run_dirs]
+    if not runs:
+        raise ValueError("no run folders to compare")
+    labels = _labels(runs)
+    models = [model_fingerprint(r) for r in runs]
+    table = pd.DataFrame([run_row(lab, r, m) for lab, r, m in zip(labels, runs, models)], columns=RUN_COLUMNS)
+    pairs = []
+    for (la, a, ma), (lb, b, mb) in itertools.combinations(zip(labels, runs, models), 2):
+        pairs.append({"run_a": la, "run_b": lb, "same_model": ma == mb} | agreement(a, b, rel_tol))
+    agree = pd.DataFrame(pairs, columns=AGREEMENT_COLUMNS)
+    agree["same_model"] = agree["same_model"].astype(bool)
+    with_plan = [(lab, r) for lab, r in zip(labels, runs) if r.has_plan]
+    diffs, moved, kpis = [], [], []
+    if with_plan:
+        base_label, base = with_plan[0]
+        for lab, r in with_plan[1:]:
+            diffs.append(plan_differences(base_label, base, lab, r))
+            moved.append(moved_functions(base_label, base, lab, r))
+        for lab, r in zip(labels, runs):
+            if lab != base_label:
+                kpis.append(kpi_deltas(base_label, base, lab, r))
+
+    def cat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+        frames = [f for f in frames if len(f)]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+    return Comparison(runs, labels, table, agree, cat(diffs, DIFF_COLUMNS), cat(moved, MOVED_COLUMNS),
+                      cat(kpis, KPI_COLUMNS))
+
+
+# ------------------------------------------------------------------------------------------ writing
+
+_CSS = """body{font-family:"Planner CJK",system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;font-size:13px;margin:0.5em 0 1.5em}th,td{border:1px solid #ccc;padding:3px 6px}
+th{background:#f0f3f6}td{text-align:right}td:first-child{text-align:left}.agree{color:#1a7f37;font-weight:bold}
+.disagree{color:#c62828;font-weight:bold}.unknown{color:#9a6700}iframe{width:100%;height:640px;border:1px solid #ccc}
+.note{color:#555;font-size:13px}"""
+
+
+def _html_table(frame: pd.DataFrame, digits: int = 6) -> str:
+    if frame.empty:
+        return "<p class='note'>(none)</p>"
+    shown = frame.copy()
+    for col in shown.columns:
+        if pd.api.types.is_float_dtype(shown[col]):
+            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:,.{digits}g}")
+        else:
+            shown[col] = shown[col].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else v)
+    return shown.to_html(index=False, escape=True, na_rep="", border=0)
+
+
+def report_html(cmp: Comparison, map_file: str | None, map_note: str) -> str:
+    """The HTML report of a comparison; `map_file` is the side-by-side map page next to it (if any)."""
+    verdicts = "".join(
+        f"<li class='{'disagree' if 'DISAGREE' in line else 'agree' if 'AGREE' in line else 'unknown'}'>"
+        f"{html.escape(line)}</li>" for line in cmp.verdict_lines())
+    if len(cmp.kpis):
+        scale = cmp.kpis["value_base"].abs().fillna(0).clip(lower=1.0)
+        changed = (cmp.kpis["delta"].abs() > 1e-7 * scale) | (cmp.kpis["value_base"].isna() != cmp.kpis["value_run"].isna())
+        kpis = cmp.kpis[changed]
+    else:
+        kpis = cmp.kpis
+    parts = [
+        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>planner compare</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>Comparison of runs 方案比较</h1>",
+        f"<h2>Verdict</h2><ul>{verdicts}</ul>",
+        "<p class='note'>Two runs agree on the optimum within their gaps when their intervals "
+        "[best bound, objective] overlap. 'model' is a fingerprint of the input tables, settings and rules.</p>",
+        "<h2>Runs</h2>", _html_table(cmp.table.drop(columns=["path"])),
+        "<h2>Agreement, pair by pair</h2>", _html_table(cmp.agreement),
+        f"<h2>Functions that moved (against {html.escape(str(cmp.base))})</h2>", _html_table(cmp.moved),
+        f"<h2>Capacity changes (against {html.escape(str(cmp.base))})</h2>", _html_table(cmp.differences),
+        f"<h2>KPI and cost-term differences (against {html.escape(str(cmp.base))}; unchanged ones omitted)</h2>",
+        _html_table(kpis),
+        "<h2>Side-by-side map</h2>",
+        f"<p class='note'>{html.escape(map_note)}</p>",
+        f"<iframe src='{html.escape(map_file)}' title='side-by-side map'></iframe>" if map_file else "",
+        "</body></html>",
+    ]
+    page = "\n".join(parts)
+    try:
+        from planner.maps.fonts import embed_page_font  # the CJK glyphs the page uses, as a web font
+    except ImportError:
+        return page
+    return embed_page_font(page)
+
+
+def write_dual_map(run_a: Path, run_b: Path, path: Path) -> str:
+    """Write the side-by-side map of two runs to `path`; return a note on how it was drawn."""
+    try:
+        from planner.maps import dual_map, save_html
+    except ImportError:
+        fallback_dual_map(run_a, run_b).save(str(path))
+        return "planner.maps is not available: a simple fallback map (opened sites only) is shown."
+    try:
+        save_html(dual_map(run_a, run_b), path, offline=True)
+    except Exception:  # noqa: BLE001 - offline assets missing: the page loads them from the CDN instead
+        save_html(dual_map(run_a, run_b), path, offline=False)
+    return f"left: {run_a.name}, right: {run_b.name} (panning and zooming together)"
+
+
+def fallback_dual_map(run_a: Path, run_b: Path) -> Any:
+    """Opened sites of two runs side by side, without planner.maps."""
+    import folium
+    from folium.plugins import DualMap
+
+    dual = DualMap(location=[35.0, 115.0], zoom_start=6, tiles="OpenStreetMap")
+    for side, run_dir in ((dual.m1, run_a), (dual.m2, run_b)):
+        sites = pd.read_csv(run_dir / "inputs" / "sites.csv").set_index("id")
+        plan = pd.read_csv(run_dir / "assignments.csv")
+        for site, rows in plan.groupby("site"):
+            lon, lat = sites.loc[site, "lon"], sites.loc[site, "lat"]
+            text = html.escape(f"{site}: " + ", ".join(f"{i} {f} {q:.1f}" for i, f, q in
+                                                        zip(rows["industry"], rows["function"], rows["capacity"])))
+            folium.CircleMarker([lat, lon], radius=6, tooltip=text, fill=True).add_to(side)
+    return dual
+
+
+def write_comparison(cmp: Comparison, out: Path, force: bool = False) -> Path:
+    """Write the comparison folder `out` atomically: compare.csv, agreement.csv, plan_differences.csv,
+    moved_functions.csv, kpi_deltas.csv, compare.html (and dual_map.html with two plans)."""
+    plans = [r.path for r in cmp.runs if r.has_plan]
+    with atomic_folder(out, force) as tmp:
+        write_csv(tmp / "compare.csv", cmp.table)
+        write_csv(tmp / "agreement.csv", cmp.agreement)
+        write_csv(tmp / "plan_differences.csv", cmp.differences)
+        write_csv(tmp / "moved_functions.csv", cmp.moved)
+        write_csv(tmp / "kpi_deltas.csv", cmp.kpis)
+        map_file, note = None, "fewer than two runs have a plan: no map."
+        if len(plans) >= 2:
+            note = write_dual_map(plans[0], plans[1], tmp / "dual_map.html")
+            map_file = "dual_map.html"
+        (tmp / "compare.html").write_text(report_html(cmp, map_file, note), encoding="utf-8")
+    return out
+
+
+def compare(run_dirs: Iterable[Path | str], out: Path | str | None = None, force: bool = False,
+            rel_tol: float = REL_TOL) -> tuple[Comparison, Path]:
+    """Compare run folders and write the comparison folder (default `runs/compare-YYYYMMDD-HHMMSS`)."""
+    cmp = compare_runs(run_dirs, rel_tol)
+    target = Path(out) if out is not None else default_out("compare")
+    return cmp, write_comparison(cmp, target, force)
