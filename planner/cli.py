@@ -160,5 +160,7 @@ def schema(
         typer.echo(text)
 from planner.maps.commands import register as _register_maps
 _register_maps(app)
+from planner.sweep.commands import register as _register_sweep
+_register_sweep(app)
 from planner.research.commands import register as _register_research
 _register_research(app)

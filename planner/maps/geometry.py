@@ -56,10 +56,10 @@ class MetroView:
     """Site id -> adcode of the unit it lies in."""
 
 
-def _unit_of(code: str | None, units: pd.DataFrame) -> str | None:
+def _unit_of(code: str | float | None, units: pd.DataFrame) -> str | None:
     """The district-level unit of an adcode: itself, else (Hebei) its prefecture-level city."""
-    if not code:
-        return None
+    if not isinstance(code, str) or not code:
+        return None  # empty cell: None, or NaN once pandas stores the column as strings
     if code in units.index:
         return code
     city = code[:4] + "00"

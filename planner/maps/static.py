@@ -1,16 +1,32 @@
-"""A static image of a plan (geopandas + matplotlib) with Chinese labels: :func:`png`."""
+"""A static image of a plan (geopandas + matplotlib) with Chinese labels: :func:`png`.
+
+The image has a panel of regions, sites and chain links and, when the scenario is a metro
+scenario (:func:`metro_cities`), a second panel of that city's districts coloured by ring.
+Only regions and districts that host something are labelled. The legend is one compact
+multi-column block below the panels; with more than :data:`GROUP_INDUSTRIES_ABOVE`
+industries they are listed by category, one colour family per category.
+"""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import geopandas as gpd
+import pandas as pd
+from matplotlib import colormaps, colors, patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Wedge
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox, ScaledTranslation
 
 from planner import geodata
 from planner.maps import fonts
@@ -19,6 +35,7 @@ from planner.maps.metrics import industries_hosted, most_hosted
 from planner.maps.rundata import RunData, load_run
 from planner.maps.style import (
     FUNCTIONS,
+    LINK_LABELS,
     UNCLASSIFIED_COLOUR,
     ZONE_COLOURS,
     ZONE_LABELS,
@@ -31,6 +48,121 @@ from planner.maps.style import (
 
 SHORT_FUNCTION = {"rd": "研发", "pilot": "中试", "production": "量产"}
 """Chinese short name of each function, for site labels."""
+
+METRO_MIN_SHARE = 0.5
+"""Share of a scenario's sites that must lie in districts of its metro cities for a metro panel."""
+
+METRO_MAX_CITIES = 2
+"""Most cities a metro panel shows (those with the most sites in their districts)."""
+
+GROUP_INDUSTRIES_ABOVE = 12
+"""With more industries than this, the legend lists them by category, one colour family each."""
+
+CATEGORY_FAMILIES: dict[str, str] = {"future": "Purples", "emerging": "Reds", "traditional": "YlOrBr"}
+"""Matplotlib colour map whose shades colour the industries of a category."""
+
+SPARE_FAMILIES: tuple[str, ...] = ("Greens", "Blues", "Greys", "PuRd", "Oranges")
+"""Colour maps for further categories, in order of first appearance."""
+
+CATEGORY_LABELS: dict[str, str] = {"future": "未来产业 Future", "emerging": "新兴产业 Emerging",
+                                   "traditional": "传统产业 Traditional", "": "其他 Other"}
+"""Legend heading of each industry category."""
+
+SAME_SITE_RING = (0.1, 0.035)
+"""Outer radius and width (inches) of the ring of same-site links around a site."""
+
+LEGEND_FONT = 7.0
+"""Font size (points) of the legend."""
+
+_HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+"""A white outline that keeps labels readable over fills and links."""
+
+
+# --- which panels ----------------------------------------------------------------------------
+
+
+def metro_cities(run: RunData, view: MetroView | None = None) -> list[str]:
+    """Adcodes of the cities of a metro scenario, or ``[]`` when the image has no metro panel.
+
+    A scenario is a metro scenario when at least :data:`METRO_MIN_SHARE` of its sites lie in
+    districts (``level == "district"`` in :func:`planner.geodata.districts`) of at most
+    :data:`METRO_MAX_CITIES` cities; those cities are returned. A few district sites among
+    many provinces (a national scenario) do not make a metro panel, and a site whose code only
+    falls back to a whole prefecture-level city (Hebei) does not count as a district.
+    """
+    view = metro_view(run) if view is None else view
+    if view is None or not len(run.sites):
+        return []
+    per_city = Counter(str(view.units.at[u, "city"]) for u in view.site_unit.values()
+                       if view.units.at[u, "level"] == "district")
+    top = per_city.most_common(METRO_MAX_CITIES)
+    if not top or sum(n for _, n in top) < METRO_MIN_SHARE * len(run.sites):
+        return []
+    return sorted(city for city, _ in top)
+
+
+def metro_bounds(view: MetroView, cities: list[str], margin: float = 0.05) -> list[list[float]]:
+    """[[south, west], [north, east]] around the districts of `cities`, in degrees."""
+    west, south, east, north = view.units[view.units["city"].isin(cities)].total_bounds
+    return [[south - margin, west - margin], [north + margin, east + margin]]
+
+
+def city_name(code: str) -> str:
+    """Chinese name of a city of :func:`planner.geodata.districts` (a municipality: its province)."""
+    units = geodata.districts().set_index("adcode")
+    if code in units.index:
+        return str(units.at[code, "name_zh"])
+    provinces = geodata.provinces().set_index("adcode")
+    province = code[:2] + "0000"
+    return str(provinces.at[province, "name_zh"]) if province in provinces.index else code
+
+
+# --- labels and colours ----------------------------------------------------------------------
+
+
+def labelled_regions(run: RunData) -> list[str]:
+    """Regions that get a label on the map: those hosting at least one industry."""
+    hosted = industries_hosted(run)
+    return [r for r in run.regions.index if int(hosted[r]) > 0]
+
+
+def industry_groups(run: RunData) -> dict[str, list[str]]:
+    """Category -> its industries, known categories first ("" for none)."""
+    if "category" in run.industries:
+        cats = run.industries["category"].map(lambda c: str(c).strip() if isinstance(c, str) else "")
+    else:
+        cats = pd.Series("", index=run.industries.index)
+    order = [c for c in CATEGORY_FAMILIES if c in set(cats)]
+    order += [c for c in dict.fromkeys(cats) if c not in CATEGORY_FAMILIES]
+    return {c: [i for i in run.industry_ids if cats[i] == c] for c in order}
+
+
+def grouped(run: RunData) -> bool:
+    """Whether the image lists industries by category (more than :data:`GROUP_INDUSTRIES_ABOVE`)."""
+    return len(run.industry_ids) > GROUP_INDUSTRIES_ABOVE and len(industry_groups(run)) > 1
+
+
+def image_industry_colours(run: RunData) -> dict[str, str]:
+    """Colour of each industry's links: distinct colours, or shades of one family per category."""
+    if not grouped(run):
+        return industry_colours(run.industry_ids)
+    spare = iter(SPARE_FAMILIES)
+    out: dict[str, str] = {}
+    for category, members in industry_groups(run).items():
+        family = colormaps[CATEGORY_FAMILIES.get(category) or next(spare, "Greys")]
+        for k, ind in enumerate(members):
+            out[ind] = colors.to_hex(family(0.45 + 0.5 * k / max(len(members) - 1, 1)))
+    return out
+
+
+def hosted_steps(most: int) -> list[int]:
+    """Counts shown in the legend's scale of industries hosted (all when few, else about five)."""
+    if most <= 5:
+        return list(range(most + 1))
+    return sorted({0, 1, *(round(most * k / 4) for k in range(1, 5))})
+
+
+# --- drawing ---------------------------------------------------------------------------------
 
 
 def _frame(ax: Axes, bounds: list[list[float]]) -> None:
@@ -54,104 +186,363 @@ def _site_label(run: RunData, site: str) -> str:
     return f"{site} " + "·".join(SHORT_FUNCTION[f] for f in FUNCTIONS if f in set(functions))
 
 
-def _offset(run: RunData, industry: str, ends: tuple[tuple[float, float], ...], step: float) -> list[float]:
-    """Lon/lat of a link's ends shifted sideways by the industry's slot, so parallel links stay apart."""
-    (lat1, lon1), (lat2, lon2) = ends
-    slot = run.industry_ids.index(industry) - (len(run.industry_ids) - 1) / 2
-    length = math.hypot(lon2 - lon1, lat2 - lat1) or 1.0
-    dx, dy = -(lat2 - lat1) / length * step * slot, (lon2 - lon1) / length * step * slot
-    return [lon1 + dx, lat1 + dy, lon2 + dx, lat2 + dy]
+def _link_slots(run: RunData) -> dict[int, tuple[int, int]]:
+    """Link row -> (its slot, links in its bundle): links joining the same two sites form a bundle."""
+    order = {ind: k for k, ind in enumerate(run.industry_ids)}
+    bundles: dict[tuple[str, ...], list[tuple[int, int, int]]] = {}
+    for row, link in zip(run.links.index, run.links.itertuples()):
+        key = tuple(sorted((str(link.from_site), str(link.to_site))))
+        bundles.setdefault(key, []).append((order.get(link.industry, 0), FUNCTIONS.index(link.function)
+                                            if link.function in FUNCTIONS else 0, row))
+    slots: dict[int, tuple[int, int]] = {}
+    for members in bundles.values():
+        for k, (_, _, row) in enumerate(sorted(members)):
+            slots[row] = (k, len(members))
+    return slots
 
 
-def _sites_and_links(ax: Axes, run: RunData, bounds: list[list[float]]) -> None:
-    colours = industry_colours(run.industry_ids)
+def _sites_and_links(ax: Axes, run: RunData, bounds: list[list[float]], colours: dict[str, str],
+                     labels: list[_Label]) -> None:
     largest = float(run.links["amount"].max()) if len(run.links) else 0.0
-    step = 0.004 * max(bounds[1][0] - bounds[0][0], bounds[1][1] - bounds[0][1])
-    for link in run.links.itertuples():
-        ends = (run.site_point(link.from_site), run.site_point(link.to_site))
-        lon1, lat1, lon2, lat2 = _offset(run, link.industry, ends, step)
-        width = 0.4 * link_weight(float(link.amount), largest)
-        style = "--" if link.function == "pilot" else "-"
+    span = max(bounds[1][0] - bounds[0][0], bounds[1][1] - bounds[0][1])
+    slots = _link_slots(run)
+    for row, link in zip(run.links.index, run.links.itertuples()):
+        slot, size = slots[row]
+        lat1, lon1 = run.site_point(link.from_site)
+        lat2, lon2 = run.site_point(link.to_site)
         if link.from_site == link.to_site:
-            ax.scatter([lon1], [lat1], s=220, facecolors="none", edgecolors=colours[link.industry],
-                       linewidths=width, linestyle=":", zorder=3)
-        else:
-            ax.plot([lon1, lon2], [lat1, lat2], style, color=colours[link.industry], linewidth=width, alpha=0.8,
-                    zorder=3)
-    closed = [s for s in run.sites.index if s not in set(run.opened_sites)]
-    ax.scatter(run.sites.loc[closed, "lon"], run.sites.loc[closed, "lat"], s=14, facecolors="white",
-               edgecolors="#777777", linewidths=0.8, zorder=4)
+            # pilot and production at one site: an arc of a ring around the site, one per link
+            gap = 6.0 if size > 1 else 0.0
+            start = 90 + 360 * slot / size
+            at_site = ScaledTranslation(lon1, lat1, ax.transData)  # type: ignore[arg-type]  # the documented idiom
+            ring = Wedge((0, 0), SAME_SITE_RING[0], start + gap / 2, start + 360 / size - gap / 2,
+                         width=SAME_SITE_RING[1], facecolor=colours[link.industry], edgecolor="none", alpha=0.9,
+                         transform=ax.figure.dpi_scale_trans + at_site, zorder=4)  # inches around the site
+            ax.add_patch(ring)
+            continue
+        width = 0.4 * link_weight(float(link.amount), largest)
+        # parallel links apart; a bundle is at most 3 % of the view wide
+        step = min(0.004 * span, 0.03 * span / max(size - 1, 1))
+        shift = step * (slot - (size - 1) / 2)
+        if str(link.from_site) > str(link.to_site):
+            shift = -shift  # the same side whichever way a link of the pair runs
+        length = math.hypot(lon2 - lon1, lat2 - lat1) or 1.0
+        dx, dy = -(lat2 - lat1) / length * shift, (lon2 - lon1) / length * shift
+        style = "--" if link.function == "pilot" else "-"
+        ax.plot([lon1 + dx, lon2 + dx], [lat1 + dy, lat2 + dy], style, color=colours[link.industry],
+                linewidth=width, alpha=0.85, zorder=3, solid_capstyle="butt")
+    opened = set(run.opened_sites)
+    closed = [s for s in run.sites.index if s not in opened]
+    ax.scatter(run.sites.loc[closed, "lon"], run.sites.loc[closed, "lat"], s=9, facecolors="white",
+               edgecolors="#999999", linewidths=0.6, zorder=4)
     for site in run.opened_sites:
         lat, lon = run.site_point(site)
         ax.scatter([lon], [lat], s=60, color=ZONE_COLOURS.get(str(run.sites.at[site, "zone"]), "#999999"),
                    edgecolors="#222222", linewidths=0.8, zorder=5)
-        ax.annotate(_site_label(run, site), (lon, lat), xytext=(5, 4), textcoords="offset points", fontsize=7,
-                    zorder=6, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+        text = ax.annotate(_site_label(run, site), (lon, lat), xytext=(6, 5), textcoords="offset points",
+                           fontsize=7, zorder=7, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                                       "alpha": 0.8},
+                           arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6, "shrinkA": 0,
+                                       "shrinkB": 3})
+        labels.append(_Label(text, "site"))
 
 
-def _regions(ax: Axes, run: RunData) -> None:
+def _regions(ax: Axes, run: RunData, labels: list[_Label]) -> None:
     hosted, most = industries_hosted(run), most_hosted(run)
     shapes = region_shapes(run)
     if len(shapes):
-        shapes.plot(ax=ax, color=[hosted_colour(int(hosted[r]), most) for r in shapes.index],
-                    edgecolor="#555555", linewidth=0.8, alpha=0.7)
+        hosting = shapes.index.isin(labelled_regions(run))
+        for mask, edge, width in ((~hosting, "#aaaaaa", 0.5), (hosting, "#555555", 0.8)):
+            if mask.any():
+                part = shapes[mask]
+                part.plot(ax=ax, color=[hosted_colour(int(hosted[r]), most) for r in part.index],
+                          edgecolor=edge, linewidth=width, alpha=0.7)
     for region in region_points(run):
         ax.scatter([run.regions.at[region, "lon"]], [run.regions.at[region, "lat"]], s=500,
                    color=hosted_colour(int(hosted[region]), most), edgecolors="#555555", zorder=2)
-    for region, row in run.regions.iterrows():
-        ax.annotate(f"{run.region_name(region)}\n{int(hosted[region])} 产业", (row["lon"], row["lat"]),
-                    xytext=(0, -16), textcoords="offset points", ha="center", va="top", fontsize=8,
-                    color="#333333", zorder=6)
+    for region in labelled_regions(run):
+        row = run.regions.loc[region]
+        text = ax.annotate(f"{run.region_name(region)}\n{int(hosted[region])} 产业", (row["lon"], row["lat"]),
+                           xytext=(0, -9), textcoords="offset points", ha="center", va="top", fontsize=8,
+                           color="#333333", zorder=6, path_effects=_HALO,
+                           arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6, "shrinkA": 0,
+                                       "shrinkB": 2})
+        labels.append(_Label(text, "region"))
 
 
-def _metro(ax: Axes, run: RunData, view: MetroView, bounds: list[list[float]]) -> None:
+def _metro(ax: Axes, run: RunData, view: MetroView, cities: list[str], bounds: list[list[float]],
+           colours: dict[str, str], labels: list[_Label]) -> None:
     units = gpd.GeoDataFrame(view.units, geometry="geometry", crs=geodata.CRS)
-    colours = [ZONE_COLOURS.get(str(r), UNCLASSIFIED_COLOUR) for r in units["ring"]]
-    units.plot(ax=ax, color=colours, alpha=0.45, edgecolor="#666666", linewidth=0.4)
-    hosting = units.loc[sorted(set(view.site_unit.values()))]
-    hosting.plot(ax=ax, facecolor="none", edgecolor="#222222", linewidth=1.2)
+    fills = [ZONE_COLOURS.get(str(r), UNCLASSIFIED_COLOUR) for r in units["ring"]]
+    units.plot(ax=ax, color=fills, alpha=0.45, edgecolor="#666666", linewidth=0.4)
+    opened = set(run.opened_sites)
+    hosting = units.loc[sorted({u for s, u in view.site_unit.items() if s in opened})]
+    hosting = hosting[hosting["city"].isin(cities)]  # other cities' units are context only
+    if len(hosting):
+        hosting.plot(ax=ax, facecolor="none", edgecolor="#222222", linewidth=1.2)
     for _, unit in hosting.iterrows():
         point = unit.geometry.representative_point()
-        ax.annotate(str(unit["name_zh"]), (point.x, point.y), fontsize=7, ha="center", color="#222222", zorder=6)
-    _sites_and_links(ax, run, bounds)
+        text = ax.annotate(str(unit["name_zh"]), (point.x, point.y), xytext=(0, 0), textcoords="offset points",
+                           fontsize=7, ha="center", va="center", color="#222222", zorder=6, path_effects=_HALO)
+        labels.append(_Label(text, "unit"))
+    _sites_and_links(ax, run, bounds, colours, labels)
 
 
-def _legend(fig: Figure, run: RunData, metro: bool) -> None:
-    colours = industry_colours(run.industry_ids)
-    handles: list[Artist] = [Line2D([], [], marker="o", linestyle="", markerfacecolor=ZONE_COLOURS[z], markeredgecolor="#222",
-                      label=f"site {ZONE_LABELS[z]}") for z in ZONES]
-    handles += [Line2D([], [], color=colours[i], linewidth=2, label=run.industry_name(i)) for i in run.industry_ids]
-    handles += [Line2D([], [], color="#555", linestyle="--", label="研发→中试 R&D → pilot"),
-                Line2D([], [], color="#555", label="中试→量产 pilot → production")]
+# --- label placement -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Label:
+    text: Annotation
+    kind: str
+    """"site", "region" (a region hosting something) or "unit" (a metro district hosting a site)."""
+
+
+HAlign = Literal["left", "center", "right"]
+VAlign = Literal["bottom", "center", "top"]
+Spot = tuple[float, float, HAlign, VAlign]
+"""A label's offset from its anchor (points) and its alignment."""
+
+
+def _ring(dx: float, dy: float, far: float) -> list[Spot]:
+    """Offsets (points) around an anchor with the alignment that keeps the text on that side."""
+    out: list[Spot] = []
+    for k in (1.0, (1 + far) / 2, far):
+        for x, y in ((dx, dy), (dx, -dy), (-dx, dy), (-dx, -dy), (0, dy * 1.6), (0, -dy * 1.6), (dx * 1.6, 0),
+                     (-dx * 1.6, 0)):
+            ha: HAlign = "left" if x > 0 else "right" if x < 0 else "center"
+            va: VAlign = "bottom" if y > 0 else "top" if y < 0 else "center"
+            out.append((x * k, y * k, ha, va))
+    return out
+
+
+CANDIDATES: dict[str, list[Spot]] = {
+    "site": _ring(6, 5, 2.8),
+    "region": [(0, -9, "center", "top"), *_ring(7, 7, 2.5)],
+    "unit": [(0, 0, "center", "center"), *_ring(6, 6, 2.2)],
+}
+"""Positions tried for each kind of label, preferred first."""
+
+PRIORITY = ("site", "region", "unit")
+"""Labels placed first keep their preferred position."""
+
+
+def _text_box(text: Annotation, renderer: RendererBase, pad: float) -> Bbox:
+    text.update_positions(renderer)
+    box = Text.get_window_extent(text, renderer)
+    return Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
+
+
+def _move(text: Annotation, spot: Spot) -> None:
+    text.xyann = spot[:2]
+    text.set_horizontalalignment(spot[2])
+    text.set_verticalalignment(spot[3])
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _outside(box: Bbox, frame: Bbox) -> float:
+    return box.width * box.height - _overlap(box, frame)
+
+
+def _distance(box: Bbox, x: float, y: float) -> float:
+    return math.hypot(max(box.x0 - x, 0, x - box.x1), max(box.y0 - y, 0, y - box.y1))
+
+
+def _misleading(box: Bbox, anchor: tuple[float, float], marks: list[tuple[float, float]]) -> bool:
+    """Whether a label's box lies nearer another site marker than its own anchor (it would be misread)."""
+    own = _distance(box, *anchor)
+    return any(_distance(box, x, y) + 2 < own for x, y in marks if math.hypot(x - anchor[0], y - anchor[1]) > 2)
+
+
+def _place_labels(fig: Figure, panels: list[tuple[Axes, list[_Label], list[tuple[float, float]]]]) -> None:
+    """Move labels so they overlap neither each other nor the site markers (greedy, by :data:`PRIORITY`).
+
+    Lays the figure out first and then fixes the layout, so the positions checked are those drawn.
+    """
+    canvas = FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    renderer = canvas.get_renderer()
+    scale = fig.dpi / 72
+    for ax, labels, points in panels:
+        frame = ax.get_window_extent(renderer)
+        marks = [(float(x), float(y)) for x, y in ax.transData.transform(points) if frame.contains(x, y)] \
+            if points else []
+        taken = [Bbox.from_extents(x - 5 * scale, y - 5 * scale, x + 5 * scale, y + 5 * scale) for x, y in marks]
+        for label in sorted(labels, key=lambda lab: PRIORITY.index(lab.kind)):
+            x, y = ax.transData.transform(label.text.xy)
+            anchor = (float(x), float(y))
+            if not frame.contains(*anchor):
+                continue  # not drawn (annotation_clip)
+            best: tuple[float, Spot, Bbox] | None = None
+            for candidate in CANDIDATES[label.kind]:
+                _move(label.text, candidate)
+                box = _text_box(label.text, renderer, 1.5 * scale)
+                score = sum(_overlap(box, t) for t in taken) + 4 * _outside(box, frame)
+                if _misleading(box, anchor, marks):
+                    score += box.width * box.height
+                if best is None or score < best[0]:
+                    best = (score, candidate, box)
+                if score == 0:
+                    break
+            assert best is not None
+            _move(label.text, best[1])
+            if label.text.arrow_patch is not None:  # a leader line only to a label moved away
+                label.text.arrow_patch.set_visible(math.hypot(best[1][0], best[1][1]) > 12)
+            taken.append(best[2])
+
+
+# --- legend ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    handle: Artist
+    label: str
+    heading: bool = False
+
+
+def _blank(label: str = "") -> Line2D:
+    return Line2D([], [], linestyle="", marker="", label=label)
+
+
+def _legend_blocks(run: RunData, colours: dict[str, str], view: MetroView | None,
+                   cities: list[str]) -> list[list[_Entry]]:
+    sites = [_Entry(_blank(), "站点 Sites", True)]
+    sites += [_Entry(Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=ZONE_COLOURS[z],
+                            markeredgecolor="#222222"), ZONE_LABELS[z]) for z in ZONES]
+    if len(run.opened_sites) < len(run.sites):
+        sites.append(_Entry(Line2D([], [], marker="o", linestyle="", markersize=3.5, markerfacecolor="white",
+                                   markeredgecolor="#999999"), "not opened 未启用"))
+    links = [_Entry(_blank(), "联系 Links", True),
+             _Entry(Line2D([], [], color="#555555", linestyle="--", linewidth=1.2), LINK_LABELS["pilot"]),
+             _Entry(Line2D([], [], color="#555555", linewidth=1.2), LINK_LABELS["production"])]
+    if (run.links["from_site"] == run.links["to_site"]).any():
+        links.append(_Entry(Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor="none",
+                                   markeredgecolor="#888888", markeredgewidth=2.2), "same site 同址 (ring)"))
     most = most_hosted(run)
-    handles += [Patch(color=hosted_colour(n, most), label=f"region hosts {n} 产业") for n in range(most + 1)]
-    if metro:
-        handles += [Patch(color=ZONE_COLOURS[z], alpha=0.45, label=f"ring 圈层 {ZONE_LABELS[z]}") for z in ZONES]
-        handles.append(Patch(color=UNCLASSIFIED_COLOUR, alpha=0.45, label="ring not classified 未分类"))
-    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=7, frameon=False)
+    regions = [_Entry(_blank(), "区域 Regions hosting", True)]
+    regions += [_Entry(Patch(facecolor=hosted_colour(n, most), edgecolor="#aaaaaa", linewidth=0.5),
+                       f"{n} 产业 industries") for n in hosted_steps(most)]
+    blocks = [sites, links, regions]
+    if view is not None and cities:
+        rings = [_Entry(_blank(), "圈层 Rings", True)]
+        rings += [_Entry(Patch(color=ZONE_COLOURS[z], alpha=0.45), ZONE_LABELS[z]) for z in ZONES]
+        shown = view.units[view.units["city"].isin(cities)]
+        if (~shown["ring"].isin(ZONES)).any() or len(shown) < len(view.units):
+            rings.append(_Entry(Patch(color=UNCLASSIFIED_COLOUR, alpha=0.45), "not classified 未分类"))
+        blocks.append(rings)
+    if grouped(run):
+        for category, members in industry_groups(run).items():
+            heading = CATEGORY_LABELS.get(category, category)
+            block = [_Entry(_blank(), f"{heading} ({len(members)})", True)]
+            block += [_Entry(Line2D([], [], color=colours[i], linewidth=2.5), str(run.industries.at[i, "name_zh"]))
+                      for i in members]
+            blocks.append(block)
+    else:
+        block = [_Entry(_blank(), "产业 Industries", True)]
+        block += [_Entry(Line2D([], [], color=colours[i], linewidth=2.5), run.industry_name(i))
+                  for i in run.industry_ids]
+        blocks.append(block)
+    return blocks
+
+
+def _columns(blocks: list[list[_Entry]], rows: int) -> list[list[_Entry]]:
+    """Blocks packed top to bottom into columns of at most `rows` entries; a long block continues."""
+    columns: list[list[_Entry]] = []
+    current: list[_Entry] = []
+    for block in blocks:
+        if current and len(current) + len(block) > rows:
+            columns.append(current)
+            current = []
+        for start in range(0, len(block), rows):
+            if current and len(current) + len(block[start:start + rows]) > rows:
+                columns.append(current)
+                current = []
+            current = current + block[start:start + rows]
+    if current:
+        columns.append(current)
+    return columns
+
+
+def _text_width(text: str) -> float:
+    """Rough width (inches) of `text` in the legend font."""
+    return sum(1.0 if ord(c) >= fonts.CJK_START else 0.56 for c in text) * LEGEND_FONT / 72
+
+
+def _column_width(column: list[_Entry]) -> float:
+    return max(_text_width(e.label) for e in column) + 3.4 * LEGEND_FONT / 72
+
+
+def _layout(blocks: list[list[_Entry]], width: float) -> list[list[_Entry]]:
+    """The columns of fewest rows whose estimated width fits `width` inches."""
+    rows = max(len(b) for b in blocks if len(b) <= 16)  # blocks this long are not split when it fits
+    total = sum(len(b) for b in blocks)
+    columns = _columns(blocks, rows)
+    while rows < total and sum(map(_column_width, columns)) > width:
+        rows += 1
+        columns = _columns(blocks, rows)
+    return columns
+
+
+def _legend(fig: Figure, columns: list[list[_Entry]]) -> None:
+    rows = max(len(c) for c in columns)
+    entries = [e for column in columns for e in column + [_Entry(_blank(), "")] * (rows - len(column))]
+    legend = fig.legend(handles=[e.handle for e in entries], labels=[e.label for e in entries],
+                        loc="outside lower center", ncols=len(columns), fontsize=LEGEND_FONT, frameon=False,
+                        columnspacing=1.4, handlelength=2.0, handletextpad=0.6, labelspacing=0.35)
+    for entry, text in zip(entries, legend.get_texts()):
+        if entry.heading:  # the font has no bold face: a thin outline of its own colour stands in
+            text.set_color("#111111")
+            text.set_path_effects([patheffects.withStroke(linewidth=0.6, foreground="#111111")])
+
+
+# --- figure ----------------------------------------------------------------------------------
+
+
+def _aspect(bounds: list[list[float]]) -> float:
+    """Height / width of a panel showing `bounds`."""
+    (south, west), (north, east) = bounds
+    return (north - south) / max(east - west, 1e-6) / math.cos(math.radians((south + north) / 2))
 
 
 def figure(run: RunData) -> Figure:
-    """The matplotlib figure of a plan: regions and chain, and (when present) the metro districts by ring."""
+    """The matplotlib figure of a plan: regions and chain, and (for a metro scenario) its districts by ring."""
     view = metro_view(run)
-    panels = 2 if view is not None else 1
-    fig = Figure(figsize=(7.5 * panels, 7.8), dpi=150)
-    axes = fig.subplots(1, panels, squeeze=False)[0]
+    cities = metro_cities(run, view)
     bounds = view_bounds(run)
+    frames: list[list[list[float]]] = [bounds]
+    if view is not None and cities:
+        frames.append(metro_bounds(view, cities))
+    # one wide panel for many regions; panels as wide as makes their maps equally high
+    width = 10.0 if len(frames) == 1 and len(run.regions) > 12 else 7.5 * len(frames)
+    ratios = [1 / _aspect(b) for b in frames]
+    map_height = min(max((width - 0.6 * len(frames)) / sum(ratios), 4.0), 9.0)
+    colours = image_industry_colours(run)
+    columns = _layout(_legend_blocks(run, colours, view, cities), width - 0.5)
+    legend_height = max(len(c) for c in columns) * LEGEND_FONT * 1.5 / 72 + 0.2
+    fig = Figure(figsize=(width, map_height + 1.1 + legend_height), dpi=150, layout="constrained")
+    axes = fig.subplots(1, len(frames), squeeze=False, width_ratios=ratios)[0]
+    labels: list[list[_Label]] = [[] for _ in frames]
     _context(axes[0], bounds)
-    _regions(axes[0], run)
-    _sites_and_links(axes[0], run, bounds)
+    _regions(axes[0], run, labels[0])
+    _sites_and_links(axes[0], run, bounds, colours, labels[0])
     _frame(axes[0], bounds)
     axes[0].set_title("区域分工 Regions and chain links", fontsize=10)
-    if view is not None:
-        (west, south, east, north) = view.units.total_bounds
-        metro_bounds = [[south - 0.05, west - 0.05], [north + 0.05, east + 0.05]]
-        _metro(axes[1], run, view, metro_bounds)
-        _frame(axes[1], metro_bounds)
-        axes[1].set_title("都市圈层 Metro districts by ring", fontsize=10)
+    if len(frames) == 2 and view is not None:
+        _metro(axes[1], run, view, cities, frames[1], colours, labels[1])
+        _frame(axes[1], frames[1])
+        axes[1].set_title(f"都市圈层 Metro districts by ring: {'、'.join(city_name(c) for c in cities)}",
+                          fontsize=10)
     fig.suptitle(f"{run.title}\nstatus {run.status}, objective {fmt(run.objective, 2)} (10k yuan)", fontsize=11)
-    _legend(fig, run, view is not None)
-    fig.subplots_adjust(left=0.05, right=0.98, top=0.88, bottom=0.2, wspace=0.12)
+    _legend(fig, columns)
+    points = [run.site_point(s)[::-1] for s in run.opened_sites]
+    _place_labels(fig, [(ax, lab, points) for ax, lab in zip(axes, labels)])
     return fig
 
 

@@ -1,0 +1,210 @@
+"""Synthetic scenarios in the SCENARIO.md format at fixed sizes, for benchmarks and held-out checks.
+
+The structure follows the real planning problem, so the model is as hard as a real one of the same
+size, not a random sparse matrix:
+
+- regions scattered over a China-sized box (lon 98-123 E, lat 21-45 N), more developed (higher
+  tier) towards the east coast; each region has three sites, `center`, `inner` and `outer`, the
+  inner and outer ones further out from the region's point;
+- land prices fall outward (center > inner > outer) and with the tier, land grows outward;
+- capability columns `cap_research`, `cap_talent` (high in developed centers, falling outward) and
+  `cap_logistics` (rising outward); functions ask for them with `req_<k>` columns, R&D of future
+  industries most, production for logistics;
+- `max_hosts` on future and emerging industries (防止重复建设), `min_hosts` on a few traditional
+  ones, `max_new_industries` on some less developed regions (不求大而全);
+- a chain radius scaled on the mean distance between regions, so each site reaches a few
+  neighbouring regions whatever the size.
+
+The same (regions, industries, seed) always gives the same files. Scenarios are flat (no
+`extends`, no `overrides`), so the independent reference implementation in `tests/reference`
+reads them too.
+
+    python benchmarks/generate.py --regions 31 --industries 40 --seed 1 --out /tmp/synth
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+LON = (98.0, 123.0)
+LAT = (21.0, 45.0)
+"""The box regions are scattered over (degrees)."""
+ZONES = ("center", "inner", "outer")
+FUNCTIONS = ("rd", "pilot", "production")
+TIERS = ("I", "II", "III", "IV")
+TIER_SHARE = (0.1, 0.2, 0.3)
+"""Shares of regions in tiers I, II and III (the rest is IV), by development rank."""
+CAPABILITIES = ("research", "talent", "logistics")
+
+CENTER_PRICE = {"I": (12000.0, 30000.0), "II": (5000.0, 12000.0), "III": (2500.0, 6000.0), "IV": (1200.0, 3000.0)}
+"""Center land price range per tier, yuan per m2; inner and outer are fractions of it."""
+OUTWARD_PRICE = {"inner": (0.15, 0.3), "outer": (0.03, 0.08)}
+"""Inner and outer land price as a share of the center's."""
+LAND_HA = {"center": (30.0, 100.0), "inner": (120.0, 400.0), "outer": (400.0, 1200.0)}
+TIER_LEVEL = {"I": 0.92, "II": 0.78, "III": 0.62, "IV": 0.48}
+"""Typical research and talent capability of a center per tier."""
+ZONE_FALL = {"center": 1.0, "inner": 0.7, "outer": 0.4}
+"""Research and talent fall outward by these factors."""
+LOGISTICS = {"center": (0.1, 0.4), "inner": (0.4, 0.75), "outer": (0.7, 1.0)}
+
+CATEGORY_SHARE = {"future": 0.25, "emerging": 0.35, "traditional": 0.40}
+MAX_HOSTS = {"future": (2, 3), "emerging": (3, 5)}
+"""max_hosts range per category (traditional has none)."""
+# function -> (land ha per unit, setup cost, unit cost, support ratio) ranges
+FUNCTION_RANGES: dict[str, tuple[tuple[float, float], ...]] = {
+    "rd": ((0.3, 0.6), (100.0, 500.0), (1.0, 5.0), (0.0, 0.0)),
+    "pilot": ((1.0, 2.0), (200.0, 800.0), (0.5, 2.0), (0.1, 0.3)),
+    "production": ((0.3, 1.0), (500.0, 2000.0), (0.5, 3.0), (0.02, 0.1)),
+}
+# (category, function) -> research / talent requirement ranges
+REQUIREMENTS: dict[str, dict[str, tuple[float, float]]] = {
+    "future": {"rd": (0.7, 0.85), "pilot": (0.45, 0.6), "production": (0.1, 0.3)},
+    "emerging": {"rd": (0.55, 0.7), "pilot": (0.35, 0.5), "production": (0.05, 0.2)},
+    "traditional": {"rd": (0.3, 0.45), "pilot": (0.2, 0.35), "production": (0.0, 0.1)},
+}
+
+QUICK_SIZES: tuple[tuple[int, int], ...] = ((31, 40), (100, 40))
+"""(regions, industries) of the default benchmark run."""
+FULL_SIZES: tuple[tuple[int, int], ...] = ((31, 40), (31, 100), (100, 40), (100, 100), (300, 40), (300, 100))
+"""(regions, industries) of `benchmarks/run.py --full`."""
+BOX_AREA_KM2 = (LON[1] - LON[0]) * 111.32 * math.cos(math.radians(sum(LAT) / 2)) * (LAT[1] - LAT[0]) * 110.57
+
+
+def mean_spacing_km(n_regions: int) -> float:
+    """Typical distance between neighbouring regions when `n_regions` share the box."""
+    return math.sqrt(BOX_AREA_KM2 / n_regions)
+
+
+def chain_radius_km(n_regions: int) -> float:
+    """The chain radius: about 1.3 times the region spacing, so a site reaches a few neighbours."""
+    return float(round(1.3 * mean_spacing_km(n_regions), -1))
+
+
+def _offset(lon: float, lat: float, km: float, angle: float) -> tuple[float, float]:
+    """The point `km` away from (lon, lat) in direction `angle` (radians, flat-earth approximation)."""
+    dlat = km * math.sin(angle) / 110.57
+    dlon = km * math.cos(angle) / (111.32 * math.cos(math.radians(lat)))
+    return round(lon + dlon, 4), round(lat + dlat, 4)
+
+
+def _write_csv(path: Path, header: list[str], rows: list[dict[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if row.get(k) is None else row[k] for k in header})
+
+
+def _regions_and_sites(rng: np.random.Generator, n: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    lon = rng.uniform(*LON, n)
+    lat = rng.uniform(*LAT, n)
+    development = 0.65 * (lon - LON[0]) / (LON[1] - LON[0]) + 0.35 * rng.uniform(0, 1, n)
+    rank = np.argsort(-development, kind="stable")
+    tier_of = np.empty(n, dtype=object)
+    cuts = np.cumsum([max(1, round(share * n)) for share in TIER_SHARE])
+    for position, r in enumerate(rank):
+        tier_of[r] = TIERS[int(np.searchsorted(cuts, position, side="right"))]
+    spacing = mean_spacing_km(n)
+    regions, sites = [], []
+    for r in range(n):
+        rid, tier = f"R{r + 1:03d}", str(tier_of[r])
+        focus_cap = int(rng.integers(2, 5)) if tier == "IV" and rng.random() < 0.5 else None
+        regions.append({"id": rid, "name": f"Region {r + 1}", "name_zh": f"地区{r + 1}", "tier": tier,
+                        "lon": round(float(lon[r]), 4), "lat": round(float(lat[r]), 4), "max_new_industries": focus_cap})
+        center_price = float(rng.uniform(*CENTER_PRICE[tier]))
+        level = TIER_LEVEL[tier]
+        for zone, distance in zip(ZONES, (0.0, 0.1 * spacing, 0.25 * spacing)):
+            site_lon, site_lat = _offset(float(lon[r]), float(lat[r]), distance * float(rng.uniform(0.8, 1.2)),
+                                         float(rng.uniform(0, 2 * math.pi)))
+            price = center_price if zone == "center" else center_price * float(rng.uniform(*OUTWARD_PRICE[zone]))
+            fall = ZONE_FALL[zone]
+            sites.append({
+                "id": f"{rid}-{zone}", "region": rid, "zone": zone,
+                "land_ha": round(float(rng.uniform(*LAND_HA[zone])), 1), "land_price": round(price, 1),
+                "lon": site_lon, "lat": site_lat, "cost_factor": round(float(rng.uniform(0.85, 1.25)), 3),
+                "cap_research": round(float(np.clip(level * fall + rng.normal(0, 0.05), 0, 1)), 3),
+                "cap_talent": round(float(np.clip(level * fall + rng.normal(0, 0.05), 0, 1)), 3),
+                "cap_logistics": round(float(rng.uniform(*LOGISTICS[zone])), 3),
+            })
+    return regions, sites
+
+
+def _industries_and_functions(rng: np.random.Generator, n: int, n_regions: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    categories = list(CATEGORY_SHARE)
+    industries, functions = [], []
+    for j in range(n):
+        category = categories[int(rng.choice(3, p=list(CATEGORY_SHARE.values())))]
+        max_hosts = None
+        if category in MAX_HOSTS:
+            low, high = MAX_HOSTS[category]
+            max_hosts = min(int(rng.integers(low, high + 1)), n_regions)
+        min_hosts = 2 if category == "traditional" and n_regions >= 4 and rng.random() < 0.2 else None
+        iid = f"ind{j + 1:03d}"
+        industries.append({"id": iid, "name": f"Industry {j + 1}", "name_zh": f"产业{j + 1}", "category": category,
+                           "demand": round(float(rng.uniform(50, 200)), 1), "overcapacity": 0.1,
+                           "max_hosts": max_hosts, "min_hosts": min_hosts})
+        for f in FUNCTIONS:
+            (land_lo, land_hi), setup, unit, ratio = FUNCTION_RANGES[f]
+            req = float(rng.uniform(*REQUIREMENTS[category][f]))
+            functions.append({
+                "industry": iid, "function": f,
+                "land_per_unit": round(float(rng.uniform(land_lo, land_hi)), 3),
+                "setup_cost": round(float(rng.uniform(*setup)), 1),
+                "unit_cost": round(float(rng.uniform(*unit)), 3),
+                "min_scale": round(float(rng.uniform(5, 10)), 1) if f == "production" else 0,
+                "support_ratio": None if f == "rd" else round(float(rng.uniform(*ratio)), 3),
+                "req_research": round(req, 3),
+                "req_talent": round(req * float(rng.uniform(0.8, 1.0)), 3),
+                "req_logistics": round(float(rng.uniform(0.3, 0.6)), 3) if f == "production" else None,
+            })
+    return industries, functions
+
+
+def generate(n_regions: int, n_industries: int, seed: int, out: Path | str) -> Path:
+    """Write a synthetic scenario (scenario.yaml and tables/*.csv) into `out`; return the YAML's path."""
+    if n_regions < 1 or n_industries < 1:
+        raise ValueError("need at least one region and one industry")
+    rng = np.random.default_rng([seed, n_regions, n_industries])
+    out = Path(out)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    regions, sites = _regions_and_sites(rng, n_regions)
+    industries, functions = _industries_and_functions(rng, n_industries, n_regions)
+    _write_csv(out / "tables" / "regions.csv", ["id", "name", "name_zh", "tier", "lon", "lat", "max_new_industries"], regions)
+    _write_csv(out / "tables" / "sites.csv", ["id", "region", "zone", "land_ha", "land_price", "lon", "lat", "cost_factor"]
+               + [f"cap_{k}" for k in CAPABILITIES], sites)
+    _write_csv(out / "tables" / "industries.csv",
+               ["id", "name", "name_zh", "category", "demand", "overcapacity", "max_hosts", "min_hosts"], industries)
+    _write_csv(out / "tables" / "functions.csv",
+               ["industry", "function", "land_per_unit", "setup_cost", "unit_cost", "min_scale", "support_ratio"]
+               + [f"req_{k}" for k in CAPABILITIES], functions)
+    doc = {
+        "name": f"synth-r{n_regions}-i{n_industries}-s{seed}",
+        "title": f"合成场景 {n_regions} regions x {n_industries} industries, seed {seed}",
+        "tables": {name: f"tables/{name}.csv" for name in ("regions", "sites", "industries", "functions")},
+        "settings": {"chain_radius_km": chain_radius_km(n_regions), "linkage_cost": 2.0, "duplication": "hard"},
+    }
+    path = out / "scenario.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: write one synthetic scenario folder."""
+    parser = argparse.ArgumentParser(description="Write a synthetic planner scenario of a given size.")
+    parser.add_argument("--regions", type=int, default=31, help="number of regions (3 sites each)")
+    parser.add_argument("--industries", type=int, default=40, help="number of industries")
+    parser.add_argument("--seed", type=int, default=0, help="random seed")
+    parser.add_argument("--out", type=Path, required=True, help="folder to write scenario.yaml and tables/ into")
+    args = parser.parse_args(argv)
+    print(generate(args.regions, args.industries, args.seed, args.out))
+
+
+if __name__ == "__main__":
+    main()

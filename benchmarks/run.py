@@ -1,0 +1,257 @@
+"""Benchmark: planner (Pyomo model -> standard form -> highspy) against a direct highspy build of the same model.
+
+For each size, a synthetic scenario (benchmarks/generate.py) is solved twice, each in a fresh
+subprocess so that peak memory is that run's alone:
+
+- `planner`: `load_scenario`, `build` (index sets + Pyomo model), then `solve` (hand-over = standard
+  form and arrays passed to HiGHS; solve = HiGHS' own `run`);
+- `floor`: the independent reference implementation in tests/reference, which builds the sparse
+  matrix in plain Python and passes it to highspy directly (build = rows and columns, hand-over =
+  arrays and `passModel`, solve = the MIP `run`; its LP polish afterwards is not counted).
+
+Both solve with one thread, the same gap and time limit. Each subprocess first runs a tiny scenario
+through the same steps, so one-time costs (imports, plugin loading) are not counted. The table has
+the seconds of each step, peak resident memory (and its growth over the warmed-up process), status,
+objective and gap, and the ratios planner / floor from the same run.
+
+    python benchmarks/run.py            # quick sizes, a few minutes on 2 cores
+    python benchmarks/run.py --full     # every size (long; the reference's build is quadratic)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import FULL_SIZES, QUICK_SIZES, generate
+
+STEPS = ("load", "build", "handover", "solve")
+
+
+def _rss_mib() -> float:
+    """Current resident memory of this process in MiB."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> dict[str, Any]:
+    """Load, build and solve with planner; seconds per step, model size and outcome."""
+    from planner.run import build, solver_options
+    from planner.scenario import load_scenario
+    from planner.solve import solve
+
+    start = time.perf_counter()
+    sc = load_scenario(scenario)
+    load = time.perf_counter() - start
+    built = build(sc)
+    result = solve(built.model, solver_options(sc, time_limit=time_limit, mip_gap=mip_gap, threads=1, seed=0))
+    size = built.size()
+    return {"load": load, "build": built.seconds, "handover": result.handover_seconds, "solve": result.solve_seconds,
+            "status": result.status, "objective": result.objective, "gap": result.mip_gap,
+            "columns": size["n_variables"], "rows": size["n_constraints"]}
+
+
+class _Proxy:
+    """A module stand-in: every attribute from `module` except the ones given."""
+
+    def __init__(self, module: Any, **replaced: Any):
+        self._module = module
+        self.__dict__.update(replaced)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+
+def measure_floor(scenario: Path, time_limit: float, mip_gap: float) -> dict[str, Any]:
+    """Load, build and solve with the reference implementation, its steps timed through highspy calls."""
+    import highspy
+
+    from tests.reference import model as reference
+    from tests.reference.scenario import load_scenario
+
+    marks: dict[str, Any] = {}
+
+    class TimedHighs(highspy.Highs):  # type: ignore[misc]
+        """Highs that records when the model is handed over and how long the first (MIP) run takes."""
+
+        def passModel(self, *args: Any) -> Any:
+            out = super().passModel(*args)
+            marks.setdefault("passed", time.perf_counter())
+            lp = self.getLp()
+            marks.setdefault("columns", lp.num_col_)
+            marks.setdefault("rows", lp.num_row_)
+            return out
+
+        def run(self) -> Any:
+            begin = time.perf_counter()
+            out = super().run()
+            if "solve" not in marks:
+                marks["solve"] = time.perf_counter() - begin
+                info = self.getInfo()
+                marks["model_status"] = self.modelStatusToString(self.getModelStatus())
+                marks["gap"] = float(info.mip_gap) if info.primal_solution_status == 2 else None
+                marks["objective"] = float(info.objective_function_value) if info.primal_solution_status == 2 else None
+            return out
+
+    original_lp = reference._Builder.lp
+
+    def timed_lp(self: Any) -> Any:
+        marks.setdefault("arrays", time.perf_counter())
+        return original_lp(self)
+
+    reference.highspy = _Proxy(highspy, Highs=TimedHighs)  # type: ignore[assignment]
+    reference._Builder.lp = timed_lp  # type: ignore[method-assign]
+    try:
+        start = time.perf_counter()
+        scn = load_scenario(scenario)
+        loaded = time.perf_counter()
+        result = reference.solve_scenario(scn, mip_gap, time_limit)
+    finally:
+        reference.highspy = highspy
+        reference._Builder.lp = original_lp  # type: ignore[method-assign]
+    status = {"Optimal": "optimal", "Infeasible": "infeasible"}.get(marks.get("model_status", ""), None)
+    if status is None:
+        status = "feasible" if marks.get("objective") is not None else "no_solution"
+    return {"load": loaded - start, "build": marks["arrays"] - loaded, "handover": marks["passed"] - marks["arrays"],
+            "solve": marks["solve"], "status": status, "objective": marks.get("objective"), "gap": marks.get("gap"),
+            "columns": marks["columns"], "rows": marks["rows"], "reference_status": result.status}
+
+
+def child(kind: str, scenario: Path, time_limit: float, mip_gap: float) -> dict[str, Any]:
+    """One measurement in this (fresh) process, after a warm-up on a tiny scenario."""
+    measure = measure_planner if kind == "planner" else measure_floor
+    with tempfile.TemporaryDirectory() as tmp:
+        measure(generate(2, 2, 0, tmp), 10.0, mip_gap)
+    base = _rss_mib()
+    out = measure(scenario, time_limit, mip_gap)
+    peak = _peak_mib()
+    return out | {"peak_mib": peak, "growth_mib": peak - base}
+
+
+def run_child(kind: str, scenario: Path, time_limit: float, mip_gap: float, timeout: float) -> dict[str, Any]:
+    """Run `child` in a subprocess; a subprocess over `timeout` seconds gives status `timeout`."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind, "--scenario", str(scenario),
+               "--time-limit", str(time_limit), "--mip-gap", str(mip_gap)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT, check=False)
+    except subprocess.TimeoutExpired:
+        return {"status": f"timeout {timeout:.0f}s"}
+    if done.returncode != 0:
+        return {"status": "crashed", "error": done.stderr.strip().splitlines()[-1:] or [""]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict[str, str]:
+    """The machine and the versions measured on."""
+    import highspy
+    import pyomo.version
+
+    with open("/proc/meminfo") as fh:
+        kib = int(next(line for line in fh if line.startswith("MemTotal")).split()[1])
+    with open("/proc/cpuinfo") as fh:
+        cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "?")
+    return {"cores (nproc)": str(os.cpu_count()), "memory": f"{kib / 2**20:.1f} GiB", "cpu": cpu,
+            "python": platform.python_version(), "pyomo": pyomo.version.version,
+            "highspy": _highs_version(highspy.Highs().version()), "os": platform.platform()}
+
+
+def _highs_version(version: Any) -> str:
+    """highspy gives its version as a string or as a tuple, depending on the release."""
+    return version if isinstance(version, str) else ".".join(map(str, version))
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def _ratio(a: Any, b: Any) -> str:
+    return f"{a / b:.2f}" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b > 0 else ""
+
+
+def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
+    """The results as markdown: machine, settings, one line per size and implementation, then the ratios."""
+    lines = ["| " + " | ".join(f"{k}: {v}" for k, v in machine().items()) + " |", "",
+             f"Settings: {settings}", "",
+             ("| size (regions x industries) | impl | columns | rows | load s | build s | hand-over s | build+hand-over s "
+              "| solve s | peak MiB | growth MiB | status | objective | gap |"),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        for kind in ("planner", "floor"):
+            r = row[kind]
+            setup = r["build"] + r["handover"] if "build" in r else None
+            lines.append(f"| {row['size']} | {kind} | {r.get('columns', '')} | {r.get('rows', '')} | {_num(r.get('load'))} "
+                         f"| {_num(r.get('build'))} | {_num(r.get('handover'))} | {_num(setup)} | {_num(r.get('solve'))} "
+                         f"| {_num(r.get('peak_mib'), 0)} | {_num(r.get('growth_mib'), 0)} | {r['status']} "
+                         f"| {_num(r.get('objective'), 4)} | {_num(r['gap'] * 100 if r.get('gap') is not None else None, 4)}% |")
+    lines += ["", "Ratios planner / floor (same run):", "",
+              "| size | build | hand-over | build+hand-over | solve | peak memory | growth | same objective |",
+              "|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        p, f = row["planner"], row["floor"]
+        ps = p["build"] + p["handover"] if "build" in p else None
+        fs = f["build"] + f["handover"] if "build" in f else None
+        same = ""
+        if p.get("objective") is not None and f.get("objective") is not None:
+            rel = abs(p["objective"] - f["objective"]) / max(1.0, abs(f["objective"]))
+            same = "yes" if rel <= 1e-6 else f"rel. diff {rel:.1e}"
+        lines.append(f"| {row['size']} | {_ratio(p.get('build'), f.get('build'))} | {_ratio(p.get('handover'), f.get('handover'))} "
+                     f"| {_ratio(ps, fs)} | {_ratio(p.get('solve'), f.get('solve'))} | {_ratio(p.get('peak_mib'), f.get('peak_mib'))} "
+                     f"| {_ratio(p.get('growth_mib'), f.get('growth_mib'))} | {same} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: run the benchmark sizes, or (internally) one measurement with --child."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--full", action="store_true", help=f"every size {FULL_SIZES} (default {QUICK_SIZES})")
+    parser.add_argument("--sizes", help="sizes to run instead, e.g. 31x40,100x100")
+    parser.add_argument("--seed", type=int, default=1, help="scenario seed (default 1)")
+    parser.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default 60, 300 with --full)")
+    parser.add_argument("--mip-gap", type=float, default=1e-3, help="relative gap (default 0.001, the 0.1 %% of the goals)")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds per subprocess before it is given up (default time limit + 900)")
+    parser.add_argument("--json", type=Path, help="also write the raw measurements here")
+    parser.add_argument("--child", choices=("planner", "floor"), help=argparse.SUPPRESS)
+    parser.add_argument("--scenario", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    time_limit = args.time_limit or (300.0 if args.full else 60.0)
+    if args.child:
+        print(json.dumps(child(args.child, args.scenario, time_limit, args.mip_gap)))
+        return
+    sizes = ([tuple(int(n) for n in s.lower().split("x")) for s in args.sizes.split(",")] if args.sizes
+             else FULL_SIZES if args.full else QUICK_SIZES)
+    timeout = args.timeout or time_limit + 900
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n_regions, n_industries in sizes:
+            scenario = generate(n_regions, n_industries, args.seed, Path(tmp) / f"{n_regions}x{n_industries}")
+            row: dict[str, Any] = {"size": f"{n_regions}x{n_industries}"}
+            for kind in ("planner", "floor"):
+                print(f"{row['size']} {kind} ...", file=sys.stderr, flush=True)
+                row[kind] = run_child(kind, scenario, time_limit, args.mip_gap, timeout)
+            rows.append(row)
+    settings = {"seed": args.seed, "time_limit": time_limit, "mip_gap": args.mip_gap, "threads": 1}
+    if args.json:
+        args.json.write_text(json.dumps({"settings": settings, "rows": rows}, indent=2) + "\n", encoding="utf-8")
+    print(report(rows, settings))
+
+
+if __name__ == "__main__":
+    main()

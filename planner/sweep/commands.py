@@ -1,0 +1,69 @@
+"""The `planner sweep` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+console = Console(stderr=True, soft_wrap=True)
+
+
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(metavar="SWEEP", help="The sweep YAML file (docs/sweep.md).", show_default=False)],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Sweep folder to write. [default: sweeps/NAME]")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes of the local Dask cluster. [default: the number of cores]")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler to run on instead, e.g. tcp://10.0.0.5:8786.")] = None,
+) -> None:
+    """Run every member of a sweep (a base scenario and a grid of changes) and gather their KPIs.
+
+    Each member is a full run folder in the sweep folder, named by its parameters; a member whose
+    folder is complete for the same inputs is not solved again. Exit 0 when no member failed,
+    1 when some did (the others are still run and recorded), 2 for a bad sweep file.
+    """
+    from planner.scenario import InputErrors
+    from planner.sweep.runner import run_sweep
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("members", total=None)
+
+        def progress(done: int, total: int, message: str) -> None:
+            bar.update(task, completed=done, total=total, description=message[:60])
+
+        try:
+            outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, progress=progress)
+        except InputErrors as exc:
+            bar.stop()
+            console.print(f"[bold red]The sweep has {len(exc.problems)} problem(s):[/]")
+            console.print(exc.report(), markup=False, highlight=False)
+            raise typer.Exit(2) from None
+    table = Table("status", "objective", "gap", "solve s", "reused", title=f"sweep {outcome.out}")
+    table.add_column("member", overflow="fold")
+    for row in outcome.table.itertuples():
+        objective = f"{row.objective:,.2f}" if row.objective == row.objective else ""
+        gap = f"{100 * row.mip_gap:.3f} %" if row.mip_gap == row.mip_gap else ""
+        solve = f"{row.solve_seconds:.2f}" if row.solve_seconds == row.solve_seconds else ""
+        table.add_row(row.status, objective, gap, solve, "yes" if row.skipped else "", row.member)
+    console.print(table)
+    for row in outcome.table[outcome.table["status"] == "error"].itertuples():
+        console.print(f"[red]{row.member} failed:[/] {row.message}", highlight=False)
+    console.print(f"{len(outcome.table)} members: {outcome.ran} run, {outcome.skipped} reused, {outcome.failed} failed, "
+                  f"in {outcome.seconds:.1f} s; results: {outcome.out / 'results.parquet'}, "
+                  f"{outcome.out / 'results.csv'}, {outcome.out / 'kpis.png'}", highlight=False)
+    raise typer.Exit(outcome.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `sweep` command to the `planner` application."""
+    app.command("sweep")(sweep)

@@ -1,0 +1,128 @@
+"""Member scenarios on disk: the generated YAML that extends the base, the input hash, completeness."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.scenario import Scenario
+from planner.scenario.yamlfile import read_scenario_yaml
+from planner.sweep.spec import Member, Sweep, Value
+
+MARKER = "sweep-member.json"
+"""Written into a member's run folder after the run: its input hash and parameters. Its presence marks the folder complete."""
+SCENARIOS = "scenarios"
+"""Subfolder of the sweep output holding the generated member scenario files."""
+
+
+@dataclass(frozen=True)
+class MemberTask:
+    """Everything a worker needs to run one member (plain data, sent to the worker)."""
+
+    name: str
+    parameters: dict[str, Value]
+    scenario: str
+    """The member's scenario file, absolute."""
+    folder: str
+    """The member's run folder, absolute."""
+    input_hash: str
+
+
+def scenario_name(base: str, member: str) -> str:
+    """A valid scenario name (letters, digits, '-', '_') for a member of a sweep of `base`."""
+    safe = member.replace("=", "-").replace(".", "p")
+    return f"{base}--{''.join(c if c.isalnum() or c in '-_' else '_' for c in safe)}"
+
+
+def member_document(sweep: Sweep, member: Member, scenario_file: Path) -> dict[str, Any]:
+    """The member's scenario file: `extends` the base, with the member's settings, overrides and solver."""
+    merged = read_scenario_yaml(sweep.base).data
+    base_name = str(merged.get("name", "scenario"))
+    title = merged.get("title") or base_name
+    labels = ", ".join(f"{k}={v}" for k, v in member.parameters.items())
+    doc: dict[str, Any] = {
+        "name": scenario_name(base_name, member.name),
+        "title": f"{title} [{labels}]" if labels else str(title),
+        "extends": _reference(sweep.base, scenario_file.parent),
+    }
+    changes = json.loads(json.dumps(member.settings))
+    solver = dict(changes.pop("solver", {}))
+    doc.update(changes)
+    solver = {**sweep.spec.solver, **solver}
+    if "threads" not in solver and "threads" not in (merged.get("solver") or {}):
+        solver["threads"] = 1  # one solver thread per worker: members run side by side
+    if solver:
+        doc["solver"] = solver
+    if member.overrides:
+        doc["overrides"] = list(merged.get("overrides") or []) + member.overrides
+    return doc
+
+
+def _reference(target: Path, folder: Path) -> str:
+    """`target` relative to `folder` when they share more than the root folder, else absolute."""
+    folder = folder.resolve()
+    if os.path.commonpath([target, folder]) in (os.path.sep, target.anchor):
+        return str(target)
+    return os.path.relpath(target, folder)
+
+
+def write_member_scenario(sweep: Sweep, member: Member, out: Path) -> Path:
+    """Write (only when its content changes) the member's scenario file under `out/scenarios/`."""
+    path = out / SCENARIOS / f"{member.name}.yaml"
+    doc = member_document(sweep, member, path)
+    text = (f"# Written by `planner sweep {sweep.path.name}`: member {member.name}.\n"
+            f"# `planner run` on this file reproduces the member's run folder.\n"
+            + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    return path
+
+
+def input_hash(scenario: Scenario) -> str:
+    """SHA-256 of what the model sees: the merged scenario (without file paths) and the tables after overrides."""
+    spec = scenario.spec.model_dump(mode="json", exclude={"tables", "extends"})
+    tables = {
+        "regions": [r.model_dump(mode="json") for r in scenario.regions.values()],
+        "sites": [s.model_dump(mode="json") for s in scenario.sites.values()],
+        "industries": [i.model_dump(mode="json") for i in scenario.industries.values()],
+        "functions": [f.model_dump(mode="json") for f in scenario.functions.values()],
+    }
+    text = json.dumps({"scenario": spec, "tables": tables}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_marker(folder: Path) -> dict[str, Any] | None:
+    """The member marker of a run folder, or None when the folder is not a complete member run."""
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (folder / "manifest.json").is_file() or summary.get("status") == "error":
+        return None
+    return marker if isinstance(marker, dict) else None
+
+
+def is_complete(folder: Path, digest: str) -> bool:
+    """Whether `folder` holds a complete run of inputs with this hash (so the member can be skipped)."""
+    marker = read_marker(folder)
+    return marker is not None and marker.get("input_hash") == digest
+
+
+def write_marker(task: MemberTask, status: str) -> None:
+    """Record the member's inputs in its finished run folder (last, atomically)."""
+    folder = Path(task.folder)
+    data = {"member": task.name, "parameters": task.parameters, "input_hash": task.input_hash,
+            "scenario": task.scenario, "status": status}
+    tmp = folder / f".{MARKER}.tmp-{os.getpid()}"
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, folder / MARKER)

@@ -1,0 +1,138 @@
+"""The sweep's results: one row per member read from its run folder, written as Parquet and CSV, and a plot."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ZONES
+from planner.sweep.spec import Value
+
+COST_TERMS = ("land", "setup", "operating", "linkage", "duplication")
+SUMMARY_KEYS = ("objective", "best_bound", "mip_gap", "build_seconds", "handover_seconds", "solve_seconds",
+                "n_variables", "n_binaries", "n_constraints")
+PLOTTED = ("objective", "cost_land", "cost_linkage", "hosts_total", "share_rd_center", "share_production_outer")
+"""KPIs drawn in kpis.png against each parameter."""
+
+
+def kpi_columns() -> list[str]:
+    """The KPI columns of the results table, in order."""
+    return ([*SUMMARY_KEYS] + [f"cost_{t}" for t in COST_TERMS] + ["hosts_total", "extra_hosts_total"]
+            + [f"share_{f}_{z}" for f in FUNCTIONS for z in ZONES]
+            + [f"flow_radius_{PREDECESSOR[f]}_{f}_km" for f in PREDECESSOR])
+
+
+def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status: str | None = None,
+               message: str = "", skipped: bool = False, digest: str | None = None) -> dict[str, Any]:
+    """One row: the member, its parameters, how it ended, and the KPIs from its summary.json (if any)."""
+    row: dict[str, Any] = {"member": name, **parameters}
+    summary: dict[str, Any] = {}
+    if status != "error":
+        try:
+            summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            summary = {}
+    row |= {"status": status or summary.get("status", "error"), "message": message, "skipped": skipped,
+            "input_hash": digest, "folder": folder.name}
+    for key in SUMMARY_KEYS:
+        row[key] = summary.get(key)
+    costs = summary.get("costs") or {}
+    for term in COST_TERMS:
+        row[f"cost_{term}"] = costs.get(term)
+    hosts, extra = summary.get("hosts"), summary.get("extra_hosts")
+    row["hosts_total"] = sum(hosts.values()) if hosts else None
+    row["extra_hosts_total"] = sum(extra.values()) if extra else None
+    shares = summary.get("division_of_labour") or {}
+    for f in FUNCTIONS:
+        for z in ZONES:
+            row[f"share_{f}_{z}"] = (shares.get(f) or {}).get(z)
+    radius = summary.get("flow_radius_km") or {}
+    for f, p in PREDECESSOR.items():
+        values = [r.get(f"{p}->{f}") for r in radius.values() if r and r.get(f"{p}->{f}") is not None]
+        row[f"flow_radius_{p}_{f}_km"] = sum(values) / len(values) if values else None
+    return row
+
+
+def results_table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataFrame:
+    """The rows as a table with typed columns: parameters first, then status and KPIs."""
+    columns = ["member", *parameters, "status", "message", "skipped", "input_hash", "folder", *kpi_columns()]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in parameters:
+        values = [v for v in frame[column] if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            frame[column] = pd.to_numeric(frame[column])
+        elif values and not all(isinstance(v, bool) for v in values):
+            frame[column] = frame[column].map(lambda v: None if v is None else str(v))
+    for column in kpi_columns():
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    frame["skipped"] = frame["skipped"].astype(bool)
+    return frame
+
+
+def write_results(frame: pd.DataFrame, out: Path, parameters: list[str]) -> list[Path]:
+    """Write results.parquet, results.csv and kpis.png into `out`; return their paths."""
+    written = [out / "results.parquet", out / "results.csv", out / "kpis.png"]
+    frame.to_parquet(written[0], index=False)
+    frame.to_csv(written[1], index=False, encoding="utf-8", lineterminator="\n")
+    plot_kpis(frame, parameters, written[2])
+    return written
+
+
+def plot_kpis(frame: pd.DataFrame, parameters: list[str], path: Path) -> None:
+    """A grid of small plots: each KPI (rows) against each parameter (columns), members with a plan only."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    done = frame[frame["objective"].notna()]
+    axes_params = parameters or ["member"]
+    fig, axes = plt.subplots(len(PLOTTED), len(axes_params), squeeze=False,
+                             figsize=(3.2 * len(axes_params) + 1, 2.2 * len(PLOTTED) + 0.6))
+    for col, param in enumerate(axes_params):
+        x = done[param]
+        numeric = pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x) and not x.isna().any()
+        labels = sorted({_label(v) for v in x}, key=_order) if not numeric else []
+        xs = x if numeric else x.map(lambda v, labels=labels: labels.index(_label(v)))
+        for row, kpi in enumerate(PLOTTED):
+            ax = axes[row][col]
+            y = done[kpi]
+            ax.scatter(xs, y, s=14, alpha=0.7)
+            means = done.assign(_x=xs).groupby("_x")[kpi].mean()
+            ax.plot(means.index, means.values, color="tab:red", linewidth=1)
+            ax.ticklabel_format(axis="y", useOffset=False, style="plain")
+            if y.notna().any() and y.max() - y.min() <= 1e-9 * max(1.0, abs(y.max())):
+                pad = 0.05 * max(1.0, abs(y.max()))
+                ax.set_ylim(y.min() - pad, y.max() + pad)
+            if not numeric:
+                ax.set_xticks(range(len(labels)), labels, rotation=30, fontsize=7)
+            if row == len(PLOTTED) - 1:
+                ax.set_xlabel(param)
+            if col == 0:
+                ax.set_ylabel(kpi, fontsize=8)
+            ax.tick_params(labelsize=7)
+    failed = len(frame) - len(done)
+    fig.suptitle(f"KPIs against the sweep parameters ({len(done)} members with a plan"
+                 + (f", {failed} without" if failed else "") + "; red: mean)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _label(value: Any) -> str:
+    """A parameter value as an axis label (`none` where not set)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "none"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _order(label: str) -> tuple[int, float, str]:
+    """Numbers first in numeric order, then other labels, `none` last."""
+    try:
+        return (0, float(label), label)
+    except ValueError:
+        return (2 if label == "none" else 1, 0.0, label)

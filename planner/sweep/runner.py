@@ -1,0 +1,149 @@
+"""Running a sweep: write the members, skip the complete ones, run the rest on Dask, gather the results."""
+
+from __future__ import annotations
+
+import glob
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.runfolder import now
+from planner.scenario import InputErrors, load_scenario
+from planner.sweep.members import (
+    MemberTask,
+    input_hash,
+    is_complete,
+    write_member_scenario,
+)
+from planner.sweep.results import member_row, results_table, write_results
+from planner.sweep.spec import Sweep, load_sweep
+from planner.sweep.worker import run_member
+
+Progress = Callable[[int, int, str], None]
+"""Called as progress(done, total, message) after each member that was run."""
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """What a sweep produced."""
+
+    out: Path
+    table: pd.DataFrame
+    """One row per member (results.parquet)."""
+    ran: int
+    """Members solved in this run."""
+    skipped: int
+    """Members whose complete folder was reused."""
+    failed: int
+    """Members that ended with status `error`."""
+    seconds: float
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no member failed, 1 otherwise."""
+        return 1 if self.failed else 0
+
+
+def prepare(sweep: Sweep, out: Path) -> tuple[list[MemberTask], list[dict[str, Any]]]:
+    """Write every member's scenario; return the tasks to run and the rows already known (skipped or invalid)."""
+    tasks, rows = [], []
+    for member in sweep.members:
+        scenario_file = write_member_scenario(sweep, member, out)
+        folder = out / member.name
+        try:
+            digest = input_hash(load_scenario(scenario_file))
+        except InputErrors as exc:
+            rows.append(member_row(member.name, member.parameters, folder, status="error", message=exc.report()))
+            continue
+        if is_complete(folder, digest):
+            rows.append(member_row(member.name, member.parameters, folder, skipped=True, digest=digest))
+            continue
+        _remove_partials(out, member.name)
+        tasks.append(MemberTask(member.name, member.parameters, str(scenario_file), str(folder), digest))
+    return tasks, rows
+
+
+def _remove_partials(out: Path, member: str) -> None:
+    """Remove half-written folders of `member` left by a worker killed while writing (none are in use)."""
+    for stale in out.glob(f".{glob.escape(member)}.partial-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None, processes: bool = True) -> Iterator[Any]:
+    """A Dask client: connected to `scheduler`, else on a new local cluster of `workers` single-thread workers."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    n = workers or os.cpu_count() or 1
+    with LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        yield client
+
+
+def execute(tasks: list[MemberTask], client: Any, progress: Progress) -> dict[str, dict[str, Any]]:
+    """Run the tasks on the cluster; each member's outcome by name (a lost worker is an error, the rest go on)."""
+    from distributed import as_completed
+
+    futures = {client.submit(run_member, task, key=f"member-{task.name}-{task.input_hash[:12]}", pure=False): task
+               for task in tasks}
+    outcomes: dict[str, dict[str, Any]] = {}
+    for done, future in enumerate(as_completed(futures), start=1):
+        task = futures[future]
+        try:
+            outcomes[task.name] = future.result()
+        except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: the member is lost, not the sweep
+            outcomes[task.name] = {"member": task.name, "status": "error",
+                                   "message": f"{type(exc).__name__}: {exc}".strip()}
+        progress(done, len(tasks), f"{task.name}: {outcomes[task.name]['status']}")
+    return outcomes
+
+
+def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int | None = None,
+              scheduler: str | None = None, processes: bool = True,
+              progress: Progress = lambda done, total, message: None) -> SweepOutcome:
+    """Run the sweep file at `path` into `out` (default `sweeps/NAME`); raises `InputErrors` for a bad sweep file.
+
+    Members run on Dask: a local cluster of `workers` single-thread processes (default: the number of
+    cores; `processes=False` runs them as threads of this process), or the cluster at `scheduler`.
+    """
+    start = time.perf_counter()
+    started = now()
+    sweep = load_sweep(path)
+    out = Path(out) if out is not None else Path("sweeps") / sweep.name
+    out.mkdir(parents=True, exist_ok=True)
+    tasks, rows = prepare(sweep, out)
+    progress(0, len(tasks), f"{len(tasks)} to run, {len(sweep.members) - len(tasks)} done or invalid")
+    outcomes: dict[str, dict[str, Any]] = {}
+    if tasks:
+        with dask_client(workers, scheduler, processes) as client:
+            outcomes = execute(tasks, client, progress)
+    for task in tasks:
+        _remove_partials(out, task.name)
+        result = outcomes[task.name]
+        rows.append(member_row(task.name, task.parameters, Path(task.folder),
+                               status="error" if result["status"] == "error" else None,
+                               message=result.get("message", ""), digest=task.input_hash))
+    order = {m.name: n for n, m in enumerate(sweep.members)}
+    rows.sort(key=lambda r: order[r["member"]])
+    table = results_table(rows, sweep.parameters)
+    write_results(table, out, sweep.parameters)
+    failed = int((table["status"] == "error").sum())
+    outcome = SweepOutcome(out, table, len(tasks), int(table["skipped"].sum()), failed, time.perf_counter() - start)
+    record = {"sweep": str(sweep.path), "base": str(sweep.base), "members": len(sweep.members), "ran": outcome.ran,
+              "skipped": outcome.skipped, "failed": failed, "workers": None if scheduler else (workers or os.cpu_count()),
+              "scheduler": scheduler, "started_at": started, "finished_at": now(), "seconds": outcome.seconds}
+    (out / "sweep.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return outcome

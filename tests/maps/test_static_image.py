@@ -1,0 +1,161 @@
+"""The static image's layout: when it has a metro panel, which regions are labelled, where the legend goes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matplotlib import colormaps, colors
+from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation, Text
+
+from planner import geodata
+from planner.maps import fonts
+from planner.maps.rundata import RunData, load_run
+from planner.maps.static import (
+    CATEGORY_FAMILIES,
+    figure,
+    grouped,
+    image_industry_colours,
+    labelled_regions,
+    metro_cities,
+)
+
+
+def _with_adcodes(run: RunData, codes: list[str | None]) -> RunData:
+    """`run` with its sites' adcodes replaced, in site order."""
+    return replace(run, sites=run.sites.assign(adcode=codes))
+
+
+def _figure(run: RunData) -> Figure:
+    with fonts.cjk_context():
+        return figure(run)
+
+
+def _renderer(fig: Figure) -> RendererBase:
+    """The renderer the figure was laid out with (:func:`figure` places labels on an Agg canvas)."""
+    assert isinstance(fig.canvas, FigureCanvasAgg)
+    return fig.canvas.get_renderer()
+
+
+def _annotations(fig: Figure) -> list[list[str]]:
+    """Text of the annotations of each panel."""
+    return [[t.get_text() for t in ax.texts if isinstance(t, Annotation)] for ax in fig.axes]
+
+
+def test_metro_panel_only_for_district_scenarios(tiny_run: Path, jjj_run: Path) -> None:
+    tiny = load_run(tiny_run)
+    assert metro_cities(tiny) == []  # no adcodes
+    assert len(_figure(tiny).axes) == 1
+
+    # jjj: 6 of its 9 sites are districts of Beijing and Tianjin (Hebei's fall back to whole cities)
+    jjj = load_run(jjj_run)
+    assert metro_cities(jjj) == ["110100", "120100"]
+    fig = _figure(jjj)
+    assert len(fig.axes) == 2
+    districts = geodata.districts()
+    west, south, east, north = districts[districts["city"].isin(["110100", "120100"])].total_bounds
+    (x0, x1), (y0, y1) = fig.axes[1].get_xlim(), fig.axes[1].get_ylim()
+    assert west - 0.1 <= x0 <= west and east <= x1 <= east + 0.1  # fits those districts ...
+    assert south - 0.1 <= y0 <= south and north <= y1 <= north + 0.1  # ... not Shijiazhuang at 114.5 E, 38 N
+
+    beijing = ["110101", "110105", "110108", "110112"]
+    # national-like: a few district sites among many others make no metro panel
+    few = _with_adcodes(tiny, [beijing[0], "310104", None, None, None, None])
+    assert metro_cities(few) == []
+    assert len(_figure(few).axes) == 1
+    # mostly districts of one city: a metro panel of that city
+    assert metro_cities(_with_adcodes(tiny, [*beijing, None, None])) == ["110100"]
+    # districts of three cities: the two with most sites must hold at least half of them
+    assert metro_cities(_with_adcodes(tiny, ["110101", "120101", "310101", None, None, None])) == []
+    assert metro_cities(_with_adcodes(tiny, ["110101", "110102", "120101", "120102", "310101", None])) \
+        == ["110100", "120100"]
+    # Hebei county codes only fall back to whole prefecture-level cities: not districts
+    assert metro_cities(_with_adcodes(tiny, ["130108", "131082", "130981", "130102", "130104", "130105"])) == []
+
+
+def _without_region(run: RunData, region: str) -> RunData:
+    """`run` with nothing placed in `region` (its assignments and the links touching its sites dropped)."""
+    sites = set(run.sites.index[run.sites["region"] == region])
+    links = run.links[~run.links["from_site"].isin(sites) & ~run.links["to_site"].isin(sites)]
+    return replace(run, assignments=run.assignments[run.assignments["region"] != region], links=links)
+
+
+def test_no_label_for_regions_hosting_nothing(tiny_run: Path, jjj_run: Path) -> None:
+    tiny = load_run(tiny_run)
+    assert labelled_regions(tiny) == ["A", "B"]
+    texts = _annotations(_figure(tiny))[0]
+    assert any(t.startswith("甲 Alpha\n") for t in texts) and any(t.startswith("乙 Beta\n") for t in texts)
+
+    empty_b = _without_region(tiny, "B")
+    assert labelled_regions(empty_b) == ["A"]
+    texts = _annotations(_figure(empty_b))[0]
+    assert any(t.startswith("甲 Alpha\n") for t in texts)
+    assert not any("Beta" in t for t in texts)
+    assert not any("\n0 产业" in t for t in texts)
+
+    jjj = _without_region(load_run(jjj_run), "TJ")
+    for panel in _annotations(_figure(jjj)):
+        assert not any("Tianjin" in t or "0 产业" in t for t in panel)
+        assert not any(t.startswith("TJ-") for t in panel)
+
+
+def _many_industries(run: RunData, extra: int) -> RunData:
+    """`run` with `extra` more (unplaced) industries, in two categories."""
+    rows = pd.DataFrame({"name": [f"Industry {k}" for k in range(extra)],
+                         "name_zh": [f"产业{k}" for k in range(extra)],
+                         "category": ["traditional" if k % 3 else "emerging" for k in range(extra)]},
+                        index=pd.Index([f"x{k}" for k in range(extra)], name=run.industries.index.name))
+    return replace(run, industries=pd.concat([run.industries, rows]))
+
+
+def _legend_below_maps(fig: Figure) -> None:
+    renderer = _renderer(fig)
+    (legend,) = fig.legends
+    box = legend.get_window_extent(renderer)
+    for ax in fig.axes:
+        panel = ax.get_tightbbox(renderer)
+        assert panel is not None and box.y1 <= panel.y0 + 1, "the legend overlaps a map panel"
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_legend_is_outside_the_maps(tiny_run: Path, jjj_run: Path, extra: int) -> None:
+    for run_dir in (tiny_run, jjj_run):
+        run = _many_industries(load_run(run_dir), extra) if extra else load_run(run_dir)
+        fig = _figure(run)
+        _legend_below_maps(fig)
+        labels = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert grouped(run) == bool(extra)
+        if extra:  # by category, Chinese names only
+            assert any(label.startswith("传统产业 Traditional (") for label in labels)
+            assert "产业0" in labels
+        else:
+            assert all(run.industry_name(i) in labels for i in run.industry_ids)
+
+
+def test_grouped_industries_share_a_colour_family(tiny_run: Path) -> None:
+    run = _many_industries(load_run(tiny_run), 20)
+    colours = image_industry_colours(run)
+    assert len(set(colours.values())) == len(colours)
+    cats = run.industries["category"]
+    for category, family in CATEGORY_FAMILIES.items():
+        members = [i for i in run.industry_ids if cats[i] == category]
+        if members:
+            assert colours[members[0]] == colors.to_hex(colormaps[family](0.45))
+
+
+def test_labels_do_not_overlap(tiny_run: Path, jjj_run: Path) -> None:
+    for run_dir in (tiny_run, jjj_run):
+        fig = _figure(load_run(run_dir))
+        renderer = _renderer(fig)
+        for ax in fig.axes:
+            frame = ax.get_window_extent(renderer)
+            boxes = [Text.get_window_extent(t, renderer) for t in ax.texts
+                     if isinstance(t, Annotation) and frame.contains(*ax.transData.transform(t.xy))]
+            for k, a in enumerate(boxes):
+                for b in boxes[k + 1:]:
+                    assert not a.overlaps(b), f"{run_dir.name}: labels overlap"

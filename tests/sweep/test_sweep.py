@@ -1,0 +1,165 @@
+"""`planner sweep`: members on a real local Dask cluster, reruns that skip, failures, same results on 1 or 2 workers."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from benchmarks.generate import generate
+from planner.scenario import InputErrors, load_scenario
+from planner.sweep import load_sweep, run_sweep
+from planner.sweep.members import MARKER
+
+COMPARED = ["member", "land", "max_hosts", "radius", "linkage", "status", "objective", "cost_land", "cost_setup",
+            "cost_operating", "cost_linkage", "hosts_total", "share_rd_center", "share_production_outer"]
+
+
+def _write_sweep(folder: Path, base: Path, grid: dict, name: str = "small") -> Path:
+    path = folder / f"{name}.yaml"
+    doc = {"name": name, "base": os.path.relpath(base, folder), "solver": {"time_limit": 30, "mip_gap": 0}, "grid": grid}
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+GRID = {
+    "product": [
+        {"name": "land", "table": "sites", "where": {"zone": ["center", "inner"]}, "column": "land_price", "scale": [0.5, 1.5]},
+        {"name": "max_hosts", "table": "industries", "where": {"category": ["future", "emerging"]}, "column": "max_hosts", "set": [2, 4]},
+    ],
+    "zip": [
+        {"name": "radius", "key": "settings.chain_radius_km", "values": [300, None]},
+        {"name": "linkage", "key": "settings.linkage_cost", "values": [2.0, 0.5]},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, pd.DataFrame]:
+    """An 8-member sweep of a small generated scenario, run on a local cluster of 2 worker processes."""
+    root = tmp_path_factory.mktemp("sweep")
+    base = generate(5, 4, 7, root / "base")
+    sweep = _write_sweep(root, base, GRID)
+    outcome = run_sweep(sweep, root / "out", workers=2)
+    assert outcome.ran == 8 and outcome.skipped == 0 and outcome.failed == 0
+    return sweep, root / "out", outcome.table
+
+
+def test_every_member_is_a_run_folder_and_a_row(swept: tuple[Path, Path, pd.DataFrame]) -> None:
+    sweep, out, table = swept
+    members = load_sweep(sweep).members
+    assert len(members) == 8 and list(table["member"]) == [m.name for m in members]
+    assert table["member"].iloc[0] == "land=0.5__max_hosts=2__radius=300__linkage=2"
+    for m in members:
+        folder = out / m.name
+        for name in ("manifest.json", "summary.json", "assignments.csv", "links.csv", "sites.csv", MARKER, "inputs"):
+            assert (folder / name).exists(), (m.name, name)
+        row = table[table["member"] == m.name].iloc[0]
+        for key, value in m.parameters.items():
+            assert (row[key] is None or pd.isna(row[key])) if value is None else row[key] == value
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        assert row["status"] == summary["status"] == "optimal"
+        assert math.isclose(row["objective"], summary["objective"], rel_tol=1e-12)
+        assert math.isclose(sum(row[f"cost_{t}"] for t in ("land", "setup", "operating", "linkage", "duplication")),
+                            row["objective"], rel_tol=1e-6)
+    saved = pd.read_parquet(out / "results.parquet")
+    assert len(saved) == 8 and set(COMPARED) <= set(saved.columns)
+    assert len(pd.read_csv(out / "results.csv")) == 8
+    assert (out / "kpis.png").stat().st_size > 10_000
+    # the grid changes what it says: cheaper land costs less, no radius limit is never dearer
+    by = table.set_index("member")["objective"]
+    assert by["land=0.5__max_hosts=2__radius=300__linkage=2"] < by["land=1.5__max_hosts=2__radius=300__linkage=2"]
+
+
+def test_member_scenario_extends_the_base_and_reproduces_the_member(swept: tuple[Path, Path, pd.DataFrame]) -> None:
+    _, out, _ = swept
+    name = "land=1.5__max_hosts=4__radius=none__linkage=0.5"
+    doc = yaml.safe_load((out / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert doc["extends"].endswith("base/scenario.yaml") and not Path(doc["extends"]).is_absolute()
+    assert doc["settings"] == {"chain_radius_km": None, "linkage_cost": 0.5}
+    assert doc["overrides"][0]["scale"] == {"land_price": 1.5} and doc["overrides"][1]["set"] == {"max_hosts": 4}
+    scenario = load_scenario(out / "scenarios" / f"{name}.yaml")
+    assert scenario.settings.chain_radius_km is None and scenario.solver.threads == 1
+    capped = [i for i in scenario.industries.values() if i.category in ("future", "emerging")]
+    assert capped and all(i.max_hosts == 4 for i in capped)
+    manifest = json.loads((out / name / "manifest.json").read_text(encoding="utf-8"))
+    assert any(p.endswith(f"{name}.yaml") for p in manifest["inputs"]) and any(p.endswith("base/scenario.yaml") for p in manifest["inputs"])
+
+
+def test_rerun_solves_nothing(swept: tuple[Path, Path, pd.DataFrame]) -> None:
+    sweep, out, table = swept
+    stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/summary.json")}
+    outcome = run_sweep(sweep, out, workers=2)
+    assert outcome.ran == 0 and outcome.skipped == 8 and outcome.table["skipped"].all()
+    assert {p: p.stat().st_mtime_ns for p in out.glob("*/summary.json")} == stamps
+    pd.testing.assert_frame_equal(outcome.table[COMPARED], table[COMPARED])
+
+
+def test_one_process_gives_the_same_results(swept: tuple[Path, Path, pd.DataFrame], tmp_path: Path) -> None:
+    sweep, _, table = swept
+    single = run_sweep(sweep, tmp_path / "single", workers=1, processes=False).table
+    numeric = [c for c in COMPARED if c not in ("member", "status")]
+    pd.testing.assert_frame_equal(single[COMPARED[:1] + ["status"]], table[COMPARED[:1] + ["status"]])
+    pd.testing.assert_frame_equal(single[numeric], table[numeric], rtol=1e-9, check_dtype=False)
+
+
+def test_a_lost_member_is_completed_by_the_next_run(swept: tuple[Path, Path, pd.DataFrame], tmp_path: Path) -> None:
+    sweep, out, _ = swept
+    lost = "land=0.5__max_hosts=4__radius=none__linkage=0.5"
+    (out / lost / MARKER).unlink()  # as if its worker died before the member was marked done
+    stale = out / f".{lost}.partial-deadbeef"
+    stale.mkdir()
+    outcome = run_sweep(sweep, out, workers=1, processes=False)
+    assert outcome.ran == 1 and outcome.skipped == 7 and outcome.failed == 0
+    assert not stale.exists() and (out / lost / MARKER).is_file()
+    assert not outcome.table.set_index("member").loc[lost, "skipped"]
+
+
+def test_a_failing_member_is_recorded_and_the_others_complete(tmp_path: Path) -> None:
+    base = generate(3, 2, 5, tmp_path / "base")
+    grid = {"product": [{"name": "land", "table": "sites", "column": "land_ha", "scale": [1.0, -1.0]},
+                        {"name": "solver", "key": "solver.name", "values": ["highs", "nosuch"]}]}
+    sweep = _write_sweep(tmp_path, base, grid, name="failing")
+    outcome = run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
+    table = outcome.table.set_index("member")
+    assert outcome.ran == 2 and outcome.failed == 3 and outcome.exit_code == 1
+    assert table.loc["land=1__solver=highs", "status"] == "optimal"
+    assert table.loc["land=-1__solver=highs", "status"] == "error"
+    assert "land_ha" in table.loc["land=-1__solver=highs", "message"]
+    assert "nosuch" in table.loc["land=1__solver=nosuch", "message"]
+    assert not (tmp_path / "out" / "land=1__solver=nosuch" / MARKER).exists()
+    again = run_sweep(sweep, tmp_path / "out", workers=1, processes=False)  # failures are tried again
+    assert again.ran == 1 and again.skipped == 1 and again.failed == 3
+
+
+@pytest.mark.parametrize("grid, message", [
+    ({"zip": [{"name": "a", "key": "settings.linkage_cost", "values": [1, 2]},
+              {"name": "b", "key": "settings.chain_radius_km", "values": [100]}]}, "same length"),
+    ({"product": [{"name": "a", "key": "tables.sites", "values": ["x.csv"]}]}, "under settings or solver"),
+    ({"product": [{"name": "a", "table": "sites", "column": "land_price", "set": [1], "scale": [2]}]}, "exactly one"),
+    ({"product": [{"name": "objective", "key": "settings.linkage_cost", "values": [1]}]}, "column of the results"),
+    ({"product": [{"name": "a", "key": "settings.linkage_cost", "values": [1, 1.0]}]}, "get the folder name"),
+])
+def test_bad_sweep_files_are_reported(tmp_path: Path, grid: dict, message: str) -> None:
+    base = generate(2, 1, 0, tmp_path / "base")
+    with pytest.raises(InputErrors, match=message):
+        load_sweep(_write_sweep(tmp_path, base, grid))
+
+
+def test_cli_runs_a_sweep(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    base = generate(2, 2, 3, tmp_path / "base")
+    sweep = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land", "values": [1, 2]}]})
+    result = CliRunner().invoke(app, ["sweep", str(sweep), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(tmp_path / "out" / "results.csv")) == 2
+    result = CliRunner().invoke(app, ["sweep", str(tmp_path / "nothing.yaml")])
+    assert result.exit_code == 2
