@@ -75,6 +75,74 @@ def solver_options(scenario: Scenario, **changes: Any) -> SolverOptions:
     return SolverOptions.model_validate(merged)
 
 
+@dataclass(frozen=True)
+class Solved:
+    """A scenario taken from its file to a plan (or to why there is none), not yet written."""
+
+    scenario: Scenario
+    out: Path
+    options: SolverOptions
+    index: IndexSets
+    result: SolveResult
+    base: dict[str, Any]
+    """Summary fields known besides the result: scenario, title, warnings, build time, model size."""
+    started: str
+    built: Built | None = None
+    """The model with the solution loaded (None when the run stopped before building)."""
+    plan: Plan | None = None
+    violations: list[str] = field(default_factory=list)
+    report: str | None = None
+    """The text of infeasibility.txt, when infeasible."""
+
+    def write(self, force: bool) -> RunOutcome:
+        """Write the run folder."""
+        return write_outcome(self.out, force, self.scenario, self.result, self.base, self.plan, self.violations,
+                             self.started, self.report)
+
+
+def solve_scenario(
+    scenario_path: Path | str,
+    out: Path | str | None = None,
+    *,
+    force: bool = False,
+    progress: Callable[[str], None] = lambda message: None,
+    **solver_changes: Any,
+) -> Solved:
+    """Load, check, build, solve and polish a scenario, and read back its plan; write nothing.
+
+    The output folder is checked first (refused if it exists and is not empty, unless `force`),
+    so no solve is wasted on a folder that cannot be written.
+    """
+    started = now()
+    progress("Reading the scenario")
+    scenario = load_scenario(scenario_path)
+    out = Path(out) if out is not None else Path("runs") / f"{scenario.name}-{datetime.now():%Y%m%d-%H%M%S}"
+    options = solver_options(scenario, **solver_changes)
+    check_output(out, force)
+    progress("Building the model")
+    ix = index_sets(scenario)
+    base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
+                            "warnings": numerical_warnings(scenario, ix)}
+    causes = obvious_conflicts(scenario, ix)
+    if causes:
+        result = SolveResult("infeasible", None, None, None, 0.0, options.name, "", options.model_dump(),
+                             "diagnosed before solving")
+        return Solved(scenario, out, options, ix, result, base | {"build_seconds": 0.0}, started,
+                      report=infeasibility_report(scenario, causes, BEFORE_SOLVING))
+    built = build(scenario, ix)
+    progress(f"Solving with {options.name}")
+    result = polish(built.model, options, solve(built.model, options))
+    base |= {"build_seconds": built.seconds, **built.size()}
+    if result.objective is not None:
+        return Solved(scenario, out, options, ix, result, base, started, built,
+                      extract_plan(scenario, ix, built.model), violations(built.model))
+    report = None
+    if result.status == "infeasible":
+        progress("Looking for the conflicting constraints")
+        report = infeasibility_report(scenario, elastic_conflicts(scenario, ix, built.model, options.time_limit), ELASTIC)
+    return Solved(scenario, out, options, ix, result, base, started, built, report=report)
+
+
 def run(
     scenario_path: Path | str,
     out: Path | str | None = None,
@@ -87,33 +155,9 @@ def run(
 
     `solver_changes` (name, time_limit, mip_gap, threads, seed) win over the scenario's solver section.
     """
-    started = now()
-    progress("Reading the scenario")
-    scenario = load_scenario(scenario_path)
-    out = Path(out) if out is not None else Path("runs") / f"{scenario.name}-{datetime.now():%Y%m%d-%H%M%S}"
-    options = solver_options(scenario, **solver_changes)
-    check_output(out, force)
-    progress("Building the model")
-    ix = index_sets(scenario)
-    causes = obvious_conflicts(scenario, ix)
-    base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
-                            "warnings": numerical_warnings(scenario, ix)}
-    if causes:
-        result = SolveResult("infeasible", None, None, None, 0.0, options.name, "", options.model_dump(), "diagnosed before solving")
-        report = infeasibility_report(scenario, causes, BEFORE_SOLVING)
-        return write_outcome(out, force, scenario, result, base | {"build_seconds": 0.0}, None, [], started, report)
-    built = build(scenario, ix)
-    progress(f"Solving with {options.name}")
-    result = polish(built.model, options, solve(built.model, options))
-    base |= {"build_seconds": built.seconds, **built.size()}
-    plan = extract_plan(scenario, ix, built.model) if result.objective is not None else None
-    found = violations(built.model) if plan is not None else []
-    report = None
-    if result.status == "infeasible":
-        progress("Looking for the conflicting constraints")
-        report = infeasibility_report(scenario, elastic_conflicts(scenario, ix, built.model, options.time_limit), ELASTIC)
+    solved = solve_scenario(scenario_path, out, force=force, progress=progress, **solver_changes)
     progress("Writing the run folder")
-    return write_outcome(out, force, scenario, result, base, plan, found, started, report)
+    return solved.write(force)
 
 
 def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResult, base: dict[str, Any],

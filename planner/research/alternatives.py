@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +31,13 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.check import violations
-from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
-from planner.models.sets import Triple, index_sets
-from planner.numerics import numerical_warnings
+from planner.models.sets import Triple
 from planner.polish import fixed_x, polish, x_pattern
 from planner.research.common import add_no_good, drop, hamming, jaccard, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
-from planner.run import RunOutcome, build, solver_options, write_outcome
-from planner.runfolder import atomic_folder, check_output, now, write_csv
-from planner.scenario import Scenario, load_scenario
+from planner.run import RunOutcome, solve_scenario, write_outcome
+from planner.runfolder import atomic_folder, now, write_csv
+from planner.scenario import Scenario
 from planner.solve import SolveResult, solve
 
 METHODS = ("next-best", "diverse")
@@ -222,40 +219,15 @@ def run_alternatives(
         raise ValueError("--within must be non-negative")
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
-    started = now()
-    progress("Reading the scenario")
-    scenario = load_scenario(scenario_path)
-    out = Path(out) if out is not None else Path("runs") / f"{scenario.name}-{datetime.now():%Y%m%d-%H%M%S}"
-    options = solver_options(scenario, **solver_changes)
-    check_output(out, force)
-    progress("Building the model")
-    ix = index_sets(scenario)
-    base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
-                            "warnings": numerical_warnings(scenario, ix)}
-    causes = obvious_conflicts(scenario, ix)
-    if causes:
-        result = SolveResult("infeasible", None, None, None, 0.0, options.name, "", options.model_dump(),
-                             "diagnosed before solving")
-        report = infeasibility_report(scenario, causes, BEFORE_SOLVING)
-        return AlternativesOutcome(write_outcome(out, force, scenario, result, base | {"build_seconds": 0.0}, None,
-                                                 [], started, report), stopped="no optimum")
-    built = build(scenario, ix)
-    progress(f"Solving with {options.name}")
-    result = solve(built.model, options)
-    base |= {"build_seconds": built.seconds, **built.size()}
-    if result.objective is None:
-        report = None
-        if result.status == "infeasible":
-            progress("Looking for the conflicting constraints")
-            report = infeasibility_report(scenario, elastic_conflicts(scenario, ix, built.model, options.time_limit),
-                                          ELASTIC)
-        return AlternativesOutcome(write_outcome(out, force, scenario, result, base, None, [], started, report),
-                                   stopped="no optimum")
-    first = Found(result, extract_plan(scenario, ix, built.model), violations(built.model), x_pattern(built.model),
-                  started)
+    solved = solve_scenario(scenario_path, out, force=force, progress=progress, **solver_changes)
+    if solved.plan is None:
+        return AlternativesOutcome(solved.write(force), stopped="no optimum")
+    scenario, ix, options, out, base, result = (solved.scenario, solved.index, solved.options, solved.out,
+                                                solved.base, solved.result)
+    first = Found(result, solved.plan, solved.violations, x_pattern(solved.built.model), solved.started)
     optimum = result.objective
     bound = optimum + within / 100 * abs(optimum)
-    found, stopped = search(built.model, scenario, ix, options, first, n, bound, method, progress)
+    found, stopped = search(solved.built.model, scenario, ix, options, first, n, bound, method, progress)
     table = alternatives_table(found, optimum, bound)
     frequency = selection_frequency(scenario, found)
     meta = {"requested": n, "found": len(found) - 1, "within_percent": within, "cost_bound": bound,
