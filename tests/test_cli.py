@@ -171,3 +171,15 @@ def test_numerical_warnings_name_table_row_and_column(tiny):
     assert "sites column land_ha: 3e+12 (B-outer) is very large; consider other units" in warnings
     assert "sites column land_ha: values span 20 (A-center) to 3e+12 (B-outer); such a spread can make the solver inaccurate" in warnings
     assert "warning: sites column land_ha: 3e+12 (B-outer) is very large" in result.output
+
+
+def test_two_runs_at_once_do_not_disturb_each_other(tiny):
+    import subprocess
+    import sys
+
+    outs = [tiny.root.parent / "one", tiny.root.parent / "two"]
+    procs = [subprocess.Popen([sys.executable, "-m", "planner", "run", str(tiny.yaml), "--out", str(out)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for out in outs]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    assert (outs[0] / "assignments.csv").read_bytes() == (outs[1] / "assignments.csv").read_bytes()
+    assert sorted(p.name for p in tiny.root.parent.iterdir()) == ["one", "tiny", "two"]  # no partial folders
