@@ -1,0 +1,33 @@
+"""Every bundled scenario and variant loads and validates; the small ones solve to optimality."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.run import run
+from planner.scenario import load_scenario
+
+SCENARIOS = Path(__file__).parents[1] / "scenarios"
+FILES = sorted(p for p in SCENARIOS.rglob("*.yaml") if "sweeps" not in p.parts)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(SCENARIOS)))
+def test_bundled_scenario_validates(path):
+    scenario = load_scenario(path)
+    assert scenario.regions and scenario.sites and scenario.industries
+    for name in ("regions", "sites", "industries", "functions"):
+        assert Path(getattr(scenario.spec.tables, name)).is_relative_to(SCENARIOS)
+
+
+def test_there_are_the_expected_scenarios():
+    names = {load_scenario(p).name for p in FILES}
+    assert {"jjj-baseline", "national-baseline", "metro-beijing", "metro-shanghai"} <= names
+    assert len(names) == len(FILES)  # every file has its own name
+
+
+@pytest.mark.parametrize("relative", ["metro/shanghai/scenario.yaml", "variants/jjj-radius-150.yaml"])
+def test_small_bundled_scenarios_solve(tmp_path, relative):
+    outcome = run(SCENARIOS / relative, tmp_path / "run")
+    assert outcome.status == "optimal" and outcome.summary["violations"] == []
