@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +21,13 @@ def _boundaries() -> gpd.GeoDataFrame:
     dist = geodata.districts()
     both = pd.concat([prov, dist[prov.columns]], ignore_index=True)
     return gpd.GeoDataFrame(both, geometry="geometry", crs=geodata.CRS).drop_duplicates("adcode").set_index("adcode")
+
+
+METRO_MIN_SHARE = 0.5
+"""Share of a scenario's sites that must lie in districts of its metro cities for a metro view."""
+
+METRO_MAX_CITIES = 2
+"""Most cities a metro view shows (those with the most sites in their districts)."""
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +92,26 @@ def metro_view(run: RunData) -> MetroView | None:
         return None
     cities = {units.at[u, "city"] for u in site_unit.values()}
     return MetroView(units=units[units["city"].isin(cities)].copy(), site_unit=site_unit)
+
+
+def metro_cities(run: RunData, view: MetroView | None = None) -> list[str]:
+    """Adcodes of the cities of a metro scenario, or ``[]`` when it is not one (no metro panel or layer).
+
+    A scenario is a metro scenario when at least :data:`METRO_MIN_SHARE` of its sites lie in
+    districts (``level == "district"`` in :func:`planner.geodata.districts`) of at most
+    :data:`METRO_MAX_CITIES` cities; those cities are returned. A few district sites among
+    many provinces (a national scenario) do not make a metro panel, and a site whose code only
+    falls back to a whole prefecture-level city (Hebei) does not count as a district.
+    """
+    view = metro_view(run) if view is None else view
+    if view is None or not len(run.sites):
+        return []
+    per_city = Counter(str(view.units.at[u, "city"]) for u in view.site_unit.values()
+                       if view.units.at[u, "level"] == "district")
+    top = per_city.most_common(METRO_MAX_CITIES)
+    if not top or sum(n for _, n in top) < METRO_MIN_SHARE * len(run.sites):
+        return []
+    return sorted(city for city, _ in top)
 
 
 def view_bounds(run: RunData, margin: float = 0.3) -> list[list[float]]:

@@ -11,7 +11,7 @@ from shapely.geometry import mapping
 
 from planner.maps import text
 from planner.maps.controls import HtmlPopup
-from planner.maps.geometry import metro_view, region_points, region_shapes
+from planner.maps.geometry import metro_cities, metro_view, region_points, region_shapes
 from planner.maps.metrics import industries_hosted, most_hosted, site_functions, site_industries
 from planner.maps.rundata import RunData
 from planner.maps.style import (
@@ -154,9 +154,12 @@ def industry_groups(run: RunData) -> list[folium.FeatureGroup]:
 
 
 def metro_group(run: RunData) -> folium.FeatureGroup | None:
-    """Districts of the metros hosting sites, coloured by ring, listing the functions placed in each."""
+    """Districts of the metros hosting sites, coloured by ring, listing the functions placed in each.
+
+    Only for a metro scenario (:func:`planner.maps.geometry.metro_cities`), as in the static image.
+    """
     view = metro_view(run)
-    if view is None:
+    if view is None or not metro_cities(run, view):
         return None
     group = folium.FeatureGroup(name=METRO_LAYER)
     for code, unit in view.units.iterrows():

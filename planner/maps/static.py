@@ -1,7 +1,7 @@
 """A static image of a plan (geopandas + matplotlib) with Chinese labels: :func:`png`.
 
 The image has a panel of regions, sites and chain links and, when the scenario is a metro
-scenario (:func:`metro_cities`), a second panel of that city's districts coloured by ring.
+scenario (:func:`planner.maps.geometry.metro_cities`), a second panel of that city's districts coloured by ring.
 Only regions and districts that host something are labelled. The legend is one compact
 multi-column block below the panels; with more than :data:`GROUP_INDUSTRIES_ABOVE`
 industries they are listed by category, one colour family per category.
@@ -10,7 +10,6 @@ industries they are listed by category, one colour family per category.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -30,7 +29,7 @@ from matplotlib.transforms import Bbox, ScaledTranslation
 
 from planner import geodata
 from planner.maps import fonts
-from planner.maps.geometry import MetroView, metro_view, region_points, region_shapes, view_bounds
+from planner.maps.geometry import MetroView, metro_cities, metro_view, region_points, region_shapes, view_bounds
 from planner.maps.metrics import industries_hosted, most_hosted
 from planner.maps.rundata import RunData, load_run
 from planner.maps.style import (
@@ -48,12 +47,6 @@ from planner.maps.style import (
 
 SHORT_FUNCTION = {"rd": "研发", "pilot": "中试", "production": "量产"}
 """Chinese short name of each function, for site labels."""
-
-METRO_MIN_SHARE = 0.5
-"""Share of a scenario's sites that must lie in districts of its metro cities for a metro panel."""
-
-METRO_MAX_CITIES = 2
-"""Most cities a metro panel shows (those with the most sites in their districts)."""
 
 GROUP_INDUSTRIES_ABOVE = 12
 """With more industries than this, the legend lists them by category, one colour family each."""
@@ -79,26 +72,6 @@ _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 
 
 # --- which panels ----------------------------------------------------------------------------
-
-
-def metro_cities(run: RunData, view: MetroView | None = None) -> list[str]:
-    """Adcodes of the cities of a metro scenario, or ``[]`` when the image has no metro panel.
-
-    A scenario is a metro scenario when at least :data:`METRO_MIN_SHARE` of its sites lie in
-    districts (``level == "district"`` in :func:`planner.geodata.districts`) of at most
-    :data:`METRO_MAX_CITIES` cities; those cities are returned. A few district sites among
-    many provinces (a national scenario) do not make a metro panel, and a site whose code only
-    falls back to a whole prefecture-level city (Hebei) does not count as a district.
-    """
-    view = metro_view(run) if view is None else view
-    if view is None or not len(run.sites):
-        return []
-    per_city = Counter(str(view.units.at[u, "city"]) for u in view.site_unit.values()
-                       if view.units.at[u, "level"] == "district")
-    top = per_city.most_common(METRO_MAX_CITIES)
-    if not top or sum(n for _, n in top) < METRO_MIN_SHARE * len(run.sites):
-        return []
-    return sorted(city for city, _ in top)
 
 
 def metro_bounds(view: MetroView, cities: list[str], margin: float = 0.05) -> list[list[float]]:

@@ -78,6 +78,15 @@ def test_metro_panel_only_for_district_scenarios(tiny_run: Path, jjj_run: Path) 
     assert metro_cities(_with_adcodes(tiny, ["130108", "131082", "130981", "130102", "130104", "130105"])) == []
 
 
+def test_interactive_metro_layer_follows_the_same_rule(tiny_run: Path) -> None:
+    from planner.maps.layers import metro_group
+
+    tiny = load_run(tiny_run)
+    few = _with_adcodes(tiny, ["110101", "310104", None, None, None, None])  # national-like
+    assert metro_group(few) is None
+    assert metro_group(_with_adcodes(tiny, ["110101", "110105", "110108", "110112", None, None])) is not None
+
+
 def _without_region(run: RunData, region: str) -> RunData:
     """`run` with nothing placed in `region` (its assignments and the links touching its sites dropped)."""
     sites = set(run.sites.index[run.sites["region"] == region])
