@@ -12,10 +12,13 @@ from rich.console import Console
 from rich.table import Table
 
 from planner import __version__
+from planner.maps import commands as maps_commands
+from planner.research import commands as research_commands
 from planner.runfolder import OutputExists
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import TABLE_MODELS
 from planner.solve import SOLVERS, SolverUnavailable, solver_versions
+from planner.sweep import commands as sweep_commands
 
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
 
@@ -158,9 +161,8 @@ def schema(
         out.write_text(text + "\n", encoding="utf-8")
     else:
         typer.echo(text)
-from planner.maps.commands import register as _register_maps
-_register_maps(app)
-from planner.sweep.commands import register as _register_sweep
-_register_sweep(app)
-from planner.research.commands import register as _register_research
-_register_research(app)
+
+
+# Commands kept with the package they belong to.
+for _register in (maps_commands.register, research_commands.register, sweep_commands.register):
+    _register(app)

@@ -572,7 +572,7 @@ def report(prov, tier, sites, fte_per_unit, exp_share, research_per_exp, a_rd) -
     tau = fte_per_unit * TRIPS_PER_FTE_YEAR * 2 * FARE_YUAN_PER_KM * HORIZON_YEARS / 1e4
     _, how = fill_prices(zone_prices())
     info = how.pop("_info")
-    print(f"tiers: " + ", ".join(f"{t}={sorted(k for k, v in tier.items() if v == t)}" for t in TIER_SIZES))
+    print("tiers: " + ", ".join(f"{t}={sorted(k for k, v in tier.items() if v == t)}" for t in TIER_SIZES))
     print(f"price fill: k_outer={info['k_outer']:.4f} k_center={info['k_center']:.4f} "
           f"inner_median={info['inner_median']:.1f} yuan/m2")
     print(f"FTE per unit = {fte_per_unit:.1f}; experimental share = {exp_share:.5f}; "
