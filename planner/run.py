@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -15,6 +15,7 @@ import pyomo.environ as pyo
 from planner.check import violations
 from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
 from planner.maps import write_map
+from planner.mipstart import Key, start_for
 from planner.models import IndexSets, build_model, index_sets
 from planner.numerics import numerical_warnings
 from planner.polish import polish
@@ -106,12 +107,15 @@ def solve_scenario(
     *,
     force: bool = False,
     progress: Callable[[str], None] = lambda message: None,
+    start: Mapping[Key, float] | None = None,
     **solver_changes: Any,
 ) -> Solved:
     """Load, check, build, solve and polish a scenario, and read back its plan; write nothing.
 
     The output folder is checked first (refused if it exists and is not empty, unless `force`),
-    so no solve is wasted on a folder that cannot be written.
+    so no solve is wasted on a folder that cannot be written. `start` (integer values by variable
+    name and index, planner.mipstart) is offered to HiGHS as a MIP start; the summary records
+    the outcome as `mip_start`.
     """
     started = now()
     progress("Reading the scenario")
@@ -131,7 +135,8 @@ def solve_scenario(
                       report=infeasibility_report(scenario, causes, BEFORE_SOLVING))
     built = build(scenario, ix)
     progress(f"Solving with {options.name}")
-    result = polish(built.model, options, solve(built.model, options))
+    mip_start = start_for(built.model, start) if start is not None else None
+    result = polish(built.model, options, solve(built.model, options, mip_start=mip_start))
     base |= {"build_seconds": built.seconds, **built.size()}
     if result.objective is not None:
         return Solved(scenario, out, options, ix, result, base, started, built,
@@ -176,6 +181,8 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
         "solve_seconds": result.solve_seconds,
         "interrupted": result.interrupted,
     }
+    if result.mip_start is not None:
+        summary["mip_start"] = result.mip_start
     for key in ("n_variables", "n_binaries", "n_constraints"):
         summary.setdefault(key, None)
     summary |= summary_kpis(scenario, plan) if plan is not None else {

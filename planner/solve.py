@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from planner.mipstart import offer
 from planner.scenario.schema import SolverOptions
 
 STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
@@ -45,6 +46,8 @@ class SolveResult:
     """Time to hand the model to the solver (standard form and arrays)."""
     interrupted: bool = False
     """The solve was stopped by Ctrl-C; the plan, if any, is the best found until then."""
+    mip_start: dict[str, Any] | None = None
+    """What became of a MIP start ({values, accepted}, planner.mipstart); None when none was given."""
 
 
 def _highs_version() -> str:
@@ -129,11 +132,13 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-10)
 
 
-def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective | None = None) -> SolveResult:
+def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective | None = None,
+          mip_start: Mapping[Any, float] | None = None) -> SolveResult:
     """Solve `model` with the solver and limits in `options`; load the solution when there is one.
 
     `objective` is the active objective to report (default `model.objective`). With HiGHS, Ctrl-C
-    during the solve stops the solver and keeps the best plan found so far (`interrupted`).
+    during the solve stops the solver and keeps the best plan found so far (`interrupted`), and
+    `mip_start` (variable -> value, planner.mipstart) is offered as a MIP start; other solvers ignore it.
     Raises SolverUnavailable for an unknown solver or one not installed here.
     """
     if options.name not in SOLVERS:
@@ -145,7 +150,7 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objec
                                 f"install it with: {SOLVERS[options.name].install}") from None
     objective = objective if objective is not None else model.objective
     if options.name == "highs":
-        return solve_highs(model, options, objective)
+        return solve_highs(model, options, objective, mip_start)
     if options.name == "scip":
         return _solve_scip(model, options, objective, version)
     return _solve_legacy(model, options, objective, version)
@@ -223,8 +228,13 @@ def _solve_scip(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
                        options.model_dump(), tc.name, 0.0, tc == TC.interrupted)
 
 
-def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective) -> SolveResult:
-    """HiGHS through highspy: the model handed over as sparse arrays, the solution mapped back."""
+def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
+                mip_start: Mapping[Any, float] | None = None) -> SolveResult:
+    """HiGHS through highspy: the model handed over as sparse arrays, the solution mapped back.
+
+    `mip_start` (variable -> value), when given, is offered as a partial MIP start (planner.mipstart.offer)
+    and the result's `mip_start` says whether HiGHS took it.
+    """
     import highspy
 
     start = time.perf_counter()
@@ -233,6 +243,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
     for key, value in native_options("highs", options).items():
         h.setOptionValue(key, value)
     h.HandleKeyboardInterrupt = True
+    probe = offer(h, columns, mip_start) if mip_start is not None else None
     start = time.perf_counter()
     h.solve()
     seconds = time.perf_counter() - start
@@ -262,7 +273,8 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
     if status == "optimal" and bound is None:
         bound = value
     return SolveResult(status, value, bound, relative_gap(value, bound), seconds, "highs", _highs_version(),
-                       options.model_dump(), h.modelStatusToString(status_code), handover, interrupted)
+                       options.model_dump(), h.modelStatusToString(status_code), handover, interrupted,
+                       probe.report() if probe is not None else None)
 
 
 def _to_highs(model: pyo.ConcreteModel) -> tuple[Any, list[Any], list[Any]]:

@@ -24,6 +24,7 @@ def sweep(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Sweep folder to write. [default: sweeps/NAME]")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes of the local Dask cluster. [default: the number of cores]")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler to run on instead, e.g. tcp://10.0.0.5:8786.")] = None,
+    reuse: Annotated[bool | None, typer.Option("--reuse/--no-reuse", help="Offer each member its worker's previous plan as a MIP start (HiGHS); results then agree only within the gap. [default: the sweep file's `reuse`, else off]", show_default=False)] = None,
 ) -> None:
     """Run every member of a sweep (a base scenario and a grid of changes) and gather their KPIs.
 
@@ -31,6 +32,8 @@ def sweep(
     folder is complete for the same inputs is not solved again. Exit 0 when no member failed,
     1 when some did (the others are still run and recorded), 2 for a bad sweep file.
     """
+    import pandas as pd
+
     from planner.scenario import InputErrors
     from planner.sweep.runner import run_sweep
 
@@ -42,19 +45,21 @@ def sweep(
             bar.update(task, completed=done, total=total, description=message[:60])
 
         try:
-            outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, progress=progress)
+            outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, reuse=reuse, progress=progress)
         except InputErrors as exc:
             bar.stop()
             console.print(f"[bold red]The sweep has {len(exc.problems)} problem(s):[/]")
             console.print(exc.report(), markup=False, highlight=False)
             raise typer.Exit(2) from None
-    table = Table("status", "objective", "gap", "solve s", "reused", title=f"sweep {outcome.out}")
+    table = Table("status", "objective", "gap", "solve s", "reused", "start", title=f"sweep {outcome.out}")
     table.add_column("member", overflow="fold")
     for row in outcome.table.itertuples():
         objective = f"{row.objective:,.2f}" if row.objective == row.objective else ""
         gap = f"{100 * row.mip_gap:.3f} %" if row.mip_gap == row.mip_gap else ""
         solve = f"{row.solve_seconds:.2f}" if row.solve_seconds == row.solve_seconds else ""
-        table.add_row(row.status, objective, gap, solve, "yes" if row.skipped else "", row.member)
+        start = ("" if pd.isna(row.start_values) else "none" if row.start_values == 0
+                 else "taken" if row.start_accepted else "not taken")
+        table.add_row(row.status, objective, gap, solve, "yes" if row.skipped else "", start, row.member)
     console.print(table)
     for row in outcome.table[outcome.table["status"] == "error"].itertuples():
         console.print(f"[red]{row.member} failed:[/] {row.message}", highlight=False)

@@ -32,6 +32,10 @@ class MemberTask:
     folder: str
     """The member's run folder, absolute."""
     input_hash: str
+    reuse: bool = False
+    """Offer the plan this worker solved last for the same base as a MIP start."""
+    base: str = ""
+    """The base scenario, absolute: the key of what a worker keeps for reuse."""
 
 
 def scenario_name(base: str, member: str) -> str:

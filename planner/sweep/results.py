@@ -28,7 +28,7 @@ def kpi_columns() -> list[str]:
 
 def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status: str | None = None,
                message: str = "", skipped: bool = False, digest: str | None = None) -> dict[str, Any]:
-    """One row: the member, its parameters, how it ended, and the KPIs from its summary.json (if any)."""
+    """One row: the member, its parameters, how it ended, its MIP start, and the KPIs from its summary.json (if any)."""
     row: dict[str, Any] = {"member": name, **parameters}
     summary: dict[str, Any] = {}
     if status != "error":
@@ -36,8 +36,10 @@ def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status:
             summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             summary = {}
+    start = summary.get("mip_start") or {}
     row |= {"status": status or summary.get("status", "error"), "message": message, "skipped": skipped,
-            "input_hash": digest, "folder": folder.name}
+            "input_hash": digest, "folder": folder.name, "start_values": start.get("values"),
+            "start_accepted": start.get("accepted")}
     for key in SUMMARY_KEYS:
         row[key] = summary.get(key)
     costs = summary.get("costs") or {}
@@ -59,8 +61,11 @@ def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status:
 
 def results_table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataFrame:
     """The rows as a table with typed columns: parameters first, then status and KPIs."""
-    columns = ["member", *parameters, "status", "message", "skipped", "input_hash", "folder", *kpi_columns()]
+    columns = ["member", *parameters, "status", "message", "skipped", "input_hash", "folder", "start_values",
+               "start_accepted", *kpi_columns()]
     frame = pd.DataFrame(rows, columns=columns)
+    frame["start_values"] = frame["start_values"].astype("Int64")
+    frame["start_accepted"] = frame["start_accepted"].astype("boolean")
     for column in parameters:
         values = [v for v in frame[column] if v is not None and not (isinstance(v, float) and math.isnan(v))]
         if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):

@@ -53,7 +53,7 @@ class SweepOutcome:
         return 1 if self.failed else 0
 
 
-def prepare(sweep: Sweep, out: Path) -> tuple[list[MemberTask], list[dict[str, Any]]]:
+def prepare(sweep: Sweep, out: Path, reuse: bool = False) -> tuple[list[MemberTask], list[dict[str, Any]]]:
     """Write every member's scenario; return the tasks to run and the rows already known (skipped or invalid)."""
     tasks, rows = [], []
     for member in sweep.members:
@@ -68,7 +68,8 @@ def prepare(sweep: Sweep, out: Path) -> tuple[list[MemberTask], list[dict[str, A
             rows.append(member_row(member.name, member.parameters, folder, skipped=True, digest=digest))
             continue
         _remove_partials(out, member.name)
-        tasks.append(MemberTask(member.name, member.parameters, str(scenario_file), str(folder), digest))
+        tasks.append(MemberTask(member.name, member.parameters, str(scenario_file), str(folder), digest, reuse,
+                                str(sweep.base)))
     return tasks, rows
 
 
@@ -112,19 +113,21 @@ def execute(tasks: list[MemberTask], client: Any, progress: Progress) -> dict[st
 
 
 def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int | None = None,
-              scheduler: str | None = None, processes: bool = True,
+              scheduler: str | None = None, processes: bool = True, reuse: bool | None = None,
               progress: Progress = lambda done, total, message: None) -> SweepOutcome:
     """Run the sweep file at `path` into `out` (default `sweeps/NAME`); raises `InputErrors` for a bad sweep file.
 
     Members run on Dask: a local cluster of `workers` single-thread processes (default: the number of
     cores; `processes=False` runs them as threads of this process), or the cluster at `scheduler`.
+    `reuse` (default: the sweep file's `reuse`) offers each member its worker's previous plan as a MIP start.
     """
     start = time.perf_counter()
     started = now()
     sweep = load_sweep(path)
     out = Path(out) if out is not None else Path("sweeps") / sweep.name
     out.mkdir(parents=True, exist_ok=True)
-    tasks, rows = prepare(sweep, out)
+    reuse = sweep.spec.reuse if reuse is None else reuse
+    tasks, rows = prepare(sweep, out, reuse)
     progress(0, len(tasks), f"{len(tasks)} to run, {len(sweep.members) - len(tasks)} done or invalid")
     outcomes: dict[str, dict[str, Any]] = {}
     if tasks:
@@ -144,6 +147,7 @@ def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int |
     outcome = SweepOutcome(out, table, len(tasks), int(table["skipped"].sum()), failed, time.perf_counter() - start)
     record = {"sweep": str(sweep.path), "base": str(sweep.base), "members": len(sweep.members), "ran": outcome.ran,
               "skipped": outcome.skipped, "failed": failed, "workers": None if scheduler else (workers or os.cpu_count()),
-              "scheduler": scheduler, "started_at": started, "finished_at": now(), "seconds": outcome.seconds}
+              "scheduler": scheduler, "reuse": reuse, "started_at": started, "finished_at": now(),
+              "seconds": outcome.seconds}
     (out / "sweep.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return outcome

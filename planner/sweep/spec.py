@@ -22,7 +22,7 @@ KEY_ROOTS = ("settings", "solver")
 RESERVED = frozenset({
     "member", "status", "message", "skipped", "input_hash", "folder", "objective", "best_bound", "mip_gap",
     "build_seconds", "handover_seconds", "solve_seconds", "n_variables", "n_binaries", "n_constraints",
-    "hosts_total", "extra_hosts_total"})
+    "hosts_total", "extra_hosts_total", "start_values", "start_accepted"})
 """Column names of the results table that a parameter may not take."""
 
 
@@ -131,6 +131,11 @@ class SweepFile(_Model):
     """The changes; an empty grid is one member, the base itself."""
     solver: dict[str, Any] = {}
     """Solver options of every member (merged over the base's `solver`), e.g. {time_limit: 60, threads: 1}."""
+    reuse: bool = False
+    """Offer each member the plan its worker solved last for the same base as a MIP start (HiGHS only).
+
+    Faster when neighbouring members have similar plans; a member's result is then the same only within
+    the solver's gap, not to the last digit, across worker counts and reruns (docs/sweep.md)."""
 
 
 @dataclass(frozen=True)

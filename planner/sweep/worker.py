@@ -5,17 +5,29 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
+from planner.mipstart import Key
 from planner.sweep.members import MemberTask, write_marker
+
+LAST_PLAN: dict[str, dict[Key, float]] = {}
+"""In each worker process, per base scenario: the integer values of the last plan solved (used when reuse is on)."""
+
 
 def run_member(task: MemberTask) -> dict[str, Any]:
     """Run one member into its folder and mark it complete; never raises.
 
+    With `task.reuse`, the plan this worker solved last for the same base is offered as a MIP start
+    (an empty start for the worker's first member), and this member's plan is kept for the next.
     Returns {"member", "status", "message"}; status `error` with the reason when the run failed.
     """
-    from planner.run import run
+    from planner.mipstart import integer_values
+    from planner.run import solve_scenario
 
     try:
-        outcome = run(task.scenario, task.folder, force=True)
+        start = LAST_PLAN.get(task.base, {}) if task.reuse else None
+        solved = solve_scenario(task.scenario, task.folder, force=True, start=start)
+        if task.reuse and solved.plan is not None and solved.built is not None:
+            LAST_PLAN[task.base] = integer_values(solved.built.model)
+        outcome = solved.write(force=True)
     except Exception as exc:  # noqa: BLE001 - a failing member is recorded, the sweep goes on
         message = str(exc).strip() or type(exc).__name__
         return {"member": task.name, "status": "error", "message": message,

@@ -1,0 +1,79 @@
+"""MIP starts: the integer values of a solved model kept by variable name and index, offered to HiGHS for another model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
+
+Key = tuple[str, Any]
+"""A variable by (component name, index), the same across models of one base scenario."""
+
+_VERDICT = re.compile(r"MIP start solution is (feasible|infeasible)")
+"""HiGHS' log line on a start, after completing it (HighsMipSolverData); absent when completion found no solution."""
+
+
+def integer_values(model: pyo.ConcreteModel) -> dict[Key, float]:
+    """The values of the free integer variables loaded in `model` (rounded), by (component name, index)."""
+    return {(v.parent_component().local_name, v.index()): float(round(v.value))
+            for v in model.component_data_objects(pyo.Var, descend_into=True)
+            if v.is_integer() and not v.fixed and v.value is not None}
+
+
+def start_for(model: pyo.ConcreteModel, values: Mapping[Key, float]) -> ComponentMap:
+    """`values` as a start for `model`: each variable of `model` with a value under the same name and index.
+
+    Variables of `model` that `values` does not name get no value: HiGHS completes them itself.
+    """
+    start = ComponentMap()
+    for (name, index), value in values.items():
+        component = model.component(name)
+        if isinstance(component, pyo.Var) and index in component:
+            start[component[index]] = value
+    return start
+
+
+@dataclass
+class StartProbe:
+    """A start handed to a highspy.Highs instance, and what HiGHS said of it during the solve."""
+
+    values: int
+    """Columns given a value."""
+    verdicts: list[bool] = field(default_factory=list)
+    """HiGHS' verdicts on the start, in order: True for feasible."""
+
+    def report(self) -> dict[str, Any]:
+        """{values, accepted}: accepted when HiGHS found the (completed) start feasible and took it as incumbent."""
+        return {"values": self.values, "accepted": bool(self.verdicts) and self.verdicts[0]}
+
+    def listen(self, event: Any) -> None:
+        """HiGHS logging callback: keep the verdict on the start."""
+        found = _VERDICT.search(event.message)
+        if found:
+            self.verdicts.append(found.group(1) == "feasible")
+
+
+def offer(h: Any, columns: list[Any], start: Mapping[Any, float]) -> StartProbe:
+    """Give `h` (a highspy.Highs holding `columns`) the values of `start` as a partial MIP start.
+
+    Only the columns in `start` get a value (`Highs.setSolution` with indices): HiGHS fixes the
+    integer ones, solves for the rest (an LP, or a MIP capped by `mip_max_start_nodes` when integers
+    are missing), checks feasibility and, if feasible, starts from it as the incumbent. HiGHS' log
+    is switched on (to a callback only, not the console) to read its verdict.
+    """
+    position = {id(var): n for n, var in enumerate(columns)}
+    pairs = sorted((position[id(var)], value) for var, value in start.items() if id(var) in position)
+    probe = StartProbe(len(pairs))
+    if pairs:
+        index = np.array([n for n, _ in pairs], dtype=np.int32)
+        value = np.array([v for _, v in pairs], dtype=float)
+        h.setSolution(len(pairs), index, value)
+        h.setOptionValue("log_to_console", False)
+        h.setOptionValue("output_flag", True)
+        h.cbLogging.subscribe(probe.listen)
+    return probe
