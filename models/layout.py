@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyomo.environ as pyo
-
 from planner.models.sets import IndexSets
+
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import PREDECESSOR
 
@@ -19,9 +19,8 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
 
     Components: variables x, q, y, g, u; constraints numbered as in MODEL.md; one
     Expression per cost term (`cost_<term>`, unweighted) and the weighted objective.
-    Two reformulations keep the optimum and tighten the relaxation: capacity bounds
-    `ix.tight` instead of U (also bounding each flow g), and the cover inequalities
-    `cover`: each function an industry needs is open at one site at least.
+    Reformulations keep the optimum and tighten the relaxation: capacity bounds `ix.tight` instead
+    of U (also bounding each flow g), and the block `reform` (`_reformulation`).
     """
     sc, st = scenario, scenario.settings
     m = pyo.ConcreteModel(name=sc.name)
@@ -85,16 +84,7 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
 
     m.demand = pyo.Constraint(list(sc.industries), rule=_demand, doc="demand, no overcapacity")
 
-    # valid inequality: every function that must have capacity is open somewhere
-    opened: dict[tuple[str, str], list] = defaultdict(list)
-    for t in ix.triples:
-        opened[t[:2]].append(t)
-    needed = [(i, "production") for i in sc.industries]
-    needed += [(i, "pilot") for i in sc.industries if (spec[i, "production"].support_ratio or 0) > 0]
-    needed += [(i, "rd") for i, f in list(needed) if f == "pilot" and (spec[i, "pilot"].support_ratio or 0) > 0]
-    m.cover = pyo.Constraint(
-        needed, rule=lambda m, i, f: sum(m.x[t] for t in opened[i, f]) >= 1 if opened[i, f] else pyo.Constraint.Infeasible,
-        doc="some site opens each needed function")
+    m.reform = _reformulation(sc, ix, m.x, m.q)
 
     # 4. support received, 5. support given
     supported = [t for t in ix.triples if t[1] in PREDECESSOR]
@@ -158,3 +148,56 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
     m.objective = pyo.Objective(
         expr=sum(getattr(w, term) * getattr(m, f"cost_{term}") for term in COST_TERMS), sense=pyo.minimize)
     return m
+
+
+def _reformulation(sc: Scenario, ix: IndexSets, x: pyo.Var, q: pyo.Var) -> pyo.Block:
+    """Variables and rows that keep the optimum of MODEL.md and tighten its relaxation.
+
+    For each function f an industry i needs (least total capacity N_if > 0, `ix.need`):
+    - `split[i, f]` binary: f is spread over two sites or more (it may be 1 only then);
+    - `cover[i, f]`: sum_s x_ifs >= 1 + split_if;
+    - `sole[i, f, s]`: q_ifs >= N_if (x_ifs - split_if): a function at one site holds all of it.
+    Functions of one kind that need the same land a_if N_if at a site form a class c there; with
+    two members or more, `count[s, c]` (integer) is at least the members open whole at s, and
+    `land_count[s]`: sum_c a N count_sc + the land of the other triples at s <= A_s.
+    Any plan of MODEL.md extends to these (split = 1 exactly where a function is spread, count =
+    the members open whole), so the optimum is unchanged; the counts let the solver branch on and
+    cut the number of whole functions a site can take, instead of on each industry's x.
+    """
+    spec, need = sc.functions, ix.need
+    b = pyo.Block(concrete=True)
+    sites_of: dict[tuple[str, str], list] = defaultdict(list)
+    for t in ix.triples:
+        sites_of[t[:2]].append(t)
+    needed = [k for k, n in need.items() if n > 0]
+    b.split = pyo.Var(needed, within=pyo.Binary, doc="function spread over two sites or more")
+    b.cover = pyo.Constraint(
+        needed, rule=lambda b, i, f: sum(x[t] for t in sites_of[i, f]) >= 1 + b.split[i, f]
+        if sites_of[i, f] else pyo.Constraint.Infeasible, doc="open at one site at least, two when split")
+    b.sole = pyo.Constraint(
+        [t for k in needed for t in sites_of[k] if need[k] > spec[k].min_scale],
+        rule=lambda b, i, f, s: q[i, f, s] >= need[i, f] * (x[i, f, s] - b.split[i, f]),
+        doc="a function at one site holds all of it")
+    classes: dict[tuple[str, str, float], list] = defaultdict(list)
+    for k in needed:
+        for i, f, s in sites_of[k]:
+            classes[s, f, spec[i, f].land_per_unit * need[k]].append((i, f, s))
+    classes = {c: members for c, members in classes.items() if len(members) > 1}
+    b.count = pyo.Var(list(classes), within=pyo.NonNegativeIntegers,
+                      bounds=lambda b, s, f, size: (0, len(classes[s, f, size])), doc="members open whole")
+    b.count_link = pyo.Constraint(
+        list(classes), rule=lambda b, s, f, size: b.count[s, f, size]
+        >= sum(x[t] - b.split[t[:2]] for t in classes[s, f, size]), doc="count of members open whole")
+    grouped = {t for members in classes.values() for t in members}
+    at_site: dict[str, list] = defaultdict(list)
+    for c in classes:
+        at_site[c[0]].append(c)
+    others: dict[str, list] = defaultdict(list)
+    for t in ix.triples:
+        if t[2] in at_site and t not in grouped:
+            others[t[2]].append(t)
+    b.land_count = pyo.Constraint(
+        list(at_site), rule=lambda b, s: sum(size * b.count[s, f, size] for _, f, size in at_site[s])
+        + sum(spec[i, f].land_per_unit * q[i, f, s] for i, f, _ in others[s]) <= sc.sites[s].land_ha,
+        doc="land by counts of whole functions")
+    return b

@@ -43,6 +43,8 @@ class IndexSets:
     """Eligible triples fixed open by lock_in rules."""
     tight: dict[Triple, float]
     """Bounds <= U that keep the optimum (see `_tight_upper`); the model uses these."""
+    need: dict[tuple[str, str], float]
+    """(i, f) -> the least total capacity of f every feasible plan has (see `least_capacity`); 0 = none."""
 
 
 def capability_shortfall(scenario: Scenario, industry: str, function: str, site: str) -> list[str]:
@@ -93,15 +95,33 @@ def index_sets(scenario: Scenario) -> IndexSets:
     locked_in = frozenset(t for _, hits in rule_matches(scenario, "lock_in") for t in hits if t in eligible)
     hosting = tuple(dict.fromkeys((i, scenario.sites[s].region) for i, _, s in triples))
     links = _links(scenario, triples)
-    return IndexSets(triples, upper, links, hosting, locked_in, _tight_upper(scenario, upper, links))
+    return IndexSets(triples, upper, links, hosting, locked_in, _tight_upper(scenario, upper, links),
+                     least_capacity(scenario))
+
+
+def least_capacity(scenario: Scenario) -> dict[tuple[str, str], float]:
+    """The least total capacity of each function in any feasible plan.
+
+    Production is at least D_i (constraint 3); the support received equals ρ times the capacity
+    supported and is given by pred(f) sites (constraints 4 and 5), so pilot capacity is at least
+    ρ_production D_i and R&D capacity at least ρ_pilot times that.
+    """
+    need = {}
+    for i, industry in scenario.industries.items():
+        capacity = industry.demand
+        for f in reversed(FUNCTIONS):
+            need[i, f] = capacity
+            capacity *= scenario.functions[i, f].support_ratio or 0.0
+    return need
 
 
 def _tight_upper(scenario: Scenario, upper: dict[Triple, float], links: dict[Link, float]) -> dict[Triple, float]:
     """Capacity bounds no larger than U that some optimal plan always respects.
 
-    Production at one site never exceeds P = (1 + θ) D. A pilot or R&D site never needs more than
+    Production at one site never exceeds max(min_scale, D): total production above D can shrink at
+    any site above its min_scale (and above D) down to that, still meeting the demand. A pilot or R&D site never needs more than
     its min_scale or the most support it can give: ρ of the next function times the most capacity
-    of that function it can reach. Pilot supports at most P production in all; and in a plan
+    of that function it can reach. Pilot supports at most P = (1 + θ) D production in all; and in a plan
     where every site holds only what it must (min_scale or the support it gives), all pilot
     capacity together is at most ρ_production P plus min_scale for each pilot site. Every cost coefficient is non-negative, so any optimal plan above
     these bounds can shrink to them (with the support it receives) without costing more.
@@ -117,7 +137,7 @@ def _tight_upper(scenario: Scenario, upper: dict[Triple, float], links: dict[Lin
             spec = scenario.functions[i, f]
             most = (1 + scenario.industries[i].overcapacity) * scenario.industries[i].demand
             if f == "production":
-                need = most
+                need = scenario.industries[i].demand
             else:
                 nxt = FUNCTIONS[FUNCTIONS.index(f) + 1]
                 ratio = scenario.functions[i, nxt].support_ratio or 0.0

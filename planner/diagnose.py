@@ -106,7 +106,7 @@ def _elastic_copy(model: pyo.ConcreteModel, ix: IndexSets) -> tuple[pyo.Concrete
     """A copy of `model` whose data constraints and lock_ins have slacks, minimising relative violation."""
     m = model.clone()
     m.objective.deactivate()
-    m.cover.deactivate()  # the reformulation's cuts and bounds would stand in for the contract's rows
+    m.reform.deactivate()  # the reformulation's rows and bounds would stand in for the contract's rows
     for t in ix.triples:
         m.q[t].setub(ix.upper[t])
         m.scale_max[t].set_value(m.q[t] <= ix.upper[t] * m.x[t])

@@ -12,7 +12,7 @@ import pyomo.environ as pyo
 from pyomo.common.collections import ComponentMap
 
 Key = tuple[str, Any]
-"""A variable by (component name, index), the same across models of one base scenario."""
+"""A variable by (component name with its blocks, index), the same across models of one base scenario."""
 
 _VERDICT = re.compile(r"MIP start solution is (feasible|infeasible)")
 """HiGHS' log line on a start, after completing it (HighsMipSolverData); absent when completion found no solution."""
@@ -20,7 +20,7 @@ _VERDICT = re.compile(r"MIP start solution is (feasible|infeasible)")
 
 def integer_values(model: pyo.ConcreteModel) -> dict[Key, float]:
     """The values of the free integer variables loaded in `model` (rounded), by (component name, index)."""
-    return {(v.parent_component().local_name, v.index()): float(round(v.value))
+    return {(v.parent_component().getname(fully_qualified=True), v.index()): float(round(v.value))
             for v in model.component_data_objects(pyo.Var, descend_into=True)
             if v.is_integer() and not v.fixed and v.value is not None}
 
@@ -32,7 +32,7 @@ def start_for(model: pyo.ConcreteModel, values: Mapping[Key, float]) -> Componen
     """
     start = ComponentMap()
     for (name, index), value in values.items():
-        component = model.component(name)
+        component = model.find_component(name)
         if isinstance(component, pyo.Var) and index in component:
             start[component[index]] = value
     return start
