@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from planner.models.sets import IndexSets
 from planner.scenario.scenario import Scenario
@@ -12,6 +16,17 @@ from planner.scenario.schema import PREDECESSOR
 
 COST_TERMS: tuple[str, ...] = ("land", "setup", "operating", "linkage", "duplication")
 """The objective terms, in MODEL.md order."""
+
+
+def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
+    """The sum of coef * var over `terms` as one LinearExpression.
+
+    The same expression Pyomo builds from `sum(coef * var ...)` (a coefficient of 1 gives the
+    bare variable), made in one step instead of one intermediate sum per term; with the
+    constraints written as `linear(...) <= constant` (variables on the left, as Pyomo would move
+    them), the standard-form compiler reads each row without building `lhs - rhs` first.
+    """
+    return LinearExpression([v if c == 1 else MonomialTermExpression((c, v)) for c, v in terms])
 
 
 def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
@@ -22,7 +37,15 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
     Two reformulations keep the optimum and tighten the relaxation: capacity bounds
     `ix.tight` instead of U (also bounding each flow g), and the cover inequalities
     `cover`: each function an industry needs is open at one site at least.
+    Built with Python's cyclic garbage collector paused (it would scan the many new
+    expression objects over and over).
     """
+    with PauseGC():
+        return _build_model(scenario, ix)
+
+
+def _build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
+    """`build_model` itself."""
     sc, st = scenario, scenario.settings
     m = pyo.ConcreteModel(name=sc.name)
     m.T = pyo.Set(initialize=ix.triples, dimen=3, ordered=True, doc="eligible (industry, function, site)")
@@ -33,16 +56,18 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
 
     m.x = pyo.Var(m.T, within=pyo.Binary, doc="function f of industry i opened at site s")
     bound = ix.tight
-    m.q = pyo.Var(m.T, within=pyo.NonNegativeReals, bounds=lambda _, i, f, s: (0.0, bound[i, f, s]), doc="capacity")
+    m.q = pyo.Var(m.T, within=pyo.NonNegativeReals, bounds={t: (0.0, b) for t, b in bound.items()}, doc="capacity")
     m.y = pyo.Var(m.H, within=pyo.Binary, doc="region r hosts industry i")
     m.g = pyo.Var(m.L, within=pyo.NonNegativeReals, doc="support from pred(f) at s to f at s'",
-                  bounds=lambda _, i, f, s, s2: (0.0, min(bound[i, PREDECESSOR[f], s],
-                                                          (sc.functions[i, f].support_ratio or 0.0) * bound[i, f, s2])))
+                  bounds={(i, f, s, s2): (0.0, min(bound[i, PREDECESSOR[f], s],
+                                                   (sc.functions[i, f].support_ratio or 0.0) * bound[i, f, s2]))
+                          for i, f, s, s2 in ix.links})
     m.u = pyo.Var(m.C, within=pyo.NonNegativeReals, doc="host regions beyond max_hosts (soft mode)")
     if st.duplication == "hard":
         m.u.fix(0.0)
     for t in ix.locked_in:
         m.x[t].fix(1)
+    x, q, y, g, u = (dict(var.items()) for var in (m.x, m.q, m.y, m.g, m.u))  # plain dicts: faster lookups
 
     spec = sc.functions
     region_of = {s: site.region for s, site in sc.sites.items()}
@@ -66,14 +91,14 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
 
     # 1. scale
     m.scale_min = pyo.Constraint(
-        m.T, rule=lambda m, i, f, s: spec[i, f].min_scale * m.x[i, f, s] <= m.q[i, f, s]
+        m.T, rule=lambda m, i, f, s: linear([(spec[i, f].min_scale, x[i, f, s]), (-1, q[i, f, s])]) <= 0
         if spec[i, f].min_scale > 0 else pyo.Constraint.Skip, doc="min scale")
     m.scale_max = pyo.Constraint(
-        m.T, rule=lambda m, i, f, s: m.q[i, f, s] <= bound[i, f, s] * m.x[i, f, s], doc="max scale")
+        m.T, rule=lambda m, i, f, s: linear([(1, q[i, f, s]), (-bound[i, f, s], x[i, f, s])]) <= 0, doc="max scale")
 
     # 2. land
     m.land = pyo.Constraint(
-        list(at_site), rule=lambda m, s: sum(spec[i, f].land_per_unit * m.q[i, f, s] for i, f, _ in at_site[s])
+        list(at_site), rule=lambda m, s: linear((spec[i, f].land_per_unit, q[i, f, s]) for i, f, _ in at_site[s])
         <= sc.sites[s].land_ha, doc="land per site")
 
     # 3. demand and overcapacity
@@ -81,7 +106,7 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
         ind = sc.industries[i]
         if not production[i]:
             return pyo.Constraint.Infeasible
-        return pyo.inequality(ind.demand, sum(m.q[t] for t in production[i]), (1 + ind.overcapacity) * ind.demand)
+        return pyo.inequality(ind.demand, linear((1, q[t]) for t in production[i]), (1 + ind.overcapacity) * ind.demand)
 
     m.demand = pyo.Constraint(list(sc.industries), rule=_demand, doc="demand, no overcapacity")
 
@@ -93,34 +118,37 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
     needed += [(i, "pilot") for i in sc.industries if (spec[i, "production"].support_ratio or 0) > 0]
     needed += [(i, "rd") for i, f in list(needed) if f == "pilot" and (spec[i, "pilot"].support_ratio or 0) > 0]
     m.cover = pyo.Constraint(
-        needed, rule=lambda m, i, f: sum(m.x[t] for t in opened[i, f]) >= 1 if opened[i, f] else pyo.Constraint.Infeasible,
-        doc="some site opens each needed function")
+        needed, rule=lambda m, i, f: linear((1, x[t]) for t in opened[i, f]) >= 1 if opened[i, f]
+        else pyo.Constraint.Infeasible, doc="some site opens each needed function")
 
     # 4. support received, 5. support given
     supported = [t for t in ix.triples if t[1] in PREDECESSOR]
 
     def _received(m: pyo.ConcreteModel, i: str, f: str, s: str) -> object:
         ratio = spec[i, f].support_ratio or 0.0
-        if not incoming[i, f, s] and ratio == 0:
-            return pyo.Constraint.Skip
-        return sum(m.g[link] for link in incoming[i, f, s]) == ratio * m.q[i, f, s]
+        if not incoming[i, f, s]:  # no link in: ratio * q == 0
+            return linear([(ratio, q[i, f, s])]) == 0 if ratio else pyo.Constraint.Skip
+        return linear([(1, g[link]) for link in incoming[i, f, s]] + [(-ratio, q[i, f, s])]) == 0
 
     m.support_received = pyo.Constraint(supported, rule=_received, doc="support received")
     m.support_given = pyo.Constraint(
         [t for t in ix.triples if outgoing[t]],
-        rule=lambda m, i, f, s: sum(m.g[link] for link in outgoing[i, f, s]) <= m.q[i, f, s], doc="support given")
+        rule=lambda m, i, f, s: linear([(1, g[link]) for link in outgoing[i, f, s]] + [(-1, q[i, f, s])]) <= 0,
+        doc="support given")
 
     # 6. hosting
-    m.host_link = pyo.Constraint(m.T, rule=lambda m, i, f, s: m.x[i, f, s] <= m.y[i, region_of[s]], doc="x <= y")
+    m.host_link = pyo.Constraint(
+        m.T, rule=lambda m, i, f, s: linear([(1, x[i, f, s]), (-1, y[i, region_of[s]])]) <= 0, doc="x <= y")
     m.host_need = pyo.Constraint(
-        m.H, rule=lambda m, i, r: m.y[i, r] <= sum(m.x[t] for t in in_region[i, r]), doc="y <= sum x")
+        m.H, rule=lambda m, i, r: linear([(1, y[i, r])] + [(-1, x[t]) for t in in_region[i, r]]) <= 0,
+        doc="y <= sum x")
 
     # 7. anti-duplication
     hosts_of: dict[str, list] = defaultdict(list)
     for i, r in ix.hosting:
         hosts_of[i].append((i, r))
     m.max_hosts = pyo.Constraint(
-        m.C, rule=lambda m, i: sum(m.y[h] for h in hosts_of[i]) <= sc.industries[i].max_hosts + m.u[i],
+        m.C, rule=lambda m, i: linear([(1, y[h]) for h in hosts_of[i]] + [(-1, u[i])]) <= sc.industries[i].max_hosts,
         doc="anti-duplication")
 
     def _min_hosts(m: pyo.ConcreteModel, i: str) -> object:
@@ -129,7 +157,7 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
             return pyo.Constraint.Skip
         if len(hosts_of[i]) < need:
             return pyo.Constraint.Infeasible
-        return sum(m.y[h] for h in hosts_of[i]) >= need
+        return linear((1, y[h]) for h in hosts_of[i]) >= need
 
     m.min_hosts = pyo.Constraint(list(sc.industries), rule=_min_hosts, doc="min hosts")
 
@@ -138,22 +166,23 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
     focus = {r: [(i, r2) for i, r2 in ix.hosting if r2 == r and i in new] for r in sc.regions}
     m.focus = pyo.Constraint(
         [r for r, reg in sc.regions.items() if reg.max_new_industries is not None and focus[r]],
-        rule=lambda m, r: sum(m.y[h] for h in focus[r]) <= sc.regions[r].max_new_industries, doc="regional focus")
+        rule=lambda m, r: linear((1, y[h]) for h in focus[r]) <= sc.regions[r].max_new_industries,
+        doc="regional focus")
 
     # 9. energy
     m.energy = pyo.Constraint(
         [r for r, reg in sc.regions.items() if reg.energy_budget is not None and energy_in[r]],
-        rule=lambda m, r: sum(spec[i, f].energy_per_unit * m.q[i, f, s] for i, f, s in energy_in[r])
+        rule=lambda m, r: linear((spec[i, f].energy_per_unit, q[i, f, s]) for i, f, s in energy_in[r])
         <= sc.regions[r].energy_budget, doc="energy budget")
 
     # objective terms (unweighted), then the weighted sum
-    m.cost_land = pyo.Expression(expr=sum(
-        sc.sites[s].land_price * spec[i, f].land_per_unit * m.q[i, f, s] for i, f, s in ix.triples))
-    m.cost_setup = pyo.Expression(expr=sum(spec[i, f].setup_cost * m.x[i, f, s] for i, f, s in ix.triples))
-    m.cost_operating = pyo.Expression(expr=sum(
-        sc.sites[s].cost_factor * spec[i, f].unit_cost * m.q[i, f, s] for i, f, s in ix.triples))
-    m.cost_linkage = pyo.Expression(expr=st.linkage_cost * sum(d * m.g[link] for link, d in ix.links.items()))
-    m.cost_duplication = pyo.Expression(expr=(st.duplication_penalty or 0.0) * sum(m.u[i] for i in m.C))
+    m.cost_land = pyo.Expression(expr=linear(
+        (sc.sites[s].land_price * spec[i, f].land_per_unit, q[i, f, s]) for i, f, s in ix.triples))
+    m.cost_setup = pyo.Expression(expr=linear((spec[i, f].setup_cost, x[i, f, s]) for i, f, s in ix.triples))
+    m.cost_operating = pyo.Expression(expr=linear(
+        (sc.sites[s].cost_factor * spec[i, f].unit_cost, q[i, f, s]) for i, f, s in ix.triples))
+    m.cost_linkage = pyo.Expression(expr=st.linkage_cost * linear((d, g[link]) for link, d in ix.links.items()))
+    m.cost_duplication = pyo.Expression(expr=(st.duplication_penalty or 0.0) * linear((1, v) for v in u.values()))
     w = st.weights
     m.objective = pyo.Objective(
         expr=sum(getattr(w, term) * getattr(m, f"cost_{term}") for term in COST_TERMS), sense=pyo.minimize)
