@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+from pyomo.common.gc_manager import PauseGC
 
 from planner.scenario.schema import SolverOptions
+from planner.standard_form import standard_form
 
 STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
 """Run statuses of MODEL.md "Results every run reports"."""
@@ -45,6 +46,8 @@ class SolveResult:
     """Time to hand the model to the solver (standard form and arrays)."""
     interrupted: bool = False
     """The solve was stopped by Ctrl-C; the plan, if any, is the best found until then."""
+    readback_seconds: float = 0.0
+    """Time to read the solution back into the model and evaluate the objective."""
 
 
 def _highs_version() -> str:
@@ -224,11 +227,21 @@ def _solve_scip(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
 
 
 def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective) -> SolveResult:
-    """HiGHS through highspy: the model handed over as sparse arrays, the solution mapped back."""
+    """HiGHS through highspy: the model handed over as sparse arrays, the solution mapped back.
+
+    Python's cyclic garbage collector is paused meanwhile: hand-over and read-back make many
+    short-lived objects, none in cycles, and would otherwise trigger full scans of the model.
+    """
+    with PauseGC():
+        return _solve_highs(model, options, objective)
+
+
+def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective) -> SolveResult:
+    """`solve_highs` itself."""
     import highspy
 
     start = time.perf_counter()
-    h, columns, eliminated = _to_highs(model)
+    h, columns, mip = _to_highs(model)
     handover = time.perf_counter() - start
     for key, value in native_options("highs", options).items():
         h.setOptionValue(key, value)
@@ -236,6 +249,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
     start = time.perf_counter()
     h.solve()
     seconds = time.perf_counter() - start
+    start = time.perf_counter()
     status_code = h.getModelStatus()
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
@@ -244,8 +258,6 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
         values = h.getSolution().col_value
         for var, value in zip(columns, values):
             var.set_value(value, skip_validation=True)
-        for var, expr in eliminated:
-            var.set_value(pyo.value(expr), skip_validation=True)
     if status_code == highspy.HighsModelStatus.kOptimal:
         status = "optimal"
     elif status_code in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
@@ -257,44 +269,42 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
     else:
         status = "error"
     value = float(pyo.value(objective)) if has_solution else None
-    bound = info.mip_dual_bound if h.getLp().integrality_ else (value if status == "optimal" else None)
+    bound = info.mip_dual_bound if mip else (value if status == "optimal" else None)
     bound = float(bound) if bound is not None and math.isfinite(bound) else None
     if status == "optimal" and bound is None:
         bound = value
+    readback = time.perf_counter() - start
     return SolveResult(status, value, bound, relative_gap(value, bound), seconds, "highs", _highs_version(),
-                       options.model_dump(), h.modelStatusToString(status_code), handover, interrupted)
+                       options.model_dump(), h.modelStatusToString(status_code), handover, interrupted, readback)
 
 
-def _to_highs(model: pyo.ConcreteModel) -> tuple[Any, list[Any], list[Any]]:
-    """The active part of `model` as a highspy.Highs instance, with its columns and eliminated variables."""
+def _to_highs(model: pyo.ConcreteModel) -> tuple[Any, list[Any], bool]:
+    """The active part of `model` as a highspy.Highs instance, with its columns and whether some are integer."""
     import highspy
 
-    repn = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=pyo.minimize)
+    form = standard_form(model)
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(repn.columns), len(repn.rows)
-    lp.col_cost_ = repn.c.toarray()[0] if repn.c.shape[0] else np.zeros(len(repn.columns))
-    lp.offset_ = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
-    bounds = [v.bounds for v in repn.columns]
+    lp.num_col_, lp.num_row_ = len(form.columns), len(form.row_lower)
+    lp.col_cost_ = form.c
+    lp.offset_ = form.offset
+    bounds = [v.bounds for v in form.columns]
     lp.col_lower_ = np.array([-inf if lb is None else lb for lb, _ in bounds], dtype=float)
     lp.col_upper_ = np.array([inf if ub is None else ub for _, ub in bounds], dtype=float)
-    sense = np.array([s for _, s in repn.rows], dtype=int)
-    rhs = np.asarray(repn.rhs, dtype=float)
-    lp.row_lower_ = np.where(sense <= 0, rhs, -inf)
-    lp.row_upper_ = np.where(sense >= 0, rhs, inf)
-    matrix = repn.A.tocsc()
+    lp.row_lower_, lp.row_upper_ = form.row_lower, form.row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr
-    lp.a_matrix_.index_ = matrix.indices
-    lp.a_matrix_.value_ = matrix.data
+    lp.a_matrix_.start_ = form.A.indptr
+    lp.a_matrix_.index_ = form.A.indices
+    lp.a_matrix_.value_ = form.A.data
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
-    if any(v.is_integer() for v in repn.columns):
-        lp.integrality_ = [highspy.HighsVarType.kInteger if v.is_integer() else highspy.HighsVarType.kContinuous
-                           for v in repn.columns]
+    integer = [v.is_integer() for v in form.columns]
+    if any(integer):
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[flag] for flag in integer]
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(lp)
-    return h, list(repn.columns), list(repn.eliminated_vars)
+    return h, form.columns, any(integer)
 
 
 def _limit_statuses() -> tuple[Any, ...]:
