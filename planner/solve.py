@@ -13,7 +13,7 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from planner.scenario.schema import SolverOptions
-from planner.standard_form import standard_form
+from planner.standard_form import StandardForm, standard_form
 
 STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
 """Run statuses of MODEL.md "Results every run reports"."""
@@ -241,7 +241,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     import highspy
 
     start = time.perf_counter()
-    h, columns, mip = _to_highs(model)
+    h, form, mip = _to_highs(model)
     handover = time.perf_counter() - start
     for key, value in native_options("highs", options).items():
         h.setOptionValue(key, value)
@@ -256,7 +256,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     interrupted = status_code == highspy.HighsModelStatus.kInterrupt
     if has_solution:
         values = h.getSolution().col_value
-        for var, value in zip(columns, values):
+        for var, value in zip(form.columns, values):
             var.set_value(value, skip_validation=True)
     if status_code == highspy.HighsModelStatus.kOptimal:
         status = "optimal"
@@ -268,7 +268,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
         status = "no_solution"
     else:
         status = "error"
-    value = float(pyo.value(objective)) if has_solution else None
+    value = _objective_value(objective, form, values) if has_solution else None
     bound = info.mip_dual_bound if mip else (value if status == "optimal" else None)
     bound = float(bound) if bound is not None and math.isfinite(bound) else None
     if status == "optimal" and bound is None:
@@ -278,8 +278,19 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
                        options.model_dump(), h.modelStatusToString(status_code), handover, interrupted, readback)
 
 
-def _to_highs(model: pyo.ConcreteModel) -> tuple[Any, list[Any], bool]:
-    """The active part of `model` as a highspy.Highs instance, with its columns and whether some are integer."""
+def _objective_value(objective: pyo.Objective, form: StandardForm, values: list[float]) -> float:
+    """`objective` at the solution `values`: from the costs handed over when it is their objective.
+
+    (Evaluating the Pyomo expression would walk all of it again.)
+    """
+    if objective is not form.objective:
+        return float(pyo.value(objective))
+    total = float(np.dot(form.c, values)) + form.offset
+    return -total if objective.sense == pyo.maximize else total
+
+
+def _to_highs(model: pyo.ConcreteModel) -> tuple[Any, StandardForm, bool]:
+    """The active part of `model` as a highspy.Highs instance, its standard form, and whether it has integers."""
     import highspy
 
     form = standard_form(model)
@@ -304,7 +315,7 @@ def _to_highs(model: pyo.ConcreteModel) -> tuple[Any, list[Any], bool]:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(lp)
-    return h, form.columns, any(integer)
+    return h, form, any(integer)
 
 
 def _limit_statuses() -> tuple[Any, ...]:

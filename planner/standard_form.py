@@ -14,7 +14,7 @@ compiler itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -55,6 +55,8 @@ class StandardForm:
     """-inf where a row has no lower bound."""
     row_upper: np.ndarray
     """+inf where a row has no upper bound."""
+    objective: Any = None
+    """The objective whose costs `c` and `offset` are (negated when it maximises)."""
 
 
 def standard_form(model: pyo.ConcreteModel) -> StandardForm:
@@ -74,7 +76,8 @@ def compile_pyomo(model: pyo.ConcreteModel) -> StandardForm:
     rhs = np.asarray(repn.rhs, dtype=float)
     return StandardForm(list(repn.columns), repn.c.toarray()[0] if repn.c.shape[0] else np.zeros(n),
                         float(repn.c_offset[0]) if len(repn.c_offset) else 0.0, sp.csc_array(repn.A),
-                        np.where(sense <= 0, rhs, -INF), np.where(sense >= 0, rhs, INF))
+                        np.where(sense <= 0, rhs, -INF), np.where(sense >= 0, rhs, INF),
+                        repn.objectives[0] if repn.objectives else None)
 
 
 class _Terms:
@@ -186,8 +189,9 @@ def read_linear(model: pyo.ConcreteModel) -> StandardForm:
         terms.add_row(body)
         lower.append(-INF if lb is None else lb)
         upper.append(INF if ub is None else ub)
-    return _assemble(model, terms, np.array(lower, dtype=float), np.array(upper, dtype=float),
+    form = _assemble(model, terms, np.array(lower, dtype=float), np.array(upper, dtype=float),
                      objectives[0].sense == pyo.maximize)
+    return replace(form, objective=objectives[0])
 
 
 def _variables(model: pyo.ConcreteModel) -> tuple[list[Any], np.ndarray]:

@@ -87,3 +87,11 @@ def test_other_expressions_go_through_the_compiler(tiny):
         read_linear(model)
     form = standard_form(model)
     assert_same(form, compile_pyomo(model))
+
+
+def test_objective_read_back_from_the_costs(tmp_path):
+    sc = load_scenario(write_random_scenario(tmp_path, seed=3, n_regions=4, n_industries=4, soft=True))
+    model = build(sc).model
+    result = solve(model, solver_options(sc))
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(pyo.value(model.objective), rel=1e-12)
