@@ -4,7 +4,9 @@ For each size, a synthetic scenario (benchmarks/generate.py) is solved twice, ea
 subprocess so that peak memory is that run's alone:
 
 - `planner`: `load_scenario`, `build` (index sets + Pyomo model), then `solve` (hand-over = standard
-  form and arrays passed to HiGHS; solve = HiGHS' own `run`);
+  form and arrays passed to HiGHS; solve = HiGHS' own `run`; read-back = the solution into the
+  model and the objective evaluated, plus the garbage collector's pass over the objects that
+  build, hand-over and read-back made while they paused it);
 - `floor`: the independent reference implementation in tests/reference, which builds the sparse
   matrix in plain Python and passes it to highspy directly (build = rows and columns, hand-over =
   arrays and `passModel`, solve = the MIP `run`; its LP polish afterwards is not counted).
@@ -21,6 +23,7 @@ objective and gap, and the ratios planner / floor from the same run.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -38,7 +41,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.generate import FULL_SIZES, QUICK_SIZES, generate
 
-STEPS = ("load", "build", "handover", "solve")
+STEPS = ("load", "build", "handover", "readback", "solve")
 
 
 def _rss_mib() -> float:
@@ -63,8 +66,12 @@ def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> dict[s
     load = time.perf_counter() - start
     built = build(sc)
     result = solve(built.model, solver_options(sc, time_limit=time_limit, mip_gap=mip_gap, threads=1, seed=0))
+    start = time.perf_counter()
+    gc.collect(1)  # the pass over the new objects the next allocations would trigger
+    readback = result.readback_seconds + time.perf_counter() - start
     size = built.size()
-    return {"load": load, "build": built.seconds, "handover": result.handover_seconds, "solve": result.solve_seconds,
+    return {"load": load, "build": built.seconds, "handover": result.handover_seconds, "readback": readback,
+            "solve": result.solve_seconds,
             "status": result.status, "objective": result.objective, "gap": result.mip_gap,
             "columns": size["n_variables"], "rows": size["n_constraints"]}
 
@@ -186,34 +193,42 @@ def _ratio(a: Any, b: Any) -> str:
     return f"{a / b:.2f}" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b > 0 else ""
 
 
+def setup_seconds(r: dict[str, Any]) -> float | None:
+    """Build + hand-over + read-back (the floor's read-back is not timed: build + hand-over)."""
+    return r["build"] + r["handover"] + (r.get("readback") or 0.0) if "build" in r else None
+
+
 def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
     """The results as markdown: machine, settings, one line per size and implementation, then the ratios."""
     lines = ["| " + " | ".join(f"{k}: {v}" for k, v in machine().items()) + " |", "",
              f"Settings: {settings}", "",
-             ("| size (regions x industries) | impl | columns | rows | load s | build s | hand-over s | build+hand-over s "
+             ("| size (regions x industries) | impl | columns | rows | load s | build s | hand-over s | read-back s "
+              "| set-up s | set-up s per 100k columns | set-up % of solve "
               "| solve s | peak MiB | growth MiB | status | objective | gap |"),
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         for kind in ("planner", "floor"):
             r = row[kind]
-            setup = r["build"] + r["handover"] if "build" in r else None
+            setup = setup_seconds(r)
+            per = setup / r["columns"] * 1e5 if setup is not None and r.get("columns") else None
+            share = setup / r["solve"] * 100 if setup is not None and r.get("solve") else None
             lines.append(f"| {row['size']} | {kind} | {r.get('columns', '')} | {r.get('rows', '')} | {_num(r.get('load'))} "
-                         f"| {_num(r.get('build'))} | {_num(r.get('handover'))} | {_num(setup)} | {_num(r.get('solve'))} "
+                         f"| {_num(r.get('build'))} | {_num(r.get('handover'))} | {_num(r.get('readback'))} "
+                         f"| {_num(setup)} | {_num(per)} | {_num(share, 1)} | {_num(r.get('solve'))} "
                          f"| {_num(r.get('peak_mib'), 0)} | {_num(r.get('growth_mib'), 0)} | {r['status']} "
                          f"| {_num(r.get('objective'), 4)} | {_num(r['gap'] * 100 if r.get('gap') is not None else None, 4)}% |")
-    lines += ["", "Ratios planner / floor (same run):", "",
-              "| size | build | hand-over | build+hand-over | solve | peak memory | growth | same objective |",
+    lines += ["", "Ratios planner / floor (same run; set-up: the floor's read-back is not timed):", "",
+              "| size | build | hand-over | set-up | solve | peak memory | growth | same objective |",
               "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         p, f = row["planner"], row["floor"]
-        ps = p["build"] + p["handover"] if "build" in p else None
-        fs = f["build"] + f["handover"] if "build" in f else None
         same = ""
         if p.get("objective") is not None and f.get("objective") is not None:
             rel = abs(p["objective"] - f["objective"]) / max(1.0, abs(f["objective"]))
             same = "yes" if rel <= 1e-6 else f"rel. diff {rel:.1e}"
         lines.append(f"| {row['size']} | {_ratio(p.get('build'), f.get('build'))} | {_ratio(p.get('handover'), f.get('handover'))} "
-                     f"| {_ratio(ps, fs)} | {_ratio(p.get('solve'), f.get('solve'))} | {_ratio(p.get('peak_mib'), f.get('peak_mib'))} "
+                     f"| {_ratio(setup_seconds(p), setup_seconds(f))} | {_ratio(p.get('solve'), f.get('solve'))} "
+                     f"| {_ratio(p.get('peak_mib'), f.get('peak_mib'))} "
                      f"| {_ratio(p.get('growth_mib'), f.get('growth_mib'))} | {same} |")
     return "\n".join(lines)
 

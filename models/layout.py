@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+
 from planner.models.sets import IndexSets
 
 from planner.scenario.scenario import Scenario
@@ -14,6 +19,17 @@ COST_TERMS: tuple[str, ...] = ("land", "setup", "operating", "linkage", "duplica
 """The objective terms, in MODEL.md order."""
 
 
+def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
+    """The sum of coef * var over `terms` as one LinearExpression.
+
+    The same expression Pyomo builds from `sum(coef * var ...)` (a coefficient of 1 gives the
+    bare variable), made in one step instead of one intermediate sum per term; with the
+    constraints written as `linear(...) <= constant` (variables on the left, as Pyomo would move
+    them), the standard-form compiler reads each row without building `lhs - rhs` first.
+    """
+    return LinearExpression([v if c == 1 else MonomialTermExpression((c, v)) for c, v in terms])
+
+
 def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
     """Build the MILP of MODEL.md over the sparse index sets `ix`.
 
@@ -21,7 +37,15 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
     Expression per cost term (`cost_<term>`, unweighted) and the weighted objective.
     Reformulations keep the optimum and tighten the relaxation: capacity bounds `ix.tight` instead
     of U (also bounding each flow g), and the block `reform` (`_reformulation`).
+    Built with Python's cyclic garbage collector paused (it would scan the many new
+    expression objects over and over).
     """
+    with PauseGC():
+        return _build_model(scenario, ix)
+
+
+def _build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
+    """`build_model` itself."""
     sc, st = scenario, scenario.settings
     m = pyo.ConcreteModel(name=sc.name)
     m.T = pyo.Set(initialize=ix.triples, dimen=3, ordered=True, doc="eligible (industry, function, site)")
@@ -32,16 +56,18 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
 
     m.x = pyo.Var(m.T, within=pyo.Binary, doc="function f of industry i opened at site s")
     bound = ix.tight
-    m.q = pyo.Var(m.T, within=pyo.NonNegativeReals, bounds=lambda _, i, f, s: (0.0, bound[i, f, s]), doc="capacity")
+    m.q = pyo.Var(m.T, within=pyo.NonNegativeReals, bounds={t: (0.0, b) for t, b in bound.items()}, doc="capacity")
     m.y = pyo.Var(m.H, within=pyo.Binary, doc="region r hosts industry i")
     m.g = pyo.Var(m.L, within=pyo.NonNegativeReals, doc="support from pred(f) at s to f at s'",
-                  bounds=lambda _, i, f, s, s2: (0.0, min(bound[i, PREDECESSOR[f], s],
-                                                          (sc.functions[i, f].support_ratio or 0.0) * bound[i, f, s2])))
+                  bounds={(i, f, s, s2): (0.0, min(bound[i, PREDECESSOR[f], s],
+                                                   (sc.functions[i, f].support_ratio or 0.0) * bound[i, f, s2]))
+                          for i, f, s, s2 in ix.links})
     m.u = pyo.Var(m.C, within=pyo.NonNegativeReals, doc="host regions beyond max_hosts (soft mode)")
     if st.duplication == "hard":
         m.u.fix(0.0)
     for t in ix.locked_in:
         m.x[t].fix(1)
+    x, q, y, g, u = (dict(var.items()) for var in (m.x, m.q, m.y, m.g, m.u))  # plain dicts: faster lookups
 
     spec = sc.functions
     region_of = {s: site.region for s, site in sc.sites.items()}
@@ -65,14 +91,14 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
 
     # 1. scale
     m.scale_min = pyo.Constraint(
-        m.T, rule=lambda m, i, f, s: spec[i, f].min_scale * m.x[i, f, s] <= m.q[i, f, s]
+        m.T, rule=lambda m, i, f, s: linear([(spec[i, f].min_scale, x[i, f, s]), (-1, q[i, f, s])]) <= 0
         if spec[i, f].min_scale > 0 else pyo.Constraint.Skip, doc="min scale")
     m.scale_max = pyo.Constraint(
-        m.T, rule=lambda m, i, f, s: m.q[i, f, s] <= bound[i, f, s] * m.x[i, f, s], doc="max scale")
+        m.T, rule=lambda m, i, f, s: linear([(1, q[i, f, s]), (-bound[i, f, s], x[i, f, s])]) <= 0, doc="max scale")
 
     # 2. land
     m.land = pyo.Constraint(
-        list(at_site), rule=lambda m, s: sum(spec[i, f].land_per_unit * m.q[i, f, s] for i, f, _ in at_site[s])
+        list(at_site), rule=lambda m, s: linear((spec[i, f].land_per_unit, q[i, f, s]) for i, f, _ in at_site[s])
         <= sc.sites[s].land_ha, doc="land per site")
 
     # 3. demand and overcapacity
@@ -80,37 +106,40 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
         ind = sc.industries[i]
         if not production[i]:
             return pyo.Constraint.Infeasible
-        return pyo.inequality(ind.demand, sum(m.q[t] for t in production[i]), (1 + ind.overcapacity) * ind.demand)
+        return pyo.inequality(ind.demand, linear((1, q[t]) for t in production[i]), (1 + ind.overcapacity) * ind.demand)
 
     m.demand = pyo.Constraint(list(sc.industries), rule=_demand, doc="demand, no overcapacity")
 
-    m.reform = _reformulation(sc, ix, m.x, m.q)
+    m.reform = _reformulation(sc, ix, x, q)
 
     # 4. support received, 5. support given
     supported = [t for t in ix.triples if t[1] in PREDECESSOR]
 
     def _received(m: pyo.ConcreteModel, i: str, f: str, s: str) -> object:
         ratio = spec[i, f].support_ratio or 0.0
-        if not incoming[i, f, s] and ratio == 0:
-            return pyo.Constraint.Skip
-        return sum(m.g[link] for link in incoming[i, f, s]) == ratio * m.q[i, f, s]
+        if not incoming[i, f, s]:  # no link in: ratio * q == 0
+            return linear([(ratio, q[i, f, s])]) == 0 if ratio else pyo.Constraint.Skip
+        return linear([(1, g[link]) for link in incoming[i, f, s]] + [(-ratio, q[i, f, s])]) == 0
 
     m.support_received = pyo.Constraint(supported, rule=_received, doc="support received")
     m.support_given = pyo.Constraint(
         [t for t in ix.triples if outgoing[t]],
-        rule=lambda m, i, f, s: sum(m.g[link] for link in outgoing[i, f, s]) <= m.q[i, f, s], doc="support given")
+        rule=lambda m, i, f, s: linear([(1, g[link]) for link in outgoing[i, f, s]] + [(-1, q[i, f, s])]) <= 0,
+        doc="support given")
 
     # 6. hosting
-    m.host_link = pyo.Constraint(m.T, rule=lambda m, i, f, s: m.x[i, f, s] <= m.y[i, region_of[s]], doc="x <= y")
+    m.host_link = pyo.Constraint(
+        m.T, rule=lambda m, i, f, s: linear([(1, x[i, f, s]), (-1, y[i, region_of[s]])]) <= 0, doc="x <= y")
     m.host_need = pyo.Constraint(
-        m.H, rule=lambda m, i, r: m.y[i, r] <= sum(m.x[t] for t in in_region[i, r]), doc="y <= sum x")
+        m.H, rule=lambda m, i, r: linear([(1, y[i, r])] + [(-1, x[t]) for t in in_region[i, r]]) <= 0,
+        doc="y <= sum x")
 
     # 7. anti-duplication
     hosts_of: dict[str, list] = defaultdict(list)
     for i, r in ix.hosting:
         hosts_of[i].append((i, r))
     m.max_hosts = pyo.Constraint(
-        m.C, rule=lambda m, i: sum(m.y[h] for h in hosts_of[i]) <= sc.industries[i].max_hosts + m.u[i],
+        m.C, rule=lambda m, i: linear([(1, y[h]) for h in hosts_of[i]] + [(-1, u[i])]) <= sc.industries[i].max_hosts,
         doc="anti-duplication")
 
     def _min_hosts(m: pyo.ConcreteModel, i: str) -> object:
@@ -119,7 +148,7 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
             return pyo.Constraint.Skip
         if len(hosts_of[i]) < need:
             return pyo.Constraint.Infeasible
-        return sum(m.y[h] for h in hosts_of[i]) >= need
+        return linear((1, y[h]) for h in hosts_of[i]) >= need
 
     m.min_hosts = pyo.Constraint(list(sc.industries), rule=_min_hosts, doc="min hosts")
 
@@ -128,29 +157,30 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
     focus = {r: [(i, r2) for i, r2 in ix.hosting if r2 == r and i in new] for r in sc.regions}
     m.focus = pyo.Constraint(
         [r for r, reg in sc.regions.items() if reg.max_new_industries is not None and focus[r]],
-        rule=lambda m, r: sum(m.y[h] for h in focus[r]) <= sc.regions[r].max_new_industries, doc="regional focus")
+        rule=lambda m, r: linear((1, y[h]) for h in focus[r]) <= sc.regions[r].max_new_industries,
+        doc="regional focus")
 
     # 9. energy
     m.energy = pyo.Constraint(
         [r for r, reg in sc.regions.items() if reg.energy_budget is not None and energy_in[r]],
-        rule=lambda m, r: sum(spec[i, f].energy_per_unit * m.q[i, f, s] for i, f, s in energy_in[r])
+        rule=lambda m, r: linear((spec[i, f].energy_per_unit, q[i, f, s]) for i, f, s in energy_in[r])
         <= sc.regions[r].energy_budget, doc="energy budget")
 
     # objective terms (unweighted), then the weighted sum
-    m.cost_land = pyo.Expression(expr=sum(
-        sc.sites[s].land_price * spec[i, f].land_per_unit * m.q[i, f, s] for i, f, s in ix.triples))
-    m.cost_setup = pyo.Expression(expr=sum(spec[i, f].setup_cost * m.x[i, f, s] for i, f, s in ix.triples))
-    m.cost_operating = pyo.Expression(expr=sum(
-        sc.sites[s].cost_factor * spec[i, f].unit_cost * m.q[i, f, s] for i, f, s in ix.triples))
-    m.cost_linkage = pyo.Expression(expr=st.linkage_cost * sum(d * m.g[link] for link, d in ix.links.items()))
-    m.cost_duplication = pyo.Expression(expr=(st.duplication_penalty or 0.0) * sum(m.u[i] for i in m.C))
+    m.cost_land = pyo.Expression(expr=linear(
+        (sc.sites[s].land_price * spec[i, f].land_per_unit, q[i, f, s]) for i, f, s in ix.triples))
+    m.cost_setup = pyo.Expression(expr=linear((spec[i, f].setup_cost, x[i, f, s]) for i, f, s in ix.triples))
+    m.cost_operating = pyo.Expression(expr=linear(
+        (sc.sites[s].cost_factor * spec[i, f].unit_cost, q[i, f, s]) for i, f, s in ix.triples))
+    m.cost_linkage = pyo.Expression(expr=st.linkage_cost * linear((d, g[link]) for link, d in ix.links.items()))
+    m.cost_duplication = pyo.Expression(expr=(st.duplication_penalty or 0.0) * linear((1, v) for v in u.values()))
     w = st.weights
     m.objective = pyo.Objective(
         expr=sum(getattr(w, term) * getattr(m, f"cost_{term}") for term in COST_TERMS), sense=pyo.minimize)
     return m
 
 
-def _reformulation(sc: Scenario, ix: IndexSets, x: pyo.Var, q: pyo.Var) -> pyo.Block:
+def _reformulation(sc: Scenario, ix: IndexSets, x: dict, q: dict) -> pyo.Block:
     """Variables and rows that keep the optimum of MODEL.md and tighten its relaxation.
 
     For each function f an industry i needs (least total capacity N_if > 0, `ix.need`):
@@ -171,12 +201,13 @@ def _reformulation(sc: Scenario, ix: IndexSets, x: pyo.Var, q: pyo.Var) -> pyo.B
         sites_of[t[:2]].append(t)
     needed = [k for k, n in need.items() if n > 0]
     b.split = pyo.Var(needed, within=pyo.Binary, doc="function spread over two sites or more")
+    split = dict(b.split.items())
     b.cover = pyo.Constraint(
-        needed, rule=lambda b, i, f: sum(x[t] for t in sites_of[i, f]) >= 1 + b.split[i, f]
+        needed, rule=lambda b, i, f: linear([(1, x[t]) for t in sites_of[i, f]] + [(-1, split[i, f])]) >= 1
         if sites_of[i, f] else pyo.Constraint.Infeasible, doc="open at one site at least, two when split")
     b.sole = pyo.Constraint(
         [t for k in needed for t in sites_of[k] if need[k] > spec[k].min_scale],
-        rule=lambda b, i, f, s: q[i, f, s] >= need[i, f] * (x[i, f, s] - b.split[i, f]),
+        rule=lambda b, i, f, s: linear([(1, q[i, f, s]), (-need[i, f], x[i, f, s]), (need[i, f], split[i, f])]) >= 0,
         doc="a function at one site holds all of it")
     classes: dict[tuple[str, str, float], list] = defaultdict(list)
     for k in needed:
@@ -184,10 +215,12 @@ def _reformulation(sc: Scenario, ix: IndexSets, x: pyo.Var, q: pyo.Var) -> pyo.B
             classes[s, f, spec[i, f].land_per_unit * need[k]].append((i, f, s))
     classes = {c: members for c, members in classes.items() if len(members) > 1}
     b.count = pyo.Var(list(classes), within=pyo.NonNegativeIntegers,
-                      bounds=lambda b, s, f, size: (0, len(classes[s, f, size])), doc="members open whole")
+                      bounds={c: (0, len(members)) for c, members in classes.items()}, doc="members open whole")
+    count = dict(b.count.items())
     b.count_link = pyo.Constraint(
-        list(classes), rule=lambda b, s, f, size: b.count[s, f, size]
-        >= sum(x[t] - b.split[t[:2]] for t in classes[s, f, size]), doc="count of members open whole")
+        list(classes), rule=lambda b, *c: linear([(1, count[c])] + [(-1, x[t]) for t in classes[c]]
+                                                 + [(1, split[t[:2]]) for t in classes[c]]) >= 0,
+        doc="count of members open whole")
     grouped = {t for members in classes.values() for t in members}
     at_site: dict[str, list] = defaultdict(list)
     for c in classes:
@@ -197,7 +230,8 @@ def _reformulation(sc: Scenario, ix: IndexSets, x: pyo.Var, q: pyo.Var) -> pyo.B
         if t[2] in at_site and t not in grouped:
             others[t[2]].append(t)
     b.land_count = pyo.Constraint(
-        list(at_site), rule=lambda b, s: sum(size * b.count[s, f, size] for _, f, size in at_site[s])
-        + sum(spec[i, f].land_per_unit * q[i, f, s] for i, f, _ in others[s]) <= sc.sites[s].land_ha,
+        list(at_site), rule=lambda b, s: linear([(c[2], count[c]) for c in at_site[s]]
+                                                + [(spec[t[:2]].land_per_unit, q[t]) for t in others[s]])
+        <= sc.sites[s].land_ha,
         doc="land by counts of whole functions")
     return b

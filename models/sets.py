@@ -57,6 +57,12 @@ def capability_shortfall(scenario: Scenario, industry: str, function: str, site:
     ]
 
 
+def capable(scenario: Scenario, industry: str, function: str, site: str) -> bool:
+    """Site `site` meets every capability requirement of (industry, function): no `capability_shortfall`."""
+    caps = scenario.sites[site].capabilities
+    return all(caps.get(k, 0.0) >= q for k, q in scenario.functions[industry, function].requirements.items())
+
+
 def rule_matches(scenario: Scenario, kind: str) -> list[tuple[int, list[Triple]]]:
     """For each rule of `kind` (lock_in or lock_out): its position and the triples it matches."""
     out = []
@@ -84,7 +90,7 @@ def index_sets(scenario: Scenario) -> IndexSets:
         for i in scenario.industries
         for f in FUNCTIONS
         for s in scenario.sites
-        if (i, f, s) not in locked_out and not capability_shortfall(scenario, i, f, s)
+        if (i, f, s) not in locked_out and capable(scenario, i, f, s)
     )
     upper = {}
     for i, f, s in triples:
@@ -171,6 +177,6 @@ def _links(scenario: Scenario, triples: tuple[Triple, ...]) -> dict[Link, float]
         dist = haversine_km(lon[sources][:, None], lat[sources][:, None], lon[tgt][None, :], lat[tgt][None, :])
         dist[sources[:, None] == tgt[None, :]] = 0.0
         rows, cols = np.nonzero(dist <= radius) if radius is not None else np.nonzero(np.ones_like(dist, bool))
-        for a, b in zip(rows.tolist(), cols.tolist()):
-            links[i, f, site_ids[sources[a]], site_ids[tgt[b]]] = float(dist[a, b])
+        for a, b, d in zip(sources[rows].tolist(), tgt[cols].tolist(), dist[rows, cols].tolist()):
+            links[i, f, site_ids[a], site_ids[b]] = d
     return links

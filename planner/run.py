@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from planner.check import violations
 from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
@@ -63,10 +64,11 @@ class RunOutcome:
 
 
 def build(scenario: Scenario, ix: IndexSets | None = None) -> Built:
-    """Derive the index sets (unless given) and build the Pyomo model."""
+    """Derive the index sets (unless given) and build the Pyomo model, with the garbage collector paused."""
     start = time.perf_counter()
-    ix = ix or index_sets(scenario)
-    model = build_model(scenario, ix)
+    with PauseGC():
+        ix = ix or index_sets(scenario)
+        model = build_model(scenario, ix)
     return Built(model, ix, time.perf_counter() - start)
 
 

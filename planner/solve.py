@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+from pyomo.common.gc_manager import PauseGC
 
 from planner.mipstart import offer
 from planner.scenario.schema import SolverOptions
+from planner.standard_form import StandardForm, standard_form
 
 STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
 """Run statuses of MODEL.md "Results every run reports"."""
@@ -48,6 +49,8 @@ class SolveResult:
     """The solve was stopped by Ctrl-C; the plan, if any, is the best found until then."""
     mip_start: dict[str, Any] | None = None
     """What became of a MIP start ({values, accepted}, planner.mipstart); None when none was given."""
+    readback_seconds: float = 0.0
+    """Time to read the solution back into the model and evaluate the objective."""
 
 
 def _highs_version() -> str:
@@ -233,30 +236,38 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
     """HiGHS through highspy: the model handed over as sparse arrays, the solution mapped back.
 
     `mip_start` (variable -> value), when given, is offered as a partial MIP start (planner.mipstart.offer)
-    and the result's `mip_start` says whether HiGHS took it.
+    and the result's `mip_start` says whether HiGHS took it. Python's cyclic garbage collector is
+    paused meanwhile: hand-over and read-back make many short-lived objects, none in cycles, and
+    would otherwise trigger full scans of the model.
     """
+    with PauseGC():
+        return _solve_highs(model, options, objective, mip_start)
+
+
+def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
+                 mip_start: Mapping[Any, float] | None) -> SolveResult:
+    """`solve_highs` itself."""
     import highspy
 
     start = time.perf_counter()
-    h, columns, eliminated = _to_highs(model)
+    h, form, mip = _to_highs(model)
     handover = time.perf_counter() - start
     for key, value in native_options("highs", options).items():
         h.setOptionValue(key, value)
     h.HandleKeyboardInterrupt = True
-    probe = offer(h, columns, mip_start) if mip_start is not None else None
+    probe = offer(h, form.columns, mip_start) if mip_start is not None else None
     start = time.perf_counter()
     h.solve()
     seconds = time.perf_counter() - start
+    start = time.perf_counter()
     status_code = h.getModelStatus()
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     interrupted = status_code == highspy.HighsModelStatus.kInterrupt
     if has_solution:
         values = h.getSolution().col_value
-        for var, value in zip(columns, values):
+        for var, value in zip(form.columns, values):
             var.set_value(value, skip_validation=True)
-        for var, expr in eliminated:
-            var.set_value(pyo.value(expr), skip_validation=True)
     if status_code == highspy.HighsModelStatus.kOptimal:
         status = "optimal"
     elif status_code in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
@@ -267,46 +278,55 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
         status = "no_solution"
     else:
         status = "error"
-    value = float(pyo.value(objective)) if has_solution else None
-    bound = info.mip_dual_bound if h.getLp().integrality_ else (value if status == "optimal" else None)
+    value = _objective_value(objective, form, values) if has_solution else None
+    bound = info.mip_dual_bound if mip else (value if status == "optimal" else None)
     bound = float(bound) if bound is not None and math.isfinite(bound) else None
     if status == "optimal" and bound is None:
         bound = value
+    readback = time.perf_counter() - start
     return SolveResult(status, value, bound, relative_gap(value, bound), seconds, "highs", _highs_version(),
                        options.model_dump(), h.modelStatusToString(status_code), handover, interrupted,
-                       probe.report() if probe is not None else None)
+                       probe.report() if probe is not None else None, readback)
 
 
-def _to_highs(model: pyo.ConcreteModel) -> tuple[Any, list[Any], list[Any]]:
-    """The active part of `model` as a highspy.Highs instance, with its columns and eliminated variables."""
+def _objective_value(objective: pyo.Objective, form: StandardForm, values: list[float]) -> float:
+    """`objective` at the solution `values`: from the costs handed over when it is their objective.
+
+    (Evaluating the Pyomo expression would walk all of it again.)
+    """
+    if objective is not form.objective:
+        return float(pyo.value(objective))
+    total = float(np.dot(form.c, values)) + form.offset
+    return -total if objective.sense == pyo.maximize else total
+
+
+def _to_highs(model: pyo.ConcreteModel) -> tuple[Any, StandardForm, bool]:
+    """The active part of `model` as a highspy.Highs instance, its standard form, and whether it has integers."""
     import highspy
 
-    repn = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=pyo.minimize)
+    form = standard_form(model)
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(repn.columns), len(repn.rows)
-    lp.col_cost_ = repn.c.toarray()[0] if repn.c.shape[0] else np.zeros(len(repn.columns))
-    lp.offset_ = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
-    bounds = [v.bounds for v in repn.columns]
+    lp.num_col_, lp.num_row_ = len(form.columns), len(form.row_lower)
+    lp.col_cost_ = form.c
+    lp.offset_ = form.offset
+    bounds = [v.bounds for v in form.columns]
     lp.col_lower_ = np.array([-inf if lb is None else lb for lb, _ in bounds], dtype=float)
     lp.col_upper_ = np.array([inf if ub is None else ub for _, ub in bounds], dtype=float)
-    sense = np.array([s for _, s in repn.rows], dtype=int)
-    rhs = np.asarray(repn.rhs, dtype=float)
-    lp.row_lower_ = np.where(sense <= 0, rhs, -inf)
-    lp.row_upper_ = np.where(sense >= 0, rhs, inf)
-    matrix = repn.A.tocsc()
+    lp.row_lower_, lp.row_upper_ = form.row_lower, form.row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr
-    lp.a_matrix_.index_ = matrix.indices
-    lp.a_matrix_.value_ = matrix.data
+    lp.a_matrix_.start_ = form.A.indptr
+    lp.a_matrix_.index_ = form.A.indices
+    lp.a_matrix_.value_ = form.A.data
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
-    if any(v.is_integer() for v in repn.columns):
-        lp.integrality_ = [highspy.HighsVarType.kInteger if v.is_integer() else highspy.HighsVarType.kContinuous
-                           for v in repn.columns]
+    integer = [v.is_integer() for v in form.columns]
+    if any(integer):
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[flag] for flag in integer]
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(lp)
-    return h, list(repn.columns), list(repn.eliminated_vars)
+    return h, form, any(integer)
 
 
 def _limit_statuses() -> tuple[Any, ...]:
