@@ -124,13 +124,14 @@ def least_capacity(scenario: Scenario) -> dict[tuple[str, str], float]:
 def _tight_upper(scenario: Scenario, upper: dict[Triple, float], links: dict[Link, float]) -> dict[Triple, float]:
     """Capacity bounds no larger than U that some optimal plan always respects.
 
-    Production at one site never exceeds max(min_scale, D): total production above D can shrink at
-    any site above its min_scale (and above D) down to that, still meeting the demand. A pilot or R&D site never needs more than
-    its min_scale or the most support it can give: ρ of the next function times the most capacity
-    of that function it can reach. Pilot supports at most P = (1 + θ) D production in all; and in a plan
-    where every site holds only what it must (min_scale or the support it gives), all pilot
-    capacity together is at most ρ_production P plus min_scale for each pilot site. Every cost coefficient is non-negative, so any optimal plan above
-    these bounds can shrink to them (with the support it receives) without costing more.
+    Production at one site never exceeds max(min_scale, D): while total production is above D, a
+    site above both can shrink to them and the demand is still met. A pilot or R&D site never
+    needs more than its min_scale or the most support it can give: ρ of the next function times
+    the most capacity of that function it can reach. Pilot supports at most P = (1 + θ) D
+    production in all; and in a plan where every site holds only what it must (min_scale or the
+    support it gives), all pilot capacity together is at most ρ_production P plus min_scale for
+    each pilot site. Every cost coefficient is non-negative, so any optimal plan above these
+    bounds can shrink to them (with the support it receives) without costing more.
     """
     tight = {}
     reach: dict[tuple[str, str, str], list[str]] = defaultdict(list)
