@@ -31,3 +31,15 @@ def test_there_are_the_expected_scenarios():
 def test_small_bundled_scenarios_solve(tmp_path, relative):
     outcome = run(SCENARIOS / relative, tmp_path / "run")
     assert outcome.status == "optimal" and outcome.summary["violations"] == []
+
+
+def test_national_baseline_proves_its_gap_and_shows_the_gradient(tmp_path):
+    """Issue 3: the national baseline ends `optimal` (its 0.1 % gap proven within its own 300 s limit);
+    R&D goes to center sites and production to outer sites, with no rule in the scenario forcing it."""
+    scenario = load_scenario(SCENARIOS / "national" / "scenario.yaml")
+    assert scenario.rules == [] and scenario.solver.mip_gap <= 0.001 and scenario.solver.time_limit <= 300
+    outcome = run(SCENARIOS / "national" / "scenario.yaml", tmp_path / "run")
+    summary = outcome.summary
+    assert outcome.status == "optimal" and summary["mip_gap"] <= 0.001 and summary["violations"] == []
+    shares = summary["division_of_labour"]
+    assert shares["rd"]["center"] > 0.9 and shares["production"]["outer"] > 0.9
