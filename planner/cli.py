@@ -76,6 +76,8 @@ def run(
     mip_gap: Annotated[Optional[float], typer.Option(help="Relative optimality gap, e.g. 0.0001.")] = None,
     threads: Annotated[Optional[int], typer.Option(help="Solver threads.")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Solver random seed.")] = None,
+    heuristic: Annotated[Optional[bool], typer.Option("--heuristic/--no-heuristic", help="HiGHS: find a start with "
+                         "RENS before branch and bound (default from the scenario, else on).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
     alternatives: Annotated[Optional[int], typer.Option("--alternatives", min=1, help="Also find up to N other plans "
                             "with different openings within --within of the optimum (OUT/alt-1, ...; docs/research.md).")] = None,
@@ -91,7 +93,8 @@ def run(
             if alternatives is None and within is None:
                 outcome = run_scenario(
                     scenario, out, force=force, progress=lambda message: status.update(message + " ..."),
-                    name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed)
+                    name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
+                    heuristic=heuristic)
             else:
                 from planner.research.alternatives import run_alternatives
                 from planner.research.commands import parse_within
@@ -99,7 +102,8 @@ def run(
                 found = run_alternatives(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
                     progress=lambda message: status.update(message + " ..."),
-                    name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed)
+                    name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
+                    heuristic=heuristic)
                 outcome = found.optimum
     except InputErrors as exc:
         raise _input_errors(exc) from None

@@ -11,6 +11,7 @@ import pyomo.environ as pyo
 
 from planner.models.sets import Triple
 from planner.results import OPEN
+from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult, relative_gap, solve
 
 
@@ -32,7 +33,7 @@ def fixed_x(model: pyo.ConcreteModel, values: dict[Triple, int]) -> Iterator[Non
             model.x[t].unfix()
 
 
-def polish(model: pyo.ConcreteModel, options: Any, result: SolveResult, objective: Any = None) -> SolveResult:
+def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult, objective: Any = None) -> SolveResult:
     """Round the x of the loaded solution to 0/1, fix them and re-solve the rest (a linear programme).
 
     A MIP solver may return x = 1e-7 with a little capacity or flow behind it (within its integrality
@@ -45,7 +46,7 @@ def polish(model: pyo.ConcreteModel, options: Any, result: SolveResult, objectiv
         return result
     pattern = x_pattern(model)
     with fixed_x(model, {t: int(t in pattern) for t in model.T}):
-        lp = solve(model, options, objective=objective)
+        lp = solve(model, options.model_copy(update={"heuristic": False}), objective=objective)
     if lp.objective is None:
         return result
     bound = result.best_bound if result.best_bound is None else min(result.best_bound, lp.objective)

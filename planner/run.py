@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -185,6 +185,8 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
     }
     if result.mip_start is not None:
         summary["mip_start"] = result.mip_start
+    if result.heuristic is not None:
+        summary["heuristic"] = result.heuristic
     for key in ("n_variables", "n_binaries", "n_constraints"):
         summary.setdefault(key, None)
     summary |= summary_kpis(scenario, plan) if plan is not None else {

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
+from planner.heuristics import Rens, rens
 from planner.mipstart import offer
 from planner.scenario.schema import SolverOptions
 from planner.standard_form import StandardForm, standard_form
@@ -51,6 +52,8 @@ class SolveResult:
     """What became of a MIP start ({values, accepted}, planner.mipstart); None when none was given."""
     readback_seconds: float = 0.0
     """Time to read the solution back into the model and evaluate the objective."""
+    heuristic: dict[str, Any] | None = None
+    """What the RENS start did (planner.heuristics.Rens.report), its time included in solve_seconds; None when not run."""
 
 
 def _highs_version() -> str:
@@ -200,7 +203,8 @@ def _solve_legacy(model: pyo.ConcreteModel, options: SolverOptions, objective: p
 def _solve_scip(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective, version: str) -> SolveResult:
     """SCIP through Pyomo's direct interface to pyscipopt."""
     from pyomo.contrib.solver.common.factory import SolverFactory
-    from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition as TC
+    from pyomo.contrib.solver.common.results import SolutionStatus
+    from pyomo.contrib.solver.common.results import TerminationCondition as TC
 
     opt = SolverFactory("scip_direct")
     extra = {k: v for k, v in native_options("scip", options).items() if k.startswith("randomization")}
@@ -257,13 +261,14 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     h.HandleKeyboardInterrupt = True
     probe = offer(h, form.columns, mip_start) if mip_start is not None else None
     start = time.perf_counter()
+    heuristic = _rens_start(h, options) if mip and mip_start is None and options.heuristic else None
     h.solve()
     seconds = time.perf_counter() - start
     start = time.perf_counter()
     status_code = h.getModelStatus()
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    interrupted = status_code == highspy.HighsModelStatus.kInterrupt
+    interrupted = status_code == highspy.HighsModelStatus.kInterrupt or bool(heuristic and heuristic.interrupted)
     if has_solution:
         values = h.getSolution().col_value
         for var, value in zip(form.columns, values):
@@ -286,7 +291,22 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     readback = time.perf_counter() - start
     return SolveResult(status, value, bound, relative_gap(value, bound), seconds, "highs", _highs_version(),
                        options.model_dump(), h.modelStatusToString(status_code), handover, interrupted,
-                       probe.report() if probe is not None else None, readback)
+                       probe.report() if probe is not None else None, readback,
+                       heuristic.report() if heuristic is not None else None)
+
+
+def _rens_start(h: Any, options: SolverOptions) -> Rens:
+    """Run RENS (planner.heuristics) on the MIP in `h`, offer its plan as a start, and leave `h` the rest of the time."""
+    native = native_options("highs", options)
+    native.pop("time_limit", None)
+    found = rens(h, native, options.time_limit)
+    if len(found.columns):
+        h.setSolution(len(found.columns), found.columns, found.values)
+    if found.interrupted:  # Ctrl-C: the main solve only takes the plan found, if any
+        h.setOptionValue("time_limit", 0.0)
+    elif options.time_limit is not None:
+        h.setOptionValue("time_limit", max(options.time_limit - found.seconds, 0.0))
+    return found
 
 
 def _objective_value(objective: pyo.Objective, form: StandardForm, values: list[float]) -> float:

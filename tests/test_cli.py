@@ -17,7 +17,7 @@ runner = CliRunner()
 
 SUMMARY_KEYS = {
     "scenario", "title", "status", "objective", "best_bound", "mip_gap", "build_seconds", "handover_seconds",
-    "solve_seconds", "interrupted", "warnings",
+    "solve_seconds", "interrupted", "warnings", "heuristic",
     "n_variables", "n_binaries", "n_constraints", "costs", "costs_unweighted", "division_of_labour", "hosts",
     "extra_hosts", "flow_radius_km", "violations",
 }

@@ -281,6 +281,9 @@ class SolverOptions(_Model):
     """Threads the solver may use; not set = the solver's default."""
     seed: int = Field(default=0, ge=0)
     """Random seed of the solver."""
+    heuristic: bool = True
+    """HiGHS only: before branch and bound, find a start with RENS (solve the relaxation, fix the integer
+    variables it sets to whole values, solve the small MIP left; at most 20 % of the time limit per step)."""
 
 
 class ScenarioFile(_Model):
