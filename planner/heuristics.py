@@ -38,7 +38,7 @@ class Rens:
     values: np.ndarray
     """Their values in the plan."""
     interrupted: bool = False
-    """Ctrl-C stopped it; the main solve should not start."""
+    """Ctrl-C stopped it; the main solve then only takes its plan, if any."""
 
     def report(self) -> dict[str, Any]:
         """The record kept in the run's summary."""
