@@ -72,11 +72,12 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None) -> Rens:
     """
     start = time.perf_counter()
     budget = BUDGET_SHARE * time_limit if time_limit else BUDGET_SECONDS
-    model = h.getLp()
-    integer = np.array([int(kind) == 1 for kind in model.integrality_], dtype=bool)
-    relaxed = h.getLp()
-    relaxed.integrality_ = []
-    lp = _sub_solver(relaxed, options, budget)
+    model = h.getLp()  # one copy: each sub-solver takes its own copy of it in passModel
+    kinds = model.integrality_
+    integer = np.array([int(kind) == 1 for kind in kinds], dtype=bool)
+    model.integrality_ = []
+    lp = _sub_solver(model, options, budget)
+    model.integrality_ = kinds
     lp.solve()
     nothing = np.zeros(0, dtype=np.int32)
     if lp.getInfo().primal_solution_status != 2:
