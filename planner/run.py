@@ -187,6 +187,8 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
         summary["mip_start"] = result.mip_start
     if result.heuristic is not None:
         summary["heuristic"] = result.heuristic
+    if result.notes:
+        summary["solver_notes"] = list(result.notes)
     for key in ("n_variables", "n_binaries", "n_constraints"):
         summary.setdefault(key, None)
     summary |= summary_kpis(scenario, plan) if plan is not None else {

@@ -12,7 +12,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from planner.heuristics import Rens, rens
+from planner.heuristics import Rens, feasibility_jump_fits, rens
 from planner.mipstart import offer
 from planner.scenario.schema import SolverOptions
 from planner.standard_form import StandardForm, standard_form
@@ -54,6 +54,8 @@ class SolveResult:
     """Time to read the solution back into the model and evaluate the objective."""
     heuristic: dict[str, Any] | None = None
     """What the RENS start did (planner.heuristics.Rens.report), its time included in solve_seconds; None when not run."""
+    notes: tuple[str, ...] = ()
+    """Changes planner made to the solver's own settings for this solve, in words, for the record."""
 
 
 def _highs_version() -> str:
@@ -262,6 +264,8 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     probe = offer(h, form.columns, mip_start) if mip_start is not None else None
     start = time.perf_counter()
     heuristic = _rens_start(h, options) if mip and mip_start is None and options.heuristic else None
+    notes = _keep_to_time_limit(h, options.time_limit - (heuristic.seconds if heuristic else 0.0)) \
+        if mip and options.time_limit is not None else ()
     h.solve()
     seconds = time.perf_counter() - start
     start = time.perf_counter()
@@ -292,7 +296,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     return SolveResult(status, value, bound, relative_gap(value, bound), seconds, "highs", _highs_version(),
                        options.model_dump(), h.modelStatusToString(status_code), handover, interrupted,
                        probe.report() if probe is not None else None, readback,
-                       heuristic.report() if heuristic is not None else None)
+                       heuristic.report() if heuristic is not None else None, notes)
 
 
 def _rens_start(h: Any, options: SolverOptions) -> Rens:
@@ -307,6 +311,19 @@ def _rens_start(h: Any, options: SolverOptions) -> Rens:
     elif options.time_limit is not None:
         h.setOptionValue("time_limit", max(options.time_limit - found.seconds, 0.0))
     return found
+
+
+def _keep_to_time_limit(h: Any, seconds: float) -> tuple[str, ...]:
+    """Turn HiGHS's feasibility jump off when it could not end within the `seconds` left, and say so.
+
+    (The jump stops on its own effort limit, not on the time limit.)
+    """
+    nonzeros = h.getNumNz()
+    if feasibility_jump_fits(nonzeros, seconds):
+        return ()
+    h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
+    return (f"HiGHS's feasibility jump was turned off: on {nonzeros:,} nonzeros it could take longer than "
+            f"the {max(seconds, 0.0):.1f} s left of the time limit, which it does not check",)
 
 
 def _objective_value(objective: pyo.Objective, form: StandardForm, values: list[float]) -> float:

@@ -9,7 +9,7 @@ import highspy
 import pytest
 
 from benchmarks.generate import generate
-from planner.heuristics import rens
+from planner.heuristics import feasibility_jump_fits, rens
 from planner.run import build, run
 from planner.scenario.loader import load_scenario
 from planner.solve import _to_highs
@@ -45,3 +45,29 @@ def test_the_optimum_is_the_same_with_and_without_the_start(scenario: Path, tmp_
         assert record["seconds"] <= outcome.summary["solve_seconds"]
     else:
         assert record is None
+
+
+def test_rens_stops_at_the_relaxation_when_its_budget_runs_out(scenario: Path) -> None:
+    h, _, _ = _to_highs(build(load_scenario(scenario)).model)
+    found = rens(h, {"threads": 1}, time_limit=1e-6)
+    assert (found.objective, found.fixed, len(found.columns)) == (None, 0, 0)
+    assert found.free == sum(1 for kind in h.getLp().integrality_ if int(kind) == 1)
+
+
+def h_nonzeros(scenario: Path) -> int:
+    """Nonzeros of the scenario's matrix as HiGHS holds it."""
+    return _to_highs(build(load_scenario(scenario)).model)[0].getNumNz()
+
+
+@pytest.mark.parametrize("limit, off", [(1e-3, True), (60.0, False)])
+def test_feasibility_jump_is_turned_off_when_it_could_overrun_the_time_limit(
+        scenario: Path, tmp_path: Path, limit: float, off: bool) -> None:
+    outcome = run(scenario, tmp_path / "run", time_limit=limit, threads=1, heuristic=False)
+    notes = outcome.summary.get("solver_notes", [])
+    assert notes == ([f"HiGHS's feasibility jump was turned off: on {h_nonzeros(scenario):,} nonzeros it could take "
+                      f"longer than the {limit:.1f} s left of the time limit, which it does not check"] if off else [])
+
+
+def test_feasibility_jump_fits_three_quarters_of_the_time_left() -> None:
+    assert feasibility_jump_fits(3_000_000, 40.1)  # 30 s of 40.1
+    assert not feasibility_jump_fits(3_000_000, 39.9)
