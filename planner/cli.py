@@ -76,8 +76,8 @@ def run(
     mip_gap: Annotated[Optional[float], typer.Option(help="Relative optimality gap, e.g. 0.0001.")] = None,
     threads: Annotated[Optional[int], typer.Option(help="Solver threads.")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Solver random seed.")] = None,
-    heuristic: Annotated[Optional[bool], typer.Option("--heuristic/--no-heuristic", help="HiGHS: find a start with "
-                         "RENS before branch and bound (default from the scenario, else on).")] = None,
+    heuristic: Annotated[Optional[bool], typer.Option("--heuristic/--no-heuristic", help="HiGHS: cover cuts and a "
+                         "RENS start before branch and bound (default from the scenario, else on).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
     alternatives: Annotated[Optional[int], typer.Option("--alternatives", min=1, help="Also find up to N other plans "
                             "with different openings within --within of the optimum (OUT/alt-1, ...; docs/research.md).")] = None,

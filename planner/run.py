@@ -138,7 +138,7 @@ def solve_scenario(
     built = build(scenario, ix)
     progress(f"Solving with {options.name}")
     mip_start = start_for(built.model, start) if start is not None else None
-    result = polish(built.model, options, solve(built.model, options, mip_start=mip_start))
+    result = polish(built.model, options, solve(built.model, options, mip_start=mip_start, progress=progress))
     base |= {"build_seconds": built.seconds, **built.size()}
     if result.objective is not None:
         return Solved(scenario, out, options, ix, result, base, started, built,

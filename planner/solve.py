@@ -141,12 +141,14 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective | None = None,
-          mip_start: Mapping[Any, float] | None = None) -> SolveResult:
+          mip_start: Mapping[Any, float] | None = None,
+          progress: Callable[[str], None] = lambda message: None) -> SolveResult:
     """Solve `model` with the solver and limits in `options`; load the solution when there is one.
 
     `objective` is the active objective to report (default `model.objective`). With HiGHS, Ctrl-C
-    during the solve stops the solver and keeps the best plan found so far (`interrupted`), and
-    `mip_start` (variable -> value, planner.mipstart) is offered as a MIP start; other solvers ignore it.
+    during the solve stops the solver and keeps the best plan found so far (`interrupted`),
+    `mip_start` (variable -> value, planner.mipstart) is offered as a MIP start (other solvers
+    ignore it), and `progress` hears what the RENS start found before branch and bound begins.
     Raises SolverUnavailable for an unknown solver or one not installed here.
     """
     if options.name not in SOLVERS:
@@ -158,7 +160,7 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objec
                                 f"install it with: {SOLVERS[options.name].install}") from None
     objective = objective if objective is not None else model.objective
     if options.name == "highs":
-        return solve_highs(model, options, objective, mip_start)
+        return solve_highs(model, options, objective, mip_start, progress)
     if options.name == "scip":
         return _solve_scip(model, options, objective, version)
     return _solve_legacy(model, options, objective, version)
@@ -238,7 +240,8 @@ def _solve_scip(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
 
 
 def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
-                mip_start: Mapping[Any, float] | None = None) -> SolveResult:
+                mip_start: Mapping[Any, float] | None = None,
+                progress: Callable[[str], None] = lambda message: None) -> SolveResult:
     """HiGHS through highspy: the model handed over as sparse arrays, the solution mapped back.
 
     `mip_start` (variable -> value), when given, is offered as a partial MIP start (planner.mipstart.offer)
@@ -247,11 +250,11 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
     would otherwise trigger full scans of the model.
     """
     with PauseGC():
-        return _solve_highs(model, options, objective, mip_start)
+        return _solve_highs(model, options, objective, mip_start, progress)
 
 
 def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
-                 mip_start: Mapping[Any, float] | None) -> SolveResult:
+                 mip_start: Mapping[Any, float] | None, progress: Callable[[str], None]) -> SolveResult:
     """`solve_highs` itself."""
     import highspy
 
@@ -264,6 +267,8 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     probe = offer(h, form.columns, mip_start) if mip_start is not None else None
     start = time.perf_counter()
     heuristic = _rens_start(h, options) if mip and mip_start is None and options.heuristic else None
+    if heuristic is not None:
+        progress(heuristic.summary())
     notes = _keep_to_time_limit(h, options.time_limit - (heuristic.seconds if heuristic else 0.0)) \
         if mip and options.time_limit is not None else ()
     h.solve()

@@ -20,7 +20,7 @@ print("exit", outcome.exit_code, flush=True)
 
 
 def test_ctrl_c_keeps_the_best_plan(tmp_path):
-    scenario = generate(100, 40, 3, tmp_path / "scenario")  # takes HiGHS well over 30 s at gap 0
+    scenario = generate(100, 40, 6, tmp_path / "scenario")  # takes HiGHS about 30 s at gap 0, RENS about 3 s
     earlier = tmp_path / "earlier"
     earlier.mkdir()
     (earlier / "summary.json").write_text("{}", encoding="utf-8")
@@ -28,16 +28,17 @@ def test_ctrl_c_keeps_the_best_plan(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(scenario), str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in proc.stdout:
-        if line.startswith("Solving"):
+        if line.startswith("Branch and bound from a plan"):  # the RENS start found one
             break
-    time.sleep(8)  # the RENS start gives a plan within a few seconds
+    time.sleep(2)
     proc.send_signal(signal.SIGINT)
     rest = proc.stdout.read()
     assert proc.wait(timeout=120) == 0, rest
     assert "exit 0" in rest
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["interrupted"] is True and summary["status"] == "feasible"
-    assert summary["objective"] >= summary["best_bound"] and summary["violations"] == []
+    assert summary["best_bound"] <= summary["objective"] <= summary["heuristic"]["objective"] + 1e-6
+    assert summary["violations"] == []
     assert (out / "assignments.csv").exists() and (out / "manifest.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["earlier", "run", "scenario"]  # no partial folder
     assert (earlier / "summary.json").read_text(encoding="utf-8") == "{}"

@@ -282,8 +282,9 @@ class SolverOptions(_Model):
     seed: int = Field(default=0, ge=0)
     """Random seed of the solver."""
     heuristic: bool = True
-    """HiGHS only: before branch and bound, find a start with RENS (solve the relaxation, fix the integer
-    variables it sets to whole values, solve the small MIP left; at most 20 % of the time limit per step)."""
+    """HiGHS only: before branch and bound, strengthen the relaxation with knapsack cover cuts on the land
+    rows and find a start with RENS (fix the integer variables the relaxation sets to whole values, solve the
+    small MIP left); at most 20 % of the time limit per step. The cuts stay in the main solve."""
 
 
 class ScenarioFile(_Model):

@@ -1,0 +1,114 @@
+"""Knapsack cover cuts (planner/covers.py): valid for every integer packing, and the optimum stays the same."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pytest
+
+from benchmarks.generate import generate
+from planner.covers import Knapsack, knapsacks, separate
+from planner.heuristics import rens
+from planner.run import build, run
+from planner.scenario.loader import load_scenario
+from planner.solve import _to_highs
+from tests.reference.model import solve_reference
+
+
+def _relaxed_packing(w: np.ndarray, capacity: float, profit: np.ndarray) -> np.ndarray:
+    """The LP optimum of max profit.z s.t. w.z <= capacity, 0 <= z <= 1: greedy by profit per weight."""
+    z, left = np.zeros(len(w)), capacity
+    for j in np.argsort(-profit / w):
+        z[j] = min(1.0, left / w[j])
+        left -= z[j] * w[j]
+    return z
+
+
+def test_every_cut_holds_for_every_integer_packing_and_cuts_off_the_relaxed_one() -> None:
+    rng = np.random.default_rng(7)
+    found = 0
+    for _ in range(200):
+        n = int(rng.integers(3, 9))
+        w = rng.uniform(1.0, 10.0, n).round(1)
+        capacity = float(rng.uniform(0.3, 0.8) * w.sum())
+        z = _relaxed_packing(w, capacity, rng.uniform(1.0, 5.0, n))
+        cuts = separate([Knapsack(np.arange(n, dtype=np.int32), w, capacity)], z)
+        for cut in cuts:
+            found += 1
+            assert z[cut.columns].sum() > cut.rhs
+            for point in itertools.product((0, 1), repeat=n):
+                p = np.array(point)
+                if w @ p <= capacity:
+                    assert p[cut.columns].sum() <= cut.rhs
+    assert found >= 50
+
+
+def _lp(rows: list[tuple[list[int], list[float], float]], integer: list[bool], lower: list[float]) -> highspy.HighsLp:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    n = len(integer)
+    h.addVars(n, np.array(lower, float), np.ones(n) * 10)
+    for j, flag in enumerate(integer):
+        if flag:
+            h.changeColIntegrality(j, highspy.HighsVarType.kInteger)
+            h.changeColBounds(j, 0.0, 1.0)
+    for cols, vals, upper in rows:
+        h.addRow(-highspy.kHighsInf, upper, len(cols), np.array(cols, np.int32), np.array(vals))
+    return h.getLp()
+
+
+def test_knapsacks_are_the_rows_of_binaries_whose_other_terms_can_be_dropped() -> None:
+    # columns 0-2 binary, 3 continuous >= 0, 4 continuous that may be negative
+    lp = _lp([([0, 1, 2, 3], [3, 4, 5, 1], 8.0),   # a knapsack (column 3 dropped)
+              ([0, 1, 4], [3, 4, 1], 5.0),         # column 4 can be negative: not a knapsack
+              ([0, 1, 2], [3, -4, 5], 5.0),        # a negative weight: not a knapsack
+              ([0, 1, 2], [1, 1, 1], 3.0)],        # every item fits: no cover
+             [True, True, True, False, False], [0, 0, 0, 0, -10])
+    (sack,) = knapsacks(lp)
+    assert sack.columns.tolist() == [0, 1, 2] and sack.weights.tolist() == [3, 4, 5] and sack.capacity == 8.0
+
+
+@pytest.fixture(scope="module")
+def tight_land(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic scenario with 40 % of its land, so whole productions compete for cheap sites."""
+    scenario = generate(6, 8, 1, tmp_path_factory.mktemp("covers"))
+    sites = scenario.parent / "tables" / "sites.csv"
+    with sites.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        row["land_ha"] = f"{float(row['land_ha']) * 0.4:.4f}"
+    with sites.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return scenario
+
+
+def _relaxation_bound(h: highspy.Highs) -> float:
+    """Optimum of the linear relaxation of the model `h` holds."""
+    lp = h.getLp()
+    lp.integrality_ = []
+    relaxed = highspy.Highs()
+    relaxed.setOptionValue("output_flag", False)
+    relaxed.passModel(lp)
+    relaxed.run()
+    assert relaxed.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return relaxed.getInfo().objective_function_value
+
+
+def test_cuts_raise_the_relaxation_and_keep_the_optimum(tight_land: Path, tmp_path: Path) -> None:
+    h, _, _ = _to_highs(build(load_scenario(tight_land)).model)
+    rows, bound = h.getNumRow(), _relaxation_bound(h)
+    found = rens(h, {"threads": 1}, time_limit=None)
+    assert found.cuts > 0 and h.getNumRow() == rows + found.cuts
+    assert _relaxation_bound(h) > bound * (1 + 1e-6)
+    optimum = solve_reference(tight_land, mip_gap=0.0).objective
+    assert found.objective >= optimum * (1 - 1e-9)
+    outcome = run(tight_land, tmp_path / "run", mip_gap=0.0, threads=1)
+    assert outcome.status == "optimal" and outcome.summary["heuristic"]["cuts"] == found.cuts
+    assert math.isclose(outcome.summary["objective"], optimum, rel_tol=1e-6)
