@@ -190,7 +190,7 @@ def _reformulation(sc: Scenario, ix: IndexSets, x: dict, q: dict) -> pyo.Block:
     Functions of one kind that need the same land a_if N_if at a site form a class c there;
     `count[s, c]` (integer; binary for a class of one) is at least the members open whole at s, and
     `land_count[s]`: sum_c a N count_sc + the land of the other triples at s <= A_s: a knapsack
-    on the counts, for the cover cuts of planner.covers.
+    on the counts of classes of one (binaries), for the cover cuts of planner.covers.
     Any plan of MODEL.md extends to these (split = 1 exactly where a function is spread, count =
     the members open whole), so the optimum is unchanged; the counts let the solver branch on and
     cut the number of whole functions a site can take, instead of on each industry's x.
@@ -214,7 +214,7 @@ def _reformulation(sc: Scenario, ix: IndexSets, x: dict, q: dict) -> pyo.Block:
     for k in needed:
         for i, f, s in sites_of[k]:
             classes[s, f, spec[i, f].land_per_unit * need[k]].append((i, f, s))
-    b.count = pyo.Var(list(classes), within=pyo.NonNegativeIntegers,
+    b.count = pyo.Var(list(classes), within=lambda b, *c: pyo.Binary if len(classes[c]) == 1 else pyo.NonNegativeIntegers,
                       bounds={c: (0, len(members)) for c, members in classes.items()}, doc="members open whole")
     count = dict(b.count.items())
     b.count_link = pyo.Constraint(

@@ -27,7 +27,8 @@ MAX_ROUNDS = 20
 JUMP_SECONDS_PER_NONZERO = 1e-5
 """Time HiGHS's feasibility jump may take per nonzero of the matrix, measured (rounded up) on the
 300x100 benchmark (3.2 M nonzeros after presolve: 28 s on one core of the benchmark machine). It
-stops on an effort limit of 1024 steps per nonzero, not on the time limit."""
+stops on an effort limit of 1024 steps per nonzero, not on the time limit. Applied to the
+nonzeros planner hands over (before presolve, cuts included), which errs on the safe side."""
 
 
 def feasibility_jump_fits(nonzeros: int, seconds: float) -> bool:
@@ -62,8 +63,9 @@ class Rens:
     def summary(self) -> str:
         """One line for the user: what the cuts and RENS gave, before branch and bound starts."""
         found = f"a plan of {self.objective:,.1f}" if self.objective is not None else "no plan"
-        return (f"Branch and bound from {found} ({self.cuts} cover cuts, RENS in {self.seconds:.1f} s)"
-                + (", interrupted" if self.interrupted else ""))
+        if self.interrupted:
+            return f"Stopped (Ctrl-C) during RENS with {found}"
+        return f"Branch and bound from {found} ({self.cuts} cover cuts, RENS in {self.seconds:.1f} s)"
 
     def report(self) -> dict[str, Any]:
         """The record kept in the run's summary."""
@@ -96,11 +98,21 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None) -> Rens:
     The relaxation is first strengthened by rounds of knapsack cover cuts (planner.covers); the
     cuts are added to `h` as well. The relaxation with its cuts, and then the small MIP, may each
     take BUDGET_SHARE of `time_limit` (BUDGET_SECONDS without one); when the relaxation does not
-    reach its optimum in time, RENS stops there.
+    reach its optimum in time, RENS stops there. Ctrl-C stops it too (`interrupted`): HiGHS's solves
+    stop by themselves, and planner's own steps between them stop with no plan.
     """
+    start = time.perf_counter()
+    try:
+        return _rens(h, options, time_limit, start)
+    except KeyboardInterrupt:
+        nothing = np.zeros(0, dtype=np.int32)
+        return Rens(time.perf_counter() - start, 0, 0, None, nothing, np.zeros(0), 0, interrupted=True)
+
+
+def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float) -> Rens:
+    """`rens` itself, started at `start` (time.perf_counter)."""
     import highspy
 
-    start = time.perf_counter()
     budget = BUDGET_SHARE * time_limit if time_limit else BUDGET_SECONDS
     model = h.getLp()  # one copy: each sub-solver takes its own copy of it in passModel
     kinds = model.integrality_
@@ -144,8 +156,12 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None) -> Rens:
 
 
 def _add(h: Any, cuts: list[Cut]) -> None:
-    """Add `cuts` to the model held by `h` as rows."""
+    """Add `cuts` to the model held by `h` as rows, in one call (each call rewrites HiGHS's matrix)."""
     import highspy
 
-    for cut in cuts:
-        h.addRow(-highspy.kHighsInf, cut.rhs, len(cut.columns), cut.columns, np.ones(len(cut.columns)))
+    if not cuts:
+        return
+    index = np.concatenate([cut.columns for cut in cuts])
+    starts = np.cumsum([0] + [len(cut.columns) for cut in cuts[:-1]]).astype(np.int32)
+    h.addRows(len(cuts), np.full(len(cuts), -highspy.kHighsInf), np.array([cut.rhs for cut in cuts]),
+              len(index), starts, index, np.ones(len(index)))

@@ -269,8 +269,10 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     heuristic = _rens_start(h, options) if mip and mip_start is None and options.heuristic else None
     if heuristic is not None:
         progress(heuristic.summary())
-    notes = _keep_to_time_limit(h, options.time_limit - (heuristic.seconds if heuristic else 0.0)) \
-        if mip and options.time_limit is not None else ()
+    left = _time_left(options, heuristic)
+    if heuristic is not None and left is not None:
+        h.setOptionValue("time_limit", left)
+    notes = _keep_to_time_limit(h, left) if mip and left else ()
     h.solve()
     seconds = time.perf_counter() - start
     start = time.perf_counter()
@@ -305,17 +307,22 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
 
 
 def _rens_start(h: Any, options: SolverOptions) -> Rens:
-    """Run RENS (planner.heuristics) on the MIP in `h`, offer its plan as a start, and leave `h` the rest of the time."""
+    """Run RENS (planner.heuristics) on the MIP in `h` and offer its plan as a start."""
     native = native_options("highs", options)
     native.pop("time_limit", None)
     found = rens(h, native, options.time_limit)
     if len(found.columns):
         h.setSolution(len(found.columns), found.columns, found.values)
-    if found.interrupted:  # Ctrl-C: the main solve only takes the plan found, if any
-        h.setOptionValue("time_limit", 0.0)
-    elif options.time_limit is not None:
-        h.setOptionValue("time_limit", max(options.time_limit - found.seconds, 0.0))
     return found
+
+
+def _time_left(options: SolverOptions, heuristic: Rens | None) -> float | None:
+    """Seconds the main solve may take (None: no limit); none after Ctrl-C during RENS (it only takes RENS's plan)."""
+    if heuristic is not None and heuristic.interrupted:
+        return 0.0
+    if options.time_limit is None:
+        return None
+    return max(options.time_limit - (heuristic.seconds if heuristic else 0.0), 0.0)
 
 
 def _keep_to_time_limit(h: Any, seconds: float) -> tuple[str, ...]:

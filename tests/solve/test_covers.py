@@ -10,6 +10,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from benchmarks.generate import generate
 from planner.covers import Knapsack, knapsacks, separate
@@ -48,29 +49,53 @@ def test_every_cut_holds_for_every_integer_packing_and_cuts_off_the_relaxed_one(
     assert found >= 50
 
 
-def _lp(rows: list[tuple[list[int], list[float], float]], integer: list[bool], lower: list[float]) -> highspy.HighsLp:
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    n = len(integer)
-    h.addVars(n, np.array(lower, float), np.ones(n) * 10)
-    for j, flag in enumerate(integer):
-        if flag:
-            h.changeColIntegrality(j, highspy.HighsVarType.kInteger)
-            h.changeColBounds(j, 0.0, 1.0)
-    for cols, vals, upper in rows:
-        h.addRow(-highspy.kHighsInf, upper, len(cols), np.array(cols, np.int32), np.array(vals))
-    return h.getLp()
+def _lp(rows: list[tuple[list[int], list[float], float]], integer: list[bool], lower: list[float],
+        upper: list[float], rowwise: bool) -> highspy.HighsLp:
+    """A HighsLp with rows sum coef * column <= bound, its matrix by rows or by columns."""
+    matrix = sp.lil_matrix((len(rows), len(integer)))
+    for r, (cols, vals, _) in enumerate(rows):
+        matrix[r, cols] = vals
+    stored = matrix.tocsr() if rowwise else matrix.tocsc()
+    lp = highspy.HighsLp()
+    lp.num_row_, lp.num_col_ = len(rows), len(integer)
+    lp.col_cost_ = np.zeros(len(integer))
+    lp.col_lower_, lp.col_upper_ = np.array(lower, float), np.array(upper, float)
+    lp.row_lower_ = np.full(len(rows), -highspy.kHighsInf)
+    lp.row_upper_ = np.array([bound for *_, bound in rows], float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise if rowwise else highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = stored.indptr, stored.indices, stored.data
+    lp.a_matrix_.num_row_, lp.a_matrix_.num_col_ = lp.num_row_, lp.num_col_
+    kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+    lp.integrality_ = [kinds[flag] for flag in integer]
+    return lp
 
 
-def test_knapsacks_are_the_rows_of_binaries_whose_other_terms_can_be_dropped() -> None:
-    # columns 0-2 binary, 3 continuous >= 0, 4 continuous that may be negative
-    lp = _lp([([0, 1, 2, 3], [3, 4, 5, 1], 8.0),   # a knapsack (column 3 dropped)
-              ([0, 1, 4], [3, 4, 1], 5.0),         # column 4 can be negative: not a knapsack
-              ([0, 1, 2], [3, -4, 5], 5.0),        # a negative weight: not a knapsack
-              ([0, 1, 2], [1, 1, 1], 3.0)],        # every item fits: no cover
-             [True, True, True, False, False], [0, 0, 0, 0, -10])
-    (sack,) = knapsacks(lp)
-    assert sack.columns.tolist() == [0, 1, 2] and sack.weights.tolist() == [3, 4, 5] and sack.capacity == 8.0
+@pytest.mark.parametrize("rowwise", [True, False])
+def test_knapsacks_are_the_rows_of_binaries_whose_other_terms_can_be_dropped(rowwise: bool) -> None:
+    # columns 0-2 binary, 3 continuous >= 0, 4 continuous that may be negative,
+    # 5 continuous >= 1, 6 integer in 0..3, 7 binary fixed at 1
+    lp = _lp([([0, 1, 2, 3], [3, 4, 5, 1], 8.0),        # a knapsack (column 3 dropped)
+              ([0, 1, 4], [3, 4, 1], 5.0),              # column 4 can be negative: not a knapsack
+              ([0, 1, 2], [3, -4, 5], 5.0),             # a negative weight: not a knapsack
+              ([0, 1, 2], [1, 1, 1], 3.0),              # every item fits: no cover
+              ([0, 1, 5, 6, 7], [3, 4, 2, 1, 1], 9.0)],  # capacity 9 - 2 * 1 - 1 * 1 = 6 for items 0 and 1
+             [True, True, True, False, False, False, True, True],
+             [0, 0, 0, 0, -10, 1, 0, 1], [1, 1, 1, 10, 10, 10, 3, 1], rowwise)
+    first, last = knapsacks(lp)
+    assert first.columns.tolist() == [0, 1, 2] and first.weights.tolist() == [3, 4, 5] and first.capacity == 8.0
+    assert last.columns.tolist() == [0, 1] and last.weights.tolist() == [3, 4] and last.capacity == 6.0
+
+
+def test_the_cover_is_made_minimal() -> None:
+    # greedy order 0, 1, 2 covers (weight 12 > 10), but item 1 is not needed: z0 + z2 <= 1
+    (cut,) = separate([Knapsack(np.arange(3, dtype=np.int32), np.array([6.0, 1.0, 5.0]), 10.0)],
+                      np.array([1.0, 1.0, 0.8]))
+    assert cut.columns.tolist() == [0, 2] and cut.rhs == 1.0
+
+
+def test_a_cover_within_the_solvers_tolerance_is_not_one() -> None:
+    sack = Knapsack(np.arange(2, dtype=np.int32), np.array([5.0, 5.0 + 1e-8]), 10.0)
+    assert separate([sack], np.array([1.0, 1.0])) == []
 
 
 @pytest.fixture(scope="module")
