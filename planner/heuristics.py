@@ -19,7 +19,7 @@ import numpy as np
 from planner.covers import Cut, knapsacks, separate
 
 BUDGET_SHARE = 0.2
-"""Share of the time limit RENS may take (of each of its two solves); the main solve gets the rest."""
+"""Share of the time limit RENS may take for each of its two steps (the relaxation with its cuts, the small MIP)."""
 BUDGET_SECONDS = 60.0
 """RENS's budget when the solve has no time limit."""
 MAX_ROUNDS = 20
