@@ -192,8 +192,7 @@ def _reformulation(sc: Scenario, ix: IndexSets, x: dict, q: dict) -> pyo.Block:
     sum_c a N count_sc + the land of the other triples at s <= A_s. A production in a class of one
     gets its count (a binary) only at sites where such productions do not all fit in the land:
     there the row is a knapsack on them with a cover, for the cuts of planner.covers; elsewhere
-    (and for R&D and pilot, which need little land) it would only add binaries, and it changed
-    HiGHS's path on the national scenario for the worse (29-179 s instead of 20-74 s).
+    (and for R&D and pilot, which need little land) it would only add binaries (docs/model.md).
     Any plan of MODEL.md extends to these (split = 1 exactly where a function is spread, count =
     the members open whole), so the optimum is unchanged; the counts let the solver branch on and
     cut the number of whole functions a site can take, instead of on each industry's x.

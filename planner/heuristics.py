@@ -11,7 +11,7 @@ of the benchmark models went.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -49,11 +49,11 @@ class Rens:
     """Integer columns fixed at their integral relaxed value."""
     free: int
     """Integer columns left to the small MIP."""
-    objective: float | None
+    objective: float | None = None
     """Objective of the plan found (None: none found in the budget, or the small MIP was infeasible)."""
-    columns: np.ndarray
+    columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     """Indices of the integer columns of the plan (empty when none was found)."""
-    values: np.ndarray
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """Their values in the plan."""
     cuts: int = 0
     """Knapsack cover cuts added to the relaxation (and to the main solve)."""
@@ -62,7 +62,7 @@ class Rens:
 
     def summary(self) -> str:
         """One line for the user: what the cuts and RENS gave, before branch and bound starts."""
-        found = f"a plan of {self.objective:,.1f}" if self.objective is not None else "no plan"
+        found = f"a plan of {self.objective:,.1f}" if self.objective is not None else "no RENS plan"
         if self.interrupted:
             return f"Stopped (Ctrl-C) during RENS with {found}"
         return f"Branch and bound from {found} ({self.cuts} cover cuts, RENS in {self.seconds:.1f} s)"
@@ -92,8 +92,10 @@ def _sub_solver(lp: Any, options: dict[str, Any], budget: float) -> Any:
     return h
 
 
-def rens(h: Any, options: dict[str, Any], time_limit: float | None) -> Rens:
+def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool = True) -> Rens:
     """Run RENS on the MIP held by `h` (a highspy.Highs), with `options` (HiGHS names) on its solves.
+
+    With `plan` False (the solve already has a start), only the cover cuts are made: no small MIP.
 
     The relaxation is first strengthened by rounds of knapsack cover cuts (planner.covers); the
     cuts are added to `h` as well. The relaxation with its cuts, and then the small MIP, may each
@@ -103,13 +105,12 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None) -> Rens:
     """
     start = time.perf_counter()
     try:
-        return _rens(h, options, time_limit, start)
+        return _rens(h, options, time_limit, start, plan)
     except KeyboardInterrupt:
-        nothing = np.zeros(0, dtype=np.int32)
-        return Rens(time.perf_counter() - start, 0, 0, None, nothing, np.zeros(0), 0, interrupted=True)
+        return Rens(time.perf_counter() - start, 0, 0, interrupted=True)
 
 
-def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float) -> Rens:
+def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float, plan: bool) -> Rens:
     """`rens` itself, started at `start` (time.perf_counter)."""
     import highspy
 
@@ -134,10 +135,8 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
         _add(lp, found)
         cuts += found
     _add(h, cuts)
-    nothing = np.zeros(0, dtype=np.int32)
-    if lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # e.g. out of time: no small MIP to solve
-        return Rens(time.perf_counter() - start, 0, int(integer.sum()), None, nothing, np.zeros(0), len(cuts),
-                    _interrupted(lp))
+    if not plan or lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # e.g. out of time: no small MIP
+        return Rens(time.perf_counter() - start, 0, int(integer.sum()), cuts=len(cuts), interrupted=_interrupted(lp))
     fix = integer & (np.abs(x - np.round(x)) < 1e-6)
     lower, upper = np.array(model.col_lower_), np.array(model.col_upper_)
     lower[fix] = upper[fix] = np.round(x[fix])
@@ -148,7 +147,7 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     seconds = time.perf_counter() - start
     fixed, free = int(fix.sum()), int((integer & ~fix).sum())
     if small.getInfo().primal_solution_status != 2:
-        return Rens(seconds, fixed, free, None, nothing, np.zeros(0), len(cuts), _interrupted(small))
+        return Rens(seconds, fixed, free, cuts=len(cuts), interrupted=_interrupted(small))
     columns = np.flatnonzero(integer).astype(np.int32)
     values = np.asarray(small.getSolution().col_value)[columns]
     return Rens(seconds, fixed, free, float(small.getInfo().objective_function_value), columns, values, len(cuts),

@@ -31,8 +31,9 @@ def start_for(model: pyo.ConcreteModel, values: Mapping[Key, float]) -> Componen
     Variables of `model` that `values` does not name get no value: HiGHS completes them itself.
     """
     start = ComponentMap()
+    components = {name: model.find_component(name) for name in {name for name, _ in values}}
     for (name, index), value in values.items():
-        component = model.find_component(name)
+        component = components[name]
         if isinstance(component, pyo.Var) and index in component:
             start[component[index]] = value
     return start

@@ -264,13 +264,13 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     for key, value in native_options("highs", options).items():
         h.setOptionValue(key, value)
     h.HandleKeyboardInterrupt = True
-    probe = offer(h, form.columns, mip_start) if mip_start is not None else None
     start = time.perf_counter()
-    heuristic = _rens_start(h, options) if mip and mip_start is None and options.heuristic else None
+    heuristic = _rens_start(h, options, plan=not mip_start) if mip and options.heuristic else None
+    probe = offer(h, form.columns, mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
     if heuristic is not None:
         progress(heuristic.summary())
     left = _time_left(options, heuristic)
-    if heuristic is not None and left is not None:
+    if left is not None:
         h.setOptionValue("time_limit", left)
     notes = _keep_to_time_limit(h, left) if mip and left else ()
     h.solve()
@@ -306,11 +306,11 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
                        heuristic.report() if heuristic is not None else None, notes)
 
 
-def _rens_start(h: Any, options: SolverOptions) -> Rens:
-    """Run RENS (planner.heuristics) on the MIP in `h` and offer its plan as a start."""
+def _rens_start(h: Any, options: SolverOptions, plan: bool) -> Rens:
+    """Run RENS (planner.heuristics) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`)."""
     native = native_options("highs", options)
     native.pop("time_limit", None)
-    found = rens(h, native, options.time_limit)
+    found = rens(h, native, options.time_limit, plan)
     if len(found.columns):
         h.setSolution(len(found.columns), found.columns, found.values)
     return found

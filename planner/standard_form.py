@@ -219,7 +219,7 @@ def _assemble(model: pyo.ConcreteModel, terms: _Terms, lower: np.ndarray, upper:
     lower, upper = lower - constants[1:], upper - constants[1:]
     c, offset = A[[0]].toarray()[0], float(constants[0])
     return _row_form(A[1:], lower, upper, [every[n] for n in columns], -c if maximise else c,
-                 -offset if maximise else offset)
+                     -offset if maximise else offset)
 
 
 def _positions(every: list[Any], variables: list[Any]) -> np.ndarray:
@@ -248,7 +248,7 @@ def _column_order(component: np.ndarray, index: np.ndarray, fixed: np.ndarray, f
 
 
 def _row_form(A: sp.csr_array, lower: np.ndarray, upper: np.ndarray, columns: list[Any], c: np.ndarray,
-          offset: float) -> StandardForm:
+              offset: float) -> StandardForm:
     """The standard form with the rows as the compiler writes them.
 
     A ranged row (lower < upper, both finite) becomes its <= row then its >= row; a row left

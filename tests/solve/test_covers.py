@@ -15,7 +15,8 @@ import scipy.sparse as sp
 from benchmarks.generate import generate
 from planner.covers import Knapsack, knapsacks, separate
 from planner.heuristics import rens
-from planner.run import build, run
+from planner.mipstart import integer_values
+from planner.run import build, run, solve_scenario
 from planner.scenario.loader import load_scenario
 from planner.solve import _to_highs
 from tests.reference.model import solve_reference
@@ -137,3 +138,12 @@ def test_cuts_raise_the_relaxation_and_keep_the_optimum(tight_land: Path, tmp_pa
     outcome = run(tight_land, tmp_path / "run", mip_gap=0.0, threads=1)
     assert outcome.status == "optimal" and outcome.summary["heuristic"]["cuts"] == found.cuts
     assert math.isclose(outcome.summary["objective"], optimum, rel_tol=1e-6)
+
+
+def test_a_start_is_taken_with_the_cuts_and_replaces_the_rens_plan(tight_land: Path) -> None:
+    cold = solve_scenario(tight_land)
+    values = integer_values(cold.built.model)
+    warm = solve_scenario(tight_land, start=values)
+    assert warm.result.heuristic["cuts"] == cold.result.heuristic["cuts"] > 0  # the cuts are made either way
+    assert warm.result.heuristic["objective"] is None  # no RENS plan: the start stands instead
+    assert warm.result.mip_start == {"values": len(values), "accepted": True}

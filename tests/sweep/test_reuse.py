@@ -88,15 +88,17 @@ def test_the_worker_keeps_the_plan_and_offers_it_to_the_next_member(tmp_path: Pa
     tasks = [MemberTask(f"m{n}", {}, str(s), str(tmp_path / f"m{n}"), "hash", True, str(base))
              for n, s in enumerate(scenarios)]
     LAST_PLAN.clear()
-    assert run_member(tasks[0])["status"] == "optimal"
-    kept = dict(LAST_PLAN[str(base)])
-    opened = pd.read_csv(tmp_path / "m0" / "assignments.csv")
-    assert {k[1] for k, v in kept.items() if k[0] == "x" and v == 1} == set(
-        opened[["industry", "function", "site"]].itertuples(index=False, name=None))
-    assert run_member(tasks[1])["status"] == "optimal"
-    assert _summary(tmp_path / "m0")["mip_start"] == {"values": 0, "accepted": False}
-    assert _summary(tmp_path / "m1")["mip_start"] == {"values": len(kept), "accepted": True}
-    LAST_PLAN.clear()
+    try:
+        assert run_member(tasks[0])["status"] == "optimal"
+        kept = dict(LAST_PLAN[str(base)])
+        opened = pd.read_csv(tmp_path / "m0" / "assignments.csv")
+        assert {k[1] for k, v in kept.items() if k[0] == "x" and v == 1} == set(
+            opened[["industry", "function", "site"]].itertuples(index=False, name=None))
+        assert run_member(tasks[1])["status"] == "optimal"
+        assert _summary(tmp_path / "m0")["mip_start"] == {"values": 0, "accepted": False}
+        assert _summary(tmp_path / "m1")["mip_start"] == {"values": len(kept), "accepted": True}
+    finally:
+        LAST_PLAN.clear()
 
 
 def test_an_infeasible_start_is_refused_and_the_optimum_still_found(tmp_path: Path) -> None:
