@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,20 +48,22 @@ class IndexSets:
     """(i, f) -> the least total capacity of f every feasible plan has (see `least_capacity`); 0 = none."""
 
 
+def _unmet(scenario: Scenario, industry: str, function: str, site: str) -> Iterator[tuple[str, float, float]]:
+    """(capability, the site's level, the level required) for each requirement of (industry, function) the site fails."""
+    caps = scenario.sites[site].capabilities
+    for k, q in scenario.functions[industry, function].requirements.items():
+        if caps.get(k, 0.0) < q:
+            yield k, caps.get(k, 0.0), q
+
+
 def capability_shortfall(scenario: Scenario, industry: str, function: str, site: str) -> list[str]:
     """The capability requirements site `site` fails for (industry, function), in words."""
-    spec, s = scenario.functions[industry, function], scenario.sites[site]
-    return [
-        f"cap_{k} {s.capabilities.get(k, 0.0):g} < req_{k} {q:g}"
-        for k, q in spec.requirements.items()
-        if s.capabilities.get(k, 0.0) < q
-    ]
+    return [f"cap_{k} {have:g} < req_{k} {q:g}" for k, have, q in _unmet(scenario, industry, function, site)]
 
 
 def capable(scenario: Scenario, industry: str, function: str, site: str) -> bool:
     """Site `site` meets every capability requirement of (industry, function): no `capability_shortfall`."""
-    caps = scenario.sites[site].capabilities
-    return all(caps.get(k, 0.0) >= q for k, q in scenario.functions[industry, function].requirements.items())
+    return next(_unmet(scenario, industry, function, site), None) is None
 
 
 def rule_matches(scenario: Scenario, kind: str) -> list[tuple[int, list[Triple]]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,18 +45,12 @@ class StartProbe:
 
     values: int
     """Columns given a value."""
-    verdicts: list[bool] = field(default_factory=list)
-    """HiGHS' verdicts on the start, in order: True for feasible."""
+    accepted: bool | None = None
+    """HiGHS' verdict on the (completed) start: True when feasible and taken as incumbent; None before it spoke."""
 
     def report(self) -> dict[str, Any]:
         """{values, accepted}: accepted when HiGHS found the (completed) start feasible and took it as incumbent."""
-        return {"values": self.values, "accepted": bool(self.verdicts) and self.verdicts[0]}
-
-    def listen(self, event: Any) -> None:
-        """HiGHS logging callback: keep the verdict on the start."""
-        found = _VERDICT.search(event.message)
-        if found:
-            self.verdicts.append(found.group(1) == "feasible")
+        return {"values": self.values, "accepted": bool(self.accepted)}
 
 
 def offer(h: Any, columns: list[Any], start: Mapping[Any, float]) -> StartProbe:
@@ -64,17 +58,23 @@ def offer(h: Any, columns: list[Any], start: Mapping[Any, float]) -> StartProbe:
 
     Only the columns in `start` get a value (`Highs.setSolution` with indices): HiGHS fixes the
     integer ones, solves for the rest (an LP, or a MIP capped by `mip_max_start_nodes` when integers
-    are missing), checks feasibility and, if feasible, starts from it as the incumbent. HiGHS' log
-    is switched on (to a callback only, not the console) to read its verdict.
+    are missing), checks feasibility and, if feasible, starts from it as the incumbent. To read its
+    verdict, HiGHS' log goes to a callback (not the console) until the verdict is in.
     """
     position = {id(var): n for n, var in enumerate(columns)}
     pairs = sorted((position[id(var)], value) for var, value in start.items() if id(var) in position)
     probe = StartProbe(len(pairs))
-    if pairs:
-        index = np.array([n for n, _ in pairs], dtype=np.int32)
-        value = np.array([v for _, v in pairs], dtype=float)
-        h.setSolution(len(pairs), index, value)
-        h.setOptionValue("log_to_console", False)
-        h.setOptionValue("output_flag", True)
-        h.cbLogging.subscribe(probe.listen)
+    if not pairs:
+        return probe
+
+    def listen(event: Any) -> None:
+        found = _VERDICT.search(event.message)
+        if found and probe.accepted is None:
+            probe.accepted = found.group(1) == "feasible"
+            h.cbLogging.unsubscribe(listen)
+
+    h.setSolution(len(pairs), np.array([n for n, _ in pairs], dtype=np.int32), np.array([v for _, v in pairs], dtype=float))
+    h.setOptionValue("log_to_console", False)  # planner's Highs logs nowhere (planner.solve): keep the console quiet
+    h.setOptionValue("output_flag", True)
+    h.cbLogging.subscribe(listen)
     return probe

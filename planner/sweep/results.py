@@ -9,21 +9,13 @@ from typing import Any
 
 import pandas as pd
 
+from planner.models.layout import COST_TERMS
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ZONES
+from planner.sweep.columns import RUN_COLUMNS, SUMMARY_KEYS, kpi_columns
 from planner.sweep.spec import Value
 
-COST_TERMS = ("land", "setup", "operating", "linkage", "duplication")
-SUMMARY_KEYS = ("objective", "best_bound", "mip_gap", "build_seconds", "handover_seconds", "solve_seconds",
-                "n_variables", "n_binaries", "n_constraints")
 PLOTTED = ("objective", "cost_land", "cost_linkage", "hosts_total", "share_rd_center", "share_production_outer")
 """KPIs drawn in kpis.png against each parameter."""
-
-
-def kpi_columns() -> list[str]:
-    """The KPI columns of the results table, in order."""
-    return ([*SUMMARY_KEYS] + [f"cost_{t}" for t in COST_TERMS] + ["hosts_total", "extra_hosts_total"]
-            + [f"share_{f}_{z}" for f in FUNCTIONS for z in ZONES]
-            + [f"flow_radius_{PREDECESSOR[f]}_{f}_km" for f in PREDECESSOR])
 
 
 def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status: str | None = None,
@@ -61,8 +53,7 @@ def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status:
 
 def results_table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataFrame:
     """The rows as a table with typed columns: parameters first, then status and KPIs."""
-    columns = ["member", *parameters, "status", "message", "skipped", "input_hash", "folder", "start_values",
-               "start_accepted", *kpi_columns()]
+    columns = ["member", *parameters, *RUN_COLUMNS, *kpi_columns()]
     frame = pd.DataFrame(rows, columns=columns)
     frame["start_values"] = frame["start_values"].astype("Int64")
     frame["start_accepted"] = frame["start_accepted"].astype("boolean")

@@ -14,16 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from planner.scenario.errors import InputErrors, Problem, display_path
 from planner.scenario.messages import describe, key_path
 from planner.scenario.yamlfile import read_yaml_file
+from planner.sweep.columns import RESERVED
 
 Value = str | int | float | bool | None
 """A parameter value as written in YAML."""
 KEY_ROOTS = ("settings", "solver")
 """Key paths a `key` parameter may change start with one of these."""
-RESERVED = frozenset({
-    "member", "status", "message", "skipped", "input_hash", "folder", "objective", "best_bound", "mip_gap",
-    "build_seconds", "handover_seconds", "solve_seconds", "n_variables", "n_binaries", "n_constraints",
-    "hosts_total", "extra_hosts_total", "start_values", "start_accepted"})
-"""Column names of the results table that a parameter may not take."""
 
 
 class _Model(BaseModel):

@@ -15,24 +15,16 @@ from planner.scenario.loader import load_scenario
 from tests.reference.checker import check_run_folder
 from tests.reference.generator import write_random_scenario
 from tests.reference.model import solve_reference
-
-
-def _edit(path: Path, change: dict[str, str], where: tuple[str, str] | None = None) -> None:
-    """Set columns of a CSV table (all rows, or those where column == value), keeping the rest as written."""
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    rows = table[where[0]] == where[1] if where else slice(None)
-    for column, value in change.items():
-        table.loc[rows, column] = value
-    table.to_csv(path, index=False)
+from tests.tables import set_columns
 
 
 def _crowded(directory: Path, seed: int, land_ha: str = "30", n_industries: int = 4) -> Path:
     """A random scenario where every production needs the same land (20 ha), on sites of `land_ha`."""
     path = write_random_scenario(directory, seed=seed, n_regions=3, n_industries=n_industries)
-    _edit(directory / "industries.csv", {"demand": "40"})
-    _edit(directory / "functions.csv", {"land_per_unit": "0.5", "min_scale": "0", "max_scale": ""},
+    set_columns(directory / "industries.csv", {"demand": "40"})
+    set_columns(directory / "functions.csv", {"land_per_unit": "0.5", "min_scale": "0", "max_scale": ""},
           where=("function", "production"))
-    _edit(directory / "sites.csv", {"land_ha": land_ha})
+    set_columns(directory / "sites.csv", {"land_ha": land_ha})
     return path
 
 
@@ -49,12 +41,16 @@ def test_least_capacity_follows_the_support_ratios(tiny) -> None:
 
 
 def test_production_bound_is_the_demand_or_the_min_scale(tiny) -> None:
-    scenario = load_scenario(tiny.yaml)
-    ix = index_sets(scenario)
-    for (i, f, s), bound in ix.tight.items():
-        if f == "production":
-            demand, spec = scenario.industries[i].demand, scenario.functions[i, f]
-            assert bound == pytest.approx(min(ix.upper[i, f, s], max(spec.min_scale, demand)))
+    tiny.replace("tables/industries.csv", "steel,Steel,钢铁,traditional,300,", "steel,Steel,钢铁,traditional,150,")
+    ix = index_sets(load_scenario(tiny.yaml))
+    production = {(i, s): bound for (i, f, s), bound in ix.tight.items() if f == "production"}
+    # By hand from tables/: U = min(max_scale, land_ha / land_per_unit); ai (max_scale 80, 0.5 ha per unit,
+    # demand 100) is held by U everywhere; steel (1 ha per unit, min_scale 50) by its demand, now 150.
+    assert production == pytest.approx({
+        ("ai", "A-center"): 40, ("ai", "A-inner"): 80, ("ai", "A-outer"): 80,
+        ("ai", "B-center"): 60, ("ai", "B-inner"): 80, ("ai", "B-outer"): 80,
+        ("steel", "A-center"): 20, ("steel", "A-inner"): 60, ("steel", "A-outer"): 150,
+        ("steel", "B-center"): 30, ("steel", "B-inner"): 100, ("steel", "B-outer"): 150})
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 import math
@@ -11,6 +10,8 @@ from pathlib import Path
 import highspy
 import pytest
 import yaml
+
+from tests.tables import rewrite_csv
 
 from .checker import check_run_folder, write_run_folder
 from .generator import write_random_scenario
@@ -320,17 +321,6 @@ def test_enumeration_matches_mip(
 
 
 # ----------------------------------------------------------------- checker
-def _rewrite_csv(path: Path, edit) -> None:  # type: ignore[no-untyped-def]
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    header = list(rows[0].keys()) if rows else []
-    rows = edit(rows)
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 @pytest.mark.parametrize(("seed", "soft"), [(11, False), (12, True), (13, False), (14, True)])
 def test_checker_accepts_reference_plans(tmp_path: Path, seed: int, soft: bool) -> None:
     path = write_random_scenario(tmp_path / "scn", seed, soft=soft)
@@ -357,7 +347,7 @@ def test_checker_flags_perturbed_capacity(tiny: Path, good_run: Path) -> None:
                 row["capacity"] = str(float(row["capacity"]) * 1.2)
         return rows
 
-    _rewrite_csv(good_run / "assignments.csv", edit)
+    rewrite_csv(good_run / "assignments.csv", edit)
     found = check_run_folder(good_run, tiny)
     assert any("above (1 + θ) D" in m for m in found)
     assert any("support received" in m for m in found)
@@ -370,12 +360,12 @@ def test_checker_flags_small_capacity_change(tiny: Path, good_run: Path) -> None
                 row["capacity"] = str(float(row["capacity"]) + 1e-3)
         return rows
 
-    _rewrite_csv(good_run / "assignments.csv", edit)
+    rewrite_csv(good_run / "assignments.csv", edit)
     assert check_run_folder(good_run, tiny) != []
 
 
 def test_checker_flags_dropped_link(tiny: Path, good_run: Path) -> None:
-    _rewrite_csv(good_run / "links.csv", lambda rows: rows[1:])
+    rewrite_csv(good_run / "links.csv", lambda rows: rows[1:])
     found = check_run_folder(good_run, tiny)
     assert any("support received" in m for m in found)
     assert any("objective recomputed" in m for m in found)
@@ -400,7 +390,7 @@ def test_checker_flags_ineligible_and_missing_lock_in(tiny: Path, good_run: Path
         extra.update(function="production", site="BJ-center", zone="center")
         return rows + [extra]
 
-    _rewrite_csv(good_run / "assignments.csv", edit)
+    rewrite_csv(good_run / "assignments.csv", edit)
     found = check_run_folder(good_run, tiny)
     assert any("lock_out" in m for m in found)
     assert any("lock_in triple" in m for m in found)
@@ -412,7 +402,7 @@ def test_checker_flags_bad_distance_and_radius(tiny: Path, good_run: Path) -> No
             row["distance_km"] = str(float(row["distance_km"]) + 1.0)
         return rows
 
-    _rewrite_csv(good_run / "links.csv", edit)
+    rewrite_csv(good_run / "links.csv", edit)
     doc = yaml.safe_load(tiny.read_text(encoding="utf-8"))
     doc["settings"]["chain_radius_km"] = 50
     tiny.write_text(yaml.safe_dump(doc), encoding="utf-8")

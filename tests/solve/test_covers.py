@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 import math
 from pathlib import Path
@@ -20,6 +19,7 @@ from planner.run import build, run, solve_scenario
 from planner.scenario.loader import load_scenario
 from planner.solve import _to_highs
 from tests.reference.model import solve_reference
+from tests.tables import rewrite_csv
 
 
 def _relaxed_packing(w: np.ndarray, capacity: float, profit: np.ndarray) -> np.ndarray:
@@ -103,15 +103,8 @@ def test_a_cover_within_the_solvers_tolerance_is_not_one() -> None:
 def tight_land(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small synthetic scenario with 40 % of its land, so whole productions compete for cheap sites."""
     scenario = generate(6, 8, 1, tmp_path_factory.mktemp("covers"))
-    sites = scenario.parent / "tables" / "sites.csv"
-    with sites.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    for row in rows:
-        row["land_ha"] = f"{float(row['land_ha']) * 0.4:.4f}"
-    with sites.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    rewrite_csv(scenario.parent / "tables" / "sites.csv",
+                lambda rows: [row | {"land_ha": f"{float(row['land_ha']) * 0.4:.4f}"} for row in rows])
     return scenario
 
 

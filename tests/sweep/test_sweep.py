@@ -143,6 +143,8 @@ def test_a_failing_member_is_recorded_and_the_others_complete(tmp_path: Path) ->
     ({"product": [{"name": "a", "key": "tables.sites", "values": ["x.csv"]}]}, "under settings or solver"),
     ({"product": [{"name": "a", "table": "sites", "column": "land_price", "set": [1], "scale": [2]}]}, "exactly one"),
     ({"product": [{"name": "objective", "key": "settings.linkage_cost", "values": [1]}]}, "column of the results"),
+    ({"product": [{"name": "share_rd_center", "key": "settings.linkage_cost", "values": [1]}]}, "column of the results"),
+    ({"product": [{"name": "start_accepted", "key": "settings.linkage_cost", "values": [1]}]}, "column of the results"),
     ({"product": [{"name": "a", "key": "settings.linkage_cost", "values": [1, 1.0]}]}, "get the folder name"),
 ])
 def test_bad_sweep_files_are_reported(tmp_path: Path, grid: dict, message: str) -> None:
