@@ -72,9 +72,29 @@ def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> dict[s
     readback = result.readback_seconds + time.perf_counter() - start
     size = built.size()
     return {"load": load, "build": built.seconds, "handover": result.handover_seconds, "readback": readback,
-            "solve": result.solve_seconds,
+            "solve": result.solve_seconds, "bare_pyomo": bare_pyomo_seconds(size["n_variables"], size["n_constraints"]),
             "status": result.status, "objective": result.objective, "gap": result.mip_gap,
             "columns": size["n_variables"], "rows": size["n_constraints"]}
+
+
+def bare_pyomo_seconds(columns: int, rows: int) -> float:
+    """Seconds to build the least Pyomo model of a size: `columns` variables and `rows` rows of one term each.
+
+    Built as planner builds (garbage collector paused, then its pass over the new objects), with
+    nothing read or solved: what any model of this size costs while Pyomo is the model.
+    """
+    import pyomo.environ as pyo
+    from pyomo.common.gc_manager import PauseGC
+    from pyomo.core.expr.numeric_expr import LinearExpression
+
+    start = time.perf_counter()
+    with PauseGC():
+        m = pyo.ConcreteModel()
+        m.x = pyo.Var(range(columns), bounds=(0, 1))
+        x = list(m.x.values())
+        m.c = pyo.Constraint(range(rows), rule=lambda m, r: LinearExpression([x[r % columns]]) <= 1)
+    gc.collect(1)
+    return time.perf_counter() - start
 
 
 class _Proxy:
@@ -233,6 +253,15 @@ def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
                      f"| {_ratio(setup_seconds(p), setup_seconds(f))} | {_ratio(p.get('solve'), f.get('solve'))} "
                      f"| {_ratio(p.get('peak_mib'), f.get('peak_mib'))} "
                      f"| {_ratio(p.get('growth_mib'), f.get('growth_mib'))} | {same} |")
+    lines += ["", "The least any Pyomo model of planner's size costs (its columns as variables, its rows with one term "
+              "each, nothing read back; `bare_pyomo_seconds`):", "",
+              "| size | planner set-up s | least Pyomo model s | planner solve s | least Pyomo model % of planner's solve |",
+              "|---|---|---|---|---|"]
+    for row in rows:
+        p = row["planner"]
+        share = p["bare_pyomo"] / p["solve"] * 100 if p.get("bare_pyomo") and p.get("solve") else None
+        lines.append(f"| {row['size']} | {_num(setup_seconds(p))} | {_num(p.get('bare_pyomo'))} | {_num(p.get('solve'))} "
+                     f"| {_num(share, 1)} |")
     return "\n".join(lines)
 
 

@@ -72,6 +72,29 @@ def build(scenario: Scenario, ix: IndexSets | None = None) -> Built:
     return Built(model, ix, time.perf_counter() - start)
 
 
+@dataclass
+class KeptModel:
+    """The model of the last run, kept for a next run whose model inputs are the same (`Scenario.model_digest`).
+
+    A sweep worker holds one, so members that differ only in solver options skip the index sets and
+    the build. Every run leaves the model as built (the solve only loads values, the polish unfixes
+    what it fixed), so a run on the kept model hands HiGHS the same matrix as a fresh build.
+    """
+
+    digest: str | None = None
+    built: Built | None = None
+
+    def take(self, digest: str) -> Built | None:
+        """The kept model when its inputs have this digest; kept no longer either way (until `keep`)."""
+        built = self.built if self.digest == digest else None
+        self.digest, self.built = None, None
+        return built
+
+    def keep(self, digest: str, built: Built) -> None:
+        """Keep `built`, the model of inputs with this digest."""
+        self.digest, self.built = digest, built
+
+
 def solver_options(scenario: Scenario, **changes: Any) -> SolverOptions:
     """The scenario's solver options with the non-None `changes` (from the command line) applied."""
     merged = scenario.solver.model_dump() | {k: v for k, v in changes.items() if v is not None}
@@ -110,6 +133,7 @@ def solve_scenario(
     force: bool = False,
     progress: Callable[[str], None] = lambda message: None,
     start: Mapping[Key, float] | None = None,
+    kept: KeptModel | None = None,
     **solver_changes: Any,
 ) -> Solved:
     """Load, check, build, solve and polish a scenario, and read back its plan; write nothing.
@@ -117,7 +141,9 @@ def solve_scenario(
     The output folder is checked first (refused if it exists and is not empty, unless `force`),
     so no solve is wasted on a folder that cannot be written. `start` (integer values by variable
     name and index, planner.mipstart) is offered to HiGHS as a MIP start; the summary records
-    the outcome as `mip_start`.
+    the outcome as `mip_start`. With `kept`, a model kept from a run of the same model inputs is
+    used instead of building one (the summary says `model_reused`, with `build_seconds` 0), and
+    this run's model is kept in turn.
     """
     started = now()
     progress("Reading the scenario")
@@ -126,7 +152,9 @@ def solve_scenario(
     options = solver_options(scenario, **solver_changes)
     check_output(out, force)
     progress("Building the model")
-    ix = index_sets(scenario)
+    digest = scenario.model_digest if kept is not None else ""
+    reused = kept.take(digest) if kept is not None else None
+    ix = reused.index if reused is not None else index_sets(scenario)
     base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
                             "warnings": numerical_warnings(scenario, ix)}
     causes = obvious_conflicts(scenario, ix)
@@ -135,11 +163,15 @@ def solve_scenario(
                              "diagnosed before solving")
         return Solved(scenario, out, options, ix, result, base | {"build_seconds": 0.0}, started,
                       report=infeasibility_report(scenario, causes, BEFORE_SOLVING))
-    built = build(scenario, ix)
+    built = reused or build(scenario, ix)
     progress(f"Solving with {options.name}")
     mip_start = start_for(built.model, start) if start is not None else None
     result = polish(built.model, options, solve(built.model, options, mip_start=mip_start, progress=progress))
-    base |= {"build_seconds": built.seconds, **built.size()}
+    base |= {"build_seconds": 0.0 if reused else built.seconds, **built.size()}
+    if reused:
+        base["model_reused"] = True
+    if kept is not None:
+        kept.keep(digest, built)
     if result.objective is not None:
         return Solved(scenario, out, options, ix, result, base, started, built,
                       extract_plan(scenario, ix, built.model), violations(built.model))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from planner.scenario.schema import FunctionSpec, Industry, Region, Rule, ScenarioFile, Settings, Site, SolverOptions
 
@@ -49,9 +51,26 @@ class Scenario:
         return self.spec.rules
 
     @property
+    def model_digest(self) -> str:
+        """`digest` of what the index sets and the model are built from: not the name, title or solver."""
+        return self.digest({"name", "title", "description", "overrides", "solver"})
+
+    @property
     def solver(self) -> SolverOptions:
         """Solver options from the file."""
         return self.spec.solver
+
+    def digest(self, exclude: Iterable[str] = ()) -> str:
+        """SHA-256 of the merged scenario (without file paths and the `exclude` fields) and its tables after overrides."""
+        spec = self.spec.model_dump(mode="json", exclude={"tables", "extends", *exclude})
+        tables = {
+            "regions": [r.model_dump(mode="json") for r in self.regions.values()],
+            "sites": [s.model_dump(mode="json") for s in self.sites.values()],
+            "industries": [i.model_dump(mode="json") for i in self.industries.values()],
+            "functions": [f.model_dump(mode="json") for f in self.functions.values()],
+        }
+        text = json.dumps({"scenario": spec, "tables": tables}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def triple_attributes(self, industry: str, function: str, site: str) -> dict[str, Any]:
         """The attributes a rule selector can match for (industry, function, site)."""

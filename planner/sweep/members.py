@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -92,16 +91,8 @@ def write_member_scenario(sweep: Sweep, member: Member, out: Path) -> Path:
 
 
 def input_hash(scenario: Scenario) -> str:
-    """SHA-256 of what the model sees: the merged scenario (without file paths) and the tables after overrides."""
-    spec = scenario.spec.model_dump(mode="json", exclude={"tables", "extends"})
-    tables = {
-        "regions": [r.model_dump(mode="json") for r in scenario.regions.values()],
-        "sites": [s.model_dump(mode="json") for s in scenario.sites.values()],
-        "industries": [i.model_dump(mode="json") for i in scenario.industries.values()],
-        "functions": [f.model_dump(mode="json") for f in scenario.functions.values()],
-    }
-    text = json.dumps({"scenario": spec, "tables": tables}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of what the run sees: the merged scenario (without file paths) and the tables after overrides."""
+    return scenario.digest()
 
 
 def read_marker(folder: Path) -> dict[str, Any] | None:

@@ -30,7 +30,8 @@ def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status:
             summary = {}
     start = summary.get("mip_start") or {}
     row |= {"status": status or summary.get("status", "error"), "message": message, "skipped": skipped,
-            "input_hash": digest, "folder": folder.name, "start_values": start.get("values"),
+            "input_hash": digest, "folder": folder.name,
+            "model_reused": bool(summary.get("model_reused")), "start_values": start.get("values"),
             "start_accepted": start.get("accepted")}
     for key in SUMMARY_KEYS:
         row[key] = summary.get(key)
@@ -66,6 +67,7 @@ def results_table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataF
     for column in kpi_columns():
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     frame["skipped"] = frame["skipped"].astype(bool)
+    frame["model_reused"] = frame["model_reused"].astype(bool)
     return frame
 
 

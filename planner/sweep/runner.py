@@ -26,7 +26,7 @@ from planner.sweep.members import (
 )
 from planner.sweep.results import member_row, results_table, write_results
 from planner.sweep.spec import Sweep, load_sweep
-from planner.sweep.worker import run_member
+from planner.sweep.worker import release, run_member
 
 Progress = Callable[[int, int, str], None]
 """Called as progress(done, total, message) after each member that was run."""
@@ -109,6 +109,7 @@ def execute(tasks: list[MemberTask], client: Any, progress: Progress) -> dict[st
             outcomes[task.name] = {"member": task.name, "status": "error",
                                    "message": f"{type(exc).__name__}: {exc}".strip()}
         progress(done, len(tasks), f"{task.name}: {outcomes[task.name]['status']}")
+    client.run(release, on_error="ignore")  # an existing cluster's workers hold no model after the sweep
     return outcomes
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import traceback
 from typing import Any
 
@@ -10,21 +11,32 @@ from planner.sweep.members import MemberTask, write_marker
 
 LAST_PLAN: dict[str, dict[Key, float]] = {}
 """In each worker process, per base scenario: the integer values of the last plan solved (used when reuse is on)."""
+KEPT: dict[int, Any] = {}
+"""Per worker thread (by id): a planner.run.KeptModel, the model of its last member, for a next member with the same model inputs."""
+
+
+def release() -> None:
+    """Drop the plans and models this worker process keeps between members (run on every worker when a sweep ends)."""
+    LAST_PLAN.clear()
+    KEPT.clear()
 
 
 def run_member(task: MemberTask) -> dict[str, Any]:
     """Run one member into its folder and mark it complete; never raises.
 
+    A member whose model inputs are those of the worker's previous member (they differ only in solver
+    options) runs on that member's model instead of building its own; the results are the same.
     With `task.reuse`, the plan this worker solved last for the same base is offered as a MIP start
     (an empty start for the worker's first member), and this member's plan is kept for the next.
     Returns {"member", "status", "message"}; status `error` with the reason when the run failed.
     """
     from planner.mipstart import integer_values
-    from planner.run import solve_scenario
+    from planner.run import KeptModel, solve_scenario
 
+    kept = KEPT.setdefault(threading.get_ident(), KeptModel())
     try:
         start = LAST_PLAN.get(task.base, {}) if task.reuse else None
-        solved = solve_scenario(task.scenario, task.folder, force=True, start=start)
+        solved = solve_scenario(task.scenario, task.folder, force=True, start=start, kept=kept)
         if task.reuse and solved.plan is not None and solved.built is not None:
             LAST_PLAN[task.base] = integer_values(solved.built.model)
         outcome = solved.write(force=True)
