@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from pyomo.common.gc_manager import PauseGC
 
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR
@@ -86,7 +87,16 @@ def rule_matches(scenario: Scenario, kind: str) -> list[tuple[int, list[Triple]]
 
 
 def index_sets(scenario: Scenario) -> IndexSets:
-    """Derive the eligible triples, their bounds, the links and the hosting pairs."""
+    """Derive the eligible triples, their bounds, the links and the hosting pairs.
+
+    With Python's cyclic garbage collector paused: it would scan the many new tuples over and over.
+    """
+    with PauseGC():
+        return _index_sets(scenario)
+
+
+def _index_sets(scenario: Scenario) -> IndexSets:
+    """`index_sets` itself."""
     locked_out = {t for _, hits in rule_matches(scenario, "lock_out") for t in hits}
     triples = tuple(
         (i, f, s)
