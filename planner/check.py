@@ -23,8 +23,8 @@ def violations(model: pyo.ConcreteModel, tolerance: float = TOLERANCE) -> list[s
     for n in np.flatnonzero(np.isnan(body)):
         found.append(f"{constraints[n].name}: has no value (variables without a solution)")
     for n, side, bound in _beyond(body, lower, upper, tolerance):
-        con = constraints[n]
-        found.append(f"{con.name} ({con.parent_component().doc}): {body[n]:.6g} is beyond its {side} bound {bound:.6g}")
+        con, doc = constraints[n], constraints[n].parent_component().doc
+        found.append(f"{con.name}{f' ({doc})' if doc else ''}: {body[n]:.6g} is beyond its {side} bound {bound:.6g}")
     variables = [v for v in model.component_data_objects(pyo.Var) if v.value is not None]
     value = np.array([v.value for v in variables], dtype=float)
     lower, upper = _bounds([v.bounds for v in variables])

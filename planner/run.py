@@ -74,7 +74,7 @@ def build(scenario: Scenario, ix: IndexSets | None = None) -> Built:
 
 @dataclass
 class KeptModel:
-    """The model of the last run, kept for a next run whose model inputs are the same (`Scenario.model_digest`).
+    """The model of the last run, kept for a next run whose model inputs are the same (`Scenario.model_digest()`).
 
     A sweep worker holds one, so members that differ only in solver options skip the index sets and
     the build. Every run leaves the model as built (the solve only loads values, the polish unfixes
@@ -152,7 +152,7 @@ def solve_scenario(
     options = solver_options(scenario, **solver_changes)
     check_output(out, force)
     progress("Building the model")
-    digest = scenario.model_digest if kept is not None else ""
+    digest = scenario.model_digest() if kept is not None else ""
     reused = kept.take(digest) if kept is not None else None
     ix = reused.index if reused is not None else index_sets(scenario)
     base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pyomo.environ as pyo
+
 from planner.check import violations
 from planner.run import solve_scenario
 
@@ -22,3 +24,10 @@ def test_a_solved_plan_breaks_nothing_and_edits_are_named(tiny) -> None:
         "q[ai,rd,A-center]: 500 is above its bound 11.1",
         "x[ai,rd,A-center]: 0.5 is not 0 or 1",
     ]
+
+
+def test_rows_the_fast_reader_cannot_read_are_evaluated_by_pyomo(tiny) -> None:
+    model = solve_scenario(tiny.yaml, "out").built.model
+    model.p = pyo.Param(initialize=2.0, mutable=True)
+    model.extra = pyo.Constraint(expr=model.p * model.q["ai", "rd", "A-center"] <= 1)  # q is 6 in the plan
+    assert violations(model) == ["extra: 12 is beyond its upper bound 1"]

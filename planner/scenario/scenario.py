@@ -51,11 +51,6 @@ class Scenario:
         return self.spec.rules
 
     @property
-    def model_digest(self) -> str:
-        """`digest` of what the index sets and the model are built from: not the name, title or solver."""
-        return self.digest({"name", "title", "description", "overrides", "solver"})
-
-    @property
     def solver(self) -> SolverOptions:
         """Solver options from the file."""
         return self.spec.solver
@@ -71,6 +66,10 @@ class Scenario:
         }
         text = json.dumps({"scenario": spec, "tables": tables}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def model_digest(self) -> str:
+        """`digest` of what the index sets and the model are built from: not the name, title or solver."""
+        return self.digest({"name", "title", "description", "overrides", "solver"})
 
     def triple_attributes(self, industry: str, function: str, site: str) -> dict[str, Any]:
         """The attributes a rule selector can match for (industry, function, site)."""

@@ -13,7 +13,7 @@ from planner.models import build_model, index_sets
 from planner.run import build, solver_options
 from planner.scenario import load_scenario
 from planner.solve import solve
-from planner.standard_form import StandardForm, Unsupported, compile_pyomo, read_linear, standard_form
+from planner.standard_form import StandardForm, Unsupported, compile_pyomo, linear_values, read_linear, standard_form
 from tests.reference.generator import write_random_scenario
 
 
@@ -95,3 +95,19 @@ def test_objective_read_back_from_the_costs(tmp_path):
     result = solve(model, solver_options(sc))
     assert result.status == "optimal"
     assert result.objective == pytest.approx(pyo.value(model.objective), rel=1e-12)
+
+
+def test_linear_values_are_pyomo_s_values(tiny):
+    sc = load_scenario(tiny.yaml)
+    model = build(sc).model
+    assert solve(model, solver_options(sc)).status == "optimal"
+    bodies = [con.body for con in model.component_data_objects(pyo.Constraint, active=True)]
+    bodies += [getattr(model, f"cost_{term}").expr for term in ("land", "setup", "operating", "linkage")]
+    np.testing.assert_allclose(linear_values(bodies), [pyo.value(b) for b in bodies], rtol=1e-12, atol=1e-9)
+    first = next(iter(model.q.values()))
+    first.set_value(None)
+    values = linear_values([first + 1, 2 * next(iter(model.x.values())) + 3])
+    assert np.isnan(values[0]) and values[1] in (3.0, 5.0)
+    model.p = pyo.Param(initialize=2.0, mutable=True)
+    with pytest.raises(Unsupported):
+        linear_values([model.p * first])
