@@ -19,12 +19,12 @@ from planner.maps import write_map
 from planner.mipstart import Key, start_for
 from planner.models import IndexSets, build_model, index_sets
 from planner.numerics import numerical_warnings
-from planner.polish import polish
+from planner.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
-from planner.solve import SolveResult, solve
+from planner.solve import SolveResult
 
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
 """Exit code of `planner run` per status (SCENARIO.md)."""
@@ -166,7 +166,7 @@ def solve_scenario(
     built = reused or build(scenario, ix)
     progress(f"Solving with {options.name}")
     mip_start = start_for(built.model, start) if start is not None else None
-    result = polish(built.model, options, solve(built.model, options, mip_start=mip_start, progress=progress))
+    result = solve_polished(built.model, options, mip_start=mip_start, progress=progress)
     base |= {"build_seconds": 0.0 if reused else built.seconds, **built.size()}
     if reused:
         base["model_reused"] = True

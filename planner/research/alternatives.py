@@ -32,7 +32,7 @@ import pyomo.environ as pyo
 
 from planner.check import violations
 from planner.models.sets import Triple
-from planner.polish import fixed_x, polish, x_pattern
+from planner.polish import fixed_x, solve_polished, x_pattern
 from planner.research.common import add_no_good, drop, hamming, jaccard, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
 from planner.run import RunOutcome, solve_scenario, write_outcome
@@ -157,7 +157,7 @@ def search(model: pyo.ConcreteModel, scenario: Scenario, ix: Any, options: Any, 
             progress(f"Looking for alternative {k} of {n} ({method})")
             started = now()
             if method == "next-best":
-                result = polish(model, options, solve(model, options))
+                result = solve_polished(model, options)
             else:
                 result = _diverse(model, options, found, bound)
             if result.objective is None:

@@ -33,13 +33,13 @@ from planner.check import violations
 from planner.models.layout import COST_TERMS
 from planner.models.sets import index_sets
 from planner.numerics import numerical_warnings
-from planner.polish import polish
+from planner.polish import solve_polished
 from planner.research.common import drop, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
 from planner.run import RunOutcome, build, solver_options, write_outcome
 from planner.runfolder import atomic_folder, check_output, now, write_csv, write_json
 from planner.scenario import load_scenario
-from planner.solve import SolveResult, solve
+from planner.solve import SolveResult
 
 HOLD_SLACK = 1e-7
 """A term held at its optimum may exceed it by this much (relative to max(1, |value|))."""
@@ -98,10 +98,10 @@ def lexicographic(model: pyo.ConcreteModel, options: Any, first: Any, second: An
         for factor in (1.0, 100.0):  # a hold too tight for the solver's tolerances gets one wider retry
             hold(factor)
             if expr is None:
-                result = polish(model, options, solve(model, options))
+                result = solve_polished(model, options)
             else:
                 with objective(model, "research_stage", expr) as stage:
-                    result = polish(model, options, solve(model, options, objective=stage), stage)
+                    result = solve_polished(model, options, stage)
             seconds += result.solve_seconds
             if result.status != "infeasible" or not held:
                 break

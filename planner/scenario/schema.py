@@ -274,7 +274,8 @@ class SolverOptions(_Model):
     name: str = "highs"
     """Solver name; `highs` (HiGHS through highspy) is the default."""
     time_limit: Positive | None = None
-    """Seconds before the solve stops with the best plan found; not set = no limit."""
+    """Seconds before the solve stops with the best plan found; not set = no limit. The limit covers the MIP
+    (90 %) and the polish of its plan (what the MIP leaves, at least 10 %)."""
     mip_gap: NonNegative = 1e-4
     """Relative optimality gap at which the solve stops."""
     threads: int | None = Field(default=None, ge=1)
