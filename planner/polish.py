@@ -40,9 +40,9 @@ def solve_polished(model: pyo.ConcreteModel, options: SolverOptions, objective: 
                    ) -> SolveResult:
     """`solve` then `polish`, the two within the one time limit of `options`.
 
-    The MIP gets all but POLISH_SHARE of the limit and the polish what it leaves. (On 1.2 M columns
-    the polish's programme took 188 s after a MIP that used its whole 300 s.) `solve_args` go to
-    `solve` (mip_start, progress); the result records `options` as given.
+    The MIP gets all but POLISH_SHARE of the limit and the polish what it leaves (with a fresh limit
+    of its own, a run at its limit could take twice it). `solve_args` go to `solve` (mip_start,
+    progress); the result records `options` as given.
     """
     mip = options if options.time_limit is None else options.model_copy(
         update={"time_limit": (1 - POLISH_SHARE) * options.time_limit})
@@ -69,9 +69,8 @@ def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult
     with fixed_x(model, {t: int(t in pattern) for t in model.T}):
         lp = solve(model, options.model_copy(update={"heuristic": False, "time_limit": left}), objective=objective)
     if lp.objective is None:
-        note = (f"the plan is not polished: re-solving with the openings fixed ended {lp.status} "
-                f"({lp.message}) in the {left:.1f} s left of the time limit" if left is not None else
-                f"the plan is not polished: re-solving with the openings fixed ended {lp.status} ({lp.message})")
+        within = f" in the {left:.1f} s left of the time limit" if left is not None else ""
+        note = f"the plan is not polished: re-solving with the openings fixed ended {lp.status} ({lp.message}){within}"
         return dataclasses.replace(result, notes=(*result.notes, note),
                                    solve_seconds=result.solve_seconds + lp.solve_seconds)
     bound = result.best_bound if result.best_bound is None else min(result.best_bound, lp.objective)
