@@ -162,7 +162,8 @@ def measure_floor(scenario: Path, time_limit: float, mip_gap: float) -> dict[str
         status = "feasible" if marks.get("objective") is not None else "no_solution"
     return {"load": loaded - start, "build": marks["arrays"] - loaded, "handover": marks["passed"] - marks["arrays"],
             "readback": returned - marks["ran"], "solve": marks["solve"], "status": status,
-            "objective": marks.get("objective"), "gap": marks.get("gap"), "columns": marks["columns"], "rows": marks["rows"], "reference_status": result.status}
+            "objective": marks.get("objective"), "gap": marks.get("gap"), "columns": marks["columns"],
+            "rows": marks["rows"], "reference_status": result.status}
 
 
 def child(kind: str, scenario: Path, time_limit: float, mip_gap: float) -> dict[str, Any]:

@@ -82,17 +82,20 @@ class KeptModel:
     """
 
     digest: str | None = None
+    """`Scenario.model_digest()` of the last run's inputs."""
     built: Built | None = None
+    """Its model, once the run has handed it back (`keep`)."""
 
-    def take(self, digest: str) -> Built | None:
-        """The kept model when its inputs have this digest; kept no longer either way (until `keep`)."""
-        built = self.built if self.digest == digest else None
-        self.digest, self.built = None, None
+    def take(self, scenario: Scenario) -> Built | None:
+        """The kept model when `scenario` has the same model inputs; kept no longer either way (until `keep`)."""
+        digest = scenario.model_digest()
+        built = self.built if digest == self.digest else None
+        self.digest, self.built = digest, None
         return built
 
-    def keep(self, digest: str, built: Built) -> None:
-        """Keep `built`, the model of inputs with this digest."""
-        self.digest, self.built = digest, built
+    def keep(self, built: Built) -> None:
+        """Keep `built`, the model of the scenario last taken for."""
+        self.built = built
 
 
 def solver_options(scenario: Scenario, **changes: Any) -> SolverOptions:
@@ -152,8 +155,7 @@ def solve_scenario(
     options = solver_options(scenario, **solver_changes)
     check_output(out, force)
     progress("Building the model")
-    digest = scenario.model_digest() if kept is not None else ""
-    reused = kept.take(digest) if kept is not None else None
+    reused = kept.take(scenario) if kept is not None else None
     ix = reused.index if reused is not None else index_sets(scenario)
     base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
                             "warnings": numerical_warnings(scenario, ix)}
@@ -171,7 +173,7 @@ def solve_scenario(
     if reused:
         base["model_reused"] = True
     if kept is not None:
-        kept.keep(digest, built)
+        kept.keep(built)
     if result.objective is not None:
         return Solved(scenario, out, options, ix, result, base, started, built,
                       extract_plan(scenario, ix, built.model), violations(built.model))
