@@ -166,18 +166,37 @@ def _build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
         rule=lambda m, r: linear((spec[i, f].energy_per_unit, q[i, f, s]) for i, f, s in energy_in[r])
         <= sc.regions[r].energy_budget, doc="energy budget")
 
-    # objective terms (unweighted), then the weighted sum
+    _add_costs(m, sc, ix)
+    return m
+
+
+def set_costs(m: pyo.ConcreteModel, scenario: Scenario, ix: IndexSets) -> None:
+    """Replace the cost terms and the objective of `m` with those of `scenario`.
+
+    `m` must be the model `build_model` made for a scenario that differs from `scenario` at most in
+    the costs (`planner.scenario.scenario.COST_FIELDS`), over the same `ix`: the result is then the
+    model `build_model(scenario, ix)` would make, its components in the same order.
+    """
+    with PauseGC():
+        for name in (*(f"cost_{term}" for term in COST_TERMS), "objective"):
+            m.del_component(name)
+        _add_costs(m, scenario, ix)
+
+
+def _add_costs(m: pyo.ConcreteModel, sc: Scenario, ix: IndexSets) -> None:
+    """The objective terms (unweighted) as Expressions `cost_<term>`, then their weighted sum as the objective."""
+    spec, st = sc.functions, sc.settings
+    q, x, g = dict(m.q.items()), dict(m.x.items()), dict(m.g.items())
     m.cost_land = pyo.Expression(expr=linear(
         (sc.sites[s].land_price * spec[i, f].land_per_unit, q[i, f, s]) for i, f, s in ix.triples))
     m.cost_setup = pyo.Expression(expr=linear((spec[i, f].setup_cost, x[i, f, s]) for i, f, s in ix.triples))
     m.cost_operating = pyo.Expression(expr=linear(
         (sc.sites[s].cost_factor * spec[i, f].unit_cost, q[i, f, s]) for i, f, s in ix.triples))
     m.cost_linkage = pyo.Expression(expr=st.linkage_cost * linear((d, g[link]) for link, d in ix.links.items()))
-    m.cost_duplication = pyo.Expression(expr=(st.duplication_penalty or 0.0) * linear((1, v) for v in u.values()))
+    m.cost_duplication = pyo.Expression(expr=(st.duplication_penalty or 0.0) * linear((1, v) for v in m.u.values()))
     w = st.weights
     m.objective = pyo.Objective(
         expr=sum(getattr(w, term) * getattr(m, f"cost_{term}") for term in COST_TERMS), sense=pyo.minimize)
-    return m
 
 
 def _reformulation(sc: Scenario, ix: IndexSets, x: dict, q: dict) -> pyo.Block:

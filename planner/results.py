@@ -12,6 +12,7 @@ from planner.models.layout import COST_TERMS
 from planner.models.sets import IndexSets
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ZONES
+from planner.standard_form import Unsupported, linear_values
 
 OPEN = 0.5
 """A binary above this value counts as 1."""
@@ -97,10 +98,18 @@ def extract_plan(scenario: Scenario, ix: IndexSets, model: pyo.ConcreteModel) ->
           "land_used_ha": float(used.get(s, 0.0)), "share_used": float(used.get(s, 0.0)) / site.land_ha}
          for s, site in sc.sites.items()],
         columns=SITE_COLUMNS)
-    unweighted = {t: float(pyo.value(getattr(model, f"cost_{t}"))) for t in COST_TERMS}
+    unweighted = dict(zip(COST_TERMS, _values([getattr(model, f"cost_{t}") for t in COST_TERMS])))
     weights = sc.settings.weights
     costs = {t: getattr(weights, t) * v for t, v in unweighted.items()}
     return Plan(assignments, links, sites, costs, unweighted)
+
+
+def _values(expressions: list[Any]) -> list[float]:
+    """The values of linear expressions at the loaded solution, read term by term (Pyomo's own evaluation otherwise)."""
+    try:
+        return [float(v) for v in linear_values([e.expr for e in expressions])]
+    except Unsupported:
+        return [float(pyo.value(e)) for e in expressions]
 
 
 def summary_kpis(scenario: Scenario, plan: Plan) -> dict[str, Any]:

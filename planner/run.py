@@ -17,14 +17,14 @@ from planner.check import violations
 from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
 from planner.maps import write_map
 from planner.mipstart import Key, start_for
-from planner.models import IndexSets, build_model, index_sets
+from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.numerics import numerical_warnings
 from planner.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
-from planner.solve import SolveResult
+from planner.solve import KeptHandOver, SolveResult
 
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
 """Exit code of `planner run` per status (SCENARIO.md)."""
@@ -74,24 +74,44 @@ def build(scenario: Scenario, ix: IndexSets | None = None) -> Built:
 
 @dataclass
 class KeptModel:
-    """The model of the last run, kept for a next run whose model inputs are the same (`Scenario.model_digest()`).
+    """The model of the last run, kept for a next run whose model differs at most in its costs.
 
-    A sweep worker holds one, so members that differ only in solver options skip the index sets and
-    the build. Every run leaves the model as built (the solve only loads values, the polish unfixes
-    what it fixed), so a run on the kept model hands HiGHS the same matrix as a fresh build.
+    A sweep worker holds one, so members that differ only in solver options or in costs
+    (`COST_FIELDS`: land prices, unit costs, weights, ...) skip the index sets, the build and the
+    hand-over; for other costs only the objective is rewritten (`set_costs`). Every run leaves the
+    model as built (the solve only loads values, the polish unfixes what it fixed), so a run on the
+    kept model hands HiGHS what a fresh build would.
     """
 
+    structure: str | None = None
+    """`Scenario.structure_digest()` of the last run's inputs."""
     digest: str | None = None
     """`Scenario.model_digest()` of the last run's inputs."""
     built: Built | None = None
     """Its model, once the run has handed it back (`keep`)."""
+    handover: KeptHandOver = field(default_factory=KeptHandOver)
+    """The model's hand-over to HiGHS, made by the first solve on it."""
 
-    def take(self, scenario: Scenario) -> Built | None:
-        """The kept model when `scenario` has the same model inputs; kept no longer either way (until `keep`)."""
-        digest = scenario.model_digest()
-        built = self.built if digest == self.digest else None
-        self.digest, self.built = digest, None
-        return built
+    def take(self, scenario: Scenario) -> tuple[Built | None, bool]:
+        """The kept model made fit for `scenario` (None when its structure differs) and whether its costs were rewritten.
+
+        The model is kept no longer either way (until `keep`). A model whose costs were rewritten
+        comes with the seconds that took as its build time (0 when unchanged).
+        """
+        structure, digest = scenario.structure_digest(), scenario.model_digest()
+        built = self.built if structure == self.structure else None
+        rewritten = built is not None and digest != self.digest
+        if built is None:
+            self.handover = KeptHandOver()
+        elif rewritten:
+            start = time.perf_counter()
+            set_costs(built.model, scenario, built.index)
+            self.handover.new_objective(built.model.objective)
+            built = Built(built.model, built.index, time.perf_counter() - start)
+        else:
+            built = Built(built.model, built.index, 0.0)
+        self.structure, self.digest, self.built = structure, digest, None
+        return built, rewritten
 
     def keep(self, built: Built) -> None:
         """Keep `built`, the model of the scenario last taken for."""
@@ -144,9 +164,10 @@ def solve_scenario(
     The output folder is checked first (refused if it exists and is not empty, unless `force`),
     so no solve is wasted on a folder that cannot be written. `start` (integer values by variable
     name and index, planner.mipstart) is offered to HiGHS as a MIP start; the summary records
-    the outcome as `mip_start`. With `kept`, a model kept from a run of the same model inputs is
-    used instead of building one (the summary says `model_reused`, with `build_seconds` 0), and
-    this run's model is kept in turn.
+    the outcome as `mip_start`. With `kept`, a model kept from a run whose model differs at most
+    in its costs is used instead of building one (the summary says `model_reused`, and
+    `costs_rewritten` when its objective was rewritten; `build_seconds` is the time that took, 0
+    otherwise), with its hand-over to HiGHS; this run's model is kept in turn.
     """
     started = now()
     progress("Reading the scenario")
@@ -155,7 +176,7 @@ def solve_scenario(
     options = solver_options(scenario, **solver_changes)
     check_output(out, force)
     progress("Building the model")
-    reused = kept.take(scenario) if kept is not None else None
+    reused, rewritten = kept.take(scenario) if kept is not None else (None, False)
     ix = reused.index if reused is not None else index_sets(scenario)
     base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
                             "warnings": numerical_warnings(scenario, ix)}
@@ -168,10 +189,11 @@ def solve_scenario(
     built = reused or build(scenario, ix)
     progress(f"Solving with {options.name}")
     mip_start = start_for(built.model, start) if start is not None else None
-    result = solve_polished(built.model, options, mip_start=mip_start, progress=progress)
-    base |= {"build_seconds": 0.0 if reused else built.seconds, **built.size()}
+    result = solve_polished(built.model, options, mip_start=mip_start, progress=progress,
+                            kept=kept.handover if kept is not None else None)
+    base |= {"build_seconds": built.seconds, **built.size()}
     if reused:
-        base["model_reused"] = True
+        base |= {"model_reused": True, "costs_rewritten": rewritten}
     if kept is not None:
         kept.keep(built)
     if result.objective is not None:

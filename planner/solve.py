@@ -15,7 +15,7 @@ from pyomo.common.gc_manager import PauseGC
 from planner.heuristics import Rens, feasibility_jump_fits, rens
 from planner.mipstart import offer
 from planner.scenario.schema import SolverOptions
-from planner.standard_form import StandardForm, standard_form
+from planner.standard_form import StandardForm, Unsupported, standard_form, with_objective
 
 STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
 """Run statuses of MODEL.md "Results every run reports"."""
@@ -140,15 +140,46 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-10)
 
 
+@dataclass
+class KeptHandOver:
+    """A model's hand-over to HiGHS (its standard form and arrays), kept to hand the same model over again.
+
+    Valid while the model's variables, bounds and rows stay as they were when it was made; a new
+    objective over them is taken in by `new_objective`. planner.run.KeptModel holds one per kept model.
+    """
+
+    form: StandardForm | None = None
+    lp: Any = None
+    """The highspy.HighsLp passed to HiGHS (passModel copies it, so it stays as made)."""
+    mip: bool = False
+    """Whether it has integer columns."""
+
+    def new_objective(self, objective: pyo.Objective) -> None:
+        """Take the costs of `objective` (the model's new objective) into the kept hand-over.
+
+        An objective the fast reader cannot take (planner.standard_form.Unsupported) drops the hand-over
+        instead: the next solve makes a new one.
+        """
+        if self.form is None:
+            return
+        try:
+            self.form = with_objective(self.form, objective)
+        except Unsupported:
+            self.form = self.lp = None
+            return
+        self.lp.col_cost_, self.lp.offset_ = self.form.c, self.form.offset
+
+
 def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective | None = None,
           mip_start: Mapping[Any, float] | None = None,
-          progress: Callable[[str], None] = lambda message: None) -> SolveResult:
+          progress: Callable[[str], None] = lambda message: None, kept: KeptHandOver | None = None) -> SolveResult:
     """Solve `model` with the solver and limits in `options`; load the solution when there is one.
 
     `objective` is the active objective to report (default `model.objective`). With HiGHS, Ctrl-C
     during the solve stops the solver and keeps the best plan found so far (`interrupted`),
     `mip_start` (variable -> value, planner.mipstart) is offered as a MIP start (other solvers
-    ignore it), and `progress` hears what the RENS start found before branch and bound begins.
+    ignore it), `progress` hears what the RENS start found before branch and bound begins, and
+    `kept` supplies the hand-over of an earlier solve of the unchanged model (or keeps this one's).
     Raises SolverUnavailable for an unknown solver or one not installed here.
     """
     if options.name not in SOLVERS:
@@ -160,7 +191,7 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objec
                                 f"install it with: {SOLVERS[options.name].install}") from None
     objective = objective if objective is not None else model.objective
     if options.name == "highs":
-        return solve_highs(model, options, objective, mip_start, progress)
+        return solve_highs(model, options, objective, mip_start, progress, kept)
     if options.name == "scip":
         return _solve_scip(model, options, objective, version)
     return _solve_legacy(model, options, objective, version)
@@ -241,7 +272,8 @@ def _solve_scip(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
 
 def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
                 mip_start: Mapping[Any, float] | None = None,
-                progress: Callable[[str], None] = lambda message: None) -> SolveResult:
+                progress: Callable[[str], None] = lambda message: None, kept: KeptHandOver | None = None
+                ) -> SolveResult:
     """HiGHS through highspy: the model handed over as sparse arrays, the solution mapped back.
 
     `mip_start` (variable -> value), when given, is offered as a partial MIP start (planner.mipstart.offer)
@@ -250,16 +282,17 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
     would otherwise trigger full scans of the model.
     """
     with PauseGC():
-        return _solve_highs(model, options, objective, mip_start, progress)
+        return _solve_highs(model, options, objective, mip_start, progress, kept)
 
 
 def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
-                 mip_start: Mapping[Any, float] | None, progress: Callable[[str], None]) -> SolveResult:
+                 mip_start: Mapping[Any, float] | None, progress: Callable[[str], None], kept: KeptHandOver | None
+                 ) -> SolveResult:
     """`solve_highs` itself."""
     import highspy
 
     start = time.perf_counter()
-    h, form, mip = _to_highs(model)
+    h, form, mip = _to_highs(model, kept)
     handover = time.perf_counter() - start
     for key, value in native_options("highs", options).items():
         h.setOptionValue(key, value)
@@ -349,11 +382,27 @@ def _objective_value(objective: pyo.Objective, form: StandardForm, values: list[
     return -total if objective.sense == pyo.maximize else total
 
 
-def _to_highs(model: pyo.ConcreteModel) -> tuple[Any, StandardForm, bool]:
-    """The active part of `model` as a highspy.Highs instance, its standard form, and whether it has integers."""
+def _to_highs(model: pyo.ConcreteModel, kept: KeptHandOver | None = None) -> tuple[Any, StandardForm, bool]:
+    """The active part of `model` as a highspy.Highs instance, its standard form, and whether it has integers.
+
+    With `kept`, its hand-over is used when it has one; otherwise this one is made and kept there.
+    """
     import highspy
 
-    form = standard_form(model)
+    kept = kept or KeptHandOver()
+    if kept.form is None:
+        kept.form = standard_form(model)
+        kept.lp, kept.mip = _highs_lp(kept.form)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(kept.lp)
+    return h, kept.form, kept.mip
+
+
+def _highs_lp(form: StandardForm) -> tuple[Any, bool]:
+    """`form` as a highspy.HighsLp (integer columns marked), and whether it has integer columns."""
+    import highspy
+
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(form.columns), len(form.row_lower)
@@ -372,10 +421,7 @@ def _to_highs(model: pyo.ConcreteModel) -> tuple[Any, StandardForm, bool]:
     if any(integer):
         kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
         lp.integrality_ = [kinds[flag] for flag in integer]
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.passModel(lp)
-    return h, form, any(integer)
+    return lp, any(integer)
 
 
 def _limit_statuses() -> tuple[Any, ...]:

@@ -188,6 +188,30 @@ def linear_values(exprs: list[Any]) -> np.ndarray:
     return np.bincount(rows, weights=np.asarray(terms.coefs, dtype=float) * values, minlength=len(exprs)) + terms.constants
 
 
+def with_objective(form: StandardForm, objective: Any) -> StandardForm:
+    """`form` with the costs of `objective`, a new objective over the same variables and rows.
+
+    Its terms are read as `read_linear` reads them: fixed variables move into the offset. The columns
+    keep their order; `read_linear` of the model with the new objective gives the same result when
+    the objective uses the Var components in the same order of first use as the old one (the layout's
+    cost terms always do). Raises Unsupported when `objective` is not linear or uses an unfixed
+    variable that is not a column.
+    """
+    terms = _Terms()
+    terms.add_row(objective.expr)
+    coefs = np.asarray(terms.coefs, dtype=float)
+    found = _indexer(form.columns, terms.variables)
+    outside = [v for v, n in zip(terms.variables, found) if n < 0]
+    if any(not v.fixed for v in outside):
+        raise Unsupported("an objective over variables that are not columns")
+    offset = terms.constants[0] + float(coefs[found < 0] @ np.array([v.value for v in outside], dtype=float))
+    row = sp.csr_array((coefs[found >= 0], found[found >= 0], [0, int((found >= 0).sum())]), shape=(1, len(form.columns)))
+    row.sum_duplicates()
+    c = row.toarray()[0]
+    maximise = objective.sense == pyo.maximize
+    return replace(form, c=-c if maximise else c, offset=-offset if maximise else offset, objective=objective)
+
+
 def read_linear(model: pyo.ConcreteModel) -> StandardForm:
     """The standard form read term by term; raises Unsupported outside the fast path."""
     other = {comp.ctype for comp in model.component_objects(active=True, descend_into=True)} - _KNOWN
@@ -237,10 +261,15 @@ def _assemble(model: pyo.ConcreteModel, terms: _Terms, lower: np.ndarray, upper:
                      -offset if maximise else offset)
 
 
-def _positions(every: list[Any], variables: list[Any]) -> np.ndarray:
-    """The position in `every` of each of `variables`, matched by identity (a pandas index: a dict is slower)."""
+def _indexer(every: list[Any], variables: list[Any]) -> np.ndarray:
+    """The position in `every` of each of `variables` (-1 if not there), matched by identity (a pandas index: a dict is slower)."""
     ids = pd.Index(np.fromiter(map(id, every), dtype=np.int64, count=len(every)))
-    found = ids.get_indexer(np.fromiter(map(id, variables), dtype=np.int64, count=len(variables)))
+    return ids.get_indexer(np.fromiter(map(id, variables), dtype=np.int64, count=len(variables)))
+
+
+def _positions(every: list[Any], variables: list[Any]) -> np.ndarray:
+    """The position in `every` of each of `variables`; raises Unsupported for a variable that is not there."""
+    found = _indexer(every, variables)
     if (found < 0).any():
         raise Unsupported("a variable outside the model")
     return found

@@ -21,6 +21,7 @@ atomic step.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,12 +33,13 @@ import pyomo.environ as pyo
 
 from planner.check import violations
 from planner.models.sets import Triple
-from planner.polish import fixed_x, solve_polished, x_pattern
+from planner.polish import POLISH_SHARE, fixed_x, solve_polished, x_pattern
 from planner.research.common import add_no_good, drop, hamming, jaccard, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
 from planner.run import RunOutcome, solve_scenario, write_outcome
 from planner.runfolder import atomic_folder, now, write_csv
 from planner.scenario import Scenario
+from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult, solve
 
 METHODS = ("next-best", "diverse")
@@ -178,22 +180,38 @@ def search(model: pyo.ConcreteModel, scenario: Scenario, ix: Any, options: Any, 
     return found, stopped
 
 
-def _diverse(model: pyo.ConcreteModel, options: Any, found: list[Found], bound: float) -> SolveResult:
-    """Hop-Skip-Jump: fewest previously used triples (ties by cost), then the cheapest plan with that pattern."""
+def _diverse(model: pyo.ConcreteModel, options: SolverOptions, found: list[Found], bound: float) -> SolveResult:
+    """Hop-Skip-Jump: fewest previously used triples (ties by cost), then the cheapest plan with that pattern.
+
+    The two solves keep to the one time limit of `options`, as in `solve_polished`: the first gets all but
+    POLISH_SHARE of it and the re-solve with the pattern fixed what the first left. With nothing left, the
+    first's plan is kept (feasible, its cost, no bound) with a note. The result records `options` as given,
+    the time and notes of both solves.
+    """
     used = set().union(*(f.pattern for f in found))
     scale = 0.5 / max(abs(bound), 1e-9)
     expr = sum(model.x[t] for t in model.T if t in used) + scale * model.objective.expr
+    limit = options.time_limit
+    share = options if limit is None else options.model_copy(update={"time_limit": (1 - POLISH_SHARE) * limit})
     with objective(model, "research_hsj", expr) as hsj:
-        first = solve(model, options, objective=hsj)
+        first = dataclasses.replace(solve(model, share, objective=hsj), options=options.model_dump())
     if first.objective is None:
         return first
+    left = None if limit is None else limit - first.solve_seconds
+    if left is not None and left <= 0:
+        note = ("the plan is not re-solved for the least cost with its openings fixed: "
+                "the Hop-Skip-Jump solve used all the time limit")
+        return dataclasses.replace(first, status="feasible", objective=pyo.value(model.objective.expr), best_bound=None,
+                                   mip_gap=None, notes=(*first.notes, note))
     pattern = x_pattern(model)
     model.research_no_good.deactivate()  # constant under the fixed pattern
     try:
         with fixed_x(model, {t: int(t in pattern) for t in model.T}):
-            return solve(model, options)
+            second = solve(model, options.model_copy(update={"time_limit": left}))
     finally:
         model.research_no_good.activate()
+    return dataclasses.replace(second, options=options.model_dump(), solve_seconds=first.solve_seconds + second.solve_seconds,
+                               notes=(*first.notes, *second.notes))
 
 
 def run_alternatives(
@@ -210,8 +228,8 @@ def run_alternatives(
     """Solve a scenario, then find up to `n` distinct plans within `within` percent of the optimum.
 
     `solver_changes` (name, time_limit, mip_gap, threads, seed) as for `planner.run.run`. The time
-    limit applies to each solve. Writes OUT (the optimum), OUT/alt-k, OUT/alternatives.csv and
-    OUT/selection_frequency.csv (module docstring).
+    limit applies to the optimum and to each alternative (its solves together). Writes OUT (the optimum),
+    OUT/alt-k, OUT/alternatives.csv and OUT/selection_frequency.csv (module docstring).
     """
     if n < 1:
         raise ValueError("--alternatives must be at least 1")

@@ -12,6 +12,16 @@ from typing import Any, Iterable, Mapping
 from planner.scenario.schema import FunctionSpec, Industry, Region, Rule, ScenarioFile, Settings, Site, SolverOptions
 
 
+MODEL_EXCLUDE = ("name", "title", "description", "overrides", "solver")
+"""Keys of the scenario file the model is not built from (overrides are in the tables by then)."""
+COST_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "sites": ("land_price", "cost_factor"),
+    "functions": ("setup_cost", "unit_cost"),
+    "settings": ("linkage_cost", "duplication_penalty", "weights"),
+})
+"""The inputs that enter only the objective's coefficients (models/layout.py `set_costs`), by table or `settings`."""
+
+
 @dataclass(frozen=True)
 class Scenario:
     """Everything the model needs, after `extends`, `overrides` and validation."""
@@ -55,21 +65,29 @@ class Scenario:
         """Solver options from the file."""
         return self.spec.solver
 
-    def digest(self, exclude: Iterable[str] = ()) -> str:
-        """SHA-256 of the merged scenario (without file paths and the `exclude` fields) and its tables after overrides."""
-        spec = self.spec.model_dump(mode="json", exclude={"tables", "extends", *exclude})
-        tables = {
-            "regions": [r.model_dump(mode="json") for r in self.regions.values()],
-            "sites": [s.model_dump(mode="json") for s in self.sites.values()],
-            "industries": [i.model_dump(mode="json") for i in self.industries.values()],
-            "functions": [f.model_dump(mode="json") for f in self.functions.values()],
-        }
+    def digest(self, exclude: Iterable[str] = (), fields: Mapping[str, Iterable[str]] = MappingProxyType({})) -> str:
+        """SHA-256 of the merged scenario and its tables after overrides, without file paths.
+
+        `exclude` names keys of the scenario file to leave out; `fields` the fields to leave out of
+        `settings` or of each row of a table (regions, sites, industries, functions).
+        """
+        leave = {key: set(names) for key, names in fields.items()}
+        spec = self.spec.model_dump(mode="json", exclude={"tables": True, "extends": True,
+                                                          **{key: True for key in exclude},
+                                                          **({"settings": leave["settings"]} if "settings" in leave else {})})
+        tables = {name: [row.model_dump(mode="json", exclude=leave.get(name)) for row in rows.values()]
+                  for name, rows in (("regions", self.regions), ("sites", self.sites), ("industries", self.industries),
+                                     ("functions", self.functions))}
         text = json.dumps({"scenario": spec, "tables": tables}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def model_digest(self) -> str:
         """`digest` of what the index sets and the model are built from: not the name, title or solver."""
-        return self.digest({"name", "title", "description", "overrides", "solver"})
+        return self.digest(MODEL_EXCLUDE)
+
+    def structure_digest(self) -> str:
+        """`model_digest` without the costs (COST_FIELDS): equal for scenarios whose models differ only in the objective."""
+        return self.digest(MODEL_EXCLUDE, COST_FIELDS)
 
     def triple_attributes(self, industry: str, function: str, site: str) -> dict[str, Any]:
         """The attributes a rule selector can match for (industry, function, site)."""

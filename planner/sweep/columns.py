@@ -5,9 +5,10 @@ from __future__ import annotations
 from planner.models.layout import COST_TERMS
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ZONES
 
-RUN_COLUMNS = ("status", "message", "skipped", "input_hash", "folder", "model_reused", "start_values", "start_accepted")
-"""How each member ended, where its folder is, whether it ran on its worker's previous model, and its MIP start;
-between the parameters and the KPIs."""
+RUN_COLUMNS = ("status", "message", "skipped", "input_hash", "folder", "model_reused", "costs_rewritten", "start_values",
+               "start_accepted")
+"""How each member ended, where its folder is, whether it ran on its worker's previous model (with the costs
+rewritten), and its MIP start; between the parameters and the KPIs."""
 SUMMARY_KEYS = ("objective", "best_bound", "mip_gap", "build_seconds", "handover_seconds", "solve_seconds",
                 "n_variables", "n_binaries", "n_constraints")
 """KPIs copied as they are from each member's summary.json."""

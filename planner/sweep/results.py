@@ -31,7 +31,8 @@ def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status:
     start = summary.get("mip_start") or {}
     row |= {"status": status or summary.get("status", "error"), "message": message, "skipped": skipped,
             "input_hash": digest, "folder": folder.name,
-            "model_reused": bool(summary.get("model_reused")), "start_values": start.get("values"),
+            "model_reused": bool(summary.get("model_reused")), "costs_rewritten": bool(summary.get("costs_rewritten")),
+            "start_values": start.get("values"),
             "start_accepted": start.get("accepted")}
     for key in SUMMARY_KEYS:
         row[key] = summary.get(key)
@@ -66,8 +67,8 @@ def results_table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataF
             frame[column] = frame[column].map(lambda v: None if v is None else str(v))
     for column in kpi_columns():
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    frame["skipped"] = frame["skipped"].astype(bool)
-    frame["model_reused"] = frame["model_reused"].astype(bool)
+    for column in ("skipped", "model_reused", "costs_rewritten"):
+        frame[column] = frame[column].astype(bool)
     return frame
 
 

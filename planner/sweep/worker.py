@@ -12,7 +12,8 @@ from planner.sweep.members import MemberTask, write_marker
 LAST_PLAN: dict[str, dict[Key, float]] = {}
 """In each worker process, per base scenario: the integer values of the last plan solved (used when reuse is on)."""
 KEPT: dict[int, Any] = {}
-"""Per worker thread (by id): a planner.run.KeptModel, the model of its last member, for a next member with the same model inputs."""
+"""Per worker thread (by id): a planner.run.KeptModel, the model of its last member, for a next member whose model differs
+at most in its costs."""
 
 
 def release() -> None:
@@ -24,8 +25,9 @@ def release() -> None:
 def run_member(task: MemberTask) -> dict[str, Any]:
     """Run one member into its folder and mark it complete; never raises.
 
-    A member whose model inputs are those of the worker's previous member (they differ only in solver
-    options) runs on that member's model instead of building its own; the results are the same.
+    A member whose model differs from that of the worker's previous member at most in its costs (or
+    only in solver options) runs on that member's model, its objective rewritten, instead of building
+    its own; the results are the same.
     With `task.reuse`, the plan this worker solved last for the same base is offered as a MIP start
     (an empty start for the worker's first member), and this member's plan is kept for the next.
     Returns {"member", "status", "message"}; status `error` with the reason when the run failed.

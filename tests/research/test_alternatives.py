@@ -3,6 +3,7 @@ MODEL.md (independent checker), with a consistent selection frequency."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from pathlib import Path
@@ -11,7 +12,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import planner.research.alternatives as alternatives
 from planner.cli import app
+from planner.polish import POLISH_SHARE
 from planner.research.alternatives import parse_percent, run_alternatives
 from planner.research.common import read_run
 from tests.reference.checker import check_run_folder
@@ -59,6 +62,59 @@ def test_alternatives_are_distinct_valid_and_within_the_bound(tiny_yaml: Path, t
         assert row.in_optimum == (t in patterns[0])
     for row in freq[freq["level"] == "site"].itertuples(index=False):
         assert row.plans == sum(any(t[2] == row.site for t in p) for p in patterns)
+
+
+def _record_solves(monkeypatch: pytest.MonkeyPatch, late: bool = False) -> list[tuple[float | None, float]]:
+    """Record (time limit given, seconds taken) of each solve `_diverse` makes; the real solver runs. With
+    `late`, the Hop-Skip-Jump solve reports that it took the whole time limit of the run."""
+    calls: list[tuple[float | None, float]] = []
+    real = alternatives.solve
+
+    def recording(model, options, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        result = real(model, options, *args, **kwargs)
+        if late and kwargs.get("objective") is not None:
+            result = dataclasses.replace(result, solve_seconds=options.time_limit / (1 - POLISH_SHARE))
+        calls.append((options.time_limit, result.solve_seconds))
+        return result
+
+    monkeypatch.setattr(alternatives, "solve", recording)
+    return calls
+
+
+def test_diverse_keeps_to_one_time_limit(tiny_yaml: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Hop-Skip-Jump solve gets all but POLISH_SHARE of the limit, the re-solve what it left (not a fresh limit)."""
+    calls = _record_solves(monkeypatch)
+    run_alternatives(tiny_yaml, tmp_path / "alt", n=1, within=WITHIN, method="diverse", mip_gap=0.0, time_limit=50.0)
+    assert len(calls) == 2
+    (hsj_limit, hsj_seconds), (fixed_limit, fixed_seconds) = calls
+    assert hsj_limit == pytest.approx((1 - POLISH_SHARE) * 50.0)
+    assert fixed_limit == pytest.approx(50.0 - hsj_seconds)
+    assert hsj_seconds + fixed_limit <= 50.0 + 1e-9
+    alt = read_run(tmp_path / "alt" / "alt-1")
+    assert alt.status == "optimal" and "solver_notes" not in alt.summary
+    assert alt.summary["solve_seconds"] == pytest.approx(hsj_seconds + fixed_seconds)  # both solves counted
+    assert alt.solver["options"]["time_limit"] == 50.0  # recorded as given
+
+
+def test_diverse_with_no_time_left_keeps_the_hop_skip_jump_plan_and_says_so(
+        tiny_yaml: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    exact = run_alternatives(tiny_yaml, tmp_path / "exact", n=1, within=WITHIN, method="diverse", mip_gap=0.0)
+    calls = _record_solves(monkeypatch, late=True)
+    found = run_alternatives(tiny_yaml, tmp_path / "alt", n=1, within=WITHIN, method="diverse", mip_gap=0.0,
+                             time_limit=50.0)
+    assert [limit for limit, _ in calls] == [pytest.approx((1 - POLISH_SHARE) * 50.0)]  # no re-solve
+    assert found.stopped == "" and len(found.alternatives) == 1
+    folder = tmp_path / "alt" / "alt-1"
+    alt = read_run(folder)
+    assert alt.status == "feasible" and alt.best_bound is None
+    assert alt.summary["solver_notes"] == ["the plan is not re-solved for the least cost with its openings fixed: "
+                                           "the Hop-Skip-Jump solve used all the time limit"]
+    assert alt.summary["solve_seconds"] == pytest.approx(50.0)
+    assert alt.solver["options"]["time_limit"] == 50.0
+    assert check_run_folder(folder, tiny_yaml) == []
+    # an exact Hop-Skip-Jump plan is already the cheapest of its pattern: same plan, same cost as with the re-solve
+    assert alt.pattern() == read_run(tmp_path / "exact" / "alt-1").pattern()
+    assert alt.objective == pytest.approx(exact.alternatives[0].summary["objective"], rel=1e-7)
 
 
 def test_next_best_finds_the_second_best_plan(tiny_yaml: Path, tmp_path: Path) -> None:

@@ -13,7 +13,15 @@ from planner.models import build_model, index_sets
 from planner.run import build, solver_options
 from planner.scenario import load_scenario
 from planner.solve import solve
-from planner.standard_form import StandardForm, Unsupported, compile_pyomo, linear_values, read_linear, standard_form
+from planner.standard_form import (
+    StandardForm,
+    Unsupported,
+    compile_pyomo,
+    linear_values,
+    read_linear,
+    standard_form,
+    with_objective,
+)
 from tests.reference.generator import write_random_scenario
 
 
@@ -25,11 +33,11 @@ def _without_empty_rows(form: StandardForm) -> StandardForm:
                         form.row_upper[keep])
 
 
-def assert_same(fast: StandardForm, compiled: StandardForm) -> None:
-    """The same columns (in order), costs, matrix and row bounds."""
+def assert_same(fast: StandardForm, compiled: StandardForm, same_model: bool = True) -> None:
+    """The same columns (in order; the same variables when `same_model`), costs, matrix and row bounds."""
     compiled = _without_empty_rows(compiled)
     assert [v.name for v in fast.columns] == [v.name for v in compiled.columns]
-    assert all(a is b for a, b in zip(fast.columns, compiled.columns))
+    assert not same_model or all(a is b for a, b in zip(fast.columns, compiled.columns))
     np.testing.assert_array_equal(fast.c, compiled.c)
     assert fast.offset == pytest.approx(compiled.offset, rel=1e-12, abs=1e-9)
     for part in ("indptr", "indices", "data"):
@@ -111,3 +119,22 @@ def test_linear_values_are_pyomo_s_values(tiny):
     model.p = pyo.Param(initialize=2.0, mutable=True)
     with pytest.raises(Unsupported):
         linear_values([model.p * first])
+
+
+def test_a_new_objective_over_the_same_columns(tiny):
+    tiny.append("scenario.yaml", "rules:\n  - lock_in: {site: B-outer, industry: steel, function: production}\n")
+    model = _model(tiny.yaml)
+    form = read_linear(model)
+    locked = model.x["steel", "production", "B-outer"]
+    assert locked.fixed
+    model.objective.deactivate()
+    # the variable components in the order of the layout's objective, as the compiler orders columns by first use
+    model.other = pyo.Objective(expr=3 * sum(model.q.values()) - 2.5 * locked + 1.5 * model.x["ai", "rd", "A-center"]
+                                + 7 * next(iter(model.g.values())) + 4, sense=pyo.maximize)
+    assert_same(with_objective(form, model.other), read_linear(model))
+    assert with_objective(form, model.other).objective is model.other
+    model.other.deactivate()
+    model.p = pyo.Param(initialize=2.0, mutable=True)
+    model.by_param = pyo.Objective(expr=model.p * next(iter(model.q.values())))
+    with pytest.raises(Unsupported):
+        with_objective(form, model.by_param)
