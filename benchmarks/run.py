@@ -70,7 +70,7 @@ def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> dict[s
     start = time.perf_counter()
     gc.collect(1)  # the pass over the new objects the next allocations would trigger
     readback = result.readback_seconds + time.perf_counter() - start
-    size = built.size()
+    size = built.size
     return {"load": load, "build": built.seconds, "handover": result.handover_seconds, "readback": readback,
             "solve": result.solve_seconds, "bare_pyomo": bare_pyomo_seconds(size["n_variables"], size["n_constraints"]),
             "status": result.status, "objective": result.objective, "gap": result.mip_gap,

@@ -12,7 +12,7 @@ import pyomo.environ as pyo
 from planner.models.sets import Triple
 from planner.results import OPEN
 from planner.scenario.schema import SolverOptions
-from planner.solve import SolveResult, relative_gap, solve
+from planner.solve import KeptHandOver, SolveResult, relative_gap, solve
 
 POLISH_SHARE = 0.1
 """Share of a time limit kept for the polish (`solve_polished`): the MIP gets the rest, so both keep to the limit."""
@@ -36,29 +36,33 @@ def fixed_x(model: pyo.ConcreteModel, values: dict[Triple, int]) -> Iterator[Non
             model.x[t].unfix()
 
 
-def solve_polished(model: pyo.ConcreteModel, options: SolverOptions, objective: Any = None, **solve_args: Any
-                   ) -> SolveResult:
+def solve_polished(model: pyo.ConcreteModel, options: SolverOptions, objective: Any = None,
+                   kept: KeptHandOver | None = None, **solve_args: Any) -> SolveResult:
     """`solve` then `polish`, the two within the one time limit of `options`.
 
     The MIP gets all but POLISH_SHARE of the limit and the polish what it leaves (with a fresh limit
-    of its own, a run at its limit could take twice it). `solve_args` go to `solve` (mip_start,
-    progress); the result records `options` as given.
+    of its own, a run at its limit could take twice it). With HiGHS the polish re-uses the MIP's
+    hand-over (`kept`, or one made for this call). `solve_args` go to `solve` (mip_start, progress);
+    the result records `options` as given.
     """
+    kept = kept if kept is not None else KeptHandOver()
     mip = options if options.time_limit is None else options.model_copy(
         update={"time_limit": (1 - POLISH_SHARE) * options.time_limit})
-    result = solve(model, mip, objective=objective, **solve_args)
-    return polish(model, options, dataclasses.replace(result, options=options.model_dump()), objective)
+    result = solve(model, mip, objective=objective, kept=kept, **solve_args)
+    return polish(model, options, dataclasses.replace(result, options=options.model_dump()), objective, kept)
 
 
-def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult, objective: Any = None) -> SolveResult:
+def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult, objective: Any = None,
+           kept: KeptHandOver | None = None) -> SolveResult:
     """Round the x of the loaded solution to 0/1, fix them and re-solve the rest (a linear programme).
 
     A MIP solver may return x = 1e-7 with a little capacity or flow behind it (within its integrality
     tolerance); the plan tables would then list a flow from a closed site. The polished solution is exact
-    for the rounded pattern. It gets what `result`'s solve left of the time limit. Returns `result` with
-    the polished objective (its bound and gap kept from the MIP); when the linear programme fails or runs
-    out of time, the rounded x with the MIP's q and g stay loaded and `result` is returned with a note
-    (with no time left at all, the MIP's plan stays as it is).
+    for the rounded pattern. It gets what `result`'s solve left of the time limit. With `kept`, the
+    hand-over of `result`'s HiGHS solve, the re-solve takes it with the x columns fixed instead of handing
+    the model over again. Returns `result` with the polished objective (its bound and gap kept from the
+    MIP); when the linear programme fails or runs out of time, the rounded x with the MIP's q and g stay
+    loaded and `result` is returned with a note (with no time left at all, the MIP's plan stays as it is).
     """
     if result.objective is None:
         return result
@@ -66,8 +70,11 @@ def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult
     if left is not None and left <= 0:
         return dataclasses.replace(result, notes=(*result.notes, "the plan is not polished: the MIP used all the time limit"))
     pattern = x_pattern(model)
-    with fixed_x(model, {t: int(t in pattern) for t in model.T}):
-        lp = solve(model, options.model_copy(update={"heuristic": False, "time_limit": left}), objective=objective)
+    values = {t: int(t in pattern) for t in model.T}
+    handover = kept.fixing([model.x[t] for t in values], list(values.values())) if kept is not None and kept.form else None
+    with fixed_x(model, values):
+        lp = solve(model, options.model_copy(update={"heuristic": False, "time_limit": left}), objective=objective,
+                   kept=handover)
     if lp.objective is None:
         within = f" in the {left:.1f} s left of the time limit" if left is not None else ""
         note = f"the plan is not polished: re-solving with the openings fixed ended {lp.status} ({lp.message}){within}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -37,15 +37,18 @@ class Built:
     model: pyo.ConcreteModel
     index: IndexSets
     seconds: float
+    size: dict[str, int]
+    """n_variables, n_binaries and n_constraints of the model (`model_size`)."""
 
-    def size(self) -> dict[str, int]:
-        """n_variables, n_binaries and n_constraints of the model."""
-        variables = list(self.model.component_data_objects(pyo.Var))
-        return {
-            "n_variables": len(variables),
-            "n_binaries": sum(1 for v in variables if v.is_binary()),
-            "n_constraints": sum(1 for _ in self.model.component_data_objects(pyo.Constraint, active=True)),
-        }
+
+def model_size(model: pyo.ConcreteModel) -> dict[str, int]:
+    """n_variables, n_binaries and n_constraints (active) of `model`."""
+    variables = list(model.component_data_objects(pyo.Var))
+    return {
+        "n_variables": len(variables),
+        "n_binaries": sum(1 for v in variables if v.is_binary()),
+        "n_constraints": sum(1 for _ in model.component_data_objects(pyo.Constraint, active=True)),
+    }
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ def build(scenario: Scenario, ix: IndexSets | None = None) -> Built:
     with PauseGC():
         ix = ix or index_sets(scenario)
         model = build_model(scenario, ix)
-    return Built(model, ix, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    return Built(model, ix, seconds, model_size(model))
 
 
 @dataclass
@@ -107,9 +111,9 @@ class KeptModel:
             start = time.perf_counter()
             set_costs(built.model, scenario, built.index)
             self.handover.new_objective(built.model.objective)
-            built = Built(built.model, built.index, time.perf_counter() - start)
+            built = replace(built, seconds=time.perf_counter() - start)
         else:
-            built = Built(built.model, built.index, 0.0)
+            built = replace(built, seconds=0.0)
         self.structure, self.digest, self.built = structure, digest, None
         return built, rewritten
 
@@ -189,9 +193,9 @@ def solve_scenario(
     built = reused or build(scenario, ix)
     progress(f"Solving with {options.name}")
     mip_start = start_for(built.model, start) if start is not None else None
-    result = solve_polished(built.model, options, mip_start=mip_start, progress=progress,
-                            kept=kept.handover if kept is not None else None)
-    base |= {"build_seconds": built.seconds, **built.size()}
+    result = solve_polished(built.model, options, kept=kept.handover if kept is not None else None,
+                            mip_start=mip_start, progress=progress)
+    base |= {"build_seconds": built.seconds, **built.size}
     if reused:
         base |= {"model_reused": True, "costs_rewritten": rewritten}
     if kept is not None:

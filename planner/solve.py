@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,7 @@ from pyomo.common.gc_manager import PauseGC
 from planner.heuristics import Rens, feasibility_jump_fits, rens
 from planner.mipstart import offer
 from planner.scenario.schema import SolverOptions
-from planner.standard_form import StandardForm, Unsupported, standard_form, with_objective
+from planner.standard_form import StandardForm, Unsupported, column_positions, standard_form, with_objective
 
 STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
 """Run statuses of MODEL.md "Results every run reports"."""
@@ -153,6 +153,20 @@ class KeptHandOver:
     """The highspy.HighsLp passed to HiGHS (passModel copies it, so it stays as made)."""
     mip: bool = False
     """Whether it has integer columns."""
+    fixed: tuple[np.ndarray, np.ndarray] | None = None
+    """Columns (positions) and the values they are fixed at, on top of the arrays, for one solve (`fixing`)."""
+
+    def fixing(self, variables: list[Any], values: list[float]) -> KeptHandOver:
+        """This hand-over with `variables` fixed at `values` (their columns' bounds), for one solve.
+
+        Variables that are not columns (fixed already when it was made) are left out. The model should
+        have them fixed too (planner.polish.fixed_x), so that it states what was solved.
+        """
+        if self.form is None:
+            raise ValueError("no hand-over to fix yet: a solve with HiGHS makes it")
+        found = column_positions(self.form, variables)
+        chosen = found >= 0
+        return replace(self, fixed=(found[chosen].astype(np.int32), np.asarray(values, dtype=float)[chosen]))
 
     def new_objective(self, objective: pyo.Objective) -> None:
         """Take the costs of `objective` (the model's new objective) into the kept hand-over.
@@ -396,6 +410,9 @@ def _to_highs(model: pyo.ConcreteModel, kept: KeptHandOver | None = None) -> tup
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.passModel(kept.lp)
+    if kept.fixed is not None:
+        columns, values = kept.fixed
+        h.changeColsBounds(len(columns), columns, values, values)
     return h, kept.form, kept.mip
 
 

@@ -200,7 +200,7 @@ def with_objective(form: StandardForm, objective: Any) -> StandardForm:
     terms = _Terms()
     terms.add_row(objective.expr)
     coefs = np.asarray(terms.coefs, dtype=float)
-    found = _indexer(form.columns, terms.variables)
+    found = column_positions(form, terms.variables)
     outside = [v for v, n in zip(terms.variables, found) if n < 0]
     if any(not v.fixed for v in outside):
         raise Unsupported("an objective over variables that are not columns")
@@ -259,6 +259,11 @@ def _assemble(model: pyo.ConcreteModel, terms: _Terms, lower: np.ndarray, upper:
     c, offset = A[[0]].toarray()[0], float(constants[0])
     return _row_form(A[1:], lower, upper, [every[n] for n in columns], -c if maximise else c,
                      -offset if maximise else offset)
+
+
+def column_positions(form: StandardForm, variables: list[Any]) -> np.ndarray:
+    """The column of each of `variables` in `form` (-1 for a variable that is not a column)."""
+    return _indexer(form.columns, variables)
 
 
 def _indexer(every: list[Any], variables: list[Any]) -> np.ndarray:

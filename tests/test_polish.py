@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 
-from planner.polish import POLISH_SHARE, polish, solve_polished
+import pyomo.environ as pyo
+import pytest
+
+import planner.solve
+from benchmarks.generate import generate
+from planner.polish import POLISH_SHARE, polish, solve_polished, x_pattern
 from planner.run import build, solver_options
 from planner.scenario import load_scenario
+from planner.solve import KeptHandOver
+from planner.standard_form import standard_form
 
 
 def test_the_mip_and_the_polish_share_one_time_limit(tiny) -> None:
@@ -29,3 +36,23 @@ def test_a_polish_with_no_time_left_keeps_the_mip_s_plan_and_says_so(tiny) -> No
     assert kept.objective == done.objective and kept.best_bound == done.best_bound
     assert kept.notes == ("the plan is not polished: the MIP used all the time limit",)
     assert kept.solve_seconds == 50.0
+
+
+def test_the_polish_takes_the_mip_s_hand_over_with_the_openings_fixed(tmp_path, monkeypatch) -> None:
+    scenario = load_scenario(generate(6, 4, 1, tmp_path / "six"))
+    options = solver_options(scenario, mip_gap=0.0, threads=1)
+    model = build(scenario).model
+    handed = []
+    monkeypatch.setattr(planner.solve, "standard_form", lambda m: handed.append(m) or standard_form(m))
+    kept = KeptHandOver()
+    result = solve_polished(model, options, kept=kept)
+    assert len(handed) == 1  # the polish did not hand the model over again
+    assert kept.fixed is None  # the fixing was for the polish's solve only
+    pattern = x_pattern(model)
+    # the same polish through a fresh hand-over of the model with x fixed (the route of other solvers)
+    again = polish(model, options, result)
+    assert len(handed) == 2
+    assert again.objective == pytest.approx(result.objective, rel=1e-9)
+    assert x_pattern(model) == pattern
+    assert all(not v.fixed for v in model.x.values())
+    assert result.objective == pytest.approx(pyo.value(model.objective), rel=1e-9)

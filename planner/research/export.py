@@ -37,7 +37,7 @@ def export_model(scenario_path: Path | str, lp: Path | str | None = None, mps: P
     if lp is None and mps is None:
         raise ValueError("give --lp FILE and/or --mps FILE")
     built = build(load_scenario(scenario_path))
-    size = built.size()
+    size = built.size
     written = []
     for kind, target in (("lp", lp), ("mps", mps)):
         if target is None:

@@ -223,7 +223,7 @@ def pareto(
     m = built.model
     t1, t2 = getattr(m, f"cost_{first}"), getattr(m, f"cost_{second}")
     base = {"scenario": scenario.name, "title": scenario.title, "warnings": numerical_warnings(scenario, ix),
-            "build_seconds": built.seconds, **built.size()}
+            "build_seconds": built.seconds, **built.size}
 
     def record(epsilon: float | None, result: SolveResult, seconds: float, started: str) -> Point:
         result = dataclasses.replace(result, solve_seconds=seconds)
