@@ -11,7 +11,6 @@ from typing import Any, Iterable, Mapping
 
 from planner.scenario.schema import FunctionSpec, Industry, Region, Rule, ScenarioFile, Settings, Site, SolverOptions
 
-
 MODEL_EXCLUDE = ("name", "title", "description", "overrides", "solver")
 """Keys of the scenario file the model is not built from (overrides are in the tables by then)."""
 COST_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
