@@ -2,9 +2,10 @@
 
 The base is a synthetic scenario (benchmarks/generate.py); the grid is max_hosts x land price,
 4 x 4 = 16 members (land prices vary fastest, so a worker's next member often differs only in
-costs and runs on its kept model: the table counts them). The sweep runs into a fresh folder with `--workers 1`, then into another with
-`--workers 2` (local clusters of single-thread worker processes), wall time measured around
-`run_sweep` (cluster start and stop included). Prints a markdown table.
+costs and runs on its kept model: the table counts them). The sweep runs into a fresh folder with
+`--workers 1`, then into another with `--workers 2` (local clusters of single-thread worker
+processes), wall time measured around `run_sweep` (cluster start and stop included). Prints a
+markdown table.
 
 With `--reuse both`, each worker count runs twice in a row, cold (reuse off) then with each
 member offered its worker's previous plan as a MIP start (reuse on), and the table says how many
@@ -117,7 +118,8 @@ def main(argv: list[str] | None = None) -> None:
         cold = tables.get((n, False))
         within = "" if cold is None else "yes" if _within_gap(table, cold, args.mip_gap) else "NO"
         print(f"| {n} | {'on' if reuse else 'off'} | {seconds[n, reuse]:.1f} | {seconds[first] / seconds[n, reuse]:.2f} "
-              f"| {solve:.1f} | {work:.1f} | {int(table['model_reused'].sum())} | {taken} | {'yes' if _same(table, tables[first]) else 'NO'} | {within} |")
+              f"| {solve:.1f} | {work:.1f} | {int(table['model_reused'].sum())} | {taken} "
+              f"| {'yes' if _same(table, tables[first]) else 'NO'} | {within} |")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,13 @@ def fixed_x(model: pyo.ConcreteModel, values: dict[Triple, int]) -> Iterator[Non
             model.x[t].unfix()
 
 
+def first_share(options: SolverOptions) -> SolverOptions:
+    """`options` for the first of two solves that share its time limit: all but POLISH_SHARE of it."""
+    if options.time_limit is None:
+        return options
+    return options.model_copy(update={"time_limit": (1 - POLISH_SHARE) * options.time_limit})
+
+
 def solve_polished(model: pyo.ConcreteModel, options: SolverOptions, objective: Any = None,
                    kept: KeptHandOver | None = None, **solve_args: Any) -> SolveResult:
     """`solve` then `polish`, the two within the one time limit of `options`.
@@ -46,9 +53,7 @@ def solve_polished(model: pyo.ConcreteModel, options: SolverOptions, objective: 
     the result records `options` as given.
     """
     kept = kept if kept is not None else KeptHandOver()
-    mip = options if options.time_limit is None else options.model_copy(
-        update={"time_limit": (1 - POLISH_SHARE) * options.time_limit})
-    result = solve(model, mip, objective=objective, kept=kept, **solve_args)
+    result = solve(model, first_share(options), objective=objective, kept=kept, **solve_args)
     return polish(model, options, dataclasses.replace(result, options=options.model_dump()), objective, kept)
 
 
@@ -71,7 +76,9 @@ def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult
         return dataclasses.replace(result, notes=(*result.notes, "the plan is not polished: the MIP used all the time limit"))
     pattern = x_pattern(model)
     values = {t: int(t in pattern) for t in model.T}
-    handover = kept.fixing([model.x[t] for t in values], list(values.values())) if kept is not None and kept.form else None
+    handover = None
+    if kept is not None and kept.form is not None:
+        handover = kept.fixing([model.x[t] for t in values], list(values.values()))
     with fixed_x(model, values):
         lp = solve(model, options.model_copy(update={"heuristic": False, "time_limit": left}), objective=objective,
                    kept=handover)

@@ -267,7 +267,10 @@ def column_positions(form: StandardForm, variables: list[Any]) -> np.ndarray:
 
 
 def _indexer(every: list[Any], variables: list[Any]) -> np.ndarray:
-    """The position in `every` of each of `variables` (-1 if not there), matched by identity (a pandas index: a dict is slower)."""
+    """The position in `every` of each of `variables` (-1 if not there), matched by identity.
+
+    (A pandas index of the ids: a dict is slower.)
+    """
     ids = pd.Index(np.fromiter(map(id, every), dtype=np.int64, count=len(every)))
     return ids.get_indexer(np.fromiter(map(id, variables), dtype=np.int64, count=len(variables)))
 

@@ -33,7 +33,7 @@ import pyomo.environ as pyo
 
 from planner.check import violations
 from planner.models.sets import Triple
-from planner.polish import POLISH_SHARE, fixed_x, solve_polished, x_pattern
+from planner.polish import first_share, fixed_x, solve_polished, x_pattern
 from planner.research.common import add_no_good, drop, hamming, jaccard, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
 from planner.run import RunOutcome, solve_scenario, write_outcome
@@ -183,21 +183,19 @@ def search(model: pyo.ConcreteModel, scenario: Scenario, ix: Any, options: Any, 
 def _diverse(model: pyo.ConcreteModel, options: SolverOptions, found: list[Found], bound: float) -> SolveResult:
     """Hop-Skip-Jump: fewest previously used triples (ties by cost), then the cheapest plan with that pattern.
 
-    The two solves keep to the one time limit of `options`, as in `solve_polished`: the first gets all but
-    POLISH_SHARE of it and the re-solve with the pattern fixed what the first left. With nothing left, the
+    The two solves keep to the one time limit of `options`, as in `solve_polished`: the first gets its
+    `first_share` and the re-solve with the pattern fixed what the first left. With nothing left, the
     first's plan is kept (feasible, its cost, no bound) with a note. The result records `options` as given,
     the time and notes of both solves.
     """
     used = set().union(*(f.pattern for f in found))
     scale = 0.5 / max(abs(bound), 1e-9)
     expr = sum(model.x[t] for t in model.T if t in used) + scale * model.objective.expr
-    limit = options.time_limit
-    share = options if limit is None else options.model_copy(update={"time_limit": (1 - POLISH_SHARE) * limit})
     with objective(model, "research_hsj", expr) as hsj:
-        first = dataclasses.replace(solve(model, share, objective=hsj), options=options.model_dump())
+        first = dataclasses.replace(solve(model, first_share(options), objective=hsj), options=options.model_dump())
     if first.objective is None:
         return first
-    left = None if limit is None else limit - first.solve_seconds
+    left = None if options.time_limit is None else options.time_limit - first.solve_seconds
     if left is not None and left <= 0:
         note = ("the plan is not re-solved for the least cost with its openings fixed: "
                 "the Hop-Skip-Jump solve used all the time limit")

@@ -71,9 +71,10 @@ class Scenario:
         `settings` or of each row of a table (regions, sites, industries, functions).
         """
         leave = {key: set(names) for key, names in fields.items()}
-        spec = self.spec.model_dump(mode="json", exclude={"tables": True, "extends": True,
-                                                          **{key: True for key in exclude},
-                                                          **({"settings": leave["settings"]} if "settings" in leave else {})})
+        drop: dict[str, Any] = {"tables": True, "extends": True, **dict.fromkeys(exclude, True)}
+        if "settings" in leave:
+            drop["settings"] = leave["settings"]
+        spec = self.spec.model_dump(mode="json", exclude=drop)
         tables = {name: [row.model_dump(mode="json", exclude=leave.get(name)) for row in rows.values()]
                   for name, rows in (("regions", self.regions), ("sites", self.sites), ("industries", self.industries),
                                      ("functions", self.functions))}

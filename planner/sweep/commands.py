@@ -51,7 +51,7 @@ def sweep(
             console.print(f"[bold red]The sweep has {len(exc.problems)} problem(s):[/]")
             console.print(exc.report(), markup=False, highlight=False)
             raise typer.Exit(2) from None
-    table = Table("status", "objective", "gap", "solve s", "reused", "start", title=f"sweep {outcome.out}")
+    table = Table("status", "objective", "gap", "solve s", "skipped", "start", title=f"sweep {outcome.out}")
     table.add_column("member", overflow="fold")
     for row in outcome.table.itertuples():
         objective = f"{row.objective:,.2f}" if row.objective == row.objective else ""
@@ -63,8 +63,8 @@ def sweep(
     console.print(table)
     for row in outcome.table[outcome.table["status"] == "error"].itertuples():
         console.print(f"[red]{row.member} failed:[/] {row.message}", highlight=False)
-    console.print(f"{len(outcome.table)} members: {outcome.ran} run, {outcome.skipped} reused, {outcome.failed} failed, "
-                  f"in {outcome.seconds:.1f} s; results: {outcome.out / 'results.parquet'}, "
+    console.print(f"{len(outcome.table)} members: {outcome.ran} run, {outcome.skipped} skipped (complete), "
+                  f"{outcome.failed} failed, in {outcome.seconds:.1f} s; results: {outcome.out / 'results.parquet'}, "
                   f"{outcome.out / 'results.csv'}, {outcome.out / 'kpis.png'}", highlight=False)
     raise typer.Exit(outcome.exit_code)
 

@@ -42,7 +42,7 @@ class SweepOutcome:
     ran: int
     """Members solved in this run."""
     skipped: int
-    """Members whose complete folder was reused."""
+    """Members skipped: their complete folder from an earlier run was kept."""
     failed: int
     """Members that ended with status `error`."""
     seconds: float
