@@ -7,8 +7,9 @@ own model (as `planner run` does), then with one `KeptModel` as a sweep worker h
 member after the first runs on the first one's model and hand-over (its objective rewritten when
 the land prices differ). Prints per pass the wall seconds, the solve seconds (HiGHS and the
 polish), the rest (reading, index sets, build, hand-over, read-back, plan tables: what keeping
-the model can save), the build seconds the members record, and whether each member's objective
-and plan are the same in both passes.
+the model can save), the set-up of the members after the first (build or objective rewrite,
+hand-over and read-back, as benchmarks/run.py counts it) against their solves, and whether each
+member's objective and plan are the same in both passes.
 
     python benchmarks/kept_model.py                      # 31 x 40, seeds 0 to 7
     python benchmarks/kept_model.py --regions 100 --members 4 --vary land_price

@@ -37,7 +37,7 @@ def test_members_differing_in_costs_or_solver_options_share_a_model(tmp_path: Pa
             pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "out" / member / name), pd.read_csv(fresh.out / name))
 
 
-def test_a_model_is_kept_only_for_the_same_model_inputs(tiny) -> None:
+def test_a_model_is_kept_only_for_the_same_structure(tiny) -> None:
     kept = KeptModel()
     first = solve_scenario(tiny.yaml, "first", kept=kept)
     assert kept.built is first.built and "model_reused" not in first.base
