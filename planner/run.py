@@ -105,6 +105,7 @@ class KeptModel:
         structure, digest = scenario.structure_digest(), scenario.model_digest()
         built = self.built if structure == self.structure else None
         rewritten = built is not None and digest != self.digest
+        self.structure, self.digest, self.built = structure, digest, None  # first: a failed rewrite keeps nothing
         if built is None:
             self.handover = KeptHandOver()
         elif rewritten:
@@ -114,7 +115,6 @@ class KeptModel:
             built = replace(built, seconds=time.perf_counter() - start)
         else:
             built = replace(built, seconds=0.0)
-        self.structure, self.digest, self.built = structure, digest, None
         return built, rewritten
 
     def keep(self, built: Built) -> None:

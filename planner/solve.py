@@ -15,7 +15,7 @@ from pyomo.common.gc_manager import PauseGC
 from planner.heuristics import Rens, feasibility_jump_fits, rens
 from planner.mipstart import offer
 from planner.scenario.schema import SolverOptions
-from planner.standard_form import StandardForm, Unsupported, column_positions, standard_form, with_objective
+from planner.standard_form import StandardForm, column_positions, standard_form, with_objective
 
 STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
 """Run statuses of MODEL.md "Results every run reports"."""
@@ -169,19 +169,10 @@ class KeptHandOver:
         return replace(self, fixed=(found[chosen].astype(np.int32), np.asarray(values, dtype=float)[chosen]))
 
     def new_objective(self, objective: pyo.Objective) -> None:
-        """Take the costs of `objective` (the model's new objective) into the kept hand-over.
-
-        An objective the fast reader cannot take (planner.standard_form.Unsupported) drops the hand-over
-        instead: the next solve makes a new one.
-        """
-        if self.form is None:
-            return
-        try:
+        """Take the costs of `objective` (the model's new objective) into the kept hand-over, if there is one."""
+        if self.form is not None:
             self.form = with_objective(self.form, objective)
-        except Unsupported:
-            self.form = self.lp = None
-            return
-        self.lp.col_cost_, self.lp.offset_ = self.form.c, self.form.offset
+            self.lp.col_cost_, self.lp.offset_ = self.form.c, self.form.offset
 
 
 def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective | None = None,

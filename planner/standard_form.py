@@ -201,11 +201,12 @@ def with_objective(form: StandardForm, objective: Any) -> StandardForm:
     terms.add_row(objective.expr)
     coefs = np.asarray(terms.coefs, dtype=float)
     found = column_positions(form, terms.variables)
+    inside = found >= 0
     outside = [v for v, n in zip(terms.variables, found) if n < 0]
     if any(not v.fixed for v in outside):
         raise Unsupported("an objective over variables that are not columns")
-    offset = terms.constants[0] + float(coefs[found < 0] @ np.array([v.value for v in outside], dtype=float))
-    row = sp.csr_array((coefs[found >= 0], found[found >= 0], [0, int((found >= 0).sum())]), shape=(1, len(form.columns)))
+    offset = terms.constants[0] + float(coefs[~inside] @ np.array([v.value for v in outside], dtype=float))
+    row = sp.csr_array((coefs[inside], found[inside], [0, int(inside.sum())]), shape=(1, len(form.columns)))
     row.sum_duplicates()
     c = row.toarray()[0]
     maximise = objective.sense == pyo.maximize

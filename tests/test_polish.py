@@ -7,6 +7,7 @@ import dataclasses
 import pyomo.environ as pyo
 import pytest
 
+import planner.polish
 import planner.solve
 from benchmarks.generate import generate
 from planner.polish import POLISH_SHARE, polish, solve_polished, x_pattern
@@ -16,14 +17,25 @@ from planner.solve import KeptHandOver
 from planner.standard_form import standard_form
 
 
-def test_the_mip_and_the_polish_share_one_time_limit(tiny) -> None:
+def test_the_mip_and_the_polish_share_one_time_limit(tiny, monkeypatch) -> None:
     scenario = load_scenario(tiny.yaml)
     model = build(scenario).model
     options = solver_options(scenario, time_limit=50.0)
+    solves = []  # (time limit given, seconds taken) of each solve, the real solver running
+
+    def recording(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        result = real(*args, **kwargs)
+        solves.append((args[1].time_limit, result.solve_seconds))
+        return result
+
+    real = planner.polish.solve
+    monkeypatch.setattr(planner.polish, "solve", recording)
     result = solve_polished(model, options)
     assert result.status == "optimal" and result.notes == ()
     assert result.options["time_limit"] == 50.0  # recorded as given, though the MIP ran with 90 % of it
     assert POLISH_SHARE == 0.1
+    (mip_limit, mip_seconds), (polish_limit, _) = solves
+    assert mip_limit == pytest.approx(45.0) and polish_limit == pytest.approx(50.0 - mip_seconds)
 
 
 def test_a_polish_with_no_time_left_keeps_the_mip_s_plan_and_says_so(tiny) -> None:
@@ -56,3 +68,20 @@ def test_the_polish_takes_the_mip_s_hand_over_with_the_openings_fixed(tmp_path, 
     assert x_pattern(model) == pattern
     assert all(not v.fixed for v in model.x.values())
     assert result.objective == pytest.approx(pyo.value(model.objective), rel=1e-9)
+
+
+def test_the_polish_on_the_hand_over_keeps_the_pattern_it_is_given(tmp_path) -> None:
+    scenario = load_scenario(generate(6, 4, 1, tmp_path / "six"))
+    options = solver_options(scenario, mip_gap=0.0, threads=1)
+    model = build(scenario).model
+    kept = KeptHandOver()
+    result = solve_polished(model, options, kept=kept)
+    hosted = {(i, scenario.sites[s].region) for i, _, s in x_pattern(model)}
+    extra = next(t for t in model.T if t[1] == "rd" and t not in x_pattern(model)
+                 and (t[0], scenario.sites[t[2]].region) in hosted)  # one more R&D site, in a host region
+    model.x[extra].set_value(1)
+    on_hand_over = polish(model, options, result, kept=kept)
+    assert extra in x_pattern(model)  # fixed open, not re-optimised away
+    fresh = polish(model, options, result)  # the same pattern through a fresh hand-over
+    assert on_hand_over.objective == pytest.approx(fresh.objective, rel=1e-9)
+    assert on_hand_over.objective > result.objective

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import planner.run
 from benchmarks.generate import generate
 from planner.run import KeptModel, build, run, solve_scenario
 from planner.scenario import load_scenario
@@ -72,3 +73,17 @@ def test_a_model_with_other_costs_is_the_model_built_for_them(tiny) -> None:
     assert again.result.objective == pytest.approx(alone.result.objective, rel=1e-12)
     assert again.result.objective != pytest.approx(first.result.objective, rel=1e-3)
     assert again.plan.assignments.equals(alone.plan.assignments)
+
+
+def test_a_rewrite_that_fails_keeps_no_model(tiny, monkeypatch) -> None:
+    kept = KeptModel()
+    solve_scenario(tiny.yaml, "first", kept=kept)
+    tiny.replace("scenario.yaml", "linkage_cost: 0.5", "linkage_cost: 0.8")
+
+    def broken(*args):  # noqa: ANN002, ANN202
+        raise RuntimeError("rewrite failed")
+
+    monkeypatch.setattr(planner.run, "set_costs", broken)
+    with pytest.raises(RuntimeError, match="rewrite failed"):
+        kept.take(load_scenario(tiny.yaml))
+    assert kept.built is None and kept.take(load_scenario(tiny.yaml)) == (None, False)
