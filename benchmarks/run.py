@@ -33,8 +33,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -56,8 +59,8 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> dict[str, Any]:
-    """Load, build and solve with planner; seconds per step, model size and outcome."""
+def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> tuple[dict[str, Any], Any]:
+    """Load, build and solve with planner: seconds per step, model size and outcome; and the solved model."""
     from planner.run import build, solver_options
     from planner.scenario import load_scenario
     from planner.solve import solve
@@ -71,30 +74,97 @@ def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> dict[s
     gc.collect(1)  # the pass over the new objects the next allocations would trigger
     readback = result.readback_seconds + time.perf_counter() - start
     size = built.size
-    return {"load": load, "build": built.seconds, "handover": result.handover_seconds, "readback": readback,
-            "solve": result.solve_seconds, "bare_pyomo": bare_pyomo_seconds(size["n_variables"], size["n_constraints"]),
-            "status": result.status, "objective": result.objective, "gap": result.mip_gap,
-            "columns": size["n_variables"], "rows": size["n_constraints"]}
+    return ({"load": load, "build": built.seconds, "handover": result.handover_seconds, "readback": readback,
+             "solve": result.solve_seconds, "status": result.status, "objective": result.objective, "gap": result.mip_gap,
+             "columns": size["n_variables"], "rows": size["n_constraints"]}, built.model)
 
 
-def bare_pyomo_seconds(columns: int, rows: int) -> float:
-    """Seconds to build the least Pyomo model of a size: `columns` variables and `rows` rows of one term each.
+def pyomo_floors(model: Any) -> dict[str, float]:
+    """Seconds a fresh Pyomo model takes to hold planner's own matrix (`matrix_copy`), rows each way.
 
-    Built as planner builds (garbage collector paused, then its pass over the new objects), with
-    nothing read or solved: what any model of this size costs while Pyomo is the model.
+    Built as planner builds (garbage collector paused, then its pass over the new objects), from
+    lists made beforehand with every index, bound and term: what the model costs while Pyomo holds
+    it, before any index set is derived, any cost is written or anything is handed over.
+    """
+    from planner.standard_form import standard_form
+
+    data = MatrixData.of(standard_form(model))
+    out = {}
+    for rows in ("expressions", "matrix"):
+        gc.collect()
+        start = time.perf_counter()
+        copy = matrix_copy(data, rows)
+        gc.collect(1)
+        out[f"pyomo_{rows}"] = time.perf_counter() - start
+        del copy
+    return out
+
+
+@dataclass
+class MatrixData:
+    """A standard form's matrix as plain lists: what `matrix_copy` builds a Pyomo model from."""
+
+    groups: dict[str, list[tuple[Any, Any, Any]]]
+    """(index, lower, upper) of each column, by the name of its Var component."""
+    where: list[tuple[str, int]]
+    """Each column's component name and position in its group."""
+    starts: list[int]
+    indices: list[int]
+    data: list[float]
+    """The CSR matrix."""
+    lower: list[float | None]
+    upper: list[float | None]
+    """Row bounds (None: none)."""
+
+    @classmethod
+    def of(cls, form: Any) -> MatrixData:
+        """The lists of the standard form `form`."""
+        groups: dict[str, list[tuple[Any, Any, Any]]] = {}
+        where = []
+        for v in form.columns:
+            members = groups.setdefault(v.parent_component().name, [])
+            where.append((v.parent_component().name, len(members)))
+            members.append((v.index(), v.lb, v.ub))
+        A = form.A.tocsr()
+        return cls(groups, where, A.indptr.tolist(), A.indices.tolist(), A.data.tolist(),
+                   [None if b == -np.inf else float(b) for b in form.row_lower],
+                   [None if b == np.inf else float(b) for b in form.row_upper])
+
+
+def matrix_copy(d: MatrixData, rows: str) -> Any:
+    """A Pyomo model of the matrix `d`, built with the garbage collector paused.
+
+    One Var component per component of the standard form's columns, with the same indices and
+    bounds, then the rows: with `rows="expressions"`, one LinearExpression each as planner writes
+    them; with `rows="matrix"`, one `MatrixConstraint` (rows read from a CSR matrix, bypassing
+    Pyomo's expression system).
     """
     import pyomo.environ as pyo
     from pyomo.common.gc_manager import PauseGC
-    from pyomo.core.expr.numeric_expr import LinearExpression
+    from pyomo.core.base.matrix_constraint import MatrixConstraint
+    from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
-    start = time.perf_counter()
+    def row(x: list[Any], r: int) -> Any:
+        body = LinearExpression([x[j] if c == 1 else MonomialTermExpression((c, x[j]))
+                                 for j, c in zip(d.indices[d.starts[r]:d.starts[r + 1]], d.data[d.starts[r]:d.starts[r + 1]])])
+        lo, hi = d.lower[r], d.upper[r]
+        if lo == hi:
+            return body == hi
+        return body <= hi if lo is None else body >= lo if hi is None else pyo.inequality(lo, body, hi)
+
     with PauseGC():
         m = pyo.ConcreteModel()
-        m.x = pyo.Var(range(columns), bounds=(0, 1))
-        x = list(m.x.values())
-        m.c = pyo.Constraint(range(rows), rule=lambda m, r: LinearExpression([x[r % columns]]) <= 1)
-    gc.collect(1)
-    return time.perf_counter() - start
+        made = {}
+        for k, (name, members) in enumerate(d.groups.items()):
+            var = pyo.Var([i for i, _, _ in members], bounds={i: (lb, ub) for i, lb, ub in members})
+            m.add_component(f"v{k}", var)
+            made[name] = list(var.values())
+        x = [made[name][j] for name, j in d.where]
+        if rows == "matrix":
+            m.rows = MatrixConstraint(d.data, d.indices, d.starts, d.lower, d.upper, x)
+        else:
+            m.rows = pyo.Constraint(range(len(d.lower)), rule=lambda m, r: row(x, r))
+    return m
 
 
 class _Proxy:
@@ -108,7 +178,7 @@ class _Proxy:
         return getattr(self._module, name)
 
 
-def measure_floor(scenario: Path, time_limit: float, mip_gap: float) -> dict[str, Any]:
+def measure_floor(scenario: Path, time_limit: float, mip_gap: float) -> tuple[dict[str, Any], None]:
     """Load, build and solve with the reference implementation, its steps timed through highspy calls."""
     import highspy
 
@@ -160,21 +230,24 @@ def measure_floor(scenario: Path, time_limit: float, mip_gap: float) -> dict[str
     status = {"Optimal": "optimal", "Infeasible": "infeasible"}.get(marks.get("model_status", ""), None)
     if status is None:
         status = "feasible" if marks.get("objective") is not None else "no_solution"
-    return {"load": loaded - start, "build": marks["arrays"] - loaded, "handover": marks["passed"] - marks["arrays"],
-            "readback": returned - marks["ran"], "solve": marks["solve"], "status": status,
-            "objective": marks.get("objective"), "gap": marks.get("gap"), "columns": marks["columns"],
-            "rows": marks["rows"], "reference_status": result.status}
+    return ({"load": loaded - start, "build": marks["arrays"] - loaded, "handover": marks["passed"] - marks["arrays"],
+             "readback": returned - marks["ran"], "solve": marks["solve"], "status": status,
+             "objective": marks.get("objective"), "gap": marks.get("gap"), "columns": marks["columns"],
+             "rows": marks["rows"], "reference_status": result.status}, None)
 
 
 def child(kind: str, scenario: Path, time_limit: float, mip_gap: float) -> dict[str, Any]:
-    """One measurement in this (fresh) process, after a warm-up on a tiny scenario."""
+    """One measurement in this (fresh) process, after a warm-up on a tiny scenario.
+
+    For planner, `pyomo_floors` of its model follow, after the peak memory is taken.
+    """
     measure = measure_planner if kind == "planner" else measure_floor
     with tempfile.TemporaryDirectory() as tmp:
         measure(generate(2, 2, 0, tmp), 10.0, mip_gap)
     base = _rss_mib()
-    out = measure(scenario, time_limit, mip_gap)
+    out, model = measure(scenario, time_limit, mip_gap)
     peak = _peak_mib()
-    return out | {"peak_mib": peak, "growth_mib": peak - base}
+    return out | {"peak_mib": peak, "growth_mib": peak - base} | (pyomo_floors(model) if model is not None else {})
 
 
 def run_child(kind: str, scenario: Path, time_limit: float, mip_gap: float, timeout: float) -> dict[str, Any]:
@@ -217,6 +290,11 @@ def _ratio(a: Any, b: Any) -> str:
     return f"{a / b:.2f}" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b > 0 else ""
 
 
+def _share(part: float | None, whole: float | None) -> float | None:
+    """`part` as a percentage of `whole` (None when either is missing)."""
+    return part / whole * 100 if part is not None and whole else None
+
+
 def setup_seconds(r: dict[str, Any]) -> float | None:
     """Build + hand-over + read-back."""
     return r["build"] + r["handover"] + r["readback"] if "build" in r else None
@@ -235,7 +313,7 @@ def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
             r = row[kind]
             setup = setup_seconds(r)
             per = setup / r["columns"] * 1e5 if setup is not None and r.get("columns") else None
-            share = setup / r["solve"] * 100 if setup is not None and r.get("solve") else None
+            share = _share(setup, r.get("solve"))
             lines.append(f"| {row['size']} | {kind} | {r.get('columns', '')} | {r.get('rows', '')} | {_num(r.get('load'))} "
                          f"| {_num(r.get('build'))} | {_num(r.get('handover'))} | {_num(r.get('readback'))} "
                          f"| {_num(setup)} | {_num(per)} | {_num(share, 1)} | {_num(r.get('solve'))} "
@@ -254,15 +332,15 @@ def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
                      f"| {_ratio(setup_seconds(p), setup_seconds(f))} | {_ratio(p.get('solve'), f.get('solve'))} "
                      f"| {_ratio(p.get('peak_mib'), f.get('peak_mib'))} "
                      f"| {_ratio(p.get('growth_mib'), f.get('growth_mib'))} | {same} |")
-    lines += ["", "The least any Pyomo model of planner's size costs (its columns as variables, its rows with one term "
-              "each, nothing read back; `bare_pyomo_seconds`):", "",
-              "| size | planner set-up s | least Pyomo model s | planner solve s | least Pyomo model % of planner's solve |",
-              "|---|---|---|---|---|"]
+    lines += ["", "What holding planner's own matrix in a fresh Pyomo model costs, everything given (`pyomo_floors`), "
+              "as % of planner's solve:", "",
+              "| size | planner set-up s | % | rows as expressions s | % | rows as a MatrixConstraint s | % | planner solve s |",
+              "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         p = row["planner"]
-        share = p["bare_pyomo"] / p["solve"] * 100 if p.get("bare_pyomo") and p.get("solve") else None
-        lines.append(f"| {row['size']} | {_num(setup_seconds(p))} | {_num(p.get('bare_pyomo'))} | {_num(p.get('solve'))} "
-                     f"| {_num(share, 1)} |")
+        cells = [f"{_num(seconds)} | {_num(_share(seconds, p.get('solve')), 1)}"
+                 for seconds in (setup_seconds(p), p.get("pyomo_expressions"), p.get("pyomo_matrix"))]
+        lines.append(f"| {row['size']} | {' | '.join(cells)} | {_num(p.get('solve'))} |")
     return "\n".join(lines)
 
 

@@ -1,0 +1,46 @@
+"""The benchmark's Pyomo floors hold exactly planner's matrix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyomo.environ as pyo
+import pytest
+
+from benchmarks.run import MatrixData, matrix_copy
+from planner.run import build
+from planner.scenario import load_scenario
+from planner.standard_form import StandardForm, compile_pyomo, standard_form
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def form() -> StandardForm:
+    """The standard form planner hands to HiGHS for the bundled jjj scenario."""
+    return standard_form(build(load_scenario(ROOT / "scenarios/jjj/scenario.yaml")).model)
+
+
+def test_the_copy_with_expression_rows_compiles_to_planner_s_matrix(form: StandardForm) -> None:
+    copy = matrix_copy(MatrixData.of(form), "expressions")
+    copy.objective = pyo.Objective(expr=0)
+    compiled = compile_pyomo(copy)
+    assert [v.index() for v in compiled.columns] == [v.index() for v in form.columns]
+    assert [v.bounds for v in compiled.columns] == [v.bounds for v in form.columns]
+    assert (compiled.A != form.A).nnz == 0
+    assert np.array_equal(compiled.row_lower, form.row_lower)
+    assert np.array_equal(compiled.row_upper, form.row_upper)
+
+
+def test_the_copy_with_a_matrix_constraint_has_planner_s_rows(form: StandardForm) -> None:
+    copy = matrix_copy(MatrixData.of(form), "matrix")
+    columns = [v for var in copy.component_objects(pyo.Var) for v in var.values()]
+    assert [v.index() for v in columns] == [v.index() for v in form.columns]  # planner's columns come grouped by Var
+    x = np.random.default_rng(1).random(len(columns))
+    for var, value in zip(columns, x):
+        var.set_value(value, skip_validation=True)
+    rows = [copy.rows[r] for r in range(len(copy.rows))]  # (Pyomo 6.10's `lb`, `ub` and iteration fail on these rows)
+    assert np.allclose([row() for row in rows], form.A @ x)
+    assert [row.lower for row in rows] == [None if b == -np.inf else b for b in form.row_lower]
+    assert [row.upper for row in rows] == [None if b == np.inf else b for b in form.row_upper]
