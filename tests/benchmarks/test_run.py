@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def form() -> StandardForm:
-    """The standard form planner hands to HiGHS for the bundled jjj scenario."""
-    return standard_form(build(load_scenario(ROOT / "scenarios/jjj/scenario.yaml")).model)
+def form() -> Iterator[StandardForm]:
+    """The standard form planner hands to HiGHS for the bundled jjj scenario (its model kept alive meanwhile)."""
+    model = build(load_scenario(ROOT / "scenarios/jjj/scenario.yaml")).model
+    yield standard_form(model)
 
 
 def test_the_copy_with_expression_rows_compiles_to_planner_s_matrix(form: StandardForm) -> None:
