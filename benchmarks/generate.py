@@ -1,4 +1,4 @@
-"""Synthetic scenarios in the SCENARIO.md format at fixed sizes, for benchmarks and held-out checks.
+"""Synthetic scenarios in the docs/scenario.md format at fixed sizes, for benchmarks and held-out checks.
 
 The structure follows the real planning problem, so the model is as hard as a real one of the same
 size, not a random sparse matrix:

@@ -1,4 +1,4 @@
-"""The mathematics of MODEL.md: index sets and the Pyomo formulation (installed as `planner.models`)."""
+"""The mathematics of docs/model.md: index sets and the Pyomo formulation (installed as `planner.models`)."""
 
 from planner.models.layout import build_model, set_costs
 from planner.models.sets import IndexSets, index_sets

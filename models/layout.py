@@ -1,4 +1,4 @@
-"""The layout model of MODEL.md (contract version 1) as a Pyomo ConcreteModel."""
+"""The layout model of docs/model.md (contract version 1) as a Pyomo ConcreteModel."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from planner.scenario.scenario import Scenario
 from planner.scenario.schema import PREDECESSOR
 
 COST_TERMS: tuple[str, ...] = ("land", "setup", "operating", "linkage", "duplication")
-"""The objective terms, in MODEL.md order."""
+"""The objective terms, in docs/model.md order."""
 
 
 def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
@@ -31,9 +31,9 @@ def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
 
 
 def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
-    """Build the MILP of MODEL.md over the sparse index sets `ix`.
+    """Build the MILP of docs/model.md over the sparse index sets `ix`.
 
-    Components: variables x, q, y, g, u; constraints numbered as in MODEL.md; one
+    Components: variables x, q, y, g, u; constraints numbered as in docs/model.md; one
     Expression per cost term (`cost_<term>`, unweighted) and the weighted objective.
     Reformulations keep the optimum and tighten the relaxation: capacity bounds `ix.tight` instead
     of U (also bounding each flow g), and the block `reform` (`_reformulation`).
@@ -200,7 +200,7 @@ def _add_costs(m: pyo.ConcreteModel, sc: Scenario, ix: IndexSets) -> None:
 
 
 def _reformulation(sc: Scenario, ix: IndexSets, x: dict, q: dict) -> pyo.Block:
-    """Variables and rows that keep the optimum of MODEL.md and tighten its relaxation.
+    """Variables and rows that keep the optimum of docs/model.md and tighten its relaxation.
 
     For each function f an industry i needs (least total capacity N_if > 0, `ix.need`):
     - `split[i, f]` binary: f is spread over two sites or more (it may be 1 only then);
@@ -212,7 +212,7 @@ def _reformulation(sc: Scenario, ix: IndexSets, x: dict, q: dict) -> pyo.Block:
     gets its count (a binary) only at sites where such productions do not all fit in the land:
     there the row is a knapsack on them with a cover, for the cuts of planner.covers; elsewhere
     (and for R&D and pilot, which need little land) it would only add binaries (docs/model.md).
-    Any plan of MODEL.md extends to these (split = 1 exactly where a function is spread, count =
+    Any plan of docs/model.md extends to these (split = 1 exactly where a function is spread, count =
     the members open whole), so the optimum is unchanged; the counts let the solver branch on and
     cut the number of whole functions a site can take, instead of on each industry's x.
     """

@@ -1,4 +1,4 @@
-"""Index sets of MODEL.md: eligible triples, scale bounds, links within the chain radius."""
+"""Index sets of docs/model.md: eligible triples, scale bounds, links within the chain radius."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from planner.scenario.schema import FUNCTIONS, PREDECESSOR
 from planner.scenario.selectors import matches
 
 EARTH_RADIUS_KM = 6371.0088
-"""Mean Earth radius used for haversine distances (MODEL.md)."""
+"""Mean Earth radius used for haversine distances (docs/model.md)."""
 
 Triple = tuple[str, str, str]
 """(industry, function, site)."""

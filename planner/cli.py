@@ -72,10 +72,10 @@ def run(
     scenario: ScenarioArg,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write. [default: runs/NAME-YYYYMMDD-HHMMSS]")] = None,
     solver: Annotated[Optional[str], typer.Option(help="Solver name (default from the scenario, else highs).")] = None,
-    time_limit: Annotated[Optional[float], typer.Option(help="Time limit in seconds.")] = None,
-    mip_gap: Annotated[Optional[float], typer.Option(help="Relative optimality gap, e.g. 0.0001.")] = None,
-    threads: Annotated[Optional[int], typer.Option(help="Solver threads.")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Solver random seed.")] = None,
+    time_limit: research_commands.TimeOption = None,
+    mip_gap: research_commands.GapOption = None,
+    threads: research_commands.ThreadsOption = None,
+    seed: research_commands.SeedOption = None,
     heuristic: Annotated[Optional[bool], typer.Option("--heuristic/--no-heuristic", help="HiGHS: cover cuts and a "
                          "RENS start before branch and bound (default from the scenario, else on).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
@@ -131,7 +131,8 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
         console.print("[yellow]interrupted by Ctrl-C:[/] the plan below is the best found until then.")
     if s["objective"] is not None:
         gap = f"{100 * s['mip_gap']:.3f} %" if s["mip_gap"] is not None else "unknown"
-        console.print(f"objective {s['objective']:,.2f} (10k yuan), bound {s['best_bound']:,.2f}, gap {gap}; "
+        bound = f"{s['best_bound']:,.2f}" if s["best_bound"] is not None else "unknown"
+        console.print(f"objective {s['objective']:,.2f} (10k yuan), bound {bound}, gap {gap}; "
                       f"built in {s['build_seconds']:.2f} s, solved in {s['solve_seconds']:.2f} s")
         table = Table("function", "center", "inner", "outer", title="Division of labour (share of capacity)")
         for f, shares in s["division_of_labour"].items():

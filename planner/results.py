@@ -1,4 +1,4 @@
-"""The plan read back from a solved model: tables and the KPIs of MODEL.md."""
+"""The plan read back from a solved model: tables and the KPIs of docs/model.md."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from planner.scenario.schema import SolverOptions
 from planner.solve import KeptHandOver, SolveResult
 
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
-"""Exit code of `planner run` per status (SCENARIO.md)."""
+"""Exit code of `planner run` per status (docs/scenario.md)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Writing run folders (SCENARIO.md "The run folder") atomically: complete or absent."""
+"""Writing run folders (docs/scenario.md "The run folder") atomically: complete or absent."""
 
 from __future__ import annotations
 

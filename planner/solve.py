@@ -18,7 +18,7 @@ from planner.scenario.schema import SolverOptions
 from planner.standard_form import StandardForm, column_positions, standard_form, with_objective
 
 STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
-"""Run statuses of MODEL.md "Results every run reports"."""
+"""Run statuses of docs/model.md "Results every run reports"."""
 
 
 class SolverUnavailable(Exception):

@@ -97,12 +97,38 @@ def test_existing_folder_is_refused_then_replaced_with_force(tiny):
     assert forced.exit_code == 0 and not (out / "precious.txt").exists() and (out / "summary.json").exists()
 
 
+def test_a_plan_without_a_bound_is_printed_with_bound_unknown(tiny, capsys):
+    # GLPK stopping on its gap gives such a plan (status feasible, no bound): it is a plan, exit 0
+    from planner.cli import _print_outcome
+    from planner.run import run
+
+    outcome = run(tiny.yaml, tiny.root.parent / "run")
+    outcome.summary["best_bound"] = outcome.summary["mip_gap"] = None
+    _print_outcome(outcome)
+    assert f"objective {outcome.summary['objective']:,.2f} (10k yuan), bound unknown, gap unknown;" in capsys.readouterr().err
+
+
 def test_bad_input_exits_2_and_writes_nothing(tiny):
     tiny.replace("tables/industries.csv", "future,100,", "future,lots,")
     out = tiny.root.parent / "run"
     result = invoke("run", tiny.yaml, "--out", out)
     assert result.exit_code == 2
     assert "tiny/tables/industries.csv row 2, column demand: 'lots' is not a number" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--time-limit", "-1", "Invalid value for '--time-limit': -1 is not greater than 0"),
+    ("--time-limit", "0", "Invalid value for '--time-limit': 0 is not greater than 0"),
+    ("--mip-gap", "-0.5", "Invalid value for '--mip-gap'"),
+    ("--threads", "0", "Invalid value for '--threads'"),
+    ("--seed", "-3", "Invalid value for '--seed'"),
+])
+def test_out_of_range_options_exit_2_and_write_nothing(tiny, option, value, message):
+    out = tiny.root.parent / "run"
+    result = invoke("run", tiny.yaml, "--out", out, option, value)
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.replace("│", " ").split())
     assert not out.exists()
 
 

@@ -21,7 +21,9 @@ def _fail(message: str) -> typer.Exit:
 
 def map_command(
     run_dir: RunDirArg,
-    offline: Annotated[bool, typer.Option("--offline", help="Inline every script and style sheet (no CDN).")] = False,
+    offline: Annotated[bool, typer.Option("--offline/--cdn", help="Inline every script and style sheet, as the run's own "
+                                           "map does (works without internet), or load them from their CDNs (a smaller "
+                                           "file).")] = True,
     tiles: Annotated[str, typer.Option(help="Base tiles: a name folium knows (e.g. OpenStreetMap, "
                                             "OpenTopoMap) or 'none' for a plain background.")] = "OpenStreetMap",
     png: Annotated[bool, typer.Option("--png", help="Write a static PNG image instead of the HTML map.")] = False,

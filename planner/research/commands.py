@@ -18,10 +18,20 @@ ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", sho
 RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing non-empty output folder.")]
 SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver name (default: as recorded / from the scenario).")]
-TimeOption = Annotated[Optional[float], typer.Option("--time-limit", help="Time limit in seconds, per solve.")]
-GapOption = Annotated[Optional[float], typer.Option("--mip-gap", help="Relative optimality gap, e.g. 0.0001.")]
-ThreadsOption = Annotated[Optional[int], typer.Option("--threads", help="Solver threads.")]
-SeedOption = Annotated[Optional[int], typer.Option("--seed", help="Solver random seed.")]
+
+
+def _positive(value: float | None) -> float | None:
+    """An option's value, refused (exit 2) unless greater than 0."""
+    if value is not None and value <= 0:
+        raise typer.BadParameter(f"{value:g} is not greater than 0")
+    return value
+
+
+TimeOption = Annotated[Optional[float], typer.Option("--time-limit", callback=_positive,
+                                                     help="Time limit in seconds, per solve.")]
+GapOption = Annotated[Optional[float], typer.Option("--mip-gap", min=0, help="Relative optimality gap, e.g. 0.0001.")]
+ThreadsOption = Annotated[Optional[int], typer.Option("--threads", min=1, help="Solver threads.")]
+SeedOption = Annotated[Optional[int], typer.Option("--seed", min=0, help="Solver random seed.")]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

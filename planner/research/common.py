@@ -17,7 +17,7 @@ import pyomo.environ as pyo
 from planner.models.sets import Triple
 
 RESEARCH_PREFIX = "research_"
-"""Components the research commands add to a built model start with this (never part of MODEL.md)."""
+"""Components the research commands add to a built model start with this (never part of docs/model.md)."""
 
 
 class RunFolderProblem(Exception):
@@ -113,7 +113,7 @@ def jaccard(a: frozenset[Triple], b: frozenset[Triple]) -> float:
 def add_no_good(model: pyo.ConcreteModel, pattern: frozenset[Triple]) -> None:
     """Cut off exactly the x pattern `pattern`: at least one x must flip (model.research_no_good)."""
     if not hasattr(model, "research_no_good"):
-        model.research_no_good = pyo.ConstraintList(doc="no-good cuts on x (research, not MODEL.md)")
+        model.research_no_good = pyo.ConstraintList(doc="no-good cuts on x (research, not docs/model.md)")
     free = [t for t in model.T if not model.x[t].fixed]
     expr = sum(1 - model.x[t] for t in free if t in pattern) + sum(model.x[t] for t in free if t not in pattern)
     model.research_no_good.add(expr >= 1)
@@ -121,7 +121,7 @@ def add_no_good(model: pyo.ConcreteModel, pattern: frozenset[Triple]) -> None:
 
 @contextmanager
 def only_model_constraints(model: pyo.ConcreteModel) -> Iterator[None]:
-    """Deactivate the research constraints for the duration (e.g. to check a plan against MODEL.md only)."""
+    """Deactivate the research constraints for the duration (e.g. to check a plan against docs/model.md only)."""
     active = [c for c in model.component_objects(pyo.Constraint, active=True) if c.name.startswith(RESEARCH_PREFIX)]
     for c in active:
         c.deactivate()

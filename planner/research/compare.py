@@ -201,7 +201,7 @@ def kpi_deltas(base_label: str, base: RunRecord, label: str, run: RunRecord) -> 
         va, vb = a.get(key), b.get(key)
         delta = vb - va if va is not None and vb is not None else None
         rows.append({"base": base_label, "run": label, "kpi": key, "value_base": va, "value_run": vb, "delta": delta})
-    return pd.DataFrame(rows, columns=KPI_COLUMNS)
+    return pd.DataFrame(rows, columns=KPI_COLUMNS).astype({"value_base": float, "value_run": float, "delta": float})
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Pyomo's own writers are used: CPLEX LP format and free MPS, with symbolic names by default
 (`x(ai_rd_BJ_center)`, `c_u_land(BJ_center)_`, ...), so rows and columns can be traced back
-to MODEL.md. Variables fixed by the scenario (lock_in, u in hard mode) are written as constants.
+to docs/model.md. Variables fixed by the scenario (lock_in, u in hard mode) are written as constants.
 The model is exactly what `planner run` solves (the same build), so any MILP solver that reads
 the file reaches the same optimum.
 """

@@ -1,6 +1,6 @@
 """`planner pareto SCENARIO --between FIRST SECOND --points K`: the trade-off between two cost terms.
 
-Epsilon-constraint method on the unweighted cost terms of MODEL.md (land, setup, operating,
+Epsilon-constraint method on the unweighted cost terms of docs/model.md (land, setup, operating,
 linkage, duplication):
 
 1. the two ends: the plan with the least SECOND (then the least FIRST among those) and the plan
@@ -287,7 +287,7 @@ def pareto(
         write_json(tmp / "pareto.json", {
             "scenario": scenario.name, "first": first, "second": second, "points_requested": points,
             "kept": len(kept), "dropped": len(dropped), "second_range": [lo, hi], "message": message,
-            "solver": options.model_dump(), "terms": "unweighted cost terms (cost_<term> of MODEL.md)"})
+            "solver": options.model_dump(), "terms": "unweighted cost terms (cost_<term> of docs/model.md)"})
         plot(table, first, second, scenario.title, tmp / "pareto.png")
         for n, p in enumerate(kept, start=1):
             extra = {"pareto": {"point": n, "first": first, "second": second, "epsilon": p.epsilon,

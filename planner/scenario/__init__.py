@@ -1,4 +1,4 @@
-"""Scenario files: reading, merging, overriding and validating them (SCENARIO.md)."""
+"""Scenario files: reading, merging, overriding and validating them (docs/scenario.md)."""
 
 from planner.scenario.errors import InputErrors, Problem
 from planner.scenario.loader import load_scenario

@@ -1,4 +1,4 @@
-"""Applying `overrides` (SCENARIO.md) to the raw tables, in order, before their rows are validated."""
+"""Applying `overrides` (docs/scenario.md) to the raw tables, in order, before their rows are validated."""
 
 from __future__ import annotations
 

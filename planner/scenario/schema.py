@@ -1,14 +1,14 @@
 """Typed scenario models: the YAML file and one row of each CSV table.
 
 Every field has a docstring; `planner schema` exports them as a JSON Schema. Symbols
-(A_s, P_s, ...) refer to MODEL.md.
+(A_s, P_s, ...) refer to docs/model.md.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Zone = Literal["center", "inner", "outer"]
 Category = Literal["future", "emerging", "traditional"]
@@ -182,7 +182,7 @@ class Weights(_Model):
 
 
 class Settings(_Model):
-    """Model settings (MODEL.md, "Parameters: Settings")."""
+    """Model settings (docs/model.md, "Parameters: Settings")."""
 
     chain_radius_km: Positive | None = None
     """ρmax: longest distance (km) over which a function can support the next one; not set = no limit."""
@@ -190,16 +190,18 @@ class Settings(_Model):
     """τ: cost (10k yuan) per unit of support per km."""
     duplication: Literal["hard", "soft"] = "hard"
     """`hard`: max_hosts may not be exceeded; `soft`: it may, at duplication_penalty per extra host."""
-    duplication_penalty: NonNegative | None = None
+    duplication_penalty: NonNegative | None = Field(default=None, validate_default=True)
     """λ: cost (10k yuan) per host region beyond max_hosts; required when duplication is soft."""
     weights: Weights = Weights()
     """Weights of the objective terms (default 1 each)."""
 
-    @model_validator(mode="after")
-    def _penalty_when_soft(self) -> "Settings":
-        if self.duplication == "soft" and self.duplication_penalty is None:
-            raise ValueError("duplication_penalty is required when duplication is soft")
-        return self
+    @field_validator("duplication_penalty")
+    @classmethod
+    def _penalty_when_soft(cls, value: float | None, info: ValidationInfo) -> float | None:
+        # a field validator, not a model validator, so it is reported with the other fields' problems
+        if value is None and info.data.get("duplication") == "soft":
+            raise ValueError("required when duplication is soft")
+        return value
 
 
 class Selector(_Model):
@@ -304,7 +306,7 @@ class ScenarioFile(_Model):
     settings: Settings = Settings()
     """Model settings."""
     rules: list[Rule] = []
-    """lock_in / lock_out rules, see MODEL.md "Rule selectors"."""
+    """lock_in / lock_out rules, see docs/model.md "Rule selectors"."""
     overrides: list[Override] = []
     """Changes to the tables, applied in order after they are read."""
     solver: SolverOptions = SolverOptions()

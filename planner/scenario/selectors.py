@@ -1,4 +1,4 @@
-"""Matching rule selectors and override `where` clauses (MODEL.md, "Rule selectors")."""
+"""Matching rule selectors and override `where` clauses (docs/model.md, "Rule selectors")."""
 
 from __future__ import annotations
 

@@ -25,17 +25,20 @@ def sweep(
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes of the local Dask cluster. [default: the number of cores]")] = None,
     scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler to run on instead, e.g. tcp://10.0.0.5:8786.")] = None,
     reuse: Annotated[bool | None, typer.Option("--reuse/--no-reuse", help="Offer each member its worker's previous plan as a MIP start (HiGHS); results then agree only within the gap. [default: the sweep file's `reuse`, else off]", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into an existing folder that holds something other than this sweep's earlier run.")] = False,
 ) -> None:
     """Run every member of a sweep (a base scenario and a grid of changes) and gather their KPIs.
 
     Each member is a full run folder in the sweep folder, named by its parameters; a member whose
     folder is complete for the same inputs is not solved again. Exit 0 when no member failed,
-    1 when some did (the others are still run and recorded), 2 for a bad sweep file.
+    1 when some did (the others are still run and recorded), 2 for a bad sweep file, an output folder
+    that holds something else, or a scheduler that cannot be reached (nothing run).
     """
     import pandas as pd
 
+    from planner.runfolder import OutputExists
     from planner.scenario import InputErrors
-    from planner.sweep.runner import run_sweep
+    from planner.sweep.runner import SchedulerUnavailable, run_sweep
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as bar:
@@ -45,11 +48,16 @@ def sweep(
             bar.update(task, completed=done, total=total, description=message[:60])
 
         try:
-            outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, reuse=reuse, progress=progress)
+            outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, reuse=reuse, force=force,
+                                progress=progress)
         except InputErrors as exc:
             bar.stop()
             console.print(f"[bold red]The sweep has {len(exc.problems)} problem(s):[/]")
             console.print(exc.report(), markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        except (OutputExists, SchedulerUnavailable) as exc:
+            bar.stop()
+            console.print(f"[bold red]Error:[/] {exc}", highlight=False)
             raise typer.Exit(2) from None
     table = Table("status", "objective", "gap", "solve s", "skipped", "start", title=f"sweep {outcome.out}")
     table.add_column("member", overflow="fold")

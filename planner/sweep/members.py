@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from planner.scenario import Scenario
+from planner.scenario import InputErrors, Scenario, load_scenario
+from planner.scenario.errors import Problem, display_path
 from planner.scenario.yamlfile import read_scenario_yaml
-from planner.sweep.spec import Member, Sweep, Value
+from planner.sweep.spec import Member, Sweep, Value, format_value
 
 MARKER = "sweep-member.json"
 """Written into a member's run folder after the run: its input hash and parameters. Its presence marks the folder complete."""
@@ -88,6 +91,37 @@ def write_member_scenario(sweep: Sweep, member: Member, out: Path) -> Path:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     return path
+
+
+def check_parameters(sweep: Sweep) -> None:
+    """Load the base with each value of each parameter alone; raise InputErrors for what is wrong, against the sweep file.
+
+    A key path, table, column, row selection or value the base does not accept is reported at the
+    parameter in the sweep file (`key grid.product[0] (radius=200): ...`), every one of them,
+    before anything is written or run.
+    """
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for place, parameter in sweep.located_parameters():
+            for value in parameter.options():
+                mapping, override = parameter.change(value)
+                check = Member("check", {parameter.name: value}, mapping or {}, [override] if override else [])
+                path = write_member_scenario(sweep, check, Path(tmp))
+                try:
+                    load_scenario(path)
+                except InputErrors as exc:
+                    problems += [Problem(display_path(sweep.path), f"key {place} ({parameter.name}={format_value(value)})",
+                                         None, _in_parameter(problem, path)) for problem in exc.problems]
+    if problems:
+        raise InputErrors(problems)
+
+
+def _in_parameter(problem: Problem, scenario_file: Path) -> str:
+    """A problem of a check scenario in the words of the parameter that made it."""
+    if problem.file != display_path(scenario_file):
+        return str(problem)  # in a table of the base, after the change
+    place = re.sub(r"^key (overrides\[\d+\]\.?)?", "", problem.place)
+    return f"{place}: {problem.message}" if place else problem.message
 
 
 def input_hash(scenario: Scenario) -> str:

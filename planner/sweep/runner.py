@@ -16,10 +16,12 @@ from typing import Any
 
 import pandas as pd
 
-from planner.runfolder import now
+from planner.runfolder import OutputExists, check_output, now
 from planner.scenario import InputErrors, load_scenario
+from planner.scenario.errors import display_path
 from planner.sweep.members import (
     MemberTask,
+    check_parameters,
     input_hash,
     is_complete,
     write_member_scenario,
@@ -30,6 +32,12 @@ from planner.sweep.worker import release, run_member
 
 Progress = Callable[[int, int, str], None]
 """Called as progress(done, total, message) after each member that was run."""
+RECORD = "sweep.json"
+"""The sweep folder's record: which sweep file it holds, written when a sweep starts and again when it ends."""
+
+
+class SchedulerUnavailable(Exception):
+    """The Dask scheduler given by address cannot be reached."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,11 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, proces
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler)
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerUnavailable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        with client:
             yield client
         return
     n = workers or os.cpu_count() or 1
@@ -113,27 +125,60 @@ def execute(tasks: list[MemberTask], client: Any, progress: Progress) -> dict[st
     return outcomes
 
 
+def claim_folder(sweep: Sweep, out: Path, force: bool, record: dict[str, Any]) -> bool:
+    """Make `out` the sweep's folder, marked by `record` (RECORD); whether the folder was made now.
+
+    A folder holding this sweep file's earlier run is taken as it is (its complete members are then
+    skipped). A new or empty folder, or with `force` any folder, is marked. Anything else raises
+    OutputExists before anything is written.
+    """
+    try:
+        held = json.loads((out / RECORD).read_text(encoding="utf-8")).get("sweep")
+    except (OSError, ValueError, AttributeError):
+        held = None
+    if held == str(sweep.path):
+        return False
+    if out.is_dir() and any(out.iterdir()) and not force:
+        what = f"the sweep {display_path(held)}" if isinstance(held, str) else "something other than a sweep"
+        raise OutputExists(f"{display_path(out)} holds {what}; choose another --out or add --force")
+    check_output(out, force=True)  # refuses a file
+    made = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return made
+
+
 def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int | None = None,
-              scheduler: str | None = None, processes: bool = True, reuse: bool | None = None,
+              scheduler: str | None = None, processes: bool = True, reuse: bool | None = None, force: bool = False,
               progress: Progress = lambda done, total, message: None) -> SweepOutcome:
-    """Run the sweep file at `path` into `out` (default `sweeps/NAME`); raises `InputErrors` for a bad sweep file.
+    """Run the sweep file at `path` into `out` (default `sweeps/NAME`).
 
     Members run on Dask: a local cluster of `workers` single-thread processes (default: the number of
     cores; `processes=False` runs them as threads of this process), or the cluster at `scheduler`.
     `reuse` (default: the sweep file's `reuse`) offers each member its worker's previous plan as a MIP start.
+    Raises, before anything is written, `InputErrors` for a bad sweep file or a parameter the base does
+    not accept, and `OutputExists` for a folder that holds something else (unless `force`, see
+    `claim_folder`); before any member runs, `SchedulerUnavailable` (a folder this call made is removed).
     """
     start = time.perf_counter()
     started = now()
     sweep = load_sweep(path)
+    check_parameters(sweep)
     out = Path(out) if out is not None else Path("sweeps") / sweep.name
-    out.mkdir(parents=True, exist_ok=True)
+    record: dict[str, Any] = {"sweep": str(sweep.path), "base": str(sweep.base), "members": len(sweep.members)}
+    made = claim_folder(sweep, out, force, record | {"started_at": started})
     reuse = sweep.spec.reuse if reuse is None else reuse
     tasks, rows = prepare(sweep, out, reuse)
     progress(0, len(tasks), f"{len(tasks)} to run, {len(sweep.members) - len(tasks)} done or invalid")
     outcomes: dict[str, dict[str, Any]] = {}
     if tasks:
-        with dask_client(workers, scheduler, processes) as client:
-            outcomes = execute(tasks, client, progress)
+        try:
+            with dask_client(workers, scheduler, processes) as client:
+                outcomes = execute(tasks, client, progress)
+        except SchedulerUnavailable:
+            if made:
+                shutil.rmtree(out, ignore_errors=True)
+            raise
     for task in tasks:
         _remove_partials(out, task.name)
         result = outcomes[task.name]
@@ -146,9 +191,8 @@ def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int |
     write_results(table, out, sweep.parameters)
     failed = int((table["status"] == "error").sum())
     outcome = SweepOutcome(out, table, len(tasks), int(table["skipped"].sum()), failed, time.perf_counter() - start)
-    record = {"sweep": str(sweep.path), "base": str(sweep.base), "members": len(sweep.members), "ran": outcome.ran,
-              "skipped": outcome.skipped, "failed": failed, "workers": None if scheduler else (workers or os.cpu_count()),
-              "scheduler": scheduler, "reuse": reuse, "started_at": started, "finished_at": now(),
-              "seconds": outcome.seconds}
-    (out / "sweep.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    record |= {"ran": outcome.ran, "skipped": outcome.skipped, "failed": failed,
+               "workers": None if scheduler else (workers or os.cpu_count()), "scheduler": scheduler, "reuse": reuse,
+               "started_at": started, "finished_at": now(), "seconds": outcome.seconds}
+    (out / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return outcome

@@ -166,7 +166,17 @@ class Sweep:
     @property
     def parameters(self) -> list[str]:
         """Parameter names in grid order."""
-        return [p.name for p in self.spec.grid.product] + [p.name for g in self.spec.grid.zip_groups() for p in g]
+        return [p.name for _, p in self.located_parameters()]
+
+    def located_parameters(self) -> list[tuple[str, Parameter]]:
+        """(key path in the sweep file, parameter) of every parameter, in grid order."""
+        grid = self.spec.grid
+        located = [(f"grid.product[{n}]", p) for n, p in enumerate(grid.product)]
+        if grid.zip and isinstance(grid.zip[0], list):
+            located += [(f"grid.zip[{g}][{n}]", p) for g, group in enumerate(grid.zip_groups()) for n, p in enumerate(group)]
+        else:
+            located += [(f"grid.zip[{n}]", p) for n, p in enumerate(grid.zip)]  # type: ignore[misc]
+        return located
 
 
 def format_value(value: Value) -> str:

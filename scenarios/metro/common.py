@@ -64,7 +64,7 @@ def city_demand(city_zh: str) -> float:
     """ASSUMPTION: a metro's new output per industry = jjj's 100 units x the city's GDP /
     the GDP of 京津冀 (2023), i.e. new capacity in proportion to the size of the economy."""
     return DEMAND_UNITS_JJJ * GDP_2023_YI[city_zh] / GDP_JJJ_YI
-OVERCAPACITY = 0.1  # MODEL.md default
+OVERCAPACITY = 0.1  # docs/model.md default
 MIN_SCALE_PRODUCTION = 10.0  # ASSUMPTION (jjj)
 SETUP_WAN = {"rd": 1000.0, "pilot": 1000.0, "production": 5000.0}  # ASSUMPTION (jjj)
 RD_TIER = {"future": "I", "emerging": "II", "traditional": "III"}

@@ -97,8 +97,10 @@ def test_cli_map_default_output_is_in_the_run_folder(tiny_run: Path, tmp_path: P
     (copy / "map.html").unlink()
     result = runner.invoke(app, ["map", str(copy)])
     assert result.exit_code == 0, result.output
-    assert (copy / "map.html").is_file()
-    assert "cdn.jsdelivr.net" in (copy / "map.html").read_text(encoding="utf-8")  # without --offline
+    assert not EXTERNAL.search((copy / "map.html").read_text(encoding="utf-8"))  # self-contained, as the run's
+    result = runner.invoke(app, ["map", str(copy), "--cdn"])
+    assert result.exit_code == 0, result.output
+    assert "cdn.jsdelivr.net/npm/leaflet@" in (copy / "map.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("command", [["map"], ["map", "--png"], ["report"]])

@@ -1,4 +1,4 @@
-"""The reformulation of models/ keeps MODEL.md's optimum where it matters most: functions that must be
+"""The reformulation of models/ keeps docs/model.md's optimum where it matters most: functions that must be
 spread over several sites (split) and sites where several functions need the same land (counts)."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Independent checker of a run folder against MODEL.md, and a writer of run folders.
+"""Independent checker of a run folder against docs/model.md, and a writer of run folders.
 
 ``check_run_folder`` re-reads the scenario with the reference reader and verifies every
-constraint of MODEL.md on the plan in ``assignments.csv`` / ``links.csv``, then recomputes
+constraint of docs/model.md on the plan in ``assignments.csv`` / ``links.csv``, then recomputes
 the objective. ``write_run_folder`` writes a (minimal) run folder from a reference result,
 so the checker can be tested on known-good plans.
 """
@@ -164,7 +164,7 @@ def _float(value: Any) -> float | None:
 
 
 def check_run_folder(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -> list[str]:
-    """Violations of MODEL.md by the plan in ``run_dir`` (empty list = plan is correct).
+    """Violations of docs/model.md by the plan in ``run_dir`` (empty list = plan is correct).
 
     Tolerances are relative: a bound b is violated by more than ``tol * max(1, |b|)``.
     """

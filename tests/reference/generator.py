@@ -1,4 +1,4 @@
-"""Small random scenarios in SCENARIO.md format, for property tests.
+"""Small random scenarios in docs/scenario.md format, for property tests.
 
 Instances are tiny (<= 4 regions x 3 zones, <= 4 industries) and built so that they are
 usually feasible: land is generous, budgets are scaled on the demand, radii keep each

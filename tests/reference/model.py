@@ -1,4 +1,4 @@
-"""Reference MIP of MODEL.md, built directly as a sparse matrix for HiGHS.
+"""Reference MIP of docs/model.md, built directly as a sparse matrix for HiGHS.
 
 This is a second, deliberately plain implementation used by the test suite to check
 ``planner``; it imports nothing from ``planner``.
@@ -95,7 +95,7 @@ def _add(terms: dict[int, float], j: int, a: float) -> None:
 def solve_reference(
     scenario_yaml: Path, mip_gap: float = 0.0, time_limit: float | None = None
 ) -> ReferenceResult:
-    """Solve the MODEL.md MIP of a flat scenario with HiGHS.
+    """Solve the docs/model.md MIP of a flat scenario with HiGHS.
 
     After the MIP, the binaries are rounded and fixed and the remaining LP is re-solved,
     so the returned plan satisfies every constraint to LP tolerances with exact x.

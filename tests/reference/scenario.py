@@ -1,7 +1,7 @@
 """Reading a flat scenario (YAML + four CSV tables) for the reference implementation.
 
-Independent of the ``planner`` package on purpose: it follows ``MODEL.md`` and
-``SCENARIO.md`` directly. Only flat scenarios are supported (no ``extends``, no
+Independent of the ``planner`` package on purpose: it follows ``docs/model.md`` and
+``docs/scenario.md`` directly. Only flat scenarios are supported (no ``extends``, no
 ``overrides``).
 """
 
@@ -92,7 +92,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class Settings:
-    """The ``settings`` block with MODEL.md defaults applied."""
+    """The ``settings`` block with docs/model.md defaults applied."""
 
     chain_radius_km: float  # math.inf when absent
     linkage_cost: float

@@ -178,7 +178,7 @@ def test_lock_in_forces_an_opening(tiny: Path) -> None:
 
 # ------------------------------------------------------------- enumeration
 def _pattern_lp(scn: Scenario, pattern: set[Triple]) -> float | None:
-    """Optimum of MODEL.md with x fixed to ``pattern``, written independently of model.py.
+    """Optimum of docs/model.md with x fixed to ``pattern``, written independently of model.py.
 
     Hosting, anti-duplication and focus constraints only depend on x, so they are checked
     here directly; what remains is an LP in q and g, built with highspy's modelling API.

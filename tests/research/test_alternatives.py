@@ -1,5 +1,5 @@
 """`planner run --alternatives N --within P`: distinct plans, all within the cost bound, each a valid plan of
-MODEL.md (independent checker), with a consistent selection frequency."""
+docs/model.md (independent checker), with a consistent selection frequency."""
 
 from __future__ import annotations
 

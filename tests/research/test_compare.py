@@ -96,6 +96,18 @@ def test_tampered_run_disagrees_and_strict_fails(runs: dict[str, Path], tmp_path
     assert result.exit_code == 0, result.output  # different models may differ
 
 
+def test_a_run_without_a_plan_compares_as_disagreeing(runs: dict[str, Path], tiny_yaml: Path, tmp_path: Path) -> None:
+    short = variant(tiny_yaml, "tiny-short-of-land", lambda d: d.setdefault("overrides", []).append(
+        {"table": "industries", "set": {"demand": 100000}}))
+    assert solve_into(short, tmp_path / "infeasible").status == "infeasible"
+    result = runner.invoke(app, ["compare", str(runs["highs"]), str(tmp_path / "infeasible"), "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert "DISAGREE" in result.output
+    kpis = pd.read_csv(tmp_path / "c" / "kpi_deltas.csv").set_index("kpi")
+    assert pd.isna(kpis.loc["objective", "value_run"]) and pd.isna(kpis.loc["objective", "delta"])
+    assert kpis.loc["objective", "value_base"] == pytest.approx(read_run(runs["highs"]).objective)
+
+
 def _record(tmp_path: Path, name: str, status: str, objective: float | None, bound: float | None):  # noqa: ANN202
     folder = tmp_path / name
     folder.mkdir()

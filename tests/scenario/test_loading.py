@@ -1,4 +1,4 @@
-"""Loading as SCENARIO.md says: extends (deep merge, relative paths), overrides, rules, solver section."""
+"""Loading as docs/scenario.md says: extends (deep merge, relative paths), overrides, rules, solver section."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One test per validation rule of SCENARIO.md: every problem named by file, row or key, and column."""
+"""One test per validation rule of docs/scenario.md: every problem named by file, row or key, and column."""
 
 from __future__ import annotations
 
@@ -154,7 +154,14 @@ def test_lock_in_removed_by_lock_out(tiny):
 
 def test_soft_duplication_needs_penalty(tiny):
     tiny.replace("scenario.yaml", "duplication: hard", "duplication: soft")
-    assert problems(tiny) == ["tiny/scenario.yaml key settings: duplication_penalty is required when duplication is soft"]
+    assert problems(tiny) == ["tiny/scenario.yaml key settings.duplication_penalty: required when duplication is soft"]
+
+
+def test_a_missing_penalty_is_reported_with_the_other_settings_problems(tiny):
+    tiny.replace("scenario.yaml", "duplication: hard", "duplication: soft")
+    tiny.replace("scenario.yaml", "chain_radius_km: 300", "chain_radius_km: far")
+    assert problems(tiny) == ["tiny/scenario.yaml key settings.chain_radius_km: 'far' is not a number",
+                              "tiny/scenario.yaml key settings.duplication_penalty: required when duplication is soft"]
 
 
 def test_extends_cycle(tiny):

@@ -122,19 +122,80 @@ def test_a_lost_member_is_completed_by_the_next_run(swept: tuple[Path, Path, pd.
 
 def test_a_failing_member_is_recorded_and_the_others_complete(tmp_path: Path) -> None:
     base = generate(3, 2, 5, tmp_path / "base")
-    grid = {"product": [{"name": "land", "table": "sites", "column": "land_ha", "scale": [1.0, -1.0]},
+    grid = {"product": [{"name": "land", "table": "sites", "column": "land_ha", "scale": [1.0, 2.0]},
                         {"name": "solver", "key": "solver.name", "values": ["highs", "nosuch"]}]}
     sweep = _write_sweep(tmp_path, base, grid, name="failing")
     outcome = run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
     table = outcome.table.set_index("member")
-    assert outcome.ran == 2 and outcome.failed == 3 and outcome.exit_code == 1
-    assert table.loc["land=1__solver=highs", "status"] == "optimal"
-    assert table.loc["land=-1__solver=highs", "status"] == "error"
-    assert "land_ha" in table.loc["land=-1__solver=highs", "message"]
+    assert outcome.ran == 4 and outcome.failed == 2 and outcome.exit_code == 1
+    assert table.loc["land=1__solver=highs", "status"] == table.loc["land=2__solver=highs", "status"] == "optimal"
     assert "nosuch" in table.loc["land=1__solver=nosuch", "message"]
     assert not (tmp_path / "out" / "land=1__solver=nosuch" / MARKER).exists()
     again = run_sweep(sweep, tmp_path / "out", workers=1, processes=False)  # failures are tried again
-    assert again.ran == 1 and again.skipped == 1 and again.failed == 3
+    assert again.ran == 2 and again.skipped == 2 and again.failed == 2
+
+
+def test_parameters_the_base_does_not_accept_are_reported_at_the_parameter(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    base = generate(3, 2, 5, tmp_path / "base")
+    grid = {"product": [
+        {"name": "radius", "key": "settings.chain_radius", "values": [200]},
+        {"name": "land", "table": "sites", "column": "land_prize", "scale": [0.8]},
+        {"name": "zone", "table": "sites", "where": {"zone": ["centre"]}, "column": "land_price", "scale": [0.9]},
+        {"name": "ha", "table": "sites", "column": "land_ha", "scale": [1.0, -1.0]},
+    ], "zip": [{"name": "km", "key": "settings.chain_radius_km", "values": ["far"]}]}
+    sweep = _write_sweep(tmp_path, base, grid, name="wrong")
+    with pytest.raises(InputErrors) as caught:
+        run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
+    lines = caught.value.report().splitlines()
+    assert lines[:3] == [
+        "wrong.yaml key grid.product[0] (radius=200): settings.chain_radius: unknown key; expected one of "
+        "chain_radius_km, linkage_cost, duplication, duplication_penalty, weights",
+        "wrong.yaml key grid.product[1] (land=0.8): scale.land_prize: sites has no column 'land_prize'",
+        "wrong.yaml key grid.product[2] (zone=0.9): where: matches no row of base/tables/sites.csv",
+    ]
+    assert len(lines) == 3 + 9 + 1  # every site's land made negative, then the zip parameter
+    assert lines[3] == ("wrong.yaml key grid.product[3] (ha=-1): base/tables/sites.csv row 2, column land_ha: "
+                        f"'{-load_scenario(base).sites['R001-center'].land_ha:g}' must be greater than 0.0")
+    assert lines[-1] == "wrong.yaml key grid.zip[0] (km=far): settings.chain_radius_km: 'far' is not a number"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_holding_something_else_is_refused_unless_forced(swept: tuple[Path, Path, pd.DataFrame],
+                                                                  tmp_path: Path) -> None:
+    from planner.runfolder import OutputExists
+
+    _, out, _ = swept
+    base = generate(2, 2, 3, tmp_path / "base")
+    other = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land", "values": [1]}]},
+                         name="other")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with pytest.raises(OutputExists, match="holds the sweep .*small.yaml; choose another --out or add --force"):
+        run_sweep(other, out, workers=1, processes=False)
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "summary.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(OutputExists, match="holds something other than a sweep"):
+        run_sweep(other, run, workers=1, processes=False)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in run.iterdir()] == ["summary.json"]
+    forced = run_sweep(other, run, workers=1, processes=False, force=True)
+    assert forced.ran == 1 and (run / "w=1" / MARKER).is_file()
+    assert run_sweep(other, run, workers=1, processes=False).skipped == 1  # now its own: a rerun continues it
+
+
+def test_an_unreachable_scheduler_is_an_error_and_leaves_nothing(tmp_path: Path) -> None:
+    import dask
+
+    from planner.sweep.runner import SchedulerUnavailable
+
+    base = generate(2, 2, 3, tmp_path / "base")
+    sweep = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land", "values": [1]}]})
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        with pytest.raises(SchedulerUnavailable, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1: "):
+            run_sweep(sweep, tmp_path / "out", scheduler="tcp://127.0.0.1:1")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("grid, message", [
