@@ -14,10 +14,8 @@ from rich.table import Table
 from planner import __version__
 from planner.maps import commands as maps_commands
 from planner.research import commands as research_commands
-from planner.runfolder import OutputExists
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import TABLE_MODELS
-from planner.solve import SOLVERS, SolverUnavailable, solver_versions
 from planner.sweep import commands as sweep_commands
 
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
@@ -86,6 +84,8 @@ def run(
 ) -> None:
     """Solve a scenario and write its run folder (exit 0 plan, 2 bad input, 3 infeasible, 4 no solution)."""
     from planner.run import run as run_scenario
+    from planner.runfolder import OutputExists
+    from planner.solve import SolverUnavailable
 
     found = None
     try:
@@ -148,6 +148,8 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
 @app.command()
 def solvers() -> None:
     """List the solvers planner can use, whether each is available here, and its version."""
+    from planner.solve import SOLVERS, solver_versions
+
     table = Table("solver", "version", "install")
     for name, version in solver_versions().items():
         table.add_row(name, version or "[red]not available[/]", SOLVERS[name].install)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import pandas as pd
 import yaml
@@ -22,7 +22,9 @@ from planner import __version__
 from planner.scenario.errors import display_path
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import PREFIXED_COLUMNS
-from planner.solve import SolveResult
+
+if TYPE_CHECKING:  # the solver adapters are imported only by the commands that solve
+    from planner.solve import SolveResult
 
 
 class OutputExists(Exception):

@@ -34,6 +34,17 @@ def test_version_and_help():
         assert result.exit_code == 0 and "Usage" in result.output
 
 
+def test_the_command_line_starts_without_the_solver_maps_or_dask():
+    # `planner --help` and `planner validate` stay quick: the heavy libraries load with the commands that use them
+    import subprocess
+    import sys
+
+    heavy = ("pyomo", "scipy", "highspy", "folium", "geopandas", "matplotlib", "dask", "distributed", "pandas")
+    code = f"import sys, planner.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
+
+
 def test_validate_ok_and_bad(tiny):
     ok = invoke("validate", tiny.yaml)
     assert ok.exit_code == 0 and "valid (2 regions, 6 sites, 2 industries)" in ok.output

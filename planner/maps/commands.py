@@ -7,9 +7,6 @@ from typing import Annotated
 
 import typer
 
-from planner.maps.assets import OfflineAssetError
-from planner.maps.rundata import RunFolderError
-
 RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
 OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="File to write.", show_default=False)]
 
@@ -30,8 +27,10 @@ def map_command(
     out: OutOption = None,
 ) -> None:
     """Redraw the map of a run folder: RUN_DIR/map.html, or RUN_DIR/map.png with --png."""
+    from planner.maps.assets import OfflineAssetError
     from planner.maps.htmlout import save_html
     from planner.maps.interactive import plan_map
+    from planner.maps.rundata import RunFolderError
     from planner.maps.static import png as write_png
 
     target = out or run_dir / ("map.png" if png else "map.html")
@@ -51,7 +50,9 @@ def map_command(
 
 def report_command(run_dir: RunDirArg, out: OutOption = None) -> None:
     """Write a self-contained HTML report of a run folder (RUN_DIR/report.html) that prints cleanly to PDF."""
+    from planner.maps.assets import OfflineAssetError
     from planner.maps.reporting import report
+    from planner.maps.rundata import RunFolderError
 
     target = out or run_dir / "report.html"
     try:
