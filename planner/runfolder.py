@@ -39,6 +39,14 @@ def check_output(out: Path, force: bool) -> None:
         raise OutputExists(f"{display_path(out)} already exists and is not empty; choose another --out or add --force")
 
 
+def check_file_output(path: Path, force: bool) -> None:
+    """Refuse a folder, or an existing file unless `force`, as a file to write; called before anything is written."""
+    if path.is_dir():
+        raise OutputExists(f"{display_path(path)} is a folder; give a file name")
+    if path.exists() and not force:
+        raise OutputExists(f"{display_path(path)} already exists; choose another file or add --force")
+
+
 @contextmanager
 def atomic_folder(out: Path, force: bool) -> Iterator[Path]:
     """Yield a temporary sibling folder to fill; on success it replaces `out` in one rename."""

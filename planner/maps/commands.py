@@ -8,12 +8,27 @@ from typing import Annotated
 import typer
 
 RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
-OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="File to write.", show_default=False)]
+OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="File to write (an existing one only with --force).",
+                                                show_default=False)]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")]
 
 
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"Error: {message}", err=True)
     return typer.Exit(2)
+
+
+def _target(run_dir: Path, out: Path | None, default: str, force: bool) -> Path:
+    """The file to write: `out`, refused when it exists (unless `force`); else RUN_DIR/`default`, redrawn in place."""
+    from planner.runfolder import OutputExists, check_file_output
+
+    if out is None:
+        return run_dir / default
+    try:
+        check_file_output(out, force)
+    except OutputExists as exc:
+        raise _fail(str(exc)) from None
+    return out
 
 
 def map_command(
@@ -25,6 +40,7 @@ def map_command(
                                             "OpenTopoMap) or 'none' for a plain background.")] = "OpenStreetMap",
     png: Annotated[bool, typer.Option("--png", help="Write a static PNG image instead of the HTML map.")] = False,
     out: OutOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Redraw the map of a run folder: RUN_DIR/map.html, or RUN_DIR/map.png with --png."""
     from planner.maps.assets import OfflineAssetError
@@ -33,7 +49,7 @@ def map_command(
     from planner.maps.rundata import RunFolderError
     from planner.maps.static import png as write_png
 
-    target = out or run_dir / ("map.png" if png else "map.html")
+    target = _target(run_dir, out, "map.png" if png else "map.html", force)
     try:
         if png:
             write_png(run_dir, target)
@@ -48,13 +64,13 @@ def map_command(
     typer.echo(f"wrote {target}")
 
 
-def report_command(run_dir: RunDirArg, out: OutOption = None) -> None:
+def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceOption = False) -> None:
     """Write a self-contained HTML report of a run folder (RUN_DIR/report.html) that prints cleanly to PDF."""
     from planner.maps.assets import OfflineAssetError
     from planner.maps.reporting import report
     from planner.maps.rundata import RunFolderError
 
-    target = out or run_dir / "report.html"
+    target = _target(run_dir, out, "report.html", force)
     try:
         report(run_dir, target)
     except (RunFolderError, OfflineAssetError) as exc:

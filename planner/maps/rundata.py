@@ -124,8 +124,11 @@ def load_run(run_dir: Path) -> RunData:
     """Read the run folder `run_dir`; raise :class:`RunFolderError` when it has no plan to draw."""
     run_dir = Path(run_dir)
     summary = _read_summary(run_dir)
-    if summary.get("status") not in PLAN_STATUSES or not (run_dir / "assignments.csv").is_file():
+    if summary.get("status") not in PLAN_STATUSES:
         raise RunFolderError(f"run folder {run_dir} has no plan (status: {summary.get('status')})")
+    if not (run_dir / "assignments.csv").is_file():
+        raise RunFolderError(f"{run_dir / 'assignments.csv'} is missing, though summary.json reports a plan "
+                             f"(status: {summary.get('status')})")
     inputs = run_dir / "inputs"
     scenario_path = inputs / "scenario.yaml"
     scenario = yaml.safe_load(scenario_path.read_text(encoding="utf-8")) if scenario_path.is_file() else {}

@@ -21,15 +21,23 @@ SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver na
 
 
 def _positive(value: float | None) -> float | None:
-    """An option's value, refused (exit 2) unless greater than 0."""
-    if value is not None and value <= 0:
+    """An option's value, refused (exit 2) unless greater than 0 (so not NaN either)."""
+    if value is not None and not value > 0:
         raise typer.BadParameter(f"{value:g} is not greater than 0")
+    return value
+
+
+def _non_negative(value: float | None) -> float | None:
+    """An option's value, refused (exit 2) unless 0 or more (so not NaN either)."""
+    if value is not None and not value >= 0:
+        raise typer.BadParameter(f"{value:g} is not 0 or more")
     return value
 
 
 TimeOption = Annotated[Optional[float], typer.Option("--time-limit", callback=_positive,
                                                      help="Time limit in seconds, per solve.")]
-GapOption = Annotated[Optional[float], typer.Option("--mip-gap", min=0, help="Relative optimality gap, e.g. 0.0001.")]
+GapOption = Annotated[Optional[float], typer.Option("--mip-gap", callback=_non_negative,
+                                                    help="Relative optimality gap, e.g. 0.0001.")]
 ThreadsOption = Annotated[Optional[int], typer.Option("--threads", min=1, help="Solver threads.")]
 SeedOption = Annotated[Optional[int], typer.Option("--seed", min=0, help="Solver random seed.")]
 
@@ -42,12 +50,16 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def _guard(action: Any) -> Any:
     """Run `action()`, turning the expected failures into messages and exit code 2."""
     from planner.research.common import RunFolderProblem
+    from planner.research.pareto import NoFrontier
+    from planner.run import EXIT_CODES
     from planner.runfolder import OutputExists
     from planner.scenario import InputErrors
     from planner.solve import SolverUnavailable
 
     try:
         return action()
+    except NoFrontier as exc:  # as `planner run`: 3 infeasible, 4 no solution within the limits
+        raise _fail(str(exc), EXIT_CODES.get(exc.status, 1)) from None
     except InputErrors as exc:
         count = len(exc.problems)
         console.print(f"[bold red]The scenario has {count} problem{'s' if count > 1 else ''}:[/]")
@@ -71,8 +83,8 @@ def compare_command(
     run_dirs: Annotated[list[Path], typer.Argument(help="Two or more run folders.", show_default=False)],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the CSV tables and compare.html. "
                                                 "[default: runs/compare-YYYYMMDD-HHMMSS]")] = None,
-    tolerance: Annotated[float, typer.Option(help="Relative slack allowed between the [bound, objective] "
-                                                  "intervals of two runs that agree.")] = 1e-6,
+    tolerance: Annotated[float, typer.Option(callback=_non_negative, help="Relative slack allowed between the "
+                                             "[bound, objective] intervals of two runs that agree.")] = 1e-6,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when runs of the same model disagree.")] = False,
     force: ForceOption = False,
 ) -> None:
@@ -148,6 +160,8 @@ def pareto_command(
     force: ForceOption = False,
 ) -> None:
     """Trace the trade-off between two cost terms (epsilon-constraint): table, plot and one run folder per point."""
+    import pandas as pd
+
     from planner.research.pareto import pareto
 
     first, second = between
@@ -157,9 +171,9 @@ def pareto_command(
             name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed))
     table = Table("point", f"{first}", f"{second}", "objective", "status", "note", title=outcome.message)
     for row in outcome.table.itertuples(index=False):
-        table.add_row("-" if row.point is None or row.point != row.point else str(row.point),
+        table.add_row("-" if pd.isna(row.point) else str(row.point),
                       _num(getattr(row, first)), _num(getattr(row, second)), _num(row.objective), row.status,
-                      row.note or "")
+                      "" if pd.isna(row.note) else row.note)
     out_console.print(table)
     out_console.print(f"wrote {outcome.out} (pareto.csv, pareto.png, point-1 ... point-{len(outcome.runs)})",
                       highlight=False)
@@ -173,12 +187,18 @@ def export_command(
     mps: Annotated[Optional[Path], typer.Option("--mps", help="Write the model in free MPS format to this file.")] = None,
     symbolic: Annotated[bool, typer.Option("--symbolic/--no-symbolic",
                                            help="Name rows and columns after the model's components.")] = True,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
 ) -> None:
     """Write the model of a scenario as LP and/or MPS for other solvers."""
     from planner.research.export import export_model
+    from planner.runfolder import check_file_output
 
     if lp is None and mps is None:
         raise _fail("give --lp FILE and/or --mps FILE")
+    if lp is not None and mps is not None and lp.resolve() == mps.resolve():
+        raise _fail("give --lp and --mps different files")
+    for path in (p for p in (lp, mps) if p is not None):
+        _guard(lambda: check_file_output(path, force))
     written = _guard(lambda: export_model(scenario, lp, mps, symbolic))
     for e in written:
         out_console.print(f"wrote {e.path} ({e.format}: {e.n_variables} variables, {e.n_binaries} binary, "
@@ -190,7 +210,9 @@ def export_command(
 def print_alternatives(found: Any) -> None:
     """The table of `planner run --alternatives` (found: AlternativesOutcome)."""
     if found.table is None:
-        console.print("no alternatives: the scenario has no optimum", highlight=False)
+        why = {"infeasible": "the scenario is infeasible", "no_solution": "no plan was found within the limits"}
+        console.print(f"no alternatives: {why.get(found.optimum.status, 'there is no optimum to start from')}",
+                      highlight=False)
         return
     table = Table("plan", "folder", "objective", "+ %", "opened", "differs from optimum", "new vs optimum",
                   title=f"Plans within {_num(found.cost_bound)} (10k yuan)")

@@ -84,15 +84,20 @@ def read_run(path: Path | str) -> RunRecord:
     path = Path(path)
     if not path.is_dir():
         raise RunFolderProblem(f"{path} is not a folder")
-    try:
-        summary = json.loads((path / "summary.json").read_text(encoding="utf-8"))
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RunFolderProblem(f"{path} is not a run folder: {exc.strerror or exc} ({exc.filename})") from None
-    except ValueError as exc:
-        raise RunFolderProblem(f"{path}: unreadable JSON ({exc})") from None
+
+    def read_json(name: str) -> dict[str, Any]:
+        try:
+            return json.loads((path / name).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise RunFolderProblem(f"{path} is not a run folder: {exc.strerror or exc} ({exc.filename})") from None
+        except ValueError as exc:
+            raise RunFolderProblem(f"{path / name}: unreadable JSON ({exc})") from None
+
+    summary, manifest = read_json("summary.json"), read_json("manifest.json")
     table = path / "assignments.csv"
     assignments = None
+    if not table.is_file() and summary.get("objective") is not None:
+        raise RunFolderProblem(f"{table} is missing, though summary.json reports a plan")
     if table.is_file():
         assignments = pd.read_csv(table, dtype={"industry": str, "function": str, "site": str,
                                                 "region": str, "zone": str}, keep_default_na=False)

@@ -285,9 +285,13 @@ class Comparison:
 
 def compare_runs(run_dirs: Iterable[Path | str], rel_tol: float = REL_TOL) -> Comparison:
     """Compare run folders: runs table, pairwise agreement, plan and KPI differences against the base."""
-    runs = [read_run(p) for p in run_dirs]
-    if not runs:
+    paths = [Path(p) for p in run_dirs]
+    if not paths:
         raise ValueError("no run folders to compare")
+    twice = sorted({str(p) for p in paths if sum(q.resolve() == p.resolve() for q in paths) > 1})
+    if twice:
+        raise ValueError(f"the same run folder is given twice: {', '.join(twice)}")
+    runs = [read_run(p) for p in paths]
     labels = _labels(runs)
     models = [model_fingerprint(r) for r in runs]
     table = pd.DataFrame([run_row(lab, r, m) for lab, r, m in zip(labels, runs, models)], columns=RUN_COLUMNS)

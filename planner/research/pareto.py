@@ -47,6 +47,14 @@ DOMINANCE_TOL = 1e-6
 """Differences below this (relative to max(1, |value|)) do not count in dominance and repeats."""
 
 
+
+class NoFrontier(Exception):
+    """An end of the frontier has no plan (the scenario is infeasible, or a limit was reached first)."""
+
+    def __init__(self, status: str, message: str):
+        super().__init__(message)
+        self.status = status
+
 @dataclass
 class Point:
     """One solved epsilon point."""
@@ -242,8 +250,9 @@ def pareto(
     started = now()
     high = record(None, *lexicographic(m, options, t1, t2), started)
     if low.first is None or high.first is None:
-        bad = low if low.first is None else high
-        raise RuntimeError(f"no plan at an end of the frontier: {bad.result.status} ({bad.result.message})")
+        bad, least = (low, second) if low.first is None else (high, first)
+        raise NoFrontier(bad.result.status, f"no plan at the end of the frontier with the least {least}: "
+                         f"{bad.result.status} ({bad.result.message}); `planner run` on the scenario says why")
     lo, hi = low.second, max(high.second, low.second)
     low.epsilon, high.epsilon = lo, hi
     solved = [low]

@@ -6,13 +6,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from planner.scenario.errors import InputErrors, Problem, display_path
 from planner.scenario.messages import describe, key_path
 from planner.scenario.overrides import apply_overrides
 from planner.scenario.scenario import Scenario, frozen
-from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ScenarioFile, Selector, Tables
+from planner.scenario.schema import FUNCTIONS, PREDECESSOR, Override, ScenarioFile, Selector, Tables
 from planner.scenario.tables import RawTable, read_table, typed_rows
 from planner.scenario.yamlfile import MergedYaml, read_scenario_yaml
 
@@ -35,8 +35,9 @@ def load_scenario(path: Path | str) -> Scenario:
         problems += found
         if table is not None:
             raw[name] = table
-    if spec is not None:
-        problems += apply_overrides(raw, spec.overrides, merged.file_of(("overrides",)))
+    overrides = spec.overrides if spec is not None else _overrides_alone(merged)
+    if overrides:
+        problems += apply_overrides(raw, overrides, merged.file_of(("overrides",)))
     typed: dict[str, list[tuple[int, Any]]] = {}
     for name, table in raw.items():
         typed[name], found = typed_rows(table)
@@ -67,6 +68,14 @@ def _tables_alone(merged: MergedYaml) -> Tables | None:
     """The `tables` section when it is valid on its own, so table problems are reported too."""
     try:
         return Tables.model_validate(merged.data.get("tables"))
+    except ValidationError:
+        return None
+
+
+def _overrides_alone(merged: MergedYaml) -> list[Override] | None:
+    """The `overrides` section when it is valid on its own, so what they do to the tables is reported too."""
+    try:
+        return TypeAdapter(list[Override]).validate_python(merged.data.get("overrides") or [])
     except ValidationError:
         return None
 
@@ -150,7 +159,7 @@ def _cells(table: RawTable, *columns: str) -> list[tuple[int, dict[str, str]]]:
 
 
 def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
-    """Rule values must name existing things; a lock_in may only match eligible triples."""
+    """Rule values must name existing things; every rule must match a triple, a lock_in only eligible ones."""
     from planner.models.sets import capability_shortfall, rule_matches
 
     known = {
@@ -171,7 +180,11 @@ def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
                 problems.append(Problem(yaml_file, f"key rules[{n}].{kind}.{key}", None, f"{value!r} is not a known {key}"))
     if problems:
         return problems
-    locked_out = {t for _, hits in rule_matches(scenario, "lock_out") for t in hits}
+    locked_out = set()
+    for n, hits in rule_matches(scenario, "lock_out"):
+        if not hits:  # a selector that contradicts itself or the data, as for lock_in and override `where`
+            problems.append(Problem(yaml_file, f"key rules[{n}].lock_out", None, "matches no (industry, function, site)"))
+        locked_out.update(hits)
     for n, hits in rule_matches(scenario, "lock_in"):
         if not hits:
             problems.append(Problem(yaml_file, f"key rules[{n}].lock_in", None, "matches no (industry, function, site)"))

@@ -36,6 +36,7 @@ def apply_overrides(tables: dict[str, RawTable], overrides: list[Override], yaml
             row = table.rows[k]
             for column, value in (override.set or {}).items():
                 row[column] = "" if value is None else str(value)
+                table.set_by[k, column] = f"{yaml_file} {key}.set.{column}"
             for column, factor in (override.scale or {}).items():
                 cell = row[column].strip()
                 if not cell:
@@ -47,4 +48,5 @@ def apply_overrides(tables: dict[str, RawTable], overrides: list[Override], yaml
                         f"cannot scale {cell!r} in {table.shown} row {table.row_numbers[k]}: not a number"))
                     continue
                 row[column] = repr(number * factor)
+                table.set_by[k, column] = f"{yaml_file} {key}.scale.{column}"
     return problems

@@ -25,6 +25,8 @@ class RawTable:
     columns: list[str]
     rows: list[dict[str, str]] = field(default_factory=list)
     row_numbers: list[int] = field(default_factory=list)
+    set_by: dict[tuple[int, str], str] = field(default_factory=dict)
+    """(row position, column) -> the override that last wrote the cell (`FILE key overrides[N].set.COLUMN`)."""
 
     @property
     def shown(self) -> str:
@@ -91,6 +93,8 @@ def read_table(name: str, path: Path, named_by: str = "") -> tuple[RawTable | No
             continue
         table.rows.append(dict(zip(columns, cells)))
         table.row_numbers.append(line)
+    if not any(any(cell.strip() for cell in cells) for _, cells in records):
+        problems.append(Problem(shown, message=f"has no rows below its header; the {name} table needs at least one"))
     return table, problems
 
 
@@ -99,7 +103,7 @@ def typed_rows(table: RawTable) -> tuple[list[tuple[int, BaseModel]], list[Probl
     model = TABLE_MODELS[table.name]
     prefix, bucket = PREFIXED_COLUMNS.get(table.name, ("\0", ""))
     rows, problems = [], []
-    for line, cells in zip(table.row_numbers, table.rows):
+    for position, (line, cells) in enumerate(zip(table.row_numbers, table.rows)):
         values: dict[str, Any] = {}
         for column, cell in cells.items():
             cell = cell.strip()
@@ -117,7 +121,9 @@ def typed_rows(table: RawTable) -> tuple[list[tuple[int, BaseModel]], list[Probl
                 column = f"{prefix}{loc[1]}" if loc and loc[0] == bucket and len(loc) > 1 else (str(loc[0]) if loc else None)
                 if error["type"] == "missing" and column not in table.columns:
                     continue  # the missing column is reported once, for the header
-                problems.append(Problem(table.shown, f"row {line}", column, describe(error)))
+                origin = table.set_by.get((position, column or ""))
+                problems.append(Problem(table.shown, f"row {line}", column,
+                                        describe(error) + (f" (the value of {origin})" if origin else "")))
     return rows, problems
 
 

@@ -118,8 +118,9 @@ def check_parameters(sweep: Sweep) -> None:
 
 def _in_parameter(problem: Problem, scenario_file: Path) -> str:
     """A problem of a check scenario in the words of the parameter that made it."""
-    if problem.file != display_path(scenario_file):
-        return str(problem)  # in a table of the base, after the change
+    shown = display_path(scenario_file)
+    if problem.file != shown:  # in a table of the base, after the change (which the parameter names)
+        return str(problem).split(f" (the value of {shown} ")[0]
     place = re.sub(r"^key (overrides\[\d+\]\.?)?", "", problem.place)
     return f"{place}: {problem.message}" if place else problem.message
 

@@ -89,6 +89,18 @@ def test_cli_map_html_png_and_report(tiny_run: Path, tmp_path: Path) -> None:
     assert (tmp_path / "r.html").stat().st_size > 100_000
 
 
+@pytest.mark.parametrize("command", [["map"], ["map", "--png"], ["report"]])
+def test_an_existing_out_file_is_kept_unless_forced(tiny_run: Path, tmp_path: Path, command: list[str]) -> None:
+    kept = tmp_path / "kept.html"
+    kept.write_text("precious", encoding="utf-8")
+    result = runner.invoke(app, [command[0], str(tiny_run), *command[1:], "--out", str(kept)])
+    assert result.exit_code == 2 and "kept.html already exists; choose another file or add --force" in result.output
+    assert kept.read_text(encoding="utf-8") == "precious"
+    result = runner.invoke(app, [command[0], str(tiny_run), *command[1:], "--out", str(kept), "--force"])
+    assert result.exit_code == 0, result.output
+    assert kept.read_bytes() != b"precious"
+
+
 def test_cli_map_default_output_is_in_the_run_folder(tiny_run: Path, tmp_path: Path) -> None:
     import shutil
 

@@ -113,6 +113,8 @@ def _record(tmp_path: Path, name: str, status: str, objective: float | None, bou
     folder.mkdir()
     (folder / "summary.json").write_text(json.dumps({"status": status, "objective": objective, "best_bound": bound}))
     (folder / "manifest.json").write_text(json.dumps({"solver": {"name": "x"}}))
+    if objective is not None:  # a plan (its table left empty)
+        (folder / "assignments.csv").write_text("industry,function,site\n")
     return read_run(folder)
 
 
@@ -139,3 +141,31 @@ def test_random_scenarios_highs_and_cbc_agree(tmp_path: Path, seed: int) -> None
         return
     cmp = compare_runs([r.out for r in runs])
     assert cmp.same_model_agree() is True, cmp.agreement.to_dict("records")
+
+
+@pytest.mark.parametrize("tolerance", ["-1", "nan"])
+def test_a_negative_or_nan_tolerance_exits_2(runs: dict[str, Path], tmp_path: Path, tolerance: str) -> None:
+    result = runner.invoke(app, ["compare", str(runs["highs"]), str(runs["variant"]), "--tolerance", tolerance,
+                                 "--out", str(tmp_path / "c")])
+    assert result.exit_code == 2
+    assert f"Invalid value for '--tolerance': {tolerance} is not 0 or more" in " ".join(result.output.replace("│", " ").split())
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_damaged_run_folder_is_named_with_its_file(runs: dict[str, Path], tmp_path: Path) -> None:
+    missing, broken = tmp_path / "missing", tmp_path / "broken"
+    shutil.copytree(runs["highs"], missing)
+    (missing / "assignments.csv").unlink()
+    shutil.copytree(runs["highs"], broken)
+    (broken / "manifest.json").write_text("{", encoding="utf-8")
+    for damaged, message in ((missing, f"{missing / 'assignments.csv'} is missing, though summary.json reports a plan"),
+                             (broken, f"{broken / 'manifest.json'}: unreadable JSON")):
+        result = runner.invoke(app, ["compare", str(runs["highs"]), str(damaged), "--out", str(tmp_path / "c")])
+        assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+        assert not (tmp_path / "c").exists()
+
+
+def test_the_same_folder_twice_exits_2(runs: dict[str, Path], tmp_path: Path) -> None:
+    result = runner.invoke(app, ["compare", str(runs["highs"]), str(runs["highs"]), "--out", str(tmp_path / "c")])
+    assert result.exit_code == 2
+    assert f"the same run folder is given twice: {runs['highs']}" in " ".join(result.output.split())

@@ -43,3 +43,17 @@ def test_command_line(tiny_yaml: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m.mps").is_file() and not list(tmp_path.glob(".*partial"))
     assert runner.invoke(app, ["export", str(tiny_yaml)]).exit_code == 2
+
+
+def test_existing_files_and_folders_are_refused(tiny_yaml: Path, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.lp"
+    kept.write_text("precious", encoding="utf-8")
+    cases = [(["--lp", str(kept)], "kept.lp already exists; choose another file or add --force"),
+             (["--lp", str(tmp_path / "a"), "--mps", str(tmp_path / "a")], "give --lp and --mps different files"),
+             (["--mps", str(tmp_path)], "is a folder; give a file name")]
+    for options, message in cases:
+        result = runner.invoke(app, ["export", str(tiny_yaml), *options])
+        assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert kept.read_text(encoding="utf-8") == "precious" and not (tmp_path / "a").exists()
+    result = runner.invoke(app, ["export", str(tiny_yaml), "--lp", str(kept), "--force"])
+    assert result.exit_code == 0 and kept.read_text(encoding="utf-8").startswith("\\")

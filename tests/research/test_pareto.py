@@ -63,3 +63,22 @@ def test_command_line(tiny_yaml: Path, tmp_path: Path) -> None:
     assert (tmp_path / "p" / "point-1" / "summary.json").is_file()
     bad = runner.invoke(app, ["pareto", str(tiny_yaml), "--between", "land", "land", "--out", str(tmp_path / "q")])
     assert bad.exit_code == 2 and not (tmp_path / "q").exists()
+
+
+def test_a_term_that_is_always_zero_gives_one_point(tiny_yaml: Path, tmp_path: Path) -> None:
+    # hard duplication: the duplication term is 0 in every plan
+    result = runner.invoke(app, ["pareto", str(tiny_yaml), "--between", "land", "duplication", "--points", "3",
+                                 "--out", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    assert "no trade-off: one plan minimises both land and duplication" in result.output
+    table = pd.read_csv(tmp_path / "p" / "pareto.csv")
+    assert list(table["kept"]) == [True, False] and (table["duplication"] == 0).all()
+
+
+def test_an_infeasible_scenario_exits_3_and_writes_nothing(tiny_yaml: Path, tmp_path: Path) -> None:
+    closed = variant(tiny_yaml, "tiny-without-production", lambda d: d.setdefault("rules", []).append(
+        {"lock_out": {"function": "production"}}))
+    result = runner.invoke(app, ["pareto", str(closed), "--between", "land", "linkage", "--out", str(tmp_path / "p")])
+    assert result.exit_code == 3, result.output
+    assert "no plan at the end of the frontier with the least linkage: infeasible" in " ".join(result.output.split())
+    assert not (tmp_path / "p").exists()

@@ -63,7 +63,17 @@ def test_override_value_is_validated_as_a_cell(tiny):
     tiny.append("scenario.yaml", "overrides:\n  - table: sites\n    set: {zone: suburb}\n")
     with pytest.raises(Exception) as caught:
         load_scenario(tiny.yaml)
-    assert str(caught.value.problems[0]) == "tiny/tables/sites.csv row 2, column zone: 'suburb' is not one of center, inner, outer"
+    assert str(caught.value.problems[0]) == ("tiny/tables/sites.csv row 2, column zone: 'suburb' is not one of center, "
+                                             "inner, outer (the value of tiny/scenario.yaml key overrides[0].set.zone)")
+
+
+def test_a_scaled_value_out_of_range_names_its_override(tiny):
+    tiny.append("scenario.yaml", "overrides:\n  - table: sites\n    where: {id: A-inner}\n    scale: {land_ha: -1}\n")
+    with pytest.raises(Exception) as caught:
+        load_scenario(tiny.yaml)
+    assert [str(p) for p in caught.value.problems] == [
+        "tiny/tables/sites.csv row 3, column land_ha: '-60.0' must be greater than 0.0 "
+        "(the value of tiny/scenario.yaml key overrides[0].scale.land_ha)"]
 
 
 def test_override_unknown_column(tiny):

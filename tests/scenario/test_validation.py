@@ -145,6 +145,24 @@ def test_lock_in_ineligible(tiny):
         "cap_research 0.2 < req_research 0.8"]
 
 
+def test_override_problems_are_reported_with_the_other_yaml_problems(tiny):
+    tiny.replace("scenario.yaml", "chain_radius_km: 300", "chain_radius_km: far")
+    tiny.append("scenario.yaml", "overrides:\n  - {table: sites, set: {landprice: 1}}\n")
+    assert problems(tiny) == ["tiny/scenario.yaml key settings.chain_radius_km: 'far' is not a number",
+                              "tiny/scenario.yaml key overrides[0].set.landprice: sites has no column 'landprice'"]
+
+
+def test_a_table_with_only_its_header_is_an_error(tiny):
+    header = (tiny.root / "tables/sites.csv").read_text(encoding="utf-8").splitlines()[0]
+    (tiny.root / "tables/sites.csv").write_text(header + "\n", encoding="utf-8")
+    assert "tiny/tables/sites.csv: has no rows below its header; the sites table needs at least one" in problems(tiny)
+
+
+def test_a_lock_out_that_matches_nothing_is_an_error(tiny):
+    tiny.append("scenario.yaml", "rules:\n  - lock_out: {region: A, site: B-outer}\n  - lock_out: {zone: center}\n")
+    assert problems(tiny) == ["tiny/scenario.yaml key rules[0].lock_out: matches no (industry, function, site)"]
+
+
 def test_lock_in_removed_by_lock_out(tiny):
     tiny.append("scenario.yaml", "rules:\n  - lock_out: {zone: center}\n  - lock_in: {site: A-center, industry: ai, function: rd}\n")
     assert problems(tiny) == [
