@@ -53,7 +53,10 @@ BOUND_TOL = 1e-9
 
 def parse_percent(text: str | float) -> float:
     """`5`, `5%` or `2.5 %` -> 5.0, 5.0, 2.5 (percent); raises ValueError for anything else or a negative."""
-    value = float(str(text).strip().rstrip("%").strip())
+    try:
+        value = float(str(text).strip().removesuffix("%").strip())
+    except ValueError:
+        value = math.nan
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"--within must be a non-negative percentage, got {text!r}")
     return value

@@ -158,7 +158,7 @@ def test_parse_percent(text: str, value: float) -> None:
     assert parse_percent(text) == value
 
 
-@pytest.mark.parametrize("text", ["-1", "abc", "nan"])
+@pytest.mark.parametrize("text", ["-1", "abc", "nan", "5%%"])
 def test_parse_percent_rejects(text: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"--within must be a non-negative percentage, got {text!r}"):
         parse_percent(text)
