@@ -49,17 +49,15 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _guard(action: Any) -> Any:
     """Run `action()`, turning the expected failures into messages and exit code 2."""
-    from planner.research.common import RunFolderProblem
-    from planner.research.pareto import NoFrontier
-    from planner.run import EXIT_CODES
+    from planner.research.common import NoPlan, RunFolderProblem
     from planner.runfolder import OutputExists
     from planner.scenario import InputErrors
     from planner.solve import SolverUnavailable
 
     try:
         return action()
-    except NoFrontier as exc:  # as `planner run`: 3 infeasible, 4 no solution within the limits
-        raise _fail(str(exc), EXIT_CODES.get(exc.status, 1)) from None
+    except NoPlan as exc:  # as `planner run`: 3 infeasible, 4 no solution within the limits
+        raise _fail(str(exc), exc.exit_code) from None
     except InputErrors as exc:
         count = len(exc.problems)
         console.print(f"[bold red]The scenario has {count} problem{'s' if count > 1 else ''}:[/]")

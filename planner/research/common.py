@@ -20,6 +20,14 @@ RESEARCH_PREFIX = "research_"
 """Components the research commands add to a built model start with this (never part of docs/model.md)."""
 
 
+class NoPlan(Exception):
+    """A research command found no plan where it needs one; `exit_code` is `planner run`'s for that status."""
+
+    def __init__(self, exit_code: int, message: str):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 class RunFolderProblem(Exception):
     """A folder that is not a (complete) run folder; the message is one line."""
 

@@ -34,9 +34,9 @@ from planner.models.layout import COST_TERMS
 from planner.models.sets import index_sets
 from planner.numerics import numerical_warnings
 from planner.polish import solve_polished
-from planner.research.common import drop, objective, only_model_constraints, set_constraint
+from planner.research.common import NoPlan, drop, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
-from planner.run import RunOutcome, build, solver_options, write_outcome
+from planner.run import EXIT_CODES, RunOutcome, build, solver_options, write_outcome
 from planner.runfolder import atomic_folder, check_output, now, write_csv, write_json
 from planner.scenario import load_scenario
 from planner.solve import SolveResult
@@ -46,14 +46,6 @@ HOLD_SLACK = 1e-7
 DOMINANCE_TOL = 1e-6
 """Differences below this (relative to max(1, |value|)) do not count in dominance and repeats."""
 
-
-
-class NoFrontier(Exception):
-    """An end of the frontier has no plan (the scenario is infeasible, or a limit was reached first)."""
-
-    def __init__(self, status: str, message: str):
-        super().__init__(message)
-        self.status = status
 
 @dataclass
 class Point:
@@ -251,8 +243,8 @@ def pareto(
     high = record(None, *lexicographic(m, options, t1, t2), started)
     if low.first is None or high.first is None:
         bad, least = (low, second) if low.first is None else (high, first)
-        raise NoFrontier(bad.result.status, f"no plan at the end of the frontier with the least {least}: "
-                         f"{bad.result.status} ({bad.result.message}); `planner run` on the scenario says why")
+        raise NoPlan(EXIT_CODES[bad.result.status], f"no plan at the end of the frontier with the least {least}: "
+                     f"{bad.result.status} ({bad.result.message}); `planner run` on the scenario says why")
     lo, hi = low.second, max(high.second, low.second)
     low.epsilon, high.epsilon = lo, hi
     solved = [low]
