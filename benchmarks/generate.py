@@ -19,7 +19,7 @@ The same (regions, industries, seed) always gives the same files. Scenarios are 
 `extends`, no `overrides`), so the independent reference implementation in `tests/reference`
 reads them too.
 
-    python benchmarks/generate.py --regions 31 --industries 40 --seed 1 --out /tmp/synth
+    python benchmarks/generate.py --regions 31 --industries 40 --seed 1 --out synth/31x40
 """
 
 from __future__ import annotations

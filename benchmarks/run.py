@@ -90,7 +90,7 @@ def pyomo_floors(model: Any) -> dict[str, float]:
 
     data = MatrixData.of(standard_form(model))
     out = {}
-    for rows in ("expressions", "matrix"):
+    for rows in ("expressions", "matrix", "kernel"):
         gc.collect()
         start = time.perf_counter()
         copy = matrix_copy(data, rows)
@@ -115,6 +115,8 @@ class MatrixData:
     lower: list[float | None]
     upper: list[float | None]
     """Row bounds (None: none)."""
+    bounds: list[tuple[Any, Any]]
+    """(lower, upper) of each column, in column order."""
 
     @classmethod
     def of(cls, form: Any) -> MatrixData:
@@ -128,21 +130,35 @@ class MatrixData:
         A = form.A.tocsr()
         return cls(groups, where, A.indptr.tolist(), A.indices.tolist(), A.data.tolist(),
                    [None if b == -np.inf else float(b) for b in form.row_lower],
-                   [None if b == np.inf else float(b) for b in form.row_upper])
+                   [None if b == np.inf else float(b) for b in form.row_upper], [v.bounds for v in form.columns])
 
 
 def matrix_copy(d: MatrixData, rows: str) -> Any:
     """A Pyomo model of the matrix `d`, built with the garbage collector paused.
 
-    One Var component per component of the standard form's columns, with the same indices and
-    bounds, then the rows: with `rows="expressions"`, one LinearExpression each as planner writes
-    them; with `rows="matrix"`, one `MatrixConstraint` (rows read from a CSR matrix, bypassing
-    Pyomo's expression system).
+    With `rows="expressions"` or `"matrix"`, a ConcreteModel (Pyomo's modelling layer, as planner's):
+    one Var component per component of the standard form's columns, with the same indices and
+    bounds, then the rows, one LinearExpression each as planner writes them, or one
+    `MatrixConstraint` (rows read from a CSR matrix, bypassing Pyomo's expression system). With
+    `rows="kernel"`, a `pyomo.kernel` block (Pyomo's other modelling layer): a variable list and
+    one `matrix_constraint`.
     """
     import pyomo.environ as pyo
     from pyomo.common.gc_manager import PauseGC
     from pyomo.core.base.matrix_constraint import MatrixConstraint
     from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+
+    if rows == "kernel":
+        import pyomo.kernel as pmo
+        import scipy.sparse as sp
+
+        with PauseGC():
+            k = pmo.block()
+            k.x = pmo.variable_list(pmo.variable(lb=lb, ub=ub) for lb, ub in d.bounds)
+            A = sp.csr_array((d.data, d.indices, d.starts), shape=(len(d.lower), len(d.where)))
+            k.rows = pmo.matrix_constraint(A, lb=np.array([-np.inf if b is None else b for b in d.lower]),
+                                           ub=np.array([np.inf if b is None else b for b in d.upper]), x=list(k.x))
+        return k
 
     def row(x: list[Any], r: int) -> Any:
         body = LinearExpression([x[j] if c == 1 else MonomialTermExpression((c, x[j]))
@@ -334,12 +350,13 @@ def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
                      f"| {_ratio(p.get('growth_mib'), f.get('growth_mib'))} | {same} |")
     lines += ["", "What holding planner's own matrix in a fresh Pyomo model costs, everything given (`pyomo_floors`), "
               "as % of planner's solve:", "",
-              "| size | planner set-up s | % | rows as expressions s | % | rows as a MatrixConstraint s | % | planner solve s |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| size | planner set-up s | % | rows as expressions s | % | rows as a MatrixConstraint s | % "
+              "| pyomo.kernel matrix_constraint s | % | planner solve s |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         p = row["planner"]
         cells = [f"{_num(seconds)} | {_num(_share(seconds, p.get('solve')), 1)}"
-                 for seconds in (setup_seconds(p), p.get("pyomo_expressions"), p.get("pyomo_matrix"))]
+                 for seconds in (setup_seconds(p), p.get("pyomo_expressions"), p.get("pyomo_matrix"), p.get("pyomo_kernel"))]
         lines.append(f"| {row['size']} | {' | '.join(cells)} | {_num(p.get('solve'))} |")
     return "\n".join(lines)
 

@@ -52,7 +52,7 @@ class Plan:
             rows = self.assignments[self.assignments["function"] == f]
             total = rows["capacity"].sum()
             by_zone = rows.groupby("zone")["capacity"].sum()
-            out[f] = {z: (float(by_zone.get(z, 0.0)) / total if total > 0 else 0.0) for z in ZONES}
+            out[f] = {z: (float(by_zone.get(z, 0.0) / total) if total > 0 else 0.0) for z in ZONES}
         return out
 
     def hosts(self, industries: list[str]) -> dict[str, int]:

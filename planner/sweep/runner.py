@@ -36,6 +36,10 @@ RECORD = "sweep.json"
 """The sweep folder's record: which sweep file it holds, written when a sweep starts and again when it ends."""
 
 
+CONNECT_SECONDS = 30
+"""How long `planner sweep --scheduler` waits for the scheduler to answer."""
+
+
 class SchedulerUnavailable(Exception):
     """The Dask scheduler given by address cannot be reached."""
 
@@ -89,21 +93,47 @@ def _remove_partials(out: Path, member: str) -> None:
 
 @contextmanager
 def dask_client(workers: int | None = None, scheduler: str | None = None, processes: bool = True) -> Iterator[Any]:
-    """A Dask client: connected to `scheduler`, else on a new local cluster of `workers` single-thread workers."""
+    """A Dask client: connected to `scheduler`, else on a new local cluster of `workers` single-thread workers.
+
+    `processes=False` runs one worker as a thread of this process (see `run_sweep`).
+    """
     from distributed import Client, LocalCluster
 
     if scheduler:
-        try:
-            client = Client(scheduler)
-        except (OSError, TimeoutError) as exc:
-            raise SchedulerUnavailable(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-        with client:
+        with client_of(scheduler) as client:
             yield client
         return
-    n = workers or os.cpu_count() or 1
+    n = workers or (os.cpu_count() or 1 if processes else 1)
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client
+
+
+def client_of(scheduler: str) -> Any:
+    """A Dask client of the scheduler at `scheduler`; SchedulerUnavailable when none answers within CONNECT_SECONDS.
+
+    The connection is made in a helper thread and given up after the deadline: a service at that
+    address that is not a Dask scheduler may accept the connection and never answer.
+    """
+    import threading
+
+    from distributed import Client
+
+    made: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            made["client"] = Client(scheduler, timeout=CONNECT_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - refused, timed out, or not a Dask scheduler at all
+            made["error"] = exc
+
+    helper = threading.Thread(target=connect, name="planner-connect", daemon=True)  # daemon: never waited for at exit
+    helper.start()
+    helper.join(CONNECT_SECONDS + 5)
+    if "client" in made:
+        return made["client"]
+    why = f"{type(made['error']).__name__}: {made['error']}" if "error" in made else f"no answer within {CONNECT_SECONDS} s"
+    raise SchedulerUnavailable(f"cannot reach the Dask scheduler at {scheduler}: {why}"[:300])
 
 
 def execute(tasks: list[MemberTask], client: Any, progress: Progress) -> dict[str, dict[str, Any]]:
@@ -154,12 +184,16 @@ def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int |
     """Run the sweep file at `path` into `out` (default `sweeps/NAME`).
 
     Members run on Dask: a local cluster of `workers` single-thread processes (default: the number of
-    cores; `processes=False` runs them as threads of this process), or the cluster at `scheduler`.
+    cores; `processes=False` runs one worker as a thread of this process: highspy 1.15 runs one solve
+    at a time per process, so more raise ValueError), or the cluster at `scheduler`.
     `reuse` (default: the sweep file's `reuse`) offers each member its worker's previous plan as a MIP start.
     Raises, before anything is written, `InputErrors` for a bad sweep file or a parameter the base does
     not accept, and `OutputExists` for a folder that holds something else (unless `force`, see
     `claim_folder`); before any member runs, `SchedulerUnavailable` (a folder this call made is removed).
     """
+    if not processes and (workers or 1) > 1:
+        raise ValueError(f"workers={workers} with processes=False: threads of one process cannot solve side by side "
+                         "(highspy runs one solve at a time per process); use processes or one worker")
     start = time.perf_counter()
     started = now()
     sweep = load_sweep(path)

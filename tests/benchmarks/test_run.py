@@ -46,3 +46,13 @@ def test_the_copy_with_a_matrix_constraint_has_planner_s_rows(form: StandardForm
     assert np.allclose([row() for row in rows], form.A @ x)
     assert [row.lower for row in rows] == [None if b == -np.inf else b for b in form.row_lower]
     assert [row.upper for row in rows] == [None if b == np.inf else b for b in form.row_upper]
+
+
+def test_the_kernel_copy_has_planner_s_rows(form: StandardForm) -> None:
+    copy = matrix_copy(MatrixData.of(form), "kernel")
+    assert [(v.lb, v.ub) for v in copy.x] == [v.bounds for v in form.columns]
+    x = np.random.default_rng(2).random(len(form.columns))
+    for var, value in zip(copy.x, x):
+        var.value = value
+    assert np.allclose([row() for row in copy.rows], form.A @ x)
+    assert np.array_equal(copy.rows.lb, form.row_lower) and np.array_equal(copy.rows.ub, form.row_upper)

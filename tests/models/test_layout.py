@@ -39,6 +39,20 @@ def test_tiny_fixture_optimum_and_plan(tiny):
     assert check_run_folder(tiny.root.parent / "run", tiny.yaml) == []
 
 
+def test_division_of_labour_is_plain_floats_summing_to_one(tiny):
+    from planner.results import extract_plan
+    from planner.run import build, solver_options
+    from planner.scenario import load_scenario
+    from planner.solve import solve
+
+    scenario = load_scenario(tiny.yaml)
+    built = build(scenario)
+    solve(built.model, solver_options(scenario))
+    shares = extract_plan(scenario, built.index, built.model).division_of_labour()
+    assert all(type(v) is float for zones in shares.values() for v in zones.values())  # as the README prints them
+    assert all(math.isclose(sum(zones.values()), 1.0) for zones in shares.values())
+
+
 def test_checker_catches_a_broken_plan(tiny):
     """The independent checker is not vacuous on planner's own run folders."""
     out = tiny.root.parent / "run"

@@ -185,16 +185,37 @@ def test_a_folder_holding_something_else_is_refused_unless_forced(swept: tuple[P
     assert run_sweep(other, run, workers=1, processes=False).skipped == 1  # now its own: a rerun continues it
 
 
-def test_an_unreachable_scheduler_is_an_error_and_leaves_nothing(tmp_path: Path) -> None:
-    import dask
+def test_an_unreachable_scheduler_is_an_error_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.sweep.runner as runner
 
-    from planner.sweep.runner import SchedulerUnavailable
-
+    monkeypatch.setattr(runner, "CONNECT_SECONDS", 1)
     base = generate(2, 2, 3, tmp_path / "base")
     sweep = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land", "values": [1]}]})
-    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
-        with pytest.raises(SchedulerUnavailable, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1: "):
-            run_sweep(sweep, tmp_path / "out", scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(runner.SchedulerUnavailable, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1: "):
+        run_sweep(sweep, tmp_path / "out", scheduler="tcp://127.0.0.1:1")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_service_that_is_not_a_scheduler_is_given_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import planner.sweep.runner as runner
+
+    monkeypatch.setattr(runner, "CONNECT_SECONDS", 1)
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts connections (the kernel's backlog) and never answers
+    base = generate(2, 2, 3, tmp_path / "base")
+    sweep = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land", "values": [1]}]})
+    address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+    with silent, pytest.raises(runner.SchedulerUnavailable, match=f"cannot reach the Dask scheduler at {address}: "):
+        run_sweep(sweep, tmp_path / "out", scheduler=address)
+    assert not (tmp_path / "out").exists()
+
+
+def test_threaded_workers_are_one(tmp_path: Path) -> None:
+    base = generate(2, 2, 3, tmp_path / "base")
+    sweep = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land", "values": [1, 2]}]})
+    with pytest.raises(ValueError, match="workers=2 with processes=False"):
+        run_sweep(sweep, tmp_path / "out", workers=2, processes=False)
     assert not (tmp_path / "out").exists()
 
 
