@@ -66,6 +66,10 @@ def site_importance(run_dir: Path | str, *, sites: list[str] | None = None,
     model = build(scenario, ix).model
     base = run.objective
     opened = run.assignments
+    unknown = sorted(set(opened["site"]) - set(scenario.sites))
+    if unknown:
+        raise RunFolderProblem(f"{run.path / 'assignments.csv'} names sites that are not in its scenario: "
+                               f"{', '.join(unknown)}")
     order = [s for s in scenario.sites if s in set(opened["site"])] if sites is None else list(sites)
     rows = []
     for n, s in enumerate(order, start=1):

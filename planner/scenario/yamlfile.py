@@ -75,6 +75,10 @@ def read_yaml_file(path: Path) -> tuple[Any, Problem | None]:
         return None, Problem(shown, place, message=f"YAML cannot be read: {reason}")
 
 
+SECTIONS = ("tables", "settings", "solver")
+"""The mapping sections of a scenario file; one left empty is read as an empty mapping."""
+
+
 def read_scenario_yaml(path: Path) -> MergedYaml:
     """Read `path`, follow `extends` (relative to the file naming it) and deep-merge the chain."""
     merged = MergedYaml()
@@ -97,6 +101,9 @@ def read_scenario_yaml(path: Path) -> MergedYaml:
         if not isinstance(data, dict):
             merged.problems.append(Problem(display_path(current), message="must be a mapping of keys (name, tables, settings, ...)"))
             break
+        for section in SECTIONS:  # `settings:` with nothing under it (only comments, say) changes nothing
+            if section in data and data[section] is None:
+                data[section] = {}
         _absolutise(data, current.parent)
         layers.append((data, display_path(current)))
         parent = data.get("extends")

@@ -103,7 +103,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, proces
         with client_of(scheduler) as client:
             yield client
         return
-    n = workers or (os.cpu_count() or 1 if processes else 1)
+    n = workers or ((os.cpu_count() or 1) if processes else 1)
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None,
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client

@@ -74,3 +74,16 @@ def test_run_without_plan_is_refused(tiny_yaml: Path, tmp_path: Path) -> None:
     run_dir = solve_into(impossible, tmp_path / "run").out
     result = runner.invoke(app, ["importance", str(run_dir)])
     assert result.exit_code == 2 and "no plan" in result.output
+
+
+def test_an_assignment_at_an_unknown_site_is_refused(base_run: Path, tmp_path: Path) -> None:
+    import shutil
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(base_run, damaged)
+    table = pd.read_csv(damaged / "assignments.csv")
+    table.loc[0, "site"] = "ZZ-nowhere"
+    table.to_csv(damaged / "assignments.csv", index=False)
+    result = runner.invoke(app, ["importance", str(damaged)])
+    assert result.exit_code == 2
+    assert "names sites that are not in its scenario: ZZ-nowhere" in " ".join(result.output.split())

@@ -158,6 +158,16 @@ def test_a_table_with_only_its_header_is_an_error(tiny):
     assert "tiny/tables/sites.csv: has no rows below its header; the sites table needs at least one" in problems(tiny)
 
 
+def test_an_empty_section_changes_nothing(tiny):
+    from planner.scenario import load_scenario
+
+    base = load_scenario(tiny.yaml)
+    (tiny.root / "child.yaml").write_text("extends: scenario.yaml\nname: child\nsettings:\n  # nothing yet\nsolver:\n",
+                                         encoding="utf-8")
+    child = load_scenario(tiny.root / "child.yaml")
+    assert child.settings == base.settings and child.solver == base.solver
+
+
 def test_a_lock_out_that_matches_nothing_is_an_error(tiny):
     tiny.append("scenario.yaml", "rules:\n  - lock_out: {region: A, site: B-outer}\n  - lock_out: {zone: center}\n")
     assert problems(tiny) == ["tiny/scenario.yaml key rules[0].lock_out: matches no (industry, function, site)"]
