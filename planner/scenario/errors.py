@@ -27,12 +27,14 @@ class Problem:
     column: str | None = None
     """The CSV column, when the problem is in one cell or column."""
     message: str = ""
+    origin: str | None = None
+    """Where a bad cell's value came from when an override wrote it (`FILE key overrides[N].set.COLUMN`)."""
 
     def __str__(self) -> str:
         where = " ".join(part for part in (self.file, self.place) if part)
         if self.column:
             where += f", column {self.column}"
-        return f"{where}: {self.message}"
+        return f"{where}: {self.message}" + (f" (the value of {self.origin})" if self.origin else "")
 
 
 class InputErrors(Exception):

@@ -121,9 +121,8 @@ def typed_rows(table: RawTable) -> tuple[list[tuple[int, BaseModel]], list[Probl
                 column = f"{prefix}{loc[1]}" if loc and loc[0] == bucket and len(loc) > 1 else (str(loc[0]) if loc else None)
                 if error["type"] == "missing" and column not in table.columns:
                     continue  # the missing column is reported once, for the header
-                origin = table.set_by.get((position, column or ""))
-                problems.append(Problem(table.shown, f"row {line}", column,
-                                        describe(error) + (f" (the value of {origin})" if origin else "")))
+                problems.append(Problem(table.shown, f"row {line}", column, describe(error),
+                                        table.set_by.get((position, column or ""))))
     return rows, problems
 
 

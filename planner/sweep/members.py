@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -118,9 +119,8 @@ def check_parameters(sweep: Sweep) -> None:
 
 def _in_parameter(problem: Problem, scenario_file: Path) -> str:
     """A problem of a check scenario in the words of the parameter that made it."""
-    shown = display_path(scenario_file)
-    if problem.file != shown:  # in a table of the base, after the change (which the parameter names)
-        return str(problem).split(f" (the value of {shown} ")[0]
+    if problem.file != display_path(scenario_file):  # in a table of the base, after the change (which the parameter names)
+        return str(dataclasses.replace(problem, origin=None))
     place = re.sub(r"^key (overrides\[\d+\]\.?)?", "", problem.place)
     return f"{place}: {problem.message}" if place else problem.message
 
