@@ -61,6 +61,9 @@ def _peak_mib() -> float:
 
 def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> tuple[dict[str, Any], Any]:
     """Load, build and solve with planner: seconds per step, model size and outcome; and the solved model."""
+    from pyomo.common.gc_manager import PauseGC
+
+    from planner.models.sets import index_sets
     from planner.run import build, solver_options
     from planner.scenario import load_scenario
     from planner.solve import solve
@@ -68,13 +71,17 @@ def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> tuple[
     start = time.perf_counter()
     sc = load_scenario(scenario)
     load = time.perf_counter() - start
-    built = build(sc)
+    start = time.perf_counter()
+    with PauseGC():  # as `build` derives them
+        ix = index_sets(sc)
+    sets = time.perf_counter() - start
+    built = build(sc, ix)
     result = solve(built.model, solver_options(sc, time_limit=time_limit, mip_gap=mip_gap, threads=1, seed=0))
     start = time.perf_counter()
     gc.collect(1)  # the pass over the new objects the next allocations would trigger
     readback = result.readback_seconds + time.perf_counter() - start
     size = built.size
-    return ({"load": load, "build": built.seconds, "handover": result.handover_seconds, "readback": readback,
+    return ({"load": load, "index_sets": sets, "build": sets + built.seconds, "handover": result.handover_seconds, "readback": readback,
              "solve": result.solve_seconds, "status": result.status, "objective": result.objective, "gap": result.mip_gap,
              "columns": size["n_variables"], "rows": size["n_constraints"]}, built.model)
 
@@ -84,11 +91,13 @@ def pyomo_floors(model: Any) -> dict[str, float]:
 
     Built as planner builds (garbage collector paused, then its pass over the new objects), from
     lists made beforehand with every index, bound and term: what the model costs while Pyomo holds
-    it, before any index set is derived, any cost is written or anything is handed over.
+    it, before any index set is derived, any cost is written or anything is handed over. Then the
+    whole least route with Pyomo as the model (`kernel_route`), from the same lists.
     """
     from planner.standard_form import standard_form
 
-    data = MatrixData.of(standard_form(model))
+    form = standard_form(model)
+    data = MatrixData.of(form)
     out = {}
     for rows in ("expressions", "matrix", "kernel"):
         gc.collect()
@@ -97,7 +106,50 @@ def pyomo_floors(model: Any) -> dict[str, float]:
         gc.collect(1)
         out[f"pyomo_{rows}"] = time.perf_counter() - start
         del copy
+    values = [v.value for v in form.columns]
+    gc.collect()
+    out |= {f"route_{step}": seconds for step, seconds in kernel_route(data, values)[1].items()}
     return out
+
+
+def kernel_route(d: MatrixData, values: list[float]) -> tuple[Any, dict[str, float]]:
+    """The least a set-up with Pyomo as the model costs, from planner's matrix given as lists.
+
+    Steps timed as planner's are: `model` = the `pyomo.kernel` copy (variables with bounds and
+    integrality, one `matrix_constraint`) and its objective; `handover` = its arrays and columns
+    through planner's own HighsLp writer to `passModel`; `readback` = `values` into the variables
+    and the objective evaluated, plus the garbage collector's pass over the new objects. Nothing
+    is derived from the scenario here: a kernel rewrite of planner would add that work (and its
+    index sets). Returns the Highs instance (not run) and the seconds of each step.
+    """
+    import highspy
+    import pyomo.kernel as pmo
+    import scipy.sparse as sp
+    from pyomo.common.gc_manager import PauseGC
+    from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+
+    from planner.solve import _highs_lp
+    from planner.standard_form import StandardForm
+
+    marks = [time.perf_counter()]
+    with PauseGC():
+        k = matrix_copy(d, "kernel")
+        x = list(k.x)
+        k.objective = pmo.objective(LinearExpression([MonomialTermExpression((c, x[j])) for j, c in enumerate(d.costs) if c]))
+        marks.append(time.perf_counter())
+        A = sp.csc_array(sp.csr_array((np.asarray(d.data), np.asarray(d.indices), np.asarray(d.starts)),
+                                      shape=(len(d.lower), len(x))))
+        lp, _ = _highs_lp(StandardForm(x, np.asarray(d.costs), 0.0, A, k.rows.lb, k.rows.ub))
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.passModel(lp)
+        marks.append(time.perf_counter())
+        for v, value in zip(x, values):
+            v.value = value
+        pmo.value(k.objective)
+    gc.collect(1)
+    marks.append(time.perf_counter())
+    return h, dict(zip(("model", "handover", "readback"), np.diff(marks).tolist()))
 
 
 @dataclass
@@ -117,6 +169,10 @@ class MatrixData:
     """Row bounds (None: none)."""
     bounds: list[tuple[Any, Any]]
     """(lower, upper) of each column, in column order."""
+    integer: list[bool]
+    """Whether each column is integer (binaries too)."""
+    costs: list[float]
+    """The objective's coefficient of each column."""
 
     @classmethod
     def of(cls, form: Any) -> MatrixData:
@@ -130,7 +186,8 @@ class MatrixData:
         A = form.A.tocsr()
         return cls(groups, where, A.indptr.tolist(), A.indices.tolist(), A.data.tolist(),
                    [None if b == -np.inf else float(b) for b in form.row_lower],
-                   [None if b == np.inf else float(b) for b in form.row_upper], [v.bounds for v in form.columns])
+                   [None if b == np.inf else float(b) for b in form.row_upper], [v.bounds for v in form.columns],
+                   [v.is_integer() for v in form.columns], form.c.tolist())
 
 
 def matrix_copy(d: MatrixData, rows: str) -> Any:
@@ -140,8 +197,8 @@ def matrix_copy(d: MatrixData, rows: str) -> Any:
     one Var component per component of the standard form's columns, with the same indices and
     bounds, then the rows, one LinearExpression each as planner writes them, or one
     `MatrixConstraint` (rows read from a CSR matrix, bypassing Pyomo's expression system). With
-    `rows="kernel"`, a `pyomo.kernel` block (Pyomo's other modelling layer): a variable list and
-    one `matrix_constraint`.
+    `rows="kernel"`, a `pyomo.kernel` block (Pyomo's other modelling layer): a variable list (with
+    each column's integrality too) and one `matrix_constraint`.
     """
     import pyomo.environ as pyo
     from pyomo.common.gc_manager import PauseGC
@@ -154,7 +211,9 @@ def matrix_copy(d: MatrixData, rows: str) -> Any:
 
         with PauseGC():
             k = pmo.block()
-            k.x = pmo.variable_list(pmo.variable(lb=lb, ub=ub) for lb, ub in d.bounds)
+            kinds = (pmo.RealSet, pmo.IntegerSet)
+            k.x = pmo.variable_list(pmo.variable(domain_type=kinds[integer], lb=lb, ub=ub)
+                                    for (lb, ub), integer in zip(d.bounds, d.integer))
             A = sp.csr_array((d.data, d.indices, d.starts), shape=(len(d.lower), len(d.where)))
             k.rows = pmo.matrix_constraint(A, lb=np.array([-np.inf if b is None else b for b in d.lower]),
                                            ub=np.array([np.inf if b is None else b for b in d.upper]), x=list(k.x))
@@ -316,6 +375,12 @@ def setup_seconds(r: dict[str, Any]) -> float | None:
     return r["build"] + r["handover"] + r["readback"] if "build" in r else None
 
 
+def least_pyomo_setup(r: dict[str, Any]) -> float | None:
+    """planner's index sets + the `kernel_route` steps: the least set-up with Pyomo as the model."""
+    keys = ("index_sets", "route_model", "route_handover", "route_readback")
+    return sum(r[key] for key in keys) if all(key in r for key in keys) else None
+
+
 def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
     """The results as markdown: machine, settings, one line per size and implementation, then the ratios."""
     lines = ["| " + " | ".join(f"{k}: {v}" for k, v in machine().items()) + " |", "",
@@ -349,15 +414,23 @@ def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
                      f"| {_ratio(p.get('peak_mib'), f.get('peak_mib'))} "
                      f"| {_ratio(p.get('growth_mib'), f.get('growth_mib'))} | {same} |")
     lines += ["", "What holding planner's own matrix in a fresh Pyomo model costs, everything given (`pyomo_floors`), "
-              "as % of planner's solve:", "",
+              "as % of planner's solve; then the least set-up with Pyomo as the model: planner's index sets plus the "
+              "kernel copy with its objective, handed over and read back (`kernel_route`):", "",
               "| size | planner set-up s | % | rows as expressions s | % | rows as a MatrixConstraint s | % "
-              "| pyomo.kernel matrix_constraint s | % | planner solve s |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+              "| pyomo.kernel matrix_constraint s | % | least Pyomo set-up s | % | planner solve s |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         p = row["planner"]
         cells = [f"{_num(seconds)} | {_num(_share(seconds, p.get('solve')), 1)}"
-                 for seconds in (setup_seconds(p), p.get("pyomo_expressions"), p.get("pyomo_matrix"), p.get("pyomo_kernel"))]
+                 for seconds in (setup_seconds(p), p.get("pyomo_expressions"), p.get("pyomo_matrix"), p.get("pyomo_kernel"),
+                                 least_pyomo_setup(p))]
         lines.append(f"| {row['size']} | {' | '.join(cells)} | {_num(p.get('solve'))} |")
+    lines += ["", "The least Pyomo set-up by step, seconds:", "",
+              "| size | index sets | kernel model and objective | hand-over | read-back |", "|---|---|---|---|---|"]
+    for row in rows:
+        p = row["planner"]
+        lines.append(f"| {row['size']} | " + " | ".join(_num(p.get(key), 3) for key in
+                                                          ("index_sets", "route_model", "route_handover", "route_readback")) + " |")
     return "\n".join(lines)
 
 

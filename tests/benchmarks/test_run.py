@@ -9,9 +9,10 @@ import numpy as np
 import pyomo.environ as pyo
 import pytest
 
-from benchmarks.run import MatrixData, matrix_copy
-from planner.run import build
+from benchmarks.run import MatrixData, kernel_route, matrix_copy
+from planner.run import build, solver_options
 from planner.scenario import load_scenario
+from planner.solve import solve
 from planner.standard_form import StandardForm, compile_pyomo, standard_form
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,3 +57,23 @@ def test_the_kernel_copy_has_planner_s_rows(form: StandardForm) -> None:
         var.value = value
     assert np.allclose([row() for row in copy.rows], form.A @ x)
     assert np.array_equal(copy.rows.lb, form.row_lower) and np.array_equal(copy.rows.ub, form.row_upper)
+
+
+def test_the_kernel_route_hands_highs_planner_s_model_and_reads_back_its_plan() -> None:
+    """Solved by plain HiGHS, the route's model has planner's optimum (independently of planner's solve path)."""
+    scenario = load_scenario(ROOT / "scenarios/jjj/scenario.yaml")
+    model = build(scenario).model
+    result = solve(model, solver_options(scenario, mip_gap=0.0, threads=1, seed=0))
+    form = standard_form(model)
+    values = [v.value for v in form.columns]
+    h, seconds = kernel_route(MatrixData.of(form), values)
+    assert set(seconds) == {"model", "handover", "readback"} and all(s > 0 for s in seconds.values())
+    lp = h.getLp()
+    assert (lp.num_col_, lp.num_row_, len(lp.a_matrix_.value_)) == (len(form.columns), len(form.row_lower), form.A.nnz)
+    assert sum(kind == kind.kInteger for kind in lp.integrality_) == sum(v.is_integer() for v in form.columns) > 0
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("threads", 1)
+    h.run()
+    assert h.modelStatusToString(h.getModelStatus()) == "Optimal"
+    optimum = h.getInfo().objective_function_value + form.offset
+    assert optimum == pytest.approx(result.objective, rel=1e-6)
