@@ -4,12 +4,16 @@ and the printing of `planner run --alternatives` (docs/research.md)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, get_args
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from planner.scenario.bounds import Bounds, field_bounds
+from planner.scenario.schema import SolverOptions
 
 console = Console(stderr=True, soft_wrap=True)
 out_console = Console(soft_wrap=True)
@@ -20,26 +24,31 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing 
 SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver name (default: as recorded / from the scenario).")]
 
 
-def _positive(value: float | None) -> float | None:
-    """An option's value, refused (exit 2) unless greater than 0 (so not NaN either)."""
-    if value is not None and not value > 0:
-        raise typer.BadParameter(f"{value:g} is not greater than 0")
-    return value
+def within(bounds: Bounds) -> Callable[[float | None], float | None]:
+    """A typer callback that refuses (exit 2) a value outside `bounds`, in their words: '-1 is not greater than 0'."""
+    def check(value: float | None) -> float | None:
+        problem = None if value is None else bounds.problem(value)
+        if problem is not None:
+            raise typer.BadParameter(problem)
+        return value
+    return check
 
 
-def _non_negative(value: float | None) -> float | None:
-    """An option's value, refused (exit 2) unless 0 or more (so not NaN either)."""
-    if value is not None and not value >= 0:
-        raise typer.BadParameter(f"{value:g} is not 0 or more")
-    return value
+def solver_option(name: str, flag: str, text: str) -> Any:
+    """The typer option `flag` (help `text`) of the solver option `name`, refusing what `SolverOptions.name`
+    refuses: the schema is the one place its range is written (whole numbers by typer's range, others by a callback)."""
+    bounds = field_bounds(SolverOptions, name)
+    annotation = SolverOptions.model_fields[name].annotation
+    if int in (annotation, *get_args(annotation)):
+        least, most = bounds.int_range()
+        return typer.Option(flag, min=least, max=most, help=text)
+    return typer.Option(flag, callback=within(bounds), help=text)
 
 
-TimeOption = Annotated[Optional[float], typer.Option("--time-limit", callback=_positive,
-                                                     help="Time limit in seconds, per solve.")]
-GapOption = Annotated[Optional[float], typer.Option("--mip-gap", callback=_non_negative,
-                                                    help="Relative optimality gap, e.g. 0.0001.")]
-ThreadsOption = Annotated[Optional[int], typer.Option("--threads", min=1, help="Solver threads.")]
-SeedOption = Annotated[Optional[int], typer.Option("--seed", min=0, help="Solver random seed.")]
+TimeOption = Annotated[Optional[float], solver_option("time_limit", "--time-limit", "Time limit in seconds, per solve.")]
+GapOption = Annotated[Optional[float], solver_option("mip_gap", "--mip-gap", "Relative optimality gap, e.g. 0.0001.")]
+ThreadsOption = Annotated[Optional[int], solver_option("threads", "--threads", "Solver threads.")]
+SeedOption = Annotated[Optional[int], solver_option("seed", "--seed", "Solver random seed.")]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -81,7 +90,7 @@ def compare_command(
     run_dirs: Annotated[list[Path], typer.Argument(help="Two or more run folders.", show_default=False)],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the CSV tables and compare.html. "
                                                 "[default: runs/compare-YYYYMMDD-HHMMSS]")] = None,
-    tolerance: Annotated[float, typer.Option(callback=_non_negative, help="Relative slack allowed between the "
+    tolerance: Annotated[float, typer.Option(callback=within(Bounds(ge=0)), help="Relative slack allowed between the "
                                              "[bound, objective] intervals of two runs that agree.")] = 1e-6,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when runs of the same model disagree.")] = False,
     force: ForceOption = False,

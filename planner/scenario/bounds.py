@@ -1,0 +1,77 @@
+"""The numeric range of a schema field, read from its pydantic constraints, and the words for a value outside it.
+
+The command line checks its solver options with these (planner/research/commands.py), so a range
+changed in the schema changes the options too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+LIMITS = ("gt", "ge", "lt", "le")
+"""The constraint keywords of `pydantic.Field` that bound a number."""
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A numeric range; a limit not set is None. NaN lies outside every limit; `finite` also refuses inf."""
+
+    gt: float | None = None
+    ge: float | None = None
+    lt: float | None = None
+    le: float | None = None
+    finite: bool = False
+
+    def problem(self, value: float) -> str | None:
+        """Why `value` lies outside the range, e.g. '-1 is not greater than 0'; None when it lies inside."""
+        checks = ((self.gt, lambda bound: value > bound, "is not greater than {:g}"),
+                  (self.ge, lambda bound: value >= bound, "is not {:g} or more"),
+                  (self.lt, lambda bound: value < bound, "is not less than {:g}"),
+                  (self.le, lambda bound: value <= bound, "is not {:g} or less"))
+        for bound, holds, words in checks:
+            if bound is not None and not holds(bound):
+                return f"{value:g} {words.format(bound)}"
+        if self.finite and not math.isfinite(value):
+            return f"{value:g} is not a finite number"
+        return None
+
+    def int_range(self) -> tuple[int | None, int | None]:
+        """The least and the greatest whole number inside the range (None: no limit on that side)."""
+        low = [math.floor(self.gt) + 1] if self.gt is not None else []
+        low += [math.ceil(self.ge)] if self.ge is not None else []
+        high = [math.ceil(self.lt) - 1] if self.lt is not None else []
+        high += [math.floor(self.le)] if self.le is not None else []
+        return max(low, default=None), min(high, default=None)
+
+
+def field_bounds(model: type[BaseModel], name: str) -> Bounds:
+    """The range pydantic enforces on the field `name` of `model`: its `Field(gt=, ge=, lt=, le=)` limits, given
+    on the field or on an `Annotated` type in its annotation (such as `Positive | None`), and the model's
+    `allow_inf_nan`."""
+    info = model.model_fields[name]
+    limits: dict[str, float] = {}
+    for constraint in [*info.metadata, *_annotated_constraints(info.annotation)]:
+        for key in LIMITS:
+            value = getattr(constraint, key, None)
+            if value is not None:
+                limits[key] = value
+    return Bounds(**limits, finite=model.model_config.get("allow_inf_nan") is False)
+
+
+def _annotated_constraints(annotation: Any) -> list[Any]:
+    """The constraint objects of `annotation` when it is `Annotated[...]`, or of its members when it is a union
+    (not of what it contains: the values of a `dict[str, Share]` are not the field)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *extras = get_args(annotation)
+        found = [c for extra in extras for c in (extra.metadata if isinstance(extra, FieldInfo) else [extra])]
+        return found + _annotated_constraints(inner)
+    if origin in (Union, UnionType):
+        return [c for arg in get_args(annotation) for c in _annotated_constraints(arg)]
+    return []

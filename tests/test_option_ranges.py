@@ -1,0 +1,75 @@
+"""The solver options' ranges are written once, in the schema: the command line refuses exactly what it refuses."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pytest
+from pydantic import Field, ValidationError
+from typer.testing import CliRunner
+
+from planner.cli import app
+from planner.scenario.bounds import Bounds, field_bounds
+from planner.scenario.schema import SolverOptions
+
+runner = CliRunner()
+
+VALUES = {
+    "time_limit": ["-1", "0", "1e-9", "5", "nan", "inf", "-inf"],
+    "mip_gap": ["-0.5", "0", "0.1", "2", "nan", "inf"],
+    "threads": ["-1", "0", "1", "2"],
+    "seed": ["-3", "0", "7"],
+}
+
+
+def _schema_accepts(field: str, text: str) -> bool:
+    try:
+        SolverOptions.model_validate({field: text})
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("field, text", [(field, text) for field, texts in VALUES.items() for text in texts])
+def test_the_command_line_refuses_what_the_schema_refuses(tmp_path, field: str, text: str) -> None:
+    flag = "--" + field.replace("_", "-")
+    result = runner.invoke(app, ["run", str(tmp_path / "none.yaml"), "--out", str(tmp_path / "run"), flag, text])
+    output = " ".join(result.output.replace("│", " ").split())
+    assert result.exit_code == 2  # refused option, or accepted and then the missing scenario
+    refused = f"Invalid value for '{flag}'" in output
+    assert refused != _schema_accepts(field, text), output
+    assert refused or "none.yaml: file not found" in output
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--time-limit", "inf", "Invalid value for '--time-limit': inf is not a finite number"),
+    ("--mip-gap", "inf", "Invalid value for '--mip-gap': inf is not a finite number"),
+])
+def test_an_infinite_limit_is_refused_with_exit_2(tiny, option: str, value: str, message: str) -> None:
+    out = tiny.root.parent / "run"
+    result = runner.invoke(app, ["run", str(tiny.yaml), "--out", str(out), option, value])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.replace("│", " ").split())
+    assert not out.exists()
+
+
+def test_the_bounds_are_read_from_the_fields() -> None:
+    assert field_bounds(SolverOptions, "time_limit") == Bounds(gt=0, finite=True)
+    assert field_bounds(SolverOptions, "mip_gap") == Bounds(ge=0, finite=True)
+    assert field_bounds(SolverOptions, "threads").int_range() == (1, None)
+    assert field_bounds(SolverOptions, "seed").int_range() == (0, None)
+
+
+def test_a_changed_range_is_read_as_changed() -> None:
+    class Narrow(SolverOptions):
+        mip_gap: Annotated[float, Field(gt=0, le=0.5)] = 1e-4
+        threads: int | None = Field(default=None, gt=1, lt=9)
+
+    gap = field_bounds(Narrow, "mip_gap")
+    assert [gap.problem(v) for v in (0.0, 0.25, 0.5, 0.75)] == ["0 is not greater than 0", None, None,
+                                                              "0.75 is not 0.5 or less"]
+    assert field_bounds(Narrow, "threads").int_range() == (2, 8)
+    assert Bounds(lt=3).problem(3) == "3 is not less than 3"
+    assert Bounds(ge=0).problem(float("inf")) is None and Bounds(ge=0, finite=True).problem(float("-inf")) == (
+        "-inf is not 0 or more")
