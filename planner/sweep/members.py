@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import os
@@ -15,7 +16,6 @@ import yaml
 
 from planner.scenario import InputErrors, Scenario, load_scenario
 from planner.scenario.errors import Problem, display_path
-from planner.scenario.yamlfile import read_scenario_yaml
 from planner.sweep.spec import Member, Sweep, Value, format_value
 
 MARKER = "sweep-member.json"
@@ -48,8 +48,12 @@ def scenario_name(base: str, member: str) -> str:
 
 
 def member_document(sweep: Sweep, member: Member, scenario_file: Path) -> dict[str, Any]:
-    """The member's scenario file: `extends` the base, with the member's settings, overrides and solver."""
-    merged = read_scenario_yaml(sweep.base).data
+    """The member's scenario file: `extends` the base, with the member's settings, overrides and solver.
+
+    The base is the one the sweep read (`sweep.base_yaml`); the document shares no mutable part with it,
+    nor with the sweep's spec or the member.
+    """
+    merged = sweep.base_yaml
     base_name = str(merged.get("name", "scenario"))
     title = merged.get("title") or base_name
     labels = ", ".join(f"{k}={v}" for k, v in member.parameters.items())
@@ -68,7 +72,7 @@ def member_document(sweep: Sweep, member: Member, scenario_file: Path) -> dict[s
         doc["solver"] = solver
     if member.overrides:
         doc["overrides"] = list(merged.get("overrides") or []) + member.overrides
-    return doc
+    return copy.deepcopy(doc)
 
 
 def _reference(target: Path, folder: Path) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from planner.scenario.errors import InputErrors, Problem, display_path
 from planner.scenario.messages import describe, key_path
-from planner.scenario.yamlfile import read_yaml_file
+from planner.scenario.yamlfile import read_scenario_yaml, read_yaml_file
 from planner.sweep.columns import RESERVED
 
 Value = str | int | float | bool | None
@@ -157,6 +157,9 @@ class Sweep:
     base: Path
     """The base scenario, absolute."""
     members: tuple[Member, ...]
+    base_yaml: dict[str, Any] = field(repr=False, compare=False)
+    """The base scenario file as read once for the whole sweep, its `extends` chain merged (`read_scenario_yaml`);
+    every member's scenario file is written from it (`planner.sweep.members.member_document`), never changed."""
 
     @property
     def name(self) -> str:
@@ -244,4 +247,4 @@ def load_sweep(path: Path | str) -> Sweep:
     if twice:
         raise InputErrors([Problem(shown, "key grid", None, f"two members get the folder name {n!r}; give values that "
                                    "differ when written short") for n in twice])
-    return Sweep(path.resolve(), spec, base, tuple(members))
+    return Sweep(path.resolve(), spec, base, tuple(members), read_scenario_yaml(base).data)

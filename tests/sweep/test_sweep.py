@@ -14,7 +14,7 @@ import yaml
 from benchmarks.generate import generate
 from planner.scenario import InputErrors, load_scenario
 from planner.sweep import load_sweep, run_sweep
-from planner.sweep.members import MARKER
+from planner.sweep.members import MARKER, member_document
 
 COMPARED = ["member", "land", "max_hosts", "radius", "linkage", "status", "objective", "cost_land", "cost_setup",
             "cost_operating", "cost_linkage", "hosts_total", "share_rd_center", "share_production_outer"]
@@ -89,6 +89,27 @@ def test_member_scenario_extends_the_base_and_reproduces_the_member(swept: tuple
     assert capped and all(i.max_hosts == 4 for i in capped)
     manifest = json.loads((out / name / "manifest.json").read_text(encoding="utf-8"))
     assert any(p.endswith(f"{name}.yaml") for p in manifest["inputs"]) and any(p.endswith("base/scenario.yaml") for p in manifest["inputs"])
+
+
+def test_member_documents_come_from_one_read_of_the_base(tmp_path: Path) -> None:
+    base = generate(2, 2, 3, tmp_path / "base")
+    text = base.read_text(encoding="utf-8") + "overrides:\n  - table: sites\n    set: {cost_factor: 1.5}\n"
+    base.write_text(text, encoding="utf-8")
+    title = yaml.safe_load(text)["title"]
+    grid = {"product": [{"name": "land", "table": "sites", "column": "land_price", "scale": [0.5, 2]}]}
+    sweep = load_sweep(_write_sweep(tmp_path, base, grid))
+    base.write_text(text.replace(f"title: {title}", "title: edited").replace("1.5", "3"), encoding="utf-8")
+    first, second = (member_document(sweep, m, tmp_path / "scenarios" / f"{m.name}.yaml") for m in sweep.members)
+    assert (first["title"], second["title"]) == (f"{title} [land=0.5]", f"{title} [land=2.0]")  # as read by load_sweep
+    assert first["overrides"] == [{"table": "sites", "set": {"cost_factor": 1.5}},
+                                  {"table": "sites", "scale": {"land_price": 0.5}}]
+    assert second["overrides"][1] == {"table": "sites", "scale": {"land_price": 2}}
+    first["overrides"][0]["set"]["cost_factor"] = 9  # a document shares nothing with the sweep
+    first["overrides"][1]["scale"]["land_price"] = 9
+    again = member_document(sweep, sweep.members[0], tmp_path / "scenarios" / "again.yaml")
+    assert again["overrides"] == [{"table": "sites", "set": {"cost_factor": 1.5}},
+                                  {"table": "sites", "scale": {"land_price": 0.5}}]
+    assert sweep.base_yaml["overrides"] == [{"table": "sites", "set": {"cost_factor": 1.5}}]
 
 
 def test_rerun_solves_nothing(swept: tuple[Path, Path, pd.DataFrame]) -> None:
