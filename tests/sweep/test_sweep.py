@@ -217,18 +217,38 @@ def test_an_unreachable_scheduler_is_an_error_and_leaves_nothing(tmp_path: Path,
     assert not (tmp_path / "out").exists()
 
 
-def test_a_service_that_is_not_a_scheduler_is_given_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+GIVE_UP = """
+import sys
+
+import planner.sweep.runner as runner
+
+runner.CONNECT_SECONDS = 1
+try:
+    runner.run_sweep(sys.argv[1], sys.argv[2], scheduler=sys.argv[3])
+except runner.SchedulerUnavailable as exc:
+    print(exc, flush=True)
+    sys.exit(3)
+"""
+"""A sweep on the scheduler at argv[3] with a 1 s connection deadline: exit 3 and the message when it is given up."""
+
+
+def test_a_service_that_is_not_a_scheduler_is_given_up(tmp_path: Path) -> None:
     import socket
+    import subprocess
+    import sys
 
-    import planner.sweep.runner as runner
-
-    monkeypatch.setattr(runner, "CONNECT_SECONDS", 1)
     silent = socket.create_server(("127.0.0.1", 0))  # accepts connections (the kernel's backlog) and never answers
     base = generate(2, 2, 3, tmp_path / "base")
     sweep = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land", "values": [1]}]})
     address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
-    with silent, pytest.raises(runner.SchedulerUnavailable, match=f"cannot reach the Dask scheduler at {address}: "):
-        run_sweep(sweep, tmp_path / "out", scheduler=address)
+    with silent:  # in a process of its own, stopped if it waits on: without a deadline it would never return
+        try:
+            done = subprocess.run([sys.executable, "-c", GIVE_UP, str(sweep), str(tmp_path / "out"), address],
+                                  capture_output=True, text=True, timeout=90)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the sweep still waited for {address} after 90 s, with a connection deadline of 1 s")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert done.stdout.startswith(f"cannot reach the Dask scheduler at {address}: "), done.stdout + done.stderr
     assert not (tmp_path / "out").exists()
 
 
