@@ -65,7 +65,8 @@ def map_command(
 
 
 def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceOption = False) -> None:
-    """Write a self-contained HTML report of a run folder (RUN_DIR/report.html) that prints cleanly to PDF."""
+    """Write a self-contained HTML report of a run folder (RUN_DIR/report.html) that prints cleanly to PDF; for a run
+    without a plan (infeasible, no solution), what happened: status, solver, times and why."""
     from planner.maps.assets import OfflineAssetError
     from planner.maps.reporting import report
     from planner.maps.rundata import RunFolderError

@@ -1,14 +1,19 @@
-"""One self-contained HTML report of a run for a planning document: :func:`report`."""
+"""One self-contained HTML report of a run for a planning document: :func:`report`.
+
+A run with a plan gets its costs, division of labour, hosts, land use and maps; a run without one
+(infeasible, no solution within the limits) gets what happened: status, solver, times and, when
+infeasible, the conflicting constraints of its ``infeasibility.txt``.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -18,7 +23,16 @@ from planner.maps.controls import FONT_STACK
 from planner.maps.htmlout import render_html
 from planner.maps.interactive import plan_map
 from planner.maps.metrics import capacity_table, cost_table, division_of_labour, hosts_table, land_table
-from planner.maps.rundata import RunData, load_run
+from planner.maps.rundata import (
+    PLAN_STATUSES,
+    RunData,
+    RunFolderError,
+    load_run,
+    read_manifest,
+    read_scenario,
+    read_summary,
+    run_title,
+)
 from planner.maps.static import figure
 from planner.maps.style import FUNCTION_LABELS, ZONE_LABELS, fmt
 
@@ -33,11 +47,14 @@ table.data td {{ text-align: right; }}
 table.data td:first-child {{ text-align: left; }}
 .map-frame {{ width: 100%; height: 640px; border: 1px solid #ccc; }}
 img.static-map {{ width: 100%; height: auto; border: 1px solid #ccc; }}
+table.facts th {{ font-weight: normal; }}
+table.facts td {{ text-align: left; }}
+pre.diagnosis {{ font-family: inherit; white-space: pre-wrap; background: #f7f7f7; border: 1px solid #ccc; padding: 8px 12px; }}
 @page {{ size: A4; margin: 14mm; }}
 @media print {{
   body {{ margin: 0; max-width: none; font-size: 11px; }}
   .screen-only {{ display: none !important; }}
-  section, table.data tr, figure {{ break-inside: avoid; page-break-inside: avoid; }}
+  section, table.data tr, figure, pre {{ break-inside: avoid; page-break-inside: avoid; }}
   thead {{ display: table-header-group; }}
   h2 {{ break-after: avoid; page-break-after: avoid; }}
   a {{ color: inherit; text-decoration: none; }}
@@ -72,32 +89,57 @@ def _png_base64(run: RunData) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _solver_name(manifest: dict[str, Any]) -> str:
+    """The solver and its version as recorded in the manifest, e.g. `highs 1.15.1` ("" when not recorded)."""
+    info = manifest.get("solver") or {}
+    return f"{info.get('name', '')} {info.get('version', '')}".strip()
+
+
 def _solver_line(run: RunData) -> str:
-    manifest_path = run.run_dir / "manifest.json"
-    solver = ""
-    if manifest_path.is_file():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        info = manifest.get("solver") or {}
-        solver = f"solver {info.get('name', '')} {info.get('version', '')}".strip()
+    solver = _solver_name(read_manifest(run.run_dir))
     s = run.summary
     gap = f"{100 * s['mip_gap']:.4f} %" if s.get("mip_gap") is not None else "unknown"
-    return escape(f"{solver}; bound {fmt(s.get('best_bound'), 2)}, gap {gap}; "
+    return escape(f"{'solver ' + solver if solver else ''}; bound {fmt(s.get('best_bound'), 2)}, gap {gap}; "
                   f"solved in {fmt(s.get('solve_seconds'), 2)} s")
 
 
-def report_html(run_dir: Path, tiles: str | None = "none") -> str:
-    """The report of the run in `run_dir` as one HTML page (no external script or style sheet)."""
-    run = load_run(Path(run_dir))
-    description = run.scenario.get("description") or ""
-    map_page = render_html(plan_map(run.run_dir, tiles=tiles), offline=True)
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    body = f"""<header>
-<h1>{escape(run.title)}</h1>
-<p class="meta">scenario <b>{escape(str(run.summary.get('scenario', '')))}</b> · run folder {escape(run.run_dir.name)}</p>
+def _header(title: str, summary: dict[str, Any], run_dir: Path, outcome: str) -> str:
+    """Title, scenario, run folder, description and `outcome` (HTML: the status line)."""
+    description = read_scenario(run_dir).get("description") or ""
+    return f"""<header>
+<h1>{escape(title)}</h1>
+<p class="meta">scenario <b>{escape(str(summary.get('scenario', '')))}</b> · run folder {escape(run_dir.name)}</p>
 <p class="description">{escape(str(description)) or '<i>No description in the scenario.</i>'}</p>
-<p>Status <b>{escape(run.status)}</b>, objective <b>{fmt(run.objective, 2)}</b> (10k yuan).
-<span class="meta">{_solver_line(run)}</span></p>
-</header>
+<p>{outcome}</p>
+</header>"""
+
+
+def _footer() -> str:
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f'<footer class="meta"><p>Written by planner {escape(__version__)} on {when}.</p></footer>'
+
+
+def _page(title: str, body: str) -> str:
+    """The whole HTML page: `body` with the report's style and the subset of the Chinese font its text needs."""
+    page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title><style>{REPORT_CSS}</style></head>\n<body>{body}</body></html>\n")
+    css = fonts.font_face_css(fonts.page_characters(re.sub(r'srcdoc="[^"]*"', "", body) + title))
+    return page.replace("</head>", f"<style>{css}</style></head>", 1) if css else page
+
+
+def report_html(run_dir: Path, tiles: str | None = "none") -> str:
+    """The report of the run in `run_dir` as one HTML page (no external script or style sheet).
+
+    A run without a plan gets the report of :func:`no_plan_html`.
+    """
+    run_dir = Path(run_dir)
+    if read_summary(run_dir).get("status") not in PLAN_STATUSES:
+        return no_plan_html(run_dir)
+    run = load_run(run_dir)
+    map_page = render_html(plan_map(run.run_dir, tiles=tiles), offline=True)
+    outcome = (f"Status <b>{escape(run.status)}</b>, objective <b>{fmt(run.objective, 2)}</b> (10k yuan).\n"
+               f'<span class="meta">{_solver_line(run)}</span>')
+    body = f"""{_header(run.title, run.summary, run.run_dir, outcome)}
 <section id="costs"><h2>Cost terms 成本构成 (10k yuan)</h2>{_table(cost_table(run))}</section>
 <section id="division"><h2>Division of labour 分工 (function × zone)</h2>{_division(run)}</section>
 <section id="hosts"><h2>Hosts per industry 各产业承接地区</h2>{_table(hosts_table(run), 0)}</section>
@@ -106,13 +148,77 @@ def report_html(run_dir: Path, tiles: str | None = "none") -> str:
 <iframe class="map-frame" title="interactive map" srcdoc="{escape(map_page, quote=True)}"></iframe></section>
 <section id="static-map"><h2>Map 地图</h2>
 <figure><img class="static-map" alt="map of the plan" src="data:image/png;base64,{_png_base64(run)}"></figure></section>
-<footer class="meta"><p>Written by planner {escape(__version__)} on {when}.</p></footer>"""
-    page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-            f"<title>{escape(run.title)}</title><style>{REPORT_CSS}</style></head>\n<body>{body}</body></html>\n")
-    css = fonts.font_face_css(fonts.page_characters(re.sub(r'srcdoc="[^"]*"', "", body) + run.title))
-    return page.replace("</head>", f"<style>{css}</style></head>", 1) if css else page
+{_footer()}"""
+    return _page(run.title, body)
+
+
+NO_PLAN = {
+    "infeasible": "The scenario has no feasible plan: its constraints cannot all hold at once (below, as diagnosed "
+                  "in infeasibility.txt). There are no costs, division of labour or map to report.",
+    "no_solution": "No plan was found within the solver's limits. There are no costs, division of labour or map to "
+                   "report; a longer time limit (--time-limit) may find one.",
+}
+"""What the report of a run without a plan says, by status."""
+INTERRUPTED = "The solve was stopped (Ctrl-C) before a plan was found. There are no costs, division of labour or map to report."
+
+
+def _facts(summary: dict[str, Any], manifest: dict[str, Any]) -> list[tuple[str, str]]:
+    """(item, value) rows on how the run went: status, solver and its options, times, model size (what is recorded)."""
+    options = (manifest.get("solver") or {}).get("options") or {}
+
+    def shown(value: Any, form: str) -> str | None:
+        return None if value is None else format(value, form)
+
+    rows = [
+        ("status", summary.get("status")),
+        ("solver", _solver_name(manifest) or None),
+        ("time limit (s)", (shown(options.get("time_limit"), "g") or "none") if options else None),
+        ("MIP gap", shown(options.get("mip_gap"), "g")),
+        ("threads", (shown(options.get("threads"), "d") or "solver default") if options else None),
+        ("seed", shown(options.get("seed"), "d")),
+        ("started", manifest.get("started_at")),
+        ("finished", manifest.get("finished_at")),
+        ("build (s)", shown(summary.get("build_seconds"), ",.2f")),
+        ("hand-over (s)", shown(summary.get("handover_seconds"), ",.2f")),
+        ("solve (s)", shown(summary.get("solve_seconds"), ",.2f")),
+        ("variables", shown(summary.get("n_variables"), ",d")),
+        ("binaries", shown(summary.get("n_binaries"), ",d")),
+        ("constraints", shown(summary.get("n_constraints"), ",d")),
+    ]
+    return [(item, str(value)) for item, value in rows if value is not None]
+
+
+def no_plan_html(run_dir: Path) -> str:
+    """The report of a run without a plan as one HTML page: title, status, what it means, solver, options, times,
+    notes and, for an infeasible run, its ``infeasibility.txt`` (RunFolderError when that file is missing)."""
+    run_dir = Path(run_dir)
+    summary, manifest = read_summary(run_dir), read_manifest(run_dir)
+    status = str(summary.get("status"))
+    diagnosis = ""
+    if status == "infeasible":
+        path = run_dir / "infeasibility.txt"
+        if not path.is_file():
+            raise RunFolderError(f"{path} is missing: not a complete run folder (status: infeasible)")
+        diagnosis = (f'<section id="infeasibility"><h2>Why there is no plan 不可行原因</h2>\n'
+                     f'<pre class="diagnosis">{escape(path.read_text(encoding="utf-8").strip())}</pre></section>')
+    meaning = INTERRUPTED if summary.get("interrupted") else NO_PLAN.get(status, f"The run has no plan (status {status}).")
+    facts = "".join(f"<tr><th>{escape(item)}</th><td>{escape(value)}</td></tr>" for item, value in _facts(summary, manifest))
+    notes = [*(summary.get("warnings") or []), *(summary.get("solver_notes") or [])]
+    listed = "".join(f"<li>{escape(str(note))}</li>" for note in notes)
+    title = run_title(summary, run_dir)
+    solver = _solver_name(manifest)
+    outcome = f"Status <b>{escape(status)}</b>: no plan." + (f' <span class="meta">solver {escape(solver)}</span>'
+                                                              if solver else "")
+    body = f"""{_header(title, summary, run_dir, outcome)}
+<section id="outcome"><h2>Outcome 求解结果</h2><p>{escape(meaning)}</p>
+<table class="data facts">{facts}</table></section>
+{diagnosis}
+{f'<section id="notes"><h2>Notes 说明</h2><ul>{listed}</ul></section>' if listed else ''}
+{_footer()}"""
+    return _page(title, body)
 
 
 def report(run_dir: Path, path: Path) -> None:
-    """Write the report of the run in `run_dir` to `path`: one self-contained HTML file that prints to PDF."""
+    """Write the report of the run in `run_dir` to `path`: one self-contained HTML file that prints to PDF (for a
+    run without a plan: what happened, see :func:`no_plan_html`)."""
     Path(path).write_text(report_html(Path(run_dir)), encoding="utf-8")

@@ -57,7 +57,7 @@ class RunData:
     @property
     def title(self) -> str:
         """The scenario's title, else its name."""
-        return str(self.summary.get("title") or self.summary.get("scenario") or self.run_dir.name)
+        return run_title(self.summary, self.run_dir)
 
     @property
     def status(self) -> str:
@@ -106,7 +106,13 @@ class RunData:
         return float(self.sites.at[site, "lat"]), float(self.sites.at[site, "lon"])
 
 
-def _read_summary(run_dir: Path) -> dict[str, Any]:
+def run_title(summary: dict[str, Any], run_dir: Path) -> str:
+    """The title of a run: its scenario's title, else the scenario's name, else the folder's name."""
+    return str(summary.get("title") or summary.get("scenario") or run_dir.name)
+
+
+def read_summary(run_dir: Path) -> dict[str, Any]:
+    """``summary.json`` of the run folder `run_dir`; :class:`RunFolderError` when there is none to read."""
     if not run_dir.exists():
         raise RunFolderError(f"run folder {run_dir} does not exist")
     if not run_dir.is_dir():
@@ -120,25 +126,40 @@ def _read_summary(run_dir: Path) -> dict[str, Any]:
         raise RunFolderError(f"{path} is not valid JSON: {exc}") from None
 
 
+def read_manifest(run_dir: Path) -> dict[str, Any]:
+    """``manifest.json`` of the run folder `run_dir` ({} when it has none)."""
+    path = run_dir / "manifest.json"
+    if not path.is_file():
+        return {}
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RunFolderError(f"{path} is not valid JSON: {exc}") from None
+
+
+def read_scenario(run_dir: Path) -> dict[str, Any]:
+    """The merged scenario the run saw, ``inputs/scenario.yaml`` ({} when it has none)."""
+    path = run_dir / "inputs" / "scenario.yaml"
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
+
+
 def load_run(run_dir: Path) -> RunData:
     """Read the run folder `run_dir`; raise :class:`RunFolderError` when it has no plan to draw."""
     run_dir = Path(run_dir)
-    summary = _read_summary(run_dir)
+    summary = read_summary(run_dir)
     if summary.get("status") not in PLAN_STATUSES:
         raise RunFolderError(f"run folder {run_dir} has no plan (status: {summary.get('status')})")
     if not (run_dir / "assignments.csv").is_file():
         raise RunFolderError(f"{run_dir / 'assignments.csv'} is missing, though summary.json reports a plan "
                              f"(status: {summary.get('status')})")
     inputs = run_dir / "inputs"
-    scenario_path = inputs / "scenario.yaml"
-    scenario = yaml.safe_load(scenario_path.read_text(encoding="utf-8")) if scenario_path.is_file() else {}
     sites = _csv(inputs / "sites.csv", "id")
     used = _csv(run_dir / "sites.csv", "site")[["land_used_ha", "share_used"]]
     sites = sites.join(used, how="left").fillna({"land_used_ha": 0.0, "share_used": 0.0})
     return RunData(
         run_dir=run_dir,
         summary=summary,
-        scenario=scenario or {},
+        scenario=read_scenario(run_dir),
         regions=_csv(inputs / "regions.csv", "id"),
         sites=sites,
         industries=_csv(inputs / "industries.csv", "id"),

@@ -134,3 +134,100 @@ def test_cli_errors_are_one_line_exit_2(tmp_path: Path, tiny_run: Path, command:
 def test_cli_unknown_tiles(tiny_run: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["map", str(tiny_run), "--tiles", "no-such-tiles", "--out", str(tmp_path / "x.html")])
     assert result.exit_code == 2 and "unknown tile name" in result.output
+
+
+# ------------------------------------------------------------------------------- runs without a plan
+
+NO_PLAN_SECTIONS = ("costs", "division", "hosts", "land", "map", "static-map")
+"""Sections of the report of a plan, none of which a run without one has."""
+
+
+def _run(scenario: Path, out: Path, *options: str) -> tuple[Path, int, str]:
+    """`planner run SCENARIO --out OUT OPTIONS`: (OUT, exit code, output)."""
+    result = runner.invoke(app, ["run", str(scenario), "--out", str(out), *options])
+    return out, result.exit_code, result.output
+
+
+@pytest.mark.parametrize("found_by", ["checks", "solver"])
+def test_report_of_an_infeasible_run_says_why(tiny, found_by: str) -> None:
+    import highspy
+
+    from tests.tables import set_columns
+
+    if found_by == "checks":  # ai's demand cannot fit the land of the sites eligible for it
+        set_columns(tiny.table("industries"), {"demand": "1000"}, where=("id", "ai"))
+    else:  # ai's R&D is eligible only at A-center, but region A may host no future industry
+        set_columns(tiny.table("regions"), {"max_new_industries": "0"}, where=("id", "A"))
+    run, code, output = _run(tiny.yaml, tiny.root.parent / "run")
+    assert code == 3, output
+    result = runner.invoke(app, ["report", str(run)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {run / 'report.html'}\n"
+    page = (run / "report.html").read_text(encoding="utf-8")
+    assert "<title>测试 tiny</title>" in page and "<h1>测试 tiny</h1>" in page
+    assert "<p>Status <b>infeasible</b>: no plan. <span class=\"meta\">solver highs" in page
+    assert "The scenario has no feasible plan: its constraints cannot all hold at once" in page
+    assert '<section id="infeasibility"><h2>Why there is no plan 不可行原因</h2>' in page
+    diagnosis = (run / "infeasibility.txt").read_text(encoding="utf-8").strip().splitlines()
+    assert len(diagnosis) >= 5
+    for line in diagnosis:
+        assert html.escape(line) in page
+    if found_by == "checks":
+        assert ("- industry ai (人工智能) needs at least 1000 units of production, but the sites eligible for it hold at "
+                "most 420 (A-center 40, A-inner 80, A-outer 80, B-center 60, B-inner 80, B-outer 80; by land_ha / "
+                "land_per_unit and max_scale)") in page
+    else:
+        assert "- region A (甲) may host at most 0 future or emerging industries (max_new_industries)" in page
+        assert f"<tr><th>solver</th><td>highs {highspy.Highs().version()}</td></tr>" in page
+    summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    for row in ("<tr><th>status</th><td>infeasible</td></tr>", "<tr><th>time limit (s)</th><td>none</td></tr>",
+                "<tr><th>MIP gap</th><td>0</td></tr>", "<tr><th>threads</th><td>1</td></tr>",
+                f"<tr><th>started</th><td>{manifest['started_at']}</td></tr>",
+                f"<tr><th>finished</th><td>{manifest['finished_at']}</td></tr>",
+                f"<tr><th>build (s)</th><td>{summary['build_seconds']:,.2f}</td></tr>",
+                f"<tr><th>solve (s)</th><td>{summary['solve_seconds']:,.2f}</td></tr>"):
+        assert row in page
+    for section in NO_PLAN_SECTIONS:
+        assert f'<section id="{section}"' not in page
+    assert "<table class=\"data\"" not in page and "data:image/png" not in page and "<iframe" not in page
+    assert "unicode-range: " in page and not EXTERNAL.search(page)  # the diagnosis's Chinese names have their glyphs
+
+
+def test_report_of_a_run_without_a_solution_says_so(tmp_path: Path) -> None:
+    from benchmarks.generate import generate
+
+    scenario = generate(31, 20, 3, tmp_path / "scenario")
+    run, code, output = _run(scenario, tmp_path / "run", "--time-limit", "0.001", "--no-heuristic")
+    assert code == 4, output  # no plan within a millisecond
+    target = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", str(run), "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    page = target.read_text(encoding="utf-8")
+    summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+    assert f"<h1>{html.escape(summary['title'])}</h1>" in page
+    assert "<p>Status <b>no_solution</b>: no plan." in page
+    assert html.escape("No plan was found within the solver's limits.") in page
+    for row in ("<tr><th>status</th><td>no_solution</td></tr>", "<tr><th>time limit (s)</th><td>0.001</td></tr>",
+                "<tr><th>threads</th><td>solver default</td></tr>",
+                f"<tr><th>variables</th><td>{summary['n_variables']:,}</td></tr>",
+                f"<tr><th>binaries</th><td>{summary['n_binaries']:,}</td></tr>"):
+        assert row in page
+    for note in summary["solver_notes"]:
+        assert f"<li>{html.escape(note)}</li>" in page
+    for section in (*NO_PLAN_SECTIONS, "infeasibility"):
+        assert f'<section id="{section}"' not in page
+    assert not (run / "report.html").exists()
+
+
+def test_report_of_an_infeasible_run_without_its_diagnosis_is_refused(tiny) -> None:
+    from tests.tables import set_columns
+
+    set_columns(tiny.table("industries"), {"demand": "1000"}, where=("id", "ai"))
+    run, code, output = _run(tiny.yaml, tiny.root.parent / "run")
+    assert code == 3, output
+    (run / "infeasibility.txt").unlink()
+    result = runner.invoke(app, ["report", str(run)])
+    assert result.exit_code == 2
+    assert result.output == f"Error: {run / 'infeasibility.txt'} is missing: not a complete run folder (status: infeasible)\n"
+    assert not (run / "report.html").exists()
