@@ -169,18 +169,20 @@ def _facts(summary: dict[str, Any], manifest: dict[str, Any]) -> list[tuple[str,
     def shown(value: Any, form: str) -> str | None:
         return None if value is None else format(value, form)
 
+    built = summary.get("n_variables") is not None  # else the checks before solving found the conflict
+    solver = _solver_name(manifest) or None
     rows = [
         ("status", summary.get("status")),
-        ("solver", _solver_name(manifest) or None),
+        ("solver", solver if built or solver is None else f"{solver} (not run: the checks before solving found the conflict)"),
         ("time limit (s)", (shown(options.get("time_limit"), "g") or "none") if options else None),
         ("MIP gap", shown(options.get("mip_gap"), "g")),
         ("threads", (shown(options.get("threads"), "d") or "solver default") if options else None),
         ("seed", shown(options.get("seed"), "d")),
         ("started", manifest.get("started_at")),
         ("finished", manifest.get("finished_at")),
-        ("build (s)", shown(summary.get("build_seconds"), ",.2f")),
-        ("hand-over (s)", shown(summary.get("handover_seconds"), ",.2f")),
-        ("solve (s)", shown(summary.get("solve_seconds"), ",.2f")),
+        *((("build (s)", shown(summary.get("build_seconds"), ",.2f")),
+           ("hand-over (s)", shown(summary.get("handover_seconds"), ",.2f")),
+           ("solve (s)", shown(summary.get("solve_seconds"), ",.2f"))) if built else ()),
         ("variables", shown(summary.get("n_variables"), ",d")),
         ("binaries", shown(summary.get("n_binaries"), ",d")),
         ("constraints", shown(summary.get("n_constraints"), ",d")),
@@ -206,7 +208,7 @@ def no_plan_html(run_dir: Path) -> str:
     notes = [*(summary.get("warnings") or []), *(summary.get("solver_notes") or [])]
     listed = "".join(f"<li>{escape(str(note))}</li>" for note in notes)
     title = run_title(summary, run_dir)
-    solver = _solver_name(manifest)
+    solver = _solver_name(manifest) if summary.get("n_variables") is not None else ""
     outcome = f"Status <b>{escape(status)}</b>: no plan." + (f' <span class="meta">solver {escape(solver)}</span>'
                                                               if solver else "")
     body = f"""{_header(title, summary, run_dir, outcome)}

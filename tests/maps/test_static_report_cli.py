@@ -121,7 +121,8 @@ def test_cli_errors_are_one_line_exit_2(tmp_path: Path, tiny_run: Path, command:
     target = tmp_path / "run"
     if folder != "missing":
         target.mkdir()
-    if folder == "no plan":
+    if folder == "no plan":  # `map` refuses a run without a plan; `report` refuses this one as incomplete (no
+        # infeasibility.txt): the report of a complete one is tested below
         summary = json.loads((tiny_run / "summary.json").read_text(encoding="utf-8"))
         (target / "summary.json").write_text(json.dumps(summary | {"status": "infeasible", "objective": None}))
     result = runner.invoke(app, [*command[:1], str(target), *command[1:]])
@@ -164,29 +165,33 @@ def test_report_of_an_infeasible_run_says_why(tiny, found_by: str) -> None:
     assert result.exit_code == 0, result.output
     assert result.output == f"wrote {run / 'report.html'}\n"
     page = (run / "report.html").read_text(encoding="utf-8")
+    summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     assert "<title>测试 tiny</title>" in page and "<h1>测试 tiny</h1>" in page
-    assert "<p>Status <b>infeasible</b>: no plan. <span class=\"meta\">solver highs" in page
     assert "The scenario has no feasible plan: its constraints cannot all hold at once" in page
     assert '<section id="infeasibility"><h2>Why there is no plan 不可行原因</h2>' in page
     diagnosis = (run / "infeasibility.txt").read_text(encoding="utf-8").strip().splitlines()
     assert len(diagnosis) >= 5
     for line in diagnosis:
         assert html.escape(line) in page
-    if found_by == "checks":
+    times = [f"<tr><th>build (s)</th><td>{summary['build_seconds']:,.2f}</td></tr>",
+             f"<tr><th>solve (s)</th><td>{summary['solve_seconds']:,.2f}</td></tr>"]
+    if found_by == "checks":  # no model was built and no solver run: no times, and the solver is said not to have run
+        assert "<p>Status <b>infeasible</b>: no plan.</p>" in page
+        assert "<tr><th>solver</th><td>highs (not run: the checks before solving found the conflict)</td></tr>" in page
+        assert not any(row in page for row in times) and "<th>variables</th>" not in page
         assert ("- industry ai (人工智能) needs at least 1000 units of production, but the sites eligible for it hold at "
                 "most 420 (A-center 40, A-inner 80, A-outer 80, B-center 60, B-inner 80, B-outer 80; by land_ha / "
                 "land_per_unit and max_scale)") in page
     else:
+        assert f"<p>Status <b>infeasible</b>: no plan. <span class=\"meta\">solver highs {highspy.Highs().version()}" in page
         assert "- region A (甲) may host at most 0 future or emerging industries (max_new_industries)" in page
         assert f"<tr><th>solver</th><td>highs {highspy.Highs().version()}</td></tr>" in page
-    summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
-    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        assert all(row in page for row in times)
     for row in ("<tr><th>status</th><td>infeasible</td></tr>", "<tr><th>time limit (s)</th><td>none</td></tr>",
                 "<tr><th>MIP gap</th><td>0</td></tr>", "<tr><th>threads</th><td>1</td></tr>",
                 f"<tr><th>started</th><td>{manifest['started_at']}</td></tr>",
-                f"<tr><th>finished</th><td>{manifest['finished_at']}</td></tr>",
-                f"<tr><th>build (s)</th><td>{summary['build_seconds']:,.2f}</td></tr>",
-                f"<tr><th>solve (s)</th><td>{summary['solve_seconds']:,.2f}</td></tr>"):
+                f"<tr><th>finished</th><td>{manifest['finished_at']}</td></tr>"):
         assert row in page
     for section in NO_PLAN_SECTIONS:
         assert f'<section id="{section}"' not in page
