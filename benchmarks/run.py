@@ -116,20 +116,18 @@ def kernel_route(d: MatrixData, values: list[float]) -> tuple[Any, dict[str, flo
     """The least a set-up with Pyomo as the model costs, from planner's matrix given as lists.
 
     Steps timed as planner's are: `model` = the `pyomo.kernel` copy (variables with bounds and
-    integrality, one `matrix_constraint`) and its objective; `handover` = its arrays and columns
-    through planner's own HighsLp writer to `passModel`; `readback` = `values` into the variables
-    and the objective evaluated, plus the garbage collector's pass over the new objects. Nothing
-    is derived from the scenario here: a kernel rewrite of planner would add that work (and its
-    index sets). Returns the Highs instance (not run) and the seconds of each step.
+    integrality, one `matrix_constraint`) and its objective; `handover` = the matrix, costs and
+    bounds as arrays, taken from the lists (not read back from the Pyomo objects), passed to
+    HiGHS; `readback` = `values` into the variables and the objective evaluated, plus the garbage
+    collector's pass over the new objects. Nothing is derived from the scenario here: a kernel
+    rewrite of planner would add that work (and its index sets). Returns the Highs instance (not
+    run) and the seconds of each step.
     """
     import highspy
     import pyomo.kernel as pmo
     import scipy.sparse as sp
     from pyomo.common.gc_manager import PauseGC
     from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
-
-    from planner.solve import _highs_lp
-    from planner.standard_form import StandardForm
 
     marks = [time.perf_counter()]
     with PauseGC():
@@ -139,10 +137,15 @@ def kernel_route(d: MatrixData, values: list[float]) -> tuple[Any, dict[str, flo
         marks.append(time.perf_counter())
         A = sp.csc_array(sp.csr_array((np.asarray(d.data), np.asarray(d.indices), np.asarray(d.starts)),
                                       shape=(len(d.lower), len(x))))
-        lp, _ = _highs_lp(StandardForm(x, np.asarray(d.costs), 0.0, A, k.rows.lb, k.rows.ub))
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
-        h.passModel(lp)
+        inf = highspy.kHighsInf
+        bounds = np.array(d.bounds, dtype=float)  # None -> nan
+        lower = np.where(np.isnan(bounds[:, 0]), -inf, bounds[:, 0])
+        upper = np.where(np.isnan(bounds[:, 1]), inf, bounds[:, 1])
+        h.passModel(len(x), len(d.lower), A.nnz, highspy.MatrixFormat.kColwise, highspy.ObjSense.kMinimize, 0.0,
+                    np.asarray(d.costs), lower, upper, k.rows.lb, k.rows.ub, A.indptr, A.indices, A.data,
+                    np.asarray(d.integer, dtype=np.int32))
         marks.append(time.perf_counter())
         for v, value in zip(x, values):
             v.value = value
