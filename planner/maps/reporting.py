@@ -23,18 +23,10 @@ from planner.maps.controls import FONT_STACK
 from planner.maps.htmlout import render_html
 from planner.maps.interactive import plan_map
 from planner.maps.metrics import capacity_table, cost_table, division_of_labour, hosts_table, land_table
-from planner.maps.rundata import (
-    PLAN_STATUSES,
-    RunData,
-    RunFolderError,
-    load_run,
-    read_manifest,
-    read_scenario,
-    read_summary,
-    run_title,
-)
+from planner.maps.rundata import PLAN_STATUSES, RunData, load_run, read_scenario, run_title
 from planner.maps.static import figure
 from planner.maps.style import FUNCTION_LABELS, ZONE_LABELS, fmt
+from planner.runreader import RunFolderError, read_manifest, read_summary
 
 REPORT_CSS = f"""
 body {{ font-family: {FONT_STACK}; margin: 24px auto; max-width: 1100px; color: #222; font-size: 14px; }}

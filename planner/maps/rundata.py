@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,13 +12,10 @@ import pandas as pd
 import yaml
 
 from planner.maps.style import FUNCTIONS
+from planner.runreader import RunFolderError, read_summary
 
 PLAN_STATUSES = ("optimal", "feasible")
 """Statuses of a run that has a plan to draw."""
-
-
-class RunFolderError(Exception):
-    """A folder that is not a run folder, or a run without a plan; the message is one line."""
 
 
 def adcode(value: Any) -> str | None:
@@ -109,32 +105,6 @@ class RunData:
 def run_title(summary: dict[str, Any], run_dir: Path) -> str:
     """The title of a run: its scenario's title, else the scenario's name, else the folder's name."""
     return str(summary.get("title") or summary.get("scenario") or run_dir.name)
-
-
-def read_summary(run_dir: Path) -> dict[str, Any]:
-    """``summary.json`` of the run folder `run_dir`; :class:`RunFolderError` when there is none to read."""
-    if not run_dir.exists():
-        raise RunFolderError(f"run folder {run_dir} does not exist")
-    if not run_dir.is_dir():
-        raise RunFolderError(f"{run_dir} is not a folder")
-    path = run_dir / "summary.json"
-    if not path.is_file():
-        raise RunFolderError(f"{run_dir} is not a run folder (no summary.json)")
-    try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RunFolderError(f"{path} is not valid JSON: {exc}") from None
-
-
-def read_manifest(run_dir: Path) -> dict[str, Any]:
-    """``manifest.json`` of the run folder `run_dir` ({} when it has none)."""
-    path = run_dir / "manifest.json"
-    if not path.is_file():
-        return {}
-    try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RunFolderError(f"{path} is not valid JSON: {exc}") from None
 
 
 def read_scenario(run_dir: Path) -> dict[str, Any]:

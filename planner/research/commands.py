@@ -58,8 +58,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _guard(action: Any) -> Any:
     """Run `action()`, turning the expected failures into messages and exit code 2."""
-    from planner.research.common import NoPlan, RunFolderProblem
+    from planner.research.common import NoPlan
     from planner.runfolder import OutputExists
+    from planner.runreader import RunFolderError
     from planner.scenario import InputErrors
     from planner.solve import SolverUnavailable
 
@@ -72,7 +73,7 @@ def _guard(action: Any) -> Any:
         console.print(f"[bold red]The scenario has {count} problem{'s' if count > 1 else ''}:[/]")
         console.print(exc.report(), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    except (OutputExists, SolverUnavailable, RunFolderProblem, ValueError) as exc:
+    except (OutputExists, SolverUnavailable, RunFolderError, ValueError) as exc:
         raise _fail(str(exc)) from None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.models.sets import Triple
+from planner.runreader import RunFolderError, read_manifest, read_summary
 
 RESEARCH_PREFIX = "research_"
 """Components the research commands add to a built model start with this (never part of docs/model.md)."""
@@ -26,10 +26,6 @@ class NoPlan(Exception):
     def __init__(self, exit_code: int, message: str):
         super().__init__(message)
         self.exit_code = exit_code
-
-
-class RunFolderProblem(Exception):
-    """A folder that is not a (complete) run folder; the message is one line."""
 
 
 @dataclass(frozen=True)
@@ -90,22 +86,11 @@ def _number(value: Any) -> float | None:
 def read_run(path: Path | str) -> RunRecord:
     """Read summary.json, manifest.json and (if there is a plan) assignments.csv of a run folder."""
     path = Path(path)
-    if not path.is_dir():
-        raise RunFolderProblem(f"{path} is not a folder")
-
-    def read_json(name: str) -> dict[str, Any]:
-        try:
-            return json.loads((path / name).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise RunFolderProblem(f"{path} is not a run folder: {exc.strerror or exc} ({exc.filename})") from None
-        except ValueError as exc:
-            raise RunFolderProblem(f"{path / name}: unreadable JSON ({exc})") from None
-
-    summary, manifest = read_json("summary.json"), read_json("manifest.json")
+    summary, manifest = read_summary(path), read_manifest(path, required=True)
     table = path / "assignments.csv"
     assignments = None
     if not table.is_file() and summary.get("objective") is not None:
-        raise RunFolderProblem(f"{table} is missing, though summary.json reports a plan")
+        raise RunFolderError(f"{table} is missing, though summary.json reports a plan")
     if table.is_file():
         assignments = pd.read_csv(table, dtype={"industry": str, "function": str, "site": str,
                                                 "region": str, "zone": str}, keep_default_na=False)

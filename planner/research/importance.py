@@ -22,9 +22,10 @@ import pandas as pd
 
 from planner.models.sets import index_sets
 from planner.polish import fixed_x
-from planner.research.common import RunFolderProblem, RunRecord, read_run
+from planner.research.common import RunRecord, read_run
 from planner.run import build
 from planner.runfolder import atomic_folder, write_csv
+from planner.runreader import RunFolderError
 from planner.scenario import load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import solve
@@ -57,9 +58,9 @@ def site_importance(run_dir: Path | str, *, sites: list[str] | None = None,
     """The replacement importance of each opened site of the run (or of `sites`)."""
     run = read_run(run_dir)
     if not run.has_plan:
-        raise RunFolderProblem(f"{run.path} has no plan (status {run.status}): nothing to close")
+        raise RunFolderError(f"{run.path} has no plan (status {run.status}): nothing to close")
     if not run.scenario_yaml.is_file():
-        raise RunFolderProblem(f"{run.scenario_yaml} is missing: not a complete run folder")
+        raise RunFolderError(f"{run.scenario_yaml} is missing: not a complete run folder")
     scenario = load_scenario(run.scenario_yaml)
     options = run_options(run, **solver_changes)
     ix = index_sets(scenario)
@@ -68,13 +69,13 @@ def site_importance(run_dir: Path | str, *, sites: list[str] | None = None,
     opened = run.assignments
     unknown = sorted(set(opened["site"]) - set(scenario.sites))
     if unknown:
-        raise RunFolderProblem(f"{run.path / 'assignments.csv'} names sites that are not in its scenario: "
-                               f"{', '.join(unknown)}")
+        raise RunFolderError(f"{run.path / 'assignments.csv'} names sites that are not in its scenario: "
+                             f"{', '.join(unknown)}")
     order = [s for s in scenario.sites if s in set(opened["site"])] if sites is None else list(sites)
     rows = []
     for n, s in enumerate(order, start=1):
         if s not in scenario.sites:
-            raise RunFolderProblem(f"site {s!r} is not in the scenario of {run.path}")
+            raise RunFolderError(f"site {s!r} is not in the scenario of {run.path}")
         site = scenario.sites[s]
         here = opened[opened["site"] == s]
         row: dict[str, Any] = {

@@ -159,7 +159,7 @@ def test_a_damaged_run_folder_is_named_with_its_file(runs: dict[str, Path], tmp_
     shutil.copytree(runs["highs"], broken)
     (broken / "manifest.json").write_text("{", encoding="utf-8")
     for damaged, message in ((missing, f"{missing / 'assignments.csv'} is missing, though summary.json reports a plan"),
-                             (broken, f"{broken / 'manifest.json'}: unreadable JSON")):
+                             (broken, f"{broken / 'manifest.json'} is not valid JSON")):
         result = runner.invoke(app, ["compare", str(runs["highs"]), str(damaged), "--out", str(tmp_path / "c")])
         assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
         assert not (tmp_path / "c").exists()
