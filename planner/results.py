@@ -10,6 +10,7 @@ import pyomo.environ as pyo
 
 from planner.models.layout import COST_TERMS
 from planner.models.sets import IndexSets
+from planner.runreader import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ZONES
 from planner.standard_form import Unsupported, linear_values
@@ -19,10 +20,6 @@ OPEN = 0.5
 FLOW_EPS = 1e-9
 """Support flows at or below this amount are not listed."""
 
-ASSIGNMENT_COLUMNS = ["industry", "function", "site", "region", "zone", "capacity", "land_ha",
-                      "land_cost", "setup_cost", "operating_cost"]
-LINK_COLUMNS = ["industry", "function", "from_site", "to_site", "amount", "distance_km"]
-SITE_COLUMNS = ["site", "region", "zone", "land_ha", "land_used_ha", "share_used"]
 
 
 def link_type(function: str) -> str:

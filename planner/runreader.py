@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pandas is imported when a table is read
+    import pandas as pd
+
+ASSIGNMENT_COLUMNS = ["industry", "function", "site", "region", "zone", "capacity", "land_ha",
+                      "land_cost", "setup_cost", "operating_cost"]
+"""The columns of `assignments.csv` (docs/run-folder.md)."""
+LINK_COLUMNS = ["industry", "function", "from_site", "to_site", "amount", "distance_km"]
+"""The columns of `links.csv`."""
+SITE_COLUMNS = ["site", "region", "zone", "land_ha", "land_used_ha", "share_used"]
+"""The columns of `sites.csv` (the run's land use; `inputs/sites.csv` is the scenario's table)."""
 
 
 class RunFolderError(Exception):
@@ -35,3 +47,21 @@ def _read_json(run_dir: Path, name: str, required: bool) -> dict[str, Any]:
         return dict(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, TypeError, UnicodeDecodeError) as exc:
         raise RunFolderError(f"{path} is not valid JSON: {exc}") from None
+
+
+def read_table(path: Path, columns: Iterable[str], **options: Any) -> pd.DataFrame:
+    """The CSV table `path` of a run folder (`options` go to `pandas.read_csv`); :class:`RunFolderError` when it is
+    missing, unreadable, or lacks one of `columns`."""
+    import pandas as pd
+
+    if not path.is_file():
+        raise RunFolderError(f"{path} is missing: not a complete run folder")
+    try:
+        frame = pd.read_csv(path, **options)
+    except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser and empty-file errors are ValueErrors
+        raise RunFolderError(f"{path} is not a readable CSV table: {exc}") from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise RunFolderError(f"{path} lacks the column{'s' * (len(missing) > 1)} {', '.join(missing)}: "
+                             "not a complete run folder")
+    return frame

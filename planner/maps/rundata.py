@@ -12,7 +12,7 @@ import pandas as pd
 import yaml
 
 from planner.maps.style import FUNCTIONS
-from planner.runreader import RunFolderError, read_summary
+from planner.runreader import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS, RunFolderError, read_summary, read_table
 
 PLAN_STATUSES = ("optimal", "feasible")
 """Statuses of a run that has a plan to draw."""
@@ -25,13 +25,12 @@ def adcode(value: Any) -> str | None:
     return str(value).strip().removesuffix(".0") or None
 
 
-def _csv(path: Path, index: str | None = None) -> pd.DataFrame:
-    if not path.is_file():
-        raise RunFolderError(f"{path} is missing: not a complete run folder")
-    frame = pd.read_csv(path, dtype={"adcode": str}, keep_default_na=True)
+def _csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    """A table of the run folder (`columns` required), its adcodes as text."""
+    frame = read_table(path, columns, dtype={"adcode": str}, keep_default_na=True)
     if "adcode" in frame:
         frame["adcode"] = frame["adcode"].map(adcode)
-    return frame.set_index(index) if index else frame
+    return frame
 
 
 @dataclass(frozen=True)
@@ -123,16 +122,16 @@ def load_run(run_dir: Path) -> RunData:
         raise RunFolderError(f"{run_dir / 'assignments.csv'} is missing, though summary.json reports a plan "
                              f"(status: {summary.get('status')})")
     inputs = run_dir / "inputs"
-    sites = _csv(inputs / "sites.csv", "id")
-    used = _csv(run_dir / "sites.csv", "site")[["land_used_ha", "share_used"]]
+    sites = _csv(inputs / "sites.csv", ["id"]).set_index("id")
+    used = _csv(run_dir / "sites.csv", SITE_COLUMNS).set_index("site")[["land_used_ha", "share_used"]]
     sites = sites.join(used, how="left").fillna({"land_used_ha": 0.0, "share_used": 0.0})
     return RunData(
         run_dir=run_dir,
         summary=summary,
         scenario=read_scenario(run_dir),
-        regions=_csv(inputs / "regions.csv", "id"),
+        regions=_csv(inputs / "regions.csv", ["id"]).set_index("id"),
         sites=sites,
-        industries=_csv(inputs / "industries.csv", "id"),
-        assignments=_csv(run_dir / "assignments.csv"),
-        links=_csv(run_dir / "links.csv"),
+        industries=_csv(inputs / "industries.csv", ["id"]).set_index("id"),
+        assignments=_csv(run_dir / "assignments.csv", ASSIGNMENT_COLUMNS),
+        links=_csv(run_dir / "links.csv", LINK_COLUMNS),
     )

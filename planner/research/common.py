@@ -14,7 +14,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.models.sets import Triple
-from planner.runreader import RunFolderError, read_manifest, read_summary
+from planner.runreader import ASSIGNMENT_COLUMNS, RunFolderError, read_manifest, read_summary, read_table
 
 RESEARCH_PREFIX = "research_"
 """Components the research commands add to a built model start with this (never part of docs/model.md)."""
@@ -92,8 +92,8 @@ def read_run(path: Path | str) -> RunRecord:
     if not table.is_file() and summary.get("objective") is not None:
         raise RunFolderError(f"{table} is missing, though summary.json reports a plan")
     if table.is_file():
-        assignments = pd.read_csv(table, dtype={"industry": str, "function": str, "site": str,
-                                                "region": str, "zone": str}, keep_default_na=False)
+        assignments = read_table(table, ASSIGNMENT_COLUMNS, dtype={"industry": str, "function": str, "site": str,
+                                                                   "region": str, "zone": str}, keep_default_na=False)
     return RunRecord(path, summary, manifest, assignments)
 
 

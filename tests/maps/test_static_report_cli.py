@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import warnings
 from pathlib import Path
 
@@ -102,8 +103,6 @@ def test_an_existing_out_file_is_kept_unless_forced(tiny_run: Path, tmp_path: Pa
 
 
 def test_cli_map_default_output_is_in_the_run_folder(tiny_run: Path, tmp_path: Path) -> None:
-    import shutil
-
     copy = tmp_path / "run"
     shutil.copytree(tiny_run, copy)
     (copy / "map.html").unlink()
@@ -116,10 +115,13 @@ def test_cli_map_default_output_is_in_the_run_folder(tiny_run: Path, tmp_path: P
 
 
 @pytest.mark.parametrize("command", [["map"], ["map", "--png"], ["report"]])
-@pytest.mark.parametrize("folder", ["missing", "empty", "no plan"])
+@pytest.mark.parametrize("folder", ["missing", "empty", "no plan", "damaged"])
 def test_cli_errors_are_one_line_exit_2(tmp_path: Path, tiny_run: Path, command: list[str], folder: str) -> None:
     target = tmp_path / "run"
-    if folder != "missing":
+    if folder == "damaged":  # assignments.csv with its header cut short
+        shutil.copytree(tiny_run, target)
+        (target / "assignments.csv").write_text("industry,function\n", encoding="utf-8")
+    elif folder != "missing":
         target.mkdir()
     if folder == "no plan":  # `map` refuses a run without a plan; `report` refuses this one as incomplete (no
         # infeasibility.txt): the report of a complete one is tested below
@@ -130,6 +132,8 @@ def test_cli_errors_are_one_line_exit_2(tmp_path: Path, tiny_run: Path, command:
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    if folder == "damaged":
+        assert "assignments.csv lacks the columns site, region" in " ".join(result.output.split())
 
 
 def test_cli_unknown_tiles(tiny_run: Path, tmp_path: Path) -> None:

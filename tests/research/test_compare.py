@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from planner.cli import app
 from planner.research.common import read_run
 from planner.research.compare import agreement, compare_runs, write_comparison
+from planner.runreader import ASSIGNMENT_COLUMNS
 from tests.reference.generator import write_random_scenario
 
 from .conftest import AVAILABLE, needs, solve_into, variant
@@ -114,7 +115,7 @@ def _record(tmp_path: Path, name: str, status: str, objective: float | None, bou
     (folder / "summary.json").write_text(json.dumps({"status": status, "objective": objective, "best_bound": bound}))
     (folder / "manifest.json").write_text(json.dumps({"solver": {"name": "x"}}))
     if objective is not None:  # a plan (its table left empty)
-        (folder / "assignments.csv").write_text("industry,function,site\n")
+        (folder / "assignments.csv").write_text(",".join(ASSIGNMENT_COLUMNS) + "\n")
     return read_run(folder)
 
 
@@ -153,13 +154,18 @@ def test_a_negative_or_nan_tolerance_exits_2(runs: dict[str, Path], tmp_path: Pa
 
 
 def test_a_damaged_run_folder_is_named_with_its_file(runs: dict[str, Path], tmp_path: Path) -> None:
-    missing, broken = tmp_path / "missing", tmp_path / "broken"
-    shutil.copytree(runs["highs"], missing)
+    missing, broken, headers, inputs = (tmp_path / name for name in ("missing", "broken", "headers", "inputs"))
+    for folder in (missing, broken, headers, inputs):
+        shutil.copytree(runs["highs"], folder)
     (missing / "assignments.csv").unlink()
-    shutil.copytree(runs["highs"], broken)
     (broken / "manifest.json").write_text("{", encoding="utf-8")
+    (headers / "assignments.csv").write_text("industry,function\n", encoding="utf-8")
+    shutil.rmtree(inputs / "inputs")  # read only to draw the side-by-side map, after the comparison
     for damaged, message in ((missing, f"{missing / 'assignments.csv'} is missing, though summary.json reports a plan"),
-                             (broken, f"{broken / 'manifest.json'} is not valid JSON")):
+                             (broken, f"{broken / 'manifest.json'} is not valid JSON"),
+                             (headers, f"{headers / 'assignments.csv'} lacks the columns site, region, zone, capacity, "
+                                       "land_ha, land_cost, setup_cost, operating_cost: not a complete run folder"),
+                             (inputs, f"{inputs / 'inputs' / 'sites.csv'} is missing: not a complete run folder")):
         result = runner.invoke(app, ["compare", str(runs["highs"]), str(damaged), "--out", str(tmp_path / "c")])
         assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
         assert not (tmp_path / "c").exists()

@@ -87,3 +87,15 @@ def test_an_assignment_at_an_unknown_site_is_refused(base_run: Path, tmp_path: P
     result = runner.invoke(app, ["importance", str(damaged)])
     assert result.exit_code == 2
     assert "names sites that are not in its scenario: ZZ-nowhere" in " ".join(result.output.split())
+
+
+def test_an_assignments_table_without_its_columns_is_refused(base_run: Path, tmp_path: Path) -> None:
+    import shutil
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(base_run, damaged)
+    (damaged / "assignments.csv").write_text("industry,function\n", encoding="utf-8")
+    result = runner.invoke(app, ["importance", str(damaged)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert (f"{damaged / 'assignments.csv'} lacks the columns site, region, zone, capacity, land_ha, land_cost, "
+            "setup_cost, operating_cost: not a complete run folder") in " ".join(result.output.split())
