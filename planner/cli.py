@@ -165,6 +165,13 @@ def schema(
     model = TABLE_MODELS[table.value] if table else ScenarioFile
     text = json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False)
     if out:
+        from planner.runfolder import OutputExists, check_file_output
+
+        try:
+            check_file_output(out, force=True)  # written over, as before; but not a folder, nor where it cannot be
+        except OutputExists as exc:
+            console.print(f"Error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
         out.write_text(text + "\n", encoding="utf-8")
     else:
         typer.echo(text)

@@ -8,6 +8,7 @@ import os
 import platform
 import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -32,19 +33,35 @@ class OutputExists(Exception):
 
 
 def check_output(out: Path, force: bool) -> None:
-    """Refuse a non-empty existing output folder unless `force`; called before any solving."""
+    """Refuse a non-empty existing output folder unless `force`, or one that cannot be made; called before any
+    solving."""
     if out.exists() and not out.is_dir():
         raise OutputExists(f"{display_path(out)} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise OutputExists(f"{display_path(out)} already exists and is not empty; choose another --out or add --force")
+    check_location(out)
 
 
 def check_file_output(path: Path, force: bool) -> None:
-    """Refuse a folder, or an existing file unless `force`, as a file to write; called before anything is written."""
+    """Refuse a folder, an existing file unless `force`, or a place that cannot be written, as a file to write;
+    called before anything is written."""
     if path.is_dir():
         raise OutputExists(f"{display_path(path)} is a folder; give a file name")
     if path.exists() and not force:
         raise OutputExists(f"{display_path(path)} already exists; choose another file or add --force")
+    check_location(path)
+
+
+def check_location(path: Path) -> None:
+    """Refuse `path` when it cannot be written: one of its parents is a file, or the nearest existing one is a folder
+    where nothing can be made (tried with a temporary folder, removed again)."""
+    parent = next(p for p in Path(os.path.abspath(path)).parents if p.exists())
+    if not parent.is_dir():
+        raise OutputExists(f"cannot write {display_path(path)}: {display_path(parent)} is not a folder")
+    try:
+        os.rmdir(tempfile.mkdtemp(dir=parent, prefix=".planner-check-"))
+    except OSError as exc:
+        raise OutputExists(f"cannot write {display_path(path)}: {display_path(parent)}: {exc.strerror}") from None
 
 
 @contextmanager

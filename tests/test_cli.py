@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pandas as pd
 import yaml
@@ -222,3 +223,35 @@ def test_two_runs_at_once_do_not_disturb_each_other(tiny):
     assert [p.wait(timeout=300) for p in procs] == [0, 0]
     assert (outs[0] / "assignments.csv").read_bytes() == (outs[1] / "assignments.csv").read_bytes()
     assert sorted(p.name for p in tiny.root.parent.iterdir()) == ["one", "tiny", "two"]  # no partial folders
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "{yaml}", "--out", "{out}"],
+    ["run", "{yaml}", "--out", "{out}", "--alternatives", "2"],
+    ["export", "{yaml}", "--lp", "{out}"],
+    ["pareto", "{yaml}", "--between", "land", "linkage", "--points", "2", "--out", "{out}"],
+    ["importance", "{run}", "--out", "{out}"],
+    ["compare", "{run}", "{run2}", "--out", "{out}"],
+    ["schema", "--out", "{out}"],
+    ["sweep", "{sweep}", "--out", "{out}"],
+], ids=lambda c: " ".join(c[:2]) if c[0] == "run" and len(c) > 4 else c[0])
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(tiny, command: list[str]) -> None:
+    import shutil
+
+    from planner.scenario.errors import display_path
+
+    run = tiny.root.parent / "run"
+    assert invoke("run", tiny.yaml, "--out", run).exit_code == 0
+    shutil.copytree(run, tiny.root.parent / "run2")
+    blocker = tiny.root.parent / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    out = blocker / "inside"
+    before = sorted(p.name for p in tiny.root.parent.iterdir())
+    sweep = Path(__file__).resolve().parents[1] / "scenarios" / "sweeps" / "jjj-land-hosts.yaml"
+    result = invoke(*(part.format(yaml=tiny.yaml, out=out, run=run, run2=tiny.root.parent / "run2", sweep=sweep)
+                      for part in command))
+    assert result.exit_code == 2, result.output
+    assert (f"Error: cannot write {display_path(out)}: {display_path(blocker)} is not a folder"
+            in " ".join(result.output.split())), result.output
+    assert "Traceback" not in result.output and not (run / "importance").exists()
+    assert sorted(p.name for p in tiny.root.parent.iterdir()) == before and blocker.read_text() == "not a folder\n"

@@ -24,7 +24,7 @@ from planner.models.sets import index_sets
 from planner.polish import fixed_x
 from planner.research.common import RunRecord, read_run
 from planner.run import build
-from planner.runfolder import atomic_folder, write_csv
+from planner.runfolder import atomic_folder, check_output, write_csv
 from planner.runreader import RunFolderError
 from planner.scenario import load_scenario
 from planner.scenario.schema import SolverOptions
@@ -187,7 +187,9 @@ def importance(run_dir: Path | str, out: Path | str | None = None, *, force: boo
                progress: Callable[[str], None] = lambda message: None,
                **solver_changes: Any) -> tuple[Importance, Path, str]:
     """Compute and write the importance of the opened sites of a run (default OUT: RUN_DIR/importance)."""
-    result = site_importance(run_dir, progress=progress, **solver_changes)
+    read_run(run_dir)  # a folder that is not a run is named as such, before its output is checked
     target = Path(out) if out is not None else Path(run_dir) / "importance"
+    check_output(target, force)  # before the solves
+    result = site_importance(run_dir, progress=progress, **solver_changes)
     note = write_importance(result, target, force)
     return result, target, note
