@@ -95,6 +95,19 @@ def _solver_line(run: RunData) -> str:
                   f"solved in {fmt(s.get('solve_seconds'), 2)} s")
 
 
+def _stop_reason(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
+    """Why a solve that found a plan ended before proving it optimal ("" for an optimal plan)."""
+    if summary.get("status") != "feasible":
+        return ""
+    gap = summary.get("mip_gap")
+    within = f" It is within {100 * gap:.4f} % of the best bound." if gap is not None else ""
+    if summary.get("interrupted"):
+        return "The solve was stopped by Ctrl-C before it could prove this plan optimal." + within
+    limit = ((manifest.get("solver") or {}).get("options") or {}).get("time_limit")
+    at = f"its time limit of {limit:g} s" if limit is not None else "a limit"
+    return f"The solve stopped at {at} before it could prove this plan optimal." + within
+
+
 def _header(title: str, summary: dict[str, Any], run_dir: Path, outcome: str) -> str:
     """Title, scenario, run folder, description and `outcome` (HTML: the status line)."""
     description = read_scenario(run_dir).get("description") or ""
@@ -129,8 +142,9 @@ def report_html(run_dir: Path, tiles: str | None = "none") -> str:
         return no_plan_html(run_dir)
     run = load_run(run_dir)
     map_page = render_html(plan_map(run.run_dir, tiles=tiles), offline=True)
-    outcome = (f"Status <b>{escape(run.status)}</b>, objective <b>{fmt(run.objective, 2)}</b> (10k yuan).\n"
-               f'<span class="meta">{_solver_line(run)}</span>')
+    stopped = _stop_reason(run.summary, read_manifest(run.run_dir))
+    outcome = (f"Status <b>{escape(run.status)}</b>, objective <b>{fmt(run.objective, 2)}</b> (10k yuan)."
+               + (f" {escape(stopped)}" if stopped else "") + f'\n<span class="meta">{_solver_line(run)}</span>')
     body = f"""{_header(run.title, run.summary, run.run_dir, outcome)}
 <section id="costs"><h2>Cost terms 成本构成 (10k yuan)</h2>{_table(cost_table(run))}</section>
 <section id="division"><h2>Division of labour 分工 (function × zone)</h2>{_division(run)}</section>

@@ -240,3 +240,25 @@ def test_report_of_an_infeasible_run_without_its_diagnosis_is_refused(tiny) -> N
     assert result.exit_code == 2
     assert result.output == f"Error: {run / 'infeasibility.txt'} is missing: not a complete run folder (status: infeasible)\n"
     assert not (run / "report.html").exists()
+
+
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_the_report_of_a_plan_not_proved_optimal_says_why_the_solve_stopped(tiny_run: Path, tmp_path: Path,
+                                                                             interrupted: bool) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    (run / "summary.json").write_text(json.dumps(summary | {"status": "feasible", "mip_gap": 0.0047,
+                                                            "interrupted": interrupted}), encoding="utf-8")
+    manifest["solver"]["options"]["time_limit"] = 6.0
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = runner.invoke(app, ["report", str(run)])
+    assert result.exit_code == 0, result.output
+    page = (run / "report.html").read_text(encoding="utf-8")
+    why = ("The solve was stopped by Ctrl-C" if interrupted else "The solve stopped at its time limit of 6 s")
+    assert (f"(10k yuan). {why} before it could prove this plan optimal. It is within 0.4700 % of the best bound."
+            in page)
+    (run / "summary.json").write_text(json.dumps(summary), encoding="utf-8")  # the optimal plan: nothing said
+    runner.invoke(app, ["report", str(run), "--force", "--out", str(tmp_path / "optimal.html")])
+    assert "before it could prove" not in (tmp_path / "optimal.html").read_text(encoding="utf-8")
