@@ -2,7 +2,7 @@
 
 Pyomo's own writers are used: CPLEX LP format and free MPS, with symbolic names by default
 (`x(ai_rd_BJ_center)`, `c_u_land(BJ_center)_`, ...), so rows and columns can be traced back
-to docs/model.md. Variables fixed by the scenario (lock_in, u in hard mode) are written as constants.
+to docs/model.md; a non-ASCII character in an id is written as `u` and its code point in hex. Variables fixed by the scenario (lock_in, u in hard mode) are written as constants.
 The model is exactly what `planner run` solves (the same build), so any MILP solver that reads
 the file reaches the same optimum.
 """
@@ -11,13 +11,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from pyomo.core.base.label import cpxlp_label_from_name
 from pyomo.opt import ProblemFormat
 
 from planner.run import build
 from planner.scenario import load_scenario
 
 FORMATS = {"lp": ProblemFormat.cpxlp, "mps": ProblemFormat.mps}
+
+
+class AsciiLabeler:
+    """Pyomo's symbolic LP names, with each non-ASCII character (a Chinese id) written as `u` and its code point in
+    hex (`北京` -> `u5317u4eac`): GLPK and other tools read only ASCII names."""
+
+    def __call__(self, obj: Any) -> str:
+        label = cpxlp_label_from_name(obj.getname(True))
+        return label if label.isascii() else "".join(c if c.isascii() else f"u{ord(c):x}" for c in label)
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,8 @@ def export_model(scenario_path: Path | str, lp: Path | str | None = None, mps: P
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.partial")
         try:
-            built.model.write(str(tmp), format=FORMATS[kind], io_options={"symbolic_solver_labels": symbolic})
+            built.model.write(str(tmp), format=FORMATS[kind],
+                              io_options={"labeler": AsciiLabeler()} if symbolic else {"symbolic_solver_labels": False})
             tmp.replace(path)
         finally:
             tmp.unlink(missing_ok=True)

@@ -57,3 +57,26 @@ def test_existing_files_and_folders_are_refused(tiny_yaml: Path, tmp_path: Path)
     assert kept.read_text(encoding="utf-8") == "precious" and not (tmp_path / "a").exists()
     result = runner.invoke(app, ["export", str(tiny_yaml), "--lp", str(kept), "--force"])
     assert result.exit_code == 0 and kept.read_text(encoding="utf-8").startswith("\\")
+
+
+def test_chinese_ids_are_written_as_ascii_names_that_glpk_reads(tiny, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from tests.tables import set_columns
+
+    set_columns(tiny.table("industries"), {"id": "人工智能"}, where=("id", "ai"))
+    set_columns(tiny.table("functions"), {"industry": "人工智能"}, where=("industry", "ai"))
+    expected = solve_reference(tiny.yaml).objective
+    written = export_model(tiny.yaml, lp=tmp_path / "m.lp", mps=tmp_path / "m.mps")
+    for w in written:
+        text = w.path.read_bytes()
+        assert text.isascii() and b"u4ebau5de5u667au80fd_rd_A_center" in text
+        assert _highs_optimum(w.path) == pytest.approx(expected, rel=1e-7)
+    if shutil.which("glpsol") is None:
+        pytest.skip("glpsol (GLPK) is not installed: apt-get install glpk-utils")
+    solution = tmp_path / "glpk.txt"
+    done = subprocess.run(["glpsol", "--lp", str(tmp_path / "m.lp"), "-o", str(solution)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    objective = next(line for line in solution.read_text().splitlines() if line.startswith("Objective:"))
+    assert float(objective.split("=")[1].split()[0]) == pytest.approx(expected, rel=1e-6)
