@@ -107,7 +107,7 @@ def compare_command(
                   title="Runs")
     for row in cmp.table.itertuples(index=False):
         gap = "-" if row.mip_gap is None or row.mip_gap != row.mip_gap else f"{100 * row.mip_gap:.4f} %"
-        table.add_row(row.run, f"{row.solver} {row.solver_version}", row.status, _num(row.objective),
+        table.add_row(row.run, f"{row.solver} {row.solver_version}".strip(), row.status, _num(row.objective),
                       _num(row.best_bound), gap, _num(row.build_seconds), _num(row.solve_seconds), row.model)
     out_console.print(table)
     for line in cmp.verdict_lines():
@@ -183,7 +183,8 @@ def pareto_command(
                       _num(getattr(row, first)), _num(getattr(row, second)), _num(row.objective), row.status,
                       "" if pd.isna(row.note) else row.note)
     out_console.print(table)
-    out_console.print(f"wrote {outcome.out} (pareto.csv, pareto.png, point-1 ... point-{len(outcome.runs)})",
+    folders = "point-1" if len(outcome.runs) == 1 else f"point-1 ... point-{len(outcome.runs)}"
+    out_console.print(f"wrote {outcome.out} (pareto.csv, pareto.png, {folders})",
                       highlight=False)
 
 

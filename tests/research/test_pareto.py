@@ -71,6 +71,7 @@ def test_a_term_that_is_always_zero_gives_one_point(tiny_yaml: Path, tmp_path: P
                                  "--out", str(tmp_path / "p")])
     assert result.exit_code == 0, result.output
     assert "no trade-off: one plan minimises both land and duplication" in result.output
+    assert result.output.endswith(f"wrote {tmp_path / 'p'} (pareto.csv, pareto.png, point-1)\n")
     table = pd.read_csv(tmp_path / "p" / "pareto.csv")
     assert list(table["kept"]) == [True, False] and (table["duplication"] == 0).all()
 
