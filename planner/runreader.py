@@ -1,4 +1,4 @@
-"""Reading the JSON files of a run folder (docs/run-folder.md), with one-line errors naming the file."""
+"""Reading a run folder (docs/run-folder.md) back: its JSON files and tables, with one-line errors naming the file."""
 
 from __future__ import annotations
 
