@@ -98,27 +98,53 @@ def write_member_scenario(sweep: Sweep, member: Member, out: Path) -> Path:
     return path
 
 
-def check_parameters(sweep: Sweep) -> None:
-    """Load the base with each value of each parameter alone; raise InputErrors for what is wrong, against the sweep file.
+def check_sweep(sweep: Sweep) -> list[Problem]:
+    """Every problem of the sweep's inputs, found by loading check scenarios; nothing is written but a temporary folder.
 
-    A key path, table, column, row selection or value the base does not accept is reported at the
-    parameter in the sweep file (`key grid.product[0] (radius=200): ...`), every one of them,
-    before anything is written or run.
+    First the base with the sweep's own `solver` section and no parameter: its problems are reported
+    once, at the sweep file's key (`key solver.time_limit`) or in the base's own files. Then the base
+    with each value of each parameter alone: a key path, table, column, row selection or value the
+    base does not accept is reported at the parameter (`key grid.product[0] (radius=200): ...`), and
+    only what the value adds to the problems of the first check.
     """
-    problems = []
+    sweep_file = display_path(sweep.path)
     with tempfile.TemporaryDirectory() as tmp:
+        path = write_member_scenario(sweep, Member("check", {}, {}, []), Path(tmp))
+        known = _problems_of(path)
+        problems = [_in_sweep(problem, path, sweep) for problem in known]
         for place, parameter in sweep.located_parameters():
             for value in parameter.options():
                 mapping, override = parameter.change(value)
                 check = Member("check", {parameter.name: value}, mapping or {}, [override] if override else [])
                 path = write_member_scenario(sweep, check, Path(tmp))
-                try:
-                    load_scenario(path)
-                except InputErrors as exc:
-                    problems += [Problem(display_path(sweep.path), f"key {place} ({parameter.name}={format_value(value)})",
-                                         None, _in_parameter(problem, path)) for problem in exc.problems]
-    if problems:
-        raise InputErrors(problems)
+                problems += [Problem(sweep_file, f"key {place} ({parameter.name}={format_value(value)})", None,
+                                     _in_parameter(problem, path))
+                             for problem in _problems_of(path) if problem not in known]
+    return problems
+
+
+def _problems_of(scenario_file: Path) -> list[Problem]:
+    """The problems `load_scenario` finds in a scenario file (none when it loads)."""
+    try:
+        load_scenario(scenario_file)
+    except InputErrors as exc:
+        return exc.problems
+    return []
+
+
+def _in_sweep(problem: Problem, scenario_file: Path, sweep: Sweep) -> Problem:
+    """A problem of the base checked with the sweep's own sections, at the key of the file that gave the value.
+
+    The check scenario holds the sweep's `solver` section and `extends` the base; whatever else it
+    holds comes from the base, and the base's own files name themselves.
+    """
+    if problem.file != display_path(scenario_file):
+        return problem
+    if problem.place == "key extends":  # the base file cannot be read
+        return dataclasses.replace(problem, file=display_path(sweep.path), place="key base")
+    key = problem.place.removeprefix("key ").split(".")
+    mine = len(key) > 1 and key[0] == "solver" and key[1] in sweep.spec.solver
+    return dataclasses.replace(problem, file=display_path(sweep.path if mine else sweep.base))
 
 
 def _in_parameter(problem: Problem, scenario_file: Path) -> str:

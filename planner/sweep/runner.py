@@ -21,7 +21,7 @@ from planner.scenario import InputErrors, load_scenario
 from planner.scenario.errors import display_path
 from planner.sweep.members import (
     MemberTask,
-    check_parameters,
+    check_sweep,
     input_hash,
     is_complete,
     write_member_scenario,
@@ -187,9 +187,9 @@ def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int |
     cores; `processes=False` runs one worker as a thread of this process: highspy 1.15 runs one solve
     at a time per process, so more raise ValueError), or the cluster at `scheduler`.
     `reuse` (default: the sweep file's `reuse`) offers each member its worker's previous plan as a MIP start.
-    Raises, before anything is written, `InputErrors` for a bad sweep file or a parameter the base does
-    not accept, and `OutputExists` for a folder that holds something else (unless `force`, see
-    `claim_folder`); before any member runs, `SchedulerUnavailable` (a folder this call made is removed).
+    Raises, before anything is written, `InputErrors` for a bad sweep file, a base that is wrong with the
+    sweep's `solver` section, or a parameter the base does not accept (`check_sweep`), and
+    `OutputExists` for a folder that holds something else (unless `force`, see `claim_folder`); before any member runs, `SchedulerUnavailable` (a folder this call made is removed).
     """
     if not processes and (workers or 1) > 1:
         raise ValueError(f"workers={workers} with processes=False: threads of one process cannot solve side by side "
@@ -197,7 +197,9 @@ def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int |
     start = time.perf_counter()
     started = now()
     sweep = load_sweep(path)
-    check_parameters(sweep)
+    problems = check_sweep(sweep)
+    if problems:
+        raise InputErrors(problems)
     out = Path(out) if out is not None else Path("sweeps") / sweep.name
     record: dict[str, Any] = {"sweep": str(sweep.path), "base": str(sweep.base), "members": len(sweep.members)}
     made = claim_folder(sweep, out, force, record | {"started_at": started})

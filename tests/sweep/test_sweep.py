@@ -183,6 +183,47 @@ def test_parameters_the_base_does_not_accept_are_reported_at_the_parameter(tmp_p
     assert not (tmp_path / "out").exists()
 
 
+def _sweep_file(folder: Path, doc: dict, name: str) -> Path:
+    """Write a sweep file `name`.yaml from `doc` as it is (no default solver section)."""
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump({"name": name, **doc}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_the_sweeps_own_solver_section_is_checked_without_parameters(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    base = generate(3, 2, 5, tmp_path / "base")
+    sweep = _sweep_file(tmp_path, {"base": str(base), "solver": {"time_limit": -1}, "grid": {}}, "bad4")
+    with pytest.raises(InputErrors) as caught:
+        run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
+    assert caught.value.report().splitlines() == ["bad4.yaml key solver.time_limit: -1 must be greater than 0.0"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_problems_of_the_base_and_the_sweeps_solver_are_reported_once(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    base = generate(3, 2, 5, tmp_path / "base")
+    sites = base.parent / "tables" / "sites.csv"
+    rows = sites.read_text(encoding="utf-8").splitlines()
+    cells = rows[2].split(",")
+    cells[4] = "cheap"  # land_price of the second site
+    sites.write_text("\n".join([*rows[:2], ",".join(cells), *rows[3:]]) + "\n", encoding="utf-8")
+    grid = {"product": [{"name": "r", "key": "settings.chain_radius_km", "values": [100, None]},
+                        {"name": "land", "table": "sites", "column": "land_prize", "scale": [0.8]}]}
+    sweep = _sweep_file(tmp_path, {"base": str(base), "solver": {"time_limit": -1, "mip_gap": 0}, "grid": grid},
+                        "bad2")
+    with pytest.raises(InputErrors) as caught:
+        run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
+    assert caught.value.report().splitlines() == [
+        "bad2.yaml key solver.time_limit: -1 must be greater than 0.0",
+        "base/tables/sites.csv row 3, column land_price: 'cheap' is not a number",
+        "bad2.yaml key grid.product[1] (land=0.8): scale.land_prize: sites has no column 'land_prize'",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_folder_holding_something_else_is_refused_unless_forced(swept: tuple[Path, Path, pd.DataFrame],
                                                                   tmp_path: Path) -> None:
     from planner.runfolder import OutputExists
