@@ -121,6 +121,11 @@ def solver_versions() -> dict[str, str | None]:
     return out
 
 
+def unknown_solver(name: str) -> str | None:
+    """Why `name` is not a solver of SOLVERS, in the words `planner run` reports; None when it is one."""
+    return None if name in SOLVERS else f"unknown solver {name!r}; known: {', '.join(SOLVERS)}"
+
+
 def native_options(name: str, options: SolverOptions) -> dict[str, Any]:
     """The options of `options` that are set, under the solver's own names."""
     out = {}
@@ -187,8 +192,9 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objec
     `kept` supplies the hand-over of an earlier solve of the unchanged model (or keeps this one's).
     Raises SolverUnavailable for an unknown solver or one not installed here.
     """
-    if options.name not in SOLVERS:
-        raise SolverUnavailable(f"unknown solver {options.name!r}; known: {', '.join(SOLVERS)}")
+    unknown = unknown_solver(options.name)
+    if unknown:
+        raise SolverUnavailable(unknown)
     try:
         version = SOLVERS[options.name].version()
     except Exception:  # noqa: BLE001

@@ -224,6 +224,37 @@ def test_problems_of_the_base_and_the_sweeps_solver_are_reported_once(tmp_path: 
     assert not (tmp_path / "out").exists()
 
 
+def test_an_unknown_solver_is_reported_before_anything_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.solve import SOLVERS
+
+    monkeypatch.chdir(tmp_path)
+    base = generate(3, 2, 5, tmp_path / "base")
+    known = ", ".join(SOLVERS)
+    sweep = _sweep_file(tmp_path, {"base": str(base), "solver": {"name": "gurobi"}, "grid": {}}, "bad3")
+    with pytest.raises(InputErrors) as caught:
+        run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
+    assert caught.value.report().splitlines() == [f"bad3.yaml key solver.name: unknown solver 'gurobi'; known: {known}"]
+    assert not (tmp_path / "out").exists()
+    base.write_text(base.read_text(encoding="utf-8") + "solver: {name: cplex}\n", encoding="utf-8")
+    sweep = _sweep_file(tmp_path, {"base": str(base)}, "plain")
+    with pytest.raises(InputErrors) as caught:
+        run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
+    assert caught.value.report().splitlines() == [f"base/scenario.yaml key solver.name: unknown solver 'cplex'; known: {known}"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_base_key_that_every_member_sets_is_not_a_problem(tmp_path: Path) -> None:
+    from planner.sweep.members import check_sweep
+
+    base = generate(3, 2, 5, tmp_path / "base")
+    base.write_text(base.read_text(encoding="utf-8").replace("chain_radius_km: 1870.0", "chain_radius_km: -1")
+                    + "solver: {name: cplex}\n", encoding="utf-8")
+    grid = {"product": [{"name": "r", "key": "settings.chain_radius_km", "values": [100, None]},
+                        {"name": "s", "key": "solver.name", "values": ["highs"]}]}
+    sweep = _sweep_file(tmp_path, {"base": str(base), "solver": {"mip_gap": 0}, "grid": grid}, "fixed")
+    assert check_sweep(load_sweep(sweep)) == []
+
+
 def test_a_folder_holding_something_else_is_refused_unless_forced(swept: tuple[Path, Path, pd.DataFrame],
                                                                   tmp_path: Path) -> None:
     from planner.runfolder import OutputExists
