@@ -27,7 +27,7 @@ from planner.sweep.members import (
     write_member_scenario,
 )
 from planner.sweep.results import member_row, results_table, write_results
-from planner.sweep.spec import Sweep, load_sweep
+from planner.sweep.spec import Sweep, read_sweep
 from planner.sweep.worker import release, run_member
 
 Progress = Callable[[int, int, str], None]
@@ -196,9 +196,10 @@ def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int |
                          "(highspy runs one solve at a time per process); use processes or one worker")
     start = time.perf_counter()
     started = now()
-    sweep = load_sweep(path)
-    problems = check_sweep(sweep)
-    if problems:
+    sweep, problems = read_sweep(path)
+    if sweep is not None:
+        problems += check_sweep(sweep)
+    if problems or sweep is None:
         raise InputErrors(problems)
     out = Path(out) if out is not None else Path("sweeps") / sweep.name
     record: dict[str, Any] = {"sweep": str(sweep.path), "base": str(sweep.base), "members": len(sweep.members)}

@@ -224,27 +224,44 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> None:
             base[key] = value
 
 
-def load_sweep(path: Path | str) -> Sweep:
-    """Read and check a sweep file; raises `InputErrors` naming every problem (file and key)."""
+def read_sweep(path: Path | str) -> tuple[Sweep | None, list[Problem]]:
+    """Read a sweep file as far as it can be read: the sweep (None without a usable `base`) and every problem of the file.
+
+    A key the file gives wrong (say `name`, `solver` or `grid`) is reported and read as not given, so
+    that the sweep can still be checked against its base (`planner.sweep.members.check_sweep`) and every
+    problem be listed at once.
+    """
     path = Path(path)
     shown = display_path(path)
     data, problem = read_yaml_file(path)
     if problem:
-        raise InputErrors([problem])
+        return None, [problem]
     if not isinstance(data, dict):
-        raise InputErrors([Problem(shown, message="must be a mapping with keys base, grid, solver")])
+        return None, [Problem(shown, message="must be a mapping with keys base, grid, solver")]
+    problems = []
     try:
         spec = SweepFile.model_validate(data)
     except ValidationError as exc:
-        raise InputErrors([Problem(shown, f"key {key_path(e['loc'])}" if e["loc"] else "", None, describe(e, SweepFile))
-                           for e in exc.errors()]) from None
+        errors = exc.errors()
+        problems = [Problem(shown, f"key {key_path(e['loc'])}" if e["loc"] else "", None, describe(e, SweepFile))
+                    for e in errors]
+        wrong = {e["loc"][0] if e["loc"] else "" for e in errors}
+        if wrong & {"", "base"}:
+            return None, problems
+        spec = SweepFile.model_validate({key: value for key, value in data.items() if key not in wrong})
     base = (path.resolve().parent / spec.base).resolve()
     if not base.is_file():
-        raise InputErrors([Problem(shown, "key base", None, f"{display_path(base)} is not a file")])
+        return None, [*problems, Problem(shown, "key base", None, f"{display_path(base)} is not a file")]
     members = expand(spec.grid)
     names = [m.name for m in members]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise InputErrors([Problem(shown, "key grid", None, f"two members get the folder name {n!r}; give values that "
-                                   "differ when written short") for n in twice])
-    return Sweep(path.resolve(), spec, base, tuple(members), read_scenario_yaml(base).data)
+    problems += [Problem(shown, "key grid", None, f"two members get the folder name {n!r}; give values that differ "
+                         "when written short") for n in sorted({n for n in names if names.count(n) > 1})]
+    return Sweep(path.resolve(), spec, base, tuple(members), read_scenario_yaml(base).data), problems
+
+
+def load_sweep(path: Path | str) -> Sweep:
+    """Read and check a sweep file; raises `InputErrors` naming every problem of the file itself (file and key)."""
+    sweep, problems = read_sweep(path)
+    if problems or sweep is None:
+        raise InputErrors(problems)
+    return sweep

@@ -255,6 +255,26 @@ def test_a_base_key_that_every_member_sets_is_not_a_problem(tmp_path: Path) -> N
     assert check_sweep(load_sweep(sweep)) == []
 
 
+def test_a_bad_name_hides_no_other_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    base = generate(3, 2, 5, tmp_path / "base")
+    grid = {"product": [{"name": "land", "table": "sites", "column": "land_prize", "scale": [0.8]},
+                        {"name": "a", "key": "settings.linkage_cost", "values": [1, 1.0]}]}
+    doc = {"name": "bad sweep", "base": str(base), "reuse": "maybe", "solver": {"time_limit": -1}, "grid": grid}
+    sweep = tmp_path / "bad5.yaml"
+    sweep.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
+    assert caught.value.report().splitlines() == [
+        "bad5.yaml key name: 'bad sweep' does not have the expected form (^[A-Za-z0-9_-]+$)",
+        "bad5.yaml key reuse: input should be a valid boolean, unable to interpret input",
+        "bad5.yaml key grid: two members get the folder name 'land=0.8__a=1'; give values that differ when written short",
+        "bad5.yaml key solver.time_limit: -1 must be greater than 0.0",
+        "bad5.yaml key grid.product[0] (land=0.8): scale.land_prize: sites has no column 'land_prize'",
+    ]
+    assert not (tmp_path / "out").exists() and not (tmp_path / "sweeps").exists()
+
+
 def test_a_folder_holding_something_else_is_refused_unless_forced(swept: tuple[Path, Path, pd.DataFrame],
                                                                   tmp_path: Path) -> None:
     from planner.runfolder import OutputExists
