@@ -41,24 +41,31 @@ def sweep(
     from planner.sweep.runner import SchedulerUnavailable, run_sweep
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task("members", total=None)
+    bar = Progress(*columns, console=console, transient=False)
+    task = bar.add_task("members", total=None)
 
-        def progress(done: int, total: int, message: str) -> None:
-            bar.update(task, completed=done, total=total, description=message[:60])
+    def progress(done: int, total: int, message: str) -> None:
+        bar.start()  # drawn from the first report on, so not for a sweep found wrong (a no-op once started)
+        bar.update(task, completed=done, total=total, description=message[:60])
 
-        try:
-            outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, reuse=reuse, force=force,
-                                progress=progress)
-        except InputErrors as exc:
+    def stop() -> None:
+        if bar.live.is_started:  # stopping a bar never drawn would still print an empty line
             bar.stop()
-            console.print(f"[bold red]The sweep has {len(exc.problems)} problem(s):[/]")
-            console.print(exc.report(), markup=False, highlight=False)
-            raise typer.Exit(2) from None
-        except (OutputExists, SchedulerUnavailable) as exc:
-            bar.stop()
-            console.print(f"[bold red]Error:[/] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+
+    try:
+        outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, reuse=reuse, force=force,
+                            progress=progress)
+    except InputErrors as exc:
+        stop()
+        console.print(f"[bold red]The sweep has {len(exc.problems)} problem(s):[/]")
+        console.print(exc.report(), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except (OutputExists, SchedulerUnavailable) as exc:
+        stop()
+        console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        stop()
     table = Table("status", "objective", "gap", "solve s", "skipped", "start", title=f"sweep {outcome.out}")
     table.add_column("member", overflow="fold")
     for row in outcome.table.itertuples():

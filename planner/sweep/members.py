@@ -57,7 +57,7 @@ def member_document(sweep: Sweep, member: Member, scenario_file: Path) -> dict[s
     merged = sweep.base_yaml
     base_name = str(merged.get("name", "scenario"))
     title = merged.get("title") or base_name
-    labels = ", ".join(f"{k}={v}" for k, v in member.parameters.items())
+    labels = ", ".join(f"{k}={label(v)}" for k, v in member.parameters.items())
     doc: dict[str, Any] = {
         "name": scenario_name(base_name, member.name),
         "title": f"{title} [{labels}]" if labels else str(title),
@@ -74,6 +74,11 @@ def member_document(sweep: Sweep, member: Member, scenario_file: Path) -> dict[s
     if member.overrides:
         doc["overrides"] = list(merged.get("overrides") or []) + member.overrides
     return copy.deepcopy(doc)
+
+
+def label(value: Value) -> str:
+    """A parameter value in a member's title: as written, but null and booleans as in the member's name (`none`, `true`)."""
+    return format_value(value) if value is None or isinstance(value, bool) else str(value)
 
 
 def _reference(target: Path, folder: Path) -> str:

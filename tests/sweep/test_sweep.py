@@ -27,6 +27,13 @@ def _write_sweep(folder: Path, base: Path, grid: dict, name: str = "small") -> P
     return path
 
 
+def _sweep_file(folder: Path, doc: dict, name: str) -> Path:
+    """Write a sweep file `name`.yaml from `doc` as it is (no default solver section)."""
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump({"name": name, **doc}, sort_keys=False), encoding="utf-8")
+    return path
+
+
 GRID = {
     "product": [
         {"name": "land", "table": "sites", "where": {"zone": ["center", "inner"]}, "column": "land_price", "scale": [0.5, 1.5]},
@@ -112,6 +119,34 @@ def test_member_documents_come_from_one_read_of_the_base(tmp_path: Path) -> None
     assert sweep.base_yaml["overrides"] == [{"table": "sites", "set": {"cost_factor": 1.5}}]
 
 
+def test_member_titles_write_null_and_booleans_as_member_names_do(tmp_path: Path) -> None:
+    base = generate(2, 2, 3, tmp_path / "base")
+    title = yaml.safe_load(base.read_text(encoding="utf-8"))["title"]
+    grid = {"product": [{"name": "radius", "key": "settings.chain_radius_km", "values": [None, 250.0]},
+                        {"name": "heuristic", "key": "solver.heuristic", "values": [True]}]}
+    sweep = load_sweep(_write_sweep(tmp_path, base, grid))
+    assert [(m.name, member_document(sweep, m, tmp_path / f"{m.name}.yaml")["title"]) for m in sweep.members] == [
+        ("radius=none__heuristic=true", f"{title} [radius=none, heuristic=true]"),
+        ("radius=250__heuristic=true", f"{title} [radius=250.0, heuristic=true]"),
+    ]
+
+
+def test_cli_prints_only_the_problems_of_a_wrong_sweep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    base = generate(2, 2, 3, tmp_path / "base")
+    grid = {"product": [{"name": "land", "table": "sites", "column": "land_prize", "scale": [0.8]}]}
+    sweep = _sweep_file(tmp_path, {"base": str(base), "grid": grid}, "wrong")
+    result = CliRunner().invoke(app, ["sweep", str(sweep), "--out", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 2
+    assert result.output == ("The sweep has 1 problem(s):\n"
+                             "wrong.yaml key grid.product[0] (land=0.8): scale.land_prize: sites has no column 'land_prize'\n")
+    assert not (tmp_path / "out").exists()
+
+
 def test_rerun_solves_nothing(swept: tuple[Path, Path, pd.DataFrame]) -> None:
     sweep, out, table = swept
     stamps = {p: p.stat().st_mtime_ns for p in out.glob("*/summary.json")}
@@ -181,13 +216,6 @@ def test_parameters_the_base_does_not_accept_are_reported_at_the_parameter(tmp_p
                         f"'{-load_scenario(base).sites['R001-center'].land_ha:g}' must be greater than 0.0")
     assert lines[-1] == "wrong.yaml key grid.zip[0] (km=far): settings.chain_radius_km: 'far' is not a number"
     assert not (tmp_path / "out").exists()
-
-
-def _sweep_file(folder: Path, doc: dict, name: str) -> Path:
-    """Write a sweep file `name`.yaml from `doc` as it is (no default solver section)."""
-    path = folder / f"{name}.yaml"
-    path.write_text(yaml.safe_dump({"name": name, **doc}, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def test_the_sweeps_own_solver_section_is_checked_without_parameters(tmp_path: Path,
