@@ -15,7 +15,7 @@ from planner import __version__
 from planner.maps import commands as maps_commands
 from planner.research import commands as research_commands
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
-from planner.scenario.schema import TABLE_MODELS
+from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS
 from planner.sweep import commands as sweep_commands
 
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
@@ -69,7 +69,8 @@ def validate(scenario: ScenarioArg) -> None:
 def run(
     scenario: ScenarioArg,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write. [default: runs/NAME-YYYYMMDD-HHMMSS]")] = None,
-    solver: Annotated[Optional[str], typer.Option(help="Solver name (default from the scenario, else highs).")] = None,
+    solver: Annotated[Optional[str], typer.Option(help=f"Solver: {', '.join(SOLVER_NAMES)} (default from the scenario, "
+                                                       "else highs).")] = None,
     time_limit: research_commands.TimeOption = None,
     mip_gap: research_commands.GapOption = None,
     threads: research_commands.ThreadsOption = None,

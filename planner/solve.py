@@ -14,7 +14,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from planner.heuristics import Rens, feasibility_jump_fits, rens
 from planner.mipstart import offer
-from planner.scenario.schema import SolverOptions
+from planner.scenario.schema import SOLVER_NAMES, SolverOptions
 from planner.standard_form import StandardForm, column_positions, standard_form, with_objective
 
 STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
@@ -96,7 +96,7 @@ class SolverSpec:
     """How to make it available, for the error message."""
 
 
-SOLVERS: dict[str, SolverSpec] = {
+_SPECS: dict[str, SolverSpec] = {
     "highs": SolverSpec(_highs_version, {"time_limit": "time_limit", "mip_gap": "mip_rel_gap", "threads": "threads",
                                          "seed": "random_seed"}, "pip install highspy"),
     "cbc": SolverSpec(_pyomo_version("cbc"), {"time_limit": "seconds", "mip_gap": "ratioGap", "threads": "threads",
@@ -107,6 +107,9 @@ SOLVERS: dict[str, SolverSpec] = {
                                        "threads": "parallel/maxnthreads", "seed": "randomization/randomseedshift"},
                        "pip install pyscipopt"),
 }
+"""The adapter of each solver name."""
+
+SOLVERS: dict[str, SolverSpec] = {name: _SPECS[name] for name in SOLVER_NAMES}
 """The solvers planner knows, each with its option names (docs: README, "Solvers")."""
 
 

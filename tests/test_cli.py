@@ -148,7 +148,26 @@ def test_out_of_range_options_exit_2_and_write_nothing(tiny, option, value, mess
 
 def test_unknown_solver_is_a_clear_error(tiny):
     result = invoke("run", tiny.yaml, "--out", tiny.root.parent / "run", "--solver", "cplexx")
-    assert result.exit_code == 2 and "unknown solver 'cplexx'; known: highs" in result.output
+    assert result.exit_code == 2 and "unknown solver 'cplexx'; known: highs, cbc, glpk, scip" in result.output
+    assert not (tiny.root.parent / "run").exists()
+
+
+def test_a_scenario_naming_an_unknown_solver_is_bad_input_for_validate_and_run(tiny):
+    (tiny.root / "child.yaml").write_text("extends: scenario.yaml\nsolver: {name: gurobi}\n", encoding="utf-8")
+    out = tiny.root.parent / "run"
+    for result in (invoke("validate", tiny.root / "child.yaml"), invoke("run", tiny.root / "child.yaml", "--out", out)):
+        assert result.exit_code == 2
+        assert "tiny/child.yaml key solver.name: 'gurobi' is not one of highs, cbc, glpk, scip" in result.output
+    assert not out.exists()
+
+
+def test_the_schema_lists_the_solvers_the_registry_has():
+    from planner.scenario.schema import SOLVER_NAMES
+    from planner.solve import SOLVERS
+
+    options = json.loads(invoke("schema").output)["$defs"]["SolverOptions"]["properties"]["name"]
+    assert options["enum"] == list(SOLVER_NAMES) == list(SOLVERS) == ["highs", "cbc", "glpk", "scip"]
+    assert all(f"`{name}`" in options["description"] for name in SOLVER_NAMES)
 
 
 def test_obvious_infeasibility_exits_3_with_diagnosis(tiny):

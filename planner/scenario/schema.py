@@ -6,7 +6,7 @@ Every field has a docstring; `planner schema` exports them as a JSON Schema. Sym
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -15,10 +15,14 @@ Category = Literal["future", "emerging", "traditional"]
 Tier = Literal["I", "II", "III", "IV"]
 FunctionName = Literal["rd", "pilot", "production"]
 TableName = Literal["regions", "sites", "industries", "functions"]
+SolverName = Literal["highs", "cbc", "glpk", "scip"]
+"""The solvers planner can drive (planner.solve.SOLVERS has one adapter for each); the first is the default."""
 
 ZONES: tuple[str, ...] = ("center", "inner", "outer")
 FUNCTIONS: tuple[str, ...] = ("rd", "pilot", "production")
 PREDECESSOR: dict[str, str] = {"pilot": "rd", "production": "pilot"}
+SOLVER_NAMES: tuple[str, ...] = get_args(SolverName)
+"""The names of SolverName, in order: the one list of solvers, read by the schema and the solver registry."""
 
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -273,8 +277,9 @@ class Override(_Model):
 class SolverOptions(_Model):
     """Solver choice and limits; the command line wins over these."""
 
-    name: str = "highs"
-    """Solver name; `highs` (HiGHS through highspy) is the default."""
+    name: SolverName = "highs"
+    """Solver: `highs` (HiGHS through highspy, the default), `cbc`, `glpk` or `scip`. Whether it is installed
+    here is checked when solving (`planner solvers` lists what is)."""
     time_limit: Positive | None = None
     """Seconds before the solve stops with the best plan found; not set = no limit. The limit covers the MIP
     (90 %) and the polish of its plan (what the MIP leaves, at least 10 %)."""

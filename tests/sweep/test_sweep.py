@@ -178,17 +178,35 @@ def test_a_lost_member_is_completed_by_the_next_run(swept: tuple[Path, Path, pd.
 
 def test_a_failing_member_is_recorded_and_the_others_complete(tmp_path: Path) -> None:
     base = generate(3, 2, 5, tmp_path / "base")
-    grid = {"product": [{"name": "land", "table": "sites", "column": "land_ha", "scale": [1.0, 2.0]},
-                        {"name": "solver", "key": "solver.name", "values": ["highs", "nosuch"]}]}
+    doc = yaml.safe_load(base.read_text(encoding="utf-8"))
+    doc["settings"]["duplication_penalty"] = 1000
+    base.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # each value is valid alone, so the sweep starts; soft duplication without a penalty is bad input of its members
+    # (an unknown solver name, once the run-time failure here, is refused before the sweep runs: the test below)
+    grid = {"product": [{"name": "land", "table": "sites", "column": "land_ha", "scale": [1.0, 2.0]}],
+            "zip": [{"name": "mode", "key": "settings.duplication", "values": ["hard", "soft"]},
+                    {"name": "penalty", "key": "settings.duplication_penalty", "values": [1000, None]}]}
     sweep = _write_sweep(tmp_path, base, grid, name="failing")
     outcome = run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
     table = outcome.table.set_index("member")
-    assert outcome.ran == 4 and outcome.failed == 2 and outcome.exit_code == 1
-    assert table.loc["land=1__solver=highs", "status"] == table.loc["land=2__solver=highs", "status"] == "optimal"
-    assert "nosuch" in table.loc["land=1__solver=nosuch", "message"]
-    assert not (tmp_path / "out" / "land=1__solver=nosuch" / MARKER).exists()
-    again = run_sweep(sweep, tmp_path / "out", workers=1, processes=False)  # failures are tried again
-    assert again.ran == 2 and again.skipped == 2 and again.failed == 2
+    assert outcome.ran == 2 and outcome.failed == 2 and outcome.exit_code == 1  # the bad members are not sent to Dask
+    assert (table.loc["land=1__mode=hard__penalty=1000", "status"] == table.loc["land=2__mode=hard__penalty=1000", "status"]
+            == "optimal")
+    assert "required when duplication is soft" in table.loc["land=1__mode=soft__penalty=none", "message"]
+    assert not (tmp_path / "out" / "land=1__mode=soft__penalty=none" / MARKER).exists()
+    again = run_sweep(sweep, tmp_path / "out", workers=1, processes=False)  # failures are checked again
+    assert again.ran == 0 and again.skipped == 2 and again.failed == 2
+
+
+def test_an_unknown_solver_is_refused_before_the_sweep_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    base = generate(3, 2, 5, tmp_path / "base")
+    grid = {"product": [{"name": "solver", "key": "solver.name", "values": ["highs", "nosuch"]}]}
+    with pytest.raises(InputErrors) as caught:
+        run_sweep(_write_sweep(tmp_path, base, grid, name="unknown"), tmp_path / "out", workers=1, processes=False)
+    assert caught.value.report() == ("unknown.yaml key grid.product[0] (solver=nosuch): solver.name: 'nosuch' is not one "
+                                     "of highs, cbc, glpk, scip")
+    assert not (tmp_path / "out").exists()
 
 
 def test_parameters_the_base_does_not_accept_are_reported_at_the_parameter(tmp_path: Path,
