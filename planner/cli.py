@@ -15,7 +15,7 @@ from planner import __version__
 from planner.maps import commands as maps_commands
 from planner.research import commands as research_commands
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
-from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS
+from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
 from planner.sweep import commands as sweep_commands
 
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
@@ -159,12 +159,13 @@ def solvers() -> None:
 
 @app.command()
 def schema(
-    table: Annotated[Optional[TableChoice], typer.Option(help="Print the schema of one row of this table instead.")] = None,
+    table: Annotated[Optional[TableChoice], typer.Option(help="Print the schema of one CSV row of this table instead: "
+                                                   "cap_<k> / req_<k> columns as patternProperties.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the schema to this file.")] = None,
 ) -> None:
-    """Print the JSON Schema of scenario files, or of a table's rows (every field documented)."""
-    model = TABLE_MODELS[table.value] if table else ScenarioFile
-    text = json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False)
+    """Print the JSON Schema of scenario files, or of one CSV row of a table (every field documented)."""
+    document = row_schema(table.value) if table else ScenarioFile.model_json_schema()
+    text = json.dumps(document, indent=2, ensure_ascii=False)
     if out:
         from planner.runfolder import OutputExists, check_file_output
 

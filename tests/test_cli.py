@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from planner import __version__
 from planner.cli import app
 
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parent.parent
 
 SUMMARY_KEYS = {
     "scenario", "title", "status", "objective", "best_bound", "mip_gap", "build_seconds", "handover_seconds",
@@ -62,6 +64,52 @@ def test_schema_documents_every_field():
     assert all(field.get("description") for field in settings.values())
     sites = json.loads(invoke("schema", "--table", "sites").output)
     assert sites["properties"]["land_price"]["description"].startswith("P_s")
+
+
+def _as_document(cells: dict[str, str], schema: dict) -> dict:
+    """A CSV row as `planner schema --table` describes it (docs/scenario.md): empty cells left out, the cells of
+    number columns as numbers, the others as text."""
+    def kind(column: str) -> set[str]:
+        found = schema["properties"].get(column) or next(
+            (v for pattern, v in schema.get("patternProperties", {}).items() if re.search(pattern, column)), {})
+        return {found.get("type"), *(member.get("type") for member in found.get("anyOf", []))}
+
+    document: dict = {}
+    for column, cell in cells.items():
+        cell = cell.strip()
+        if cell:
+            types = kind(column)
+            document[column] = int(cell) if "integer" in types else float(cell) if "number" in types else cell
+    return document
+
+
+@pytest.mark.parametrize("table", ["regions", "sites", "industries", "functions"])
+def test_real_rows_fit_the_published_row_schema(table):
+    from jsonschema import Draft202012Validator
+
+    from planner.scenario.tables import read_table
+
+    schema = json.loads(invoke("schema", "--table", table).output)
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    raw, problems = read_table(table, ROOT / "scenarios" / "jjj" / "tables" / f"{table}.csv")
+    assert problems == [] and raw.rows
+    documents = [_as_document(cells, schema) for cells in raw.rows]
+    for document in documents:
+        assert list(validator.iter_errors(document)) == []
+    [error] = validator.iter_errors(documents[0] | {"colour": "red"})  # an unknown column is still refused
+    assert error.validator == "additionalProperties"
+    prefix = {"sites": "cap_", "functions": "req_"}.get(table)
+    assert error.message == (f"'colour' does not match any of the regexes: '^{prefix}.+$'" if prefix else
+                             "Additional properties are not allowed ('colour' was unexpected)")
+    if prefix:
+        assert any(column.startswith(prefix) for column in documents[0])
+        assert "capabilities" not in schema["properties"] and "requirements" not in schema["properties"]
+        [column] = schema["patternProperties"].values()
+        assert column["description"].startswith("C_sk" if table == "sites" else "Q_ifk")
+        assert not validator.is_valid(documents[0] | {f"{prefix}new": 1.5})  # scores lie in [0, 1]
+        assert validator.is_valid(documents[0] | {f"{prefix}new": 0.5})
+        assert not validator.is_valid(documents[0] | {prefix: 0.5})  # as the loader: a name after the prefix
 
 
 def test_run_writes_the_whole_folder(tiny):

@@ -6,7 +6,8 @@ Every field has a docstring; `planner schema` exports them as a JSON Schema. Sym
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+import re
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -152,6 +153,22 @@ PREFIXED_COLUMNS: dict[str, tuple[str, str]] = {
     "functions": ("req_", "requirements"),
 }
 """Tables with open column families: prefix and the field that collects them."""
+
+
+def row_schema(table: str) -> dict[str, Any]:
+    """The JSON Schema of one row of `table` as its CSV file has it (`planner schema --table`).
+
+    A row is an object with one key per column; the open column family (`cap_<k>`, `req_<k>`) is a pattern of
+    column names (`patternProperties`) with the value constraints of the field that collects it, not that field.
+    """
+    model = TABLE_MODELS[table]
+    schema = model.model_json_schema()
+    if table in PREFIXED_COLUMNS:
+        prefix, bucket = PREFIXED_COLUMNS[table]
+        collected = schema["properties"].pop(bucket)
+        column = collected["additionalProperties"] | {"description": collected["description"]}
+        schema["patternProperties"] = {f"^{re.escape(prefix)}.+$": column}  # as RawTable.known_column: a name after it
+    return schema
 
 
 # ---------------------------------------------------------------- the YAML file
