@@ -56,11 +56,16 @@ def _input_errors(exc: InputErrors) -> typer.Exit:
 
 @app.command()
 def validate(scenario: ScenarioArg) -> None:
-    """Check a scenario and its tables without solving; exit 2 when something is wrong."""
+    """Check a scenario and its tables without solving; exit 2 when something is wrong (numerical warnings
+    are printed as `planner run` prints them, exit 0)."""
     try:
         sc = load_scenario(scenario)
     except InputErrors as exc:
         raise _input_errors(exc) from None
+    from planner.models import index_sets
+    from planner.numerics import numerical_warnings
+
+    _print_warnings(numerical_warnings(sc, index_sets(sc)))  # as `planner run` prints them, without building the model
     out_console.print(f"{scenario}: valid ({len(sc.regions)} regions, {len(sc.sites)} sites, "
                       f"{len(sc.industries)} industries)")
 
@@ -122,10 +127,15 @@ def run(
     raise typer.Exit(outcome.exit_code)
 
 
+def _print_warnings(warnings: list[str]) -> None:
+    """Print numerical warnings (planner.numerics) to stderr."""
+    for warning in warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+
+
 def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
     s = outcome.summary
-    for warning in s["warnings"]:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    _print_warnings(s["warnings"])
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
     console.print(f"[bold {colour}]{outcome.status}[/] {s['title']}", highlight=False)
     if s.get("interrupted"):

@@ -280,6 +280,18 @@ def test_numerical_warnings_name_table_row_and_column(tiny):
     assert "warning: sites column land_ha: 3e+12 (B-outer) is very large" in result.output
 
 
+def test_validate_prints_the_numerical_warnings_of_run(tiny):
+    tiny.replace("tables/sites.csv", "B-outer,B,outer,300,300,", "B-outer,B,outer,300,1e13,")
+    result = invoke("validate", tiny.yaml)
+    assert result.exit_code == 0 and "valid (2 regions, 6 sites, 2 industries)" in result.output
+    warnings = ["sites column land_price: 1e+13 (B-outer) is very large; consider other units",
+                "sites column land_price: values span 500 (A-outer) to 1e+13 (B-outer); "
+                "such a spread can make the solver inaccurate"]
+    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [f"warning: {w}" for w in warnings]
+    ran = invoke("run", tiny.yaml, "--out", tiny.root.parent / "run")
+    assert [line for line in ran.output.splitlines() if line.startswith("warning:")] == [f"warning: {w}" for w in warnings]
+
+
 def test_two_runs_at_once_do_not_disturb_each_other(tiny):
     import subprocess
     import sys
