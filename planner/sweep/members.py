@@ -16,7 +16,6 @@ import yaml
 
 from planner.scenario import InputErrors, Scenario, load_scenario
 from planner.scenario.errors import Problem, display_path
-from planner.scenario.yamlfile import read_scenario_yaml
 from planner.sweep.spec import Member, Sweep, Value, format_value
 
 MARKER = "sweep-member.json"
@@ -109,7 +108,7 @@ def check_sweep(sweep: Sweep) -> list[Problem]:
 
     First the base with the sweep's own `solver` section and no parameter: its problems are reported
     once, at the sweep file's key (`key solver.time_limit`) or in the base's own files, except at a
-    key that a parameter sets in every member; so is a `solver.name` planner does not know. Then the base
+    key that a parameter sets in every member. Then the base
     with each value of each parameter alone: a key path, table, column, row selection or value the
     base does not accept is reported at the parameter (`key grid.product[0] (radius=200): ...`), and
     only what the value adds to the problems of the first check.
@@ -121,7 +120,6 @@ def check_sweep(sweep: Sweep) -> list[Problem]:
         keys = [f"key {parameter.key}" for _, parameter in sweep.located_parameters() if parameter.key]
         problems = [_in_sweep(problem, path, sweep) for problem in known  # not a key every member sets
                     if not any(problem.place == key or problem.place.startswith(f"{key}.") for key in keys)]
-        problems += [] if "key solver.name" in keys else _unknown_solver(sweep, problems)
         for place, parameter in sweep.located_parameters():
             for value in parameter.options():
                 mapping, override = parameter.change(value)
@@ -131,20 +129,6 @@ def check_sweep(sweep: Sweep) -> list[Problem]:
                                      _in_parameter(problem, path))
                              for problem in _problems_of(path) if problem not in known]
     return problems
-
-
-def _unknown_solver(sweep: Sweep, found: list[Problem]) -> list[Problem]:
-    """The problem of a `solver.name` (the sweep's, else the base's) that planner does not know, unless `found` has one."""
-    from planner.solve import unknown_solver  # imports Pyomo: only when a sweep is checked
-
-    mine = "name" in sweep.spec.solver
-    solver = sweep.base_yaml.get("solver")
-    name = sweep.spec.solver["name"] if mine else solver.get("name", "highs") if isinstance(solver, dict) else "highs"
-    message = unknown_solver(name) if isinstance(name, str) else None
-    if message is None or any(problem.place == "key solver.name" for problem in found):
-        return []
-    shown = display_path(sweep.path) if mine else read_scenario_yaml(sweep.base).file_of(("solver", "name"))
-    return [Problem(shown, "key solver.name", None, message)]
 
 
 def _problems_of(scenario_file: Path) -> list[Problem]:

@@ -271,21 +271,21 @@ def test_problems_of_the_base_and_the_sweeps_solver_are_reported_once(tmp_path: 
 
 
 def test_an_unknown_solver_is_reported_before_anything_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from planner.solve import SOLVERS
+    from planner.scenario.schema import SOLVER_NAMES
 
     monkeypatch.chdir(tmp_path)
     base = generate(3, 2, 5, tmp_path / "base")
-    known = ", ".join(SOLVERS)
+    known = ", ".join(SOLVER_NAMES)
     sweep = _sweep_file(tmp_path, {"base": str(base), "solver": {"name": "gurobi"}, "grid": {}}, "bad3")
     with pytest.raises(InputErrors) as caught:
         run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
-    assert caught.value.report().splitlines() == [f"bad3.yaml key solver.name: unknown solver 'gurobi'; known: {known}"]
+    assert caught.value.report().splitlines() == [f"bad3.yaml key solver.name: 'gurobi' is not one of {known}"]
     assert not (tmp_path / "out").exists()
     base.write_text(base.read_text(encoding="utf-8") + "solver: {name: cplex}\n", encoding="utf-8")
     sweep = _sweep_file(tmp_path, {"base": str(base)}, "plain")
     with pytest.raises(InputErrors) as caught:
         run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
-    assert caught.value.report().splitlines() == [f"base/scenario.yaml key solver.name: unknown solver 'cplex'; known: {known}"]
+    assert caught.value.report().splitlines() == [f"base/scenario.yaml key solver.name: 'cplex' is not one of {known}"]
     assert not (tmp_path / "out").exists()
 
 
