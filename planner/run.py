@@ -23,8 +23,8 @@ from planner.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
-from planner.scenario.schema import SOLVER_NAMES, SolverOptions
-from planner.solve import KeptHandOver, SolverUnavailable, SolveResult, unknown_solver
+from planner.scenario.schema import SolverOptions
+from planner.solve import KeptHandOver, SolveResult, check_solver_name
 
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
 """Exit code of `planner run` per status (docs/scenario.md)."""
@@ -128,8 +128,7 @@ def solver_options(scenario: Scenario, **changes: Any) -> SolverOptions:
     Raises SolverUnavailable for a solver `name` planner does not know (the scenario's own is checked when
     it is loaded, as the key solver.name).
     """
-    if changes.get("name") is not None and changes["name"] not in SOLVER_NAMES:
-        raise SolverUnavailable(unknown_solver(changes["name"]))
+    check_solver_name(changes.get("name"))
     merged = scenario.solver.model_dump() | {k: v for k, v in changes.items() if v is not None}
     return SolverOptions.model_validate(merged)
 

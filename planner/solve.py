@@ -129,6 +129,13 @@ def unknown_solver(name: str) -> str | None:
     return None if name in SOLVERS else f"unknown solver {name!r}; known: {', '.join(SOLVERS)}"
 
 
+def check_solver_name(name: str | None) -> None:
+    """Raise SolverUnavailable for a solver `name` (from the command line) planner does not know; None passes."""
+    problem = None if name is None else unknown_solver(name)
+    if problem:
+        raise SolverUnavailable(problem)
+
+
 def native_options(name: str, options: SolverOptions) -> dict[str, Any]:
     """The options of `options` that are set, under the solver's own names."""
     out = {}
@@ -195,9 +202,7 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objec
     `kept` supplies the hand-over of an earlier solve of the unchanged model (or keeps this one's).
     Raises SolverUnavailable for an unknown solver or one not installed here.
     """
-    unknown = unknown_solver(options.name)
-    if unknown:
-        raise SolverUnavailable(unknown)
+    check_solver_name(options.name)
     try:
         version = SOLVERS[options.name].version()
     except Exception:  # noqa: BLE001

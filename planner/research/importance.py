@@ -28,7 +28,7 @@ from planner.runfolder import atomic_folder, check_output, write_csv
 from planner.runreader import RunFolderError
 from planner.scenario import load_scenario
 from planner.scenario.schema import SolverOptions
-from planner.solve import solve
+from planner.solve import check_solver_name, solve
 
 COLUMNS = ["site", "region", "zone", "functions", "land_used_ha", "status", "objective_without", "importance",
            "importance_pct", "mip_gap_without", "solve_seconds", "note"]
@@ -48,6 +48,7 @@ class Importance:
 
 def run_options(run: RunRecord, **changes: Any) -> SolverOptions:
     """The solver options the run used (manifest.json), with the non-None `changes` applied."""
+    check_solver_name(changes.get("name"))
     recorded = dict(run.solver.get("options") or {})
     recorded.setdefault("name", run.solver.get("name") or "highs")
     return SolverOptions.model_validate(recorded | {k: v for k, v in changes.items() if v is not None})

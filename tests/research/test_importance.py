@@ -99,3 +99,9 @@ def test_an_assignments_table_without_its_columns_is_refused(base_run: Path, tmp
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert (f"{damaged / 'assignments.csv'} lacks the columns site, region, zone, capacity, land_ha, land_cost, "
             "setup_cost, operating_cost: not a complete run folder") in " ".join(result.output.split())
+
+
+def test_an_unknown_solver_is_refused_in_planner_s_words(base_run: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["importance", str(base_run), "--solver", "nosuch", "--out", str(tmp_path / "imp")])
+    assert result.exit_code == 2 and "Traceback" not in result.output and not (tmp_path / "imp").exists()
+    assert "unknown solver 'nosuch'; known: highs, cbc, glpk, scip" in " ".join(result.output.split())
