@@ -198,6 +198,26 @@ def test_a_failing_member_is_recorded_and_the_others_complete(tmp_path: Path) ->
     assert again.ran == 0 and again.skipped == 2 and again.failed == 2
 
 
+def test_a_member_that_fails_in_its_worker_is_recorded_and_run_again_next_time(tmp_path: Path) -> None:
+    import shutil
+
+    base = generate(3, 2, 5, tmp_path / "base")
+    grid = {"product": [{"name": "land", "table": "sites", "column": "land_price", "scale": [1.0, 2.0]}]}
+    sweep = _write_sweep(tmp_path, base, grid, name="blocked")
+    out = tmp_path / "out"
+    assert run_sweep(sweep, out, workers=1, processes=False).ran == 2
+    shutil.rmtree(out / "land=2")
+    (out / "land=2").write_text("a file where the member's folder goes\n", encoding="utf-8")  # its run cannot be written
+    outcome = run_sweep(sweep, out, workers=1, processes=False)
+    table = outcome.table.set_index("member")
+    assert (outcome.ran, outcome.skipped, outcome.failed, outcome.exit_code) == (1, 1, 1, 1)
+    assert table.loc["land=2", "status"] == "error" and "is not a folder" in table.loc["land=2", "message"]
+    assert table.loc["land=1", "status"] == "optimal"
+    (out / "land=2").unlink()
+    again = run_sweep(sweep, out, workers=1, processes=False)
+    assert (again.ran, again.skipped, again.failed) == (1, 1, 0) and (out / "land=2" / MARKER).is_file()
+
+
 def test_an_unknown_solver_is_refused_before_the_sweep_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     base = generate(3, 2, 5, tmp_path / "base")
