@@ -55,13 +55,11 @@ def sweep(
     try:
         outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, reuse=reuse, force=force,
                             progress=progress)
-    except InputErrors as exc:
-        stop()
+    except InputErrors as exc:  # found before any member runs: the bar was never drawn
         console.print(f"[bold red]The sweep has {len(exc.problems)} problem(s):[/]")
         console.print(exc.report(), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    except (OutputExists, SchedulerUnavailable) as exc:
-        stop()
+    except (OutputExists, SchedulerUnavailable) as exc:  # the same
         console.print(f"[bold red]Error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
     finally:

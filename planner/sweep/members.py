@@ -108,10 +108,10 @@ def check_sweep(sweep: Sweep) -> list[Problem]:
 
     First the base with the sweep's own `solver` section and no parameter: its problems are reported
     once, at the sweep file's key (`key solver.time_limit`) or in the base's own files, except at a
-    key that a parameter sets in every member. Then the base
-    with each value of each parameter alone: a key path, table, column, row selection or value the
-    base does not accept is reported at the parameter (`key grid.product[0] (radius=200): ...`), and
-    only what the value adds to the problems of the first check.
+    key that a parameter sets in every member. Then the base with each value of each parameter
+    alone: a key path, table, column, row selection or value the base does not accept is reported at
+    the parameter (`key grid.product[0] (radius=200): ...`), and only what the value adds to the
+    problems of the first check.
     """
     sweep_file = display_path(sweep.path)
     with tempfile.TemporaryDirectory() as tmp:

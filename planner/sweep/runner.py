@@ -189,7 +189,8 @@ def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int |
     `reuse` (default: the sweep file's `reuse`) offers each member its worker's previous plan as a MIP start.
     Raises, before anything is written, `InputErrors` for a bad sweep file, a base that is wrong with the
     sweep's `solver` section, or a parameter the base does not accept (`check_sweep`), and
-    `OutputExists` for a folder that holds something else (unless `force`, see `claim_folder`); before any member runs, `SchedulerUnavailable` (a folder this call made is removed).
+    `OutputExists` for a folder that holds something else (unless `force`, see `claim_folder`); before
+    any member runs, `SchedulerUnavailable` (a folder this call made is removed).
     """
     if not processes and (workers or 1) > 1:
         raise ValueError(f"workers={workers} with processes=False: threads of one process cannot solve side by side "
