@@ -27,6 +27,14 @@ def _write_sweep(folder: Path, base: Path, grid: dict, name: str = "small") -> P
     return path
 
 
+def _refused(sweep: Path, out: Path) -> list[str]:
+    """The report lines of a sweep refused as bad input, after checking that it wrote nothing."""
+    with pytest.raises(InputErrors) as caught:
+        run_sweep(sweep, out, workers=1, processes=False)
+    assert not out.exists()
+    return caught.value.report().splitlines()
+
+
 def _sweep_file(folder: Path, doc: dict, name: str) -> Path:
     """Write a sweep file `name`.yaml from `doc` as it is (no default solver section)."""
     path = folder / f"{name}.yaml"
@@ -261,10 +269,7 @@ def test_the_sweeps_own_solver_section_is_checked_without_parameters(tmp_path: P
     monkeypatch.chdir(tmp_path)
     base = generate(3, 2, 5, tmp_path / "base")
     sweep = _sweep_file(tmp_path, {"base": str(base), "solver": {"time_limit": -1}, "grid": {}}, "bad4")
-    with pytest.raises(InputErrors) as caught:
-        run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
-    assert caught.value.report().splitlines() == ["bad4.yaml key solver.time_limit: -1 must be greater than 0.0"]
-    assert not (tmp_path / "out").exists()
+    assert _refused(sweep, tmp_path / "out") == ["bad4.yaml key solver.time_limit: -1 must be greater than 0.0"]
 
 
 def test_problems_of_the_base_and_the_sweeps_solver_are_reported_once(tmp_path: Path,
@@ -280,14 +285,11 @@ def test_problems_of_the_base_and_the_sweeps_solver_are_reported_once(tmp_path: 
                         {"name": "land", "table": "sites", "column": "land_prize", "scale": [0.8]}]}
     sweep = _sweep_file(tmp_path, {"base": str(base), "solver": {"time_limit": -1, "mip_gap": 0}, "grid": grid},
                         "bad2")
-    with pytest.raises(InputErrors) as caught:
-        run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
-    assert caught.value.report().splitlines() == [
+    assert _refused(sweep, tmp_path / "out") == [
         "bad2.yaml key solver.time_limit: -1 must be greater than 0.0",
         "base/tables/sites.csv row 3, column land_price: 'cheap' is not a number",
         "bad2.yaml key grid.product[1] (land=0.8): scale.land_prize: sites has no column 'land_prize'",
     ]
-    assert not (tmp_path / "out").exists()
 
 
 def test_an_unknown_solver_is_reported_before_anything_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -297,16 +299,10 @@ def test_an_unknown_solver_is_reported_before_anything_runs(tmp_path: Path, monk
     base = generate(3, 2, 5, tmp_path / "base")
     known = ", ".join(SOLVER_NAMES)
     sweep = _sweep_file(tmp_path, {"base": str(base), "solver": {"name": "gurobi"}, "grid": {}}, "bad3")
-    with pytest.raises(InputErrors) as caught:
-        run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
-    assert caught.value.report().splitlines() == [f"bad3.yaml key solver.name: 'gurobi' is not one of {known}"]
-    assert not (tmp_path / "out").exists()
+    assert _refused(sweep, tmp_path / "out") == [f"bad3.yaml key solver.name: 'gurobi' is not one of {known}"]
     base.write_text(base.read_text(encoding="utf-8") + "solver: {name: cplex}\n", encoding="utf-8")
     sweep = _sweep_file(tmp_path, {"base": str(base)}, "plain")
-    with pytest.raises(InputErrors) as caught:
-        run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
-    assert caught.value.report().splitlines() == [f"base/scenario.yaml key solver.name: 'cplex' is not one of {known}"]
-    assert not (tmp_path / "out").exists()
+    assert _refused(sweep, tmp_path / "out") == [f"base/scenario.yaml key solver.name: 'cplex' is not one of {known}"]
 
 
 def test_a_base_key_that_every_member_sets_is_not_a_problem(tmp_path: Path) -> None:
