@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
+from pyomo.common.log import LoggingIntercept
 
 from planner.heuristics import Rens, feasibility_jump_fits, rens
 from planner.mipstart import offer
@@ -234,7 +235,8 @@ def _solve_legacy(model: pyo.ConcreteModel, options: SolverOptions, objective: p
     tc = result.solver.termination_condition
     has_solution = len(result.solution) > 0 and tc not in (TC.infeasible, TC.infeasibleOrUnbounded)
     if has_solution:
-        model.solutions.load_from(result)
+        with LoggingIntercept(module="pyomo.core"):  # Pyomo's warning on a plan found before a limit: the status says so
+            model.solutions.load_from(result)
     if tc == TC.optimal and has_solution:
         status = "optimal"
     elif tc in (TC.infeasible, TC.infeasibleOrUnbounded):

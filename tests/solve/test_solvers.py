@@ -40,3 +40,17 @@ def test_unknown_solver(tiny):
     sc = load_scenario(tiny.yaml)
     with pytest.raises(SolverUnavailable, match="unknown solver 'gurobix'; known: highs, cbc, glpk, scip"):
         solve(build(sc).model, solver_options(sc, name="gurobix"))
+
+
+def test_a_cbc_plan_at_its_time_limit_is_reported_without_pyomo_s_warning(tmp_path, capsys, caplog) -> None:
+    from benchmarks.generate import generate
+
+    if "cbc" not in AVAILABLE:
+        pytest.skip("CBC is not installed: apt-get install coinor-cbc")
+    sc = load_scenario(generate(31, 40, 1, tmp_path / "scenario"))
+    result = solve(build(sc).model, solver_options(sc, name="cbc", time_limit=3, mip_gap=0.0))
+    if result.status != "feasible":
+        pytest.skip(f"CBC ended {result.status} within 3 s here: no plan at a limit to load")
+    assert result.objective is not None and result.mip_gap > 0
+    said = capsys.readouterr().err + caplog.text
+    assert "aborted" not in said, said
