@@ -139,7 +139,8 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
     console.print(f"[bold {colour}]{outcome.status}[/] {s['title']}", highlight=False)
     if s.get("interrupted"):
-        console.print("[yellow]interrupted by Ctrl-C:[/] the plan below is the best found until then.")
+        console.print("[yellow]interrupted by Ctrl-C:[/] " + ("the plan below is the best found until then."
+                                                             if s["objective"] is not None else "no plan was found until then."))
     if s["objective"] is not None:
         gap = f"{100 * s['mip_gap']:.3f} %" if s["mip_gap"] is not None else "unknown"
         bound = f"{s['best_bound']:,.2f}" if s["best_bound"] is not None else "unknown"
@@ -172,6 +173,7 @@ def schema(
     table: Annotated[Optional[TableChoice], typer.Option(help="Print the schema of one CSV row of this table instead: "
                                                    "cap_<k> / req_<k> columns as patternProperties.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the schema to this file.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Print the JSON Schema of scenario files, or of one CSV row of a table (every field documented)."""
     document = row_schema(table.value) if table else ScenarioFile.model_json_schema()
@@ -180,11 +182,11 @@ def schema(
         from planner.runfolder import OutputExists, check_file_output
 
         try:
-            check_file_output(out, force=True)  # written over, as before; but not a folder, nor where it cannot be
-        except OutputExists as exc:
+            check_file_output(out, force)
+            out.write_text(text + "\n", encoding="utf-8")
+        except (OutputExists, OSError) as exc:
             console.print(f"Error: {exc}", markup=False, highlight=False)
             raise typer.Exit(2) from None
-        out.write_text(text + "\n", encoding="utf-8")
     else:
         typer.echo(text)
 

@@ -35,33 +35,41 @@ class OutputExists(Exception):
 def check_output(out: Path, force: bool) -> None:
     """Refuse a non-empty existing output folder unless `force`, or one that cannot be made; called before any
     solving."""
+    check_location(out)
     if out.exists() and not out.is_dir():
         raise OutputExists(f"{display_path(out)} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise OutputExists(f"{display_path(out)} already exists and is not empty; choose another --out or add --force")
-    check_location(out)
 
 
 def check_file_output(path: Path, force: bool) -> None:
     """Refuse a folder, an existing file unless `force`, or a place that cannot be written, as a file to write;
     called before anything is written."""
+    check_location(path)
     if path.is_dir():
         raise OutputExists(f"{display_path(path)} is a folder; give a file name")
     if path.exists() and not force:
         raise OutputExists(f"{display_path(path)} already exists; choose another file or add --force")
-    check_location(path)
 
 
 def check_location(path: Path) -> None:
-    """Refuse `path` when it cannot be written: one of its parents is a file, or the nearest existing one is a folder
-    where nothing can be made (tried with a temporary folder, removed again)."""
-    parent = next(p for p in Path(os.path.abspath(path)).parents if p.exists())
+    """Refuse `path` when it cannot be written: one of its parents is not a folder (a file, a broken or looping
+    link), or the names below the nearest existing one cannot be made there (tried in a temporary folder, removed
+    again: a folder where nothing can be made, a name too long)."""
+    target = Path(os.path.abspath(path))
+    parent = next(p for p in target.parents if os.path.lexists(p))
     if not parent.is_dir():
         raise OutputExists(f"cannot write {display_path(path)}: {display_path(parent)} is not a folder")
+    probe = None
     try:
-        os.rmdir(tempfile.mkdtemp(dir=parent, prefix=".planner-check-"))
+        probe = tempfile.mkdtemp(dir=parent, prefix=".planner-check-")
+        os.makedirs(os.path.join(probe, target.relative_to(parent)))
     except OSError as exc:
-        raise OutputExists(f"cannot write {display_path(path)}: {display_path(parent)}: {exc.strerror}") from None
+        where = display_path(parent) if probe is None else display_path(path)
+        raise OutputExists(f"cannot write {display_path(path)}: {where}: {exc.strerror}") from None
+    finally:
+        if probe is not None:
+            shutil.rmtree(probe, ignore_errors=True)
 
 
 @contextmanager

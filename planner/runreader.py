@@ -17,6 +17,13 @@ LINK_COLUMNS = ["industry", "function", "from_site", "to_site", "amount", "dista
 """The columns of `links.csv`."""
 SITE_COLUMNS = ["site", "region", "zone", "land_ha", "land_used_ha", "share_used"]
 """The columns of `sites.csv` (the run's land use; `inputs/sites.csv` is the scenario's table)."""
+NUMBER_COLUMNS = frozenset({"capacity", "land_ha", "land_cost", "setup_cost", "operating_cost", "amount", "distance_km",
+                            "land_used_ha", "share_used"})
+"""Columns of these tables that hold numbers."""
+STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
+"""The statuses a run can end with (`summary.json` `status`)."""
+NUMBER_KEYS = ("objective", "best_bound", "mip_gap")
+"""Keys of `summary.json` that hold a number or null."""
 
 
 class RunFolderError(Exception):
@@ -29,12 +36,24 @@ def read_summary(run_dir: Path) -> dict[str, Any]:
         raise RunFolderError(f"run folder {run_dir} does not exist")
     if not run_dir.is_dir():
         raise RunFolderError(f"{run_dir} is not a folder")
-    return _read_json(run_dir, "summary.json", required=True)
+    summary = _read_json(run_dir, "summary.json", required=True)
+    path = run_dir / "summary.json"
+    if summary.get("status") not in STATUSES:
+        raise RunFolderError(f"{path} key status: {summary.get('status')!r} is not one of {', '.join(STATUSES)}")
+    for key in NUMBER_KEYS:
+        value = summary.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise RunFolderError(f"{path} key {key}: {value!r} is not a number")
+    return summary
 
 
 def read_manifest(run_dir: Path, required: bool = False) -> dict[str, Any]:
     """``manifest.json`` of the run folder `run_dir` ({} when it has none, unless `required`)."""
-    return _read_json(run_dir, "manifest.json", required)
+    manifest = _read_json(run_dir, "manifest.json", required)
+    solver = manifest.get("solver", {})
+    if not isinstance(solver, dict) or not isinstance(solver.get("options", {}), dict):
+        raise RunFolderError(f"{run_dir / 'manifest.json'} key solver: not a mapping of name, version and options")
+    return manifest
 
 
 def _read_json(run_dir: Path, name: str, required: bool) -> dict[str, Any]:
@@ -44,9 +63,12 @@ def _read_json(run_dir: Path, name: str, required: bool) -> dict[str, Any]:
             raise RunFolderError(f"{run_dir} is not a run folder (no {name})")
         return {}
     try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
         raise RunFolderError(f"{path} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise RunFolderError(f"{path} is not a JSON object")
+    return data
 
 
 def read_table(path: Path, columns: Iterable[str], **options: Any) -> pd.DataFrame:
@@ -60,8 +82,16 @@ def read_table(path: Path, columns: Iterable[str], **options: Any) -> pd.DataFra
         frame = pd.read_csv(path, **options)
     except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser and empty-file errors are ValueErrors
         raise RunFolderError(f"{path} is not a readable CSV table: {exc}") from None
+    columns = list(columns)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise RunFolderError(f"{path} lacks the column{'s' * (len(missing) > 1)} {', '.join(missing)}: "
                              "not a complete run folder")
+    for column in NUMBER_COLUMNS.intersection(columns):
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = numbers.isna() & frame[column].notna() & (frame[column].astype(str).str.strip() != "")
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise RunFolderError(f"{path} row {row + 2}, column {column}: {frame[column].iloc[row]!r} is not a number")
+        frame[column] = numbers
     return frame

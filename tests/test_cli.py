@@ -168,6 +168,20 @@ def test_a_plan_without_a_bound_is_printed_with_bound_unknown(tiny, capsys):
     assert f"objective {outcome.summary['objective']:,.2f} (10k yuan), bound unknown, gap unknown;" in capsys.readouterr().err
 
 
+def test_ctrl_c_before_any_plan_is_printed_as_such(tiny, capsys):
+    from planner.cli import _print_outcome
+    from planner.run import run
+
+    outcome = run(tiny.yaml, tiny.root.parent / "run")
+    outcome.summary["interrupted"] = True
+    _print_outcome(outcome)
+    assert "interrupted by Ctrl-C: the plan below is the best found until then." in capsys.readouterr().err
+    outcome.summary["objective"] = None  # as an interrupt before the first plan leaves it
+    _print_outcome(outcome)
+    said = capsys.readouterr().err
+    assert "interrupted by Ctrl-C: no plan was found until then." in said and "the plan below" not in said
+
+
 def test_bad_input_exits_2_and_writes_nothing(tiny):
     tiny.replace("tables/industries.csv", "future,100,", "future,lots,")
     out = tiny.root.parent / "run"
@@ -334,3 +348,40 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_work(tiny, comma
             in " ".join(result.output.split())), result.output
     assert "Traceback" not in result.output and not (run / "importance").exists()
     assert sorted(p.name for p in tiny.root.parent.iterdir()) == before and blocker.read_text() == "not a folder\n"
+
+
+@pytest.mark.parametrize(("option", "most"), [("--seed", 2**31 - 1), ("--threads", 1024)])
+def test_a_seed_or_thread_count_beyond_what_the_solvers_take_is_refused(tiny, option: str, most: int) -> None:
+    result = invoke("run", tiny.yaml, option, most + 1, "--out", tiny.root.parent / "run")
+    assert result.exit_code == 2 and not (tiny.root.parent / "run").exists()
+    said = " ".join(result.output.replace("│", " ").split())
+    assert f"Invalid value for '{option}'" in said and str(most) in said, said
+    if option == "--seed":  # (1024 threads would be started)
+        assert invoke("run", tiny.yaml, option, most, "--out", tiny.root.parent / "run").exit_code == 0
+
+
+@pytest.mark.parametrize("where", ["name too long", "link loop"])
+def test_an_output_path_that_cannot_exist_is_refused_before_solving(tiny, where: str) -> None:
+    from planner.scenario.errors import display_path
+
+    folder = tiny.root.parent
+    if where == "link loop":
+        (folder / "loop").symlink_to(folder / "loop")
+        out, why = folder / "loop" / "run", f"{display_path(folder / 'loop')} is not a folder"
+    else:
+        out, why = folder / ("a" * 300), "File name too long"
+    before = sorted(p.name for p in folder.iterdir())
+    result = invoke("run", tiny.yaml, "--out", out)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"Error: cannot write {display_path(out)}: " in result.output and why in " ".join(result.output.split())
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_schema_out_keeps_an_existing_file_unless_forced(tmp_path) -> None:
+    target = tmp_path / "schema.json"
+    target.write_text("keep\n", encoding="utf-8")
+    result = invoke("schema", "--out", target)
+    assert result.exit_code == 2 and "already exists; choose another file or add --force" in result.output
+    assert target.read_text(encoding="utf-8") == "keep\n"
+    assert invoke("schema", "--out", target, "--force").exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["title"] == "ScenarioFile"

@@ -91,7 +91,7 @@ def compare_command(
     run_dirs: Annotated[list[Path], typer.Argument(help="Two or more run folders.", show_default=False)],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the CSV tables and compare.html. "
                                                 "[default: runs/compare-YYYYMMDD-HHMMSS]")] = None,
-    tolerance: Annotated[float, typer.Option(callback=within(Bounds(ge=0)), help="Relative slack allowed between the "
+    tolerance: Annotated[float, typer.Option(callback=within(Bounds(ge=0, finite=True)), help="Relative slack allowed between the "
                                              "[bound, objective] intervals of two runs that agree.")] = 1e-6,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when runs of the same model disagree.")] = False,
     force: ForceOption = False,

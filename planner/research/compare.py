@@ -252,7 +252,8 @@ class Comparison:
         rows = {lab: r for lab, r in zip(self.labels, self.runs)}
         for model, labels in self.model_groups().items():
             runs = [rows[lab] for lab in labels]
-            solvers = ", ".join(f"{lab} ({r.solver.get('name')} {r.solver.get('version')})" for lab, r in zip(labels, runs))
+            solvers = ", ".join(f"{lab} ({r.solver.get('name')} {r.solver.get('version') or ''}".rstrip() + ")"
+                                for lab, r in zip(labels, runs))
             if len(labels) == 1:
                 lines.append(f"model {model}: one run, {solvers}")
                 continue

@@ -60,6 +60,11 @@ def export_model(scenario_path: Path | str, lp: Path | str | None = None, mps: P
             built.model.write(str(tmp), format=FORMATS[kind],
                               io_options={"labeler": AsciiLabeler()} if symbolic else {"symbolic_solver_labels": False})
             tmp.replace(path)
+        except RuntimeError as exc:  # Pyomo's "Duplicate symbol": ids that differ only in characters names cannot hold
+            if "Duplicate symbol" not in str(exc):
+                raise
+            raise ValueError(f"two ids give the same name in the {kind.upper()} file ({str(exc).strip()}); "
+                             "write it with --no-symbolic") from None
         finally:
             tmp.unlink(missing_ok=True)
         written.append(Exported(path, kind, size["n_variables"], size["n_binaries"], size["n_constraints"]))

@@ -291,6 +291,13 @@ class Override(_Model):
         return self
 
 
+INT32_MAX = 2**31 - 1
+"""The largest integer option value the solvers take (a C int)."""
+MAX_THREADS = 1024
+"""The most solver threads a scenario may ask for (assumption: far above the cores of the machines planner runs on;
+HiGHS starts as many threads as it is given)."""
+
+
 class SolverOptions(_Model):
     """Solver choice and limits; the command line wins over these."""
 
@@ -302,10 +309,11 @@ class SolverOptions(_Model):
     (90 %) and the polish of its plan (what the MIP leaves, at least 10 %)."""
     mip_gap: NonNegative = 1e-4
     """Relative optimality gap at which the solve stops."""
-    threads: int | None = Field(default=None, ge=1)
-    """Threads the solver may use; not set = the solver's default."""
-    seed: int = Field(default=0, ge=0)
-    """Random seed of the solver."""
+    threads: int | None = Field(default=None, ge=1, le=MAX_THREADS)
+    """Threads the solver may use; not set = the solver's default. At most 1024: HiGHS starts every thread it is
+    given (a larger count only exhausts memory)."""
+    seed: int = Field(default=0, ge=0, le=INT32_MAX)
+    """Random seed of the solver, at most 2147483647 (the solvers' integer range: HiGHS ignores a larger one)."""
     heuristic: bool = True
     """HiGHS only: before branch and bound, strengthen the relaxation with knapsack cover cuts on the land
     rows and find a start with RENS (fix the integer variables the relaxation sets to whole values, solve the

@@ -207,11 +207,14 @@ def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int |
     made = claim_folder(sweep, out, force, record | {"started_at": started})
     reuse = sweep.spec.reuse if reuse is None else reuse
     tasks, rows = prepare(sweep, out, reuse)
-    progress(0, len(tasks), f"{len(tasks)} to run, {len(sweep.members) - len(tasks)} done or invalid")
+    started_line = f"{len(tasks)} to run, {len(sweep.members) - len(tasks)} done or invalid"
     outcomes: dict[str, dict[str, Any]] = {}
-    if tasks:
+    if not tasks:
+        progress(0, 0, started_line)
+    else:
         try:
             with dask_client(workers, scheduler, processes) as client:
+                progress(0, len(tasks), started_line)  # once connected: a scheduler out of reach draws no bar
                 outcomes = execute(tasks, client, progress)
         except SchedulerUnavailable:
             if made:

@@ -144,12 +144,13 @@ def test_random_scenarios_highs_and_cbc_agree(tmp_path: Path, seed: int) -> None
     assert cmp.same_model_agree() is True, cmp.agreement.to_dict("records")
 
 
-@pytest.mark.parametrize("tolerance", ["-1", "nan"])
-def test_a_negative_or_nan_tolerance_exits_2(runs: dict[str, Path], tmp_path: Path, tolerance: str) -> None:
+@pytest.mark.parametrize("tolerance", ["-1", "nan", "inf"])
+def test_a_negative_nan_or_infinite_tolerance_exits_2(runs: dict[str, Path], tmp_path: Path, tolerance: str) -> None:
     result = runner.invoke(app, ["compare", str(runs["highs"]), str(runs["variant"]), "--tolerance", tolerance,
                                  "--out", str(tmp_path / "c")])
     assert result.exit_code == 2
-    assert f"Invalid value for '--tolerance': {tolerance} is not 0 or more" in " ".join(result.output.replace("│", " ").split())
+    why = "is not a finite number" if tolerance == "inf" else "is not 0 or more"
+    assert f"Invalid value for '--tolerance': {tolerance} {why}" in " ".join(result.output.replace("│", " ").split())
     assert not (tmp_path / "c").exists()
 
 
@@ -161,11 +162,27 @@ def test_a_damaged_run_folder_is_named_with_its_file(runs: dict[str, Path], tmp_
     (broken / "manifest.json").write_text("{", encoding="utf-8")
     (headers / "assignments.csv").write_text("industry,function\n", encoding="utf-8")
     shutil.rmtree(inputs / "inputs")  # read only to draw the side-by-side map, after the comparison
+    cell, solver, objective, listed = (tmp_path / name for name in ("cell", "solver", "objective", "listed"))
+    for folder in (cell, solver, objective, listed):
+        shutil.copytree(runs["highs"], folder)
+    table = pd.read_csv(cell / "assignments.csv")
+    table["capacity"] = table["capacity"].astype(object)
+    table.loc[1, "capacity"] = "abc"
+    table.to_csv(cell / "assignments.csv", index=False)
+    manifest = json.loads((solver / "manifest.json").read_text(encoding="utf-8"))
+    (solver / "manifest.json").write_text(json.dumps(manifest | {"solver": "x"}), encoding="utf-8")
+    summary = json.loads((objective / "summary.json").read_text(encoding="utf-8"))
+    (objective / "summary.json").write_text(json.dumps(summary | {"objective": "abc"}), encoding="utf-8")
+    (listed / "summary.json").write_text("[1, 2]", encoding="utf-8")
     for damaged, message in ((missing, f"{missing / 'assignments.csv'} is missing, though summary.json reports a plan"),
                              (broken, f"{broken / 'manifest.json'} is not valid JSON"),
                              (headers, f"{headers / 'assignments.csv'} lacks the columns site, region, zone, capacity, "
                                        "land_ha, land_cost, setup_cost, operating_cost: not a complete run folder"),
-                             (inputs, f"{inputs / 'inputs' / 'sites.csv'} is missing: not a complete run folder")):
+                             (inputs, f"{inputs / 'inputs' / 'sites.csv'} is missing: not a complete run folder"),
+                             (cell, f"{cell / 'assignments.csv'} row 3, column capacity: 'abc' is not a number"),
+                             (solver, f"{solver / 'manifest.json'} key solver: not a mapping of name, version and options"),
+                             (objective, f"{objective / 'summary.json'} key objective: 'abc' is not a number"),
+                             (listed, f"{listed / 'summary.json'} is not a JSON object")):
         result = runner.invoke(app, ["compare", str(runs["highs"]), str(damaged), "--out", str(tmp_path / "c")])
         assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
         assert not (tmp_path / "c").exists()

@@ -80,3 +80,14 @@ def test_chinese_ids_are_written_as_ascii_names_that_glpk_reads(tiny, tmp_path: 
     assert done.returncode == 0, done.stdout + done.stderr
     objective = next(line for line in solution.read_text().splitlines() if line.startswith("Objective:"))
     assert float(objective.split("=")[1].split()[0]) == pytest.approx(expected, rel=1e-6)
+
+
+def test_ids_that_give_one_symbolic_name_are_refused_in_one_line(tiny, tmp_path: Path) -> None:
+    from tests.tables import set_columns
+
+    set_columns(tiny.table("sites"), {"id": "A_center"}, where=("id", "B-center"))  # A-center is written A_center too
+    result = runner.invoke(app, ["export", str(tiny.yaml), "--lp", str(tmp_path / "m.lp")])
+    assert result.exit_code == 2 and "Traceback" not in result.output and not (tmp_path / "m.lp").exists()
+    said = " ".join(result.output.split())
+    assert "two ids give the same name in the LP file (Duplicate symbol" in said and "write it with --no-symbolic" in said
+    assert runner.invoke(app, ["export", str(tiny.yaml), "--lp", str(tmp_path / "m.lp"), "--no-symbolic"]).exit_code == 0

@@ -366,9 +366,10 @@ def test_an_unreachable_scheduler_is_an_error_and_leaves_nothing(tmp_path: Path,
     monkeypatch.setattr(runner, "CONNECT_SECONDS", 1)
     base = generate(2, 2, 3, tmp_path / "base")
     sweep = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land", "values": [1]}]})
+    reports = []
     with pytest.raises(runner.SchedulerUnavailable, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1: "):
-        run_sweep(sweep, tmp_path / "out", scheduler="tcp://127.0.0.1:1")
-    assert not (tmp_path / "out").exists()
+        run_sweep(sweep, tmp_path / "out", scheduler="tcp://127.0.0.1:1", progress=lambda *report: reports.append(report))
+    assert not (tmp_path / "out").exists() and reports == []  # no progress bar is drawn for a sweep that never ran
 
 
 GIVE_UP = """
