@@ -57,8 +57,8 @@ def test_an_infinite_limit_is_refused_with_exit_2(tiny, option: str, value: str,
 def test_the_bounds_are_read_from_the_fields() -> None:
     assert field_bounds(SolverOptions, "time_limit") == Bounds(gt=0, finite=True)
     assert field_bounds(SolverOptions, "mip_gap") == Bounds(ge=0, finite=True)
-    assert field_bounds(SolverOptions, "threads").int_range() == (1, None)
-    assert field_bounds(SolverOptions, "seed").int_range() == (0, None)
+    assert field_bounds(SolverOptions, "threads").int_range() == (1, 1024)
+    assert field_bounds(SolverOptions, "seed").int_range() == (0, 2**31 - 1)
 
 
 def test_a_changed_range_is_read_as_changed() -> None:
