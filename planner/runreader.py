@@ -21,7 +21,7 @@ NUMBER_COLUMNS = frozenset({"capacity", "land_ha", "land_cost", "setup_cost", "o
                             "land_used_ha", "share_used"})
 """Columns of these tables that hold numbers."""
 STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
-"""The statuses a run can end with (`summary.json` `status`)."""
+"""The statuses a run can end with (docs/model.md "Results every run reports"; `summary.json` `status`)."""
 NUMBER_KEYS = ("objective", "best_bound", "mip_gap")
 """Keys of `summary.json` that hold a number or null."""
 
@@ -54,6 +54,12 @@ def read_manifest(run_dir: Path, required: bool = False) -> dict[str, Any]:
     if not isinstance(solver, dict) or not isinstance(solver.get("options", {}), dict):
         raise RunFolderError(f"{run_dir / 'manifest.json'} key solver: not a mapping of name, version and options")
     return manifest
+
+
+def solver_label(info: dict[str, Any]) -> str:
+    """A recorded solver (`manifest.json` `solver`: name and version) as text: `highs 1.15.1`, or `highs` without
+    a version."""
+    return f"{info.get('name') or ''} {info.get('version') or ''}".strip()
 
 
 def _read_json(run_dir: Path, name: str, required: bool) -> dict[str, Any]:

@@ -15,11 +15,10 @@ from pyomo.common.log import LoggingIntercept
 
 from planner.heuristics import Rens, feasibility_jump_fits, rens
 from planner.mipstart import offer
+from planner.runreader import STATUSES  # noqa: F401 - the run statuses of docs/model.md, named in SolveResult
 from planner.scenario.schema import SOLVER_NAMES, SolverOptions
 from planner.standard_form import StandardForm, column_positions, standard_form, with_objective
 
-STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
-"""Run statuses of docs/model.md "Results every run reports"."""
 
 
 class SolverUnavailable(Exception):

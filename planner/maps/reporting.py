@@ -26,7 +26,7 @@ from planner.maps.metrics import capacity_table, cost_table, division_of_labour,
 from planner.maps.rundata import PLAN_STATUSES, RunData, load_run, read_scenario, run_title
 from planner.maps.static import figure
 from planner.maps.style import FUNCTION_LABELS, ZONE_LABELS, fmt
-from planner.runreader import RunFolderError, read_manifest, read_summary
+from planner.runreader import RunFolderError, read_manifest, read_summary, solver_label
 
 REPORT_CSS = f"""
 body {{ font-family: {FONT_STACK}; margin: 24px auto; max-width: 1100px; color: #222; font-size: 14px; }}
@@ -83,12 +83,11 @@ def _png_base64(run: RunData) -> str:
 
 def _solver_name(manifest: dict[str, Any]) -> str:
     """The solver and its version as recorded in the manifest, e.g. `highs 1.15.1` ("" when not recorded)."""
-    info = manifest.get("solver") or {}
-    return f"{info.get('name', '')} {info.get('version', '')}".strip()
+    return solver_label(manifest.get("solver") or {})
 
 
-def _solver_line(run: RunData) -> str:
-    solver = _solver_name(read_manifest(run.run_dir))
+def _solver_line(run: RunData, manifest: dict[str, Any]) -> str:
+    solver = _solver_name(manifest)
     s = run.summary
     gap = f"{100 * s['mip_gap']:.4f} %" if s.get("mip_gap") is not None else "unknown"
     return escape(f"{'solver ' + solver if solver else ''}; bound {fmt(s.get('best_bound'), 2)}, gap {gap}; "
@@ -142,9 +141,10 @@ def report_html(run_dir: Path, tiles: str | None = "none") -> str:
         return no_plan_html(run_dir)
     run = load_run(run_dir)
     map_page = render_html(plan_map(run.run_dir, tiles=tiles), offline=True)
-    stopped = _stop_reason(run.summary, read_manifest(run.run_dir))
+    manifest = read_manifest(run.run_dir)
+    stopped = _stop_reason(run.summary, manifest)
     outcome = (f"Status <b>{escape(run.status)}</b>, objective <b>{fmt(run.objective, 2)}</b> (10k yuan)."
-               + (f" {escape(stopped)}" if stopped else "") + f'\n<span class="meta">{_solver_line(run)}</span>')
+               + (f" {escape(stopped)}" if stopped else "") + f'\n<span class="meta">{_solver_line(run, manifest)}</span>')
     body = f"""{_header(run.title, run.summary, run.run_dir, outcome)}
 <section id="costs"><h2>Cost terms 成本构成 (10k yuan)</h2>{_table(cost_table(run))}</section>
 <section id="division"><h2>Division of labour 分工 (function × zone)</h2>{_division(run)}</section>

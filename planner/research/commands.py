@@ -99,6 +99,7 @@ def compare_command(
     """Compare runs: status, objective, bound, gap, times, solver; agreement on the optimum within the gaps;
     functions and capacities that moved; KPI and cost-term differences (CSV and compare.html with a dual map)."""
     from planner.research.compare import compare
+    from planner.runreader import solver_label
 
     if len(run_dirs) < 2:
         raise _fail("give at least two run folders")
@@ -107,7 +108,8 @@ def compare_command(
                   title="Runs")
     for row in cmp.table.itertuples(index=False):
         gap = "-" if row.mip_gap is None or row.mip_gap != row.mip_gap else f"{100 * row.mip_gap:.4f} %"
-        table.add_row(row.run, f"{row.solver} {row.solver_version}".strip(), row.status, _num(row.objective),
+        table.add_row(row.run, solver_label({"name": row.solver, "version": row.solver_version}), row.status,
+                      _num(row.objective),
                       _num(row.best_bound), gap, _num(row.build_seconds), _num(row.solve_seconds), row.model)
     out_console.print(table)
     for line in cmp.verdict_lines():

@@ -23,6 +23,7 @@ import pandas as pd
 
 from planner.research.common import RunRecord, default_out, read_run
 from planner.runfolder import atomic_folder, write_csv
+from planner.runreader import solver_label
 
 REL_TOL = 1e-6
 """Intervals may miss each other by this much, relative to max(1, |objective|), and still agree."""
@@ -252,8 +253,7 @@ class Comparison:
         rows = {lab: r for lab, r in zip(self.labels, self.runs)}
         for model, labels in self.model_groups().items():
             runs = [rows[lab] for lab in labels]
-            solvers = ", ".join(f"{lab} ({r.solver.get('name')} {r.solver.get('version') or ''}".rstrip() + ")"
-                                for lab, r in zip(labels, runs))
+            solvers = ", ".join(f"{lab} ({solver_label(r.solver)})" for lab, r in zip(labels, runs))
             if len(labels) == 1:
                 lines.append(f"model {model}: one run, {solvers}")
                 continue

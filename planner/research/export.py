@@ -2,7 +2,8 @@
 
 Pyomo's own writers are used: CPLEX LP format and free MPS, with symbolic names by default
 (`x(ai_rd_BJ_center)`, `c_u_land(BJ_center)_`, ...), so rows and columns can be traced back
-to docs/model.md; a non-ASCII character in an id is written as `u` and its code point in hex. Variables fixed by the scenario (lock_in, u in hard mode) are written as constants.
+to docs/model.md; a non-ASCII character in an id is written as `u` and its code point in hex.
+Variables fixed by the scenario (lock_in, u in hard mode) are written as constants.
 The model is exactly what `planner run` solves (the same build), so any MILP solver that reads
 the file reaches the same optimum.
 """
@@ -60,7 +61,7 @@ def export_model(scenario_path: Path | str, lp: Path | str | None = None, mps: P
             built.model.write(str(tmp), format=FORMATS[kind],
                               io_options={"labeler": AsciiLabeler()} if symbolic else {"symbolic_solver_labels": False})
             tmp.replace(path)
-        except RuntimeError as exc:  # Pyomo's "Duplicate symbol": ids that differ only in characters names cannot hold
+        except RuntimeError as exc:  # Pyomo's "Duplicate symbol": two ids that differ only where names use `_`
             if "Duplicate symbol" not in str(exc):
                 raise
             raise ValueError(f"two ids give the same name in the {kind.upper()} file ({str(exc).strip()}); "

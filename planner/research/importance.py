@@ -54,10 +54,10 @@ def run_options(run: RunRecord, **changes: Any) -> SolverOptions:
     return SolverOptions.model_validate(recorded | {k: v for k, v in changes.items() if v is not None})
 
 
-def site_importance(run_dir: Path | str, *, sites: list[str] | None = None,
+def site_importance(run_dir: Path | str | RunRecord, *, sites: list[str] | None = None,
                     progress: Callable[[str], None] = lambda message: None, **solver_changes: Any) -> Importance:
-    """The replacement importance of each opened site of the run (or of `sites`)."""
-    run = read_run(run_dir)
+    """The replacement importance of each opened site of the run (a folder, or one already read) or of `sites`."""
+    run = run_dir if isinstance(run_dir, RunRecord) else read_run(run_dir)
     if not run.has_plan:
         raise RunFolderError(f"{run.path} has no plan (status {run.status}): nothing to close")
     if not run.scenario_yaml.is_file():
@@ -188,9 +188,9 @@ def importance(run_dir: Path | str, out: Path | str | None = None, *, force: boo
                progress: Callable[[str], None] = lambda message: None,
                **solver_changes: Any) -> tuple[Importance, Path, str]:
     """Compute and write the importance of the opened sites of a run (default OUT: RUN_DIR/importance)."""
-    read_run(run_dir)  # a folder that is not a run is named as such, before its output is checked
+    run = read_run(run_dir)  # a folder that is not a run is named as such, before its output is checked
     target = Path(out) if out is not None else Path(run_dir) / "importance"
     check_output(target, force)  # before the solves
-    result = site_importance(run_dir, progress=progress, **solver_changes)
+    result = site_importance(run, progress=progress, **solver_changes)
     note = write_importance(result, target, force)
     return result, target, note

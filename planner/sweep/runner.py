@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.runfolder import OutputExists, check_output, now
+from planner.runfolder import OutputExists, check_output, now, write_json
 from planner.scenario import InputErrors, load_scenario
 from planner.scenario.errors import display_path
 from planner.sweep.members import (
@@ -174,7 +174,7 @@ def claim_folder(sweep: Sweep, out: Path, force: bool, record: dict[str, Any]) -
     check_output(out, force=True)  # refuses a file
     made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
-    (out / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(out / RECORD, record)
     return made
 
 
@@ -235,5 +235,5 @@ def run_sweep(path: Path | str, out: Path | str | None = None, *, workers: int |
     record |= {"ran": outcome.ran, "skipped": outcome.skipped, "failed": failed,
                "workers": None if scheduler else (workers or os.cpu_count()), "scheduler": scheduler, "reuse": reuse,
                "started_at": started, "finished_at": now(), "seconds": outcome.seconds}
-    (out / RECORD).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(out / RECORD, record)
     return outcome
