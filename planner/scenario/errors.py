@@ -16,6 +16,25 @@ def display_path(path: Path | str) -> str:
         return str(path)
 
 
+MAX_SHOWN = 80
+"""The most characters of one value (an id, a cell, a key, a YAML value) a message repeats."""
+MAX_LINE = 1000
+"""The most characters of one problem line."""
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """`text` cut to `limit` characters, ending in an ellipsis when it was longer: the one rule for echoing user text."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(value: object) -> str:
+    """A value as a message shows it: text in quotes (repr), anything else as written, both shortened."""
+    shown = repr(value) if isinstance(value, str) else str(value)
+    if len(shown) <= MAX_SHOWN:
+        return shown
+    return shorten(shown, MAX_SHOWN - 1) + (shown[0] if isinstance(value, str) else "")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input: where it is and what is wrong, in plain words."""
@@ -31,10 +50,11 @@ class Problem:
     """Where a bad cell's value came from when an override wrote it (`FILE key overrides[N].set.COLUMN`)."""
 
     def __str__(self) -> str:
-        where = " ".join(part for part in (self.file, self.place) if part)
+        where = " ".join(part for part in (self.file, shorten(self.place, 2 * MAX_SHOWN)) if part)
         if self.column:
-            where += f", column {self.column}"
-        return f"{where}: {self.message}" + (f" (the value of {self.origin})" if self.origin else "")
+            where += f", column {shorten(self.column)}"
+        line = f"{where}: {self.message}" + (f" (the value of {self.origin})" if self.origin else "")
+        return shorten(line, MAX_LINE)
 
 
 class InputErrors(Exception):

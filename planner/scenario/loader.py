@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from planner.scenario.errors import InputErrors, Problem, display_path
+from planner.scenario.errors import InputErrors, Problem, display_path, quoted
 from planner.scenario.messages import describe, key_path
 from planner.scenario.overrides import apply_overrides
 from planner.scenario.scenario import Scenario, frozen
@@ -118,19 +118,25 @@ def _cross_check(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]
     ids: dict[str, set[str]] = {}
     for name in ("regions", "sites", "industries"):
         seen: dict[str, int] = {}
+        folded: dict[str, tuple[str, int]] = {}
         for line, row in _cells(raw[name], "id"):
             if row["id"] in seen:
-                problems.append(Problem(raw[name].shown, f"row {line}", "id", f"{row['id']!r} is already used in row {seen[row['id']]}"))
+                problems.append(Problem(raw[name].shown, f"row {line}", "id", f"{quoted(row['id'])} is already used in row {seen[row['id']]}"))
+            elif row["id"].casefold() in folded:
+                other, first = folded[row["id"].casefold()]
+                problems.append(Problem(raw[name].shown, f"row {line}", "id", f"{quoted(row['id'])} differs from {quoted(other)} "
+                                        f"(row {first}) only in letter case; ids must differ in more than case"))
             seen.setdefault(row["id"], line)
+            folded.setdefault(row["id"].casefold(), (row["id"], line))
         ids[name] = set(seen)
     for line, row in _cells(raw["sites"], "region"):
         if row["region"] not in ids["regions"]:
-            problems.append(Problem(raw["sites"].shown, f"row {line}", "region", f"{row['region']!r} is not a region id of {raw['regions'].shown}"))
+            problems.append(Problem(raw["sites"].shown, f"row {line}", "region", f"{quoted(row['region'])} is not a region id of {raw['regions'].shown}"))
     shown = raw["functions"].shown
     seen_pairs: dict[tuple[str, str], int] = {}
     for line, row in _cells(raw["functions"], "industry", "function"):
         if row["industry"] not in ids["industries"]:
-            problems.append(Problem(shown, f"row {line}", "industry", f"{row['industry']!r} is not an industry id of {raw['industries'].shown}"))
+            problems.append(Problem(shown, f"row {line}", "industry", f"{quoted(row['industry'])} is not an industry id of {raw['industries'].shown}"))
         pair = (row["industry"], row["function"])
         if pair in seen_pairs:
             problems.append(Problem(shown, f"row {line}", "function", f"{pair[0]} {pair[1]} is already given in row {seen_pairs[pair]}"))
@@ -142,7 +148,7 @@ def _cross_check(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]
         missing = [f for f in FUNCTIONS if (row["id"], f) not in seen_pairs]
         if missing:
             problems.append(Problem(shown, "", "function",
-                                    f"industry {row['id']!r} ({raw['industries'].shown} row {line}) has no row for {', '.join(missing)}"))
+                                    f"industry {quoted(row['id'])} ({raw['industries'].shown} row {line}) has no row for {', '.join(missing)}"))
     return problems
 
 
@@ -177,7 +183,7 @@ def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
         selector: Selector = getattr(rule, kind)
         for key, values in selector.given().items():
             for value in sorted(values - known[key]):
-                problems.append(Problem(yaml_file, f"key rules[{n}].{kind}.{key}", None, f"{value!r} is not a known {key}"))
+                problems.append(Problem(yaml_file, f"key rules[{n}].{kind}.{key}", None, f"{quoted(value)} is not a known {key}"))
     if problems:
         return problems
     locked_out = set()

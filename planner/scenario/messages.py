@@ -7,9 +7,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from planner.scenario.errors import quoted
+
 
 def _fmt(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    return quoted(value)
 
 
 def describe(error: ErrorDetails, model: type[BaseModel] | None = None) -> str:

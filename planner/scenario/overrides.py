@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.scenario.errors import Problem
+from planner.scenario.errors import Problem, quoted
 from planner.scenario.schema import Override
 from planner.scenario.selectors import matches
 from planner.scenario.tables import RawTable, as_number
@@ -20,7 +20,7 @@ def apply_overrides(tables: dict[str, RawTable], overrides: list[Override], yaml
         named += [("scale", c) for c in override.scale or {}]
         unknown = [(part, c) for part, c in named if not table.known_column(c) or (part == "where" and c not in table.columns)]
         for part, column in unknown:
-            problems.append(Problem(yaml_file, f"{key}.{part}.{column}", None, f"{override.table} has no column {column!r}"))
+            problems.append(Problem(yaml_file, f"{key}.{part}.{column}", None, f"{override.table} has no column {quoted(column)}"))
         if unknown:
             continue
         hits = [k for k, row in enumerate(table.rows) if matches(override.where or {}, row)]
@@ -45,7 +45,7 @@ def apply_overrides(tables: dict[str, RawTable], overrides: list[Override], yaml
                 if number is None:
                     problems.append(Problem(
                         yaml_file, f"{key}.scale.{column}", None,
-                        f"cannot scale {cell!r} in {table.shown} row {table.row_numbers[k]}: not a number"))
+                        f"cannot scale {quoted(cell)} in {table.shown} row {table.row_numbers[k]}: not a number"))
                     continue
                 row[column] = repr(number * factor)
                 table.set_by[k, column] = f"{yaml_file} {key}.scale.{column}"

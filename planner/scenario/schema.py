@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from planner.scenario.values import not_yes_no, number_as_written, plain_id, whole_number_as_written
 
 Zone = Literal["center", "inner", "outer"]
 Category = Literal["future", "emerging", "traditional"]
@@ -25,12 +27,16 @@ PREDECESSOR: dict[str, str] = {"pilot": "rd", "production": "pilot"}
 SOLVER_NAMES: tuple[str, ...] = get_args(SolverName)
 """The names of SolverName, in order: the one list of solvers, read by the schema and the solver registry."""
 
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-Share = Annotated[float, Field(ge=0, le=1)]
-Id = Annotated[str, Field(min_length=1)]
+Number = Annotated[float, BeforeValidator(number_as_written)]
+"""A number as written: not true/false, not `6_6`."""
+Whole = Annotated[int, BeforeValidator(whole_number_as_written)]
+"""A whole number as written: not true/false, not `6_6`."""
+NonNegative = Annotated[float, Field(ge=0), BeforeValidator(number_as_written)]
+Positive = Annotated[float, Field(gt=0), BeforeValidator(number_as_written)]
+Share = Annotated[float, Field(ge=0, le=1), BeforeValidator(number_as_written)]
+Id = Annotated[str, Field(min_length=1), AfterValidator(plain_id)]
 Adcode = Annotated[str, Field(pattern=r"^\d{6}$")]
-OneOrMany = str | int | float | list[str | int | float]
+OneOrMany = Annotated[str | int | float | list[str | int | float], BeforeValidator(not_yes_no)]
 
 
 class _Model(BaseModel):
@@ -57,15 +63,15 @@ class Region(_Model):
     """Chinese name (中文名)."""
     tier: Tier
     """Technology tier I-IV (rule selector key `tier`)."""
-    lon: float = Field(ge=-180, le=180)
+    lon: Number = Field(ge=-180, le=180)
     """Longitude of a representative point (WGS84 degrees)."""
-    lat: float = Field(ge=-90, le=90)
+    lat: Number = Field(ge=-90, le=90)
     """Latitude of a representative point (WGS84 degrees)."""
     adcode: Adcode | None = None
     """6-digit administrative division code; joins the region to the boundary geodata."""
     energy_budget: NonNegative | None = None
     """E_r: energy budget of the region (energy units); not set = no budget."""
-    max_new_industries: int | None = Field(default=None, ge=0)
+    max_new_industries: Whole | None = Field(default=None, ge=0)
     """L_r: most future + emerging industries the region may host (不求大而全); not set = no limit."""
 
 
@@ -82,9 +88,9 @@ class Site(_Model):
     """A_s: industrial land available, hectares."""
     land_price: NonNegative
     """P_s: industrial land price, yuan per m2."""
-    lon: float = Field(ge=-180, le=180)
+    lon: Number = Field(ge=-180, le=180)
     """Longitude of the site point (WGS84 degrees); distances are haversine between site points."""
-    lat: float = Field(ge=-90, le=90)
+    lat: Number = Field(ge=-90, le=90)
     """Latitude of the site point (WGS84 degrees)."""
     cost_factor: NonNegative = 1.0
     """w_s: operating cost factor (1 = national average)."""
@@ -109,9 +115,9 @@ class Industry(_Model):
     """D_i: production capacity to be placed, capacity units."""
     overcapacity: NonNegative = 0.1
     """θ_i: production may exceed demand by at most this fraction (产能不过剩)."""
-    max_hosts: int | None = Field(default=None, ge=1)
+    max_hosts: Whole | None = Field(default=None, ge=1)
     """H_i: most regions that may host the industry (防止重复建设); not set = no limit."""
-    min_hosts: int = Field(default=0, ge=0)
+    min_hosts: Whole = Field(default=0, ge=0)
     """N_i: fewest regions that must host the industry."""
 
 
@@ -269,7 +275,8 @@ class Rule(_Model):
         return self
 
 
-Scalar = str | int | float
+Scalar = Annotated[str | int | float, BeforeValidator(not_yes_no)]
+"""A table cell or a value to match in YAML: text or a number, never true/false."""
 
 
 class Override(_Model):
@@ -277,11 +284,11 @@ class Override(_Model):
 
     table: TableName
     """The table to change."""
-    where: dict[str, Scalar | list[Scalar]] | None = None
+    where: dict[str, Annotated[Scalar | list[Scalar], BeforeValidator(not_yes_no)]] | None = None
     """Rows whose columns equal these values (one value or a list); not set = every row."""
     set: dict[str, Scalar | None] | None = None
     """Columns to set to a value."""
-    scale: dict[str, float] | None = None
+    scale: dict[str, Number] | None = None
     """Numeric columns to multiply by a factor."""
 
     @model_validator(mode="after")
@@ -309,10 +316,10 @@ class SolverOptions(_Model):
     (90 %) and the polish of its plan (what the MIP leaves, at least 10 %)."""
     mip_gap: NonNegative = 1e-4
     """Relative optimality gap at which the solve stops."""
-    threads: int | None = Field(default=None, ge=1, le=MAX_THREADS)
+    threads: Whole | None = Field(default=None, ge=1, le=MAX_THREADS)
     """Threads the solver may use; not set = the solver's default. At most 1024: HiGHS starts every thread it is
     given (a larger count only exhausts memory)."""
-    seed: int = Field(default=0, ge=0, le=INT32_MAX)
+    seed: Whole = Field(default=0, ge=0, le=INT32_MAX)
     """Random seed of the solver, at most 2147483647 (the solvers' integer range: HiGHS ignores a larger one)."""
     heuristic: bool = True
     """HiGHS only: before branch and bound, strengthen the relaxation with knapsack cover cuts on the land

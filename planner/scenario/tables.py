@@ -13,7 +13,9 @@ from pydantic import BaseModel, ValidationError
 
 from planner.scenario.errors import Problem, display_path, not_utf8
 from planner.scenario.messages import describe
+from planner.scenario.reading import MAX_TABLE_BYTES, UnreadableFile, read_input
 from planner.scenario.schema import PREFIXED_COLUMNS, TABLE_MODELS
+from planner.scenario.values import is_plain_number
 
 
 @dataclass
@@ -54,11 +56,11 @@ def read_table(name: str, path: Path, named_by: str = "") -> tuple[RawTable | No
     shown = display_path(path)
     source = f", named by tables.{name} in {named_by}" if named_by else ""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, [Problem(shown, message=f"file not found (the {name} table{source})")]
-    except IsADirectoryError:
-        return None, [Problem(shown, message=f"is a folder, not the {name} table{source}")]
+        data = read_input(path, MAX_TABLE_BYTES, "a table")
+    except UnreadableFile as exc:
+        if exc.kind == "folder":
+            return None, [Problem(shown, message=f"is a folder, not the {name} table{source}")]
+        return None, [Problem(shown, message=f"{exc} (the {name} table{source})")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -127,7 +129,9 @@ def typed_rows(table: RawTable) -> tuple[list[tuple[int, BaseModel]], list[Probl
 
 
 def as_number(cell: str) -> float | None:
-    """The cell as a finite float, or None when it is not one."""
+    """The cell as a finite float when it is written as a plain number (not `6_6`, not `inf`), else None."""
+    if not is_plain_number(cell):
+        return None
     try:
         value = float(cell)
     except ValueError:

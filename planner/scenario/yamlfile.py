@@ -9,27 +9,10 @@ from typing import Any
 import yaml
 
 from planner.scenario.errors import Problem, display_path, not_utf8
+from planner.scenario.reading import MAX_YAML_BYTES, UnreadableFile, absolute, read_input
+from planner.scenario.yamlsafe import load_yaml
 
 KeyPath = tuple[str, ...]
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice in one mapping."""
-
-
-def _mapping_without_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 
 
 @dataclass
@@ -57,17 +40,19 @@ def read_yaml_file(path: Path) -> tuple[Any, Problem | None]:
     """Parse one YAML file; a problem names the file and the line when it cannot be read."""
     shown = display_path(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, Problem(shown, message="file not found")
-    except IsADirectoryError:
-        return None, Problem(shown, message="is a folder, not a scenario file")
+        data = read_input(path, MAX_YAML_BYTES, "a scenario file")
+    except UnreadableFile as exc:
+        return None, Problem(shown, message="is a folder, not a scenario file" if exc.kind == "folder" else str(exc))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, Problem(shown, message=not_utf8(data, exc))
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader), None
+        return load_yaml(text), None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        return None, Problem(shown, f"line {line}", message=f"YAML cannot be read: the character #x{exc.character:04x} "
+                                                            "is not allowed in YAML text")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}" if mark is not None else ""
@@ -83,7 +68,7 @@ def read_scenario_yaml(path: Path) -> MergedYaml:
     """Read `path`, follow `extends` (relative to the file naming it) and deep-merge the chain."""
     merged = MergedYaml()
     chain: list[Path] = []
-    current: Path | None = path.resolve()
+    current: Path | None = absolute(path)
     layers: list[tuple[dict[str, Any], str]] = []
     while current is not None:
         if current in chain:
@@ -116,12 +101,12 @@ def read_scenario_yaml(path: Path) -> MergedYaml:
 def _absolutise(data: dict[str, Any], folder: Path) -> None:
     """Make `extends` and `tables.*` paths absolute, relative to the folder of their file."""
     if isinstance(data.get("extends"), str):
-        data["extends"] = str((folder / data["extends"]).resolve())
+        data["extends"] = str(absolute(folder / data["extends"]))
     tables = data.get("tables")
     if isinstance(tables, dict):
         for key, value in tables.items():
             if isinstance(value, str):
-                tables[key] = str((folder / value).resolve())
+                tables[key] = str(absolute(folder / value))
 
 
 def _merge_into(base: dict[str, Any], over: dict[str, Any], origins: dict[KeyPath, str], shown: str, prefix: KeyPath) -> None:
