@@ -41,26 +41,33 @@ def read_input(path: Path, limit: int, what: str) -> bytes:
         raise _unreadable(exc) from None
     except ValueError:  # a NUL character in the path
         raise UnreadableFile("cannot be read: its name contains a NUL character") from None
-    with os.fdopen(fd, "rb", buffering=0) as handle:
-        try:
-            mode = os.fstat(fd).st_mode
-            if stat.S_ISDIR(mode):
-                raise UnreadableFile("is a folder, not a file", "folder")
-            if not stat.S_ISREG(mode):
-                raise UnreadableFile(f"is {_file_kind(mode)}, not a regular file")
-            data = _read_at_most(handle, limit + 1)
-        except OSError as exc:
-            raise _unreadable(exc) from None
-    if len(data) > limit:
-        raise UnreadableFile(f"is larger than {_megabytes(limit)}, the most planner reads from {what}")
+    try:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise UnreadableFile("is a folder, not a file", "folder")
+        if not stat.S_ISREG(status.st_mode):
+            raise UnreadableFile(f"is {_file_kind(status.st_mode)}, not a regular file")
+        if status.st_size > limit:
+            raise _too_large(limit, what)
+        data = _read_at_most(fd, limit + 1)
+    except OSError as exc:
+        raise _unreadable(exc) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while read
+        raise _too_large(limit, what)
     return data
 
 
-def _read_at_most(handle: object, count: int) -> bytes:
-    """Up to `count` bytes, reading until the end of the file or the count."""
+def _too_large(limit: int, what: str) -> UnreadableFile:
+    return UnreadableFile(f"is larger than {_megabytes(limit)}, the most planner reads from {what}")
+
+
+def _read_at_most(fd: int, count: int) -> bytes:
+    """Up to `count` bytes of the open file `fd`, reading until its end or the count."""
     chunks, left = [], count
     while left > 0:
-        chunk = handle.read(min(left, 1 << 20))  # type: ignore[attr-defined]
+        chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
             break
         chunks.append(chunk)
