@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from planner.scenario.errors import InputErrors, Problem, display_path
 from planner.scenario.messages import describe, key_path
+from planner.scenario.reading import absolute
 from planner.scenario.yamlfile import read_scenario_yaml, read_yaml_file
 from planner.sweep.columns import RESERVED
 
@@ -249,14 +250,14 @@ def read_sweep(path: Path | str) -> tuple[Sweep | None, list[Problem]]:
         if wrong & {"", "base"}:
             return None, problems
         spec = SweepFile.model_validate({key: value for key, value in data.items() if key not in wrong})
-    base = (path.resolve().parent / spec.base).resolve()
+    base = absolute(absolute(path).parent / spec.base)  # a link loop is reported below, not raised
     if not base.is_file():
         return None, [*problems, Problem(shown, "key base", None, f"{display_path(base)} is not a file")]
     members = expand(spec.grid)
     names = [m.name for m in members]
     problems += [Problem(shown, "key grid", None, f"two members get the folder name {n!r}; give values that differ "
                          "when written short") for n in sorted({n for n in names if names.count(n) > 1})]
-    return Sweep(path.resolve(), spec, base, tuple(members), read_scenario_yaml(base).data), problems
+    return Sweep(absolute(path), spec, base, tuple(members), read_scenario_yaml(base).data), problems
 
 
 def load_sweep(path: Path | str) -> Sweep:
