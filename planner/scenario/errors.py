@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 
 def display_path(path: Path | str) -> str:
-    """A path as the user should see it: relative to the working directory when inside it."""
+    """A path as the user should see it: relative to the working directory when inside it, control characters
+    written as escapes."""
     path = Path(path)
     try:
-        return os.path.relpath(path)
+        return visible(os.path.relpath(path))
     except ValueError:  # another drive on Windows
-        return str(path)
+        return visible(str(path))
+
+
+def visible(text: str) -> str:
+    """`text` with its control characters (a NUL, a line break, an escape) written as Python escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if unicodedata.category(c) != "Cc" else repr(c)[1:-1] for c in text)
 
 
 MAX_SHOWN = 80
@@ -50,9 +59,9 @@ class Problem:
     """Where a bad cell's value came from when an override wrote it (`FILE key overrides[N].set.COLUMN`)."""
 
     def __str__(self) -> str:
-        where = " ".join(part for part in (self.file, shorten(self.place, 2 * MAX_SHOWN)) if part)
+        where = " ".join(part for part in (self.file, shorten(visible(self.place), 2 * MAX_SHOWN)) if part)
         if self.column:
-            where += f", column {shorten(self.column)}"
+            where += f", column {shorten(visible(self.column))}"
         line = f"{where}: {self.message}" + (f" (the value of {self.origin})" if self.origin else "")
         return shorten(line, MAX_LINE)
 

@@ -97,6 +97,8 @@ CASES: list[Case] = [
          needs="unreadable"),
     Case("table-under-a-file", _table_under_a_file,
          (f"tiny/tables/regions.csv/sites.csv: cannot be read: a part of its path is a file, not a folder {SITES}",)),
+    Case("table-path-with-nul", lambda t: t.replace("scenario.yaml", "sites: tables/sites.csv", 'sites: "tables/si\\0tes.csv"'),
+         (f"tiny/tables/si\\x00tes.csv: cannot be read: its name contains a NUL character {SITES}",)),
     Case("table-too-large", _table_too_large,
          (f"tiny/tables/sites.csv: is larger than 200 MB, the most planner reads from a table {SITES}",)),
     Case("extends-permission-denied", _extends_unreadable,

@@ -50,6 +50,9 @@ CASES: list[Case] = [
     Case("nul-in-a-reference", lambda t: t.replace("tables/sites.csv", "A-center,A,", "A-center,A\0,"),
          ("tiny/tables/sites.csv row 2, column region: 'A\\x00' contains the control character U+0000; an id cannot",
           "tiny/tables/sites.csv row 2, column region: 'A\\x00' is not a region id of tiny/tables/regions.csv")),
+    Case("nul-in-a-column-name", lambda t: t.replace("tables/sites.csv", "cost_factor", "cost\0factor"),
+         ("tiny/tables/sites.csv row 1, column cost\\x00factor: unknown column; expected id, region, zone, land_ha, "
+          "land_price, lon, lat, cost_factor, adcode, or cap_<name>",)),
     Case("function-yes", lambda t: add_to_yaml(t, "rules:\n  - lock_out: {function: yes}\n"),
          ("tiny/scenario.yaml key rules[0].lock_out.function: 'yes' is not a known function",)),
     Case("region-NO", lambda t: add_to_yaml(t, "rules:\n  - lock_out: {region: [A, NO]}\n"),
