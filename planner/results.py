@@ -13,7 +13,7 @@ from planner.models.sets import IndexSets
 from planner.runreader import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ZONES
-from planner.standard_form import Unsupported, linear_values
+from planner.solve.standard_form import Unsupported, linear_values
 
 OPEN = 0.5
 """A binary above this value counts as 1."""

@@ -16,10 +16,10 @@ from pyomo.common.gc_manager import PauseGC
 from planner.check import violations
 from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
 from planner.maps import write_map
-from planner.mipstart import Key, start_for
+from planner.solve.mipstart import Key, start_for
 from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.numerics import numerical_warnings
-from planner.polish import solve_polished
+from planner.solve.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
@@ -172,7 +172,7 @@ def solve_scenario(
 
     The output folder is checked first (refused if it exists and is not empty, unless `force`),
     so no solve is wasted on a folder that cannot be written. `start` (integer values by variable
-    name and index, planner.mipstart) is offered to HiGHS as a MIP start; the summary records
+    name and index, planner.solve.mipstart) is offered to HiGHS as a MIP start; the summary records
     the outcome as `mip_start`. With `kept`, a model kept from a run whose model differs at most
     in its costs is used instead of building one (the summary says `model_reused`, and
     `costs_rewritten` when its objective was rewritten; `build_seconds` is the time that took, 0

@@ -12,7 +12,7 @@ import pyomo.environ as pyo
 from planner.models.sets import Triple
 from planner.results import OPEN
 from planner.scenario.schema import SolverOptions
-from planner.solve import KeptHandOver, SolveResult, relative_gap, solve
+from planner.solve.solvers import KeptHandOver, SolveResult, relative_gap, solve
 
 POLISH_SHARE = 0.1
 """Share of a time limit kept for the polish (`solve_polished`): the MIP gets the rest, so both keep to the limit."""

@@ -13,11 +13,11 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.common.log import LoggingIntercept
 
-from planner.heuristics import Rens, feasibility_jump_fits, rens
-from planner.mipstart import offer
+from planner.solve.rens import Rens, feasibility_jump_fits, rens
+from planner.solve.mipstart import offer
 from planner.runreader import STATUSES  # noqa: F401 - the run statuses of docs/model.md, named in SolveResult
 from planner.scenario.schema import SOLVER_NAMES, SolverOptions
-from planner.standard_form import StandardForm, column_positions, standard_form, with_objective
+from planner.solve.standard_form import StandardForm, column_positions, standard_form, with_objective
 
 
 
@@ -49,11 +49,11 @@ class SolveResult:
     interrupted: bool = False
     """The solve was stopped by Ctrl-C; the plan, if any, is the best found until then."""
     mip_start: dict[str, Any] | None = None
-    """What became of a MIP start ({values, accepted}, planner.mipstart); None when none was given."""
+    """What became of a MIP start ({values, accepted}, planner.solve.mipstart); None when none was given."""
     readback_seconds: float = 0.0
     """Time to read the solution back into the model and evaluate the objective."""
     heuristic: dict[str, Any] | None = None
-    """What the RENS start did (planner.heuristics.Rens.report), its time included in solve_seconds; None when not run."""
+    """What the RENS start did (planner.solve.rens.Rens.report), its time included in solve_seconds; None when not run."""
     notes: tuple[str, ...] = ()
     """Changes planner made to the solver's own settings for this solve, in words, for the record."""
 
@@ -175,7 +175,7 @@ class KeptHandOver:
         """This hand-over with `variables` fixed at `values` (their columns' bounds), for one solve.
 
         Variables that are not columns (fixed already when it was made) are left out. The model should
-        have them fixed too (planner.polish.fixed_x), so that it states what was solved.
+        have them fixed too (planner.solve.polish.fixed_x), so that it states what was solved.
         """
         if self.form is None:
             raise ValueError("no hand-over to fix yet: a solve with HiGHS makes it")
@@ -197,7 +197,7 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objec
 
     `objective` is the active objective to report (default `model.objective`). With HiGHS, Ctrl-C
     during the solve stops the solver and keeps the best plan found so far (`interrupted`),
-    `mip_start` (variable -> value, planner.mipstart) is offered as a MIP start (other solvers
+    `mip_start` (variable -> value, planner.solve.mipstart) is offered as a MIP start (other solvers
     ignore it), `progress` hears what the RENS start found before branch and bound begins, and
     `kept` supplies the hand-over of an earlier solve of the unchanged model (or keeps this one's).
     Raises SolverUnavailable for an unknown solver or one not installed here.
@@ -296,7 +296,7 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
                 ) -> SolveResult:
     """HiGHS through highspy: the model handed over as sparse arrays, the solution mapped back.
 
-    `mip_start` (variable -> value), when given, is offered as a partial MIP start (planner.mipstart.offer)
+    `mip_start` (variable -> value), when given, is offered as a partial MIP start (planner.solve.mipstart.offer)
     and the result's `mip_start` says whether HiGHS took it. Python's cyclic garbage collector is
     paused meanwhile: hand-over and read-back make many short-lived objects, none in cycles, and
     would otherwise trigger full scans of the model.
@@ -360,7 +360,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
 
 
 def _rens_start(h: Any, options: SolverOptions, plan: bool) -> Rens:
-    """Run RENS (planner.heuristics) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`)."""
+    """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`)."""
     native = native_options("highs", options)
     native.pop("time_limit", None)
     found = rens(h, native, options.time_limit, plan)
