@@ -18,6 +18,8 @@ from planner.scenario.schema import PREDECESSOR
 
 COST_TERMS: tuple[str, ...] = ("land", "setup", "operating", "linkage", "duplication")
 """The objective terms, in docs/model.md order."""
+OPEN = 0.5
+"""A binary above this value counts as 1."""
 
 
 def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:

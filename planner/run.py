@@ -191,8 +191,9 @@ def solve_scenario(
                             "warnings": numerical_warnings(scenario, ix)}
     causes = obvious_conflicts(scenario, ix)
     if causes:
-        result = SolveResult("infeasible", None, None, None, 0.0, options.name, "", options.model_dump(),
-                             "diagnosed before solving")
+        result = SolveResult(status="infeasible", objective=None, best_bound=None, mip_gap=None, solve_seconds=0.0,
+                             solver=options.name, solver_version="", options=options.model_dump(),
+                             message="diagnosed before solving")
         return Solved(scenario, out, options, ix, result, base | {"build_seconds": 0.0}, started,
                       report=infeasibility_report(scenario, causes, BEFORE_SOLVING))
     built = reused or build(scenario, ix)

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.solve.status import STATUSES
+
 if TYPE_CHECKING:  # pandas is imported when a table is read
     import pandas as pd
 
@@ -20,8 +22,6 @@ SITE_COLUMNS = ["site", "region", "zone", "land_ha", "land_used_ha", "share_used
 NUMBER_COLUMNS = frozenset({"capacity", "land_ha", "land_cost", "setup_cost", "operating_cost", "amount", "distance_km",
                             "land_used_ha", "share_used"})
 """Columns of these tables that hold numbers."""
-STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
-"""The statuses a run can end with (docs/model.md "Results every run reports"; `summary.json` `status`)."""
 NUMBER_KEYS = ("objective", "best_bound", "mip_gap")
 """Keys of `summary.json` that hold a number or null."""
 

@@ -11,10 +11,11 @@ import importlib
 from typing import Any
 
 _HOMES = {
-    "SolveResult": "solvers", "SolverUnavailable": "solvers", "SolverSpec": "solvers", "SOLVERS": "solvers",
-    "KeptHandOver": "solvers", "solve": "solvers", "solve_highs": "solvers", "solver_versions": "solvers",
-    "unknown_solver": "solvers", "check_solver_name": "solvers", "native_options": "solvers",
-    "relative_gap": "solvers",
+    "STATUSES": "status", "SolveResult": "status", "relative_gap": "status", "normalise": "status",
+    "SolverUnavailable": "registry", "SolverSpec": "registry", "SOLVERS": "registry", "solver_versions": "registry",
+    "unknown_solver": "registry", "check_solver_name": "registry", "native_options": "registry",
+    "KeptHandOver": "highs", "solve_highs": "highs",
+    "solve": "solvers",
 }
 """Each name this package offers -> its module in the package."""
 

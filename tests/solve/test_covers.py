@@ -17,7 +17,7 @@ from planner.solve.rens import rens
 from planner.solve.mipstart import integer_values
 from planner.run import build, run, solve_scenario
 from planner.scenario.loader import load_scenario
-from planner.solve.solvers import _to_highs
+from planner.solve.highs import _to_highs
 from tests.reference.model import solve_reference
 from tests.tables import rewrite_csv
 

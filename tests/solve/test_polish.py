@@ -8,7 +8,7 @@ import pyomo.environ as pyo
 import pytest
 
 import planner.solve.polish
-import planner.solve.solvers
+import planner.solve.highs
 from benchmarks.generate import generate
 from planner.solve.polish import POLISH_SHARE, polish, solve_polished, x_pattern
 from planner.run import build, solver_options
@@ -55,7 +55,7 @@ def test_the_polish_takes_the_mip_s_hand_over_with_the_openings_fixed(tmp_path, 
     options = solver_options(scenario, mip_gap=0.0, threads=1)
     model = build(scenario).model
     handed = []
-    monkeypatch.setattr(planner.solve.solvers, "standard_form", lambda m: handed.append(m) or standard_form(m))
+    monkeypatch.setattr(planner.solve.highs, "standard_form", lambda m: handed.append(m) or standard_form(m))
     kept = KeptHandOver()
     result = solve_polished(model, options, kept=kept)
     assert len(handed) == 1  # the polish did not hand the model over again
