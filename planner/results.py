@@ -10,7 +10,7 @@ import pyomo.environ as pyo
 
 from planner.models.layout import COST_TERMS, OPEN
 from planner.models.sets import IndexSets
-from planner.runfolder.read import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
+from planner.runfolder.format import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ZONES
 from planner.solve.standard_form import Unsupported, linear_values

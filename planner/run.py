@@ -21,6 +21,7 @@ from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.numerics import numerical_warnings
 from planner.solve.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
+from planner.runfolder.format import ASSIGNMENTS, INFEASIBILITY, INPUTS, LINKS, MANIFEST, MAP, SITES, SUMMARY
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
@@ -262,18 +263,18 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
         "extra_hosts": None, "flow_radius_km": None}
     summary["violations"] = found
     files: dict[str, Callable[[Path], None]] = {
-        "manifest.json": lambda p: write_json(p, manifest(scenario, result, started)),
-        "summary.json": partial(write_json, data=summary),
-        "inputs": partial(write_inputs, scenario=scenario, solver=result.options),
+        MANIFEST: lambda p: write_json(p, manifest(scenario, result, started)),
+        SUMMARY: partial(write_json, data=summary),
+        INPUTS: partial(write_inputs, scenario=scenario, solver=result.options),
     }
     if plan is not None:
         files |= {
-            "assignments.csv": partial(write_csv, frame=plan.assignments),
-            "links.csv": partial(write_csv, frame=plan.links),
-            "sites.csv": partial(write_csv, frame=plan.sites),
-            "map.html": write_map,
+            ASSIGNMENTS: partial(write_csv, frame=plan.assignments),
+            LINKS: partial(write_csv, frame=plan.links),
+            SITES: partial(write_csv, frame=plan.sites),
+            MAP: write_map,
         }
     if report is not None:
-        files["infeasibility.txt"] = lambda p: p.write_text(report, encoding="utf-8")
+        files[INFEASIBILITY] = lambda p: p.write_text(report, encoding="utf-8")
     write_run_folder(out, force, files)
     return RunOutcome(result.status, out, summary, found)

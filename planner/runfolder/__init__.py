@@ -15,8 +15,9 @@ _HOMES = {
                      "now", "manifest", "write_json", "write_csv", "write_inputs", "Writer", "write_run_folder"),
                     "write"),
     **dict.fromkeys(("RunFolderError", "read_summary", "read_manifest", "solver_label", "read_table"), "read"),
-    **dict.fromkeys(("ASSIGNMENT_COLUMNS", "LINK_COLUMNS", "SITE_COLUMNS", "NUMBER_COLUMNS", "NUMBER_KEYS",
-                     "STATUSES"), "read"),
+    **dict.fromkeys(("MANIFEST", "SUMMARY", "INPUTS", "ASSIGNMENTS", "LINKS", "SITES", "MAP", "INFEASIBILITY",
+                     "ASSIGNMENT_COLUMNS", "LINK_COLUMNS", "SITE_COLUMNS", "NUMBER_COLUMNS", "NUMBER_KEYS", "STATUSES"),
+                    "format"),
 }
 """Each name this package offers -> its module in the package."""
 
