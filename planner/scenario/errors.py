@@ -37,7 +37,10 @@ def shorten(text: str, limit: int = MAX_SHOWN) -> str:
 
 
 def quoted(value: object) -> str:
-    """A value as a message shows it: text in quotes (repr), anything else as written, both shortened."""
+    """A value as a message shows it: text in quotes (repr), true/false as YAML writes them, anything else as
+    Python writes it; all shortened."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     shown = repr(value) if isinstance(value, str) else str(value)
     if len(shown) <= MAX_SHOWN:
         return shown

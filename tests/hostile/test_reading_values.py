@@ -53,6 +53,8 @@ CASES: list[Case] = [
     Case("nul-in-a-column-name", lambda t: t.replace("tables/sites.csv", "cost_factor", "cost\0factor"),
          ("tiny/tables/sites.csv row 1, column cost\\x00factor: unknown column; expected id, region, zone, land_ha, "
           "land_price, lon, lat, cost_factor, adcode, or cap_<name>",)),
+    Case("table-path-true", lambda t: t.replace("scenario.yaml", "sites: tables/sites.csv", "sites: true"),
+         ("tiny/scenario.yaml key tables.sites: expected text, got true",)),
     Case("function-yes", lambda t: add_to_yaml(t, "rules:\n  - lock_out: {function: yes}\n"),
          ("tiny/scenario.yaml key rules[0].lock_out.function: 'yes' is not a known function",)),
     Case("region-NO", lambda t: add_to_yaml(t, "rules:\n  - lock_out: {region: [A, NO]}\n"),
