@@ -276,7 +276,7 @@ def write_random_scenario_v2(
     the second period (with stock placed there when land allows), a discount rate, and the given
     transition mode and lag.
     """
-    from .model import solve_reference  # local: the generator is also used without solving
+    from .model import solve_reference
 
     if not (2 <= n_periods <= 3 and n_industries >= 2 and transition in ("free", "build_first")):
         raise ValueError("keep it small: 2-3 periods, >= 2 industries, transition free or build_first")

@@ -18,7 +18,7 @@ import highspy
 import numpy as np
 
 from .model import FLOW_EPS, Link, _add, _Builder
-from .scenario import FOCUS_CATEGORIES, PRED, Scenario, Triple, load_scenario
+from .scenario import FOCUS_CATEGORIES, PRED, Scenario, load_scenario
 
 Key = tuple[str, str, str, int]
 """(industry, function, site, period position)."""
@@ -57,7 +57,7 @@ def solve_reference_v2(
     return solve_scenario_v2(load_scenario(Path(scenario_yaml)), mip_gap, time_limit)
 
 
-def solve_scenario_v2(  # noqa: C901 - one block per constraint family, as in MODEL.md
+def solve_scenario_v2(
     scn: Scenario, mip_gap: float = 0.0, time_limit: float | None = None
 ) -> ReferenceResult2:
     """Build and solve the version 2 model of an already loaded scenario.

@@ -3,11 +3,15 @@ equivalence, the generator of brownfield multi-period cases."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.tables import rewrite_csv
+
+from .checker2 import check_run_folder_v2, write_run_folder_v2
 from .generator import write_random_scenario, write_random_scenario_v2
 from .model import solve_reference
 from .model2 import solve_reference_v2
@@ -227,3 +231,91 @@ def test_build_first_binds_on_a_generated_case(tmp_path: Path) -> None:
     lagged = solve_reference_v2(write_random_scenario_v2(tmp_path / "b1", 3, transition="build_first", lag=1))
     assert free.objective is not None and first.objective is not None and lagged.objective is not None
     assert free.objective < first.objective - 1 < lagged.objective - 2
+
+
+# ----------------------------------------------------------------- checker
+@pytest.mark.parametrize(("seed", "transition", "lag"), [(2, "build_first", 0), (3, "build_first", 1), (4, "free", 0)])
+def test_checker_accepts_reference_plans(tmp_path: Path, seed: int, transition: str, lag: int) -> None:
+    path = write_random_scenario_v2(tmp_path / "scn", seed, transition=transition, lag=lag)
+    res = solve_reference_v2(path)
+    write_run_folder_v2(res, path, tmp_path / "run")
+    assert check_run_folder_v2(tmp_path / "run", path) == []
+
+
+def test_checker_accepts_a_plan_without_periods(tmp_path: Path) -> None:
+    path = grandfathered_case(tmp_path / "scn", "hard")
+    write_run_folder_v2(solve_reference_v2(path), path, tmp_path / "run")
+    assert check_run_folder_v2(tmp_path / "run", path) == []
+
+
+@pytest.fixture()
+def lagged_run(tmp_path: Path) -> tuple[Path, Path]:
+    """The lag-1 relocation case, solved and written; (scenario, run folder)."""
+    path = relocation_case(tmp_path / "scn", "build_first", 1, 1.0)
+    run = tmp_path / "run"
+    write_run_folder_v2(solve_reference_v2(path), path, run)
+    assert check_run_folder_v2(run, path) == []
+    return path, run
+
+
+def test_checker_flags_build_first_and_balance(lagged_run: tuple[Path, Path]) -> None:
+    """Moving the new build from 2025 to 2030 breaks 先立后破 (lag 1) and the balance of 2025."""
+    path, run = lagged_run
+
+    def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        for row in rows:
+            if row["site"] == "A-outer" and row["period"] == "2025":
+                row["built"] = "0"
+            if row["site"] == "A-outer" and row["period"] == "2030":
+                row["built"] = "10"
+        return rows
+
+    rewrite_csv(run / "transition.csv", edit)
+    found = check_run_folder_v2(run, path)
+    assert any(m.startswith("先立后破: region A has retired 10.0 units of production up to 2030") for m in found)
+    assert any(m.startswith("balance of ('steel', 'production', 'A-outer') in 2025") for m in found)
+
+
+def test_checker_flags_phase_out_and_objective(lagged_run: tuple[Path, Path]) -> None:
+    """Central steel kept open in 2030 breaks the phase-out, the transition table (which says 0),
+    regions.csv and the objective (one more period of operating cost)."""
+    path, run = lagged_run
+
+    def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        extra = next(dict(r) for r in rows if r["site"] == "A-center")
+        extra["period"] = "2030"
+        return rows + [extra]
+
+    rewrite_csv(run / "assignments.csv", edit)
+    found = check_run_folder_v2(run, path)
+    assert any("a phase_out rule empties it" in m for m in found)
+    assert any(m.startswith("transition.csv: ('steel', 'production', 'A-center') in 2030 capacity 0") for m in found)
+    assert any(m.startswith("objective recomputed from the plan") for m in found)
+    assert any(m.startswith("regions.csv line") for m in found)
+
+
+def test_checker_flags_wrong_discounted_totals(lagged_run: tuple[Path, Path]) -> None:
+    path, run = lagged_run
+    summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+    summary["costs"]["retire"] = 50.0  # undiscounted instead of 50 δ
+    summary["periods"][1]["costs"]["operating"] *= DELTA_5Y  # discounted instead of undiscounted
+    (run / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    found = check_run_folder_v2(run, path)
+    assert any(m.startswith("summary costs[retire] = 50.0") for m in found)
+    assert any(m.startswith("summary.json periods[2030] costs[operating]") for m in found)
+
+
+def test_checker_flags_a_forbidden_conversion(tmp_path: Path) -> None:
+    path = relocation_case(tmp_path / "scn", "free", 0, 1.0)
+    run = tmp_path / "run"
+    write_run_folder_v2(solve_reference_v2(path), path, run)
+
+    def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        for row in rows:
+            if row["site"] == "A-outer":
+                row["converted_in"], row["built"] = row["built"], "0"
+        return rows
+
+    rewrite_csv(run / "transition.csv", edit)
+    found = check_run_folder_v2(run, path)
+    assert any("receives a conversion in 2030 that MODEL.md does not allow" in m for m in found)
