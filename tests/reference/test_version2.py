@@ -114,19 +114,10 @@ def test_build_first_with_lag_one_builds_a_period_ahead(tmp_path: Path) -> None:
     assert solve_reference_v2(relocation_case(tmp_path / "b", "build_first", 1, 0.0)).status == "infeasible"
 
 
-def test_upgrade_converts_surplus_traditional_capacity(tmp_path: Path) -> None:
-    """One site S (100 ha, 10 yuan/m2); steel (traditional) has stock 10 there; nev (emerging)
-    upgrades steel at 2 per unit. θ = 0. Steel demand 10 in 2025, demand_2030 = 4; nev demand 5
-    with growth 10 %/year: 5 in 2025, 5 * 1.1^5 = 8.05255 in 2030. Production: 1 ha per unit
-    (land 10 per unit built), setup 100, unit cost 0, steel retire cost 1; discount 4 %.
-    2025: steel must keep its 10, so nev is built: land 5 * 10 = 50 + setup 100 = 150
-    (converting instead would cost 2 per unit and force steel to be rebuilt at 10 per unit).
-    2030: steel must fall by 6 to 4; nev must grow by g = 5 * 1.1^5 - 5. Converting costs 2
-    per unit, building 10 plus retiring 1, so c = g is converted and 6 - g retired:
-        (2 g + 1 (6 - g)) δ = (6 + g) δ, δ = 1.04^-5.
-    """
-    path = write_case(
-        tmp_path,
+def upgrade_case(directory: Path) -> Path:
+    """Steel stock 10 at one site; nev upgrades steel (see the test below for the optimum)."""
+    return write_case(
+        directory,
         {
             "regions": REGIONS + "A,A,甲,II,116.0,40.0,,\n",
             "sites": SITES + "S,A,outer,100,10,116.0,40.0,\n",
@@ -138,6 +129,20 @@ def test_upgrade_converts_surplus_traditional_capacity(tmp_path: Path) -> None:
         },
         {"periods": [2025, 2030], "discount_rate": 0.04},
     )
+
+
+def test_upgrade_converts_surplus_traditional_capacity(tmp_path: Path) -> None:
+    """One site S (100 ha, 10 yuan/m2); steel (traditional) has stock 10 there; nev (emerging)
+    upgrades steel at 2 per unit. θ = 0. Steel demand 10 in 2025, demand_2030 = 4; nev demand 5
+    with growth 10 %/year: 5 in 2025, 5 * 1.1^5 = 8.05255 in 2030. Production: 1 ha per unit
+    (land 10 per unit built), setup 100, unit cost 0, steel retire cost 1; discount 4 %.
+    2025: steel must keep its 10, so nev is built: land 5 * 10 = 50 + setup 100 = 150
+    (converting instead would cost 2 per unit and force steel to be rebuilt at 10 per unit).
+    2030: steel must fall by 6 to 4; nev must grow by g = 5 * 1.1^5 - 5. Converting costs 2
+    per unit, building 10 plus retiring 1, so c = g is converted and 6 - g retired:
+        (2 g + 1 (6 - g)) δ = (6 + g) δ, δ = 1.04^-5.
+    """
+    path = upgrade_case(tmp_path)
     grow = 5 * 1.1**5 - 5
     res = solve_reference_v2(path)
     assert res.status == "optimal" and res.plan is not None
