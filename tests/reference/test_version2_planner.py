@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from benchmarks.generate import generate_brownfield
 from planner.run import run
 from planner.scenario import load_scenario as planner_load
 from planner.scenario.errors import InputErrors
@@ -109,6 +110,12 @@ def test_grandfathered_hosts_hand_optimum(tmp_path: Path, duplication: str) -> N
     """See tests/reference/test_version2.py: keeping the duplicated stock costs 10."""
     scenario = grandfathered_case(tmp_path / "scenario", duplication)
     _run_and_compare(scenario, tmp_path / "run", 10.0)
+
+
+@pytest.mark.parametrize("seed", [101, 202, 303])
+def test_benchmark_brownfield_instance_matches_the_reference(tmp_path: Path, seed: int) -> None:
+    """The benchmark generator's brownfield instances at 6 x 5 x 3 periods."""
+    _run_and_compare(generate_brownfield(6, 5, seed, tmp_path / "scenario"), tmp_path / "run")
 
 
 def test_worked_example_matches_the_reference(tmp_path: Path) -> None:
