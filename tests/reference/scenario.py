@@ -9,6 +9,7 @@ settings). Only flat scenarios are supported (no ``extends``, no ``overrides``).
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -370,9 +371,12 @@ def _selector(raw: Any) -> dict[str, frozenset[str]]:
 
 def _year(value: Any, what: str) -> int:
     """A year: an integer (a float with decimals is an error)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
         raise ValueError(f"{what} must be a year, got {value!r}")
-    number = float(value)
     if not number.is_integer():
         raise ValueError(f"{what} must be a whole year, got {value!r}")
     return int(number)
@@ -390,7 +394,7 @@ def _settings(raw: dict[str, Any] | None) -> Settings:
     if mode not in ("hard", "soft"):
         raise ValueError(f"duplication must be hard or soft, got {mode!r}")
     periods = tuple(_year(y, "settings.periods") for y in (raw.get("periods") or []))
-    if any(b <= a for a, b in zip(periods, periods[1:])):
+    if any(b <= a for a, b in itertools.pairwise(periods)):
         raise ValueError(f"settings.periods must be strictly increasing, got {list(periods)}")
     transition = str(raw.get("transition", "free"))
     if transition not in TRANSITIONS:

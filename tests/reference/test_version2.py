@@ -324,3 +324,16 @@ def test_checker_flags_a_forbidden_conversion(tmp_path: Path) -> None:
     rewrite_csv(run / "transition.csv", edit)
     found = check_run_folder_v2(run, path)
     assert any("receives a conversion in 2030 that MODEL.md does not allow" in m for m in found)
+
+
+def test_worked_example_reference_optimum(tmp_path: Path) -> None:
+    """scenarios/transition (the README's worked example): the reference's optimum (recorded in
+    its README) and a plan that passes the checker, with the central steel converted and retired."""
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "transition" / "scenario.yaml"
+    res = solve_reference_v2(path)
+    assert res.status == "optimal" and res.plan is not None
+    assert res.objective == pytest.approx(242855.0, abs=0.05)
+    assert ("nev", "HE-center", 1) in res.plan.converted
+    assert ("steel", "production", "HE-center", 1) in res.plan.retired
+    write_run_folder_v2(res, path, tmp_path / "run")
+    assert check_run_folder_v2(tmp_path / "run", path) == []

@@ -9,19 +9,16 @@ Skipped, as a whole, only while planner's scenario loader does not know ``settin
 from __future__ import annotations
 
 import math
-import tempfile
 from pathlib import Path
 
 import pytest
-import yaml
 
 from benchmarks.generate import generate_brownfield
 from planner.run import run
-from planner.scenario import load_scenario as planner_load
-from planner.scenario.errors import InputErrors
 
+from .availability import PENDING_REASON, planner_has_version_2
 from .checker2 import check_run_folder_v2
-from .generator import write_random_scenario, write_random_scenario_v2
+from .generator import write_random_scenario_v2
 from .model2 import solve_reference_v2
 from .test_version2 import DELTA_5Y, grandfathered_case, relocation_case, upgrade_case
 
@@ -29,22 +26,8 @@ REPO = Path(__file__).resolve().parents[2]
 WORKED_EXAMPLE = REPO / "scenarios" / "transition" / "scenario.yaml"
 
 
-def _planner_knows_periods() -> bool:
-    """False when planner's loader refuses ``settings.periods`` as an unknown key (no version 2 yet)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_random_scenario(Path(tmp), 0)
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        doc["settings"]["periods"] = [2025, 2030]
-        path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-        try:
-            planner_load(path)
-        except InputErrors as exc:
-            return not any(p.place == "key settings.periods" for p in exc.problems)
-    return True
-
-
-if not _planner_knows_periods():
-    pytest.skip("planner has no version 2 model yet", allow_module_level=True)
+if not planner_has_version_2():
+    pytest.skip(PENDING_REASON, allow_module_level=True)
 
 
 def _run_and_compare(scenario: Path, out: Path, expected: float | None = None) -> float:
