@@ -152,6 +152,45 @@ def test_upgrade_converts_surplus_traditional_capacity(tmp_path: Path) -> None:
     assert res.plan.built == pytest.approx({("nev", "production", "S", 0): 5.0})
 
 
+def conversion_case(directory: Path, transition: str, nev_2030: float) -> Path:
+    """Steel 10 and nev 1 standing at one site S; steel falls to 2 in 2030, nev grows to ``nev_2030``."""
+    return write_case(
+        directory,
+        {
+            "regions": REGIONS + "A,A,甲,II,116.0,40.0,,\n",
+            "sites": SITES + "S,A,outer,100,10,116.0,40.0,\n",
+            "industries": INDUSTRIES.rstrip("\n") + ",demand_2030\n"
+            "steel,Steel,钢铁,traditional,10,0,,,,,,2\n"
+            f"nev,NEV,新能源汽车,emerging,1,0,,,,steel,2,{nev_2030}\n",
+            "functions": FUNCTIONS + no_support("steel", "1,100,0,0,,0,1") + no_support("nev", "1,100,0,0,,0,"),
+            "stock": STOCK + "steel,production,S,10,hand\nnev,production,S,1,hand\n",
+        },
+        {"periods": [2025, 2030], "transition": transition},
+    )
+
+
+@pytest.mark.parametrize("transition", ["free", "build_first"])
+def test_conversion_is_neither_retirement_nor_build(tmp_path: Path, transition: str) -> None:
+    """One site S in region A; θ = 0; no discount; build 10 per unit (land), conversion 2, steel
+    retirement 1; steel 10 and nev 1 stand (no setup to pay). In 2030 steel must shed 8.
+    nev 2030 = 9: converting all 8 costs 2 * 8 = 16 in both modes; under 先立后破 this is allowed
+    only because a conversion is not a retirement (else 8 retired > 0 built).
+    nev 2030 = 6: nev takes 5 by conversion and 3 are retired: 2 * 5 + 3 = 13 in free mode. Under
+    先立后破 the 3 retired need 3 built in A; building nev leaves fewer conversions and more
+    retirements one for one (r = 8 - c, b = 5 - c, r <= b impossible), building steel must be
+    retired again: infeasible, because a conversion is not a build either (else 3 <= 5 would pass).
+    """
+    full = solve_reference_v2(conversion_case(tmp_path / "a", transition, 9))
+    assert full.status == "optimal" and full.plan is not None
+    assert full.objective == pytest.approx(16.0, rel=1e-9)
+    assert full.plan.converted == pytest.approx({("nev", "S", 1): 8.0}) and full.plan.retired == {}
+    part = solve_reference_v2(conversion_case(tmp_path / "b", transition, 6))
+    if transition == "free":
+        assert part.status == "optimal" and part.objective == pytest.approx(13.0, rel=1e-9)
+    else:
+        assert part.status == "infeasible"
+
+
 def grandfathered_case(directory: Path, duplication: str) -> Path:
     return write_case(
         directory,

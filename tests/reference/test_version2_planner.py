@@ -20,7 +20,7 @@ from .availability import PENDING_REASON, planner_has_version_2
 from .checker2 import check_run_folder_v2
 from .generator import write_random_scenario_v2
 from .model2 import solve_reference_v2
-from .test_version2 import DELTA_5Y, grandfathered_case, relocation_case, upgrade_case
+from .test_version2 import DELTA_5Y, conversion_case, grandfathered_case, relocation_case, upgrade_case
 
 REPO = Path(__file__).resolve().parents[2]
 WORKED_EXAMPLE = REPO / "scenarios" / "transition" / "scenario.yaml"
@@ -86,6 +86,17 @@ def test_upgrade_hand_optimum(tmp_path: Path) -> None:
     """See tests/reference/test_version2.py: 150 + (6 + g) δ with g = 5 * 1.1^5 - 5, δ = 1.04^-5."""
     scenario = upgrade_case(tmp_path / "scenario")
     _run_and_compare(scenario, tmp_path / "run", 150 + (6 + 5 * 1.1**5 - 5) * 1.04**-5)
+
+
+@pytest.mark.parametrize("transition", ["free", "build_first"])
+def test_conversion_hand_optimum(tmp_path: Path, transition: str) -> None:
+    """See tests/reference/test_version2.py: 16 in both modes; with nev 2030 = 6, 13 free, infeasible build_first."""
+    _run_and_compare(conversion_case(tmp_path / "a", transition, 9), tmp_path / "run-a", 16.0)
+    scenario = conversion_case(tmp_path / "b", transition, 6)
+    if transition == "free":
+        _run_and_compare(scenario, tmp_path / "run-b", 13.0)
+    else:
+        assert run(scenario, tmp_path / "run-b", threads=1).status == "infeasible"
 
 
 @pytest.mark.parametrize("duplication", ["hard", "soft"])
