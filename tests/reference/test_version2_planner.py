@@ -20,7 +20,13 @@ from .availability import PENDING_REASON, planner_has_version_2
 from .checker2 import check_run_folder_v2
 from .generator import write_random_scenario_v2
 from .model2 import solve_reference_v2
-from .test_version2 import DELTA_5Y, conversion_case, grandfathered_case, relocation_case, upgrade_case
+from .test_version2 import (
+    DELTA_5Y,
+    conversion_case,
+    grandfathered_case,
+    relocation_case,
+    upgrade_case,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 WORKED_EXAMPLE = REPO / "scenarios" / "transition" / "scenario.yaml"
