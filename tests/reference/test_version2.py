@@ -230,6 +230,11 @@ def test_one_period_without_stock_is_version_1(tmp_path: Path, seed: int, soft: 
     v1, v2 = solve_reference(path), solve_reference_v2(path)
     assert v1.status == v2.status == "optimal"
     assert v2.objective == pytest.approx(v1.objective, rel=1e-9)
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))  # one explicit period, a discount rate: the same
+    doc["settings"].update({"periods": [2030], "discount_rate": 0.07, "transition": "build_first"})
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    one = solve_reference_v2(path)
+    assert one.status == "optimal" and one.objective == pytest.approx(v1.objective, rel=1e-9)
 
 
 def test_bad_version_2_inputs_are_refused(tmp_path: Path) -> None:
