@@ -258,11 +258,13 @@ def test_bad_version_2_inputs_are_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("seed", "transition", "lag"),
-    [(2, "free", 0), (2, "build_first", 0), (3, "build_first", 1), (0, "build_first", 1)],
+    ("seed", "transition", "lag", "optimum"),
+    # optima recorded (HiGHS, gap 0) so that a change of the generator or the model shows
+    [(2, "free", 0, 11495.6233), (2, "build_first", 0, 11567.9954), (3, "build_first", 1, 43316.6433),
+     (0, "build_first", 1, 33866.1607)],
 )
 def test_generated_brownfield_cases_are_small_and_solved(
-    tmp_path: Path, seed: int, transition: str, lag: int
+    tmp_path: Path, seed: int, transition: str, lag: int, optimum: float
 ) -> None:
     path = write_random_scenario_v2(tmp_path, seed, transition=transition, lag=lag)
     scn = load_scenario(path)
@@ -271,6 +273,7 @@ def test_generated_brownfield_cases_are_small_and_solved(
     assert any(r.kind == "phase_out" for r in scn.rules)
     res = solve_reference_v2(path)
     assert res.status == "optimal"
+    assert res.objective == pytest.approx(optimum, abs=1e-3)
 
 
 def test_build_first_binds_on_a_generated_case(tmp_path: Path) -> None:
