@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +176,7 @@ class _Checker:
     def __init__(self, scn: Scenario, run_dir: Path, tol: float) -> None:
         self.scn, self.run_dir, self.tol = scn, run_dir, tol
         self.v: list[str] = []
-        self.years = scn.years
+        self.cap_set = set(scn.capacity_triples())
 
     def close(self, a: float, b: float) -> bool:
         return abs(a - b) <= self.tol * max(1.0, abs(b))
@@ -213,30 +214,50 @@ def _pick(row: dict[str, str], names: tuple[str, ...]) -> str | None:
     return next((row[n] for n in names if n in row), None)
 
 
+@dataclass
+class TransitionTable:
+    """What transition.csv says, per (industry, function, site, period position): positive values only."""
+
+    built: dict[Key, float] = field(default_factory=dict)
+    retired: dict[Key, float] = field(default_factory=dict)
+    converted_in: dict[Key, float] = field(default_factory=dict)
+    converted_out: dict[Key, float] = field(default_factory=dict)
+    capacity: dict[Key, float] = field(default_factory=dict)
+
+
 def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -> list[str]:
     """Violations of MODEL.md version 2 by the plan in ``run_dir`` (empty list = plan is correct).
 
     Tolerances are relative: a bound b is violated by more than ``tol * max(1, |b|)``.
     """
-    scn = load_scenario(Path(scenario_yaml))
-    ck = _Checker(scn, Path(run_dir), tol)
-    v = ck.v
+    ck = _Checker(load_scenario(Path(scenario_yaml)), Path(run_dir), tol)
     try:
         summary = json.loads((Path(run_dir) / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return [f"summary.json unreadable: {exc}"]
     if summary.get("status") not in ("optimal", "feasible"):
         return [f"no plan to check: summary status is {summary.get('status')!r}"]
-    objective = _float(summary.get("objective"))
-    if objective is None:
-        v.append(f"summary objective is not a number: {summary.get('objective')!r}")
     if summary.get("violations"):
-        v.append(f"summary.json reports violations: {summary['violations']}")
-    n_periods = len(scn.years)
-    cap_set = set(scn.capacity_triples())
-    st = scn.settings
+        ck.v.append(f"summary.json reports violations: {summary['violations']}")
+    opened = _read_assignments(ck)
+    _check_lock_in_land_and_demand(ck, opened)
+    flows = _read_links(ck)
+    _check_support(ck, opened, flows)
+    _check_hosts_and_budgets(ck, opened)
+    table = _read_transition(ck)
+    _check_transition(ck, opened, table)
+    _check_build_first(ck, table)
+    _check_regions(ck, opened)
+    _check_objective(ck, summary, opened, flows, table)
+    return ck.v
 
-    # ------------------------------------------------------------ assignments
+
+def _read_assignments(ck: _Checker) -> dict[Key, float]:
+    """assignments.csv: q per open (triple, period), each row checked on its own."""
+    scn = ck.scn
+    v = ck.v
+    tol = ck.tol
+    cap_set = ck.cap_set
     opened: dict[Key, float] = {}
     for where, row in ck.rows("assignments.csv", ["period"] + ASSIGNMENT_COLUMNS):
         k = ck.period(row["period"], where)
@@ -269,7 +290,14 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
             got = _float(row[col])
             if got is None or not ck.close(got, want):
                 v.append(f"{where}: {col} = {row[col]} but {want} expected")
+    return opened
 
+
+def _check_lock_in_land_and_demand(ck: _Checker, opened: dict[Key, float]) -> None:
+    """lock_in in every period (10), land per site (2) and demand D_it (3) per period."""
+    scn = ck.scn
+    v = ck.v
+    n_periods = len(ck.scn.years)
     try:
         for t in scn.lock_in_triples():
             for k in range(n_periods):
@@ -297,7 +325,14 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
             if not ck.le(prod[i], (1 + ind.overcapacity) * dem):
                 v.append(f"period {label}, industry {i}: production {prod[i]} above (1 + θ) D = {(1 + ind.overcapacity) * dem}")
 
-    # ------------------------------------------------------------------ links
+
+def _read_links(ck: _Checker) -> dict[Flow2, float]:
+    """links.csv: g per (link, period), each row checked on its own (ends, radius, distance)."""
+    scn = ck.scn
+    v = ck.v
+    tol = ck.tol
+    st = ck.scn.settings
+    cap_set = ck.cap_set
     flows: dict[Flow2, float] = {}
     radius = st.chain_radius_km
     for where, row in ck.rows("links.csv", ["period"] + LINK_COLUMNS):
@@ -325,6 +360,13 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
         dk = _float(row["distance_km"])
         if dk is None or not ck.close(dk, d):
             v.append(f"{where}: distance_km = {row['distance_km']} but haversine gives {d}")
+    return flows
+
+
+def _check_support(ck: _Checker, opened: dict[Key, float], flows: dict[Flow2, float]) -> None:
+    """Support received (4) and given (5) per period."""
+    scn = ck.scn
+    v = ck.v
     inflow: dict[Key, float] = defaultdict(float)
     outflow: dict[Key, float] = defaultdict(float)
     for (i, f, s, t, k), g in flows.items():
@@ -338,7 +380,14 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
         if not ck.le(out, opened.get(key, 0.0)):
             v.append(f"support given by {key[:3]} in {scn.years[key[3]]}: {out} exceeds its capacity {opened.get(key, 0.0)}")
 
-    # ------------------------------------------------------- hosts and budgets
+
+def _check_hosts_and_budgets(ck: _Checker, opened: dict[Key, float]) -> None:
+    """Hosting caps H' and N (7), focus L' (8) and energy (9) per period."""
+    scn = ck.scn
+    v = ck.v
+    tol = ck.tol
+    st = ck.scn.settings
+    n_periods = len(ck.scn.years)
     for k in range(n_periods):
         label = scn.years[k]
         hosts = hosts_v2(scn, opened, k)
@@ -360,12 +409,15 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
                 if not ck.le(energy, reg.energy_budget):
                     v.append(f"period {label}, region {r}: energy {energy} exceeds budget {reg.energy_budget}")
 
-    # -------------------------------------------------------------- transition
-    built: dict[Key, float] = {}
-    retired: dict[Key, float] = {}
-    c_in: dict[Key, float] = {}
-    c_out: dict[Key, float] = {}
-    written_capacity: dict[Key, float] = {}
+
+def _read_transition(ck: _Checker) -> TransitionTable:
+    """transition.csv: built, retired, converted in and out, capacity per (triple, period)."""
+    scn = ck.scn
+    v = ck.v
+    tol = ck.tol
+    table = TransitionTable()
+    built, retired, c_in, c_out = table.built, table.retired, table.converted_in, table.converted_out
+    written_capacity = table.capacity
     for where, row in ck.rows("transition.csv", ["period", "industry", "function", "site"]):
         k = ck.period(row["period"], where)
         t = (row["industry"], row["function"], row["site"])
@@ -390,6 +442,18 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
                 break
             if value > 0:
                 store[key] = value
+    return table
+
+
+def _check_transition(ck: _Checker, opened: dict[Key, float], table: TransitionTable) -> None:
+    """Capacity as in assignments.csv, new capacity on eligible triples, conversions where allowed, balance (11)."""
+    scn = ck.scn
+    v = ck.v
+    tol = ck.tol
+    n_periods = len(ck.scn.years)
+    cap_set = ck.cap_set
+    built, retired, c_in, c_out = table.built, table.retired, table.converted_in, table.converted_out
+    written_capacity = table.capacity
     ups = {i: ind.upgrades for i, ind in scn.industries.items() if ind.upgrades}
     keys = {(*t, k) for t in cap_set for k in range(n_periods)}
     keys |= set(opened) | set(built) | set(retired) | set(c_in) | set(c_out) | set(written_capacity)
@@ -416,6 +480,15 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
         if not ck.close(q, balance):
             v.append(f"balance of {t} in {label}: capacity {q} but previous {prev} + built - retired "
                      f"+ converted in - out = {balance}")
+
+
+def _check_build_first(ck: _Checker, table: TransitionTable) -> None:
+    """先立后破 (13): per region, production retired up to t <= production built up to t - lag."""
+    scn = ck.scn
+    v = ck.v
+    st = ck.scn.settings
+    n_periods = len(ck.scn.years)
+    retired, built = table.retired, table.built
     if st.transition == "build_first":
         lag = st.transition_lag
         for r in scn.regions:
@@ -428,7 +501,12 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
                     v.append(f"先立后破: region {r} has retired {out} units of production up to {scn.years[k]} "
                              f"but built only {new} up to {lag} period(s) earlier")
 
-    # ----------------------------------------------------------------- regions
+
+def _check_regions(ck: _Checker, opened: dict[Key, float]) -> None:
+    """regions.csv: production capacity per region and period as in the plan."""
+    scn = ck.scn
+    v = ck.v
+    tol = ck.tol
     production: dict[tuple[str, int], float] = defaultdict(float)
     for (i, f, s, k), q in opened.items():
         if f == "production":
@@ -449,7 +527,17 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
         if p > tol and (r, k) not in seen:
             v.append(f"regions.csv: no row for {r} in {scn.years[k]} (production {p})")
 
-    # --------------------------------------------------------------- objective
+
+def _check_objective(ck: _Checker, summary: dict[str, Any], opened: dict[Key, float], flows: dict[Flow2, float],
+                     table: TransitionTable) -> None:
+    """The discounted objective, summary costs (discounted) and per-period costs (undiscounted) from the plan."""
+    scn = ck.scn
+    v = ck.v
+    n_periods = len(ck.scn.years)
+    c_in, built, retired = table.converted_in, table.built, table.retired
+    objective = _float(summary.get("objective"))
+    if objective is None:
+        v.append(f"summary objective is not a number: {summary.get('objective')!r}")
     conv = {(i, s, k): c for (i, f, s, k), c in c_in.items()}
     per = [period_costs(scn, k, opened, built, retired, conv, flows) for k in range(n_periods)]
     totals = {t: sum(scn.discount(k) * c[t] for k, c in enumerate(per)) for t in COST_TERMS_V2}
@@ -465,7 +553,6 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
             if got is None or not ck.close(got, want):
                 v.append(f"summary costs[{term}] = {costs.get(term)} but the plan gives {want} (discounted)")
     v.extend(_check_summary_periods(scn, summary.get("periods"), per, ck))
-    return v
 
 
 def _check_summary_periods(scn: Scenario, periods: Any, per: list[dict[str, float]], ck: _Checker) -> list[str]:
