@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks.generate import generate_brownfield
 from planner.run import run
+from tests.tables import rewrite_csv
 
 from .availability import PENDING_REASON, planner_has_version_2
 from .checker2 import check_run_folder_v2
@@ -121,3 +122,22 @@ def test_benchmark_brownfield_instance_matches_the_reference(tmp_path: Path, see
 def test_worked_example_matches_the_reference(tmp_path: Path) -> None:
     """The bundled worked example (scenarios/transition) reaches the reference's optimum."""
     _run_and_compare(WORKED_EXAMPLE, tmp_path / "run")
+
+
+def test_checker_catches_a_broken_planner_plan(tmp_path: Path) -> None:
+    """The version 2 checker is not vacuous on planner's own run folders: the new build of the
+    lag-1 relocation case moved from 2025 to 2030 breaks 先立后破 and the balance."""
+    scenario = relocation_case(tmp_path / "scenario", "build_first", 1, 1.0)
+    out = tmp_path / "run"
+    _run_and_compare(scenario, out, 220 + 60 * DELTA_5Y)
+
+    def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        for row in rows:
+            if row["site"] == "A-outer" and row["function"] == "production":
+                row["built"] = "10" if float(row["period"]) == 2030 else "0"
+        return rows
+
+    rewrite_csv(out / "transition.csv", edit)
+    found = check_run_folder_v2(out, scenario)
+    assert any(m.startswith("先立后破: region A has retired 10") for m in found), found
+    assert any(m.startswith("balance of ('steel', 'production', 'A-outer') in 2025") for m in found), found
