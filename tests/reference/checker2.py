@@ -100,7 +100,7 @@ def extra_hosts_v2(scn: Scenario, opened: dict[Key, float], k: int) -> dict[str,
 
 # ---------------------------------------------------------------- writing
 def write_run_folder_v2(result: ReferenceResult2, scenario_yaml: Path, run_dir: Path) -> None:
-    """Write summary.json, assignments.csv, links.csv, transition.csv and regions.csv of a
+    """Write summary.json, assignments.csv, links.csv, transition.csv, regions.csv and sites.csv of a
     reference result, in the version 2 layout the checker reads (``period`` = the year)."""
     scn = load_scenario(Path(scenario_yaml))
     run_dir = Path(run_dir)
@@ -145,6 +145,12 @@ def write_run_folder_v2(result: ReferenceResult2, scenario_yaml: Path, run_dir: 
             production[(k, scn.sites[s].region)] += q
     _write_csv(run_dir / "regions.csv", ["period", "region", "production"],
                [[label[k], r, production[(k, r)]] for k in range(len(scn.years)) for r in scn.regions])
+    used: dict[tuple[int, str], float] = defaultdict(float)
+    for (i, f, s, k), q in plan.open.items():
+        used[(k, s)] += scn.functions[(i, f)].land_per_unit * q
+    _write_csv(run_dir / "sites.csv", ["period", "site", "region", "zone", "land_ha", "land_used_ha"],
+               [[label[k], s, site.region, site.zone, site.land_ha, used[(k, s)]]
+                for k in range(len(scn.years)) for s, site in scn.sites.items()])
 
 
 TRANSITION_HEADER = ["period", "industry", "function", "site", "kept", "built", "retired",
@@ -248,6 +254,7 @@ def check_run_folder_v2(run_dir: Path, scenario_yaml: Path, tol: float = 1e-6) -
     _check_transition(ck, opened, table)
     _check_build_first(ck, table)
     _check_regions(ck, opened)
+    _check_sites(ck, opened)
     _check_objective(ck, summary, opened, flows, table)
     return ck.v
 
@@ -528,6 +535,20 @@ def _check_regions(ck: _Checker, opened: dict[Key, float]) -> None:
             v.append(f"regions.csv: no row for {r} in {scn.years[k]} (production {p})")
 
 
+def _check_sites(ck: _Checker, opened: dict[Key, float]) -> None:
+    """sites.csv: land used per site and period as in the plan."""
+    used: dict[tuple[str, int], float] = defaultdict(float)
+    for (i, f, s, k), q in opened.items():
+        used[(s, k)] += ck.scn.functions[(i, f)].land_per_unit * q
+    for where, row in ck.rows("sites.csv", ["period", "site", "land_used_ha"]):
+        k = ck.period(row["period"], where)
+        if k is None or row["site"] not in ck.scn.sites:
+            continue
+        got, want = _float(row["land_used_ha"]), used[(row["site"], k)]
+        if got is None or not ck.close(got, want):
+            ck.v.append(f"{where}: land used at {row['site']} in {ck.scn.years[k]} is {got} but the plan uses {want} ha")
+
+
 def _check_objective(ck: _Checker, summary: dict[str, Any], opened: dict[Key, float], flows: dict[Flow2, float],
                      table: TransitionTable) -> None:
     """The discounted objective, summary costs (discounted) and per-period costs (undiscounted) from the plan."""
@@ -552,11 +573,12 @@ def _check_objective(ck: _Checker, summary: dict[str, Any], opened: dict[Key, fl
             got = _float(costs.get(term, 0.0))
             if got is None or not ck.close(got, want):
                 v.append(f"summary costs[{term}] = {costs.get(term)} but the plan gives {want} (discounted)")
-    v.extend(_check_summary_periods(scn, summary.get("periods"), per, ck))
+    v.extend(_check_summary_periods(scn, summary.get("periods"), per, ck, opened))
 
 
-def _check_summary_periods(scn: Scenario, periods: Any, per: list[dict[str, float]], ck: _Checker) -> list[str]:
-    """summary.json ``periods``: one entry per period whose ``costs`` (undiscounted) match the plan."""
+def _check_summary_periods(scn: Scenario, periods: Any, per: list[dict[str, float]], ck: _Checker,
+                           opened: dict[Key, float]) -> list[str]:
+    """summary.json ``periods``: one entry per period whose ``costs`` (undiscounted) and ``hosts`` match the plan."""
     out: list[str] = []
     if isinstance(periods, dict):
         entries = [periods.get(str(y)) if y is not None else next(iter(periods.values()), None) for y in scn.years]
@@ -568,6 +590,12 @@ def _check_summary_periods(scn: Scenario, periods: Any, per: list[dict[str, floa
         if not isinstance(entry, dict):
             out.append(f"summary.json periods: no entry for {scn.years[k]}")
             continue
+        hosts = entry.get("hosts")
+        if isinstance(hosts, dict):
+            for i, regions in hosts_v2(scn, opened, k).items():
+                if _float(hosts.get(i, 0)) != len(regions):
+                    out.append(f"summary.json periods[{scn.years[k]}] hosts[{i}] = {hosts.get(i)} "
+                               f"but the plan has {len(regions)}")
         costs = entry.get("costs")
         if not isinstance(costs, dict):
             out.append(f"summary.json periods[{scn.years[k]}] has no costs mapping")

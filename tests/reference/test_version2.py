@@ -384,3 +384,21 @@ def test_worked_example_reference_optimum(tmp_path: Path) -> None:
     assert ("steel", "production", "HE-center", 1) in res.plan.retired
     write_run_folder_v2(res, path, tmp_path / "run")
     assert check_run_folder_v2(tmp_path / "run", path) == []
+
+
+def test_checker_flags_wrong_sites_and_hosts(lagged_run: tuple[Path, Path]) -> None:
+    path, run = lagged_run
+
+    def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        for row in rows:
+            if row["site"] == "A-outer" and row["period"] == "2030":
+                row["land_used_ha"] = "0"
+        return rows
+
+    rewrite_csv(run / "sites.csv", edit)
+    summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
+    summary["periods"][0]["hosts"]["steel"] = 2
+    (run / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    found = check_run_folder_v2(run, path)
+    assert any("land used at A-outer in 2030 is 0.0 but the plan uses 10.0 ha" in m for m in found), found
+    assert any(m.startswith("summary.json periods[2025] hosts[steel] = 2 but the plan has 1") for m in found), found
