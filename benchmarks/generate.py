@@ -20,6 +20,17 @@ The same (regions, industries, seed) always gives the same files. Scenarios are 
 reads them too.
 
     python benchmarks/generate.py --regions 31 --industries 40 --seed 1 --out synth/31x40
+
+Brownfield multi-period instances (MODEL.md version 2) start from the same tables: the plan of a
+first-period solve (the independent reference, `tests/reference`, to a 1 % gap) becomes the
+`stock` table, scaled down by 10-30 % per industry (today's base is smaller than the first
+period's demand) and with part of each traditional industry's production standing in central
+districts (old factories in town); then three periods 2025/2030/2035, growth on future and emerging
+industries, a falling `demand_<year>` on traditional ones, one upgrade path per non-traditional
+category (its first industry upgrades a traditional one), retirement costs, a phase-out of
+traditional production in central zones by 2030 (退城入园) and 先立后破 (`build_first`, lag 0):
+
+    python benchmarks/generate.py --regions 31 --industries 40 --seed 1 --brownfield --out synth/31x40x3
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +82,22 @@ REQUIREMENTS: dict[str, dict[str, tuple[float, float]]] = {
     "traditional": {"rd": (0.3, 0.45), "pilot": (0.2, 0.35), "production": (0.0, 0.1)},
 }
 
+BROWNFIELD_SIZES: tuple[tuple[int, int], ...] = ((31, 40),)
+"""(regions, industries) of the brownfield multi-period instances (3 periods each)."""
+PERIODS: tuple[int, ...] = (2025, 2030, 2035)
+"""Periods of the brownfield instances: three five-year plans."""
+GROWTH = {"future": (0.05, 0.10), "emerging": (0.03, 0.06)}
+"""Annual demand growth ranges of the brownfield instances (traditional demand falls instead)."""
+TRADITIONAL_DECLINE = (0.85, 0.95)
+"""Traditional demand in each later period as a share of the period before (`demand_<year>`)."""
+UPGRADE_COST = (50.0, 300.0)
+"""Conversion cost per unit of traditional production turned into the upgrading industry's (10k yuan)."""
+RETIRE_COST = {"rd": (5.0, 20.0), "pilot": (10.0, 40.0), "production": (20.0, 100.0)}
+"""Retirement cost per unit (10k yuan), per function."""
+STOCK_SHARE = (0.7, 0.9)
+"""Today's stock as a share of the first-period plan, per industry."""
+CENTRAL_SHARE = 0.3
+"""Share of a traditional industry's stock production in a region moved into its central site."""
 QUICK_SIZES: tuple[tuple[int, int], ...] = ((31, 40), (100, 40))
 """(regions, industries) of the default benchmark run."""
 FULL_SIZES: tuple[tuple[int, int], ...] = ((31, 40), (31, 100), (100, 40), (100, 100), (300, 40), (300, 100))
@@ -195,6 +223,103 @@ def generate(n_regions: int, n_industries: int, seed: int, out: Path | str) -> P
     return path
 
 
+def _read_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _first_period_plan(scenario: Path, time_limit: float | None) -> dict[tuple[str, str, str], float]:
+    """Capacities of a plan of the version 1 scenario, solved by the independent reference to a 1 % gap."""
+    root = Path(__file__).resolve().parent.parent
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from tests.reference.model import solve_reference
+
+    result = solve_reference(scenario, mip_gap=0.01, time_limit=time_limit)
+    if not result.open:
+        raise RuntimeError(f"no first-period plan for {scenario} ({result.status}); try another seed")
+    return result.open
+
+
+def _stock_rows(rng: np.random.Generator, plan: dict[tuple[str, str, str], float], industries: list[dict[str, Any]],
+                functions: list[dict[str, Any]], sites: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stock: the plan scaled per industry, part of traditional production moved into central sites."""
+    category = {ind["id"]: ind["category"] for ind in industries}
+    share = {ind["id"]: float(rng.uniform(*STOCK_SHARE)) for ind in industries}
+    land_per = {(f["industry"], f["function"]): float(f["land_per_unit"]) for f in functions}
+    land_ha = {s["id"]: float(s["land_ha"]) for s in sites}
+    region_of = {s["id"]: s["region"] for s in sites}
+    stock: dict[tuple[str, str, str], float] = {}
+    for (i, f, s), q in sorted(plan.items()):
+        if q > 1e-6:
+            stock[(i, f, s)] = q * share[i]
+    central_free = {s: 0.5 * land_ha[s] for s in land_ha if s.endswith("-center")}
+    for (i, f, s), e in sorted(stock.items()):
+        if f != "production" or category[i] != "traditional" or s.endswith("-center"):
+            continue
+        center = f"{region_of[s]}-center"
+        moved = min(CENTRAL_SHARE * e, central_free[center] / land_per[(i, f)])
+        if moved > 0.5:
+            central_free[center] -= moved * land_per[(i, f)]
+            stock[(i, f, s)] = e - moved
+            stock[(i, f, center)] = stock.get((i, f, center), 0.0) + moved
+    return [{"industry": i, "function": f, "site": s, "capacity": round(e, 3) or 0.001,
+             "source": "benchmarks/generate.py: first-period plan" + (", moved to the center" if s.endswith("-center") and f == "production" else "")}
+            for (i, f, s), e in sorted(stock.items())]
+
+
+def generate_brownfield(n_regions: int, n_industries: int, seed: int, out: Path | str,
+                        transition: str = "build_first", lag: int = 0, time_limit: float | None = None) -> Path:
+    """Write a brownfield multi-period scenario (MODEL.md version 2) into `out`; return the YAML's path.
+
+    The version 1 tables of `generate` plus a `stock` table from a first-period plan, three periods,
+    growth, `demand_<year>`, upgrade paths, retirement costs, a phase-out rule and the transition
+    settings (module docstring). The first-period solve (no time limit by default, so the same
+    arguments always give the same files) takes about a minute at 31 x 40 on a busy 2-core machine.
+    """
+    path = generate(n_regions, n_industries, seed, out)
+    out = Path(out)
+    rng = np.random.default_rng([seed, n_regions, n_industries, 2])
+    plan = _first_period_plan(path, time_limit)
+    ind_header, industries = _read_table(out / "tables" / "industries.csv")
+    fn_header, functions = _read_table(out / "tables" / "functions.csv")
+    _, sites = _read_table(out / "tables" / "sites.csv")
+    _write_csv(out / "tables" / "stock.csv", ["industry", "function", "site", "capacity", "source"],
+               _stock_rows(rng, plan, industries, functions, sites))
+
+    traditional = [ind for ind in industries if ind["category"] == "traditional"]
+    for ind in industries:
+        if ind["category"] in GROWTH:
+            ind["growth"] = round(float(rng.uniform(*GROWTH[ind["category"]])), 3)
+        else:
+            demand = float(ind["demand"])
+            for year in PERIODS[1:]:
+                demand *= float(rng.uniform(*TRADITIONAL_DECLINE))
+                ind[f"demand_{year}"] = round(demand, 1)
+    for n, category in enumerate(("future", "emerging")):
+        upgrader = next((ind for ind in industries if ind["category"] == category), None)
+        if upgrader is not None and traditional:
+            upgrader["upgrades"] = traditional[n % len(traditional)]["id"]
+            upgrader["upgrade_cost"] = round(float(rng.uniform(*UPGRADE_COST)), 1)
+    _write_csv(out / "tables" / "industries.csv",
+               ind_header + ["growth"] + [f"demand_{y}" for y in PERIODS[1:]] + ["upgrades", "upgrade_cost"], industries)
+    for fn in functions:
+        fn["retire_cost"] = round(float(rng.uniform(*RETIRE_COST[fn["function"]])), 1)
+    _write_csv(out / "tables" / "functions.csv", fn_header + ["retire_cost"], functions)
+
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["name"] = f"synth-r{n_regions}-i{n_industries}-p{len(PERIODS)}-s{seed}"
+    doc["title"] = f"合成转型场景 {n_regions} regions x {n_industries} industries x {len(PERIODS)} periods, seed {seed}"
+    doc["tables"]["stock"] = "tables/stock.csv"
+    doc["settings"].update({"periods": list(PERIODS), "discount_rate": 0.05, "transition": transition,
+                            "transition_lag": lag})
+    doc["rules"] = [{"phase_out": {"zone": "center", "category": "traditional", "function": "production",
+                                   "by": PERIODS[1]}}]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: write one synthetic scenario folder."""
     parser = argparse.ArgumentParser(description="Write a synthetic planner scenario of a given size.")
@@ -202,8 +327,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--industries", type=int, default=40, help="number of industries")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--out", type=Path, required=True, help="folder to write scenario.yaml and tables/ into")
+    parser.add_argument("--brownfield", action="store_true",
+                        help="a multi-period brownfield instance: stock from a first-period plan, 3 periods")
     args = parser.parse_args(argv)
-    print(generate(args.regions, args.industries, args.seed, args.out))
+    if args.brownfield:
+        print(generate_brownfield(args.regions, args.industries, args.seed, args.out))
+    else:
+        print(generate(args.regions, args.industries, args.seed, args.out))
 
 
 if __name__ == "__main__":

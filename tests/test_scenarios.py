@@ -8,13 +8,22 @@ import pytest
 
 from planner.run import run
 from planner.scenario import load_scenario
+from tests.reference.availability import (
+    PENDING_REASON,
+    planner_has_version_2,
+    uses_version_2,
+)
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
 FILES = sorted(p for p in SCENARIOS.rglob("*.yaml") if "sweeps" not in p.parts)
+LOADABLE = [p for p in FILES if planner_has_version_2() or not uses_version_2(p)]
+"""Every bundled file, but the version 2 ones (scenarios/transition) while planner has no version 2 model."""
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(SCENARIOS)))
 def test_bundled_scenario_validates(path):
+    if path not in LOADABLE:
+        pytest.skip(PENDING_REASON)
     scenario = load_scenario(path)
     assert scenario.regions and scenario.sites and scenario.industries
     for name in ("regions", "sites", "industries", "functions"):
@@ -22,9 +31,9 @@ def test_bundled_scenario_validates(path):
 
 
 def test_there_are_the_expected_scenarios():
-    names = {load_scenario(p).name for p in FILES}
+    names = {load_scenario(p).name for p in LOADABLE}
     assert {"jjj-baseline", "national-baseline", "metro-beijing", "metro-shanghai"} <= names
-    assert len(names) == len(FILES)  # every file has its own name
+    assert len(names) == len(LOADABLE)  # every file has its own name
 
 
 @pytest.mark.parametrize("relative", ["metro/shanghai/scenario.yaml", "variants/jjj-radius-150.yaml"])

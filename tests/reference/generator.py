@@ -246,3 +246,130 @@ def write_random_scenario(
     path = directory / "scenario.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------------ version 2
+def _read_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_random_scenario_v2(
+    directory: Path,
+    seed: int,
+    n_regions: int = 3,
+    n_industries: int = 3,
+    n_periods: int = 3,
+    transition: str = "build_first",
+    lag: int = 0,
+    soft: bool = False,
+) -> Path:
+    """Write a random multi-period brownfield scenario (MODEL.md version 2); return the YAML path.
+
+    A version 1 random scenario is written first (industry 1 made traditional, industry 2 not,
+    so an upgrade path exists) and solved with the reference; its plan, perturbed (scaled by
+    0.5-0.95 per industry, some rows dropped), becomes the ``stock`` table. On top: 2-3 periods
+    five years apart, growth on most industries, a ``demand_<year>`` for the last period of one
+    industry, one upgrade path per non-traditional category present (onto the traditional
+    industry), retirement costs, a ``phase_out`` of traditional production in central zones by
+    the second period (with stock placed there when land allows), a discount rate, and the given
+    transition mode and lag.
+    """
+    from .model import solve_reference
+
+    if not (2 <= n_periods <= 3 and n_industries >= 2 and transition in ("free", "build_first")):
+        raise ValueError("keep it small: 2-3 periods, >= 2 industries, transition free or build_first")
+    directory = Path(directory)
+    path = write_random_scenario(directory, seed, n_regions=n_regions, n_industries=n_industries, soft=soft)
+    rng = np.random.default_rng([seed, 2])
+
+    def uni(lo: float, hi: float, nd: int = 3) -> float:
+        return round(float(rng.uniform(lo, hi)), nd)
+
+    # categories: ind1 traditional, ind2 emerging/future, so one upgrade path exists
+    ind_header, industries = _read_table(directory / "industries.csv")
+    industries[0]["category"] = "traditional"
+    if industries[1]["category"] == "traditional":
+        industries[1]["category"] = "emerging"
+    _write_csv(directory / "industries.csv", ind_header, industries)
+
+    plan = solve_reference(path, mip_gap=0.0, time_limit=20)
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    fn_header, functions = _read_table(directory / "functions.csv")
+    land_per = {(f["industry"], f["function"]): float(f["land_per_unit"]) for f in functions}
+    _, sites = _read_table(directory / "sites.csv")
+    land_ha = {s["id"]: float(s["land_ha"]) for s in sites}
+
+    # ------------------------------------------------------------------ stock
+    stock: dict[tuple[str, str, str], float] = {}
+    factor = {ind["id"]: uni(0.5, 0.95, 2) for ind in industries}
+    for (i, f, s), cap in sorted(plan.open.items()):
+        if cap > 0.05 and not (f != "production" and chance_drop(rng)):
+            stock[(i, f, s)] = round(cap * factor[i], 2)
+    trad = industries[0]["id"]
+    centers = [s["id"] for s in sites if s["zone"] == "center"]
+    if centers:
+        # existing traditional production in a central district, to be moved out (退城入园)
+        s = centers[int(rng.integers(0, len(centers)))]
+        stock.setdefault((trad, "production", s), round(0.15 * float(industries[0]["demand"]), 2))
+    used: dict[str, float] = {}
+    for (i, f, s), e in stock.items():
+        used[s] = used.get(s, 0.0) + land_per[(i, f)] * e
+    for s, u in used.items():  # keep stock within each site's land
+        if u > 0.9 * land_ha[s]:
+            shrink = 0.9 * land_ha[s] / u
+            for key in [k for k in stock if k[2] == s]:
+                stock[key] = round(stock[key] * shrink, 2) or 0.01
+    _write_csv(
+        directory / "stock.csv",
+        ["industry", "function", "site", "capacity", "source"],
+        [{"industry": i, "function": f, "site": s, "capacity": e, "source": "generated"}
+         for (i, f, s), e in sorted(stock.items())],
+    )
+
+    # ------------------------------------------------------ industries, periods
+    periods = [2025, 2030, 2035][:n_periods]
+    last = periods[-1]
+    for j, ind in enumerate(industries):
+        ind["growth"] = uni(0.0, 0.03, 3) if rng.random() < 0.7 else None
+        ind["upgrades"] = None
+        ind["upgrade_cost"] = None
+    with_year = industries[int(rng.integers(0, len(industries)))]
+    with_year[f"demand_{last}"] = round(float(with_year["demand"]) * uni(1.0, 1.2, 2), 1)
+    for category in ("emerging", "future"):
+        ind = next((x for x in industries[1:] if x["category"] == category), None)
+        if ind is not None:
+            ind["upgrades"] = trad
+            ind["upgrade_cost"] = uni(0.5, 5.0, 2)
+    _write_csv(
+        directory / "industries.csv",
+        ind_header + ["growth", f"demand_{last}", "upgrades", "upgrade_cost"],
+        industries,
+    )
+    for f in functions:
+        f["retire_cost"] = uni(0.0, 3.0, 2) if rng.random() < 0.7 else None
+    _write_csv(directory / "functions.csv", fn_header + ["retire_cost"], functions)
+
+    doc["name"] = f"random-v2-{seed}"
+    doc["title"] = f"随机转型场景 {seed}"
+    doc["tables"]["stock"] = "stock.csv"
+    settings = doc["settings"]
+    settings["periods"] = periods
+    settings["discount_rate"] = uni(0.0, 0.06, 3)
+    settings["transition"] = transition
+    settings["transition_lag"] = lag
+    weights = settings.get("weights")
+    if weights is not None:
+        weights.update({"retire": uni(0.5, 1.5, 2), "upgrade": 1})
+    rules = [r for r in doc.get("rules", []) if "lock_in" not in r]
+    rules.append({"phase_out": {"zone": "center", "category": "traditional", "function": "production",
+                                "by": periods[1]}})
+    doc["rules"] = rules
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def chance_drop(rng: np.random.Generator, p: float = 0.15) -> bool:
+    """Whether to drop a support row from the stock (so some stock chains are incomplete)."""
+    return bool(rng.random() < p)
