@@ -24,8 +24,11 @@ from planner.results import Plan, extract_plan, summary_kpis
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
+from planner.scenario.version2 import require_version1
 from planner.solve import KeptHandOver, SolveResult, check_solver_name
 
+VERSION2_MODEL = False
+"""Whether `planner run` builds the version 2 model (periods, stock); until it does, it refuses such scenarios."""
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
 """Exit code of `planner run` per status (docs/scenario.md)."""
 
@@ -166,6 +169,7 @@ def solve_scenario(
     progress: Callable[[str], None] = lambda message: None,
     start: Mapping[Key, float] | None = None,
     kept: KeptModel | None = None,
+    command: str = "run",
     **solver_changes: Any,
 ) -> Solved:
     """Load, check, build, solve and polish a scenario, and read back its plan; write nothing.
@@ -176,11 +180,14 @@ def solve_scenario(
     the outcome as `mip_start`. With `kept`, a model kept from a run whose model differs at most
     in its costs is used instead of building one (the summary says `model_reused`, and
     `costs_rewritten` when its objective was rewritten; `build_seconds` is the time that took, 0
-    otherwise), with its hand-over to HiGHS; this run's model is kept in turn.
+    otherwise), with its hand-over to HiGHS; this run's model is kept in turn. `command` names the command for
+    the refusal of a version 2 scenario by one that does not support it yet (`run --alternatives`).
     """
     started = now()
     progress("Reading the scenario")
     scenario = load_scenario(scenario_path)
+    if command != "run" or not VERSION2_MODEL:
+        require_version1(scenario, command)
     out = Path(out) if out is not None else Path("runs") / f"{scenario.name}-{datetime.now():%Y%m%d-%H%M%S}"
     options = solver_options(scenario, **solver_changes)
     check_output(out, force)

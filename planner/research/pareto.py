@@ -39,6 +39,7 @@ from planner.results import Plan, extract_plan
 from planner.run import EXIT_CODES, RunOutcome, build, solver_options, write_outcome
 from planner.runfolder import atomic_folder, check_output, now, write_csv, write_json
 from planner.scenario import load_scenario
+from planner.scenario.version2 import require_version1
 from planner.solve import SolveResult
 
 HOLD_SLACK = 1e-7
@@ -213,6 +214,7 @@ def pareto(
         raise ValueError("--points must be at least 2 (the two ends of the frontier)")
     progress("Reading the scenario")
     scenario = load_scenario(scenario_path)
+    require_version1(scenario, "pareto")
     out = Path(out) if out is not None else \
         Path("runs") / f"{scenario.name}-pareto-{first}-{second}-{datetime.now():%Y%m%d-%H%M%S}"
     options = solver_options(scenario, **solver_changes)
