@@ -237,8 +237,6 @@ def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
 
 def _check_phase_outs(scenario: Scenario, yaml_file: str) -> list[Problem]:
     """Every phase_out matches a triple, and none phases out what a lock_in opens in every period."""
-    from planner.models.sets import rule_matches
-
     problems = []
     locked_in = {t: n for n, hits in rule_matches(scenario, "lock_in") for t in hits}
     for n, hits in rule_matches(scenario, "phase_out"):

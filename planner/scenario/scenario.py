@@ -49,9 +49,9 @@ class Scenario:
 
     @property
     def is_version2(self) -> bool:
-        """Whether the scenario has periods, stock or version 2 data (docs/model.md "Version 2"): it then gets the
-        period-indexed model; else the version 1 model, unchanged."""
-        return bool(self.settings.periods or self.stock or any(r.phase_out is not None for r in self.rules))
+        """Whether the scenario has stock or more than one period (docs/model.md "Version 2"): it then gets the
+        period-indexed model; else version 1's model, unchanged (a phase_out rule of its one period acts as a lock_out)."""
+        return bool(self.stock) or len(self.periods) > 1
 
     @property
     def name(self) -> str:
