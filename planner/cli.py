@@ -146,10 +146,15 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
         bound = f"{s['best_bound']:,.2f}" if s["best_bound"] is not None else "unknown"
         console.print(f"objective {s['objective']:,.2f} (10k yuan), bound {bound}, gap {gap}; "
                       f"built in {s['build_seconds']:.2f} s, solved in {s['solve_seconds']:.2f} s")
-        table = Table("function", "center", "inner", "outer", title="Division of labour (share of capacity)")
+        last = f", last period {list(s['periods'])[-1]}" if s.get("periods") else ""
+        table = Table("function", "center", "inner", "outer", title=f"Division of labour (share of capacity{last})")
         for f, shares in s["division_of_labour"].items():
             table.add_row(f, *(f"{100 * shares[z]:.0f} %" for z in ("center", "inner", "outer")))
         console.print(table)
+        if s.get("periods"):
+            from planner.transition import periods_table
+
+            console.print(periods_table(s))
     for v in outcome.violations:
         console.print(f"[red]constraint violated:[/] {v}", highlight=False)
     if outcome.status == "infeasible":
