@@ -13,7 +13,7 @@ from typing import Any
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from planner.check import violations
+from planner.check import transition_violations, violations
 from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
 from planner.maps import write_map
 from planner.mipstart import Key, start_for
@@ -254,7 +254,8 @@ def _solve_transition(scenario: Scenario, out: Path, options: SolverOptions, sta
     result = solve_transition(built.model, options, progress=progress)
     if result.objective is not None:
         plan = extract_transition_plan(scenario, built.transition, built.model)
-        return Solved(scenario, out, options, built.index, result, base, started, built, plan, violations(built.model))
+        found = violations(built.model) + transition_violations(scenario, built.transition, plan)
+        return Solved(scenario, out, options, built.index, result, base, started, built, plan, found)
     report = TRANSITION_INFEASIBLE if result.status == "infeasible" else None
     return Solved(scenario, out, options, built.index, result, base, started, built, report=report)
 

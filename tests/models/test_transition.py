@@ -187,3 +187,30 @@ def test_run_command_prints_each_period(tmp_path, monkeypatch):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "assignments.csv", "inputs", "links.csv", "manifest.json", "map.html", "regions.csv", "sites.csv",
         "summary.json", "transition.csv"]
+
+
+def test_the_plan_check_finds_each_broken_version2_constraint(tmp_path):
+    """planner.check.transition_violations recomputes balance, phase-out, 先立后破 and demand on the plan's tables."""
+    import dataclasses
+
+    from planner.check import transition_violations
+    from planner.run import solve_scenario
+
+    yaml = phase_out_case(tmp_path / "case", "  transition: build_first\n  discount_rate: 0.05\n")  # all in 2030
+    solved = solve_scenario(yaml, tmp_path / "out")
+    ts, plan = solved.built.transition, solved.plan
+    assert transition_violations(solved.scenario, ts, plan) == []
+    table = plan.transition.copy()
+    at_center = (table["site"] == "A-c") & (table["function"] == "production") & (table["period"] == 2030)
+    table.loc[at_center, ["retired", "capacity"]] = [0.0, 100.0]  # still standing after its phase-out
+    in_a = (table["site"] == "A-o") & (table["function"] == "production")
+    table.loc[in_a, "built"] = 0.0  # as if A had built nothing
+    broken = dataclasses.replace(plan, transition=table)
+    found = transition_violations(solved.scenario, ts, broken)
+    assert found == [
+        "phase-out: steel production at A-c holds 100 in 2030, after its phase-out by 2030",
+        "balance: steel production at A-o in 2030: capacity 100 is not 0 (previous + built - retired + converted in - out)",
+    ]
+    table.loc[at_center, ["retired", "capacity"]] = [100.0, 0.0]
+    found = transition_violations(solved.scenario, ts, dataclasses.replace(plan, transition=table))
+    assert "先立后破: A has retired 100 of production by 2030, more than the 0 it built by 2030" in found
