@@ -214,3 +214,31 @@ def test_the_plan_check_finds_each_broken_version2_constraint(tmp_path):
     table.loc[at_center, ["retired", "capacity"]] = [100.0, 0.0]
     found = transition_violations(solved.scenario, ts, dataclasses.replace(plan, transition=table))
     assert "先立后破: A has retired 100 of production by 2030, more than the 0 it built by 2030" in found
+
+
+def test_the_run_folder_of_a_run_with_periods(tmp_path):
+    """docs/scenario.md "Version 2": a period column in every version 1 table, transition.csv, regions.csv,
+    summary.json periods and discounted totals."""
+    from planner.runreader import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
+    from planner.transition import REGION_COLUMNS, TRANSITION_COLUMNS
+
+    _, summary = objective(phase_out_case(tmp_path / "case", "  discount_rate: 0.05\n"), tmp_path / "out")
+    out = tmp_path / "out"
+    for name, columns in (("assignments", ASSIGNMENT_COLUMNS), ("links", LINK_COLUMNS), ("sites", SITE_COLUMNS)):
+        frame = pd.read_csv(out / f"{name}.csv")
+        assert list(frame.columns) == ["period", *columns], name
+    sites = pd.read_csv(out / "sites.csv")
+    assert sites.groupby("period").size().to_dict() == {2025: 3, 2030: 3}
+    assert list(pd.read_csv(out / "transition.csv").columns) == TRANSITION_COLUMNS
+    regions = pd.read_csv(out / "regions.csv")
+    assert list(regions.columns) == REGION_COLUMNS and len(regions) == 4
+    assert list(summary["periods"]) == ["2025", "2030"]
+    for figures in summary["periods"].values():
+        assert {"costs", "costs_unweighted", "division_of_labour", "hosts", "extra_hosts", "flow_radius_km",
+                "discount_factor", "capacity"} <= set(figures)
+    discounted = sum(f["discount_factor"] * sum(f["costs"].values()) for f in summary["periods"].values())
+    assert discounted == pytest.approx(summary["objective"])
+    assert summary["transition"] == {"mode": "free", "lag": 0, "discount_rate": 0.05, "stock_rows": 1}
+    assignments = pd.read_csv(out / "assignments.csv").set_index(["period", "site"])
+    assert assignments.loc[(2025, "A-c"), "setup_cost"] == 0  # the stock stands: no setup, no land bought
+    assert assignments.loc[(2030, "B-o"), ["land_cost", "setup_cost"]].tolist() == [1000, 100]
