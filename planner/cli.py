@@ -152,9 +152,10 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
             table.add_row(f, *(f"{100 * shares[z]:.0f} %" for z in ("center", "inner", "outer")))
         console.print(table)
         if s.get("periods"):
-            from planner.transition import periods_table
+            from planner.transition import periods_tables
 
-            console.print(periods_table(s))
+            for table in periods_tables(s):
+                console.print(table)
     for v in outcome.violations:
         console.print(f"[red]constraint violated:[/] {v}", highlight=False)
     if outcome.status == "infeasible":

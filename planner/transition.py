@@ -234,17 +234,20 @@ that often conflict in a plan with periods:
 """The text of infeasibility.txt for an infeasible version 2 run."""
 
 
-def periods_table(summary: dict[str, Any]) -> Any:
-    """The console table of a version 2 run: per period the capacity in use, kept from stock, built, retired and
-    converted, its cost (undiscounted) and the division of labour (each function's share in center / inner / outer)."""
+def periods_tables(summary: dict[str, Any]) -> list[Any]:
+    """The console tables of a version 2 run: per period the capacity in use, kept from stock, built, retired and
+    converted with its cost (undiscounted); then per period the division of labour (each function's share of its
+    capacity in center / inner / outer)."""
     from rich.table import Table
 
-    table = Table("period", "in use", "kept", "built", "retired", "converted", "cost", "rd c/i/o", "pilot c/i/o",
-                  "production c/i/o", title="Periods (capacity units; cost in 10k yuan, undiscounted)")
+    moves = Table("period", "in use", "kept", "built", "retired", "converted", "cost",
+                  title="Periods (capacity units; cost in 10k yuan, undiscounted)")
+    labour = Table("period", "rd", "pilot", "production", title="Division of labour per period (% center/inner/outer)")
     for period, figures in summary["periods"].items():
-        moves = figures["capacity"]
-        shares = ["/".join(f"{100 * figures['division_of_labour'][f][z]:.0f}" for z in ("center", "inner", "outer")) + " %"
-                  for f in ("rd", "pilot", "production")]
-        table.add_row(period, *(f"{moves[k]:,.1f}" for k in ("in_use", "stock_kept", "built", "retired", "converted_in")),
-                      f"{sum(figures['costs'].values()):,.2f}", *shares)
-    return table
+        capacity = figures["capacity"]
+        moves.add_row(period, *(f"{capacity[k]:,.1f}" for k in ("in_use", "stock_kept", "built", "retired", "converted_in")),
+                      f"{sum(figures['costs'].values()):,.2f}")
+        labour.add_row(period, *("/".join(f"{100 * figures['division_of_labour'][f][z]:.0f}" for z in ("center", "inner",
+                                                                                                       "outer"))
+                                 for f in ("rd", "pilot", "production")))
+    return [moves, labour]

@@ -179,11 +179,13 @@ def test_run_command_prints_each_period(tmp_path, monkeypatch):
     header = next(line for line in lines if "period" in line and "retired" in line)
     assert [cell.strip() for cell in header.strip("┃│ ").split("┃")][:6] == [
         "period", "in use", "kept", "built", "retired", "converted"]
-    rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
-            for line in lines if line.startswith("│ 20")}
+    rows: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith("│ 20"):  # a row of the periods table, then one of the division of labour
+            rows.setdefault(line.split("│")[1].strip(), []).extend(c.strip() for c in line.split("│")[2:-1])
     assert rows["2025"][:5] == ["100.0", "100.0", "0.0", "0.0", "0.0"]  # the stock runs
     assert rows["2030"][:5] == ["100.0", "0.0", "100.0", "100.0", "0.0"]  # retired, and built at B-o
-    assert rows["2030"][8] == "0/0/100 %"
+    assert rows["2030"][6:] == ["0/0/0", "0/0/0", "0/0/100"]  # division of labour: production moved out
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "assignments.csv", "inputs", "links.csv", "manifest.json", "map.html", "regions.csv", "sites.csv",
         "summary.json", "transition.csv"]
