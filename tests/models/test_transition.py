@@ -244,3 +244,18 @@ def test_the_run_folder_of_a_run_with_periods(tmp_path):
     assignments = pd.read_csv(out / "assignments.csv").set_index(["period", "site"])
     assert assignments.loc[(2025, "A-c"), "setup_cost"] == 0  # the stock stands: no setup, no land bought
     assert assignments.loc[(2030, "B-o"), ["land_cost", "setup_cost"]].tolist() == [1000, 100]
+
+
+def test_a_phase_out_in_one_period_without_stock_acts_as_a_lock_out(tiny, tmp_path):
+    """One period, no stock: version 1's model, where a phase_out (by the one period's year) removes what it
+    matches, as the same selector's lock_out does."""
+    tiny.replace("scenario.yaml", "  duplication: hard", "  duplication: hard\n  periods: [2025]")
+    text = tiny.yaml.read_text(encoding="utf-8")
+    tiny.yaml.write_text(text + "rules:\n  - phase_out: {zone: inner, function: production, by: 2025}\n", encoding="utf-8")
+    phased = run(tiny.yaml, tmp_path / "phased")
+    tiny.yaml.write_text(text + "rules:\n  - lock_out: {zone: inner, function: production}\n", encoding="utf-8")
+    locked = run(tiny.yaml, tmp_path / "locked")
+    assert phased.status == locked.status == "optimal"
+    assert phased.summary["objective"] == pytest.approx(locked.summary["objective"])
+    assert phased.summary["objective"] > 140218.86269801424 + 1  # an inner site held production before
+    assert "inner" not in set(pd.read_csv(tmp_path / "phased" / "assignments.csv").query("function == 'production'")["zone"])
