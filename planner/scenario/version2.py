@@ -10,8 +10,8 @@ from collections import defaultdict
 from typing import Any
 
 from planner.scenario.errors import InputErrors, Problem, display_path
-from planner.scenario.schema import FunctionSpec, Override, ScenarioFile, Site, StockRow
 from planner.scenario.scenario import Scenario
+from planner.scenario.schema import FunctionSpec, Override, ScenarioFile, Site, StockRow
 from planner.scenario.tables import RawTable
 
 Typed = list[tuple[int, Any]]
