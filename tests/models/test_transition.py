@@ -7,6 +7,7 @@ costs), so only production and its costs count; the optimum is worked out in eac
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -260,3 +261,19 @@ def test_a_phase_out_in_one_period_without_stock_acts_as_a_lock_out(tiny, tmp_pa
     assert phased.summary["objective"] == pytest.approx(locked.summary["objective"])
     assert phased.summary["objective"] > 140218.86269801424 + 1  # an inner site held production before
     assert "inner" not in set(pd.read_csv(tmp_path / "phased" / "assignments.csv").query("function == 'production'")["zone"])
+
+
+def test_export_writes_the_whole_period_model_and_compare_refuses_its_run(tmp_path, monkeypatch):
+    yaml = phase_out_case(tmp_path / "case", "  transition: build_first\n")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["export", str(yaml), "--lp", "model.lp"]).exit_code == 0
+    lp = (tmp_path / "model.lp").read_text(encoding="utf-8")
+    for row in ("balance", "opening", "build_first", "period(2025)_demand", "period(2030)_demand"):
+        assert row in lp, row
+    assert runner.invoke(app, ["run", str(yaml), "--out", "out"]).exit_code == 0
+    shutil.copytree(tmp_path / "out", tmp_path / "again")
+    result = runner.invoke(app, ["compare", "out", "again", "--out", "cmp"])
+    assert result.exit_code == 2
+    assert "is a run with periods or stock (version 2), which this command does not support yet" in " ".join(
+        result.output.split())
