@@ -277,3 +277,14 @@ def test_export_writes_the_whole_period_model_and_compare_refuses_its_run(tmp_pa
     assert result.exit_code == 2
     assert "is a run with periods or stock (version 2), which this command does not support yet" in " ".join(
         result.output.split())
+
+
+def test_the_inputs_of_a_run_with_stock_rerun_to_the_same_plan(tmp_path):
+    """inputs/ holds the stock table and the version 2 settings: `planner run out/inputs/scenario.yaml` gives the
+    same optimum."""
+    yaml = phase_out_case(tmp_path / "case", "  transition: build_first\n  discount_rate: 0.05\n")
+    first, _ = objective(yaml, tmp_path / "out")
+    inputs = tmp_path / "out" / "inputs"
+    assert (inputs / "stock.csv").is_file()
+    again, _ = objective(inputs / "scenario.yaml", tmp_path / "again")
+    assert again == pytest.approx(first)
