@@ -20,8 +20,8 @@ from typing import Any
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from planner.models.layout import BLOCKS, COST_TERMS, _costs, _Parts, _reformulations, _sets_and_variables, linear
-from planner.models.sets import IndexSets, Triple, _links, index_sets
+from planner.models.layout import BLOCKS, COST_TERMS, _costs, _Parts, _sets_and_variables, linear
+from planner.models.sets import IndexSets, Triple, _links, index_sets, least_capacity
 from planner.scenario.eligibility import rule_matches
 from planner.scenario.scenario import Scenario
 
@@ -29,8 +29,9 @@ TRANSITION_COST_TERMS: tuple[str, ...] = (*COST_TERMS, "retire", "upgrade")
 """The objective terms of version 2, in docs/model.md order."""
 NEW_CATEGORIES = ("future", "emerging")
 """The categories counted by the regional focus L_r."""
-PERIOD_BLOCKS: tuple[Callable[[Any, _Parts], None], ...] = tuple(b for b in BLOCKS if b not in (_reformulations, _costs))
-"""Version 1's blocks built in every period: constraints 1-10 (not the reformulations, not version 1's objective)."""
+PERIOD_BLOCKS: tuple[Callable[[Any, _Parts], None], ...] = tuple(b for b in BLOCKS if b is not _costs)
+"""Version 1's blocks built in every period: constraints 1-10 and the reformulations `reform` on the period's least
+capacities (docs/model.md "Version 2"), not version 1's objective."""
 
 
 def uses_periods(scenario: Scenario) -> bool:
@@ -142,7 +143,8 @@ def build_transition_model(scenario: Scenario, ts: TransitionSets) -> pyo.Concre
         for t in ts.periods:
             block = m.period[t]
             block.transfer_attributes_from(_sets_and_variables(ts.scenarios[t], ts.ix))
-            parts[t] = _Parts.of(block, ts.scenarios[t], ts.ix)
+            ix = dataclasses.replace(ts.ix, need=least_capacity(ts.scenarios[t]))  # N_if of the period's demand
+            parts[t] = _Parts.of(block, ts.scenarios[t], ix)
             for add in PERIOD_BLOCKS:
                 add(block, parts[t])
         for add in TRANSITION_BLOCKS:
