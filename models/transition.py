@@ -1,7 +1,7 @@
 """The layout model over periods with an existing base (docs/model.md, contract version 2) as a Pyomo ConcreteModel.
 
-One block per period (`m.period[t]`) holds version 1's sets, variables and rows (constraints 1-10),
-built by version 1's own block functions (`planner.models.layout.BLOCKS`) for the period's scenario
+One block per period (`m.period[t]`) holds version 1's sets, variables and rows (constraints 1-10 and the
+reformulations `reform` on the period's least capacities), built by version 1's own block functions (`planner.models.layout.BLOCKS`) for the period's scenario
 (`period_scenario`: demand D_it, hosting caps H'_i and L'_r); the model adds the transition blocks
 (`TRANSITION_BLOCKS`): new capacity, retirement, openings and conversion (variables), balance (11),
 opening (12), 先立后破 (13), phase-out (14) and the discounted objective.
