@@ -66,8 +66,10 @@ def validate(scenario: ScenarioArg) -> None:
     from planner.numerics import numerical_warnings
 
     _print_warnings(numerical_warnings(sc, index_sets(sc)))  # as `planner run` prints them, without building the model
+    base = f", {len(sc.stock)} stock rows" if sc.stock else ""
+    periods = f", periods {', '.join(map(str, sc.settings.periods))}" if sc.settings.periods else ""
     out_console.print(f"{scenario}: valid ({len(sc.regions)} regions, {len(sc.sites)} sites, "
-                      f"{len(sc.industries)} industries)")
+                      f"{len(sc.industries)} industries{periods}{base})")
 
 
 @app.command()

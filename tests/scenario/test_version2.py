@@ -281,7 +281,9 @@ def test_every_problem_at_once(tiny):
 def test_validate_command_exit_codes(tiny):
     brownfield(tiny)
     runner = CliRunner()
-    assert runner.invoke(app, ["validate", str(tiny.yaml)]).exit_code == 0
+    result = runner.invoke(app, ["validate", str(tiny.yaml)])
+    assert result.exit_code == 0
+    assert result.output.endswith("valid (2 regions, 6 sites, 2 industries, periods 2025, 2030, 2035, 2 stock rows)\n")
     tiny.append("scenario.yaml", "rules:\n  - phase_out: {zone: center, by: 2040}\n")
     result = runner.invoke(app, ["validate", str(tiny.yaml)])
     assert result.exit_code == 2
