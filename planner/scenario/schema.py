@@ -296,8 +296,9 @@ class Settings(_WithVersion2):
     periods: list[Year] | None = None
     """T: the years of the plan's periods, strictly increasing (for example [2025, 2030, 2035], the steps of the
     five-year plans); not set = one period (version 1)."""
-    discount_rate: NonNegative = 0.0
-    """ρ: annual discount rate; the costs of period t count δ_t = (1 + ρ)^-(t - t_1)."""
+    discount_rate: float = Field(default=0.0, ge=0, le=1)
+    """ρ: annual discount rate as a fraction (0.05 = 5 % a year; at most 1: a larger value is a percentage written as
+    a number); the costs of period t count δ_t = (1 + ρ)^-(t - t_1)."""
     transition: Literal["free", "build_first"] = "free"
     """`free`: capacity may be retired at any time; `build_first` (先立后破): production retired in a region, up to
     a period, never exceeds the new production the region has built up to `transition_lag` periods earlier."""

@@ -141,6 +141,7 @@ def test_bad_periods(tiny, periods, expected):
     ("transition_lag: -1", "key settings.transition_lag: -1 must be at least 0"),
     ("transition_lag: 0.5", "key settings.transition_lag: 0.5 is not a whole number"),
     ("discount_rate: -0.05", "key settings.discount_rate: -0.05 must be at least 0.0"),
+    ("discount_rate: 5", "key settings.discount_rate: 5 must be at most 1.0"),
     ("weights: {retire: -1}", "key settings.weights.retire: -1 must be at least 0.0"),
     ("weights: {upgrad: 1}", "key settings.weights.upgrad: unknown key; expected one of land, setup, operating, "
                              "linkage, duplication, retire, upgrade"),
