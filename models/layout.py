@@ -18,6 +18,8 @@ from planner.scenario.schema import PREDECESSOR
 
 COST_TERMS: tuple[str, ...] = ("land", "setup", "operating", "linkage", "duplication")
 """The objective terms, in docs/model.md order."""
+OPEN = 0.5
+"""A binary above this value counts as 1."""
 
 
 def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
@@ -282,7 +284,7 @@ def _reformulation(sc: Scenario, ix: IndexSets, x: dict, q: dict) -> pyo.Block:
     `count[s, c]` (integer) is at least the members open whole at s, and `land_count[s]`:
     sum_c a N count_sc + the land of the other triples at s <= A_s. A production in a class of one
     gets its count (a binary) only at sites where such productions do not all fit in the land:
-    there the row is a knapsack on them with a cover, for the cuts of planner.covers; elsewhere
+    there the row is a knapsack on them with a cover, for the cuts of planner.solve.covers; elsewhere
     (and for R&D and pilot, which need little land) it would only add binaries (docs/model.md).
     Any plan of docs/model.md extends to these (split = 1 exactly where a function is spread, count =
     the members open whole), so the optimum is unchanged; the counts let the solver branch on and

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyomo.environ as pyo
 
-from planner.standard_form import Unsupported, linear_values
+from planner.solve.standard_form import Unsupported, linear_values
 
 if TYPE_CHECKING:
     from planner.models.transition import TransitionSets

@@ -19,7 +19,7 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.models.transition import TRANSITION_COST_TERMS, TransitionSets
-from planner.polish import first_share
+from planner.solve.polish import first_share
 from planner.results import OPEN, Plan, _values, extract_plan, summary_kpis
 from planner.runfolder import write_csv
 from planner.scenario.scenario import Scenario

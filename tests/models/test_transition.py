@@ -223,7 +223,7 @@ def test_the_plan_check_finds_each_broken_version2_constraint(tmp_path):
 def test_the_run_folder_of_a_run_with_periods(tmp_path):
     """docs/scenario.md "Version 2": a period column in every version 1 table, transition.csv, regions.csv,
     summary.json periods and discounted totals."""
-    from planner.runreader import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
+    from planner.runfolder.format import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
     from planner.transition import REGION_COLUMNS, TRANSITION_COLUMNS
 
     _, summary = objective(phase_out_case(tmp_path / "case", "  discount_rate: 0.05\n"), tmp_path / "out")
