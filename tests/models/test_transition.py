@@ -173,7 +173,7 @@ def test_the_period_model_of_one_period_without_stock_has_version1s_optimum(tiny
 def test_run_command_prints_each_period(tmp_path, monkeypatch):
     yaml = phase_out_case(tmp_path / "case", "  discount_rate: 0.05\n")  # the change in 2030 (no tie with 2025)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("planner.cli.console.width", 200)
+    monkeypatch.setattr("planner.cli.common.console.width", 200)
     result = CliRunner().invoke(app, ["run", str(yaml), "--out", "out"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
