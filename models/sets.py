@@ -58,6 +58,8 @@ def index_sets(scenario: Scenario) -> IndexSets:
 def _index_sets(scenario: Scenario) -> IndexSets:
     """`index_sets` itself."""
     locked_out = {t for _, hits in rule_matches(scenario, "lock_out") for t in hits}
+    if not scenario.is_version2:  # one period: a phase_out (by that period's year) removes what it matches
+        locked_out |= {t for _, hits in rule_matches(scenario, "phase_out") for t in hits}
     triples = tuple(
         (i, f, s)
         for i in scenario.industries

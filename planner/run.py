@@ -15,11 +15,12 @@ from typing import Any
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from planner.check import violations
+from planner.check import transition_violations, violations
 from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
 from planner.maps import write_map
 from planner.solve.mipstart import Key, start_for
 from planner.models import IndexSets, build_model, index_sets, set_costs
+from planner.models.transition import TransitionSets, build_transition_model, transition_sets, uses_periods
 from planner.numerics import numerical_warnings
 from planner.solve.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
@@ -27,7 +28,11 @@ from planner.runfolder.format import ASSIGNMENTS, INFEASIBILITY, INPUTS, LINKS, 
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
+from planner.scenario.version2 import require_version1
 from planner.solve import KeptHandOver, SolveResult, check_solver_name
+from planner.transition import INFEASIBLE as TRANSITION_INFEASIBLE
+from planner.transition import (TransitionPlan, extract_transition_plan, solve_transition, transition_files,
+                                transition_kpis)
 
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
 """Exit code of `planner run` per status (docs/scenario.md)."""
@@ -42,6 +47,8 @@ class Built:
     seconds: float
     size: dict[str, int]
     """n_variables, n_binaries and n_constraints of the model (`model_size`)."""
+    transition: TransitionSets | None = None
+    """The version 2 sets when the model is the period-indexed one (docs/model.md "Version 2"), else None."""
 
 
 def model_size(model: pyo.ConcreteModel) -> dict[str, int]:
@@ -70,13 +77,23 @@ class RunOutcome:
 
 
 def build(scenario: Scenario, ix: IndexSets | None = None) -> Built:
-    """Derive the index sets (unless given) and build the Pyomo model, with the garbage collector paused."""
+    """Derive the index sets (unless given) and build the Pyomo model, with the garbage collector paused.
+
+    A scenario with stock or more than one period gets the period-indexed model of docs/model.md version 2
+    (planner.models.transition; `ix` is then not used), any other version 1's model.
+    """
     start = time.perf_counter()
+    ts = None
     with PauseGC():
-        ix = ix or index_sets(scenario)
-        model = build_model(scenario, ix)
+        if uses_periods(scenario):  # periods or stock: version 2's model
+            ts = transition_sets(scenario)
+            ix = ts.ix
+            model = build_transition_model(scenario, ts)
+        else:
+            ix = ix or index_sets(scenario)
+            model = build_model(scenario, ix)
     seconds = time.perf_counter() - start
-    return Built(model, ix, seconds, model_size(model))
+    return Built(model, ix, seconds, model_size(model), ts)
 
 
 @dataclass
@@ -150,7 +167,7 @@ class Solved:
     started: str
     built: Built | None = None
     """The model with the solution loaded (None when the run stopped before building)."""
-    plan: Plan | None = None
+    plan: Plan | TransitionPlan | None = None
     violations: list[str] = field(default_factory=list)
     report: str | None = None
     """The text of infeasibility.txt, when infeasible."""
@@ -169,6 +186,7 @@ def solve_scenario(
     progress: Callable[[str], None] = lambda message: None,
     start: Mapping[Key, float] | None = None,
     kept: KeptModel | None = None,
+    command: str = "run",
     **solver_changes: Any,
 ) -> Solved:
     """Load, check, build, solve and polish a scenario, and read back its plan; write nothing.
@@ -179,14 +197,19 @@ def solve_scenario(
     the outcome as `mip_start`. With `kept`, a model kept from a run whose model differs at most
     in its costs is used instead of building one (the summary says `model_reused`, and
     `costs_rewritten` when its objective was rewritten; `build_seconds` is the time that took, 0
-    otherwise), with its hand-over to HiGHS; this run's model is kept in turn.
+    otherwise), with its hand-over to HiGHS; this run's model is kept in turn. `command` names the command for
+    the refusal of a version 2 scenario by one that does not support it yet (`run --alternatives`).
     """
     started = now()
     progress("Reading the scenario")
     scenario = load_scenario(scenario_path)
+    if command != "run":
+        require_version1(scenario, command)
     out = Path(out) if out is not None else Path("runs") / f"{scenario.name}-{datetime.now():%Y%m%d-%H%M%S}"
     options = solver_options(scenario, **solver_changes)
     check_output(out, force)
+    if uses_periods(scenario):
+        return _solve_transition(scenario, out, options, started, progress)
     progress("Building the model")
     reused, rewritten = kept.take(scenario) if kept is not None else (None, False)
     ix = reused.index if reused is not None else index_sets(scenario)
@@ -219,6 +242,28 @@ def solve_scenario(
     return Solved(scenario, out, options, ix, result, base, started, built, report=report)
 
 
+def _solve_transition(scenario: Scenario, out: Path, options: SolverOptions, started: str,
+                      progress: Callable[[str], None]) -> Solved:
+    """`solve_scenario` for a scenario with periods or stock (docs/model.md version 2).
+
+    No MIP start and no kept model (they are version 1's); the plan is polished as version 1's is.
+    """
+    progress("Building the model")
+    built = build(scenario)
+    assert built.transition is not None
+    base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
+                            "warnings": numerical_warnings(scenario, built.index),
+                            "build_seconds": built.seconds, **built.size}
+    progress(f"Solving with {options.name}")
+    result = solve_transition(built.model, options, progress=progress)
+    if result.objective is not None:
+        plan = extract_transition_plan(scenario, built.transition, built.model)
+        found = violations(built.model) + transition_violations(scenario, built.transition, plan)
+        return Solved(scenario, out, options, built.index, result, base, started, built, plan, found)
+    report = TRANSITION_INFEASIBLE if result.status == "infeasible" else None
+    return Solved(scenario, out, options, built.index, result, base, started, built, report=report)
+
+
 def run(
     scenario_path: Path | str,
     out: Path | str | None = None,
@@ -237,7 +282,7 @@ def run(
 
 
 def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResult, base: dict[str, Any],
-                  plan: Plan | None, found: list[str], started: str, report: str | None) -> RunOutcome:
+                  plan: Plan | TransitionPlan | None, found: list[str], started: str, report: str | None) -> RunOutcome:
     """Write the run folder of a solved (or diagnosed) scenario atomically and return the outcome.
 
     `base` holds summary fields known before solving (scenario, title, build_seconds, model size);
@@ -260,7 +305,8 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
         summary["solver_notes"] = list(result.notes)
     for key in ("n_variables", "n_binaries", "n_constraints"):
         summary.setdefault(key, None)
-    summary |= summary_kpis(scenario, plan) if plan is not None else {
+    kpis = transition_kpis if isinstance(plan, TransitionPlan) else summary_kpis
+    summary |= kpis(scenario, plan) if plan is not None else {
         "costs": None, "costs_unweighted": None, "division_of_labour": None, "hosts": None,
         "extra_hosts": None, "flow_radius_km": None}
     summary["violations"] = found
@@ -269,7 +315,9 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
         SUMMARY: partial(write_json, data=summary),
         INPUTS: partial(write_inputs, scenario=scenario, solver=result.options),
     }
-    if plan is not None:
+    if isinstance(plan, TransitionPlan):
+        files |= transition_files(plan, write_map)
+    elif plan is not None:
         files |= {
             ASSIGNMENTS: partial(write_csv, frame=plan.assignments),
             LINKS: partial(write_csv, frame=plan.links),

@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("planner.models",),
     ("planner.solve",),
     ("planner.runfolder",),
-    ("planner.results", "planner.check", "planner.numerics", "planner.diagnose"),
+    ("planner.results", "planner.check", "planner.numerics", "planner.diagnose", "planner.transition"),
     ("planner.maps",),
     ("planner.run",),
     ("planner.research", "planner.sweep"),

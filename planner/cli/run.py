@@ -38,8 +38,10 @@ def validate(scenario: ScenarioArg) -> None:
     from planner.numerics import numerical_warnings
 
     _print_warnings(numerical_warnings(sc, index_sets(sc)))  # as `planner run` prints them, without building the model
+    base = f", {len(sc.stock)} stock rows" if sc.stock else ""
+    periods = f", periods {', '.join(map(str, sc.settings.periods))}" if sc.settings.periods else ""
     out_console.print(f"{scenario}: valid ({len(sc.regions)} regions, {len(sc.sites)} sites, "
-                      f"{len(sc.industries)} industries)")
+                      f"{len(sc.industries)} industries{periods}{base})")
 
 
 def run(
@@ -116,10 +118,16 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
         bound = f"{s['best_bound']:,.2f}" if s["best_bound"] is not None else "unknown"
         console.print(f"objective {s['objective']:,.2f} (10k yuan), bound {bound}, gap {gap}; "
                       f"built in {s['build_seconds']:.2f} s, solved in {s['solve_seconds']:.2f} s")
-        table = Table("function", "center", "inner", "outer", title="Division of labour (share of capacity)")
+        last = f", last period {list(s['periods'])[-1]}" if s.get("periods") else ""
+        table = Table("function", "center", "inner", "outer", title=f"Division of labour (share of capacity{last})")
         for f, shares in s["division_of_labour"].items():
             table.add_row(f, *(f"{100 * shares[z]:.0f} %" for z in ("center", "inner", "outer")))
         console.print(table)
+        if s.get("periods"):
+            from planner.transition import periods_tables
+
+            for table in periods_tables(s):
+                console.print(table)
     for v in outcome.violations:
         console.print(f"[red]constraint violated:[/] {v}", highlight=False)
     if outcome.status == "infeasible":

@@ -13,7 +13,7 @@ import yaml
 
 from planner.maps.style import FUNCTIONS
 from planner.runfolder.format import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
-from planner.runfolder.read import RunFolderError, read_summary, read_table
+from planner.runfolder.read import RunFolderError, last_period, read_summary, read_table
 
 PLAN_STATUSES = ("optimal", "feasible")
 """Statuses of a run that has a plan to draw."""
@@ -124,7 +124,7 @@ def load_run(run_dir: Path) -> RunData:
                              f"(status: {summary.get('status')})")
     inputs = run_dir / "inputs"
     sites = _csv(inputs / "sites.csv", ["id"]).set_index("id")
-    used = _csv(run_dir / "sites.csv", SITE_COLUMNS).set_index("site")[["land_used_ha", "share_used"]]
+    used = last_period(_csv(run_dir / "sites.csv", SITE_COLUMNS)).set_index("site")[["land_used_ha", "share_used"]]
     sites = sites.join(used, how="left").fillna({"land_used_ha": 0.0, "share_used": 0.0})
     return RunData(
         run_dir=run_dir,
@@ -133,6 +133,6 @@ def load_run(run_dir: Path) -> RunData:
         regions=_csv(inputs / "regions.csv", ["id"]).set_index("id"),
         sites=sites,
         industries=_csv(inputs / "industries.csv", ["id"]).set_index("id"),
-        assignments=_csv(run_dir / "assignments.csv", ASSIGNMENT_COLUMNS),
-        links=_csv(run_dir / "links.csv", LINK_COLUMNS),
+        assignments=last_period(_csv(run_dir / "assignments.csv", ASSIGNMENT_COLUMNS)),  # with periods: the last
+        links=last_period(_csv(run_dir / "links.csv", LINK_COLUMNS)),
     )

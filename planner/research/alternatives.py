@@ -238,7 +238,8 @@ def run_alternatives(
         raise ValueError("--within must be non-negative")
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
-    solved = solve_scenario(scenario_path, out, force=force, progress=progress, **solver_changes)
+    solved = solve_scenario(scenario_path, out, force=force, progress=progress, command="run --alternatives",
+                            **solver_changes)
     if solved.plan is None:
         return AlternativesOutcome(solved.write(force), stopped="no optimum")
     scenario, ix, options, out, base, result = (solved.scenario, solved.index, solved.options, solved.out,

@@ -88,6 +88,9 @@ def read_run(path: Path | str) -> RunRecord:
     """Read summary.json, manifest.json and (if there is a plan) assignments.csv of a run folder."""
     path = Path(path)
     summary, manifest = read_summary(path), read_manifest(path, required=True)
+    if summary.get("periods"):
+        raise RunFolderError(f"{path} is a run with periods or stock (version 2), which this command does not "
+                             "support yet")
     table = path / "assignments.csv"
     assignments = None
     if not table.is_file() and summary.get("objective") is not None:

@@ -27,6 +27,7 @@ from planner.run import build
 from planner.runfolder import atomic_folder, check_output, write_csv
 from planner.runfolder.read import RunFolderError
 from planner.scenario import load_scenario
+from planner.scenario.version2 import require_version1
 from planner.scenario.schema import SolverOptions
 from planner.solve import check_solver_name, solve
 
@@ -63,6 +64,7 @@ def site_importance(run_dir: Path | str | RunRecord, *, sites: list[str] | None 
     if not run.scenario_yaml.is_file():
         raise RunFolderError(f"{run.scenario_yaml} is missing: not a complete run folder")
     scenario = load_scenario(run.scenario_yaml)
+    require_version1(scenario, "importance")
     options = run_options(run, **solver_changes)
     ix = index_sets(scenario)
     model = build(scenario, ix).model

@@ -40,6 +40,7 @@ from planner.run import EXIT_CODES, RunOutcome, build, solver_options, write_out
 from planner.runfolder import atomic_folder, check_output, now, write_csv, write_json
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
+from planner.scenario.version2 import require_version1
 from planner.solve import SolveResult
 
 HOLD_SLACK = 1e-7
@@ -208,6 +209,7 @@ def pareto(
     _check_request(first, second, points)
     progress("Reading the scenario")
     scenario = load_scenario(scenario_path)
+    require_version1(scenario, "pareto")
     out = Path(out) if out is not None else \
         Path("runs") / f"{scenario.name}-pareto-{first}-{second}-{datetime.now():%Y%m%d-%H%M%S}"
     options = solver_options(scenario, **solver_changes)

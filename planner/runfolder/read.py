@@ -89,3 +89,11 @@ def read_table(path: Path, columns: Iterable[str], **options: Any) -> pd.DataFra
             raise RunFolderError(f"{path} row {row + 2}, column {column}: {frame[column].iloc[row]!r} is not a number")
         frame[column] = numbers
     return frame
+
+
+def last_period(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the last period of a run folder table with a `period` column (a run with periods, docs/scenario.md
+    "Version 2"), without that column; a table without one as it is."""
+    if "period" not in frame.columns or frame.empty:
+        return frame.drop(columns="period", errors="ignore")
+    return frame[frame["period"] == frame["period"].max()].drop(columns="period").reset_index(drop=True)

@@ -142,6 +142,8 @@ def write_inputs(folder: Path, scenario: Scenario, solver: dict[str, Any] | None
     folder.mkdir()
     tables = {"regions": scenario.regions.values(), "sites": scenario.sites.values(),
               "industries": scenario.industries.values(), "functions": scenario.functions.values()}
+    if scenario.stock:  # version 2: the existing base is an input too
+        tables["stock"] = scenario.stock.values()
     for name, rows in tables.items():
         records = []
         for row in rows:

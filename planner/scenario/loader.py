@@ -13,8 +13,29 @@ from planner.scenario.errors import InputErrors, Problem, display_path, quoted
 from planner.scenario.messages import describe, key_path
 from planner.scenario.overrides import apply_overrides
 from planner.scenario.scenario import Scenario, frozen
-from planner.scenario.schema import FUNCTIONS, PREDECESSOR, Override, ScenarioFile, Selector, Tables
+from planner.scenario.schema import (
+    FUNCTIONS,
+    OPTIONAL_TABLES,
+    PREDECESSOR,
+    TABLE_MODELS,
+    Override,
+    ScenarioFile,
+    Selector,
+    Tables,
+)
 from planner.scenario.tables import RawTable, read_table, typed_rows
+from planner.scenario.version2 import (
+    check_demand_years,
+    check_phase_out_years,
+    check_stock_land,
+    check_stock_overrides,
+    check_stock_references,
+    check_upgrades,
+    stock_by_triple,
+)
+
+REQUIRED_TABLES: tuple[str, ...] = tuple(n for n in TABLE_MODELS if n not in OPTIONAL_TABLES)
+"""The tables every scenario has."""
 from planner.scenario.yamlfile import MergedYaml, read_scenario_yaml
 
 
@@ -31,7 +52,7 @@ def load_scenario(path: Path | str) -> Scenario:
     top = display_path(merged.files[0])
     tables = spec.tables if spec else _tables_alone(merged)
     raw: dict[str, RawTable] = {}
-    for name in ("regions", "sites", "industries", "functions") if tables else ():
+    for name in [n for n in TABLE_MODELS if getattr(tables, n) is not None] if tables else ():
         table, found = read_table(name, Path(getattr(tables, name)), merged.file_of(("tables", name)))
         problems += found
         if table is not None:
@@ -43,8 +64,10 @@ def load_scenario(path: Path | str) -> Scenario:
     for name, table in raw.items():
         typed[name], found = typed_rows(table)
         problems += found
-    if len(typed) == 4:
+    problems += check_stock_overrides(spec, overrides, merged.file_of(("overrides",)))
+    if all(name in typed for name in REQUIRED_TABLES):
         problems += _cross_check(raw, typed)
+        problems += _check_version2(raw, typed, spec, merged)
     if problems or spec is None:
         raise InputErrors(problems)
 
@@ -58,11 +81,28 @@ def load_scenario(path: Path | str) -> Scenario:
         industries=frozen({row.id: row for _, row in typed["industries"]}),
         functions=frozen({(row.industry, row.function): row for _, row in typed["functions"]}),
         capabilities=tuple(sorted({k for s in sites.values() for k in s.capabilities})),
+        stock=frozen(stock_by_triple(typed.get("stock", []))),
     )
     problems += _check_rules(scenario, merged.file_of(("rules",)) or top)
     if problems:
         raise InputErrors(problems)
     return scenario
+
+
+def _check_version2(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]]], spec: ScenarioFile | None,
+                    merged: MergedYaml) -> list[Problem]:
+    """The version 2 checks that need the tables (docs/scenario.md "Version 2 additions")."""
+    top = display_path(merged.files[0])
+    problems = check_stock_references(raw)
+    problems += check_upgrades(typed["industries"], raw["industries"].shown)
+    if spec is not None:
+        problems += check_demand_years(raw["industries"], spec.settings.periods, merged.file_of(("settings", "periods")) or top)
+        problems += check_phase_out_years(spec, merged.file_of(("rules",)) or top)
+    if "stock" in typed:
+        functions = {(row.industry, row.function): row for _, row in typed["functions"]}
+        sites = {row.id: (line, row) for line, row in typed["sites"]}
+        problems += check_stock_land(typed["stock"], raw["stock"].shown, sites, raw["sites"].shown, functions)
+    return problems
 
 
 def _tables_alone(merged: MergedYaml) -> Tables | None:
@@ -178,7 +218,7 @@ def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
     }
     problems = []
     for n, rule in enumerate(scenario.rules):
-        kind = "lock_in" if rule.lock_in is not None else "lock_out"
+        kind = rule.kind
         selector: Selector = getattr(rule, kind)
         for key, values in selector.given().items():
             for value in sorted(values - known[key]):
@@ -198,4 +238,20 @@ def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
             if reasons:
                 problems.append(Problem(yaml_file, f"key rules[{n}].lock_in", None,
                                         f"locks in {i} {f} at {s}, which is not eligible: {'; '.join(reasons)}"))
+    return problems + _check_phase_outs(scenario, yaml_file)
+
+
+def _check_phase_outs(scenario: Scenario, yaml_file: str) -> list[Problem]:
+    """Every phase_out matches a triple, and none phases out what a lock_in opens in every period."""
+    problems = []
+    locked_in = {t: n for n, hits in rule_matches(scenario, "lock_in") for t in hits}
+    for n, hits in rule_matches(scenario, "phase_out"):
+        if not hits:
+            problems.append(Problem(yaml_file, f"key rules[{n}].phase_out", None, "matches no (industry, function, site)"))
+        by = scenario.rules[n].phase_out.by  # type: ignore[union-attr]
+        for i, f, s in hits:
+            if (i, f, s) in locked_in:
+                problems.append(Problem(yaml_file, f"key rules[{n}].phase_out", None,
+                                        f"phases out {i} {f} at {s} by {by}, but rules[{locked_in[i, f, s]}].lock_in "
+                                        "keeps it open in every period"))
     return problems

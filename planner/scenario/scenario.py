@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
-from planner.scenario.schema import FunctionSpec, Industry, Region, Rule, ScenarioFile, Settings, Site, SolverOptions
+from planner.scenario.schema import (FunctionSpec, Industry, Region, Rule, ScenarioFile, Settings, Site, SolverOptions,
+                                     StockRow)
 
 MODEL_EXCLUDE = ("name", "title", "description", "overrides", "solver")
 """Keys of the scenario file the model is not built from (overrides are in the tables by then)."""
@@ -38,6 +39,19 @@ class Scenario:
     """Keyed by (industry, function)."""
     capabilities: tuple[str, ...]
     """K: the capability dimensions named by `cap_<k>` columns."""
+    stock: Mapping[tuple[str, str, str], StockRow] = field(default_factory=lambda: MappingProxyType({}))
+    """E_ifs: the `stock` table keyed by (industry, function, site); empty when the scenario has none."""
+
+    @property
+    def periods(self) -> tuple[int | None, ...]:
+        """T: the years of settings.periods, or (None,) for the one period of a scenario without them."""
+        return tuple(self.settings.periods) if self.settings.periods else (None,)
+
+    @property
+    def is_version2(self) -> bool:
+        """Whether the scenario has stock or more than one period (docs/model.md "Version 2"): it then gets the
+        period-indexed model; else version 1's model, unchanged (a phase_out rule of its one period acts as a lock_out)."""
+        return bool(self.stock) or len(self.periods) > 1
 
     @property
     def name(self) -> str:
@@ -75,9 +89,10 @@ class Scenario:
         if "settings" in leave:
             drop["settings"] = leave["settings"]
         spec = self.spec.model_dump(mode="json", exclude=drop)
+        named = [("regions", self.regions), ("sites", self.sites), ("industries", self.industries),
+                 ("functions", self.functions)] + ([("stock", self.stock)] if self.stock else [])
         tables = {name: [row.model_dump(mode="json", exclude=leave.get(name)) for row in rows.values()]
-                  for name, rows in (("regions", self.regions), ("sites", self.sites), ("industries", self.industries),
-                                     ("functions", self.functions))}
+                  for name, rows in named}
         text = json.dumps({"scenario": spec, "tables": tables}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

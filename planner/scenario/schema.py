@@ -7,9 +7,20 @@ Every field has a docstring; `planner schema` exports them as a JSON Schema. Sym
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from planner.scenario.values import not_yes_no, number_as_written, plain_id, whole_number_as_written
 
@@ -17,7 +28,7 @@ Zone = Literal["center", "inner", "outer"]
 Category = Literal["future", "emerging", "traditional"]
 Tier = Literal["I", "II", "III", "IV"]
 FunctionName = Literal["rd", "pilot", "production"]
-TableName = Literal["regions", "sites", "industries", "functions"]
+TableName = Literal["regions", "sites", "industries", "functions", "stock"]
 SolverName = Literal["highs", "cbc", "glpk", "scip"]
 """The solvers planner can drive (planner.solve.SOLVERS has one adapter for each); the first is the default."""
 
@@ -47,6 +58,23 @@ class _Model(BaseModel):
         allow_inf_nan=False,
         str_strip_whitespace=True,
     )
+
+
+class _WithVersion2(_Model):
+    """A model with version 2 fields (docs/model.md "Version 2"), left out of its dump while they hold their default.
+
+    So a scenario that uses none of them dumps (manifest, inputs/, digests) exactly as in version 1.
+    """
+
+    _VERSION2: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_unused_version2(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        for name in self._VERSION2:
+            if name in data and getattr(self, name) == type(self).model_fields[name].get_default(call_default_factory=True):
+                del data[name]
+        return data
 
 
 # ---------------------------------------------------------------- tables
@@ -100,8 +128,10 @@ class Site(_Model):
     """C_sk: the `cap_<k>` columns, capability scores in [0, 1]; a missing column is 0."""
 
 
-class Industry(_Model):
+class Industry(_WithVersion2):
     """A row of the `industries` table."""
+
+    _VERSION2 = ("growth", "upgrades", "upgrade_cost")  # not the demand_<year> bucket: inputs/ unpacks it
 
     id: Id
     """Identifier of the industry, for example `ai`."""
@@ -119,10 +149,22 @@ class Industry(_Model):
     """H_i: most regions that may host the industry (防止重复建设); not set = no limit."""
     min_hosts: Whole = Field(default=0, ge=0)
     """N_i: fewest regions that must host the industry."""
+    growth: Number = Field(default=0.0, gt=-1)
+    """γ_i: annual growth of demand over the periods (0.05 = 5 % a year; negative for a shrinking industry):
+    D_it = D_i (1 + γ_i)^(t - t_1), unless a `demand_<year>` column gives the period's value."""
+    upgrades: Id | None = None
+    """up(i): id of the traditional industry whose production capacity this one can convert at the same site
+    (用新技术改造提升传统产业, 老树发新枝); not set = none."""
+    upgrade_cost: NonNegative = 0.0
+    """κ_i: cost of converting one unit of `upgrades`' production into this industry's production, 10k yuan."""
+    demands: dict[str, Positive] = {}
+    """D_it: the `demand_<year>` columns, the demand in the period of that year (a year of settings.periods)."""
 
 
-class FunctionSpec(_Model):
+class FunctionSpec(_WithVersion2):
     """A row of the `functions` table: one function of one industry."""
+
+    _VERSION2 = ("retire_cost",)
 
     industry: Id
     """The industry (an `id` of `industries`)."""
@@ -144,6 +186,23 @@ class FunctionSpec(_Model):
     """e_if: energy used per capacity unit."""
     requirements: dict[str, Share] = {}
     """Q_ifk: the `req_<k>` columns, least capability a site needs; a missing column is 0."""
+    retire_cost: NonNegative = 0.0
+    """ψ_if: cost of retiring one unit of capacity (existing or built in an earlier period), 10k yuan."""
+
+
+class StockRow(_Model):
+    """A row of the `stock` table: capacity standing at a site before the first period (产业基础)."""
+
+    industry: Id
+    """The industry (an `id` of `industries`)."""
+    function: FunctionName
+    """`rd` 研发, `pilot` 中试 or `production` 量产."""
+    site: Id
+    """The site it stands at (an `id` of `sites`); it need not meet the requirements of new capacity."""
+    capacity: Positive
+    """E_ifs: capacity standing before the first period, capacity units."""
+    source: str | None = None
+    """Where the figure comes from (free text, kept in the run folder)."""
 
 
 TABLE_MODELS: dict[str, type[_Model]] = {
@@ -151,11 +210,16 @@ TABLE_MODELS: dict[str, type[_Model]] = {
     "sites": Site,
     "industries": Industry,
     "functions": FunctionSpec,
+    "stock": StockRow,
 }
 """The row model of each table."""
 
+OPTIONAL_TABLES: tuple[str, ...] = ("stock",)
+"""Tables a scenario may leave out (version 2)."""
+
 PREFIXED_COLUMNS: dict[str, tuple[str, str]] = {
     "sites": ("cap_", "capabilities"),
+    "industries": ("demand_", "demands"),
     "functions": ("req_", "requirements"),
 }
 """Tables with open column families: prefix and the field that collects them."""
@@ -180,8 +244,10 @@ def row_schema(table: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- the YAML file
 
 
-class Tables(_Model):
-    """Paths of the four CSV tables, relative to the YAML file that names them."""
+class Tables(_WithVersion2):
+    """Paths of the CSV tables, relative to the YAML file that names them."""
+
+    _VERSION2 = ("stock",)
 
     regions: str
     """The `regions` table."""
@@ -191,10 +257,14 @@ class Tables(_Model):
     """The `industries` table."""
     functions: str
     """The `functions` table."""
+    stock: str | None = None
+    """The `stock` table: capacity standing before the first period (version 2); not set = none."""
 
 
-class Weights(_Model):
+class Weights(_WithVersion2):
     """Weights of the objective terms."""
+
+    _VERSION2 = ("retire", "upgrade")
 
     land: NonNegative = 1.0
     """w_land: weight of the land cost term."""
@@ -206,10 +276,20 @@ class Weights(_Model):
     """w_linkage: weight of the chain linkage cost term."""
     duplication: NonNegative = 1.0
     """w_duplication: weight of the duplication penalty term (soft mode)."""
+    retire: NonNegative = 1.0
+    """w_retire: weight of the retirement cost term (version 2)."""
+    upgrade: NonNegative = 1.0
+    """w_upgrade: weight of the upgrade (conversion) cost term (version 2)."""
 
 
-class Settings(_Model):
-    """Model settings (docs/model.md, "Parameters: Settings")."""
+Year = Annotated[int, Field(ge=1900, le=2200), BeforeValidator(whole_number_as_written)]
+"""A calendar year of a period (assumption: plans fall between 1900 and 2200; a two-digit year is a slip)."""
+
+
+class Settings(_WithVersion2):
+    """Model settings (docs/model.md, "Parameters: Settings" and "Version 2")."""
+
+    _VERSION2 = ("periods", "discount_rate", "transition", "transition_lag")
 
     chain_radius_km: Positive | None = None
     """ρmax: longest distance (km) over which a function can support the next one; not set = no limit."""
@@ -221,6 +301,17 @@ class Settings(_Model):
     """λ: cost (10k yuan) per host region beyond max_hosts; required when duplication is soft."""
     weights: Weights = Weights()
     """Weights of the objective terms (default 1 each)."""
+    periods: list[Year] | None = None
+    """T: the years of the plan's periods, strictly increasing (for example [2025, 2030, 2035], the steps of the
+    five-year plans); not set = one period (version 1)."""
+    discount_rate: Share = 0.0
+    """ρ: annual discount rate as a fraction (0.05 = 5 % a year; at most 1: a larger value is a percentage written as
+    a number); the costs of period t count δ_t = (1 + ρ)^-(t - t_1)."""
+    transition: Literal["free", "build_first"] = "free"
+    """`free`: capacity may be retired at any time; `build_first` (先立后破): production retired in a region, up to
+    a period, never exceeds the new production the region has built up to `transition_lag` periods earlier."""
+    transition_lag: Whole = Field(default=0, ge=0)
+    """Λ: periods new production must stand before the production it replaces may be retired (build_first)."""
 
     @field_validator("duplication_penalty")
     @classmethod
@@ -228,6 +319,17 @@ class Settings(_Model):
         # a field validator, not a model validator, so it is reported with the other fields' problems
         if value is None and info.data.get("duplication") == "soft":
             raise ValueError("required when duplication is soft")
+        return value
+
+    @field_validator("periods")
+    @classmethod
+    def _increasing(cls, value: list[int] | None) -> list[int] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("give at least one year, or leave periods out for one period")
+            for before, after in zip(value, value[1:]):
+                if after <= before:
+                    raise ValueError(f"periods must be strictly increasing years: {after} follows {before}")
         return value
 
 
@@ -260,18 +362,44 @@ class Selector(_Model):
         return out
 
 
-class Rule(_Model):
-    """A rule: exactly one of `lock_in` (open every matched triple) or `lock_out` (forbid them)."""
+class PhaseOut(Selector):
+    """A phase-out (退城入园, 疏解): the triples matched hold no capacity from the period of year `by` on."""
+
+    by: Year
+    """The year from which the matched triples hold no capacity: every period t >= by."""
+
+    def given(self) -> dict[str, frozenset[str]]:
+        """The selector keys this rule sets (not `by`), each with its accepted values as strings."""
+        out = super().given()
+        out.pop("by", None)
+        return out
+
+
+RULE_KINDS: tuple[str, ...] = ("lock_in", "lock_out", "phase_out")
+"""The kinds of rule, one key each."""
+
+
+class Rule(_WithVersion2):
+    """A rule: exactly one of `lock_in` (open every matched triple), `lock_out` (forbid them) or `phase_out`."""
+
+    _VERSION2 = ("phase_out",)
 
     lock_in: Selector | None = None
-    """Fix x = 1 on every triple matched."""
+    """Fix x = 1 on every triple matched (in every period)."""
     lock_out: Selector | None = None
-    """Remove every triple matched from the model."""
+    """Remove every triple matched from the model (no new capacity; existing stock may stand)."""
+    phase_out: PhaseOut | None = None
+    """Version 2: the triples matched hold no capacity in every period from year `by` on (a selector plus `by`)."""
+
+    @property
+    def kind(self) -> str:
+        """lock_in, lock_out or phase_out: the key this rule gives."""
+        return next(k for k in RULE_KINDS if getattr(self, k) is not None)
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "Rule":
-        if (self.lock_in is None) == (self.lock_out is None):
-            raise ValueError("a rule needs exactly one of lock_in or lock_out")
+    def _exactly_one(self) -> Rule:
+        if sum(getattr(self, k) is not None for k in RULE_KINDS) != 1:
+            raise ValueError("a rule needs exactly one of lock_in, lock_out or phase_out")
         return self
 
 
@@ -292,7 +420,7 @@ class Override(_Model):
     """Numeric columns to multiply by a factor."""
 
     @model_validator(mode="after")
-    def _something_to_do(self) -> "Override":
+    def _something_to_do(self) -> Override:
         if not self.set and not self.scale:
             raise ValueError("an override needs `set` or `scale`")
         return self
@@ -343,7 +471,7 @@ class ScenarioFile(_Model):
     settings: Settings = Settings()
     """Model settings."""
     rules: list[Rule] = []
-    """lock_in / lock_out rules, see docs/model.md "Rule selectors"."""
+    """lock_in / lock_out / phase_out rules, see docs/model.md "Rule selectors"."""
     overrides: list[Override] = []
     """Changes to the tables, applied in order after they are read."""
     solver: SolverOptions = SolverOptions()

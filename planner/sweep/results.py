@@ -37,7 +37,7 @@ def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status:
     for key in SUMMARY_KEYS:
         row[key] = summary.get(key)
     costs = summary.get("costs") or {}
-    for term in COST_TERMS:
+    for term in (*COST_TERMS, *(t for t in costs if t not in COST_TERMS)):  # a run with periods adds retire, upgrade
         row[f"cost_{term}"] = costs.get(term)
     hosts, extra = summary.get("hosts"), summary.get("extra_hosts")
     row["hosts_total"] = sum(hosts.values()) if hosts else None

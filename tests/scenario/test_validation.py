@@ -123,7 +123,7 @@ def test_unknown_yaml_key(tiny):
     tiny.replace("scenario.yaml", "  linkage_cost: 0.5", "  linkage_cots: 0.5")
     assert problems(tiny) == [
         "tiny/scenario.yaml key settings.linkage_cots: unknown key; expected one of chain_radius_km, linkage_cost, "
-        "duplication, duplication_penalty, weights"]
+        "duplication, duplication_penalty, weights, periods, discount_rate, transition, transition_lag"]
 
 
 def test_unknown_rule_key(tiny):

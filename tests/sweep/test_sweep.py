@@ -253,7 +253,8 @@ def test_parameters_the_base_does_not_accept_are_reported_at_the_parameter(tmp_p
     lines = caught.value.report().splitlines()
     assert lines[:3] == [
         "wrong.yaml key grid.product[0] (radius=200): settings.chain_radius: unknown key; expected one of "
-        "chain_radius_km, linkage_cost, duplication, duplication_penalty, weights",
+        "chain_radius_km, linkage_cost, duplication, duplication_penalty, weights, periods, discount_rate, transition, "
+        "transition_lag",
         "wrong.yaml key grid.product[1] (land=0.8): scale.land_prize: sites has no column 'land_prize'",
         "wrong.yaml key grid.product[2] (zone=0.9): where: matches no row of base/tables/sites.csv",
     ]
