@@ -38,7 +38,7 @@ body .leaflet-container, .pl-box {{ font-family: {FONT_STACK}; }}
 .pl-box {{ background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); font-size: 12px; line-height: 1.35; max-width: 360px; }}
 .pl-title b {{ font-size: 14px; }}
-.pl-legend {{ max-height: 45vh; overflow-y: auto; }}
+.pl-legend {{ max-height: 40vh; overflow-y: auto; }}
 .pl-legend summary {{ cursor: pointer; font-weight: bold; }}
 .pl-legend h4 {{ margin: 6px 0 2px; font-size: 12px; }}
 .pl-sw {{ display: inline-block; width: 12px; height: 12px; margin-right: 5px; vertical-align: -2px;

@@ -25,6 +25,9 @@ from planner.maps.rundata import RunData, load_run
 DEFAULT_TILES = "OpenStreetMap"
 """Base tiles by default (any name folium knows; ``"none"`` for a plain background)."""
 
+LEFT_PANEL_PX = 290
+"""Width (pixels) of the title and legend column on the left: the map fits the plan to its right."""
+
 COUNTS_FROM_ZOOM = 6
 """Zoom level from which the sites' industry counts show (below it a province's sites nearly coincide)."""
 
@@ -82,7 +85,7 @@ def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
     HtmlControl(legend_html(run, bool(metro_cities(run)), outside), position="bottomleft",
                 css_class="pl-box pl-legend").add_to(target)
     HtmlControl(title_html(run, heading), position="topleft", css_class="pl-box pl-title").add_to(target)
-    target.fit_bounds(map_bounds(run))
+    target.fit_bounds(map_bounds(run), padding_top_left=(LEFT_PANEL_PX, 0))
     return layers.groups
 
 
