@@ -237,10 +237,11 @@ FOLD_LEGEND_INDUSTRIES_ABOVE = 12
 """With more industries than this, the legend's list of industries starts folded (click to open)."""
 
 
-def legend_html(run: RunData, metro: bool, outside: bool = False) -> str:
+def legend_html(run: RunData, metro: bool, outside: bool = False, folded: bool = False) -> str:
     """Legend: zones, functions, link types, industries, region shading, (metro) rings and, with
-    `outside`, the grey of the provincial-level units outside the scenario."""
-    parts = ["<details open><summary>Legend 图例</summary><h4>Sites by zone 区位</h4>"]
+    `outside`, the grey of the provincial-level units outside the scenario; with `folded` it starts
+    closed (a click on its heading opens it), as on the narrow halves of a side-by-side map."""
+    parts = [f"<details{'' if folded else ' open'}><summary>Legend 图例</summary><h4>Sites by zone 区位</h4>"]
     parts += [_row(f"<span class='pl-sw pl-dot' style='background:{ZONE_COLOURS[z]}'></span>", ZONE_LABELS[z])
               for z in ZONES]
     parts.append("<h4>Functions 环节 (rings)</h4>")

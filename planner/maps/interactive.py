@@ -61,12 +61,13 @@ def map_bounds(run: RunData) -> list[list[float]]:
 
 
 def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
-              collapsed: bool = True) -> list[folium.FeatureGroup]:
+              collapsed: bool = True, narrow: bool = False) -> list[folium.FeatureGroup]:
     """Add the plan's layers, a layer control, the title and the legend to `target`; return the layers.
 
     A national view (:func:`planner.maps.geometry.national_view`) also gets the standard map's
     base: the provincial-level units outside the scenario in grey and the South China Sea line.
     The layer control starts collapsed (it opens on hover) and lists the layers in sections.
+    On a `narrow` map (a half of :func:`dual_map`) the legend starts folded.
     """
     _leaflet_only(target)
     add_page_style(target)
@@ -82,7 +83,7 @@ def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
     LayerSections(control, layers.sections).add_to(target)
     outside = national and len(outside_provinces(run)) > 0
     FarClass(COUNTS_FROM_ZOOM).add_to(target)
-    HtmlControl(legend_html(run, bool(metro_cities(run)), outside), position="bottomleft",
+    HtmlControl(legend_html(run, bool(metro_cities(run)), outside, folded=narrow), position="bottomleft",
                 css_class="pl-box pl-legend").add_to(target)
     HtmlControl(title_html(run, heading), position="topleft", css_class="pl-box pl-title").add_to(target)
     target.fit_bounds(map_bounds(run), padding_top_left=(LEFT_PANEL_PX, 0))
@@ -123,11 +124,12 @@ def dual_map(run_a: Path, run_b: Path, *, tiles: str | None = DEFAULT_TILES) -> 
     (s2, w2), (n2, e2) = map_bounds(second)
     bounds = [[min(s1, s2), min(w1, w2)], [max(n1, n2), max(e1, e2)]]
     dual = DualMap(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
-                   zoom_start=7, tiles=tiles_option(tiles), control_scale=True)
+                   zoom_start=7, tiles=tiles_option(tiles), control_scale=True,
+                   zoom_snap=0.5 if national_view(first) or national_view(second) else 1)
     if tiles_option(tiles) is None:
         page_header(dual.m1).add_child(Element(_PLAIN_CSS), name="planner_plain_css")
     for side, run, label in ((dual.m1, first, f"A: {Path(run_a).name}"), (dual.m2, second, f"B: {Path(run_b).name}")):
-        draw_plan(side, run, heading=label, collapsed=True)
+        draw_plan(side, run, heading=label, collapsed=True, narrow=True)
         side.fit_bounds(bounds)
     return dual
 

@@ -306,3 +306,27 @@ def test_national_map_is_a_standard_map(browser: Any, screen: tuple[int, int], n
     t = tables(national_run)["assignments"]
     assert sorted(shown) == sorted(str(n) for n in t.groupby("site")["industry"].nunique())
     browser.save_screenshot(str(ARTIFACTS / f"map-national-zoomed-{screen[0]}x{screen[1]}.png"))
+
+
+def test_side_by_side_national_maps_stay_clear(browser: Any, screen: tuple[int, int], national_run: Path,
+                                               tiny_run: Path, tmp_path: Path) -> None:
+    page = tmp_path / "dual-national.html"
+    save_html(dual_map(national_run, tiny_run, tiles="none"), page, offline=True)
+    severe = _open(browser, page)
+    assert severe == [], severe
+    state = browser.execute_script("""
+        const maps = Array.from(document.querySelectorAll('.leaflet-container'));
+        return maps.map(m => {
+          const r = m.getBoundingClientRect(), c = m.querySelector('.leaflet-control-layers').getBoundingClientRect();
+          return {area: r.width * r.height, control: c.width * c.height,
+                  expanded: m.querySelector('.leaflet-control-layers-expanded') !== null,
+                  legendOpen: m.querySelector('.pl-legend details').open,
+                  dashes: Array.from(m.querySelectorAll('path')).filter(p => p.getAttribute('stroke') === arguments[0]).length};
+        });""", DASH_COLOUR)
+    assert len(state) == 2
+    for side in state:
+        assert not side["expanded"] and side["control"] < 0.02 * side["area"]
+        assert not side["legendOpen"]  # the narrow halves start with the legend folded
+    assert state[0]["dashes"] == 10  # the national run (A) is a standard map ...
+    assert state[1]["dashes"] == 0  # ... the tiny one (B, two provinces) is not
+    browser.save_screenshot(str(ARTIFACTS / f"dual-national-{screen[0]}x{screen[1]}.png"))
