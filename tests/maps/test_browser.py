@@ -17,7 +17,13 @@ import pytest
 
 from planner.maps import dual_map, plan_map, report, save_html
 from planner.maps.geometry import CHINA_BOUNDS
-from planner.maps.layers import FUNCTIONS_SECTION, INDUSTRIES_SECTION, PLAN_SECTION, REGIONS_LAYER, SITES_LAYER
+from planner.maps.layers import (
+    FUNCTIONS_SECTION,
+    INDUSTRIES_SECTION,
+    PLAN_SECTION,
+    REGIONS_LAYER,
+    SITES_LAYER,
+)
 from planner.maps.style import DASH_COLOUR, OUTSIDE_COLOUR
 from tests.maps.conftest import ARTIFACTS
 from tests.maps.expected import industry_layer_name, layer_counts, tables

@@ -186,7 +186,7 @@ def _pixel(fig: Figure, ax: Axes, lon: float, lat: float) -> tuple[int, int, int
     fig.canvas.draw()
     image = np.asarray(fig.canvas.buffer_rgba())
     x, y = ax.transData.transform((lon, lat))
-    r, g, b, _ = image[image.shape[0] - int(round(y)), int(round(x))]
+    r, g, b, _ = image[image.shape[0] - round(y), round(x)]
     return int(r), int(g), int(b)
 
 
