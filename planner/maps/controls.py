@@ -99,7 +99,10 @@ class LayerSections(MacroElement):
 
     `sections` is a list of (heading, the layers' folium objects, folded at first); a click on a
     heading folds or unfolds its layers. The headings are set as text (never parsed as HTML), and
-    they survive Leaflet rebuilding the list (its ``_update`` is wrapped).
+    they survive Leaflet rebuilding the list (its ``_update`` is wrapped). Uses Leaflet 1.9's
+    ``_overlaysList``, ``_update`` and the inputs' ``layerId`` (the version XStatic-Leaflet and
+    folium 0.20 load); tests/maps/test_browser.py checks it in Chromium. A plain layer list,
+    collapsed, is what remains if they change.
     """
 
     _template = Template("""
