@@ -5,7 +5,9 @@ The data files next to this module are built by ``geodata/build.py`` from the
 simplified); see ``README.md`` here for provenance and how to rebuild them.
 Everything is returned in EPSG:4326 (WGS84 longitude/latitude).
 
-- :func:`provinces`: the 31 mainland provinces (``adcode``, ``name_zh``, ``name``).
+- :func:`provinces`: all 34 provincial-level units, Taiwan, Hong Kong and Macao included
+  (``adcode``, ``name_zh``, ``name``).
+- :func:`nine_dash_line`: the dashes of the South China Sea line of the standard map.
 - :func:`districts`: districts of Beijing, Tianjin and Shanghai, and the 11
   prefecture-level cities of Hebei (``adcode``, ``name_zh``, ``name``, ``city``,
   ``province``, ``level``, ``ring``).
@@ -24,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas
     import pandas
 
-__all__ = ["CRS", "RINGS", "provinces", "districts", "rings", "data_path"]
+__all__ = ["CRS", "RINGS", "provinces", "nine_dash_line", "districts", "rings", "data_path"]
 
 #: Coordinate reference system of every frame returned here.
 CRS = "EPSG:4326"
@@ -32,6 +34,7 @@ CRS = "EPSG:4326"
 RINGS = ("center", "inner", "outer")
 
 _PROVINCE_COLUMNS = ["adcode", "name_zh", "name"]
+_LINE_COLUMNS = ["dash", "name_zh", "name"]
 _DISTRICT_COLUMNS = ["adcode", "name_zh", "name", "city", "province", "level", "ring"]
 
 
@@ -69,13 +72,24 @@ def _read_geojson(name: str, columns: list[str]) -> "geopandas.GeoDataFrame":
 
 
 def provinces() -> "geopandas.GeoDataFrame":
-    """The 31 mainland provinces (no Hong Kong, Macao, Taiwan), sorted by adcode.
+    """All 34 provincial-level units of China, sorted by adcode.
 
-    Columns: ``adcode`` (6-digit string, e.g. ``"110000"``), ``name_zh`` (e.g.
-    ``"北京市"``), ``name`` (English, e.g. ``"Beijing"``), ``geometry``
+    The 31 mainland provinces, Taiwan (``"710000"``), Hong Kong (``"810000"``) and Macao
+    (``"820000"``). Columns: ``adcode`` (6-digit string, e.g. ``"110000"``), ``name_zh``
+    (e.g. ``"北京市"``), ``name`` (English, e.g. ``"Beijing"``), ``geometry``
     (MultiPolygon, EPSG:4326). Hainan's geometry includes the South China Sea islands.
     """
     return _read_geojson("provinces.geojson", _PROVINCE_COLUMNS)
+
+
+def nine_dash_line() -> "geopandas.GeoDataFrame":
+    """The ten dashes of the South China Sea line (南海断续线) of the standard map of China.
+
+    Columns: ``dash`` (``"1"`` .. ``"10"``; dash 1 lies east of Taiwan), ``name_zh``,
+    ``name``, ``geometry`` (LineString, EPSG:4326). A national map draws them with the
+    provinces, and a static one in its South China Sea inset (南海诸岛).
+    """
+    return _read_geojson("nine_dash_line.geojson", _LINE_COLUMNS)
 
 
 def _norm(text: str) -> str:

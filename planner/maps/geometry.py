@@ -22,6 +22,21 @@ def _boundaries() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(both, geometry="geometry", crs=geodata.CRS).drop_duplicates("adcode").set_index("adcode")
 
 
+NATIONAL_MIN_PROVINCES = 5
+"""Provincial-level regions (adcode ``xx0000`` with a boundary) that make a run's map a map of China."""
+
+NATIONAL_FRAME: list[list[float]] = [[16.5, 72.5], [54.5, 136.5]]
+"""[[south, west], [north, east]] of a static map of China: the whole territory but the South China Sea
+islands, which go to the inset (:data:`SOUTH_CHINA_SEA_FRAME`)."""
+
+SOUTH_CHINA_SEA_FRAME: list[list[float]] = [[2.5, 106.0], [25.0, 123.5]]
+"""[[south, west], [north, east]] of the South China Sea inset (南海诸岛): the islands down to 曾母暗沙
+(3.8 N) and every dash of the line, Taiwan's south included."""
+
+CHINA_BOUNDS: list[list[float]] = [[3.0, 73.0], [54.0, 135.5]]
+"""[[south, west], [north, east]] an interactive map of China opens on: every provincial-level unit,
+the South China Sea islands and the dashed line."""
+
 METRO_MIN_SHARE = 0.5
 """Share of a scenario's sites that must lie in districts of its metro cities for a metro view."""
 
@@ -46,6 +61,44 @@ def region_shapes(run: RunData) -> gpd.GeoDataFrame:
         if "adcode" in run.regions else []
     frame = pd.DataFrame(rows, columns=["region", "adcode"]).set_index("region")
     return gpd.GeoDataFrame(frame, geometry=[bounds.at[c, "geometry"] for c in frame["adcode"]], crs=geodata.CRS)
+
+
+def national_view(run: RunData) -> bool:
+    """Whether the run's maps are maps of China (the standard map: every provincial-level unit, the
+    dashed line, the South China Sea inset on static maps).
+
+    True when at least :data:`NATIONAL_MIN_PROVINCES` regions are provincial-level units
+    (adcode ``xx0000``) with a boundary in :mod:`planner.geodata`.
+    """
+    shapes = region_shapes(run)
+    return int(shapes["adcode"].astype(str).str.endswith("0000").sum()) >= NATIONAL_MIN_PROVINCES
+
+
+def outside_provinces(run: RunData) -> gpd.GeoDataFrame:
+    """The provincial-level units that are not regions of the run (drawn grey, not shaded by the plan).
+
+    Indexed by adcode, with ``name_zh``, ``name`` and ``geometry``; a province whose districts or
+    cities are the run's regions counts as inside.
+    """
+    codes = set(region_shapes(run)["adcode"].astype(str))
+    inside = {c[:2] + "0000" for c in codes}
+    provinces = _provinces()
+    return provinces[~provinces.index.isin(inside)].copy()
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> gpd.GeoDataFrame:
+    return geodata.provinces().set_index("adcode")
+
+
+def dash_lines() -> gpd.GeoDataFrame:
+    """The dashes of the South China Sea line (:func:`planner.geodata.nine_dash_line`)."""
+    return _dash_lines().copy()
+
+
+@lru_cache(maxsize=1)
+def _dash_lines() -> gpd.GeoDataFrame:
+    return geodata.nine_dash_line()
 
 
 def region_points(run: RunData) -> list[str]:

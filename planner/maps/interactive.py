@@ -8,14 +8,28 @@ import folium
 from folium import Element
 from folium.plugins import DualMap
 
-from planner.maps.controls import HtmlControl, add_page_style, legend_html, page_header, title_html
-from planner.maps.geometry import metro_view, view_bounds
+from planner.maps.controls import (
+    FarClass,
+    HtmlControl,
+    LayerSections,
+    add_page_style,
+    legend_html,
+    page_header,
+    title_html,
+)
+from planner.maps.geometry import CHINA_BOUNDS, metro_cities, national_view, outside_provinces, view_bounds
 from planner.maps.htmlout import save_html
-from planner.maps.layers import plan_groups
+from planner.maps.layers import china_base, plan_layers
 from planner.maps.rundata import RunData, load_run
 
 DEFAULT_TILES = "OpenStreetMap"
 """Base tiles by default (any name folium knows; ``"none"`` for a plain background)."""
+
+LEFT_PANEL_PX = 290
+"""Width (pixels) of the title and legend column on the left: the map fits the plan to its right."""
+
+COUNTS_FROM_ZOOM = 6
+"""Zoom level from which the sites' industry counts show (below it a province's sites nearly coincide)."""
 
 _PLAIN_CSS = "<style>.leaflet-container { background: #eef1f4; }</style>"
 
@@ -41,26 +55,46 @@ def _leaflet_only(target: folium.Map) -> None:
     target.default_css = [(n, u) for n, u in folium.Map.default_css if n == "leaflet_css"]
 
 
+def map_bounds(run: RunData) -> list[list[float]]:
+    """[[south, west], [north, east]] a map of `run` opens on: all of China for a national view."""
+    return CHINA_BOUNDS if national_view(run) else view_bounds(run)
+
+
 def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
-              collapsed: bool = False) -> list[folium.FeatureGroup]:
-    """Add the plan's layers, a layer control, the title and the legend to `target`; return the layers."""
+              collapsed: bool = True, narrow: bool = False) -> list[folium.FeatureGroup]:
+    """Add the plan's layers, a layer control, the title and the legend to `target`; return the layers.
+
+    A national view (:func:`planner.maps.geometry.national_view`) also gets the standard map's
+    base: the provincial-level units outside the scenario in grey and the South China Sea line.
+    The layer control starts collapsed (it opens on hover) and lists the layers in sections.
+    On a `narrow` map (a half of :func:`dual_map`) the legend starts folded.
+    """
     _leaflet_only(target)
     add_page_style(target)
-    groups = plan_groups(run)
-    for group in groups:
+    national = national_view(run)
+    if national:
+        for base in china_base(run):
+            base.add_to(target)
+    layers = plan_layers(run)
+    for group in layers.groups:
         group.add_to(target)
-    folium.LayerControl(collapsed=collapsed, position="topright").add_to(target)
-    HtmlControl(legend_html(run, metro_view(run) is not None), position="bottomleft",
+    control = folium.LayerControl(collapsed=collapsed, position="topright")
+    control.add_to(target)
+    LayerSections(control, layers.sections).add_to(target)
+    outside = national and len(outside_provinces(run)) > 0
+    FarClass(COUNTS_FROM_ZOOM).add_to(target)
+    HtmlControl(legend_html(run, bool(metro_cities(run)), outside, folded=narrow), position="bottomleft",
                 css_class="pl-box pl-legend").add_to(target)
     HtmlControl(title_html(run, heading), position="topleft", css_class="pl-box pl-title").add_to(target)
-    target.fit_bounds(view_bounds(run))
-    return groups
+    target.fit_bounds(map_bounds(run), padding_top_left=(LEFT_PANEL_PX, 0))
+    return layers.groups
 
 
 def _new_map(run: RunData, tiles: str | None) -> folium.Map:
-    (south, west), (north, east) = view_bounds(run)
+    (south, west), (north, east) = map_bounds(run)
     fmap = folium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=7,
-                      tiles=tiles_option(tiles), control_scale=True)
+                      tiles=tiles_option(tiles), control_scale=True,
+                      zoom_snap=0.5 if national_view(run) else 1)  # China fills a 1920 x 1080 screen
     if tiles_option(tiles) is None:
         page_header(fmap).add_child(Element(_PLAIN_CSS), name="planner_plain_css")
     return fmap
@@ -86,15 +120,16 @@ def plan_map(run_dir: Path, *, tiles: str | None = DEFAULT_TILES, heading: str |
 def dual_map(run_a: Path, run_b: Path, *, tiles: str | None = DEFAULT_TILES) -> DualMap:
     """Two runs side by side (left `run_a`, right `run_b`), panning and zooming together."""
     first, second = load_run(Path(run_a)), load_run(Path(run_b))
-    (s1, w1), (n1, e1) = view_bounds(first)
-    (s2, w2), (n2, e2) = view_bounds(second)
+    (s1, w1), (n1, e1) = map_bounds(first)
+    (s2, w2), (n2, e2) = map_bounds(second)
     bounds = [[min(s1, s2), min(w1, w2)], [max(n1, n2), max(e1, e2)]]
     dual = DualMap(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
-                   zoom_start=7, tiles=tiles_option(tiles), control_scale=True)
+                   zoom_start=7, tiles=tiles_option(tiles), control_scale=True,
+                   zoom_snap=0.5 if national_view(first) or national_view(second) else 1)
     if tiles_option(tiles) is None:
         page_header(dual.m1).add_child(Element(_PLAIN_CSS), name="planner_plain_css")
     for side, run, label in ((dual.m1, first, f"A: {Path(run_a).name}"), (dual.m2, second, f"B: {Path(run_b).name}")):
-        draw_plan(side, run, heading=label, collapsed=True)
+        draw_plan(side, run, heading=label, collapsed=True, narrow=True)
         side.fit_bounds(bounds)
     return dual
 

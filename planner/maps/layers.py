@@ -1,9 +1,14 @@
-"""The map's layers: regions, opened sites, one per function, one per industry, metro districts."""
+"""The map's layers: regions, opened sites, one per function, one per industry, metro districts.
+
+A national map (:func:`planner.maps.geometry.national_view`) also gets the standard map's base
+(:func:`china_base`): the provincial-level units outside the scenario in grey and the dashes of
+the South China Sea line, always shown (not in the layer control).
+"""
 
 from __future__ import annotations
 
-import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -11,17 +16,33 @@ from shapely.geometry import mapping
 
 from planner.maps import text
 from planner.maps.controls import HtmlPopup
-from planner.maps.geometry import metro_cities, metro_view, region_points, region_shapes
-from planner.maps.metrics import industries_hosted, most_hosted, site_functions, site_industries
+from planner.maps.geometry import (
+    dash_lines,
+    metro_cities,
+    metro_view,
+    outside_provinces,
+    region_points,
+    region_shapes,
+)
+from planner.maps.metrics import (
+    industries_hosted,
+    industry_categories,
+    most_hosted,
+    site_functions,
+    site_industries,
+)
 from planner.maps.rundata import RunData
 from planner.maps.style import (
-    BADGE_DISTANCE,
-    BADGE_SIZE,
+    CATEGORY_LABELS,
+    COUNT_OFFSET,
+    DASH_COLOUR,
     FUNCTION_COLOURS,
     FUNCTION_LABELS,
     FUNCTION_RADII,
     FUNCTIONS,
     LINK_DASHES,
+    OUTSIDE_COLOUR,
+    OUTSIDE_LABEL,
     SITE_RADIUS,
     UNCLASSIFIED_COLOUR,
     ZONE_COLOURS,
@@ -83,9 +104,23 @@ def regions_group(run: RunData) -> folium.FeatureGroup:
     return group
 
 
+def _count_marker(run: RunData, site: str, industries: int) -> folium.Marker:
+    """The number of industries placed at `site`, in a small box next to it; the popup lists them."""
+    dx, dy = COUNT_OFFSET
+    icon = folium.DivIcon(html=f"<div class='pl-count'>{industries}</div>", icon_size=(22, 16),
+                          icon_anchor=(-dx + 11, dy + 8), class_name="pl-count-icon")
+    tooltip = text.count_tooltip(run, site, industries)
+    marker = folium.Marker(run.site_point(site), icon=icon, tooltip=tooltip)
+    return marker.add_child(HtmlPopup(text.site_popup(run, site), 520))
+
+
 def sites_group(run: RunData) -> folium.FeatureGroup:
-    """One marker per opened site, coloured by zone, its popup listing functions, capacities, land and cost."""
+    """One marker per opened site, coloured by zone, its popup listing functions, capacities, land and cost,
+    and next to it the number of industries placed there (one box per site, not one badge per industry)."""
     group = folium.FeatureGroup(name=SITES_LAYER)
+    per_site: dict[str, int] = {}
+    for site, _ in site_industries(run):
+        per_site[site] = per_site.get(site, 0) + 1
     for site in run.opened_sites:
         zone = str(run.sites.at[site, "zone"])
         folium.CircleMarker(
@@ -93,6 +128,9 @@ def sites_group(run: RunData) -> folium.FeatureGroup:
             fill_color=ZONE_COLOURS.get(zone, "#999999"), fill_opacity=0.95,
             class_name=f"pl-site pl-zone-{css_token(zone)}", tooltip=text.site_tooltip(run, site),
         ).add_child(HtmlPopup(text.site_popup(run, site), 520)).add_to(group)
+    for site in run.opened_sites:
+        if per_site.get(site):
+            _count_marker(run, site, per_site[site]).add_to(group)
     return group
 
 
@@ -112,18 +150,6 @@ def function_groups(run: RunData) -> list[folium.FeatureGroup]:
     return groups
 
 
-def _badge(run: RunData, site: str, industry: str, slot: int, slots: int, colour: str) -> folium.Marker:
-    angle = -math.pi / 2 + 2 * math.pi * slot / max(slots, 1)
-    dx, dy = BADGE_DISTANCE * math.cos(angle), BADGE_DISTANCE * math.sin(angle)
-    half = BADGE_SIZE / 2
-    icon = folium.DivIcon(html=f"<div class='pl-badge' style='background:{colour}'></div>",
-                          icon_size=(BADGE_SIZE, BADGE_SIZE), icon_anchor=(round(half - dx), round(half - dy)),
-                          class_name=f"pl-badge-icon pl-ind-{css_token(industry)}")
-    rows = run.assignments[(run.assignments["site"] == site) & (run.assignments["industry"] == industry)]
-    marker = folium.Marker(run.site_point(site), icon=icon, tooltip=text.industry_tooltip(run, site, industry))
-    return marker.add_child(HtmlPopup(f"<div class='pl-pop'>{text.placement_table(run, rows)}</div>"))
-
-
 def _link(run: RunData, link: Any, colour: str, largest: float) -> folium.MacroElement:
     weight = link_weight(float(link["amount"]), largest)
     tooltip = text.link_tooltip(run, link)
@@ -138,17 +164,14 @@ def _link(run: RunData, link: Any, colour: str, largest: float) -> folium.MacroE
 
 
 def industry_groups(run: RunData) -> list[folium.FeatureGroup]:
-    """One layer per industry: its chain links (R&D -> pilot -> production, width by amount) and site badges."""
+    """One layer per industry: its chain links (R&D -> pilot -> production, width by amount)."""
     colours = industry_colours(run.industry_ids)
     largest = float(run.links["amount"].max()) if len(run.links) else 0.0
-    pairs = site_industries(run)
     groups = []
-    for slot, industry in enumerate(run.industry_ids):
+    for industry in run.industry_ids:
         group = folium.FeatureGroup(name=industry_layer(run, industry))
         for _, link in run.links[run.links["industry"] == industry].iterrows():
             _link(run, link, colours[industry], largest).add_to(group)
-        for site, _ in (p for p in pairs if p[1] == industry):
-            _badge(run, site, industry, slot, len(run.industry_ids), colours[industry]).add_to(group)
         groups.append(group)
     return groups
 
@@ -173,8 +196,71 @@ def metro_group(run: RunData) -> folium.FeatureGroup | None:
     return group
 
 
+@dataclass(frozen=True)
+class PlanLayers:
+    """The layers of a plan (bottom first) and their sections in the layer control."""
+
+    groups: list[folium.FeatureGroup]
+    """Every layer, bottom first."""
+    sections: list[tuple[str, list[folium.FeatureGroup], bool]]
+    """(heading, its layers, folded at first) in the order the layer control lists them."""
+
+
+FOLD_INDUSTRIES_ABOVE = 12
+"""With more industries than this, the layer control shows each category folded (click to open)."""
+
+PLAN_SECTION = "Plan 规划"
+"""Heading of the section of regions, metro districts and sites in the layer control."""
+
+FUNCTIONS_SECTION = "Functions 环节"
+"""Heading of the section of function layers in the layer control."""
+
+INDUSTRIES_SECTION = "Industries 产业"
+"""Heading (or prefix of the headings by category) of the industry layers in the layer control."""
+
+
+def plan_layers(run: RunData) -> PlanLayers:
+    """The plan's layers and their layer-control sections: plan, functions, industries by category."""
+    regions, metro, sites = regions_group(run), metro_group(run), sites_group(run)
+    industries = industry_groups(run)
+    functions = function_groups(run)
+    by_id = dict(zip(run.industry_ids, industries))
+    categories = industry_categories(run)
+    fold = len(industries) > FOLD_INDUSTRIES_ABOVE
+    if len(categories) > 1:
+        industry_sections = [(f"{INDUSTRIES_SECTION} · {CATEGORY_LABELS.get(c, c)}", [by_id[i] for i in members], fold)
+                             for c, members in categories.items()]
+    else:
+        industry_sections = [(INDUSTRIES_SECTION, industries, fold)]
+    plan = [regions, *([metro] if metro else []), sites]
+    sections = [(PLAN_SECTION, plan, False), (FUNCTIONS_SECTION, functions, False), *industry_sections]
+    return PlanLayers(groups=[regions, *([metro] if metro else []), *industries, *functions, sites],
+                      sections=sections)
+
+
 def plan_groups(run: RunData) -> list[folium.FeatureGroup]:
     """Every layer of a plan, bottom first."""
-    metro = metro_group(run)
-    return [regions_group(run), *([metro] if metro else []), *industry_groups(run), *function_groups(run),
-            sites_group(run)]
+    return plan_layers(run).groups
+
+
+def china_base(run: RunData) -> list[folium.GeoJson]:
+    """The standard map's base of a national map: the provincial-level units outside the scenario in grey
+    (not shaded by the plan; a tooltip names them) and the dashes of the South China Sea line.
+
+    Not in the layer control: a map of China always shows them.
+    """
+    outside = outside_provinces(run)
+    features = [{"type": "Feature", "geometry": mapping(row.geometry),
+                 "properties": {"name": f"{row['name_zh']} {row['name']} · {OUTSIDE_LABEL}"}}
+                for _, row in outside.iterrows()]
+    style = {"fillColor": OUTSIDE_COLOUR, "fillOpacity": 0.8, "color": "#999999", "weight": 1}
+    layers = []
+    if features:
+        layers.append(folium.GeoJson({"type": "FeatureCollection", "features": features}, name="outside",
+                                     style_function=lambda _f: style, control=False,
+                                     tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)))
+    dashes = {"type": "FeatureCollection",
+              "features": [{"type": "Feature", "geometry": mapping(g), "properties": {}} for g in dash_lines().geometry]}
+    layers.append(folium.GeoJson(dashes, name="dashes", control=False,
+                                 style_function=lambda _f: {"color": DASH_COLOUR, "weight": 2.5, "opacity": 0.9}))
+    return layers

@@ -21,6 +21,21 @@ def most_hosted(run: RunData) -> int:
     return int(hosted.max()) if len(hosted) else 0
 
 
+KNOWN_CATEGORIES: tuple[str, ...] = ("future", "emerging", "traditional")
+"""Industry categories of the bundled scenarios, in the order maps list them."""
+
+
+def industry_categories(run: RunData) -> dict[str, list[str]]:
+    """Category -> its industries, known categories (:data:`KNOWN_CATEGORIES`) first ("" for none)."""
+    if "category" in run.industries:
+        cats = run.industries["category"].map(lambda c: str(c).strip() if isinstance(c, str) else "")
+    else:
+        cats = pd.Series("", index=run.industries.index)
+    order = [c for c in KNOWN_CATEGORIES if c in set(cats)]
+    order += [c for c in dict.fromkeys(cats) if c not in KNOWN_CATEGORIES]
+    return {c: [i for i in run.industry_ids if cats[i] == c] for c in order}
+
+
 def site_functions(run: RunData) -> list[tuple[str, str]]:
     """Distinct (site, function) pairs placed, by site order then function order."""
     pairs = set(zip(run.assignments["site"], run.assignments["function"]))

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Literal
 
 import geopandas as gpd
-import pandas as pd
 from matplotlib import colormaps, colors, patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
@@ -29,18 +28,35 @@ from matplotlib.transforms import Bbox, ScaledTranslation
 
 from planner import geodata
 from planner.maps import fonts
-from planner.maps.geometry import MetroView, metro_cities, metro_view, region_points, region_shapes, view_bounds
-from planner.maps.metrics import industries_hosted, most_hosted
+from planner.maps.geometry import (
+    NATIONAL_FRAME,
+    SOUTH_CHINA_SEA_FRAME,
+    MetroView,
+    dash_lines,
+    metro_cities,
+    metro_view,
+    national_view,
+    outside_provinces,
+    region_points,
+    region_shapes,
+    view_bounds,
+)
+from planner.maps.metrics import industries_hosted, industry_categories, most_hosted
 from planner.maps.rundata import RunData, load_run
 from planner.maps.style import (
+    CATEGORY_LABELS,
+    DASH_COLOUR,
     FUNCTIONS,
     LINK_LABELS,
+    OUTSIDE_COLOUR,
+    OUTSIDE_LABEL,
     UNCLASSIFIED_COLOUR,
     ZONE_COLOURS,
     ZONE_LABELS,
     ZONES,
     fmt,
     hosted_colour,
+    hosted_steps,
     industry_colours,
     link_weight,
 )
@@ -57,9 +73,6 @@ CATEGORY_FAMILIES: dict[str, str] = {"future": "Purples", "emerging": "Reds", "t
 SPARE_FAMILIES: tuple[str, ...] = ("Greens", "Blues", "Greys", "PuRd", "Oranges")
 """Colour maps for further categories, in order of first appearance."""
 
-CATEGORY_LABELS: dict[str, str] = {"future": "未来产业 Future", "emerging": "新兴产业 Emerging",
-                                   "traditional": "传统产业 Traditional", "": "其他 Other"}
-"""Legend heading of each industry category."""
 
 SAME_SITE_RING = (0.1, 0.035)
 """Outer radius and width (inches) of the ring of same-site links around a site."""
@@ -69,6 +82,21 @@ LEGEND_FONT = 7.0
 
 _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 """A white outline that keeps labels readable over fills and links."""
+
+NATIONAL_WIDTH = 12.0
+"""Width (inches) of the image of a national view: the whole territory leaves the eastern sites close together."""
+
+INSET_WIDTH = 0.18
+"""Width of the South China Sea inset, as a share of the national panel's width."""
+
+INSET_LABEL = "south-china-sea-inset"
+"""Label (``Axes.get_label``) of the South China Sea inset of a national image."""
+
+OUTSIDE_GID = "pl-outside"
+"""``gid`` of the collection of provincial-level units outside the scenario."""
+
+DASH_GID = "pl-dashes"
+"""``gid`` of the collection of the dashes of the South China Sea line."""
 
 
 # --- which panels ----------------------------------------------------------------------------
@@ -101,13 +129,7 @@ def labelled_regions(run: RunData) -> list[str]:
 
 def industry_groups(run: RunData) -> dict[str, list[str]]:
     """Category -> its industries, known categories first ("" for none)."""
-    if "category" in run.industries:
-        cats = run.industries["category"].map(lambda c: str(c).strip() if isinstance(c, str) else "")
-    else:
-        cats = pd.Series("", index=run.industries.index)
-    order = [c for c in CATEGORY_FAMILIES if c in set(cats)]
-    order += [c for c in dict.fromkeys(cats) if c not in CATEGORY_FAMILIES]
-    return {c: [i for i in run.industry_ids if cats[i] == c] for c in order}
+    return industry_categories(run)
 
 
 def grouped(run: RunData) -> bool:
@@ -128,11 +150,6 @@ def image_industry_colours(run: RunData) -> dict[str, str]:
     return out
 
 
-def hosted_steps(most: int) -> list[int]:
-    """Counts shown in the legend's scale of industries hosted (all when few, else about five)."""
-    if most <= 5:
-        return list(range(most + 1))
-    return sorted({0, 1, *(round(most * k / 4) for k in range(1, 5))})
 
 
 # --- drawing ---------------------------------------------------------------------------------
@@ -148,10 +165,52 @@ def _frame(ax: Axes, bounds: list[list[float]]) -> None:
     ax.set_ylabel("")
 
 
-def _context(ax: Axes, bounds: list[list[float]]) -> None:
+def _context(ax: Axes, run: RunData, bounds: list[list[float]]) -> None:
+    """Provincial-level units in the frame: the run's own light, the others grey (not shaded by the plan)."""
     (south, west), (north, east) = bounds
     provinces = geodata.provinces().cx[west:east, south:north]
-    provinces.plot(ax=ax, facecolor="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.5)
+    outside = provinces["adcode"].isin(outside_provinces(run).index)
+    if (~outside).any():
+        provinces[~outside].plot(ax=ax, facecolor="#f2f2f2", edgecolor="#bbbbbb", linewidth=0.5)
+    if outside.any():
+        provinces[outside].plot(ax=ax, facecolor=OUTSIDE_COLOUR, edgecolor="#aaaaaa", linewidth=0.5,
+                                gid=OUTSIDE_GID)
+
+
+def outside_in_frame(run: RunData, bounds: list[list[float]]) -> list[str]:
+    """Adcodes of the provincial-level units outside the scenario that a panel showing `bounds` draws."""
+    (south, west), (north, east) = bounds
+    return sorted(outside_provinces(run).cx[west:east, south:north].index)
+
+
+def _dashes(ax: Axes, linewidth: float) -> None:
+    """The dashes of the South China Sea line."""
+    dash_lines().plot(ax=ax, color=DASH_COLOUR, linewidth=linewidth, gid=DASH_GID, zorder=2)
+
+
+def _inset_rect(main: list[list[float]], inset: list[list[float]], width: float) -> list[float]:
+    """[x, y, w, h] in the main panel's axes fraction of an inset `width` wide in its lower right corner."""
+    height = width * _aspect(inset) / _aspect(main)
+    return [1 - width, 0.0, width, height]
+
+
+def _south_china_sea(ax: Axes, run: RunData) -> Axes:
+    """The inset of the South China Sea islands and the dashed line (南海诸岛) in the lower right of `ax`."""
+    inset = ax.inset_axes(_inset_rect(NATIONAL_FRAME, SOUTH_CHINA_SEA_FRAME, INSET_WIDTH), zorder=7)
+    inset.set_label(INSET_LABEL)
+    _context(inset, run, SOUTH_CHINA_SEA_FRAME)
+    _region_fills(inset, run)
+    _dashes(inset, 1.0)
+    _frame(inset, SOUTH_CHINA_SEA_FRAME)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_facecolor("white")
+    for spine in inset.spines.values():
+        spine.set_linewidth(0.8)
+        spine.set_edgecolor("#333333")
+    inset.text(0.96, 0.03, "南海诸岛", transform=inset.transAxes, ha="right", va="bottom", fontsize=7,
+               color="#222222", path_effects=_HALO)
+    return inset
 
 
 def _site_label(run: RunData, site: str) -> str:
@@ -220,7 +279,8 @@ def _sites_and_links(ax: Axes, run: RunData, bounds: list[list[float]], colours:
         labels.append(_Label(text, "site"))
 
 
-def _regions(ax: Axes, run: RunData, labels: list[_Label]) -> None:
+def _region_fills(ax: Axes, run: RunData) -> None:
+    """The run's region shapes shaded by the number of industries they host."""
     hosted, most = industries_hosted(run), most_hosted(run)
     shapes = region_shapes(run)
     if len(shapes):
@@ -230,6 +290,11 @@ def _regions(ax: Axes, run: RunData, labels: list[_Label]) -> None:
                 part = shapes[mask]
                 part.plot(ax=ax, color=[hosted_colour(int(hosted[r]), most) for r in part.index],
                           edgecolor=edge, linewidth=width, alpha=0.7)
+
+
+def _regions(ax: Axes, run: RunData, labels: list[_Label]) -> None:
+    hosted, most = industries_hosted(run), most_hosted(run)
+    _region_fills(ax, run)
     for region in region_points(run):
         ax.scatter([run.regions.at[region, "lon"]], [run.regions.at[region, "lat"]], s=500,
                    color=hosted_colour(int(hosted[region]), most), edgecolors="#555555", zorder=2)
@@ -347,6 +412,7 @@ def _place_labels(fig: Figure, panels: list[tuple[Axes, list[_Label], list[tuple
         marks = [(float(x), float(y)) for x, y in ax.transData.transform(points) if frame.contains(x, y)] \
             if points else []
         taken = [Bbox.from_extents(x - 5 * scale, y - 5 * scale, x + 5 * scale, y + 5 * scale) for x, y in marks]
+        insets = [inset.get_window_extent(renderer) for inset in ax.child_axes]  # the South China Sea
         for label in sorted(labels, key=lambda lab: PRIORITY.index(lab.kind)):
             x, y = ax.transData.transform(label.text.xy)
             anchor = (float(x), float(y))
@@ -357,6 +423,7 @@ def _place_labels(fig: Figure, panels: list[tuple[Axes, list[_Label], list[tuple
                 _move(label.text, candidate)
                 box = _text_box(label.text, renderer, 1.5 * scale)
                 score = sum(_overlap(box, t) for t in taken) + 4 * _outside(box, frame)
+                score += 8 * sum(_overlap(box, inset) for inset in insets)  # an inset hides what lies below
                 if _misleading(box, anchor, marks):
                     score += box.width * box.height
                 if best is None or score < best[0]:
@@ -385,7 +452,7 @@ def _blank(label: str = "") -> Line2D:
 
 
 def _legend_blocks(run: RunData, colours: dict[str, str], view: MetroView | None,
-                   cities: list[str]) -> list[list[_Entry]]:
+                   cities: list[str], outside: bool = False) -> list[list[_Entry]]:
     sites = [_Entry(_blank(), "站点 Sites", True)]
     sites += [_Entry(Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=ZONE_COLOURS[z],
                             markeredgecolor="#222222"), ZONE_LABELS[z]) for z in ZONES]
@@ -402,6 +469,8 @@ def _legend_blocks(run: RunData, colours: dict[str, str], view: MetroView | None
     regions = [_Entry(_blank(), "区域 Regions hosting", True)]
     regions += [_Entry(Patch(facecolor=hosted_colour(n, most), edgecolor="#aaaaaa", linewidth=0.5),
                        f"{n} 产业 industries") for n in hosted_steps(most)]
+    if outside:
+        regions.append(_Entry(Patch(facecolor=OUTSIDE_COLOUR, edgecolor="#aaaaaa", linewidth=0.5), OUTSIDE_LABEL))
     blocks = [sites, links, regions]
     if view is not None and cities:
         rings = [_Entry(_blank(), "圈层 Rings", True)]
@@ -488,24 +557,30 @@ def figure(run: RunData) -> Figure:
     """The matplotlib figure of a plan: regions and chain, and (for a metro scenario) its districts by ring."""
     view = metro_view(run)
     cities = metro_cities(run, view)
-    bounds = view_bounds(run)
+    national = national_view(run)
+    bounds = NATIONAL_FRAME if national else view_bounds(run)
     frames: list[list[list[float]]] = [bounds]
     if view is not None and cities:
         frames.append(metro_bounds(view, cities))
     # one wide panel for many regions; panels as wide as makes their maps equally high
-    width = 10.0 if len(frames) == 1 and len(run.regions) > 12 else 7.5 * len(frames)
+    width = NATIONAL_WIDTH if national else 10.0 if len(frames) == 1 and len(run.regions) > 12 \
+        else 7.5 * len(frames)
     ratios = [1 / _aspect(b) for b in frames]
     map_height = min(max((width - 0.6 * len(frames)) / sum(ratios), 4.0), 9.0)
     colours = image_industry_colours(run)
-    columns = _layout(_legend_blocks(run, colours, view, cities), width - 0.5)
+    columns = _layout(_legend_blocks(run, colours, view, cities, bool(outside_in_frame(run, bounds))), width - 0.5)
     legend_height = max(len(c) for c in columns) * LEGEND_FONT * 1.5 / 72 + 0.2
     fig = Figure(figsize=(width, map_height + 1.1 + legend_height), dpi=150, layout="constrained")
     axes = fig.subplots(1, len(frames), squeeze=False, width_ratios=ratios)[0]
     labels: list[list[_Label]] = [[] for _ in frames]
-    _context(axes[0], bounds)
+    _context(axes[0], run, bounds)
     _regions(axes[0], run, labels[0])
+    if national:
+        _dashes(axes[0], 1.2)
     _sites_and_links(axes[0], run, bounds, colours, labels[0])
     _frame(axes[0], bounds)
+    if national:
+        _south_china_sea(axes[0], run)
     axes[0].set_title("区域分工 Regions and chain links", fontsize=10)
     if len(frames) == 2 and view is not None:
         _metro(axes[1], run, view, cities, frames[1], colours, labels[1])

@@ -16,6 +16,15 @@ ZONE_COLOURS: dict[str, str] = {"center": "#d7301f", "inner": "#fc8d59", "outer"
 UNCLASSIFIED_COLOUR = "#bdbdbd"
 """Fill of metro districts whose ring is not classified."""
 
+OUTSIDE_COLOUR = "#e0e0e0"
+"""Fill of provincial-level units that are not regions of the scenario (drawn, not shaded by the plan)."""
+
+OUTSIDE_LABEL = "outside the scenario 情景外"
+"""Legend label of the provincial-level units that are not regions of the scenario."""
+
+DASH_COLOUR = "#4a6fa5"
+"""Colour of the dashes of the South China Sea line."""
+
 FUNCTION_COLOURS: dict[str, str] = {"rd": "#7b3294", "pilot": "#1a9850", "production": "#404040"}
 """Ring colour per function around a site marker."""
 
@@ -34,14 +43,15 @@ LINK_LABELS: dict[str, str] = {"pilot": "R&D → pilot 研发→中试", "produc
 LINK_DASHES: dict[str, str | None] = {"pilot": "6 6", "production": None}
 """Stroke pattern per link type: R&D -> pilot dashed, pilot -> production solid."""
 
+CATEGORY_LABELS: dict[str, str] = {"future": "未来产业 Future", "emerging": "新兴产业 Emerging",
+                                   "traditional": "传统产业 Traditional", "": "其他 Other"}
+"""Heading of each industry category (legends, layer control)."""
+
 SITE_RADIUS = 7
 """Radius (pixels) of an opened site's marker."""
 
-BADGE_SIZE = 12
-"""Side (pixels) of an industry badge next to a site."""
-
-BADGE_DISTANCE = 24
-"""Distance (pixels) of industry badges from their site."""
+COUNT_OFFSET = (12, 14)
+"""Offset (pixels right, up) of a site's industry count from the site."""
 
 
 def industry_colours(industries: list[str]) -> dict[str, str]:
@@ -59,6 +69,13 @@ def hosted_colour(count: int, most: int) -> str:
     if count <= 0:
         return "#f7f7f7"
     return colors.to_hex(colormaps["YlGnBu"](0.12 + 0.5 * count / max(most, 1)))
+
+
+def hosted_steps(most: int) -> list[int]:
+    """Counts shown in a legend's scale of industries hosted (all when few, else about five)."""
+    if most <= 5:
+        return list(range(most + 1))
+    return sorted({0, 1, *(round(most * k / 4) for k in range(1, 5))})
 
 
 def link_weight(amount: float, largest: float) -> float:

@@ -81,6 +81,11 @@ def function_tooltip(run: RunData, site: str, function: str) -> str:
     return escape(f"{site} · {FUNCTION_LABELS.get(function, function)}: {what}")
 
 
+def count_tooltip(run: RunData, site: str, industries: int) -> str:
+    """One line: how many industries `site` hosts (the popup lists them)."""
+    return escape(f"{site}: {industries} industries 产业 (click for the list)")
+
+
 def industry_tooltip(run: RunData, site: str, industry: str) -> str:
     """One line: the functions of `industry` at `site`, capacity and land."""
     rows = run.assignments[(run.assignments["site"] == site) & (run.assignments["industry"] == industry)]

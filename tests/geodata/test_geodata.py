@@ -15,7 +15,7 @@ from shapely.geometry import Point
 
 ROOT = Path(__file__).resolve().parents[2]
 GEODATA_DIR = ROOT / "geodata"
-DATA_FILES = ("provinces.geojson", "districts.geojson", "rings.csv")
+DATA_FILES = ("provinces.geojson", "nine_dash_line.geojson", "districts.geojson", "rings.csv")
 
 
 def _load_from_file(name: str, path: Path, package: bool = False) -> ModuleType:
@@ -49,12 +49,16 @@ def districts():
     return geodata.districts()
 
 
-def test_31_mainland_provinces(provinces):
-    assert len(provinces) == 31
+def test_34_provincial_level_units(provinces):
+    # issue 19: a standard map of China has every provincial-level unit (it had the 31 mainland ones)
+    assert len(provinces) == 34
     assert provinces["adcode"].is_unique
     assert provinces["adcode"].str.fullmatch(r"\d{6}").all()
     assert provinces["adcode"].str.endswith("0000").all()
-    assert not set(provinces["adcode"]) & {"710000", "810000", "820000"}
+    names = provinces.set_index("adcode")["name_zh"]
+    assert names["710000"] == "台湾省" and names["810000"] == "香港特别行政区" and names["820000"] == "澳门特别行政区"
+    assert provinces.set_index("adcode").loc[["710000", "810000", "820000"], "name"].tolist() == [
+        "Taiwan", "Hong Kong", "Macao"]
     assert list(provinces["adcode"]) == sorted(provinces["adcode"])
     beijing = provinces.set_index("adcode").loc["110000"]
     assert (beijing["name_zh"], beijing["name"]) == ("北京市", "Beijing")
@@ -69,6 +73,27 @@ def test_crs_and_geometries_valid(provinces, districts):
         assert (frame.geom_type == "MultiPolygon").all()
         minx, miny, maxx, maxy = frame.total_bounds
         assert 73 < minx and maxx < 136 and 3 < miny and maxy < 54
+
+
+def test_provinces_cover_the_territory(provinces):
+    # 73.5 E (Xinjiang) to 135.1 E (Heilongjiang), 3.8 N (Zengmu Ansha, Hainan) to 53.6 N (Mohe)
+    minx, miny, maxx, maxy = provinces.total_bounds
+    assert minx == pytest.approx(73.5, abs=0.3) and maxx == pytest.approx(135.1, abs=0.3)
+    assert miny == pytest.approx(3.85, abs=0.3) and maxy == pytest.approx(53.55, abs=0.3)
+
+
+def test_nine_dash_line():
+    line = geodata.nine_dash_line()
+    assert line.crs.to_epsg() == 4326
+    assert list(line["dash"]) == [str(k) for k in range(1, 11)]
+    assert (line.geom_type == "LineString").all() and line.geometry.is_valid.all()
+    assert (line["name_zh"] == "南海断续线").all()
+    # dash 1 east of Taiwan; the southernmost near 4 N; all in the South China Sea, off the coast
+    minx, miny, maxx, maxy = line.total_bounds
+    assert 108 < minx < 109 and 122.5 < maxx < 123 and 3 < miny < 4 and 24 < maxy < 25
+    assert line.geometry.iloc[0].bounds[0] > 122.4
+    lengths = shapely.length(line.geometry.to_numpy())
+    assert (lengths > 0.3).all() and (lengths < 2.5).all()  # dashes, not a continuous line
 
 
 def test_district_table_contents(districts):
@@ -118,6 +143,10 @@ def test_wgs84_landmarks(provinces, districts):
     assert _unit_at(districts, 121.4997, 31.2397) == ["浦东新区"]
     assert _unit_at(provinces, 116.3975, 39.9087) == ["北京市"]
     assert _unit_at(provinces, 121.4997, 31.2397) == ["上海市"]
+    # Taipei 101, the Hong Kong Convention Centre, the Ruins of St. Paul's (Macao)
+    assert _unit_at(provinces, 121.5645, 25.0340) == ["台湾省"]
+    assert _unit_at(provinces, 114.1733, 22.2833) == ["香港特别行政区"]
+    assert _unit_at(provinces, 113.5409, 22.1974) == ["澳门特别行政区"]
 
 
 def test_districts_filter():

@@ -38,3 +38,32 @@ def jjj_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def any_run(request: pytest.FixtureRequest) -> Path:
     """Each run folder in turn."""
     return request.getfixturevalue(f"{request.param}_run")
+
+
+NATIONAL_EXTRA_REGIONS = (
+    "SX,Shanxi,山西,IV,112.5596,37.7131,140000,,\n"
+    "SD,Shandong,山东,II,117.0208,36.6683,370000,,\n"
+    "JS,Jiangsu,江苏,II,118.7633,32.0615,320000,,\n"
+    "ZJ,Zhejiang,浙江,II,120.1536,30.2650,330000,,\n"
+)
+"""Four more provinces (rows of inputs/regions.csv) that make the tiny run a national view."""
+
+
+@pytest.fixture(scope="session")
+def national_run(tiny_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny run folder with six provincial-level regions: its maps are maps of China.
+
+    The plan is the tiny one (Beijing and Tianjin host everything); the four added provinces
+    host nothing, the other 28 provincial-level units (Taiwan, Hong Kong, Macao among them)
+    lie outside the scenario.
+    """
+    import shutil
+
+    out = tmp_path_factory.mktemp("runs") / "national-like"
+    shutil.copytree(tiny_run, out)
+    regions = out / "inputs" / "regions.csv"
+    text = regions.read_text(encoding="utf-8")
+    regions.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    with regions.open("a", encoding="utf-8") as handle:
+        handle.write(NATIONAL_EXTRA_REGIONS)
+    return out

@@ -46,12 +46,12 @@ def layer_counts(run_dir: Path) -> dict[str, tuple[int, int]]:
     """Layer name -> (vector paths, marker elements) the map of `run_dir` must draw."""
     t = tables(run_dir)
     a, links = t["assignments"], t["links"]
-    out = {REGIONS_LAYER: (len(t["regions"]), 0), SITES_LAYER: (a["site"].nunique(), 0)}
+    # issue 19: one industry count per site (in the sites layer) instead of one badge per site and industry
+    out = {REGIONS_LAYER: (len(t["regions"]), 0), SITES_LAYER: (a["site"].nunique(), a["site"].nunique())}
     for f in FUNCTIONS:
         out[function_layer(f)] = (a.loc[a["function"] == f, "site"].nunique(), 0)
     for _, row in t["industries"].iterrows():
-        out[industry_layer_name(row)] = (int((links["industry"] == row["id"]).sum()),
-                                         a.loc[a["industry"] == row["id"], "site"].nunique())
+        out[industry_layer_name(row)] = (int((links["industry"] == row["id"]).sum()), 0)
     units = metro_units(t["sites"])
     if units:
         out[METRO_LAYER] = (units, 0)

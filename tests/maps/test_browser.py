@@ -16,7 +16,15 @@ from typing import Any
 import pytest
 
 from planner.maps import dual_map, plan_map, report, save_html
-from planner.maps.layers import REGIONS_LAYER, SITES_LAYER
+from planner.maps.geometry import CHINA_BOUNDS
+from planner.maps.layers import (
+    FUNCTIONS_SECTION,
+    INDUSTRIES_SECTION,
+    PLAN_SECTION,
+    REGIONS_LAYER,
+    SITES_LAYER,
+)
+from planner.maps.style import DASH_COLOUR, OUTSIDE_COLOUR
 from tests.maps.conftest import ARTIFACTS
 from tests.maps.expected import industry_layer_name, layer_counts, tables
 
@@ -86,9 +94,22 @@ def _counts(driver: Any) -> dict[str, tuple[int, int]]:
     return {name: tuple(v) for name, v in driver.execute_script(COUNT_JS).items()}
 
 
+def _expand_control(driver: Any) -> None:
+    """Open the layer control (it starts collapsed and opens on hover) with every section unfolded."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    control = driver.find_element(By.CSS_SELECTOR, ".leaflet-control-layers")
+    ActionChains(driver).move_to_element(control).perform()
+    time.sleep(0.3)
+    for heading in driver.find_elements(By.CSS_SELECTOR, ".pl-layer-section.pl-folded"):
+        heading.click()
+
+
 def _toggle(driver: Any, name: str) -> None:
     from selenium.webdriver.common.by import By
 
+    _expand_control(driver)
     label = driver.find_element(By.XPATH, f"//label[.//span[normalize-space(.)='{name}']]//input")
     label.click()
     time.sleep(0.3)
@@ -121,13 +142,13 @@ def test_offline_map_draws_the_run(browser: Any, any_run: Path, tmp_path: Path) 
         sites: document.querySelectorAll('path.pl-site').length,
         links: document.querySelectorAll('path.pl-link').length,
         rings: document.querySelectorAll('path.pl-fn').length,
-        badges: document.querySelectorAll('.pl-badge-icon').length,
+        counts: document.querySelectorAll('.pl-count-icon').length,
         paths: document.querySelectorAll('path.leaflet-interactive').length,
         tiles: document.querySelectorAll('img.leaflet-tile').length};""")
     assert dom["sites"] == t["assignments"]["site"].nunique()
     assert dom["links"] == len(t["links"])
     assert dom["rings"] == len(t["assignments"][["site", "function"]].drop_duplicates())
-    assert dom["badges"] == len(t["assignments"][["site", "industry"]].drop_duplicates())
+    assert dom["counts"] == t["assignments"]["site"].nunique()  # issue 19: one per site, not per industry
     assert dom["paths"] == sum(p for p, _ in expected.values())
     assert dom["tiles"] == 0
 
@@ -180,3 +201,138 @@ def test_report_loads_without_errors(browser: Any, any_run: Path, tmp_path: Path
         browser.switch_to.default_content()
     assert paths == sum(p for p, _ in layer_counts(any_run).values())
     browser.save_screenshot(str(ARTIFACTS / f"report-{any_run.name}.png"))
+
+
+# --- issue 19: a national map that reads at 1366 x 768 ---------------------------------------
+
+SCREENS = ((1366, 768), (1920, 1080))
+"""Viewport sizes the maps are checked at (a common laptop, a common desktop)."""
+
+BOXES_JS = """
+function box(selector) {
+  const el = document.querySelector(selector);
+  if (!el) { return null; }
+  const r = el.getBoundingClientRect();
+  return [r.left, r.top, r.right, r.bottom];
+}
+const control = document.querySelector('.leaflet-control-layers');
+return {map: box('.leaflet-container'), control: box('.leaflet-control-layers'), title: box('.pl-title'),
+        legend: box('.pl-legend'), expanded: control.classList.contains('leaflet-control-layers-expanded'),
+        list: document.querySelector('.leaflet-control-layers-list').offsetHeight,
+        viewport: [window.innerWidth, window.innerHeight]};
+"""
+
+
+def _viewport(driver: Any, width: int, height: int) -> None:
+    """Resize the window so that the page's viewport is `width` x `height` CSS pixels."""
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+
+
+def _area(box: list[float]) -> float:
+    return max(box[2] - box[0], 0) * max(box[3] - box[1], 0)
+
+
+def _overlap(a: list[float], b: list[float]) -> float:
+    return _area([max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])])
+
+
+@pytest.fixture(params=SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def screen(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[int, int]]:
+    """The browser at one of :data:`SCREENS` (back to the default size afterwards)."""
+    _viewport(browser, *request.param)
+    yield request.param
+    browser.set_window_size(1400, 1000)
+
+
+@pytest.mark.parametrize("which", ["tiny", "jjj", "national"])
+def test_layer_control_opens_collapsed(browser: Any, screen: tuple[int, int], which: str,
+                                       request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    run_dir = request.getfixturevalue(f"{which}_run")
+    _open(browser, _offline_page(run_dir, tmp_path))
+    boxes = browser.execute_script(BOXES_JS)
+    assert boxes["viewport"] == list(screen)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / f"map-{which}-{screen[0]}x{screen[1]}.png"))
+    # on load: a small button, the list hidden, nothing of the title or legend under it
+    assert not boxes["expanded"] and boxes["list"] == 0
+    assert _area(boxes["control"]) < 0.01 * _area(boxes["map"]), boxes
+    assert _overlap(boxes["control"], boxes["title"]) == 0 and _overlap(boxes["control"], boxes["legend"]) == 0
+    assert _overlap(boxes["title"], boxes["legend"]) == 0
+    # the legend keeps to the left fifth of a wide screen, clear of the map's middle
+    assert boxes["legend"][2] < 0.3 * screen[0]
+    # on hover it opens, in sections
+    _expand_control(browser)
+    opened = browser.execute_script(BOXES_JS)
+    assert opened["expanded"] and opened["list"] > 0
+    headings = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.pl-layer-section')).map(e => e.textContent)")
+    assert headings[0].startswith(PLAN_SECTION) and headings[1] == f"{FUNCTIONS_SECTION} (3)"
+    assert all(h.startswith(INDUSTRIES_SECTION) for h in headings[2:]) and len(headings) > 2
+    # every overlay is listed once, under a heading
+    names = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label span span'))"
+        ".map(e => e.textContent.trim())")
+    assert sorted(names) == sorted(layer_counts(run_dir))
+    browser.save_screenshot(str(ARTIFACTS / f"map-{which}-{screen[0]}x{screen[1]}-control.png"))
+
+
+def test_national_map_is_a_standard_map(browser: Any, screen: tuple[int, int], national_run: Path,
+                                        tmp_path: Path) -> None:
+    severe = _open(browser, _offline_page(national_run, tmp_path))
+    assert severe == [], severe
+    drawn = browser.execute_script("""
+        const paths = Array.from(document.querySelectorAll('path'));
+        const map = Object.keys(window).filter(k => k.startsWith('map_') && window[k] instanceof L.Map)
+                                       .map(k => window[k])[0];
+        const b = map.getBounds();
+        return {dashes: paths.filter(p => p.getAttribute('stroke') === arguments[0]).length,
+                outside: paths.filter(p => p.getAttribute('fill') === arguments[1]).length,
+                bounds: [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()], zoom: map.getZoom(),
+                far: map.getContainer().classList.contains('pl-far')};""", DASH_COLOUR, OUTSIDE_COLOUR)
+    assert drawn["dashes"] == 10
+    # 34 provincial-level units, 6 of them the scenario's: 28 grey, Taiwan, Hong Kong, Macao among them
+    assert drawn["outside"] == 28
+    (south, west), (north, east) = CHINA_BOUNDS
+    s, w, n, e = drawn["bounds"]
+    assert s <= south and w <= west and n >= north and e >= east, drawn  # the whole territory shows
+    assert drawn["far"]  # the sites' industry counts wait for a closer zoom
+    counts = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.pl-count-icon')).filter(e => e.offsetWidth > 0).length")
+    assert counts == 0
+    browser.execute_script("""
+        const map = Object.keys(window).filter(k => k.startsWith('map_') && window[k] instanceof L.Map)
+                                       .map(k => window[k])[0];
+        map.setView([39.5, 116.8], 8, {animate: false});""")
+    time.sleep(0.5)
+    shown = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.pl-count-icon')).filter(e => e.offsetWidth > 0)"
+        ".map(e => e.textContent)")
+    t = tables(national_run)["assignments"]
+    assert sorted(shown) == sorted(str(n) for n in t.groupby("site")["industry"].nunique())
+    browser.save_screenshot(str(ARTIFACTS / f"map-national-zoomed-{screen[0]}x{screen[1]}.png"))
+
+
+def test_side_by_side_national_maps_stay_clear(browser: Any, screen: tuple[int, int], national_run: Path,
+                                               tiny_run: Path, tmp_path: Path) -> None:
+    page = tmp_path / "dual-national.html"
+    save_html(dual_map(national_run, tiny_run, tiles="none"), page, offline=True)
+    severe = _open(browser, page)
+    assert severe == [], severe
+    state = browser.execute_script("""
+        const maps = Array.from(document.querySelectorAll('.leaflet-container'));
+        return maps.map(m => {
+          const r = m.getBoundingClientRect(), c = m.querySelector('.leaflet-control-layers').getBoundingClientRect();
+          return {area: r.width * r.height, control: c.width * c.height,
+                  expanded: m.querySelector('.leaflet-control-layers-expanded') !== null,
+                  legendOpen: m.querySelector('.pl-legend details').open,
+                  dashes: Array.from(m.querySelectorAll('path')).filter(p => p.getAttribute('stroke') === arguments[0]).length};
+        });""", DASH_COLOUR)
+    assert len(state) == 2
+    for side in state:
+        assert not side["expanded"] and side["control"] < 0.02 * side["area"]
+        assert not side["legendOpen"]  # the narrow halves start with the legend folded
+    assert state[0]["dashes"] == 10  # the national run (A) is a standard map ...
+    assert state[1]["dashes"] == 0  # ... the tiny one (B, two provinces) is not
+    browser.save_screenshot(str(ARTIFACTS / f"dual-national-{screen[0]}x{screen[1]}.png"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib import colormaps, colors
+from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -15,15 +17,21 @@ from matplotlib.text import Annotation, Text
 
 from planner import geodata
 from planner.maps import fonts
+from planner.maps.geometry import NATIONAL_FRAME, national_view
 from planner.maps.rundata import RunData, load_run
 from planner.maps.static import (
     CATEGORY_FAMILIES,
+    DASH_GID,
+    INSET_LABEL,
+    OUTSIDE_GID,
     figure,
     grouped,
     image_industry_colours,
     labelled_regions,
     metro_cities,
+    outside_in_frame,
 )
+from planner.maps.style import OUTSIDE_COLOUR, OUTSIDE_LABEL
 
 
 def _with_adcodes(run: RunData, codes: list[str | None]) -> RunData:
@@ -168,3 +176,86 @@ def test_labels_do_not_overlap(tiny_run: Path, jjj_run: Path) -> None:
             for k, a in enumerate(boxes):
                 for b in boxes[k + 1:]:
                     assert not a.overlaps(b), f"{run_dir.name}: labels overlap"
+
+
+# --- issue 19: the standard map of China ------------------------------------------------------
+
+
+def _pixel(fig: Figure, ax: Axes, lon: float, lat: float) -> tuple[int, int, int]:
+    """RGB of the drawn figure at (lon, lat) of `ax`."""
+    fig.canvas.draw()
+    image = np.asarray(fig.canvas.buffer_rgba())
+    x, y = ax.transData.transform((lon, lat))
+    r, g, b, _ = image[image.shape[0] - round(y), round(x)]
+    return int(r), int(g), int(b)
+
+
+def test_national_view_only_with_provinces(tiny_run: Path, jjj_run: Path, national_run: Path) -> None:
+    assert not national_view(load_run(tiny_run))  # two provinces
+    assert not national_view(load_run(jjj_run))  # Beijing, Tianjin, Hebei
+    assert national_view(load_run(national_run))  # six
+
+
+def test_national_image_frames_the_whole_territory(national_run: Path) -> None:
+    fig = _figure(load_run(national_run))
+    (main,) = fig.axes
+    (x0, x1), (y0, y1) = main.get_xlim(), main.get_ylim()
+    # 73.5 E (Xinjiang) .. 135.1 E (Heilongjiang), 18.15 N (Hainan island) .. 53.56 N (Mohe)
+    assert x0 <= 73.4 and x1 >= 135.2 and y0 <= 18.0 and y1 >= 53.7
+    provinces = geodata.provinces()
+    mainland = provinces[provinces["adcode"] != "460000"]
+    west, south, east, north = mainland.total_bounds
+    assert x0 < west and east < x1 and y0 < south and north < y1
+    # old frame (87-128 E, 19.5-46 N) cut Xinjiang and Tibet off: both lie in the frame now
+    assert all(x0 < b[0] and b[2] < x1 and y0 < b[1] and b[3] < y1
+               for b in provinces[provinces["adcode"].isin(["650000", "540000", "230000", "150000"])].bounds.values)
+
+
+def test_national_image_has_the_south_china_sea_inset(national_run: Path) -> None:
+    fig = _figure(load_run(national_run))
+    (main,) = fig.axes
+    (inset,) = main.child_axes
+    assert inset.get_label() == INSET_LABEL
+    renderer = _renderer(fig)
+    outer, box = main.get_window_extent(renderer), inset.get_window_extent(renderer)
+    # in the lower right corner of the map, a fifth of its width or less, under half its height
+    assert abs(box.x1 - outer.x1) < 2 and abs(box.y0 - outer.y0) < 2
+    assert 0.1 * outer.width < box.width <= 0.2 * outer.width and box.height < 0.5 * outer.height
+    # it shows every dash and the islands down to 3.84 N (曾母暗沙, in Hainan's polygon)
+    (ix0, ix1), (iy0, iy1) = inset.get_xlim(), inset.get_ylim()
+    west, south, east, north = geodata.nine_dash_line().total_bounds
+    assert ix0 < west and east < ix1 and iy0 < south and north < iy1 and iy0 < 3.84
+    dashes = [c for c in inset.collections if c.get_gid() == DASH_GID]
+    assert len(dashes) == 1 and len(dashes[0].get_paths()) == 10
+    assert "南海诸岛" in [t.get_text() for t in inset.texts]
+    # it hides no land of the main map: Chiwei Yu (124.56 E, 25.92 N) of Taiwan lies left of it
+    left, _ = main.transData.inverted().transform((box.x0, box.y0))
+    assert left > 124.6
+    # the main map has no site, label or region label under the inset
+    for text in main.texts:
+        if isinstance(text, Annotation) and text.get_visible():
+            assert not Text.get_window_extent(text, renderer).overlaps(box), text.get_text()
+
+
+def test_regions_outside_the_scenario_are_drawn_unshaded(national_run: Path) -> None:
+    run = load_run(national_run)
+    fig = _figure(run)
+    (main,) = fig.axes
+    outside = [c for c in main.collections if c.get_gid() == OUTSIDE_GID]
+    assert len(outside) == 1
+    assert {colors.to_hex(c) for c in outside[0].get_facecolor()} == {OUTSIDE_COLOUR}
+    assert {"710000", "810000", "820000"} <= set(outside_in_frame(run, NATIONAL_FRAME))
+    assert not {"110000", "120000", "370000"} & set(outside_in_frame(run, NATIONAL_FRAME))
+    # on the image: Taiwan (Sun Moon Lake) is the grey, Tianjin (hosting) carries the plan's shading
+    grey = tuple(round(255 * v) for v in colors.to_rgb(OUTSIDE_COLOUR))
+    assert _pixel(fig, main, 120.9, 23.87) == grey
+    assert _pixel(fig, main, 117.6, 39.3) != grey
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert OUTSIDE_LABEL in labels
+
+
+def test_regional_image_keeps_its_frame(jjj_run: Path) -> None:
+    fig = _figure(load_run(jjj_run))
+    assert all(not ax.child_axes for ax in fig.axes)  # no inset
+    (x0, x1) = fig.axes[0].get_xlim()
+    assert x1 - x0 < 15  # the region, not all of China
