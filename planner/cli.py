@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from planner import __version__
+from planner.console import make_console, styled
 from planner.maps import commands as maps_commands
 from planner.research import commands as research_commands
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
@@ -27,8 +27,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True, soft_wrap=True)
-out_console = Console(soft_wrap=True)
+console = make_console(stderr=True)
+out_console = make_console()
 
 ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
 
@@ -49,8 +49,8 @@ def main(
 
 def _input_errors(exc: InputErrors) -> typer.Exit:
     count = len(exc.problems)
-    console.print(f"[bold red]The scenario has {count} problem{'s' if count > 1 else ''}:[/]")
-    console.print(exc.report(), markup=False, highlight=False)
+    console.print(styled((f"The scenario has {count} problem{'s' if count > 1 else ''}:", "bold red")))
+    console.print(exc.report())
     return typer.Exit(2)
 
 
@@ -95,10 +95,10 @@ def run(
 
     found = None
     try:
-        with console.status("Starting") as status:
+        with console.status(styled("Starting")) as status:
             if alternatives is None and within is None:
                 outcome = run_scenario(
-                    scenario, out, force=force, progress=lambda message: status.update(message + " ..."),
+                    scenario, out, force=force, progress=lambda message: status.update(styled(message + " ...")),
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
             else:
@@ -107,17 +107,17 @@ def run(
 
                 found = run_alternatives(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
-                    progress=lambda message: status.update(message + " ..."),
+                    progress=lambda message: status.update(styled(message + " ...")),
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
                 outcome = found.optimum
     except InputErrors as exc:
         raise _input_errors(exc) from None
     except (OutputExists, SolverUnavailable) as exc:
-        console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        console.print(styled(("Error:", "bold red"), f" {exc}"))
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        console.print("[bold red]Interrupted[/] before a plan was found; nothing was written.")
+        console.print(styled(("Interrupted", "bold red"), " before a plan was found; nothing was written."))
         raise typer.Exit(1) from None
     _print_outcome(outcome)
     if found is not None:
@@ -130,17 +130,17 @@ def run(
 def _print_warnings(warnings: list[str]) -> None:
     """Print numerical warnings (planner.numerics) to stderr."""
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(styled(("warning:", "yellow"), f" {warning}"))
 
 
 def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
     s = outcome.summary
     _print_warnings(s["warnings"])
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
-    console.print(f"[bold {colour}]{outcome.status}[/] {s['title']}", highlight=False)
+    console.print(styled((outcome.status, f"bold {colour}"), f" {s['title']}"))
     if s.get("interrupted"):
-        console.print("[yellow]interrupted by Ctrl-C:[/] " + ("the plan below is the best found until then."
-                                                             if s["objective"] is not None else "no plan was found until then."))
+        console.print(styled(("interrupted by Ctrl-C:", "yellow"), " " + ("the plan below is the best found until then."
+                             if s["objective"] is not None else "no plan was found until then.")))
     if s["objective"] is not None:
         gap = f"{100 * s['mip_gap']:.3f} %" if s["mip_gap"] is not None else "unknown"
         bound = f"{s['best_bound']:,.2f}" if s["best_bound"] is not None else "unknown"
@@ -151,10 +151,10 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
             table.add_row(f, *(f"{100 * shares[z]:.0f} %" for z in ("center", "inner", "outer")))
         console.print(table)
     for v in outcome.violations:
-        console.print(f"[red]constraint violated:[/] {v}", highlight=False)
+        console.print(styled(("constraint violated:", "red"), f" {v}"))
     if outcome.status == "infeasible":
-        console.print((outcome.out / "infeasibility.txt").read_text(encoding="utf-8"), highlight=False)
-    console.print(f"run folder: {outcome.out}", highlight=False)
+        console.print((outcome.out / "infeasibility.txt").read_text(encoding="utf-8"))
+    console.print(f"run folder: {outcome.out}")
 
 
 @app.command()
@@ -164,7 +164,7 @@ def solvers() -> None:
 
     table = Table("solver", "version", "install")
     for name, version in solver_versions().items():
-        table.add_row(name, version or "[red]not available[/]", SOLVERS[name].install)
+        table.add_row(name, version or styled(("not available", "red")), SOLVERS[name].install)
     out_console.print(table)
 
 
@@ -185,7 +185,7 @@ def schema(
             check_file_output(out, force)
             out.write_text(text + "\n", encoding="utf-8")
         except (OutputExists, OSError) as exc:
-            console.print(f"Error: {exc}", markup=False, highlight=False)
+            console.print(f"Error: {exc}")
             raise typer.Exit(2) from None
     else:
         typer.echo(text)

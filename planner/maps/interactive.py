@@ -12,6 +12,7 @@ from planner.maps.controls import HtmlControl, add_page_style, legend_html, page
 from planner.maps.geometry import metro_view, view_bounds
 from planner.maps.htmlout import save_html
 from planner.maps.layers import plan_groups
+from planner.maps.markup import LayerControl
 from planner.maps.rundata import RunData, load_run
 
 DEFAULT_TILES = "OpenStreetMap"
@@ -49,7 +50,7 @@ def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
     groups = plan_groups(run)
     for group in groups:
         group.add_to(target)
-    folium.LayerControl(collapsed=collapsed, position="topright").add_to(target)
+    LayerControl(collapsed=collapsed, position="topright").add_to(target)
     HtmlControl(legend_html(run, metro_view(run) is not None), position="bottomleft",
                 css_class="pl-box pl-legend").add_to(target)
     HtmlControl(title_html(run, heading), position="topleft", css_class="pl-box pl-title").add_to(target)

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Annotated, Any, Optional, get_args
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from planner.console import make_console, styled
 from planner.scenario.bounds import Bounds, field_bounds
 from planner.scenario.schema import SolverOptions
 
-console = Console(stderr=True, soft_wrap=True)
-out_console = Console(soft_wrap=True)
+console = make_console(stderr=True)
+out_console = make_console()
 
 ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
 RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
@@ -52,7 +52,7 @@ SeedOption = Annotated[Optional[int], solver_option("seed", "--seed", "Solver ra
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[bold red]Error:[/] {message}", highlight=False, markup=True)
+    console.print(styled(("Error:", "bold red"), f" {message}"))
     return typer.Exit(code)
 
 
@@ -70,8 +70,8 @@ def _guard(action: Any) -> Any:
         raise _fail(str(exc), exc.exit_code) from None
     except InputErrors as exc:
         count = len(exc.problems)
-        console.print(f"[bold red]The scenario has {count} problem{'s' if count > 1 else ''}:[/]")
-        console.print(exc.report(), markup=False, highlight=False)
+        console.print(styled((f"The scenario has {count} problem{'s' if count > 1 else ''}:", "bold red")))
+        console.print(exc.report())
         raise typer.Exit(2) from None
     except (OutputExists, SolverUnavailable, RunFolderError, ValueError) as exc:
         raise _fail(str(exc)) from None
@@ -114,7 +114,7 @@ def compare_command(
     out_console.print(table)
     for line in cmp.verdict_lines():
         colour = "red" if "DISAGREE" in line else "green" if "AGREE" in line else "yellow"
-        out_console.print(f"[{colour}]{line}[/]", highlight=False)
+        out_console.print(styled((line, colour)))
     if len(cmp.moved):
         out_console.print(f"{len(cmp.moved)} functions moved and {len(cmp.differences)} capacities changed "
                           f"against {cmp.base} (plan_differences.csv, moved_functions.csv)", highlight=False)
@@ -138,9 +138,9 @@ def importance_command(
     """Replacement importance of each opened site: the cost increase when it is closed and the rest re-optimised."""
     from planner.research.importance import importance
 
-    with console.status("Starting") as status:
+    with console.status(styled("Starting")) as status:
         result, target, note = _guard(lambda: importance(
-            run_dir, out, force=force, progress=lambda m: status.update(m + " ..."),
+            run_dir, out, force=force, progress=lambda m: status.update(styled(m + " ...")),
             name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads))
     table = Table("site", "region", "zone", "hosts", "status", "without it", "importance", "%",
                   title=f"Replacement importance (objective {_num(result.run.objective)}, 10k yuan)")
@@ -175,9 +175,9 @@ def pareto_command(
     from planner.research.pareto import pareto
 
     first, second = between
-    with console.status("Starting") as status:
+    with console.status(styled("Starting")) as status:
         outcome = _guard(lambda: pareto(
-            scenario, first, second, points, out, force=force, progress=lambda m: status.update(m + " ..."),
+            scenario, first, second, points, out, force=force, progress=lambda m: status.update(styled(m + " ...")),
             name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed))
     table = Table("point", f"{first}", f"{second}", "objective", "status", "note", title=outcome.message)
     for row in outcome.table.itertuples(index=False):

@@ -243,7 +243,7 @@ def read_sweep(path: Path | str) -> tuple[Sweep | None, list[Problem]]:
         spec = SweepFile.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        problems = [Problem(shown, f"key {key_path(e['loc'])}" if e["loc"] else "", None, describe(e, SweepFile))
+        problems = [Problem(shown, f"key {key_path(e['loc'], data)}" if e["loc"] else "", None, describe(e, SweepFile))
                     for e in errors]
         wrong = {e["loc"][0] if e["loc"] else "" for e in errors}
         if wrong & {"", "base"}:
