@@ -4,7 +4,7 @@ To test a new text field, add it to :func:`hostile_scenario` with ``payload("its
 add a fragment to :data:`FRAGMENTS`. Every payload holds every fragment, so one run tests them all:
 
 - HTML: markup that, if it ran, adds a ``.pwned`` element or sets ``window.__pwned`` to the field's tag;
-- figures: a pair of ``$`` (matplotlib's mathtext);
+- figures: pairs of ``$`` (matplotlib's mathtext), one of them not valid mathtext (it would stop the drawing);
 - consoles: rich markup and an emoji code;
 - spreadsheets: the payload starts like a formula (``=``, ``+``, ``-``, ``@``, by field).
 """
@@ -26,6 +26,7 @@ FRAGMENTS = (
     "'><svg class=pwned onload=window.__pwned='{tag}'>",
     "</script><script>window.__pwned='{tag}'</script>",
     "$x^2$",
+    "$\\sqrt{$",
     "[bold red]rich[/bold red] :x:",
 )
 """Pieces of every payload; ``{tag}`` is the field's tag."""
@@ -44,7 +45,7 @@ def payload(tag: str) -> str:
     global _count
     start = FORMULA_STARTS[_count % len(FORMULA_STARTS)]
     _count += 1
-    return f"{start}{tag} " + " ".join(f.format(tag=tag) for f in FRAGMENTS)
+    return f"{start}{tag} " + " ".join(f.replace("{tag}", tag) for f in FRAGMENTS)
 
 
 def folder_payload(tag: str) -> str:
