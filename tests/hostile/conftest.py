@@ -24,6 +24,8 @@ class Outputs:
     ids: dict[str, str]
     run_a: Path
     run_b: Path
+    infeasible: Path
+    """A run of the hostile scenario with no plan (the production of its industry ai locked out everywhere)."""
     console: dict[str, str]
     """Command -> what it printed (stdout and stderr)."""
 
@@ -33,9 +35,9 @@ class Outputs:
         return self.root / "out"
 
 
-def _invoke(args: list[str]) -> str:
+def _invoke(args: list[str], code: int = 0) -> str:
     result = CliRunner().invoke(app, [str(a) for a in args])
-    assert result.exit_code == 0, f"planner {' '.join(map(str, args))}: {result.output}{result.exception!r}"
+    assert result.exit_code == code, f"planner {' '.join(map(str, args))}: {result.output}{result.exception!r}"
     return result.output
 
 
@@ -61,15 +63,22 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
     out = root / "out"
     out.mkdir()
     run_a, run_b = out / folder_payload("runA"), out / folder_payload("runB")
+    infeasible = out / folder_payload("infeasible")
+    locked_out = root / "scenario" / "infeasible.yaml"
+    doc = yaml.safe_load(scenario.read_text(encoding="utf-8"))
+    doc["rules"] = [{"lock_out": {"industry": ids["ai"], "function": "production"}}]
+    locked_out.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     console = {
         "run": _invoke(["run", scenario, "--out", run_a]),
         "run --alternatives": _invoke(["run", scenario, "--out", run_b, "--alternatives", "1", "--within", "50"]),
+        "run (infeasible)": _invoke(["run", locked_out, "--out", infeasible], code=3),
         "report": _invoke(["report", run_a]),
+        "report (infeasible)": _invoke(["report", infeasible]),
         "map --png": _invoke(["map", run_a, "--png"]),
-        "compare": _invoke(["compare", run_a, run_b, "--out", out / "compare"]),
+        "compare": _invoke(["compare", run_a, run_b / "alt-1", infeasible, "--out", out / "compare"]),
         "importance": _invoke(["importance", run_a, "--out", out / "importance"]),
         "pareto": _invoke(["pareto", scenario, "--between", "land", "linkage", "--points", "2",
                            "--out", out / "pareto"]),
     }
     _sweep(scenario, out / "sweep")
-    return Outputs(root, scenario, ids, run_a, run_b, console)
+    return Outputs(root, scenario, ids, run_a, run_b, infeasible, console)

@@ -7,6 +7,7 @@ a command of the fixture writes it. Each page's tooltips and popups are opened t
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,8 @@ def test_no_page_runs_or_renders_a_payload_and_each_shows_it_as_text(hostile: Ou
         problems += found
         if VISIBLE not in text:
             unseen.append(where)
-        if page.name in ("report.html", "compare.html", "importance.html") or page.parent == hostile.run_a:
-            browser.save_screenshot(str(ARTIFACTS / f"hostile-{page.stem}.png"))
+        if page.name in ("report.html", "compare.html", "importance.html", "dual_map.html") or page.parent == hostile.run_a:
+            folder = re.sub(r"[^A-Za-z]", "", page.parent.name)[:10]
+            browser.save_screenshot(str(ARTIFACTS / f"hostile-{folder}-{page.stem}.png"))
     assert not problems, "\n".join(problems)
     assert not unseen, f"pages that do not show the payload as text: {unseen}"
