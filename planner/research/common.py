@@ -14,7 +14,8 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.models.sets import Triple
-from planner.runreader import ASSIGNMENT_COLUMNS, RunFolderError, read_manifest, read_summary, read_table
+from planner.runfolder.format import ASSIGNMENT_COLUMNS
+from planner.runfolder.read import RunFolderError, read_manifest, read_summary, read_table
 
 RESEARCH_PREFIX = "research_"
 """Components the research commands add to a built model start with this (never part of docs/model.md)."""
@@ -164,12 +165,3 @@ def drop(model: pyo.ConcreteModel, *names: str) -> None:
 def default_out(stem: str) -> Path:
     """`runs/STEM-YYYYMMDD-HHMMSS`."""
     return Path("runs") / f"{stem}-{datetime.now():%Y%m%d-%H%M%S}"
-
-
-def fmt(value: float | None, digits: int = 2) -> str:
-    """A number with thousands separators, '-' for None, 'inf' for infinity."""
-    if value is None:
-        return "-"
-    if isinstance(value, float) and math.isinf(value):
-        return "inf"
-    return f"{value:,.{digits}f}"

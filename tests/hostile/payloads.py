@@ -63,7 +63,7 @@ def hostile_scenario(folder: Path) -> tuple[Path, dict[str, str]]:
            (("region", ("A", "B")), ("site", ("A-center", "A-inner", "A-outer", "B-center", "B-inner", "B-outer")),
             ("industry", ("ai", "steel"))) for old in olds}
 
-    def hostile_rows(kind: str, columns: tuple[str, ...]):  # noqa: ANN202 - a rows editor
+    def hostile_rows(kind: str, columns: tuple[str, ...]):
         def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
             for row in rows:
                 for column in columns:

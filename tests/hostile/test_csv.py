@@ -94,7 +94,7 @@ def test_inputs_rerun_to_the_same_plan_with_the_text_as_written(hostile: Outputs
     assert sorted(drawn.industries.index) == sorted(original.industries)
 
 
-def test_a_quoted_cell_of_a_scenario_table_reads_as_a_spreadsheet_means_it(tiny) -> None:  # noqa: ANN001
+def test_a_quoted_cell_of_a_scenario_table_reads_as_a_spreadsheet_means_it(tiny) -> None:
     tiny.replace("tables/industries.csv", "ai,Artificial intelligence,", "ai,'=Artificial intelligence,")
     tiny.replace("tables/industries.csv", "steel,Steel,", "steel,'Steel,")
     names = {i: row.name for i, row in load_scenario(tiny.yaml).industries.items()}

@@ -1,6 +1,6 @@
 """Each safety rule has one home, and every writer goes through it (a new writer that bypasses it fails here):
 HTML text through planner/maps/markup.py, CSV cells through planner/cells.py (by runfolder.write_csv), console
-text through planner/console.py."""
+text through planner/cli/common.py (make_console, styled)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "planner"
 RULES = [
     ("HTML escaping", r"\bhtml\.escape\(|from html import|markupsafe|\.to_html\(", {"maps/markup.py"}),
     ("layer controls", r"folium\.LayerControl\(", {"maps/markup.py"}),
-    ("CSV writing", r"\.to_csv\(|csv\.writer\(|\.to_excel\(", {"runfolder.py", "runfolder/__init__.py"}),
-    ("rich consoles", r"\bConsole\(", {"console.py", "cli/console.py"}),
-    ("rich markup in strings", r"\[/\]|\[(bold|red|green|yellow)[^\]]*\]", {"console.py", "cli/console.py"}),
+    ("CSV writing", r"\.to_csv\(|csv\.writer\(|\.to_excel\(", {"runfolder/write.py"}),
+    ("rich consoles", r"\bConsole\(", {"cli/common.py"}),
+    ("rich markup in strings", r"\[/\]|\[(bold|red|green|yellow)[^\]]*\]", {"cli/common.py"}),
 ]
 
 

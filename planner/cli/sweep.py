@@ -15,9 +15,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from planner.console import make_console, styled
-
-console = make_console(stderr=True)
+from planner.cli.common import console, fail, input_errors, styled
 
 
 def sweep(
@@ -57,12 +55,9 @@ def sweep(
         outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, reuse=reuse, force=force,
                             progress=progress)
     except InputErrors as exc:  # found before any member runs: the bar was never drawn
-        console.print(styled((f"The sweep has {len(exc.problems)} problem(s):", "bold red")))
-        console.print(exc.report())
-        raise typer.Exit(2) from None
+        raise input_errors(exc, f"The sweep has {len(exc.problems)} problem(s):") from None
     except (OutputExists, SchedulerUnavailable) as exc:  # the same
-        console.print(styled(("Error:", "bold red"), f" {exc}"))
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     finally:
         stop()
     table = Table("status", "objective", "gap", "solve s", "skipped", "start", title=f"sweep {outcome.out}")
