@@ -49,6 +49,22 @@ def read_cell(value: Any) -> Any:
     return value
 
 
+def quoting(frame: pd.DataFrame) -> int:
+    """The :mod:`csv` quoting to write `frame` with: minimal, but every text cell quoted when one holds a carriage
+    return (with lines ending in "\\n", pandas leaves such a cell unquoted and a reader would end the row there)."""
+    import csv
+
+    text = [c for c in frame.columns if not _is_numeric(frame[c])]
+    held = any(isinstance(v, str) and "\r" in v for c in text for v in frame[c]) or any("\r" in str(c) for c in frame)
+    return csv.QUOTE_NONNUMERIC if held else csv.QUOTE_MINIMAL
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    import pandas as pd
+
+    return bool(pd.api.types.is_numeric_dtype(column))
+
+
 def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` to write as CSV: every text cell and column name through :func:`safe_cell`."""
     return _map_text(frame, safe_cell)

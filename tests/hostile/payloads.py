@@ -12,11 +12,12 @@ add a fragment to :data:`FRAGMENTS`. Every payload holds every fragment, so one 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-from tests.tables import rewrite_csv
+from tests.tables import Rows, rewrite_csv
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny"
 
@@ -63,8 +64,8 @@ def hostile_scenario(folder: Path) -> tuple[Path, dict[str, str]]:
            (("region", ("A", "B")), ("site", ("A-center", "A-inner", "A-outer", "B-center", "B-inner", "B-outer")),
             ("industry", ("ai", "steel"))) for old in olds}
 
-    def hostile_rows(kind: str, columns: tuple[str, ...]):
-        def edit(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    def hostile_rows(kind: str, columns: tuple[str, ...]) -> Callable[[Rows], Rows]:
+        def edit(rows: Rows) -> Rows:
             for row in rows:
                 for column in columns:
                     if column in ("id", "region", "industry"):

@@ -17,6 +17,7 @@ from planner.cells import FORMULA_STARTS, QUOTE, formula_safe, read_cell, safe_c
 from planner.cli import app
 from planner.maps.rundata import load_run
 from planner.scenario import load_scenario
+from tests.conftest import Editable
 from tests.hostile.conftest import Outputs
 
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -94,8 +95,19 @@ def test_inputs_rerun_to_the_same_plan_with_the_text_as_written(hostile: Outputs
     assert sorted(drawn.industries.index) == sorted(original.industries)
 
 
-def test_a_quoted_cell_of_a_scenario_table_reads_as_a_spreadsheet_means_it(tiny) -> None:
+def test_a_quoted_cell_of_a_scenario_table_reads_as_a_spreadsheet_means_it(tiny: Editable) -> None:
     tiny.replace("tables/industries.csv", "ai,Artificial intelligence,", "ai,'=Artificial intelligence,")
     tiny.replace("tables/industries.csv", "steel,Steel,", "steel,'Steel,")
     names = {i: row.name for i, row in load_scenario(tiny.yaml).industries.items()}
     assert names == {"ai": "=Artificial intelligence", "steel": "'Steel"}
+
+
+def test_a_carriage_return_inside_a_text_cell_keeps_the_inputs_rerunnable(tiny: Editable, tmp_path: Path) -> None:
+    tiny.append("scenario.yaml", 'overrides:\n  - table: industries\n    where: {id: ai}\n    set: {name: "=a\\rb"}\n')
+    first, again = tmp_path / "first", tmp_path / "again"
+    for scenario, out in ((tiny.yaml, first), (first / "inputs" / "scenario.yaml", again)):
+        result = CliRunner().invoke(app, ["run", str(scenario), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    assert (again / "inputs" / "industries.csv").read_bytes() == (first / "inputs" / "industries.csv").read_bytes()
+    assert load_run(again).industries.at["ai", "name"] == "=a\rb"
+    assert load_scenario(first / "inputs" / "scenario.yaml").industries["ai"].name == "=a\rb"
