@@ -1,5 +1,10 @@
 """What every command of the `planner` command line shares: the consoles, the arguments and options
-used by more than one command, the printing of errors and of bad input, and number formatting."""
+used by more than one command, the printing of errors and of bad input, and number formatting.
+
+The consoles print a user's text as written: rich reads ``[bold]...[/]`` as markup and ``:x:`` as an emoji code
+in any string it prints, and a scenario's title, a file name or a value quoted in an error may hold either. So
+every console is made by :func:`make_console` with markup, emoji codes and highlighting off, and planner's own
+styling is given as :class:`rich.text.Text` (:func:`styled`), never written into a string."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, get_args
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from planner.formatting import number
 from planner.scenario.bounds import Bounds, field_bounds
@@ -18,9 +23,21 @@ from planner.scenario.schema import SolverOptions
 if TYPE_CHECKING:
     from planner.scenario import InputErrors
 
-console = Console(stderr=True, soft_wrap=True)
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console (stderr or stdout) that prints every string as written: no markup, emoji codes or highlighting."""
+    return Console(stderr=stderr, soft_wrap=True, markup=False, emoji=False, highlight=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """Text made of `parts`: a string as written, or a (string, rich style) pair such as ("Error:", "bold red")."""
+    return Text.assemble(*parts)
+
+
+console = make_console(stderr=True)
 """Messages, progress and errors (stderr)."""
-out_console = Console(soft_wrap=True)
+out_console = make_console()
 """What a command prints as its result (stdout)."""
 
 ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
@@ -60,7 +77,7 @@ SeedOption = Annotated[Optional[int], solver_option("seed", "--seed", "Solver ra
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print `message` as one error line ("Error: ...") on stderr; the exit (code 2: bad input) to raise."""
-    console.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
+    console.print(styled(("Error:", "bold red"), f" {message}"))
     return typer.Exit(code)
 
 
@@ -69,8 +86,8 @@ def input_errors(exc: InputErrors, heading: str | None = None) -> typer.Exit:
     the exit (code 2) to raise."""
     count = len(exc.problems)
     heading = heading or f"The scenario has {count} problem{'s' if count > 1 else ''}:"
-    console.print(f"[bold red]{escape(heading)}[/]")
-    console.print(exc.report(), markup=False, highlight=False)
+    console.print(styled((heading, "bold red")))
+    console.print(exc.report())
     return typer.Exit(2)
 
 

@@ -23,6 +23,7 @@ from planner.cli.common import (
     input_errors,
     num,
     out_console,
+    styled,
     within,
 )
 from planner.scenario.bounds import Bounds
@@ -75,7 +76,7 @@ def compare_command(
     out_console.print(table)
     for line in cmp.verdict_lines():
         colour = "red" if "DISAGREE" in line else "green" if "AGREE" in line else "yellow"
-        out_console.print(f"[{colour}]{line}[/]", highlight=False)
+        out_console.print(styled((line, colour)))
     if len(cmp.moved):
         out_console.print(f"{len(cmp.moved)} functions moved and {len(cmp.differences)} capacities changed "
                           f"against {cmp.base} (plan_differences.csv, moved_functions.csv)", highlight=False)
@@ -99,9 +100,9 @@ def importance_command(
     """Replacement importance of each opened site: the cost increase when it is closed and the rest re-optimised."""
     from planner.research.importance import importance
 
-    with console.status("Starting") as status:
+    with console.status(styled("Starting")) as status:
         result, target, note = _guard(lambda: importance(
-            run_dir, out, force=force, progress=lambda m: status.update(m + " ..."),
+            run_dir, out, force=force, progress=lambda m: status.update(styled(m + " ...")),
             name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads))
     table = Table("site", "region", "zone", "hosts", "status", "without it", "importance", "%",
                   title=f"Replacement importance (objective {num(result.run.objective)}, 10k yuan)")
@@ -136,9 +137,9 @@ def pareto_command(
     from planner.research.pareto import pareto
 
     first, second = between
-    with console.status("Starting") as status:
+    with console.status(styled("Starting")) as status:
         outcome = _guard(lambda: pareto(
-            scenario, first, second, points, out, force=force, progress=lambda m: status.update(m + " ..."),
+            scenario, first, second, points, out, force=force, progress=lambda m: status.update(styled(m + " ...")),
             name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed))
     table = Table("point", f"{first}", f"{second}", "objective", "status", "note", title=outcome.message)
     for row in outcome.table.itertuples(index=False):

@@ -20,6 +20,7 @@ from planner.cli.common import (
     fail,
     input_errors,
     out_console,
+    styled,
 )
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
@@ -68,10 +69,10 @@ def run(
 
     found = None
     try:
-        with console.status("Starting") as status:
+        with console.status(styled("Starting")) as status:
             if alternatives is None and within is None:
                 outcome = run_scenario(
-                    scenario, out, force=force, progress=lambda message: status.update(message + " ..."),
+                    scenario, out, force=force, progress=lambda message: status.update(styled(message + " ...")),
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
             else:
@@ -80,7 +81,7 @@ def run(
 
                 found = run_alternatives(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
-                    progress=lambda message: status.update(message + " ..."),
+                    progress=lambda message: status.update(styled(message + " ...")),
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
                 outcome = found.optimum
@@ -89,7 +90,7 @@ def run(
     except (OutputExists, SolverUnavailable) as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
-        console.print("[bold red]Interrupted[/] before a plan was found; nothing was written.")
+        console.print(styled(("Interrupted", "bold red"), " before a plan was found; nothing was written."))
         raise typer.Exit(1) from None
     _print_outcome(outcome)
     if found is not None:
@@ -102,17 +103,17 @@ def run(
 def _print_warnings(warnings: list[str]) -> None:
     """Print numerical warnings (planner.numerics) to stderr."""
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(styled(("warning:", "yellow"), f" {warning}"))
 
 
 def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
     s = outcome.summary
     _print_warnings(s["warnings"])
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
-    console.print(f"[bold {colour}]{outcome.status}[/] {s['title']}", highlight=False)
+    console.print(styled((outcome.status, f"bold {colour}"), f" {s['title']}"))
     if s.get("interrupted"):
-        console.print("[yellow]interrupted by Ctrl-C:[/] " + ("the plan below is the best found until then."
-                                                             if s["objective"] is not None else "no plan was found until then."))
+        console.print(styled(("interrupted by Ctrl-C:", "yellow"), " " + ("the plan below is the best found until then."
+                             if s["objective"] is not None else "no plan was found until then.")))
     if s["objective"] is not None:
         gap = f"{100 * s['mip_gap']:.3f} %" if s["mip_gap"] is not None else "unknown"
         bound = f"{s['best_bound']:,.2f}" if s["best_bound"] is not None else "unknown"
@@ -129,10 +130,10 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
             for table in periods_tables(s):
                 console.print(table)
     for v in outcome.violations:
-        console.print(f"[red]constraint violated:[/] {v}", highlight=False)
+        console.print(styled(("constraint violated:", "red"), f" {v}"))
     if outcome.status == "infeasible":
-        console.print((outcome.out / "infeasibility.txt").read_text(encoding="utf-8"), highlight=False)
-    console.print(f"run folder: {outcome.out}", highlight=False)
+        console.print((outcome.out / "infeasibility.txt").read_text(encoding="utf-8"))
+    console.print(f"run folder: {outcome.out}")
 
 
 def solvers() -> None:
@@ -141,7 +142,7 @@ def solvers() -> None:
 
     table = Table("solver", "version", "install")
     for name, version in solver_versions().items():
-        table.add_row(name, version or "[red]not available[/]", SOLVERS[name].install)
+        table.add_row(name, version or styled(("not available", "red")), SOLVERS[name].install)
     out_console.print(table)
 
 

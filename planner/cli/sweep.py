@@ -15,7 +15,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from planner.cli.common import console, fail, input_errors
+from planner.cli.common import console, fail, input_errors, styled
 
 
 def sweep(
@@ -39,7 +39,7 @@ def sweep(
     from planner.scenario import InputErrors
     from planner.sweep.runner import SchedulerUnavailable, run_sweep
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     bar = Progress(*columns, console=console, transient=False)
     task = bar.add_task("members", total=None)
 
@@ -71,7 +71,7 @@ def sweep(
         table.add_row(row.status, objective, gap, solve, "yes" if row.skipped else "", start, row.member)
     console.print(table)
     for row in outcome.table[outcome.table["status"] == "error"].itertuples():
-        console.print(f"[red]{row.member} failed:[/] {row.message}", highlight=False)
+        console.print(styled((f"{row.member} failed:", "red"), f" {row.message}"))
     console.print(f"{len(outcome.table)} members: {outcome.ran} run, {outcome.skipped} skipped (complete), "
                   f"{outcome.failed} failed, in {outcome.seconds:.1f} s; results: {outcome.out / 'results.parquet'}, "
                   f"{outcome.out / 'results.csv'}, {outcome.out / 'kpis.png'}", highlight=False)
