@@ -248,6 +248,7 @@ def solve_scenario(
         h.setOptionValue("time_limit", float(time_limit))
     lp = b.lp()
     h.passModel(lp)
+    highspy.Highs.resetGlobalScheduler(True)  # HiGHS >= 1.16: one thread scheduler per process
     h.run()
     ms = h.getModelStatus()
     MS = highspy.HighsModelStatus
@@ -270,6 +271,7 @@ def solve_scenario(
             len(ints), idx, np.array([highspy.HighsVarType.kContinuous] * len(ints))
         )
         h.setOptionValue("time_limit", math.inf)
+        highspy.Highs.resetGlobalScheduler(True)  # HiGHS >= 1.16: one thread scheduler per process
         h.run()
         if h.getModelStatus() == MS.kOptimal:
             values = list(h.getSolution().col_value)

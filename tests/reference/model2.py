@@ -234,6 +234,7 @@ def solve_scenario_v2(
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     h.passModel(b.lp())
+    highspy.Highs.resetGlobalScheduler(True)  # HiGHS >= 1.16: one thread scheduler per process
     h.run()
     ms = h.getModelStatus()
     MS = highspy.HighsModelStatus
@@ -251,6 +252,7 @@ def solve_scenario_v2(
     h.changeColsBounds(len(ints), idx, rounded, rounded)
     h.changeColsIntegrality(len(ints), idx, np.array([highspy.HighsVarType.kContinuous] * len(ints)))
     h.setOptionValue("time_limit", math.inf)
+    highspy.Highs.resetGlobalScheduler(True)  # HiGHS >= 1.16: one thread scheduler per process
     h.run()
     if h.getModelStatus() == MS.kOptimal:
         values = list(h.getSolution().col_value)

@@ -256,6 +256,7 @@ def _pattern_lp(scn: Scenario, pattern: set[Triple]) -> float | None:
             ]
             if terms:
                 h.addConstr(h.qsum(terms) <= reg.energy_budget)
+    highspy.Highs.resetGlobalScheduler(True)  # HiGHS >= 1.16: one thread scheduler per process
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None

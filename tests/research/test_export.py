@@ -21,6 +21,7 @@ def _highs_optimum(path: Path) -> float:
     h.setOptionValue("output_flag", False)
     assert h.readModel(str(path)) == highspy.HighsStatus.kOk
     h.setOptionValue("mip_rel_gap", 0.0)
+    highspy.Highs.resetGlobalScheduler(True)  # HiGHS >= 1.16: one thread scheduler per process
     h.run()
     assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     return h.getInfo().objective_function_value

@@ -115,6 +115,7 @@ def _relaxation_bound(h: highspy.Highs) -> float:
     relaxed = highspy.Highs()
     relaxed.setOptionValue("output_flag", False)
     relaxed.passModel(lp)
+    highspy.Highs.resetGlobalScheduler(True)  # HiGHS >= 1.16: one thread scheduler per process
     relaxed.run()
     assert relaxed.getModelStatus() == highspy.HighsModelStatus.kOptimal
     return relaxed.getInfo().objective_function_value
