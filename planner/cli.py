@@ -90,7 +90,7 @@ def run(
 ) -> None:
     """Solve a scenario and write its run folder (exit 0 plan, 2 bad input, 3 infeasible, 4 no solution)."""
     from planner.run import run as run_scenario
-    from planner.runfolder import OutputExists
+    from planner.runfolder import InterruptedWhileWriting, OutputExists
     from planner.solve import SolverUnavailable
 
     found = None
@@ -116,6 +116,9 @@ def run(
     except (OutputExists, SolverUnavailable) as exc:
         console.print(f"[bold red]Error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from None
+    except InterruptedWhileWriting as exc:
+        console.print(f"[yellow]Ctrl-C while writing:[/] {exc.out} was completed first.", highlight=False)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         console.print("[bold red]Interrupted[/] before a plan was found; nothing was written.")
         raise typer.Exit(1) from None
@@ -138,6 +141,8 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
     _print_warnings(s["warnings"])
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
     console.print(f"[bold {colour}]{outcome.status}[/] {s['title']}", highlight=False)
+    if outcome.interrupted_writing:
+        console.print("[yellow]Ctrl-C while writing:[/] the run folder was completed first; the plan is kept.")
     if s.get("interrupted"):
         console.print("[yellow]interrupted by Ctrl-C:[/] " + ("the plan below is the best found until then."
                                                              if s["objective"] is not None else "no plan was found until then."))

@@ -21,7 +21,7 @@ from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.numerics import numerical_warnings
 from planner.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
-from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
+from planner.runfolder import InterruptedWhileWriting, check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import KeptHandOver, SolveResult, check_solver_name
@@ -59,6 +59,8 @@ class RunOutcome:
     out: Path
     summary: dict[str, Any]
     violations: list[str] = field(default_factory=list)
+    interrupted_writing: bool = False
+    """Ctrl-C came while the run folder was written; it was completed first (planner.runfolder.atomic_folder)."""
 
     @property
     def exit_code(self) -> int:
@@ -262,7 +264,6 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
     summary["violations"] = found
     files: dict[str, Callable[[Path], None]] = {
         "manifest.json": lambda p: write_json(p, manifest(scenario, result, started)),
-        "summary.json": partial(write_json, data=summary),
         "inputs": partial(write_inputs, scenario=scenario, solver=result.options),
     }
     if plan is not None:
@@ -270,9 +271,14 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
             "assignments.csv": partial(write_csv, frame=plan.assignments),
             "links.csv": partial(write_csv, frame=plan.links),
             "sites.csv": partial(write_csv, frame=plan.sites),
-            "map.html": write_map,
         }
     if report is not None:
         files["infeasibility.txt"] = lambda p: p.write_text(report, encoding="utf-8")
-    write_run_folder(out, force, files)
+    files["summary.json"] = partial(write_json, data=summary)  # after the tables; the map is drawn from them
+    if plan is not None:
+        files["map.html"] = write_map
+    try:
+        write_run_folder(out, force, files)
+    except InterruptedWhileWriting:  # the folder is complete: the plan found is kept, the run ends as it would
+        return RunOutcome(result.status, out, summary, found, interrupted_writing=True)
     return RunOutcome(result.status, out, summary, found)
