@@ -63,9 +63,9 @@ def validate(scenario: ScenarioArg) -> None:
     except InputErrors as exc:
         raise _input_errors(exc) from None
     from planner.models import index_sets
-    from planner.numerics import numerical_warnings
+    from planner.numerics import scenario_warnings
 
-    _print_warnings(numerical_warnings(sc, index_sets(sc)))  # as `planner run` prints them, without building the model
+    _print_warnings(scenario_warnings(sc, index_sets(sc)))  # as `planner run` prints them, without building the model
     out_console.print(f"{scenario}: valid ({len(sc.regions)} regions, {len(sc.sites)} sites, "
                       f"{len(sc.industries)} industries)")
 

@@ -51,3 +51,11 @@ def numerical_warnings(scenario: Scenario, ix: IndexSets) -> list[str]:
         found.append(f"capacity bound {u:g} for {i} {f} at {s} (sites column land_ha / functions column "
                      f"land_per_unit) is very large; {len(big)} bound(s) exceed {LARGE_BOUND:g}")
     return found
+
+
+def scenario_warnings(scenario: Scenario, ix: IndexSets) -> list[str]:
+    """Every warning about a scenario's data that `planner validate` and `planner run` print: rows nothing refers
+    to and capability columns that match nothing (planner.references), then the numerical ones."""
+    from planner.references import reference_warnings
+
+    return reference_warnings(scenario, ix) + numerical_warnings(scenario, ix)

@@ -18,7 +18,7 @@ from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasi
 from planner.maps import write_map
 from planner.mipstart import Key, start_for
 from planner.models import IndexSets, build_model, index_sets, set_costs
-from planner.numerics import numerical_warnings
+from planner.numerics import scenario_warnings
 from planner.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
 from planner.runfolder import InterruptedWhileWriting, check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
@@ -190,7 +190,7 @@ def solve_scenario(
     reused, rewritten = kept.take(scenario) if kept is not None else (None, False)
     ix = reused.index if reused is not None else index_sets(scenario)
     base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
-                            "warnings": numerical_warnings(scenario, ix)}
+                            "warnings": scenario_warnings(scenario, ix)}
     causes = obvious_conflicts(scenario, ix)
     if causes:
         result = SolveResult("infeasible", None, None, None, 0.0, options.name, "", options.model_dump(),

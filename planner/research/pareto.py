@@ -32,7 +32,7 @@ import pyomo.environ as pyo
 from planner.check import violations
 from planner.models.layout import COST_TERMS
 from planner.models.sets import index_sets
-from planner.numerics import numerical_warnings
+from planner.numerics import scenario_warnings
 from planner.polish import solve_polished
 from planner.research.common import NoPlan, drop, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
@@ -222,7 +222,7 @@ def pareto(
     built = build(scenario, ix)
     m = built.model
     t1, t2 = getattr(m, f"cost_{first}"), getattr(m, f"cost_{second}")
-    base = {"scenario": scenario.name, "title": scenario.title, "warnings": numerical_warnings(scenario, ix),
+    base = {"scenario": scenario.name, "title": scenario.title, "warnings": scenario_warnings(scenario, ix),
             "build_seconds": built.seconds, **built.size}
 
     def record(epsilon: float | None, result: SolveResult, seconds: float, started: str) -> Point:

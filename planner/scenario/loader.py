@@ -138,6 +138,9 @@ def _cross_check(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]
     for line, spec in typed["functions"]:
         if spec.function in PREDECESSOR and spec.support_ratio is None:
             problems.append(Problem(shown, f"row {line}", "support_ratio", f"a value is required for {spec.function}"))
+        if spec.max_scale is not None and spec.min_scale > spec.max_scale:
+            problems.append(Problem(shown, f"row {line}", "min_scale",
+                                    f"{spec.min_scale:g} is above max_scale {spec.max_scale:g}: no site could open it"))
     for line, row in _cells(raw["industries"], "id"):
         missing = [f for f in FUNCTIONS if (row["id"], f) not in seen_pairs]
         if missing:
