@@ -21,7 +21,8 @@ from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.numerics import scenario_warnings
 from planner.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
-from planner.runfolder import InterruptedWhileWriting, check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
+from planner.runfolder import (InterruptedWhileWriting, check_output, deferred_interrupts, manifest, now, write_csv,
+                               write_inputs, write_json, write_run_folder)
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import KeptHandOver, SolveResult, check_solver_name
@@ -153,11 +154,14 @@ class Solved:
     violations: list[str] = field(default_factory=list)
     report: str | None = None
     """The text of infeasibility.txt, when infeasible."""
+    held_interrupt: bool = False
+    """Ctrl-C came while the plan was read back; it is written all the same (`RunOutcome.interrupted_writing`)."""
 
     def write(self, force: bool) -> RunOutcome:
         """Write the run folder."""
-        return write_outcome(self.out, force, self.scenario, self.result, self.base, self.plan, self.violations,
-                             self.started, self.report)
+        outcome = write_outcome(self.out, force, self.scenario, self.result, self.base, self.plan, self.violations,
+                                self.started, self.report)
+        return replace(outcome, interrupted_writing=True) if self.held_interrupt else outcome
 
 
 def solve_scenario(
@@ -208,8 +212,9 @@ def solve_scenario(
     if kept is not None:
         kept.keep(built)
     if result.objective is not None:
-        return Solved(scenario, out, options, ix, result, base, started, built,
-                      extract_plan(scenario, ix, built.model), violations(built.model))
+        with deferred_interrupts() as held:  # a plan is found: a Ctrl-C from now on does not lose it
+            plan, found = extract_plan(scenario, ix, built.model), violations(built.model)
+        return Solved(scenario, out, options, ix, result, base, started, built, plan, found, held_interrupt=bool(held))
     report = None
     if result.status == "infeasible":
         progress("Looking for the conflicting constraints")
