@@ -184,11 +184,12 @@ def schema(
     document = row_schema(table.value) if table else ScenarioFile.model_json_schema()
     text = json.dumps(document, indent=2, ensure_ascii=False)
     if out:
-        from planner.runfolder import OutputExists, check_file_output
+        from planner.runfolder import OutputExists, atomic_file, check_file_output
 
         try:
             check_file_output(out, force)
-            out.write_text(text + "\n", encoding="utf-8")
+            with atomic_file(out) as tmp:
+                tmp.write_text(text + "\n", encoding="utf-8")
         except (OutputExists, OSError) as exc:
             console.print(f"Error: {exc}", markup=False, highlight=False)
             raise typer.Exit(2) from None

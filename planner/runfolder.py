@@ -268,6 +268,22 @@ def _writing(tmp: Path) -> Iterator[None]:
         WRITING.discard(key)
 
 
+@contextmanager
+def atomic_file(path: Path) -> Iterator[Path]:
+    """Yield a temporary sibling file (`.NAME.partial-PID-HEX`) to write; when the block ends it replaces `path` in one
+    rename, so `path` is the old file or the new one, never half of one. A failing write (disk full, ...) removes it
+    and raises `WriteFailed` naming `path`."""
+    tmp = path.parent / f".{path.name}{PARTIAL}{os.getpid():x}-{uuid.uuid4().hex[:8]}"
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise WriteFailed(f"cannot write {display_path(path)}: {exc.strerror or exc}") from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
 def _named(exc: OSError, tmp: Path, out: Path) -> str:
     """The file an OSError is about, as it would be named in `out` (the folder itself when it names none)."""
     name = exc.filename if isinstance(exc.filename, (str, os.PathLike)) else _newest_file(tmp)

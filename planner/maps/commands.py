@@ -49,13 +49,16 @@ def map_command(
     from planner.maps.static import png as write_png
     from planner.runreader import RunFolderError
 
+    from planner.runfolder import WriteFailed, atomic_file
+
     target = _target(run_dir, out, "map.png" if png else "map.html", force)
     try:
-        if png:
-            write_png(run_dir, target)
-        else:
-            save_html(plan_map(run_dir, tiles=tiles), target, offline=offline)
-    except (RunFolderError, OfflineAssetError) as exc:
+        with atomic_file(target) as tmp:  # a failed redraw keeps the map there was
+            if png:
+                write_png(run_dir, tmp)
+            else:
+                save_html(plan_map(run_dir, tiles=tiles), tmp, offline=offline)
+    except (RunFolderError, OfflineAssetError, WriteFailed) as exc:
         raise _fail(str(exc)) from None
     except ValueError as exc:  # e.g. an unknown tile name
         raise _fail(f"cannot draw the map: {exc}") from None
@@ -71,10 +74,13 @@ def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceOption
     from planner.maps.reporting import report
     from planner.runreader import RunFolderError
 
+    from planner.runfolder import WriteFailed, atomic_file
+
     target = _target(run_dir, out, "report.html", force)
     try:
-        report(run_dir, target)
-    except (RunFolderError, OfflineAssetError) as exc:
+        with atomic_file(target) as tmp:
+            report(run_dir, tmp)
+    except (RunFolderError, OfflineAssetError, WriteFailed) as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None

@@ -180,9 +180,16 @@ def small_disk(tmp_path: Path):
         subprocess.run(["umount", str(disk)], check=False)
 
 
-def test_disk_full_is_one_line_naming_the_file_and_nothing_is_left(tmp_path: Path, small_disk: Path) -> None:
+def test_disk_full_is_one_line_naming_the_file_and_nothing_is_left(tmp_path: Path, small_disk: Path,
+                                                                   a_run: Path) -> None:
     done = planner("run", str(FIXTURE), "--out", "disk/run", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "Error: cannot write disk/run/map.html: No space left on device"
     assert "Traceback" not in done.stderr
     assert list(small_disk.iterdir()) == []
+    for args, name in ((["map", str(a_run)], "map.html"), (["map", str(a_run), "--png"], "map.png"),
+                       (["report", str(a_run)], "report.html")):
+        done = planner(*args, "--out", f"disk/{name}", cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.strip() == f"Error: cannot write disk/{name}: No space left on device"
+        assert list(small_disk.iterdir()) == []
