@@ -94,7 +94,7 @@ def pyomo_floors(model: Any) -> dict[str, float]:
     it, before any index set is derived, any cost is written or anything is handed over. Then the
     whole least route with Pyomo as the model (`kernel_route`), from the same lists.
     """
-    from planner.standard_form import standard_form
+    from planner.solve.standard_form import standard_form
 
     form = standard_form(model)
     data = MatrixData.of(form)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pyomo.environ as pyo
@@ -17,6 +18,8 @@ from planner.scenario.schema import PREDECESSOR
 
 COST_TERMS: tuple[str, ...] = ("land", "setup", "operating", "linkage", "duplication")
 """The objective terms, in docs/model.md order."""
+OPEN = 0.5
+"""A binary above this value counts as 1."""
 
 
 def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
@@ -37,16 +40,66 @@ def build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
     Expression per cost term (`cost_<term>`, unweighted) and the weighted objective.
     Reformulations keep the optimum and tighten the relaxation: capacity bounds `ix.tight` instead
     of U (also bounding each flow g), and the block `reform` (`_reformulation`).
+    The model is built block by block, one function of `BLOCKS` per block of docs/model.md.
     Built with Python's cyclic garbage collector paused (it would scan the many new
     expression objects over and over).
     """
     with PauseGC():
-        return _build_model(scenario, ix)
+        m = _sets_and_variables(scenario, ix)
+        parts = _Parts.of(m, scenario, ix)
+        for block in BLOCKS:
+            block(m, parts)
+        return m
 
 
-def _build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
-    """`build_model` itself."""
-    sc, st = scenario, scenario.settings
+@dataclass(frozen=True)
+class _Parts:
+    """What the blocks of the model share: the scenario, the index sets, the variables as plain
+    dicts (faster lookups than Pyomo's) and the triples and links grouped as the rows need them."""
+
+    sc: Scenario
+    ix: IndexSets
+    x: dict
+    q: dict
+    y: dict
+    g: dict
+    u: dict
+    region_of: dict[str, str]
+    at_site: dict[str, list]
+    production: dict[str, list]
+    in_region: dict[tuple[str, str], list]
+    energy_in: dict[str, list]
+    incoming: dict[tuple[str, str, str], list]
+    outgoing: dict[tuple[str, str, str], list]
+
+    @classmethod
+    def of(cls, m: pyo.ConcreteModel, sc: Scenario, ix: IndexSets) -> _Parts:
+        """The parts of model `m`, built by `_sets_and_variables` for `sc` over `ix`."""
+        spec = sc.functions
+        region_of = {s: site.region for s, site in sc.sites.items()}
+        at_site: dict[str, list] = defaultdict(list)
+        production: dict[str, list] = defaultdict(list)
+        in_region: dict[tuple[str, str], list] = defaultdict(list)
+        energy_in: dict[str, list] = defaultdict(list)
+        for i, f, s in ix.triples:
+            at_site[s].append((i, f, s))
+            in_region[i, region_of[s]].append((i, f, s))
+            if f == "production":
+                production[i].append((i, f, s))
+            if spec[i, f].energy_per_unit:
+                energy_in[region_of[s]].append((i, f, s))
+        incoming: dict[tuple[str, str, str], list] = defaultdict(list)
+        outgoing: dict[tuple[str, str, str], list] = defaultdict(list)
+        for link in ix.links:
+            i, f, s, s2 = link
+            incoming[i, f, s2].append(link)
+            outgoing[i, PREDECESSOR[f], s].append(link)
+        x, q, y, g, u = (dict(var.items()) for var in (m.x, m.q, m.y, m.g, m.u))
+        return cls(sc, ix, x, q, y, g, u, region_of, at_site, production, in_region, energy_in, incoming, outgoing)
+
+
+def _sets_and_variables(sc: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
+    """A new model with the sets T, L, H, C and the variables x, q, y, g, u of docs/model.md."""
     m = pyo.ConcreteModel(name=sc.name)
     m.T = pyo.Set(initialize=ix.triples, dimen=3, ordered=True, doc="eligible (industry, function, site)")
     m.L = pyo.Set(initialize=list(ix.links), dimen=4, ordered=True, doc="links (industry, function, from, to)")
@@ -63,86 +116,86 @@ def _build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
                                                    (sc.functions[i, f].support_ratio or 0.0) * bound[i, f, s2]))
                           for i, f, s, s2 in ix.links})
     m.u = pyo.Var(m.C, within=pyo.NonNegativeReals, doc="host regions beyond max_hosts (soft mode)")
-    if st.duplication == "hard":
-        m.u.fix(0.0)
-    for t in ix.locked_in:
-        m.x[t].fix(1)
-    x, q, y, g, u = (dict(var.items()) for var in (m.x, m.q, m.y, m.g, m.u))  # plain dicts: faster lookups
+    return m
 
-    spec = sc.functions
-    region_of = {s: site.region for s, site in sc.sites.items()}
-    at_site: dict[str, list] = defaultdict(list)
-    production: dict[str, list] = defaultdict(list)
-    in_region: dict[tuple[str, str], list] = defaultdict(list)
-    energy_in: dict[str, list] = defaultdict(list)
-    for i, f, s in ix.triples:
-        at_site[s].append((i, f, s))
-        in_region[i, region_of[s]].append((i, f, s))
-        if f == "production":
-            production[i].append((i, f, s))
-        if spec[i, f].energy_per_unit:
-            energy_in[region_of[s]].append((i, f, s))
-    incoming: dict[tuple[str, str, str], list] = defaultdict(list)
-    outgoing: dict[tuple[str, str, str], list] = defaultdict(list)
-    for link in ix.links:
-        i, f, s, s2 = link
-        incoming[i, f, s2].append(link)
-        outgoing[i, PREDECESSOR[f], s].append(link)
 
-    # 1. scale
+def _scale(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """1. Scale: m_if x_ifs <= q_ifs <= U_ifs x_ifs (with the tight bounds for U)."""
+    spec, bound, x, q = p.sc.functions, p.ix.tight, p.x, p.q
     m.scale_min = pyo.Constraint(
         m.T, rule=lambda m, i, f, s: linear([(spec[i, f].min_scale, x[i, f, s]), (-1, q[i, f, s])]) <= 0
         if spec[i, f].min_scale > 0 else pyo.Constraint.Skip, doc="min scale")
     m.scale_max = pyo.Constraint(
         m.T, rule=lambda m, i, f, s: linear([(1, q[i, f, s]), (-bound[i, f, s], x[i, f, s])]) <= 0, doc="max scale")
 
-    # 2. land
+
+def _land(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """2. Land per site."""
+    sc, spec, q, at_site = p.sc, p.sc.functions, p.q, p.at_site
     m.land = pyo.Constraint(
         list(at_site), rule=lambda m, s: linear((spec[i, f].land_per_unit, q[i, f, s]) for i, f, _ in at_site[s])
         <= sc.sites[s].land_ha, doc="land per site")
 
-    # 3. demand and overcapacity
-    def _demand(m: pyo.ConcreteModel, i: str) -> object:
+
+def _demand(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """3. Demand and no overcapacity: D_i <= production of i <= (1 + θ_i) D_i."""
+    sc, q, production = p.sc, p.q, p.production
+
+    def rule(m: pyo.ConcreteModel, i: str) -> object:
         ind = sc.industries[i]
         if not production[i]:
             return pyo.Constraint.Infeasible
         return pyo.inequality(ind.demand, linear((1, q[t]) for t in production[i]), (1 + ind.overcapacity) * ind.demand)
 
-    m.demand = pyo.Constraint(list(sc.industries), rule=_demand, doc="demand, no overcapacity")
+    m.demand = pyo.Constraint(list(sc.industries), rule=rule, doc="demand, no overcapacity")
 
-    m.reform = _reformulation(sc, ix, x, q)
 
-    # 4. support received, 5. support given
-    supported = [t for t in ix.triples if t[1] in PREDECESSOR]
+def _reformulations(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """Reformulations that keep the optimum: the block `reform` (see `_reformulation`)."""
+    m.reform = _reformulation(p.sc, p.ix, p.x, p.q)
 
-    def _received(m: pyo.ConcreteModel, i: str, f: str, s: str) -> object:
+
+def _support(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """4. Support received, 5. support given."""
+    spec, q, g, incoming, outgoing = p.sc.functions, p.q, p.g, p.incoming, p.outgoing
+    supported = [t for t in p.ix.triples if t[1] in PREDECESSOR]
+
+    def received(m: pyo.ConcreteModel, i: str, f: str, s: str) -> object:
         ratio = spec[i, f].support_ratio or 0.0
         if not incoming[i, f, s]:  # no link in: ratio * q == 0
             return linear([(ratio, q[i, f, s])]) == 0 if ratio else pyo.Constraint.Skip
         return linear([(1, g[link]) for link in incoming[i, f, s]] + [(-ratio, q[i, f, s])]) == 0
 
-    m.support_received = pyo.Constraint(supported, rule=_received, doc="support received")
+    m.support_received = pyo.Constraint(supported, rule=received, doc="support received")
     m.support_given = pyo.Constraint(
-        [t for t in ix.triples if outgoing[t]],
+        [t for t in p.ix.triples if outgoing[t]],
         rule=lambda m, i, f, s: linear([(1, g[link]) for link in outgoing[i, f, s]] + [(-1, q[i, f, s])]) <= 0,
         doc="support given")
 
-    # 6. hosting
+
+def _hosting(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """6. Hosting: x_ifs <= y_i,r(s); y_ir <= sum of x_ifs in r."""
+    x, y, region_of, in_region = p.x, p.y, p.region_of, p.in_region
     m.host_link = pyo.Constraint(
         m.T, rule=lambda m, i, f, s: linear([(1, x[i, f, s]), (-1, y[i, region_of[s]])]) <= 0, doc="x <= y")
     m.host_need = pyo.Constraint(
         m.H, rule=lambda m, i, r: linear([(1, y[i, r])] + [(-1, x[t]) for t in in_region[i, r]]) <= 0,
         doc="y <= sum x")
 
-    # 7. anti-duplication
+
+def _anti_duplication(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """7. Anti-duplication: at most H_i host regions (plus u_i, fixed to 0 in hard mode), at least N_i."""
+    sc, y, u = p.sc, p.y, p.u
+    if sc.settings.duplication == "hard":
+        m.u.fix(0.0)
     hosts_of: dict[str, list] = defaultdict(list)
-    for i, r in ix.hosting:
+    for i, r in p.ix.hosting:
         hosts_of[i].append((i, r))
     m.max_hosts = pyo.Constraint(
         m.C, rule=lambda m, i: linear([(1, y[h]) for h in hosts_of[i]] + [(-1, u[i])]) <= sc.industries[i].max_hosts,
         doc="anti-duplication")
 
-    def _min_hosts(m: pyo.ConcreteModel, i: str) -> object:
+    def min_hosts(m: pyo.ConcreteModel, i: str) -> object:
         need = sc.industries[i].min_hosts
         if need == 0:
             return pyo.Constraint.Skip
@@ -150,24 +203,45 @@ def _build_model(scenario: Scenario, ix: IndexSets) -> pyo.ConcreteModel:
             return pyo.Constraint.Infeasible
         return linear((1, y[h]) for h in hosts_of[i]) >= need
 
-    m.min_hosts = pyo.Constraint(list(sc.industries), rule=_min_hosts, doc="min hosts")
+    m.min_hosts = pyo.Constraint(list(sc.industries), rule=min_hosts, doc="min hosts")
 
-    # 8. regional focus
+
+def _focus(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """8. Regional focus: at most L_r future or emerging industries hosted in region r."""
+    sc, y = p.sc, p.y
     new = {i for i, ind in sc.industries.items() if ind.category in ("future", "emerging")}
-    focus = {r: [(i, r2) for i, r2 in ix.hosting if r2 == r and i in new] for r in sc.regions}
+    focus = {r: [(i, r2) for i, r2 in p.ix.hosting if r2 == r and i in new] for r in sc.regions}
     m.focus = pyo.Constraint(
         [r for r, reg in sc.regions.items() if reg.max_new_industries is not None and focus[r]],
         rule=lambda m, r: linear((1, y[h]) for h in focus[r]) <= sc.regions[r].max_new_industries,
         doc="regional focus")
 
-    # 9. energy
+
+def _energy(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """9. Energy budget per region."""
+    sc, spec, q, energy_in = p.sc, p.sc.functions, p.q, p.energy_in
     m.energy = pyo.Constraint(
         [r for r, reg in sc.regions.items() if reg.energy_budget is not None and energy_in[r]],
         rule=lambda m, r: linear((spec[i, f].energy_per_unit, q[i, f, s]) for i, f, s in energy_in[r])
         <= sc.regions[r].energy_budget, doc="energy budget")
 
-    _add_costs(m, sc, ix)
-    return m
+
+def _rules(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """10. Rules: `lock_in` fixes x = 1 on the triples it matches (`lock_out` removed them from the index sets)."""
+    for t in p.ix.locked_in:
+        m.x[t].fix(1)
+
+
+def _costs(m: pyo.ConcreteModel, p: _Parts) -> None:
+    """The objective: its terms as Expressions `cost_<term>` and their weighted sum (`_add_costs`)."""
+    _add_costs(m, p.sc, p.ix)
+
+
+BLOCKS: tuple[Callable[[pyo.ConcreteModel, _Parts], None], ...] = (
+    _scale, _land, _demand, _reformulations, _support, _hosting, _anti_duplication, _focus, _energy, _rules, _costs)
+"""The blocks of docs/model.md in the order their components are added to the model (the
+reformulations' block `reform` comes after the demand rows, as it always has: the order of the
+rows is the order the solvers see). A new block is one new function here."""
 
 
 def set_costs(m: pyo.ConcreteModel, scenario: Scenario, ix: IndexSets) -> None:
@@ -210,7 +284,7 @@ def _reformulation(sc: Scenario, ix: IndexSets, x: dict, q: dict) -> pyo.Block:
     `count[s, c]` (integer) is at least the members open whole at s, and `land_count[s]`:
     sum_c a N count_sc + the land of the other triples at s <= A_s. A production in a class of one
     gets its count (a binary) only at sites where such productions do not all fit in the land:
-    there the row is a knapsack on them with a cover, for the cuts of planner.covers; elsewhere
+    there the row is a knapsack on them with a cover, for the cuts of planner.solve.covers; elsewhere
     (and for R&D and pilot, which need little land) it would only add binaries (docs/model.md).
     Any plan of docs/model.md extends to these (split = 1 exactly where a function is spread, count =
     the members open whole), so the optimum is unchanged; the counts let the solver branch on and

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from pyomo.common.gc_manager import PauseGC
 
+from planner.scenario.eligibility import Triple, capable, rule_matches
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR
-from planner.scenario.selectors import matches
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius used for haversine distances (docs/model.md)."""
 
-Triple = tuple[str, str, str]
-"""(industry, function, site)."""
 Link = tuple[str, str, str, str]
 """(industry, supported function, from site, to site)."""
 
@@ -47,43 +44,6 @@ class IndexSets:
     """Bounds <= U that keep the optimum (see `_tight_upper`); the model uses these."""
     need: dict[tuple[str, str], float]
     """(i, f) -> the least total capacity of f every feasible plan has (see `least_capacity`); 0 = none."""
-
-
-def _unmet(scenario: Scenario, industry: str, function: str, site: str) -> Iterator[tuple[str, float, float]]:
-    """(capability, the site's level, the level required) for each requirement of (industry, function) the site fails."""
-    caps = scenario.sites[site].capabilities
-    for k, q in scenario.functions[industry, function].requirements.items():
-        if caps.get(k, 0.0) < q:
-            yield k, caps.get(k, 0.0), q
-
-
-def capability_shortfall(scenario: Scenario, industry: str, function: str, site: str) -> list[str]:
-    """The capability requirements site `site` fails for (industry, function), in words."""
-    return [f"cap_{k} {have:g} < req_{k} {q:g}" for k, have, q in _unmet(scenario, industry, function, site)]
-
-
-def capable(scenario: Scenario, industry: str, function: str, site: str) -> bool:
-    """Site `site` meets every capability requirement of (industry, function): no `capability_shortfall`."""
-    return next(_unmet(scenario, industry, function, site), None) is None
-
-
-def rule_matches(scenario: Scenario, kind: str) -> list[tuple[int, list[Triple]]]:
-    """For each rule of `kind` (lock_in or lock_out): its position and the triples it matches."""
-    out = []
-    for n, rule in enumerate(scenario.rules):
-        selector = getattr(rule, kind)
-        if selector is None:
-            continue
-        criteria = selector.given()
-        hits = [
-            (i, f, s)
-            for i in scenario.industries
-            for f in FUNCTIONS
-            for s in scenario.sites
-            if matches(criteria, scenario.triple_attributes(i, f, s))
-        ]
-        out.append((n, hits))
-    return out
 
 
 def index_sets(scenario: Scenario) -> IndexSets:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyomo.environ as pyo
 
-from planner.standard_form import Unsupported, linear_values
+from planner.solve.standard_form import Unsupported, linear_values
 
 TOLERANCE = 1e-6
 """Allowed violation, relative to max(1, |bound|)."""

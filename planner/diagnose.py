@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pyomo.environ as pyo
 
-from planner.models.sets import IndexSets, haversine_km, rule_matches
+from planner.models.sets import IndexSets, haversine_km
+from planner.scenario.eligibility import rule_matches
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, SolverOptions
 from planner.solve import solve

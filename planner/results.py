@@ -8,15 +8,13 @@ from typing import Any
 import pandas as pd
 import pyomo.environ as pyo
 
-from planner.models.layout import COST_TERMS
+from planner.models.layout import COST_TERMS, OPEN
 from planner.models.sets import IndexSets
-from planner.runreader import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
+from planner.runfolder.format import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ZONES
-from planner.standard_form import Unsupported, linear_values
+from planner.solve.standard_form import Unsupported, linear_values
 
-OPEN = 0.5
-"""A binary above this value counts as 1."""
 FLOW_EPS = 1e-9
 """Support flows at or below this amount are not listed."""
 

@@ -16,11 +16,12 @@ from pyomo.common.gc_manager import PauseGC
 from planner.check import violations
 from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
 from planner.maps import write_map
-from planner.mipstart import Key, start_for
+from planner.solve.mipstart import Key, start_for
 from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.numerics import scenario_warnings
-from planner.polish import solve_polished
+from planner.solve.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
+from planner.runfolder.format import ASSIGNMENTS, INFEASIBILITY, INPUTS, LINKS, MANIFEST, MAP, SITES, SUMMARY
 from planner.runfolder import (InterruptedWhileWriting, check_output, deferred_interrupts, manifest, now, write_csv,
                                write_inputs, write_json, write_run_folder)
 from planner.scenario import Scenario, load_scenario
@@ -178,7 +179,7 @@ def solve_scenario(
 
     The output folder is checked first (refused if it exists and is not empty, unless `force`),
     so no solve is wasted on a folder that cannot be written. `start` (integer values by variable
-    name and index, planner.mipstart) is offered to HiGHS as a MIP start; the summary records
+    name and index, planner.solve.mipstart) is offered to HiGHS as a MIP start; the summary records
     the outcome as `mip_start`. With `kept`, a model kept from a run whose model differs at most
     in its costs is used instead of building one (the summary says `model_reused`, and
     `costs_rewritten` when its objective was rewritten; `build_seconds` is the time that took, 0
@@ -197,8 +198,9 @@ def solve_scenario(
                             "warnings": scenario_warnings(scenario, ix)}
     causes = obvious_conflicts(scenario, ix)
     if causes:
-        result = SolveResult("infeasible", None, None, None, 0.0, options.name, "", options.model_dump(),
-                             "diagnosed before solving")
+        result = SolveResult(status="infeasible", objective=None, best_bound=None, mip_gap=None, solve_seconds=0.0,
+                             solver=options.name, solver_version="", options=options.model_dump(),
+                             message="diagnosed before solving")
         return Solved(scenario, out, options, ix, result, base | {"build_seconds": 0.0}, started,
                       report=infeasibility_report(scenario, causes, BEFORE_SOLVING))
     built = reused or build(scenario, ix)
@@ -268,20 +270,20 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
         "extra_hosts": None, "flow_radius_km": None}
     summary["violations"] = found
     files: dict[str, Callable[[Path], None]] = {
-        "manifest.json": lambda p: write_json(p, manifest(scenario, result, started)),
-        "inputs": partial(write_inputs, scenario=scenario, solver=result.options),
+        MANIFEST: lambda p: write_json(p, manifest(scenario, result, started)),
+        INPUTS: partial(write_inputs, scenario=scenario, solver=result.options),
     }
     if plan is not None:
         files |= {
-            "assignments.csv": partial(write_csv, frame=plan.assignments),
-            "links.csv": partial(write_csv, frame=plan.links),
-            "sites.csv": partial(write_csv, frame=plan.sites),
+            ASSIGNMENTS: partial(write_csv, frame=plan.assignments),
+            LINKS: partial(write_csv, frame=plan.links),
+            SITES: partial(write_csv, frame=plan.sites),
         }
     if report is not None:
-        files["infeasibility.txt"] = lambda p: p.write_text(report, encoding="utf-8")
-    files["summary.json"] = partial(write_json, data=summary)  # after the tables; the map is drawn from them
+        files[INFEASIBILITY] = lambda p: p.write_text(report, encoding="utf-8")
+    files[SUMMARY] = partial(write_json, data=summary)  # after the tables; the map is drawn from them
     if plan is not None:
-        files["map.html"] = write_map
+        files[MAP] = write_map
     try:
         write_run_folder(out, force, files)
     except InterruptedWhileWriting:  # the folder is complete: the plan found is kept, the run ends as it would

@@ -26,7 +26,7 @@ from planner.maps.metrics import capacity_table, cost_table, division_of_labour,
 from planner.maps.rundata import PLAN_STATUSES, RunData, load_run, read_scenario, run_title
 from planner.maps.static import figure
 from planner.maps.style import FUNCTION_LABELS, ZONE_LABELS, fmt
-from planner.runreader import RunFolderError, read_manifest, read_summary, solver_label
+from planner.runfolder.read import RunFolderError, read_manifest, read_summary, solver_label
 
 REPORT_CSS = f"""
 body {{ font-family: {FONT_STACK}; margin: 24px auto; max-width: 1100px; color: #222; font-size: 14px; }}

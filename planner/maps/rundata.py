@@ -12,7 +12,8 @@ import pandas as pd
 import yaml
 
 from planner.maps.style import FUNCTIONS
-from planner.runreader import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS, RunFolderError, read_summary, read_table
+from planner.runfolder.format import ASSIGNMENT_COLUMNS, LINK_COLUMNS, SITE_COLUMNS
+from planner.runfolder.read import RunFolderError, read_summary, read_table
 
 PLAN_STATUSES = ("optimal", "feasible")
 """Statuses of a run that has a plan to draw."""

@@ -33,7 +33,7 @@ import pyomo.environ as pyo
 
 from planner.check import violations
 from planner.models.sets import Triple
-from planner.polish import first_share, fixed_x, solve_polished, x_pattern
+from planner.solve.polish import first_share, fixed_x, solve_polished, x_pattern
 from planner.research.common import add_no_good, drop, hamming, jaccard, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
 from planner.run import RunOutcome, solve_scenario, write_outcome

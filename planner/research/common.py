@@ -14,7 +14,8 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.models.sets import Triple
-from planner.runreader import ASSIGNMENT_COLUMNS, RunFolderError, read_manifest, read_summary, read_table
+from planner.runfolder.format import ASSIGNMENT_COLUMNS
+from planner.runfolder.read import RunFolderError, read_manifest, read_summary, read_table
 
 RESEARCH_PREFIX = "research_"
 """Components the research commands add to a built model start with this (never part of docs/model.md)."""

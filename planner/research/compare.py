@@ -23,7 +23,7 @@ import pandas as pd
 
 from planner.research.common import RunRecord, default_out, read_run
 from planner.runfolder import atomic_folder, write_csv
-from planner.runreader import solver_label
+from planner.runfolder.read import solver_label
 
 REL_TOL = 1e-6
 """Intervals may miss each other by this much, relative to max(1, |objective|), and still agree."""

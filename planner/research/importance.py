@@ -21,11 +21,11 @@ from typing import Any
 import pandas as pd
 
 from planner.models.sets import index_sets
-from planner.polish import fixed_x
+from planner.solve.polish import fixed_x
 from planner.research.common import RunRecord, read_run
 from planner.run import build
 from planner.runfolder import atomic_folder, check_output, write_csv
-from planner.runreader import RunFolderError
+from planner.runfolder.read import RunFolderError
 from planner.scenario import load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import check_solver_name, solve

@@ -33,7 +33,7 @@ from planner.check import violations
 from planner.models.layout import COST_TERMS
 from planner.models.sets import index_sets
 from planner.numerics import scenario_warnings
-from planner.polish import solve_polished
+from planner.solve.polish import solve_polished
 from planner.research.common import NoPlan, drop, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
 from planner.run import EXIT_CODES, RunOutcome, build, solver_options, write_outcome

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from planner.scenario.eligibility import capability_shortfall, rule_matches
 from planner.scenario.errors import InputErrors, Problem, display_path
 from planner.scenario.messages import describe, key_path
 from planner.scenario.overrides import apply_overrides
@@ -163,8 +164,6 @@ def _cells(table: RawTable, *columns: str) -> list[tuple[int, dict[str, str]]]:
 
 def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
     """Rule values must name existing things; every rule must match a triple, a lock_in only eligible ones."""
-    from planner.models.sets import capability_shortfall, rule_matches
-
     known = {
         "region": set(scenario.regions),
         "site": set(scenario.sites),

@@ -6,7 +6,7 @@ import threading
 import traceback
 from typing import Any
 
-from planner.mipstart import Key
+from planner.solve.mipstart import Key
 from planner.sweep.members import MemberTask, write_marker
 
 LAST_PLAN: dict[str, dict[Key, float]] = {}
@@ -32,7 +32,7 @@ def run_member(task: MemberTask) -> dict[str, Any]:
     (an empty start for the worker's first member), and this member's plan is kept for the next.
     Returns {"member", "status", "message"}; status `error` with the reason when the run failed.
     """
-    from planner.mipstart import integer_values
+    from planner.solve.mipstart import integer_values
     from planner.run import KeptModel, solve_scenario
 
     kept = KEPT.setdefault(threading.get_ident(), KeptModel())

@@ -13,7 +13,7 @@ from benchmarks.run import MatrixData, kernel_route, matrix_copy
 from planner.run import build, solver_options
 from planner.scenario import load_scenario
 from planner.solve import solve
-from planner.standard_form import StandardForm, compile_pyomo, standard_form
+from planner.solve.standard_form import StandardForm, compile_pyomo, standard_form
 
 ROOT = Path(__file__).resolve().parents[2]
 

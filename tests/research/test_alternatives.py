@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 import planner.research.alternatives as alternatives
 from planner.cli import app
-from planner.polish import POLISH_SHARE
+from planner.solve.polish import POLISH_SHARE
 from planner.research.alternatives import parse_percent, run_alternatives
 from planner.research.common import read_run
 from tests.reference.checker import check_run_folder

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from planner.cli import app
 from planner.research.common import read_run
 from planner.research.compare import agreement, compare_runs, write_comparison
-from planner.runreader import ASSIGNMENT_COLUMNS
+from planner.runfolder.format import ASSIGNMENT_COLUMNS
 from tests.reference.generator import write_random_scenario
 
 from .conftest import AVAILABLE, needs, solve_into, variant

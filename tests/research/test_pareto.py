@@ -43,7 +43,9 @@ def test_points_are_non_dominated_ordered_and_valid(tiny_yaml: Path, tmp_path: P
 
 
 def _point(first: float, second: float, eps: float) -> Point:
-    return Point(eps, SolveResult("optimal", first + second, None, None, 0.0, "highs", ""), first, second)
+    result = SolveResult(status="optimal", objective=first + second, best_bound=None, mip_gap=None, solve_seconds=0.0,
+                         solver="highs", solver_version="")
+    return Point(eps, result, first, second)
 
 
 def test_filter_drops_dominated_and_repeated_points() -> None:

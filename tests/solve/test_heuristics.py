@@ -9,10 +9,10 @@ import highspy
 import pytest
 
 from benchmarks.generate import generate
-from planner.heuristics import feasibility_jump_fits, rens
+from planner.solve.rens import feasibility_jump_fits, rens
 from planner.run import build, run
 from planner.scenario.loader import load_scenario
-from planner.solve import _to_highs
+from planner.solve.highs import _to_highs
 from tests.reference.model import solve_reference
 
 

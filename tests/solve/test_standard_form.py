@@ -13,7 +13,7 @@ from planner.models import build_model, index_sets
 from planner.run import build, solver_options
 from planner.scenario import load_scenario
 from planner.solve import solve
-from planner.standard_form import (
+from planner.solve.standard_form import (
     StandardForm,
     Unsupported,
     compile_pyomo,

@@ -11,7 +11,7 @@ import planner.run
 from benchmarks.generate import generate
 from planner.run import KeptModel, build, run, solve_scenario
 from planner.scenario import load_scenario
-from planner.standard_form import read_linear
+from planner.solve.standard_form import read_linear
 from planner.sweep import run_sweep, worker
 from tests.solve.test_standard_form import assert_same
 from tests.sweep.test_sweep import _write_sweep

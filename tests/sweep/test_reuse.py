@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from benchmarks.generate import generate
-from planner.mipstart import integer_values
+from planner.solve.mipstart import integer_values
 from planner.run import solve_scenario
 from planner.sweep import load_sweep, run_sweep
 from planner.sweep.members import MemberTask

@@ -26,7 +26,8 @@ import pandas as pd
 import yaml
 
 from planner import __version__
-from planner.runreader import LEFTOVER, WRITING, is_leftover  # noqa: F401 - is_leftover: part of the writer's contract
+from planner.runfolder.format import LEFTOVER
+from planner.runfolder.read import WRITING, is_leftover  # noqa: F401 - is_leftover: part of the writer's contract
 from planner.scenario.errors import display_path
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import PREFIXED_COLUMNS
@@ -259,7 +260,7 @@ def atomic_folder(out: Path, force: bool) -> Iterator[Path]:
 
 @contextmanager
 def _writing(tmp: Path) -> Iterator[None]:
-    """Let this process read the folder it is writing (planner.runreader.WRITING)."""
+    """Let this process read the folder it is writing (planner.runfolder.read.WRITING)."""
     key = Path(os.path.abspath(tmp))
     WRITING.add(key)
     try:

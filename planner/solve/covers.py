@@ -10,7 +10,7 @@ knapsack, one cover the relaxed solution violates (greedy on (1 - z_j) / w_j, th
 minimal by dropping the items of least z_j that it does not need.
 
 Cutting off the relaxation's fractional packing of whole functions into cheap sites raises its
-bound and makes the RENS start (planner.heuristics) see a packing closer to an integer one.
+bound and makes the RENS start (planner.solve.rens) see a packing closer to an integer one.
 """
 
 from __future__ import annotations

@@ -9,10 +9,12 @@ from typing import Any
 
 import pyomo.environ as pyo
 
+from planner.models.layout import OPEN
 from planner.models.sets import Triple
-from planner.results import OPEN
 from planner.scenario.schema import SolverOptions
-from planner.solve import KeptHandOver, SolveResult, relative_gap, solve
+from planner.solve.highs import KeptHandOver
+from planner.solve.solvers import solve
+from planner.solve.status import SolveResult, relative_gap
 
 POLISH_SHARE = 0.1
 """Share of a time limit kept for the polish (`solve_polished`): the MIP gets the rest, so both keep to the limit."""

@@ -47,7 +47,7 @@ def map_command(
     from planner.maps.htmlout import save_html
     from planner.maps.interactive import plan_map
     from planner.maps.static import png as write_png
-    from planner.runreader import RunFolderError
+    from planner.runfolder.read import RunFolderError
 
     from planner.runfolder import WriteFailed, atomic_file
 
@@ -72,7 +72,7 @@ def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceOption
     without a plan (infeasible, no solution), what happened: status, solver, times and why."""
     from planner.maps.assets import OfflineAssetError
     from planner.maps.reporting import report
-    from planner.runreader import RunFolderError
+    from planner.runfolder.read import RunFolderError
 
     from planner.runfolder import WriteFailed, atomic_file
 

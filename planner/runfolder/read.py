@@ -4,41 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.runfolder.format import LEFTOVER, MANIFEST, NUMBER_COLUMNS, NUMBER_KEYS, STATUSES, SUMMARY
+
 if TYPE_CHECKING:  # pandas is imported when a table is read
     import pandas as pd
 
-ASSIGNMENT_COLUMNS = ["industry", "function", "site", "region", "zone", "capacity", "land_ha",
-                      "land_cost", "setup_cost", "operating_cost"]
-"""The columns of `assignments.csv` (docs/run-folder.md)."""
-LINK_COLUMNS = ["industry", "function", "from_site", "to_site", "amount", "distance_km"]
-"""The columns of `links.csv`."""
-SITE_COLUMNS = ["site", "region", "zone", "land_ha", "land_used_ha", "share_used"]
-"""The columns of `sites.csv` (the run's land use; `inputs/sites.csv` is the scenario's table)."""
-NUMBER_COLUMNS = frozenset({"capacity", "land_ha", "land_cost", "setup_cost", "operating_cost", "amount", "distance_km",
-                            "land_used_ha", "share_used"})
-"""Columns of these tables that hold numbers."""
-STATUSES = ("optimal", "feasible", "infeasible", "no_solution", "error")
-"""The statuses a run can end with (docs/model.md "Results every run reports"; `summary.json` `status`)."""
-NUMBER_KEYS = ("objective", "best_bound", "mip_gap")
-"""Keys of `summary.json` that hold a number or null."""
-LEFTOVER = re.compile(r"^\..+\.(partial|old)-[0-9a-f-]+$")
-"""Names of the temporary siblings of an output folder (planner.runfolder): one being written (`.NAME.partial-*`)
-or one being replaced (`.NAME.old-*`)."""
-
-
 WRITING: set[Path] = set()
-"""The temporary folders this process is writing (planner.runfolder.atomic_folder): it may read what it wrote there
-(the map of a run is drawn from its tables)."""
+"""The temporary folders this process is writing (planner.runfolder.write.atomic_folder): it may read what it wrote
+there (the map of a run is drawn from its tables)."""
 
 
 def is_leftover(path: Path) -> bool:
-    """Whether `path` lies in a temporary sibling of an output folder: a folder being written or replaced, never a
-    run to read (except by the process writing it, `WRITING`)."""
+    """Whether `path` lies in a temporary sibling of an output folder (`LEFTOVER`): a folder being written or
+    replaced, never a run to read (except by the process writing it, `WRITING`)."""
     path = Path(os.path.abspath(path))
     if any(w == path or w in path.parents for w in WRITING):
         return False
@@ -67,8 +49,8 @@ def read_summary(run_dir: Path) -> dict[str, Any]:
         raise RunFolderError(f"run folder {run_dir} does not exist")
     if not run_dir.is_dir():
         raise RunFolderError(f"{run_dir} is not a folder")
-    summary = _read_json(run_dir, "summary.json", required=True)
-    path = run_dir / "summary.json"
+    summary = _read_json(run_dir, SUMMARY, required=True)
+    path = run_dir / SUMMARY
     if summary.get("status") not in STATUSES:
         raise RunFolderError(f"{path} key status: {summary.get('status')!r} is not one of {', '.join(STATUSES)}")
     for key in NUMBER_KEYS:
@@ -80,10 +62,10 @@ def read_summary(run_dir: Path) -> dict[str, Any]:
 
 def read_manifest(run_dir: Path, required: bool = False) -> dict[str, Any]:
     """``manifest.json`` of the run folder `run_dir` ({} when it has none, unless `required`)."""
-    manifest = _read_json(run_dir, "manifest.json", required)
+    manifest = _read_json(run_dir, MANIFEST, required)
     solver = manifest.get("solver", {})
     if not isinstance(solver, dict) or not isinstance(solver.get("options", {}), dict):
-        raise RunFolderError(f"{run_dir / 'manifest.json'} key solver: not a mapping of name, version and options")
+        raise RunFolderError(f"{run_dir / MANIFEST} key solver: not a mapping of name, version and options")
     return manifest
 
 

@@ -1,4 +1,4 @@
-"""planner.polish: the rounded plan re-solved exactly, within what the MIP left of the time limit."""
+"""planner.solve.polish: the rounded plan re-solved exactly, within what the MIP left of the time limit."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import dataclasses
 import pyomo.environ as pyo
 import pytest
 
-import planner.polish
-import planner.solve
+import planner.solve.polish
+import planner.solve.highs
 from benchmarks.generate import generate
-from planner.polish import POLISH_SHARE, polish, solve_polished, x_pattern
+from planner.solve.polish import POLISH_SHARE, polish, solve_polished, x_pattern
 from planner.run import build, solver_options
 from planner.scenario import load_scenario
 from planner.solve import KeptHandOver
-from planner.standard_form import standard_form
+from planner.solve.standard_form import standard_form
 
 
 def test_the_mip_and_the_polish_share_one_time_limit(tiny, monkeypatch) -> None:
@@ -28,8 +28,8 @@ def test_the_mip_and_the_polish_share_one_time_limit(tiny, monkeypatch) -> None:
         solves.append((args[1].time_limit, result.solve_seconds))
         return result
 
-    real = planner.polish.solve
-    monkeypatch.setattr(planner.polish, "solve", recording)
+    real = planner.solve.polish.solve
+    monkeypatch.setattr(planner.solve.polish, "solve", recording)
     result = solve_polished(model, options)
     assert result.status == "optimal" and result.notes == ()
     assert result.options["time_limit"] == 50.0  # recorded as given, though the MIP ran with 90 % of it
@@ -55,7 +55,7 @@ def test_the_polish_takes_the_mip_s_hand_over_with_the_openings_fixed(tmp_path, 
     options = solver_options(scenario, mip_gap=0.0, threads=1)
     model = build(scenario).model
     handed = []
-    monkeypatch.setattr(planner.solve, "standard_form", lambda m: handed.append(m) or standard_form(m))
+    monkeypatch.setattr(planner.solve.highs, "standard_form", lambda m: handed.append(m) or standard_form(m))
     kept = KeptHandOver()
     result = solve_polished(model, options, kept=kept)
     assert len(handed) == 1  # the polish did not hand the model over again

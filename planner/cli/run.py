@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from planner import __version__
-from planner.maps import commands as maps_commands
-from planner.research import commands as research_commands
+from planner.cli import maps as maps_commands
+from planner.cli import research as research_commands
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
-from planner.sweep import commands as sweep_commands
+from planner.cli import sweep as sweep_commands
 
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
 
@@ -103,7 +103,7 @@ def run(
                     heuristic=heuristic)
             else:
                 from planner.research.alternatives import run_alternatives
-                from planner.research.commands import parse_within
+                from planner.cli.research import parse_within
 
                 found = run_alternatives(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
@@ -124,7 +124,7 @@ def run(
         raise typer.Exit(1) from None
     _print_outcome(outcome)
     if found is not None:
-        from planner.research.commands import print_alternatives
+        from planner.cli.research import print_alternatives
 
         print_alternatives(found)
     raise typer.Exit(outcome.exit_code)

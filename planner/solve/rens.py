@@ -1,6 +1,6 @@
 """A start for HiGHS from a quick heuristic: RENS (relaxation enforced neighbourhood search, Berthold 2014).
 
-Solve the linear relaxation, strengthened by rounds of knapsack cover cuts (planner.covers), fix
+Solve the linear relaxation, strengthened by rounds of knapsack cover cuts (planner.solve.covers), fix
 every integer column whose relaxed value is already integral, and solve the small MIP that is
 left. Its plan is feasible for the whole model, and after the reformulation of models/ it is
 usually within the gap of the relaxation's bound, so the main solve can stop as soon as its root
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.covers import Cut, knapsacks, separate
+from planner.solve.covers import Cut, knapsacks, separate
 
 BUDGET_SHARE = 0.2
 """Share of the time limit RENS may take for each of its two steps (the relaxation with its cuts, the small MIP)."""
@@ -97,7 +97,7 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
 
     With `plan` False (the solve already has a start), only the cover cuts are made: no small MIP.
 
-    The relaxation is first strengthened by rounds of knapsack cover cuts (planner.covers); the
+    The relaxation is first strengthened by rounds of knapsack cover cuts (planner.solve.covers); the
     cuts are added to `h` as well. The relaxation with its cuts, and then the small MIP, may each
     take BUDGET_SHARE of `time_limit` (BUDGET_SECONDS without one); when the relaxation does not
     reach its optimum in time, RENS stops there. Ctrl-C stops it too (`interrupted`): HiGHS's solves

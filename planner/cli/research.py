@@ -60,7 +60,7 @@ def _guard(action: Any) -> Any:
     """Run `action()`, turning the expected failures into messages and exit code 2."""
     from planner.research.common import NoPlan
     from planner.runfolder import OutputExists
-    from planner.runreader import RunFolderError
+    from planner.runfolder.read import RunFolderError
     from planner.scenario import InputErrors
     from planner.solve import SolverUnavailable
 
@@ -99,7 +99,7 @@ def compare_command(
     """Compare runs: status, objective, bound, gap, times, solver; agreement on the optimum within the gaps;
     functions and capacities that moved; KPI and cost-term differences (CSV and compare.html with a dual map)."""
     from planner.research.compare import compare
-    from planner.runreader import solver_label
+    from planner.runfolder.read import solver_label
 
     if len(run_dirs) < 2:
         raise _fail("give at least two run folders")

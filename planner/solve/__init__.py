@@ -1,0 +1,30 @@
+"""Solving: the solver adapters and their registry, the hand-over to HiGHS (standard form), cover cuts,
+RENS, MIP starts and the polish of a plan (docs: README, "Where things are").
+
+The names below are imported on first use (module `__getattr__`), so that importing a part of this
+package (its statuses, for the run folder) does not import Pyomo and the solvers.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    "STATUSES": "status", "SolveResult": "status", "relative_gap": "status", "normalise": "status",
+    "SolverUnavailable": "registry", "SolverSpec": "registry", "SOLVERS": "registry", "solver_versions": "registry",
+    "unknown_solver": "registry", "check_solver_name": "registry", "native_options": "registry",
+    "KeptHandOver": "highs", "solve_highs": "highs",
+    "solve": "solvers",
+}
+"""Each name this package offers -> its module in the package."""
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    """`name` from its module (`_HOMES`), imported on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

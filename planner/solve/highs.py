@@ -1,0 +1,224 @@
+"""HiGHS through highspy: the model handed over as sparse arrays (its standard form), RENS and a MIP start
+offered before branch and bound, the solution mapped back into the model."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+
+from planner.scenario.schema import SolverOptions
+from planner.solve.mipstart import offer
+from planner.solve.registry import _highs_version, native_options
+from planner.solve.rens import Rens, feasibility_jump_fits, rens
+from planner.solve.standard_form import StandardForm, column_positions, standard_form, with_objective
+from planner.solve.status import Ending, SolveResult, normalise
+
+
+@dataclass
+class KeptHandOver:
+    """A model's hand-over to HiGHS (its standard form and arrays), kept to hand the same model over again.
+
+    Valid while the model's variables, bounds and rows stay as they were when it was made; a new
+    objective over them is taken in by `new_objective`. planner.run.KeptModel holds one per kept model.
+    """
+
+    form: StandardForm | None = None
+    lp: Any = None
+    """The highspy.HighsLp passed to HiGHS (passModel copies it, so it stays as made)."""
+    mip: bool = False
+    """Whether it has integer columns."""
+    fixed: tuple[np.ndarray, np.ndarray] | None = None
+    """Columns (positions) and the values they are fixed at, on top of the arrays, for one solve (`fixing`)."""
+
+    def fixing(self, variables: list[Any], values: list[float]) -> KeptHandOver:
+        """This hand-over with `variables` fixed at `values` (their columns' bounds), for one solve.
+
+        Variables that are not columns (fixed already when it was made) are left out. The model should
+        have them fixed too (planner.solve.polish.fixed_x), so that it states what was solved.
+        """
+        if self.form is None:
+            raise ValueError("no hand-over to fix yet: a solve with HiGHS makes it")
+        found = column_positions(self.form, variables)
+        chosen = found >= 0
+        return replace(self, fixed=(found[chosen].astype(np.int32), np.asarray(values, dtype=float)[chosen]))
+
+    def new_objective(self, objective: pyo.Objective) -> None:
+        """Take the costs of `objective` (the model's new objective) into the kept hand-over, if there is one."""
+        if self.form is not None:
+            self.form = with_objective(self.form, objective)
+            self.lp.col_cost_, self.lp.offset_ = self.form.c, self.form.offset
+
+
+def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
+                mip_start: Mapping[Any, float] | None = None,
+                progress: Callable[[str], None] = lambda message: None, kept: KeptHandOver | None = None
+                ) -> SolveResult:
+    """HiGHS through highspy: the model handed over as sparse arrays, the solution mapped back.
+
+    `mip_start` (variable -> value), when given, is offered as a partial MIP start (planner.solve.mipstart.offer)
+    and the result's `mip_start` says whether HiGHS took it. Python's cyclic garbage collector is
+    paused meanwhile: hand-over and read-back make many short-lived objects, none in cycles, and
+    would otherwise trigger full scans of the model.
+    """
+    with PauseGC():
+        return _solve_highs(model, options, objective, mip_start, progress, kept)
+
+
+def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
+                 mip_start: Mapping[Any, float] | None, progress: Callable[[str], None], kept: KeptHandOver | None
+                 ) -> SolveResult:
+    """`solve_highs` itself."""
+    import highspy
+
+    start = time.perf_counter()
+    h, form, mip = _to_highs(model, kept)
+    handover = time.perf_counter() - start
+    for key, value in native_options("highs", options).items():
+        h.setOptionValue(key, value)
+    h.HandleKeyboardInterrupt = True
+    start = time.perf_counter()
+    heuristic = _rens_start(h, options, plan=not mip_start) if mip and options.heuristic else None
+    probe = offer(h, form.columns, mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
+    if heuristic is not None:
+        progress(heuristic.summary())
+    left = _time_left(options, heuristic)
+    if left is not None:
+        h.setOptionValue("time_limit", left)
+    notes = _keep_to_time_limit(h, left) if mip and left else ()
+    h.solve()
+    seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    status_code = h.getModelStatus()
+    info = h.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    interrupted = status_code == highspy.HighsModelStatus.kInterrupt or bool(heuristic and heuristic.interrupted)
+    if has_solution:
+        values = h.getSolution().col_value
+        for var, value in zip(form.columns, values):
+            var.set_value(value, skip_validation=True)
+    ending = _ending(status_code)
+    value = _objective_value(objective, form, values) if has_solution else None
+    bound = info.mip_dual_bound if mip else (value if ending == "optimal" else None)
+    out = normalise(ending, has_solution, value, bound)
+    readback = time.perf_counter() - start
+    return SolveResult(status=out.status, objective=out.objective, best_bound=out.best_bound, mip_gap=out.mip_gap,
+                       solve_seconds=seconds, solver="highs", solver_version=_highs_version(),
+                       options=options.model_dump(), message=h.modelStatusToString(status_code),
+                       handover_seconds=handover, interrupted=interrupted,
+                       mip_start=probe.report() if probe is not None else None, readback_seconds=readback,
+                       heuristic=heuristic.report() if heuristic is not None else None, notes=notes)
+
+
+def _ending(status_code: Any) -> Ending:
+    """HiGHS's model status in planner's words (planner.solve.status.normalise makes it a status)."""
+    import highspy
+
+    if status_code == highspy.HighsModelStatus.kOptimal:
+        return "optimal"
+    if status_code in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        return "infeasible"
+    return "limit" if status_code in _LIMITS else "other"
+
+
+def _rens_start(h: Any, options: SolverOptions, plan: bool) -> Rens:
+    """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`)."""
+    native = native_options("highs", options)
+    native.pop("time_limit", None)
+    found = rens(h, native, options.time_limit, plan)
+    if len(found.columns):
+        h.setSolution(len(found.columns), found.columns, found.values)
+    return found
+
+
+def _time_left(options: SolverOptions, heuristic: Rens | None) -> float | None:
+    """Seconds the main solve may take (None: no limit); none after Ctrl-C during RENS (it only takes RENS's plan)."""
+    if heuristic is not None and heuristic.interrupted:
+        return 0.0
+    if options.time_limit is None:
+        return None
+    return max(options.time_limit - (heuristic.seconds if heuristic else 0.0), 0.0)
+
+
+def _keep_to_time_limit(h: Any, seconds: float) -> tuple[str, ...]:
+    """Turn HiGHS's feasibility jump off when it could not end within the `seconds` left, and say so.
+
+    (The jump stops on its own effort limit, not on the time limit.)
+    """
+    nonzeros = h.getNumNz()
+    if feasibility_jump_fits(nonzeros, seconds):
+        return ()
+    h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
+    return (f"HiGHS's feasibility jump was turned off: on {nonzeros:,} nonzeros it could take longer than "
+            f"the {max(seconds, 0.0):.1f} s left of the time limit, which it does not check",)
+
+
+def _objective_value(objective: pyo.Objective, form: StandardForm, values: list[float]) -> float:
+    """`objective` at the solution `values`: from the costs handed over when it is their objective.
+
+    (Evaluating the Pyomo expression would walk all of it again.)
+    """
+    if objective is not form.objective:
+        return float(pyo.value(objective))
+    total = float(np.dot(form.c, values)) + form.offset
+    return -total if objective.sense == pyo.maximize else total
+
+
+def _to_highs(model: pyo.ConcreteModel, kept: KeptHandOver | None = None) -> tuple[Any, StandardForm, bool]:
+    """The active part of `model` as a highspy.Highs instance, its standard form, and whether it has integers.
+
+    With `kept`, its hand-over is used when it has one; otherwise this one is made and kept there.
+    """
+    import highspy
+
+    kept = kept or KeptHandOver()
+    if kept.form is None:
+        kept.form = standard_form(model)
+        kept.lp, kept.mip = _highs_lp(kept.form)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(kept.lp)
+    if kept.fixed is not None:
+        columns, values = kept.fixed
+        h.changeColsBounds(len(columns), columns, values, values)
+    return h, kept.form, kept.mip
+
+
+def _highs_lp(form: StandardForm) -> tuple[Any, bool]:
+    """`form` as a highspy.HighsLp (integer columns marked), and whether it has integer columns."""
+    import highspy
+
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(form.columns), len(form.row_lower)
+    lp.col_cost_ = form.c
+    lp.offset_ = form.offset
+    bounds = [v.bounds for v in form.columns]
+    lp.col_lower_ = np.array([-inf if lb is None else lb for lb, _ in bounds], dtype=float)
+    lp.col_upper_ = np.array([inf if ub is None else ub for _, ub in bounds], dtype=float)
+    lp.row_lower_, lp.row_upper_ = form.row_lower, form.row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = form.A.indptr
+    lp.a_matrix_.index_ = form.A.indices
+    lp.a_matrix_.value_ = form.A.data
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
+    integer = [v.is_integer() for v in form.columns]
+    if any(integer):
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[flag] for flag in integer]
+    return lp, any(integer)
+
+
+def _limit_statuses() -> tuple[Any, ...]:
+    import highspy
+
+    s = highspy.HighsModelStatus
+    return (s.kTimeLimit, s.kIterationLimit, s.kInterrupt, s.kSolutionLimit, s.kObjectiveBound, s.kObjectiveTarget)
+
+
+_LIMITS = _limit_statuses()
