@@ -1,4 +1,4 @@
-"""The `planner` command line."""
+"""Commands `planner validate`, `run`, `solvers` and `schema`, added by :func:`register`."""
 
 from __future__ import annotations
 
@@ -8,60 +8,32 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from planner import __version__
-from planner.cli import maps as maps_commands
-from planner.cli import research as research_commands
+from planner.cli.common import (
+    GapOption,
+    ScenarioArg,
+    SeedOption,
+    ThreadsOption,
+    TimeOption,
+    console,
+    fail,
+    input_errors,
+    out_console,
+)
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
-from planner.cli import sweep as sweep_commands
 
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
 
-app = typer.Typer(
-    help="Optimisation-based industrial layout planner: center R&D, inner-suburb pilot, periphery "
-         "mass production, across regions without duplicated construction.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-console = Console(stderr=True, soft_wrap=True)
-out_console = Console(soft_wrap=True)
 
-ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
-
-
-def _version(value: bool) -> None:
-    if value:
-        out_console.print(f"planner {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Print the version and exit.")] = None,
-) -> None:
-    """Optimisation-based industrial layout planner."""
-
-
-def _input_errors(exc: InputErrors) -> typer.Exit:
-    count = len(exc.problems)
-    console.print(f"[bold red]The scenario has {count} problem{'s' if count > 1 else ''}:[/]")
-    console.print(exc.report(), markup=False, highlight=False)
-    return typer.Exit(2)
-
-
-@app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario and its tables without solving; exit 2 when something is wrong (numerical warnings
     are printed as `planner run` prints them, exit 0)."""
     try:
         sc = load_scenario(scenario)
     except InputErrors as exc:
-        raise _input_errors(exc) from None
+        raise input_errors(exc) from None
     from planner.models import index_sets
     from planner.numerics import scenario_warnings
 
@@ -70,16 +42,15 @@ def validate(scenario: ScenarioArg) -> None:
                       f"{len(sc.industries)} industries)")
 
 
-@app.command()
 def run(
     scenario: ScenarioArg,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write. [default: runs/NAME-YYYYMMDD-HHMMSS]")] = None,
     solver: Annotated[Optional[str], typer.Option(help=f"Solver: {', '.join(SOLVER_NAMES)} (default from the scenario, "
                                                        "else highs).")] = None,
-    time_limit: research_commands.TimeOption = None,
-    mip_gap: research_commands.GapOption = None,
-    threads: research_commands.ThreadsOption = None,
-    seed: research_commands.SeedOption = None,
+    time_limit: TimeOption = None,
+    mip_gap: GapOption = None,
+    threads: ThreadsOption = None,
+    seed: SeedOption = None,
     heuristic: Annotated[Optional[bool], typer.Option("--heuristic/--no-heuristic", help="HiGHS: cover cuts and a "
                          "RENS start before branch and bound (default from the scenario, else on).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
@@ -112,10 +83,9 @@ def run(
                     heuristic=heuristic)
                 outcome = found.optimum
     except InputErrors as exc:
-        raise _input_errors(exc) from None
+        raise input_errors(exc) from None
     except (OutputExists, SolverUnavailable) as exc:
-        console.print(f"[bold red]Error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     except InterruptedWhileWriting as exc:
         console.print(f"[yellow]Ctrl-C while writing:[/] {exc.out} was completed first.", highlight=False)
         raise typer.Exit(1) from None
@@ -162,7 +132,6 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
     console.print(f"run folder: {outcome.out}", highlight=False)
 
 
-@app.command()
 def solvers() -> None:
     """List the solvers planner can use, whether each is available here, and its version."""
     from planner.solve import SOLVERS, solver_versions
@@ -173,7 +142,6 @@ def solvers() -> None:
     out_console.print(table)
 
 
-@app.command()
 def schema(
     table: Annotated[Optional[TableChoice], typer.Option(help="Print the schema of one CSV row of this table instead: "
                                                    "cap_<k> / req_<k> columns as patternProperties.")] = None,
@@ -191,12 +159,12 @@ def schema(
             with atomic_file(out) as tmp:
                 tmp.write_text(text + "\n", encoding="utf-8")
         except (OutputExists, OSError) as exc:
-            console.print(f"Error: {exc}", markup=False, highlight=False)
-            raise typer.Exit(2) from None
+            raise fail(str(exc)) from None
     else:
         typer.echo(text)
 
 
-# Commands kept with the package they belong to.
-for _register in (maps_commands.register, research_commands.register, sweep_commands.register):
-    _register(app)
+def register(app: typer.Typer) -> None:
+    """Add `validate`, `run`, `solvers` and `schema` to the `planner` command line `app`."""
+    for command in (validate, run, solvers, schema):
+        app.command()(command)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -16,7 +15,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-console = Console(stderr=True, soft_wrap=True)
+from planner.cli.common import console, fail, input_errors
 
 
 def sweep(
@@ -56,12 +55,9 @@ def sweep(
         outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, reuse=reuse, force=force,
                             progress=progress)
     except InputErrors as exc:  # found before any member runs: the bar was never drawn
-        console.print(f"[bold red]The sweep has {len(exc.problems)} problem(s):[/]")
-        console.print(exc.report(), markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        raise input_errors(exc, f"The sweep has {len(exc.problems)} problem(s):") from None
     except (OutputExists, SchedulerUnavailable) as exc:  # the same
-        console.print(f"[bold red]Error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     finally:
         stop()
     table = Table("status", "objective", "gap", "solve s", "skipped", "start", title=f"sweep {outcome.out}")

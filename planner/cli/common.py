@@ -1,0 +1,79 @@
+"""What every command of the `planner` command line shares: the consoles, the arguments and options
+used by more than one command, the printing of errors and of bad input, and number formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional, get_args
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from planner.formatting import number
+from planner.scenario.bounds import Bounds, field_bounds
+from planner.scenario.schema import SolverOptions
+
+if TYPE_CHECKING:
+    from planner.scenario import InputErrors
+
+console = Console(stderr=True, soft_wrap=True)
+"""Messages, progress and errors (stderr)."""
+out_console = Console(soft_wrap=True)
+"""What a command prints as its result (stdout)."""
+
+ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
+RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing non-empty output folder.")]
+ForceFileOption = Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")]
+SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver name (default: as recorded / from the "
+                                                                      "scenario).")]
+
+
+def within(bounds: Bounds) -> Callable[[float | None], float | None]:
+    """A typer callback that refuses (exit 2) a value outside `bounds`, in their words: '-1 is not greater than 0'."""
+    def check(value: float | None) -> float | None:
+        problem = None if value is None else bounds.problem(value)
+        if problem is not None:
+            raise typer.BadParameter(problem)
+        return value
+    return check
+
+
+def solver_option(name: str, flag: str, text: str) -> Any:
+    """The typer option `flag` (help `text`) of the solver option `name`, refusing what `SolverOptions.name`
+    refuses: the schema is the one place its range is written (whole numbers by typer's range, others by a callback)."""
+    bounds = field_bounds(SolverOptions, name)
+    annotation = SolverOptions.model_fields[name].annotation
+    if int in (annotation, *get_args(annotation)):
+        least, most = bounds.int_range()
+        return typer.Option(flag, min=least, max=most, help=text)
+    return typer.Option(flag, callback=within(bounds), help=text)
+
+
+TimeOption = Annotated[Optional[float], solver_option("time_limit", "--time-limit", "Time limit in seconds, per solve.")]
+GapOption = Annotated[Optional[float], solver_option("mip_gap", "--mip-gap", "Relative optimality gap, e.g. 0.0001.")]
+ThreadsOption = Annotated[Optional[int], solver_option("threads", "--threads", "Solver threads.")]
+SeedOption = Annotated[Optional[int], solver_option("seed", "--seed", "Solver random seed.")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print `message` as one error line ("Error: ...") on stderr; the exit (code 2: bad input) to raise."""
+    console.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
+    return typer.Exit(code)
+
+
+def input_errors(exc: InputErrors, heading: str | None = None) -> typer.Exit:
+    """Print the problems of bad input (`heading`, by default "The scenario has N problems:", then one line each);
+    the exit (code 2) to raise."""
+    count = len(exc.problems)
+    heading = heading or f"The scenario has {count} problem{'s' if count > 1 else ''}:"
+    console.print(f"[bold red]{escape(heading)}[/]")
+    console.print(exc.report(), markup=False, highlight=False)
+    return typer.Exit(2)
+
+
+def num(value: Any, digits: int = 2) -> str:
+    """A number for a table of the command line: thousands separators, '-' when missing (None, NaN), 'inf'."""
+    return number(value, digits)
