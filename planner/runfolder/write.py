@@ -93,6 +93,8 @@ def check_location(path: Path) -> None:
 
 PARTIAL = ".partial-"
 """Infix of the temporary sibling a run folder is written into: `.NAME.partial-PID-HEX`, renamed to NAME when complete."""
+
+
 class WriteFailed(OutputExists):
     """Writing a file of an output folder failed (disk full, permission, ...); nothing was left behind."""
 
@@ -106,9 +108,10 @@ class InterruptedWhileWriting(KeyboardInterrupt):
 
 
 def clean_leftovers(out: Path) -> None:
-    """Remove the temporary siblings of `out` left by writers that were killed or lost a race; an `old` sibling
-    (a folder being replaced by an earlier version of planner, killed between its two renames) is put back as
-    `out` when `out` is missing or empty. Siblings still held by a live writer (locked) are left alone."""
+    """Remove the temporary siblings of `out` (folders or files) left by writers that were killed; an `old` sibling
+    (a folder replaced in two renames, by earlier versions or where the system cannot swap folders in one step,
+    whose writer was killed between them) is put back as `out` when `out` is missing or empty. Siblings of a
+    writer still running (named with its process id, locked) are left alone."""
     parent = out.parent
     if not parent.is_dir():
         return
@@ -119,10 +122,15 @@ def clean_leftovers(out: Path) -> None:
             with _held(stale) as free:
                 if not free:
                     continue
-                if kind == "old" and (not os.path.lexists(out) or (out.is_dir() and not any(out.iterdir()))):
-                    os.rename(stale, out)
-                else:
-                    shutil.rmtree(stale, ignore_errors=True)
+                try:
+                    if kind == "old" and (not os.path.lexists(out) or (out.is_dir() and not any(out.iterdir()))):
+                        os.rename(stale, out)
+                    elif stale.is_dir() and not stale.is_symlink():
+                        shutil.rmtree(stale, ignore_errors=True)
+                    else:
+                        stale.unlink()
+                except OSError:  # another process cleaned it first, or it cannot be: it is never read as a run
+                    pass
 
 
 def _writer_alive(name: str) -> bool:
@@ -274,6 +282,7 @@ def atomic_file(path: Path) -> Iterator[Path]:
     """Yield a temporary sibling file (`.NAME.partial-PID-HEX`) to write; when the block ends it replaces `path` in one
     rename, so `path` is the old file or the new one, never half of one. A failing write (disk full, ...) removes it
     and raises `WriteFailed` naming `path`."""
+    clean_leftovers(path)
     tmp = path.parent / f".{path.name}{PARTIAL}{os.getpid():x}-{uuid.uuid4().hex[:8]}"
     try:
         yield tmp
