@@ -1,4 +1,5 @@
-"""Warnings about rows nothing refers to and capability columns that match nothing (docs/scenario.md, `planner validate`)."""
+"""Warnings about rows nothing refers to and capability columns that match nothing (docs/scenario.md,
+`planner validate`)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ _HOMES = {
     **dict.fromkeys(("RunFolderError", "read_summary", "read_manifest", "solver_label", "read_table", "is_leftover",
                      "check_not_leftover"), "read"),
     **dict.fromkeys(("MANIFEST", "SUMMARY", "INPUTS", "ASSIGNMENTS", "LINKS", "SITES", "MAP", "INFEASIBILITY",
-                     "ASSIGNMENT_COLUMNS", "LINK_COLUMNS", "SITE_COLUMNS", "NUMBER_COLUMNS", "NUMBER_KEYS", "STATUSES", "LEFTOVER"),
+                     "ASSIGNMENT_COLUMNS", "LINK_COLUMNS", "SITE_COLUMNS", "NUMBER_COLUMNS", "NUMBER_KEYS", "STATUSES",
+                     "LEFTOVER"),
                     "format"),
 }
 """Each name this package offers -> its module in the package."""

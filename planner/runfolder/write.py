@@ -16,11 +16,11 @@ import sys
 import tempfile
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
@@ -43,7 +43,8 @@ if TYPE_CHECKING:  # the solver adapters are imported only by the commands that 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 _renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
-_NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, getattr(errno, "ENOTSUP", errno.EINVAL), getattr(errno, "EOPNOTSUPP", errno.EINVAL)}
+_NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, getattr(errno, "ENOTSUP", errno.EINVAL),
+                getattr(errno, "EOPNOTSUPP", errno.EINVAL)}
 
 
 class OutputExists(Exception):
@@ -92,7 +93,8 @@ def check_location(path: Path) -> None:
 
 
 PARTIAL = ".partial-"
-"""Infix of the temporary sibling a run folder is written into: `.NAME.partial-PID-HEX`, renamed to NAME when complete."""
+"""Infix of the temporary sibling a run folder is written into: `.NAME.partial-PID-HEX`, renamed to NAME when
+complete."""
 
 
 class WriteFailed(OutputExists):
@@ -319,7 +321,7 @@ def sha256(path: Path) -> str:
 
 def now() -> str:
     """The current UTC time in ISO 8601."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def manifest(scenario: Scenario, result: SolveResult | None, started_at: str) -> dict[str, Any]:
@@ -331,7 +333,8 @@ def manifest(scenario: Scenario, result: SolveResult | None, started_at: str) ->
         "python_version": platform.python_version(),
         "pyomo_version": pyomo.version.version,
         "solver": ({"name": result.solver, "version": result.solver_version, "options": result.options}
-                   if result else {"name": scenario.solver.name, "version": None, "options": scenario.solver.model_dump()}),
+                   if result else {"name": scenario.solver.name, "version": None,
+                                   "options": scenario.solver.model_dump()}),
         "scenario_path": display_path(scenario.path),
         "inputs": {display_path(p): sha256(p) for p in scenario.files},
         "scenario": scenario.spec.model_dump(mode="json"),

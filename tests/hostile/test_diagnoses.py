@@ -55,7 +55,8 @@ def test_a_chain_radius_too_short_for_any_link_names_the_nearest_pair(tiny, tmp_
     # ai rd is eligible only at A-center (cap_research 0.9 >= 0.8); ai pilot, not in a center, at A-inner (0.6 >= 0.5)
     distance = _haversine_km(116.40, 39.90, 116.65, 39.90)
     assert causes(tiny, tmp_path / "run") == [
-        "pilot of industry ai (人工智能) needs rd within chain_radius_km 1 km, but no eligible rd site is that close to "
+        "pilot of industry ai (人工智能) needs rd within chain_radius_km 1 km, but no eligible rd site is that close "
+        "to "
         f"an eligible pilot site (the nearest pair: rd at A-center and pilot at A-inner, {distance:.1f} km apart)"]
 
 

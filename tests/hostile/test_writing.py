@@ -40,7 +40,8 @@ def start_run(cwd: Path, *args: str) -> subprocess.Popen[str]:
 
 def partials(parent: Path, name: str) -> list[Path]:
     """The temporary siblings `.NAME.partial-*` / `.NAME.old-*` of the folder `name`."""
-    return sorted(p for p in parent.iterdir() if p.name.startswith(f".{name}.partial-") or p.name.startswith(f".{name}.old-"))
+    return sorted(p for p in parent.iterdir()
+                  if p.name.startswith(f".{name}.partial-") or p.name.startswith(f".{name}.old-"))
 
 
 def signal_when_writing(proc: subprocess.Popen[str], parent: Path, name: str, signum: int, times: int = 1) -> bool:
