@@ -5,16 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 import pyomo.environ as pyo
 
-from planner.models.sets import IndexSets
+from planner.models.sets import IndexSets, haversine_km
+from planner.scenario.eligibility import rule_matches
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, SolverOptions
 from planner.solve import solve
 
 
 def obvious_conflicts(scenario: Scenario, ix: IndexSets) -> list[str]:
-    """Causes of infeasibility visible without solving: missing eligible sites, too little capacity, hosts."""
+    """Causes of infeasibility visible without solving: missing eligible sites (and why), a chain radius shorter
+    than any link, too little capacity, hosts, energy budgets below the energy the plan needs."""
     sc = scenario
     at: dict[tuple[str, str], list[str]] = defaultdict(list)
     for i, f, s in ix.triples:
@@ -25,14 +28,19 @@ def obvious_conflicts(scenario: Scenario, ix: IndexSets) -> list[str]:
             needed = f == "production" or any(
                 (sc.functions[i, g].support_ratio or 0) > 0 and PREDECESSOR[g] == f for g in PREDECESSOR)
             if needed and not at[i, f]:
-                found.append(f"industry {i} ({ind.name_zh}) needs {f} capacity, but no site is eligible for it "
-                             f"(every site lacks a required capability or is locked out)")
+                found.append(f"industry {i} ({ind.name_zh}) needs {f} capacity, but no site is eligible for it: "
+                             f"{why_no_site(sc, i, f)}")
+        for f in PREDECESSOR:
+            if (sc.functions[i, f].support_ratio or 0) > 0 and at[i, f] and at[i, PREDECESSOR[f]] and not any(
+                    (j, g) == (i, f) for j, g, _, _ in ix.links):
+                found.append(_no_link(sc, i, f, at[i, PREDECESSOR[f]], at[i, f]))
         sites = at[i, "production"]
         top = sum(ix.upper[i, "production", s] for s in sites)
         if sites and top < ind.demand * (1 - 1e-9):
             listed = ", ".join(f"{s} {ix.upper[i, 'production', s]:g}" for s in sites)
             found.append(f"industry {i} ({ind.name_zh}) needs at least {ind.demand:g} units of production, but the "
-                         f"sites eligible for it hold at most {top:g} ({listed}; by land_ha / land_per_unit and max_scale)")
+                         f"sites eligible for it hold at most {top:g} ({listed}; by land_ha / land_per_unit and "
+                         f"max_scale)")
         regions = {sc.sites[s].region for s in (s for (j, _, s) in ix.triples if j == i)}
         if ind.min_hosts > len(regions):
             found.append(f"industry {i} ({ind.name_zh}) must be hosted by at least {ind.min_hosts} regions, "
@@ -40,6 +48,84 @@ def obvious_conflicts(scenario: Scenario, ix: IndexSets) -> list[str]:
         if sc.settings.duplication == "hard" and ind.max_hosts is not None and ind.min_hosts > ind.max_hosts:
             found.append(f"industry {i} ({ind.name_zh}) has min_hosts {ind.min_hosts} above max_hosts {ind.max_hosts} "
                          f"with hard duplication")
+    return found + energy_shortfall(sc, ix, at)
+
+
+def why_no_site(scenario: Scenario, industry: str, function: str) -> str:
+    """Why no site is eligible for (industry, function): a required capability no site has at that level (the best
+    level there is), requirements no one site meets together, or lock_out rules."""
+    sc = scenario
+    spec = sc.functions[industry, function]
+    short = []
+    for k, q in spec.requirements.items():
+        best, where = max(((site.capabilities.get(k, 0.0), site.id) for site in sc.sites.values()), default=(0.0, ""))
+        if best < q:
+            if k not in sc.capabilities:
+                short.append(f"req_{k} is {q:g}, but no site has a cap_{k} column (every site counts as 0)")
+            else:
+                short.append(f"req_{k} is {q:g}, but the best cap_{k} of any site is {best:g} ({where})")
+    if short:
+        return "; ".join(short)
+    capable = [s for s in sc.sites
+               if all(sc.sites[s].capabilities.get(k, 0.0) >= q for k, q in spec.requirements.items())]
+    if not capable:
+        needs = ", ".join(f"req_{k} {q:g}" for k, q in spec.requirements.items())
+        return f"no one site meets all of {needs} together"
+    rules = [f"rules[{n}]" for n, hits in rule_matches(sc, "lock_out")
+             if any((i, f) == (industry, function) and s in capable for i, f, s in hits)]
+    return (f"the sites that meet its capability requirements ({', '.join(capable)}) are locked out by "
+            f"{', '.join(rules) or 'lock_out rules'}")
+
+
+def _no_link(scenario: Scenario, industry: str, function: str, sources: list[str], targets: list[str]) -> str:
+    """The statement that no eligible pred(f) site lies within the chain radius of an eligible f site."""
+    pred, radius = PREDECESSOR[function], scenario.settings.chain_radius_km
+    distance, a, b = nearest_pair(scenario, sources, targets)
+    return (f"{function} of industry {industry} ({scenario.industries[industry].name_zh}) needs {pred} within "
+            f"chain_radius_km {radius:g} km, but no eligible {pred} site is that close to an eligible {function} site "
+            f"(the nearest pair: {pred} at {a} and {function} at {b}, {distance:.1f} km apart)")
+
+
+def nearest_pair(scenario: Scenario, sources: list[str], targets: list[str]) -> tuple[float, str, str]:
+    """The distance (km) and the two sites of the closest pair of a site of `sources` and one of `targets`."""
+    sites = scenario.sites
+    d = haversine_km(np.array([[sites[s].lon] for s in sources]), np.array([[sites[s].lat] for s in sources]),
+                     np.array([[sites[t].lon for t in targets]]), np.array([[sites[t].lat for t in targets]]))
+    for n, s in enumerate(sources):
+        for m, t in enumerate(targets):
+            if s == t:
+                d[n, m] = 0.0
+    n, m = np.unravel_index(int(np.argmin(d)), d.shape)
+    return float(d[n, m]), sources[n], targets[m]
+
+
+def energy_shortfall(scenario: Scenario, ix: IndexSets, at: dict[tuple[str, str], list[str]]) -> list[str]:
+    """Energy budgets below the energy the plan needs: the least capacity of each function (`IndexSets.need`) times
+    its energy_per_unit, counted where it has to go (a function eligible only in regions with a budget)."""
+    sc = scenario
+    budget = {r: region.energy_budget for r, region in sc.regions.items() if region.energy_budget is not None}
+    if not budget:
+        return []
+    forced: dict[str, list[tuple[str, float]]] = defaultdict(list)  # one region, or "" for several budgeted ones
+    for (i, f), sites in at.items():
+        energy = ix.need.get((i, f), 0.0) * sc.functions[i, f].energy_per_unit
+        regions = {sc.sites[s].region for s in sites}
+        if energy > 0 and regions <= budget.keys():
+            what = (f"{i} {f}: {ix.need[i, f]:g} units x energy_per_unit {sc.functions[i, f].energy_per_unit:g}")
+            forced[next(iter(regions)) if len(regions) == 1 else ""].append((what, energy))
+    found = []
+    for r, items in forced.items():
+        need = sum(e for _, e in items)
+        if r and need > budget[r] * (1 + 1e-9):
+            found.append(f"region {r} ({sc.regions[r].name_zh}) has an energy budget of {budget[r]:g} (energy_budget), "
+                         f"but the plan needs at least {need:g} there ({'; '.join(w for w, _ in items)}; "
+                         "eligible in no other region)")
+    total = sum(e for items in forced.values() for _, e in items)
+    if not found and total > sum(budget.values()) * (1 + 1e-9):
+        listed = ", ".join(f"{r} {b:g}" for r, b in budget.items())
+        whats = "; ".join(w for items in forced.values() for w, _ in items)
+        found.append(f"the plan needs at least {total:g} energy units in regions with an energy budget ({whats}), "
+                     f"but their energy budgets total {sum(budget.values()):g} ({listed})")
     return found
 
 
@@ -151,10 +237,17 @@ def _statements(scenario: Scenario, ix: IndexSets, conflict: list[Record]) -> li
     for (i, f), sites in support.items():
         pred = PREDECESSOR[f]
         sources = sorted({a for (j, g, a, b) in ix.links if (j, g) == (i, f) and b in sites})
+        eligible = [s for j, g, s in ix.triples if (j, g) == (i, pred)]
+        none = "there are none"
+        if not sources and eligible:
+            distance, a, b = nearest_pair(scenario, eligible, sites)
+            none += f" (the nearest eligible {pred} site, {a}, is {distance:.1f} km from {b})"
         lines.append(
-            f"{f} of industry {i} needs {scenario.functions[i, f].support_ratio:g} units of {pred} per unit (support_ratio) "
+            f"{f} of industry {i} needs {scenario.functions[i, f].support_ratio:g} units of {pred} per unit "
+            f"(support_ratio) "
             f"at {', '.join(sites)}, from {pred} sites within chain_radius_km "
-            f"{f'{radius:g}' if radius is not None else 'unlimited'} km of them: {', '.join(sources) or 'there are none'}")
+            f"{f'{radius:g}' if radius is not None else 'unlimited'} km of them: "
+            f"{', '.join(sources) or none}")
     industries = dict.fromkeys(
         index if family in ("demand", "max_hosts", "min_hosts") else index[0]
         for family, index, _, _, _ in conflict if family not in ("land", "focus", "energy"))
@@ -184,9 +277,11 @@ def _statement(scenario: Scenario, ix: IndexSets, family: str, index: Any, side:
         return (f"industry {index} ({ind.name_zh}) may produce at most {(1 + ind.overcapacity) * ind.demand:g} units "
                 f"(demand x (1 + overcapacity))")
     if family == "max_hosts":
-        return f"industry {index} ({sc.industries[index].name_zh}) may be hosted by at most {sc.industries[index].max_hosts} regions (max_hosts)"
+        return (f"industry {index} ({sc.industries[index].name_zh}) may be hosted by at most "
+                f"{sc.industries[index].max_hosts} regions (max_hosts)")
     if family == "min_hosts":
-        return f"industry {index} ({sc.industries[index].name_zh}) must be hosted by at least {sc.industries[index].min_hosts} regions (min_hosts)"
+        return (f"industry {index} ({sc.industries[index].name_zh}) must be hosted by at least "
+                f"{sc.industries[index].min_hosts} regions (min_hosts)")
     if family == "focus":
         region = sc.regions[index]
         return (f"region {index} ({region.name_zh}) may host at most {region.max_new_industries} future or emerging "
@@ -197,7 +292,8 @@ def _statement(scenario: Scenario, ix: IndexSets, family: str, index: Any, side:
     i, f, s = index
     if family == "lock_in":
         return f"a lock_in rule opens {f} of industry {i} at {s}"
-    return f"{f} of industry {i} at {s} must hold at least {sc.functions[i, f].min_scale:g} units when opened (min_scale)"
+    return (f"{f} of industry {i} at {s} must hold at least {sc.functions[i, f].min_scale:g} units when opened "
+            "(min_scale)")
 
 
 BEFORE_SOLVING = "found by checks before solving"

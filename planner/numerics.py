@@ -35,7 +35,8 @@ def numerical_warnings(scenario: Scenario, ix: IndexSets) -> list[str]:
                 else:
                     items = [(column, value)]
                 for name, v in items:
-                    if isinstance(v, (int, float)) and not isinstance(v, bool) and v != 0 and name not in ("lon", "lat"):
+                    if (isinstance(v, (int, float)) and not isinstance(v, bool) and v != 0
+                            and name not in ("lon", "lat")):
                         columns.setdefault(name, []).append((abs(float(v)), key))
         for column, values in columns.items():
             top, top_key = max(values)
@@ -51,3 +52,11 @@ def numerical_warnings(scenario: Scenario, ix: IndexSets) -> list[str]:
         found.append(f"capacity bound {u:g} for {i} {f} at {s} (sites column land_ha / functions column "
                      f"land_per_unit) is very large; {len(big)} bound(s) exceed {LARGE_BOUND:g}")
     return found
+
+
+def scenario_warnings(scenario: Scenario, ix: IndexSets) -> list[str]:
+    """Every warning about a scenario's data that `planner validate` and `planner run` print: rows nothing refers
+    to and capability columns that match nothing (planner.references), then the numerical ones."""
+    from planner.references import reference_warnings
+
+    return reference_warnings(scenario, ix) + numerical_warnings(scenario, ix)

@@ -18,14 +18,23 @@ from pyomo.common.gc_manager import PauseGC
 from planner.check import transition_violations, violations
 from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
 from planner.maps import write_map
-from planner.solve.mipstart import Key, start_for
 from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.models.transition import TransitionSets, build_transition_model, transition_sets, uses_periods
-from planner.numerics import numerical_warnings
+from planner.numerics import scenario_warnings
 from planner.solve.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
+from planner.runfolder import (
+    InterruptedWhileWriting,
+    check_output,
+    deferred_interrupts,
+    manifest,
+    now,
+    write_csv,
+    write_inputs,
+    write_json,
+    write_run_folder,
+)
 from planner.runfolder.format import ASSIGNMENTS, INFEASIBILITY, INPUTS, LINKS, MANIFEST, MAP, SITES, SUMMARY
-from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.scenario.version2 import require_version1
@@ -33,6 +42,7 @@ from planner.solve import KeptHandOver, SolveResult, check_solver_name
 from planner.transition import INFEASIBLE as TRANSITION_INFEASIBLE
 from planner.transition import (TransitionPlan, extract_transition_plan, solve_transition, transition_files,
                                 transition_kpis)
+from planner.solve.mipstart import Key, start_for
 
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
 """Exit code of `planner run` per status (docs/scenario.md)."""
@@ -69,6 +79,8 @@ class RunOutcome:
     out: Path
     summary: dict[str, Any]
     violations: list[str] = field(default_factory=list)
+    interrupted_writing: bool = False
+    """Ctrl-C came while the run folder was written; it was completed first (planner.runfolder.atomic_folder)."""
 
     @property
     def exit_code(self) -> int:
@@ -117,7 +129,8 @@ class KeptModel:
     """The model's hand-over to HiGHS, made by the first solve on it."""
 
     def take(self, scenario: Scenario) -> tuple[Built | None, bool]:
-        """The kept model made fit for `scenario` (None when its structure differs) and whether its costs were rewritten.
+        """The kept model made fit for `scenario` (None when its structure differs) and whether its costs were
+        rewritten.
 
         The model is kept no longer either way (until `keep`). A model whose costs were rewritten
         comes with the seconds that took as its build time (0 when unchanged).
@@ -171,11 +184,14 @@ class Solved:
     violations: list[str] = field(default_factory=list)
     report: str | None = None
     """The text of infeasibility.txt, when infeasible."""
+    held_interrupt: bool = False
+    """Ctrl-C came while the plan was read back; it is written all the same (`RunOutcome.interrupted_writing`)."""
 
     def write(self, force: bool) -> RunOutcome:
         """Write the run folder."""
-        return write_outcome(self.out, force, self.scenario, self.result, self.base, self.plan, self.violations,
-                             self.started, self.report)
+        outcome = write_outcome(self.out, force, self.scenario, self.result, self.base, self.plan, self.violations,
+                                self.started, self.report)
+        return replace(outcome, interrupted_writing=True) if self.held_interrupt else outcome
 
 
 def solve_scenario(
@@ -214,7 +230,7 @@ def solve_scenario(
     reused, rewritten = kept.take(scenario) if kept is not None else (None, False)
     ix = reused.index if reused is not None else index_sets(scenario)
     base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
-                            "warnings": numerical_warnings(scenario, ix)}
+                            "warnings": scenario_warnings(scenario, ix)}
     causes = obvious_conflicts(scenario, ix)
     if causes:
         result = SolveResult(status="infeasible", objective=None, best_bound=None, mip_gap=None, solve_seconds=0.0,
@@ -233,12 +249,14 @@ def solve_scenario(
     if kept is not None:
         kept.keep(built)
     if result.objective is not None:
-        return Solved(scenario, out, options, ix, result, base, started, built,
-                      extract_plan(scenario, ix, built.model), violations(built.model))
+        with deferred_interrupts() as held:  # a plan is found: a Ctrl-C from now on does not lose it
+            plan, found = extract_plan(scenario, ix, built.model), violations(built.model)
+        return Solved(scenario, out, options, ix, result, base, started, built, plan, found, held_interrupt=bool(held))
     report = None
     if result.status == "infeasible":
         progress("Looking for the conflicting constraints")
-        report = infeasibility_report(scenario, elastic_conflicts(scenario, ix, built.model, options.time_limit), ELASTIC)
+        report = infeasibility_report(scenario, elastic_conflicts(scenario, ix, built.model, options.time_limit),
+                                      ELASTIC)
     return Solved(scenario, out, options, ix, result, base, started, built, report=report)
 
 
@@ -312,7 +330,6 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
     summary["violations"] = found
     files: dict[str, Callable[[Path], None]] = {
         MANIFEST: lambda p: write_json(p, manifest(scenario, result, started)),
-        SUMMARY: partial(write_json, data=summary),
         INPUTS: partial(write_inputs, scenario=scenario, solver=result.options),
     }
     if isinstance(plan, TransitionPlan):
@@ -322,11 +339,16 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
             ASSIGNMENTS: partial(write_csv, frame=plan.assignments),
             LINKS: partial(write_csv, frame=plan.links),
             SITES: partial(write_csv, frame=plan.sites),
-            MAP: write_map,
         }
     if report is not None:
         files[INFEASIBILITY] = lambda p: p.write_text(report, encoding="utf-8")
-    write_run_folder(out, force, files)
+    files[SUMMARY] = partial(write_json, data=summary)  # after the tables; the map is drawn from them
+    if plan is not None:
+        files[MAP] = write_map
+    try:
+        write_run_folder(out, force, files)
+    except InterruptedWhileWriting:  # the folder is complete: the plan found is kept, the run ends as it would
+        return RunOutcome(result.status, out, summary, found, interrupted_writing=True)
     return RunOutcome(result.status, out, summary, found)
 
 

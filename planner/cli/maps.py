@@ -9,7 +9,8 @@ import typer
 
 from planner.cli.common import ForceFileOption, RunDirArg, fail
 
-OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="File to write (an existing one only with --force).",
+OutOption = Annotated[Path | None,
+                      typer.Option("--out", "-o", help="File to write (an existing one only with --force).",
                                                 show_default=False)]
 
 
@@ -28,7 +29,8 @@ def _target(run_dir: Path, out: Path | None, default: str, force: bool) -> Path:
 
 def map_command(
     run_dir: RunDirArg,
-    offline: Annotated[bool, typer.Option("--offline/--cdn", help="Inline every script and style sheet, as the run's own "
+    offline: Annotated[bool,
+                       typer.Option("--offline/--cdn", help="Inline every script and style sheet, as the run's own "
                                            "map does (works without internet), or load them from their CDNs (a smaller "
                                            "file).")] = True,
     tiles: Annotated[str, typer.Option(help="Base tiles: a name folium knows (e.g. OpenStreetMap, "
@@ -42,15 +44,17 @@ def map_command(
     from planner.maps.htmlout import save_html
     from planner.maps.interactive import plan_map
     from planner.maps.static import png as write_png
+    from planner.runfolder import WriteFailed, atomic_file
     from planner.runfolder.read import RunFolderError
 
     target = _target(run_dir, out, "map.png" if png else "map.html", force)
     try:
-        if png:
-            write_png(run_dir, target)
-        else:
-            save_html(plan_map(run_dir, tiles=tiles), target, offline=offline)
-    except (RunFolderError, OfflineAssetError) as exc:
+        with atomic_file(target) as tmp:  # a failed redraw keeps the map there was
+            if png:
+                write_png(run_dir, tmp)
+            else:
+                save_html(plan_map(run_dir, tiles=tiles), tmp, offline=offline)
+    except (RunFolderError, OfflineAssetError, WriteFailed) as exc:
         raise fail(str(exc)) from None
     except ValueError as exc:  # e.g. an unknown tile name
         raise fail(f"cannot draw the map: {exc}") from None
@@ -64,12 +68,14 @@ def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceFileOp
     without a plan (infeasible, no solution), what happened: status, solver, times and why."""
     from planner.maps.assets import OfflineAssetError
     from planner.maps.reporting import report
+    from planner.runfolder import WriteFailed, atomic_file
     from planner.runfolder.read import RunFolderError
 
     target = _target(run_dir, out, "report.html", force)
     try:
-        report(run_dir, target)
-    except (RunFolderError, OfflineAssetError) as exc:
+        with atomic_file(target) as tmp:
+            report(run_dir, tmp)
+    except (RunFolderError, OfflineAssetError, WriteFailed) as exc:
         raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"cannot write {target}: {exc.strerror or exc}") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -25,6 +25,9 @@ from planner.cli.common import (
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
 
+if TYPE_CHECKING:  # the run is imported by the command that runs
+    from planner.run import RunOutcome
+
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
 
 
@@ -36,9 +39,9 @@ def validate(scenario: ScenarioArg) -> None:
     except InputErrors as exc:
         raise input_errors(exc) from None
     from planner.models import index_sets
-    from planner.numerics import numerical_warnings
+    from planner.numerics import scenario_warnings
 
-    _print_warnings(numerical_warnings(sc, index_sets(sc)))  # as `planner run` prints them, without building the model
+    _print_warnings(scenario_warnings(sc, index_sets(sc)))  # as `planner run` prints them, without building the model
     base = f", {len(sc.stock)} stock rows" if sc.stock else ""
     periods = f", periods {', '.join(map(str, sc.settings.periods))}" if sc.settings.periods else ""
     out_console.print(f"{scenario}: valid ({len(sc.regions)} regions, {len(sc.sites)} sites, "
@@ -47,24 +50,27 @@ def validate(scenario: ScenarioArg) -> None:
 
 def run(
     scenario: ScenarioArg,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write. [default: runs/NAME-YYYYMMDD-HHMMSS]")] = None,
-    solver: Annotated[Optional[str], typer.Option(help=f"Solver: {', '.join(SOLVER_NAMES)} (default from the scenario, "
+    out: Annotated[Path | None,
+                   typer.Option("--out", "-o",
+                                help="Run folder to write. [default: runs/NAME-YYYYMMDD-HHMMSS]")] = None,
+    solver: Annotated[str | None, typer.Option(help=f"Solver: {', '.join(SOLVER_NAMES)} (default from the scenario, "
                                                        "else highs).")] = None,
     time_limit: TimeOption = None,
     mip_gap: GapOption = None,
     threads: ThreadsOption = None,
     seed: SeedOption = None,
-    heuristic: Annotated[Optional[bool], typer.Option("--heuristic/--no-heuristic", help="HiGHS: cover cuts and a "
+    heuristic: Annotated[bool | None, typer.Option("--heuristic/--no-heuristic", help="HiGHS: cover cuts and a "
                          "RENS start before branch and bound (default from the scenario, else on).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
-    alternatives: Annotated[Optional[int], typer.Option("--alternatives", min=1, help="Also find up to N other plans "
-                            "with different openings within --within of the optimum (OUT/alt-1, ...; docs/research.md).")] = None,
-    within: Annotated[Optional[str], typer.Option("--within", help="Cost bound of the alternatives in percent above "
+    alternatives: Annotated[int | None, typer.Option("--alternatives", min=1, help="Also find up to N other plans "
+                            "with different openings within --within of the optimum (OUT/alt-1, ...; "
+                            "docs/research.md).")] = None,
+    within: Annotated[str | None, typer.Option("--within", help="Cost bound of the alternatives in percent above "
                       "the optimum, e.g. 5 or 5%. [default: 5]")] = None,
 ) -> None:
     """Solve a scenario and write its run folder (exit 0 plan, 2 bad input, 3 infeasible, 4 no solution)."""
     from planner.run import run as run_scenario
-    from planner.runfolder import OutputExists
+    from planner.runfolder import InterruptedWhileWriting, OutputExists
     from planner.solve import SolverUnavailable
 
     found = None
@@ -76,8 +82,8 @@ def run(
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
             else:
-                from planner.research.alternatives import run_alternatives
                 from planner.cli.research import parse_within
+                from planner.research.alternatives import run_alternatives
 
                 found = run_alternatives(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
@@ -89,6 +95,9 @@ def run(
         raise input_errors(exc) from None
     except (OutputExists, SolverUnavailable) as exc:
         raise fail(str(exc)) from None
+    except InterruptedWhileWriting as exc:
+        console.print(f"[yellow]Ctrl-C while writing:[/] {exc.out} was completed first.", highlight=False)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         console.print(styled(("Interrupted", "bold red"), " before a plan was found; nothing was written."))
         raise typer.Exit(1) from None
@@ -106,11 +115,14 @@ def _print_warnings(warnings: list[str]) -> None:
         console.print(styled(("warning:", "yellow"), f" {warning}"))
 
 
-def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
+def _print_outcome(outcome: RunOutcome) -> None:
+    """What `planner run` prints of its outcome: warnings, status, objective, division of labour, the folder."""
     s = outcome.summary
     _print_warnings(s["warnings"])
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
     console.print(styled((outcome.status, f"bold {colour}"), f" {s['title']}"))
+    if outcome.interrupted_writing:
+        console.print(styled(("Ctrl-C while writing:", "yellow"), " the run folder was completed first; the plan is kept."))
     if s.get("interrupted"):
         console.print(styled(("interrupted by Ctrl-C:", "yellow"), " " + ("the plan below is the best found until then."
                              if s["objective"] is not None else "no plan was found until then.")))
@@ -147,20 +159,21 @@ def solvers() -> None:
 
 
 def schema(
-    table: Annotated[Optional[TableChoice], typer.Option(help="Print the schema of one CSV row of this table instead: "
+    table: Annotated[TableChoice | None, typer.Option(help="Print the schema of one CSV row of this table instead: "
                                                    "cap_<k> / req_<k> columns as patternProperties.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the schema to this file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the schema to this file.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Print the JSON Schema of scenario files, or of one CSV row of a table (every field documented)."""
     document = row_schema(table.value) if table else ScenarioFile.model_json_schema()
     text = json.dumps(document, indent=2, ensure_ascii=False)
     if out:
-        from planner.runfolder import OutputExists, check_file_output
+        from planner.runfolder import OutputExists, atomic_file, check_file_output
 
         try:
             check_file_output(out, force)
-            out.write_text(text + "\n", encoding="utf-8")
+            with atomic_file(out) as tmp:
+                tmp.write_text(text + "\n", encoding="utf-8")
         except (OutputExists, OSError) as exc:
             raise fail(str(exc)) from None
     else:

@@ -113,6 +113,12 @@ def read_scenario(run_dir: Path) -> dict[str, Any]:
     return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
 
 
+def _regions_with_sites(regions: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """The regions some site lies in: those without one hold nothing to plan or draw (a map of a few sites among
+    100,000 regions stays as small as the plan)."""
+    return regions[regions.index.isin(sites["region"])] if "region" in sites else regions
+
+
 def load_run(run_dir: Path) -> RunData:
     """Read the run folder `run_dir`; raise :class:`RunFolderError` when it has no plan to draw."""
     run_dir = Path(run_dir)
@@ -130,7 +136,7 @@ def load_run(run_dir: Path) -> RunData:
         run_dir=run_dir,
         summary=summary,
         scenario=read_scenario(run_dir),
-        regions=_csv(inputs / "regions.csv", ["id"]).set_index("id"),
+        regions=_regions_with_sites(_csv(inputs / "regions.csv", ["id"]).set_index("id"), sites),
         sites=sites,
         industries=_csv(inputs / "industries.csv", ["id"]).set_index("id"),
         assignments=last_period(_csv(run_dir / "assignments.csv", ASSIGNMENT_COLUMNS)),  # with periods: the last

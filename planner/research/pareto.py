@@ -32,8 +32,7 @@ import pyomo.environ as pyo
 from planner.check import violations
 from planner.models.layout import COST_TERMS
 from planner.models.sets import IndexSets, index_sets
-from planner.numerics import numerical_warnings
-from planner.solve.polish import solve_polished
+from planner.numerics import scenario_warnings
 from planner.research.common import NoPlan, drop, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
 from planner.run import EXIT_CODES, RunOutcome, build, solver_options, write_outcome
@@ -42,6 +41,7 @@ from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.scenario.version2 import require_version1
 from planner.solve import SolveResult
+from planner.solve.polish import solve_polished
 
 HOLD_SLACK = 1e-7
 """A term held at its optimum may exceed it by this much (relative to max(1, |value|))."""
@@ -123,14 +123,14 @@ def lexicographic(model: pyo.ConcreteModel, options: Any, first: Any, second: An
 def dominates(a: tuple[float, float], b: tuple[float, float]) -> bool:
     """Whether point `a` dominates `b` (no worse in both, better in one, beyond DOMINANCE_TOL)."""
     tol = [DOMINANCE_TOL * max(1.0, abs(v)) for v in b]
-    no_worse = all(x <= y + t for x, y, t in zip(a, b, tol))
-    better = any(x < y - t for x, y, t in zip(a, b, tol))
+    no_worse = all(x <= y + t for x, y, t in zip(a, b, tol, strict=False))
+    better = any(x < y - t for x, y, t in zip(a, b, tol, strict=False))
     return no_worse and better
 
 
 def same(a: tuple[float, float], b: tuple[float, float]) -> bool:
     """Whether two points coincide within DOMINANCE_TOL."""
-    return all(abs(x - y) <= DOMINANCE_TOL * max(1.0, abs(y)) for x, y in zip(a, b))
+    return all(abs(x - y) <= DOMINANCE_TOL * max(1.0, abs(y)) for x, y in zip(a, b, strict=False))
 
 
 def filter_frontier(points: list[Point]) -> list[Point]:
@@ -217,7 +217,7 @@ def pareto(
     progress("Building the model")
     ix = index_sets(scenario)
     built = build(scenario, ix)
-    base = {"scenario": scenario.name, "title": scenario.title, "warnings": numerical_warnings(scenario, ix),
+    base = {"scenario": scenario.name, "title": scenario.title, "warnings": scenario_warnings(scenario, ix),
             "build_seconds": built.seconds, **built.size}
     frontier = _trace(scenario, ix, built.model, options, first, second, points, progress)
     kept = filter_frontier(frontier.solved)
@@ -332,7 +332,9 @@ def _frontier_table(kept: list[Point], dropped: list[Point], first: str, second:
 def is_frontier(values: list[tuple[float, float]]) -> bool:
     """Whether the points are ordered by the first value ascending, the second strictly descending, and none
     dominates another (within DOMINANCE_TOL)."""
-    ordered = all(a[0] <= b[0] + DOMINANCE_TOL * max(1.0, abs(b[0])) and a[1] > b[1] for a, b in zip(values, values[1:]))
+    ordered = all(a[0] <= b[0] + DOMINANCE_TOL * max(1.0, abs(b[0])) and a[1] > b[1] for a, b in zip(values,
+                                                                                                     values[1:],
+                                                                                                     strict=False))
     return ordered and not any(dominates(a, b) for a in values for b in values if a is not b)
 
 

@@ -6,11 +6,13 @@ What the run writes (planner.run with planner.runfolder.write) and what the read
 
 from __future__ import annotations
 
+import re
+
 from planner.solve.status import STATUSES
 
 __all__ = [
     "ASSIGNMENTS", "ASSIGNMENT_COLUMNS", "INFEASIBILITY", "INPUTS", "LINKS", "LINK_COLUMNS", "MANIFEST", "MAP",
-    "NUMBER_COLUMNS", "NUMBER_KEYS", "SITES", "SITE_COLUMNS", "STATUSES", "SUMMARY",
+    "NUMBER_COLUMNS", "NUMBER_KEYS", "SITES", "SITE_COLUMNS", "STATUSES", "SUMMARY", "LEFTOVER",
 ]
 
 MANIFEST = "manifest.json"
@@ -42,3 +44,6 @@ NUMBER_COLUMNS = frozenset({"capacity", "land_ha", "land_cost", "setup_cost", "o
 """Columns of these tables that hold numbers."""
 NUMBER_KEYS = ("objective", "best_bound", "mip_gap")
 """Keys of `summary.json` that hold a number or null."""
+LEFTOVER = re.compile(r"^\..+\.(partial|old)-[0-9a-f-]+$")
+"""Names of the temporary siblings of an output folder (planner.runfolder.write): one being written
+(`.NAME.partial-PID-HEX`), or one being replaced (`.NAME.old-*`); never a run folder, however complete it looks."""

@@ -3,24 +3,49 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.cells import as_written
-from planner.runfolder.format import MANIFEST, NUMBER_COLUMNS, NUMBER_KEYS, STATUSES, SUMMARY
+from planner.runfolder.format import LEFTOVER, MANIFEST, NUMBER_COLUMNS, NUMBER_KEYS, STATUSES, SUMMARY
 
 if TYPE_CHECKING:  # pandas is imported when a table is read
     import pandas as pd
 
+WRITING: set[Path] = set()
+"""The temporary folders this process is writing (planner.runfolder.write.atomic_folder): it may read what it wrote
+there (the map of a run is drawn from its tables)."""
+
+
+def is_leftover(path: Path) -> bool:
+    """Whether `path` lies in a temporary sibling of an output folder (`LEFTOVER`): a folder being written or
+    replaced, never a run to read (except by the process writing it, `WRITING`)."""
+    path = Path(os.path.abspath(path))
+    if any(w == path or w in path.parents for w in WRITING):
+        return False
+    return any(LEFTOVER.match(part) for part in path.parts)
 
 
 class RunFolderError(Exception):
     """A folder that is not a (complete) run folder, or a run without what a command needs; one line."""
 
 
+def check_not_leftover(path: Path) -> None:
+    """:class:`RunFolderError` when `path` lies in a temporary folder of a write that did not finish (`.NAME.partial-*`,
+    `.NAME.old-*`, planner.runfolder): such a folder is never a run, however complete it looks."""
+    if not is_leftover(path):
+        return
+    part = next(p for p in Path(os.path.abspath(path)).parts if LEFTOVER.match(p))
+    name = part[1:part.rindex(".partial-" if ".partial-" in part else ".old-")]
+    raise RunFolderError(f"{path} is the temporary folder of an unfinished write of {name}, not a run folder; "
+                         f"the next run into {name} cleans it up")
+
+
 def read_summary(run_dir: Path) -> dict[str, Any]:
     """``summary.json`` of the run folder `run_dir`; :class:`RunFolderError` when there is none to read."""
+    check_not_leftover(run_dir)
     if not run_dir.exists():
         raise RunFolderError(f"run folder {run_dir} does not exist")
     if not run_dir.is_dir():
@@ -52,6 +77,7 @@ def solver_label(info: dict[str, Any]) -> str:
 
 
 def _read_json(run_dir: Path, name: str, required: bool) -> dict[str, Any]:
+    check_not_leftover(run_dir)
     path = run_dir / name
     if not path.is_file():
         if required:
@@ -71,6 +97,7 @@ def read_table(path: Path, columns: Iterable[str], **options: Any) -> pd.DataFra
     missing, unreadable, or lacks one of `columns`."""
     import pandas as pd
 
+    check_not_leftover(path.parent)
     if not path.is_file():
         raise RunFolderError(f"{path} is missing: not a complete run folder")
     try:

@@ -180,11 +180,15 @@ def _cross_check(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]
             problems.append(Problem(shown, f"row {line}", "industry", f"{quoted(row['industry'])} is not an industry id of {raw['industries'].shown}"))
         pair = (row["industry"], row["function"])
         if pair in seen_pairs:
-            problems.append(Problem(shown, f"row {line}", "function", f"{pair[0]} {pair[1]} is already given in row {seen_pairs[pair]}"))
+            problems.append(Problem(shown, f"row {line}", "function",
+                                    f"{pair[0]} {pair[1]} is already given in row {seen_pairs[pair]}"))
         seen_pairs.setdefault(pair, line)
     for line, spec in typed["functions"]:
         if spec.function in PREDECESSOR and spec.support_ratio is None:
             problems.append(Problem(shown, f"row {line}", "support_ratio", f"a value is required for {spec.function}"))
+        if spec.max_scale is not None and spec.min_scale > spec.max_scale:
+            problems.append(Problem(shown, f"row {line}", "min_scale",
+                                    f"{spec.min_scale:g} is above max_scale {spec.max_scale:g}: no site could open it"))
     for line, row in _cells(raw["industries"], "id"):
         missing = [f for f in FUNCTIONS if (row["id"], f) not in seen_pairs]
         if missing:
@@ -198,7 +202,7 @@ def _cells(table: RawTable, *columns: str) -> list[tuple[int, dict[str, str]]]:
     if any(c not in table.columns for c in columns):
         return []
     out = []
-    for line, row in zip(table.row_numbers, table.rows):
+    for line, row in zip(table.row_numbers, table.rows, strict=False):
         values = {c: row[c].strip() for c in columns}
         if all(values.values()):
             out.append((line, values))
@@ -228,13 +232,16 @@ def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
     locked_out = set()
     for n, hits in rule_matches(scenario, "lock_out"):
         if not hits:  # a selector that contradicts itself or the data, as for lock_in and override `where`
-            problems.append(Problem(yaml_file, f"key rules[{n}].lock_out", None, "matches no (industry, function, site)"))
+            problems.append(Problem(yaml_file, f"key rules[{n}].lock_out", None,
+                                    "matches no (industry, function, site)"))
         locked_out.update(hits)
     for n, hits in rule_matches(scenario, "lock_in"):
         if not hits:
-            problems.append(Problem(yaml_file, f"key rules[{n}].lock_in", None, "matches no (industry, function, site)"))
+            problems.append(Problem(yaml_file, f"key rules[{n}].lock_in", None,
+                                    "matches no (industry, function, site)"))
         for i, f, s in hits:
-            reasons = capability_shortfall(scenario, i, f, s) + (["a lock_out rule removes it"] if (i, f, s) in locked_out else [])
+            reasons = (capability_shortfall(scenario, i, f, s)
+                       + (["a lock_out rule removes it"] if (i, f, s) in locked_out else []))
             if reasons:
                 problems.append(Problem(yaml_file, f"key rules[{n}].lock_in", None,
                                         f"locks in {i} {f} at {s}, which is not eligible: {'; '.join(reasons)}"))
