@@ -82,7 +82,7 @@ def provinces() -> geopandas.GeoDataFrame:
     return _read_geojson("provinces.geojson", _PROVINCE_COLUMNS)
 
 
-def nine_dash_line() -> "geopandas.GeoDataFrame":
+def nine_dash_line() -> geopandas.GeoDataFrame:
     """The ten dashes of the South China Sea line (南海断续线) of the standard map of China.
 
     Columns: ``dash`` (``"1"`` .. ``"10"``; dash 1 lies east of Taiwan), ``name_zh``,

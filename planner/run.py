@@ -21,7 +21,6 @@ from planner.maps import write_map
 from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.models.transition import TransitionSets, build_transition_model, transition_sets, uses_periods
 from planner.numerics import scenario_warnings
-from planner.solve.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
 from planner.runfolder import (
     InterruptedWhileWriting,
@@ -39,10 +38,16 @@ from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.scenario.version2 import require_version1
 from planner.solve import KeptHandOver, SolveResult, check_solver_name
-from planner.transition import INFEASIBLE as TRANSITION_INFEASIBLE
-from planner.transition import (TransitionPlan, extract_transition_plan, solve_transition, transition_files,
-                                transition_kpis)
 from planner.solve.mipstart import Key, start_for
+from planner.solve.polish import solve_polished
+from planner.transition import INFEASIBLE as TRANSITION_INFEASIBLE
+from planner.transition import (
+    TransitionPlan,
+    extract_transition_plan,
+    solve_transition,
+    transition_files,
+    transition_kpis,
+)
 
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
 """Exit code of `planner run` per status (docs/scenario.md)."""
@@ -270,7 +275,7 @@ def _solve_transition(scenario: Scenario, out: Path, options: SolverOptions, sta
     built = build(scenario)
     assert built.transition is not None
     base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
-                            "warnings": numerical_warnings(scenario, built.index),
+                            "warnings": scenario_warnings(scenario, built.index),
                             "build_seconds": built.seconds, **built.size}
     progress(f"Solving with {options.name}")
     result = solve_transition(built.model, options, progress=progress)

@@ -19,12 +19,12 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.models.transition import TRANSITION_COST_TERMS, TransitionSets
-from planner.solve.polish import first_share
 from planner.results import OPEN, Plan, _values, extract_plan, summary_kpis
 from planner.runfolder import write_csv
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult, relative_gap, solve
+from planner.solve.polish import first_share
 
 EPS = 1e-6
 """Amounts at or below this are not listed in transition.csv."""

@@ -21,8 +21,8 @@ from planner.maps import fonts
 from planner.maps.controls import FONT_STACK
 from planner.maps.htmlout import render_html
 from planner.maps.interactive import plan_map
-from planner.maps.metrics import capacity_table, cost_table, division_of_labour, hosts_table, land_table
 from planner.maps.markup import escape, html_table
+from planner.maps.metrics import capacity_table, cost_table, division_of_labour, hosts_table, land_table
 from planner.maps.rundata import PLAN_STATUSES, RunData, load_run, read_scenario, run_title
 from planner.maps.static import figure
 from planner.maps.style import FUNCTION_LABELS, ZONE_LABELS, fmt

@@ -26,8 +26,8 @@ from planner.run import build
 from planner.runfolder import atomic_folder, check_output, write_csv
 from planner.runfolder.read import RunFolderError, read_table
 from planner.scenario import load_scenario
-from planner.scenario.version2 import require_version1
 from planner.scenario.schema import SolverOptions
+from planner.scenario.version2 import require_version1
 from planner.solve import check_solver_name, solve
 from planner.solve.polish import fixed_x
 

@@ -33,10 +33,10 @@ from planner.scenario.version2 import (
     check_upgrades,
     stock_by_triple,
 )
+from planner.scenario.yamlfile import MergedYaml, read_scenario_yaml
 
 REQUIRED_TABLES: tuple[str, ...] = tuple(n for n in TABLE_MODELS if n not in OPTIONAL_TABLES)
 """The tables every scenario has."""
-from planner.scenario.yamlfile import MergedYaml, read_scenario_yaml
 
 
 def load_scenario(path: Path | str) -> Scenario:

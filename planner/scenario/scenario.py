@@ -10,8 +10,17 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from planner.scenario.schema import (FunctionSpec, Industry, Region, Rule, ScenarioFile, Settings, Site, SolverOptions,
-                                     StockRow)
+from planner.scenario.schema import (
+    FunctionSpec,
+    Industry,
+    Region,
+    Rule,
+    ScenarioFile,
+    Settings,
+    Site,
+    SolverOptions,
+    StockRow,
+)
 
 MODEL_EXCLUDE = ("name", "title", "description", "overrides", "solver")
 """Keys of the scenario file the model is not built from (overrides are in the tables by then)."""

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from tests.conftest import Editable
 from planner.scenario import load_scenario
+from tests.conftest import Editable
 from tests.hostile.reading_cases import Case, add_to_yaml, params, reported, time_limit
 
 BOMB_REFUSED = "YAML cannot be read: more than 100000 values once its aliases (*name) are expanded; a scenario needs far fewer"

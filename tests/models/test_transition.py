@@ -160,7 +160,6 @@ def test_one_period_and_no_stock_is_version1(tiny):
 def test_the_period_model_of_one_period_without_stock_has_version1s_optimum(tiny):
     """The period-indexed model itself reduces to version 1 (b = q, o = x): same optimum on the tiny scenario."""
     from planner.models.transition import build_transition_model, transition_sets
-
     from planner.scenario.schema import SolverOptions
     from planner.solve import solve
 
