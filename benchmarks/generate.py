@@ -269,7 +269,8 @@ def _stock_rows(rng: np.random.Generator, plan: dict[tuple[str, str, str], float
             stock[(i, f, s)] = e - moved
             stock[(i, f, center)] = stock.get((i, f, center), 0.0) + moved
     return [{"industry": i, "function": f, "site": s, "capacity": round(e, 3) or 0.001,
-             "source": "benchmarks/generate.py: first-period plan" + (", moved to the center" if s.endswith("-center") and f == "production" else "")}
+             "source": "benchmarks/generate.py: first-period plan"
+             + (", moved to the center" if s.endswith("-center") and f == "production" else "")}
             for (i, f, s), e in sorted(stock.items())]
 
 
@@ -307,7 +308,8 @@ def generate_brownfield(n_regions: int, n_industries: int, seed: int, out: Path 
             upgrader["upgrades"] = traditional[n % len(traditional)]["id"]
             upgrader["upgrade_cost"] = round(float(rng.uniform(*UPGRADE_COST)), 1)
     _write_csv(out / "tables" / "industries.csv",
-               ind_header + ["growth"] + [f"demand_{y}" for y in PERIODS[1:]] + ["upgrades", "upgrade_cost"], industries)
+               ind_header + ["growth"] + [f"demand_{y}" for y in PERIODS[1:]] + ["upgrades", "upgrade_cost"],
+               industries)
     for fn in functions:
         fn["retire_cost"] = round(float(rng.uniform(*RETIRE_COST[fn["function"]])), 1)
     _write_csv(out / "tables" / "functions.csv", fn_header + ["retire_cost"], functions)

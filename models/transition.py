@@ -1,7 +1,8 @@
 """The layout model over periods with an existing base (docs/model.md, contract version 2) as a Pyomo ConcreteModel.
 
 One block per period (`m.period[t]`) holds version 1's sets, variables and rows (constraints 1-10 and the
-reformulations `reform` on the period's least capacities), built by version 1's own block functions (`planner.models.layout.BLOCKS`) for the period's scenario
+reformulations `reform` on the period's least capacities), built by version 1's own block functions
+(`planner.models.layout.BLOCKS`) for the period's scenario
 (`period_scenario`: demand D_it, hosting caps H'_i and L'_r); the model adds the transition blocks
 (`TRANSITION_BLOCKS`): new capacity, retirement, openings and conversion (variables), balance (11),
 opening (12), 先立后破 (13), phase-out (14) and the discounted objective.
@@ -44,7 +45,8 @@ class TransitionSets:
     """The index sets and data of the version 2 model."""
 
     ix: IndexSets
-    """Version 1's sets over every triple with q (eligible or stock); `tight` is U raised to the stock (no tightening)."""
+    """Version 1's sets over every triple with q (eligible or stock); `tight` is U raised to the stock (no
+    tightening)."""
     eligible: frozenset[Triple]
     """Triples that may get new capacity b."""
     periods: tuple[int, ...]
@@ -102,7 +104,8 @@ def period_scenario(scenario: Scenario, year: int | None) -> Scenario:
 
 
 def transition_sets(scenario: Scenario) -> TransitionSets:
-    """Derive the version 2 index sets: eligible triples plus stock triples, links over both, conversions, phase-outs."""
+    """Derive the version 2 index sets: eligible triples plus stock triples, links over both, conversions,
+    phase-outs."""
     with PauseGC():
         base = index_sets(scenario)
         stock = {t: row.capacity for t, row in scenario.stock.items()}
@@ -130,7 +133,7 @@ def transition_sets(scenario: Scenario) -> TransitionSets:
         labels = tuple(years) if years[0] is not None else (1,)
         rate = scenario.settings.discount_rate
         discount = {t: (1 + rate) ** -(t - labels[0]) for t in labels}
-        scenarios = {t: period_scenario(scenario, y) for t, y in zip(labels, years)}
+        scenarios = {t: period_scenario(scenario, y) for t, y in zip(labels, years, strict=True)}
         return TransitionSets(ix, eligible, labels, stock, conversions, phased, scenarios, discount)
 
 
@@ -180,7 +183,7 @@ def _balance(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets, p: Parts) -
         into[i, s].append(i)
         out_of[sc.industries[i].upgrades, s].append(i)  # type: ignore[index]
     rows = [(t, y) for y in ts.periods for t in ts.ix.triples]
-    previous = dict(zip(ts.periods[1:], ts.periods))
+    previous = dict(zip(ts.periods[1:], ts.periods, strict=False))
 
     def rule(m: pyo.ConcreteModel, i: str, f: str, s: str, y: int) -> object:
         terms = [(1, p[y].q[i, f, s])]
@@ -200,7 +203,7 @@ def _balance(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets, p: Parts) -
 def _opening(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets, p: Parts) -> None:
     """12. Opening: o_t >= x_t - x_prev (x_prev(t_1) = 1 where there is stock)."""
     opening = dict(m.open.items())
-    previous = dict(zip(ts.periods[1:], ts.periods))
+    previous = dict(zip(ts.periods[1:], ts.periods, strict=False))
 
     def rule(m: pyo.ConcreteModel, i: str, f: str, s: str, y: int) -> object:
         terms = [(1, opening[i, f, s, y]), (-1, p[y].x[i, f, s])]
@@ -253,7 +256,8 @@ def _transition_costs(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets, p:
         new = [(i, f, s) for i, f, s in ts.ix.triples if (i, f, s, y) in m.build]
         b.cost_land = pyo.Expression(expr=linear(
             (sc.sites[s].land_price * spec[i, f].land_per_unit, m.build[i, f, s, y]) for i, f, s in new))
-        b.cost_setup = pyo.Expression(expr=linear((spec[i, f].setup_cost, m.open[i, f, s, y]) for i, f, s in ts.ix.triples))
+        b.cost_setup = pyo.Expression(expr=linear(
+            (spec[i, f].setup_cost, m.open[i, f, s, y]) for i, f, s in ts.ix.triples))
         b.cost_operating = pyo.Expression(expr=linear(
             (sc.sites[s].cost_factor * spec[i, f].unit_cost, q[i, f, s]) for i, f, s in ts.ix.triples))
         b.cost_linkage = pyo.Expression(expr=st.linkage_cost * linear((d, g[link]) for link, d in ts.ix.links.items()))

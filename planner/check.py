@@ -132,5 +132,6 @@ def _build_first(scenario: Scenario, ts: TransitionSets, rows: Any, tolerance: f
             built = float(here[here["period"].isin(ts.periods[:max(n + 1 - st.transition_lag, 0)])]["built"].sum())
             if retired > built + tolerance * max(1.0, built):
                 found.append(f"先立后破: {r} has retired {retired:.6g} of production by {t}, more than the {built:.6g} "
-                             f"it built by {ts.periods[n - st.transition_lag] if n >= st.transition_lag else 'then (none)'}")
+                             "it built by "
+                             f"{ts.periods[n - st.transition_lag] if n >= st.transition_lag else 'then (none)'}")
     return found

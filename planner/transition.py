@@ -82,7 +82,8 @@ def extract_transition_plan(scenario: Scenario, ts: TransitionSets, model: pyo.C
         plan = extract_plan(ts.scenarios[t], ts.ix, block)
         plans[t] = _new_costs_only(scenario, ts, model, t, plan, weights)
     transition = _transition_table(scenario, ts, model)
-    unweighted = dict(zip(TRANSITION_COST_TERMS, _values([getattr(model, f"cost_{term}") for term in TRANSITION_COST_TERMS])))
+    unweighted = dict(zip(TRANSITION_COST_TERMS,
+                          _values([getattr(model, f"cost_{term}") for term in TRANSITION_COST_TERMS]), strict=True))
     costs = {term: getattr(weights, term) * value for term, value in unweighted.items()}
     return TransitionPlan(plans, transition, _region_table(scenario, ts, transition), costs, unweighted,
                           dict(ts.discount), dict(ts.scenarios))
@@ -90,16 +91,18 @@ def extract_transition_plan(scenario: Scenario, ts: TransitionSets, model: pyo.C
 
 def _new_costs_only(scenario: Scenario, ts: TransitionSets, model: pyo.ConcreteModel, t: int, plan: Plan,
                     weights: Any) -> Plan:
-    """`plan` with land cost on the capacity built in period t, setup cost on openings, and the retire and upgrade terms."""
+    """`plan` with land cost on the capacity built in period t, setup cost on openings, and the retire and upgrade
+    terms."""
     spec, sites = scenario.functions, scenario.sites
     frame = plan.assignments.copy()
     frame["land_cost"] = [sites[s].land_price * spec[i, f].land_per_unit * _value(model.build[i, f, s, t])
                           if (i, f, s, t) in model.build else 0.0
-                          for i, f, s in zip(frame["industry"], frame["function"], frame["site"])]
+                          for i, f, s in zip(frame["industry"], frame["function"], frame["site"], strict=True)]
     frame["setup_cost"] = [spec[i, f].setup_cost * round(_value(model.open[i, f, s, t]))
-                           for i, f, s in zip(frame["industry"], frame["function"], frame["site"])]
+                           for i, f, s in zip(frame["industry"], frame["function"], frame["site"], strict=True)]
     block = model.period[t]
-    unweighted = dict(zip(TRANSITION_COST_TERMS, _values([getattr(block, f"cost_{term}") for term in TRANSITION_COST_TERMS])))
+    unweighted = dict(zip(TRANSITION_COST_TERMS,
+                          _values([getattr(block, f"cost_{term}") for term in TRANSITION_COST_TERMS]), strict=True))
     costs = {term: getattr(weights, term) * value for term, value in unweighted.items()}
     return dataclasses.replace(plan, assignments=frame, costs=costs, costs_unweighted=unweighted)
 
@@ -143,7 +146,8 @@ def _region_table(scenario: Scenario, ts: TransitionSets, transition: pd.DataFra
         here = production[production["period"] == t]
         for r, region in scenario.regions.items():
             part = here[here["region"] == r]
-            rows.append({"period": t, "region": r, "name_zh": region.name_zh, "production": float(part["capacity"].sum()),
+            rows.append({"period": t, "region": r, "name_zh": region.name_zh,
+                         "production": float(part["capacity"].sum()),
                          **{move: float(part[move].sum()) for move in MOVES}})
     return pd.DataFrame(rows, columns=REGION_COLUMNS)
 
@@ -166,7 +170,8 @@ def transition_kpis(scenario: Scenario, plan: TransitionPlan) -> dict[str, Any]:
         rows = plan.transition[plan.transition["period"] == t]
         figures = summary_kpis(plan.scenarios[t], p)
         figures["discount_factor"] = plan.discount[t]
-        figures["capacity"] = {move: float(rows[move].sum()) for move in MOVES} | {"in_use": float(rows["capacity"].sum())}
+        figures["capacity"] = ({move: float(rows[move].sum()) for move in MOVES}
+                               | {"in_use": float(rows["capacity"].sum())})
         periods[str(t)] = figures
     out["periods"] = periods
     return out
@@ -204,7 +209,8 @@ def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
         return result
     left = None if options.time_limit is None else options.time_limit - result.solve_seconds
     if left is not None and left <= 0:
-        return dataclasses.replace(result, notes=(*result.notes, "the plan is not polished: the MIP used all the time limit"))
+        return dataclasses.replace(result,
+                                   notes=(*result.notes, "the plan is not polished: the MIP used all the time limit"))
     free = [v for t in model.period for v in model.period[t].x.values() if not v.fixed]
     for v in free:
         v.fix(1 if (v.value or 0.0) > OPEN else 0)
@@ -215,9 +221,11 @@ def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
             v.unfix()
     if lp.objective is None:
         note = f"the plan is not polished: re-solving with the openings fixed ended {lp.status} ({lp.message})"
-        return dataclasses.replace(result, notes=(*result.notes, note), solve_seconds=result.solve_seconds + lp.solve_seconds)
+        return dataclasses.replace(result, notes=(*result.notes, note),
+                                   solve_seconds=result.solve_seconds + lp.solve_seconds)
     bound = result.best_bound if result.best_bound is None else min(result.best_bound, lp.objective)
-    return dataclasses.replace(result, objective=lp.objective, best_bound=bound, mip_gap=relative_gap(lp.objective, bound),
+    return dataclasses.replace(result, objective=lp.objective, best_bound=bound,
+                               mip_gap=relative_gap(lp.objective, bound),
                                solve_seconds=result.solve_seconds + lp.solve_seconds)
 
 
@@ -245,9 +253,10 @@ def periods_tables(summary: dict[str, Any]) -> list[Any]:
     labour = Table("period", "rd", "pilot", "production", title="Division of labour per period (% center/inner/outer)")
     for period, figures in summary["periods"].items():
         capacity = figures["capacity"]
-        moves.add_row(period, *(f"{capacity[k]:,.1f}" for k in ("in_use", "stock_kept", "built", "retired", "converted_in")),
+        moves.add_row(period,
+                      *(f"{capacity[k]:,.1f}" for k in ("in_use", "stock_kept", "built", "retired", "converted_in")),
                       f"{sum(figures['costs'].values()):,.2f}")
-        labour.add_row(period, *("/".join(f"{100 * figures['division_of_labour'][f][z]:.0f}" for z in ("center", "inner",
-                                                                                                       "outer"))
+        labour.add_row(period, *("/".join(f"{100 * figures['division_of_labour'][f][z]:.0f}"
+                                          for z in ("center", "inner", "outer"))
                                  for f in ("rd", "pilot", "production")))
     return [moves, labour]

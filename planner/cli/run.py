@@ -122,7 +122,8 @@ def _print_outcome(outcome: RunOutcome) -> None:
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
     console.print(styled((outcome.status, f"bold {colour}"), f" {s['title']}"))
     if outcome.interrupted_writing:
-        console.print(styled(("Ctrl-C while writing:", "yellow"), " the run folder was completed first; the plan is kept."))
+        console.print(styled(("Ctrl-C while writing:", "yellow"),
+                             " the run folder was completed first; the plan is kept."))
     if s.get("interrupted"):
         console.print(styled(("interrupted by Ctrl-C:", "yellow"), " " + ("the plan below is the best found until then."
                              if s["objective"] is not None else "no plan was found until then.")))

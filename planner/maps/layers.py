@@ -224,7 +224,7 @@ def plan_layers(run: RunData) -> PlanLayers:
     regions, metro, sites = regions_group(run), metro_group(run), sites_group(run)
     industries = industry_groups(run)
     functions = function_groups(run)
-    by_id = dict(zip(run.industry_ids, industries))
+    by_id = dict(zip(run.industry_ids, industries, strict=True))
     categories = industry_categories(run)
     fold = len(industries) > FOLD_INDUSTRIES_ABOVE
     if len(categories) > 1:
@@ -260,7 +260,8 @@ def china_base(run: RunData) -> list[folium.GeoJson]:
                                      style_function=lambda _f: style, control=False,
                                      tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)))
     dashes = {"type": "FeatureCollection",
-              "features": [{"type": "Feature", "geometry": mapping(g), "properties": {}} for g in dash_lines().geometry]}
+              "features": [{"type": "Feature", "geometry": mapping(g), "properties": {}}
+                           for g in dash_lines().geometry]}
     layers.append(folium.GeoJson(dashes, name="dashes", control=False,
                                  style_function=lambda _f: {"color": DASH_COLOUR, "weight": 2.5, "opacity": 0.9}))
     return layers

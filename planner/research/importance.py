@@ -120,7 +120,8 @@ def importance_layer(result: Importance) -> Any:
     (red: the scenario is infeasible without the site; grey: locked in)."""
     import folium
 
-    sites = read_table(result.run.path / "inputs" / "sites.csv", ["id", "lon", "lat"], dtype={"id": str}).set_index("id")
+    sites = read_table(result.run.path / "inputs" / "sites.csv", ["id", "lon", "lat"],
+                       dtype={"id": str}).set_index("id")
     finite = [v for v in result.table["importance"] if v is not None and math.isfinite(v) and v > 0]
     largest = max(finite, default=1.0)
     group = folium.FeatureGroup(name=LAYER_NAME)

@@ -32,7 +32,8 @@ MAX_LINE = 1000
 
 
 def shorten(text: str, limit: int = MAX_SHOWN) -> str:
-    """`text` cut to `limit` characters, ending in an ellipsis when it was longer: the one rule for echoing user text."""
+    """`text` cut to `limit` characters, ending in an ellipsis when it was longer: the one rule for echoing user
+    text."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -96,7 +96,8 @@ def _check_version2(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, A
     problems = check_stock_references(raw)
     problems += check_upgrades(typed["industries"], raw["industries"].shown)
     if spec is not None:
-        problems += check_demand_years(raw["industries"], spec.settings.periods, merged.file_of(("settings", "periods")) or top)
+        problems += check_demand_years(raw["industries"], spec.settings.periods,
+                                       merged.file_of(("settings", "periods")) or top)
         problems += check_phase_out_years(spec, merged.file_of(("rules",)) or top)
     if "stock" in typed:
         functions = {(row.industry, row.function): row for _, row in typed["functions"]}
@@ -162,22 +163,26 @@ def _cross_check(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]
         folded: dict[str, tuple[str, int]] = {}
         for line, row in _cells(raw[name], "id"):
             if row["id"] in seen:
-                problems.append(Problem(raw[name].shown, f"row {line}", "id", f"{quoted(row['id'])} is already used in row {seen[row['id']]}"))
+                problems.append(Problem(raw[name].shown, f"row {line}", "id",
+                                        f"{quoted(row['id'])} is already used in row {seen[row['id']]}"))
             elif row["id"].casefold() in folded:
                 other, first = folded[row["id"].casefold()]
-                problems.append(Problem(raw[name].shown, f"row {line}", "id", f"{quoted(row['id'])} differs from {quoted(other)} "
+                problems.append(Problem(raw[name].shown, f"row {line}", "id",
+                                        f"{quoted(row['id'])} differs from {quoted(other)} "
                                         f"(row {first}) only in letter case; ids must differ in more than case"))
             seen.setdefault(row["id"], line)
             folded.setdefault(row["id"].casefold(), (row["id"], line))
         ids[name] = set(seen)
     for line, row in _cells(raw["sites"], "region"):
         if row["region"] not in ids["regions"]:
-            problems.append(Problem(raw["sites"].shown, f"row {line}", "region", f"{quoted(row['region'])} is not a region id of {raw['regions'].shown}"))
+            problems.append(Problem(raw["sites"].shown, f"row {line}", "region",
+                                    f"{quoted(row['region'])} is not a region id of {raw['regions'].shown}"))
     shown = raw["functions"].shown
     seen_pairs: dict[tuple[str, str], int] = {}
     for line, row in _cells(raw["functions"], "industry", "function"):
         if row["industry"] not in ids["industries"]:
-            problems.append(Problem(shown, f"row {line}", "industry", f"{quoted(row['industry'])} is not an industry id of {raw['industries'].shown}"))
+            problems.append(Problem(shown, f"row {line}", "industry",
+                                    f"{quoted(row['industry'])} is not an industry id of {raw['industries'].shown}"))
         pair = (row["industry"], row["function"])
         if pair in seen_pairs:
             problems.append(Problem(shown, f"row {line}", "function",
@@ -193,7 +198,8 @@ def _cross_check(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]
         missing = [f for f in FUNCTIONS if (row["id"], f) not in seen_pairs]
         if missing:
             problems.append(Problem(shown, "", "function",
-                                    f"industry {quoted(row['id'])} ({raw['industries'].shown} row {line}) has no row for {', '.join(missing)}"))
+                                    f"industry {quoted(row['id'])} ({raw['industries'].shown} row {line}) "
+                                    f"has no row for {', '.join(missing)}"))
     return problems
 
 
@@ -226,7 +232,8 @@ def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
         selector: Selector = getattr(rule, kind)
         for key, values in selector.given().items():
             for value in sorted(values - known[key]):
-                problems.append(Problem(yaml_file, f"key rules[{n}].{kind}.{key}", None, f"{quoted(value)} is not a known {key}"))
+                problems.append(Problem(yaml_file, f"key rules[{n}].{kind}.{key}", None,
+                                        f"{quoted(value)} is not a known {key}"))
     if problems:
         return problems
     locked_out = set()
@@ -254,7 +261,8 @@ def _check_phase_outs(scenario: Scenario, yaml_file: str) -> list[Problem]:
     locked_in = {t: n for n, hits in rule_matches(scenario, "lock_in") for t in hits}
     for n, hits in rule_matches(scenario, "phase_out"):
         if not hits:
-            problems.append(Problem(yaml_file, f"key rules[{n}].phase_out", None, "matches no (industry, function, site)"))
+            problems.append(Problem(yaml_file, f"key rules[{n}].phase_out", None,
+                                    "matches no (industry, function, site)"))
         by = scenario.rules[n].phase_out.by  # type: ignore[union-attr]
         for i, f, s in hits:
             if (i, f, s) in locked_in:

@@ -60,7 +60,8 @@ class Scenario:
     @property
     def is_version2(self) -> bool:
         """Whether the scenario has stock or more than one period (docs/model.md "Version 2"): it then gets the
-        period-indexed model; else version 1's model, unchanged (a phase_out rule of its one period acts as a lock_out)."""
+        period-indexed model; else version 1's model, unchanged (a phase_out rule of its one period acts as a
+        lock_out)."""
         return bool(self.stock) or len(self.periods) > 1
 
     @property

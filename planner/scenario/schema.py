@@ -72,7 +72,8 @@ class _WithVersion2(_Model):
     def _without_unused_version2(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data = handler(self)
         for name in self._VERSION2:
-            if name in data and getattr(self, name) == type(self).model_fields[name].get_default(call_default_factory=True):
+            if (name in data
+                    and getattr(self, name) == type(self).model_fields[name].get_default(call_default_factory=True)):
                 del data[name]
         return data
 
@@ -327,7 +328,7 @@ class Settings(_WithVersion2):
         if value is not None:
             if not value:
                 raise ValueError("give at least one year, or leave periods out for one period")
-            for before, after in zip(value, value[1:]):
+            for before, after in zip(value, value[1:], strict=False):
                 if after <= before:
                     raise ValueError(f"periods must be strictly increasing years: {after} follows {before}")
         return value

@@ -46,8 +46,8 @@ def not_yes_no(value: Any) -> Any:
     """Refuse a YAML true/false where a table cell or an id is meant (it would become `1`, `True` or `0`)."""
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, bool):
-            raise ValueError(f"{yes_no(item)} is a yes/no value, not text or a number; write '{yes_no(item)}' in quotes "
-                             "if the text is meant")
+            raise ValueError(f"{yes_no(item)} is a yes/no value, not text or a number; "
+                             f"write '{yes_no(item)}' in quotes if the text is meant")
     return value
 
 

@@ -1,4 +1,5 @@
-"""Checks of the version 2 inputs (docs/scenario.md "Version 2"): stock, periods, demand per period, upgrades, phase-out.
+"""Checks of the version 2 inputs (docs/scenario.md "Version 2"): stock, periods, demand per period, upgrades,
+phase-out.
 
 Each check returns the problems it finds, in the words and places of every other scenario problem; the
 loader calls them beside its own, so every problem is reported at once.
@@ -29,7 +30,7 @@ def check_stock_references(raw: dict[str, RawTable]) -> list[Problem]:
              if "industry" in row and "function" in row}
     problems: list[Problem] = []
     seen: dict[tuple[str, str, str], int] = {}
-    for line, row in zip(stock.row_numbers, stock.rows):
+    for line, row in zip(stock.row_numbers, stock.rows, strict=False):
         i, f, s = (row.get(c, "").strip() for c in ("industry", "function", "site"))
         if i and i not in industries:
             problems.append(Problem(shown, f"row {line}", "industry",
@@ -69,8 +70,9 @@ def check_stock_land(stock: Typed, shown: str, sites: dict[str, tuple[int, Site]
             lines = rows[site]
             place = f"row {lines[0]}" if len(lines) == 1 else "rows " + ", ".join(map(str, lines))
             problems.append(Problem(shown, place, "capacity",
-                                    f"the stock at {site} needs {land:g} ha of land (land_per_unit x capacity), more than "
-                                    f"the site's {site_row.land_ha:g} ha (land_ha in {sites_shown} row {site_line})"))
+                                    f"the stock at {site} needs {land:g} ha of land (land_per_unit x capacity), "
+                                    f"more than the site's {site_row.land_ha:g} ha "
+                                    f"(land_ha in {sites_shown} row {site_line})"))
     return problems
 
 

@@ -62,8 +62,8 @@ class ScenarioYamlLoader(yaml.SafeLoader):
     def _count(self, size: int, mark: yaml.Mark) -> None:
         self._values += size
         if self._values > MAX_YAML_VALUES:
-            raise ComposerError(None, None, f"more than {MAX_YAML_VALUES} values once its aliases (*name) are expanded; "
-                                            "a scenario needs far fewer", mark)
+            raise ComposerError(None, None, f"more than {MAX_YAML_VALUES} values once its aliases (*name) are "
+                                            "expanded; a scenario needs far fewer", mark)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -84,7 +84,8 @@ def _construct_int(loader: ScenarioYamlLoader, node: yaml.ScalarNode) -> int:
             raise ValueError("underscore")
         return int(digits, base)
     except ValueError:
-        raise ConstructorError(None, None, f"{quoted(text)} is not a whole number planner can read", node.start_mark) from None
+        raise ConstructorError(None, None, f"{quoted(text)} is not a whole number planner can read",
+                               node.start_mark) from None
 
 
 def _mapping_without_duplicates(loader: ScenarioYamlLoader, node: yaml.MappingNode) -> dict[Any, Any]:

@@ -112,7 +112,8 @@ def test_no_page_runs_or_renders_a_payload_and_each_shows_it_as_text(hostile: Ou
         problems += found
         if VISIBLE not in text:
             unseen.append(where)
-        if page.name in ("report.html", "compare.html", "importance.html", "dual_map.html") or page.parent == hostile.run_a:
+        if (page.name in ("report.html", "compare.html", "importance.html", "dual_map.html")
+                or page.parent == hostile.run_a):
             folder = re.sub(r"[^A-Za-z]", "", page.parent.name)[:10]
             browser.save_screenshot(str(ARTIFACTS / f"hostile-{folder}-{page.stem}.png"))
     assert not problems, "\n".join(problems)

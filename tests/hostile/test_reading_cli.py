@@ -41,7 +41,8 @@ def _finish(process: subprocess.Popen[str]) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("case", params(ALL_CASES))
-def test_validate_and_run_exit_2_naming_the_problem_and_write_nothing(case: Case, tiny: Editable, tmp_path: Path) -> None:
+def test_validate_and_run_exit_2_naming_the_problem_and_write_nothing(case: Case, tiny: Editable,
+                                                                      tmp_path: Path) -> None:
     scenario = case.scenario(tiny)
     out = tmp_path / "out"
     validate = _start("validate", str(scenario))

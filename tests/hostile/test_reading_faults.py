@@ -89,7 +89,8 @@ def _scenario_too_large(tiny: Editable) -> None:
 
 
 CASES: list[Case] = [
-    Case("table-is-a-fifo", _table_fifo, (f"tiny/tables/sites.csv: is a named pipe (FIFO), not a regular file {SITES}",)),
+    Case("table-is-a-fifo", _table_fifo,
+         (f"tiny/tables/sites.csv: is a named pipe (FIFO), not a regular file {SITES}",)),
     Case("table-is-dev-zero", _table_dev_zero, (f"{{dev_zero}}: is a device, not a regular file {SITES}",)),
     Case("table-link-loop", _table_link_loop,
          (f"tiny/tables/sites.csv: cannot be read: its symbolic links form a loop {SITES}",)),
@@ -97,7 +98,8 @@ CASES: list[Case] = [
          needs="unreadable"),
     Case("table-under-a-file", _table_under_a_file,
          (f"tiny/tables/regions.csv/sites.csv: cannot be read: a part of its path is a file, not a folder {SITES}",)),
-    Case("table-path-with-nul", lambda t: t.replace("scenario.yaml", "sites: tables/sites.csv", 'sites: "tables/si\\0tes.csv"'),
+    Case("table-path-with-nul",
+         lambda t: t.replace("scenario.yaml", "sites: tables/sites.csv", 'sites: "tables/si\\0tes.csv"'),
          (f"tiny/tables/si\\x00tes.csv: cannot be read: its name contains a NUL character {SITES}",)),
     Case("table-too-large", _table_too_large,
          (f"tiny/tables/sites.csv: is larger than 200 MB, the most planner reads from a table {SITES}",)),
@@ -112,7 +114,8 @@ CASES: list[Case] = [
          ("tiny/scenario.yaml key extends: tiny/base.yaml: cannot be read: its symbolic links form a loop",)),
     Case("extends-is-a-fifo", _extends_fifo,
          ("tiny/scenario.yaml key extends: tiny/base.yaml: is a named pipe (FIFO), not a regular file",)),
-    Case("scenario-link-loop", _scenario_link_loop, ("tiny/loop.yaml: cannot be read: its symbolic links form a loop",)),
+    Case("scenario-link-loop", _scenario_link_loop,
+         ("tiny/loop.yaml: cannot be read: its symbolic links form a loop",)),
     Case("scenario-is-a-fifo", _scenario_fifo, ("tiny/pipe.yaml: is a named pipe (FIFO), not a regular file",)),
     Case("scenario-too-large", _scenario_too_large,
          ("tiny/scenario.yaml: is larger than 1 MB, the most planner reads from a scenario file",)),

@@ -16,7 +16,8 @@ from planner.scenario import load_scenario
 from tests.conftest import Editable
 from tests.hostile.reading_cases import Case, add_to_yaml, params, reported, time_limit
 
-BOMB_REFUSED = "YAML cannot be read: more than 100000 values once its aliases (*name) are expanded; a scenario needs far fewer"
+BOMB_REFUSED = ("YAML cannot be read: more than 100000 values once its aliases (*name) are expanded; "
+                "a scenario needs far fewer")
 
 
 def billion_laughs(indent: str, levels: int = 9) -> str:

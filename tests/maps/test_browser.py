@@ -329,7 +329,8 @@ def test_side_by_side_national_maps_stay_clear(browser: Any, screen: tuple[int, 
           return {area: r.width * r.height, control: c.width * c.height,
                   expanded: m.querySelector('.leaflet-control-layers-expanded') !== null,
                   legendOpen: m.querySelector('.pl-legend details').open,
-                  dashes: Array.from(m.querySelectorAll('path')).filter(p => p.getAttribute('stroke') === arguments[0]).length};
+                  dashes: Array.from(m.querySelectorAll('path'))"""
+                                 """.filter(p => p.getAttribute('stroke') === arguments[0]).length};
         });""", DASH_COLOUR)
     assert len(state) == 2
     for side in state:

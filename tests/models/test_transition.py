@@ -64,7 +64,8 @@ def objective(yaml: Path, out: Path) -> tuple[float, dict]:
 
 def test_free_transition_retires_and_builds_where_cheapest(tmp_path):
     """2025: the stock runs (operating 100, no setup: it stands). 2030: it is retired (10 x 100) and 100 built at
-    B-o, the cheapest land (10 x 100 land, setup 100, operating 100). 100 + 2200 = 2300 (retiring in 2025 costs the same)."""
+    B-o, the cheapest land (10 x 100 land, setup 100, operating 100). 100 + 2200 = 2300 (retiring in 2025 costs the
+    same)."""
     value, summary = objective(phase_out_case(tmp_path / "case", ""), tmp_path / "out")
     assert value == pytest.approx(2300)
     assert summary["costs"] == pytest.approx({"land": 1000, "setup": 100, "operating": 200, "linkage": 0,
@@ -97,7 +98,8 @@ def test_build_first_builds_in_the_same_region(tmp_path):
 
 def test_build_first_with_a_lag_builds_a_period_earlier(tmp_path):
     """Lag 1: what A retires by 2030 must have been built there by 2025, so 2025 runs the stock and 100 new at A-o
-    (5000 + 100 + 100 + 100 operating; overcapacity 1 allows 200) and 2030 retires the stock (1000) and runs A-o (100)."""
+    (5000 + 100 + 100 + 100 operating; overcapacity 1 allows 200) and 2030 retires the stock (1000) and runs A-o
+    (100)."""
     yaml = phase_out_case(tmp_path / "case", "  transition: build_first\n  transition_lag: 1\n")
     value, summary = objective(yaml, tmp_path / "out")
     assert value == pytest.approx(6400)
@@ -136,8 +138,10 @@ def test_grandfathered_hosts_and_growth(tmp_path):
     """Steel may have 1 host but stands in A and B: H' = 2 keeps both. Demand grows 10 % a year: 2030 needs
     100 x 1.1^5; the 61.051 more are built at A-c (land free, setup 100; cheaper than 610.51 of land at B-o,
     open already). 100 + 100 + 161.051."""
-    industries = "id,name,name_zh,category,demand,overcapacity,max_hosts,growth\nsteel,Steel,钢铁,traditional,100,0,1,0.1\n"
-    yaml = write_case(tmp_path / "case", industries=industries, stock="steel,production,A-o,50\nsteel,production,B-o,50\n",
+    industries = ("id,name,name_zh,category,demand,overcapacity,max_hosts,growth\n"
+                  "steel,Steel,钢铁,traditional,100,0,1,0.1\n")
+    yaml = write_case(tmp_path / "case", industries=industries,
+                      stock="steel,production,A-o,50\nsteel,production,B-o,50\n",
                       settings="  periods: [2025, 2030]\n")
     value, summary = objective(yaml, tmp_path / "out")
     grown = 100 * 1.1**5
@@ -212,7 +216,8 @@ def test_the_plan_check_finds_each_broken_version2_constraint(tmp_path):
     found = transition_violations(solved.scenario, ts, broken)
     assert found == [
         "phase-out: steel production at A-c holds 100 in 2030, after its phase-out by 2030",
-        "balance: steel production at A-o in 2030: capacity 100 is not 0 (previous + built - retired + converted in - out)",
+        "balance: steel production at A-o in 2030: capacity 100 is not 0 "
+        "(previous + built - retired + converted in - out)",
     ]
     table.loc[at_center, ["retired", "capacity"]] = [100.0, 0.0]
     found = transition_violations(solved.scenario, ts, dataclasses.replace(plan, transition=table))
@@ -252,14 +257,16 @@ def test_a_phase_out_in_one_period_without_stock_acts_as_a_lock_out(tiny, tmp_pa
     matches, as the same selector's lock_out does."""
     tiny.replace("scenario.yaml", "  duplication: hard", "  duplication: hard\n  periods: [2025]")
     text = tiny.yaml.read_text(encoding="utf-8")
-    tiny.yaml.write_text(text + "rules:\n  - phase_out: {zone: inner, function: production, by: 2025}\n", encoding="utf-8")
+    tiny.yaml.write_text(text + "rules:\n  - phase_out: {zone: inner, function: production, by: 2025}\n",
+                         encoding="utf-8")
     phased = run(tiny.yaml, tmp_path / "phased")
     tiny.yaml.write_text(text + "rules:\n  - lock_out: {zone: inner, function: production}\n", encoding="utf-8")
     locked = run(tiny.yaml, tmp_path / "locked")
     assert phased.status == locked.status == "optimal"
     assert phased.summary["objective"] == pytest.approx(locked.summary["objective"])
     assert phased.summary["objective"] > 140218.86269801424 + 1  # an inner site held production before
-    assert "inner" not in set(pd.read_csv(tmp_path / "phased" / "assignments.csv").query("function == 'production'")["zone"])
+    assert "inner" not in set(
+        pd.read_csv(tmp_path / "phased" / "assignments.csv").query("function == 'production'")["zone"])
 
 
 def test_export_writes_the_whole_period_model_and_compare_refuses_its_run(tmp_path, monkeypatch):

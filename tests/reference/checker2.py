@@ -69,12 +69,12 @@ def period_costs(
         scn.distance(s, t) * g for (_, _, s, t, kk), g in flows.items() if kk == k
     )
     if st.duplication == "soft":
-        for i, extra in extra_hosts_v2(scn, opened, k).items():
+        for _i, extra in extra_hosts_v2(scn, opened, k).items():
             raw["duplication"] += st.duplication_penalty * extra
-    for (i, f, s, kk), r in retired.items():
+    for (i, f, _s, kk), r in retired.items():
         if kk == k:
             raw["retire"] += scn.functions[(i, f)].retire_cost * r
-    for (i, s, kk), c in converted.items():
+    for (i, _s, kk), c in converted.items():
         if kk == k:
             raw["upgrade"] += scn.industries[i].upgrade_cost * c
     return {t: w[t] * raw[t] for t in COST_TERMS_V2}
@@ -140,7 +140,7 @@ def write_run_folder_v2(result: ReferenceResult2, scenario_yaml: Path, run_dir: 
                 for (i, f, s, t, k), g in sorted(plan.flows.items(), key=lambda kv: (kv[0][4], kv[0][:4]))])
     _write_csv(run_dir / "transition.csv", TRANSITION_HEADER, transition_rows(scn, plan, label))
     production: dict[tuple[int, str], float] = defaultdict(float)
-    for (i, f, s, k), q in plan.open.items():
+    for (_i, f, s, k), q in plan.open.items():
         if f == "production":
             production[(k, scn.sites[s].region)] += q
     _write_csv(run_dir / "regions.csv", ["period", "region", "production"],
@@ -330,7 +330,8 @@ def _check_lock_in_land_and_demand(ck: _Checker, opened: dict[Key, float]) -> No
             if not ck.le(dem, prod[i]):
                 v.append(f"period {label}, industry {i}: production {prod[i]} below demand {dem}")
             if not ck.le(prod[i], (1 + ind.overcapacity) * dem):
-                v.append(f"period {label}, industry {i}: production {prod[i]} above (1 + θ) D = {(1 + ind.overcapacity) * dem}")
+                v.append(f"period {label}, industry {i}: production {prod[i]} above (1 + θ) D = "
+                         f"{(1 + ind.overcapacity) * dem}")
 
 
 def _read_links(ck: _Checker) -> dict[Flow2, float]:
@@ -385,7 +386,8 @@ def _check_support(ck: _Checker, opened: dict[Key, float], flows: dict[Flow2, fl
             v.append(f"support received by {key[:3]} in {scn.years[key[3]]}: {inflow.get(key, 0.0)} but ρ q = {need}")
     for key, out in outflow.items():
         if not ck.le(out, opened.get(key, 0.0)):
-            v.append(f"support given by {key[:3]} in {scn.years[key[3]]}: {out} exceeds its capacity {opened.get(key, 0.0)}")
+            v.append(f"support given by {key[:3]} in {scn.years[key[3]]}: {out} exceeds its capacity "
+                     f"{opened.get(key, 0.0)}")
 
 
 def _check_hosts_and_budgets(ck: _Checker, opened: dict[Key, float]) -> None:
@@ -515,7 +517,7 @@ def _check_regions(ck: _Checker, opened: dict[Key, float]) -> None:
     v = ck.v
     tol = ck.tol
     production: dict[tuple[str, int], float] = defaultdict(float)
-    for (i, f, s, k), q in opened.items():
+    for (_i, f, s, k), q in opened.items():
         if f == "production":
             production[(scn.sites[s].region, k)] += q
     seen: set[tuple[str, int]] = set()
@@ -546,7 +548,8 @@ def _check_sites(ck: _Checker, opened: dict[Key, float]) -> None:
             continue
         got, want = _float(row["land_used_ha"]), used[(row["site"], k)]
         if got is None or not ck.close(got, want):
-            ck.v.append(f"{where}: land used at {row['site']} in {ck.scn.years[k]} is {got} but the plan uses {want} ha")
+            ck.v.append(f"{where}: land used at {row['site']} in {ck.scn.years[k]} is {got} "
+                        f"but the plan uses {want} ha")
 
 
 def _check_objective(ck: _Checker, summary: dict[str, Any], opened: dict[Key, float], flows: dict[Flow2, float],

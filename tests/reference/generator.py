@@ -331,7 +331,7 @@ def write_random_scenario_v2(
     # ------------------------------------------------------ industries, periods
     periods = [2025, 2030, 2035][:n_periods]
     last = periods[-1]
-    for j, ind in enumerate(industries):
+    for _j, ind in enumerate(industries):
         ind["growth"] = uni(0.0, 0.03, 3) if rng.random() < 0.7 else None
         ind["upgrades"] = None
         ind["upgrade_cost"] = None

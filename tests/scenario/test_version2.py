@@ -18,7 +18,8 @@ STOCK = "industry,function,site,capacity,source\nsteel,production,B-outer,120,20
 
 def brownfield(tiny, periods: str = "[2025, 2030, 2035]", stock: str = STOCK) -> None:
     """Give the tiny scenario periods and a stock table."""
-    tiny.replace("scenario.yaml", "  functions: tables/functions.csv", "  functions: tables/functions.csv\n  stock: tables/stock.csv")
+    tiny.replace("scenario.yaml", "  functions: tables/functions.csv",
+                 "  functions: tables/functions.csv\n  stock: tables/stock.csv")
     tiny.replace("scenario.yaml", "  duplication: hard", f"  duplication: hard\n  periods: {periods}")
     tiny.table("stock").write_text(stock, encoding="utf-8")
 
@@ -39,13 +40,15 @@ def problems(tiny) -> list[str]:
 
 def test_a_brownfield_scenario_loads(tiny):
     brownfield(tiny)
-    tiny.replace("scenario.yaml", "  periods:", "  discount_rate: 0.05\n  transition: build_first\n  transition_lag: 1\n"
+    tiny.replace("scenario.yaml", "  periods:",
+                 "  discount_rate: 0.05\n  transition: build_first\n  transition_lag: 1\n"
                  "  weights: {retire: 2, upgrade: 0.5}\n  periods:")
     tiny.replace("tables/industries.csv", "min_hosts\n", "min_hosts,growth,upgrades,upgrade_cost,demand_2035\n")
     tiny.replace("tables/industries.csv", "future,100,0.1,1,\n", "future,100,0.1,1,,0.05,,,\n")
     tiny.replace("tables/industries.csv", "0.05,,\n", "0.05,,,-0.02,,,250\n")
     with_retire_cost(tiny, {"steel,production": "40"})
-    tiny.append("scenario.yaml", "rules:\n  - phase_out: {zone: center, category: traditional, function: production, by: 2030}\n")
+    tiny.append("scenario.yaml",
+                "rules:\n  - phase_out: {zone: center, category: traditional, function: production, by: 2030}\n")
     sc = load_scenario(tiny.yaml)
     assert sc.is_version2 and sc.periods == (2025, 2030, 2035)
     assert sc.stock["steel", "production", "B-outer"].capacity == 120
@@ -65,9 +68,11 @@ def test_a_version1_scenario_loads_and_dumps_as_before(tiny):
     assert not sc.is_version2 and sc.periods == (None,) and dict(sc.stock) == {}
     dumped = sc.spec.model_dump(mode="json")
     assert list(dumped["tables"]) == ["regions", "sites", "industries", "functions"]
-    assert list(dumped["settings"]) == ["chain_radius_km", "linkage_cost", "duplication", "duplication_penalty", "weights"]
+    assert list(dumped["settings"]) == ["chain_radius_km", "linkage_cost", "duplication", "duplication_penalty",
+                                        "weights"]
     assert list(dumped["settings"]["weights"]) == ["land", "setup", "operating", "linkage", "duplication"]
-    assert "growth" not in sc.industries["ai"].model_dump() and "retire_cost" not in sc.functions["ai", "rd"].model_dump()
+    assert ("growth" not in sc.industries["ai"].model_dump()
+            and "retire_cost" not in sc.functions["ai", "rd"].model_dump())
 
 
 def test_stock_rows_name_known_things_once(tiny):
@@ -86,7 +91,8 @@ def test_stock_of_a_function_the_industry_lacks(tiny):
     brownfield(tiny, stock="industry,function,site,capacity\nsteel,pilot,B-inner,10\n")
     tiny.replace("tables/functions.csv", "steel,pilot,0.3,200,5,2,,0.1,,0.2\n", "")
     assert problems(tiny) == [
-        "tiny/tables/functions.csv, column function: industry 'steel' (tiny/tables/industries.csv row 3) has no row for pilot",
+        "tiny/tables/functions.csv, column function: industry 'steel' (tiny/tables/industries.csv row 3) "
+        "has no row for pilot",
         "tiny/tables/stock.csv row 2, column function: industry 'steel' has no pilot row in tiny/tables/functions.csv",
     ]
 
@@ -94,7 +100,8 @@ def test_stock_of_a_function_the_industry_lacks(tiny):
 def test_a_stock_table_without_rows_or_columns(tiny):
     brownfield(tiny, stock="industry,function,site,capacit\n")
     assert problems(tiny) == [
-        "tiny/tables/stock.csv row 1, column capacit: unknown column; expected industry, function, site, capacity, source",
+        "tiny/tables/stock.csv row 1, column capacit: unknown column; "
+        "expected industry, function, site, capacity, source",
         "tiny/tables/stock.csv row 1, column capacity: required column is missing",
         "tiny/tables/stock.csv: has no rows below its header; the stock table needs at least one",
     ]
@@ -103,7 +110,8 @@ def test_a_stock_table_without_rows_or_columns(tiny):
 def test_a_missing_stock_file(tiny):
     brownfield(tiny)
     tiny.table("stock").unlink()
-    assert problems(tiny) == ["tiny/tables/stock.csv: file not found (the stock table, named by tables.stock in tiny/scenario.yaml)"]
+    assert problems(tiny) == ["tiny/tables/stock.csv: file not found "
+                              "(the stock table, named by tables.stock in tiny/scenario.yaml)"]
 
 
 def test_stock_using_more_land_than_the_site_has(tiny):
@@ -159,7 +167,8 @@ def test_demand_columns_name_periods(tiny):
     tiny.replace("tables/industries.csv", "0.05,,\n", "0.05,,,,,\n")
     assert problems(tiny) == [
         "tiny/tables/industries.csv row 2, column demand_2030: '0' must be greater than 0.0",
-        "tiny/tables/industries.csv row 1, column demand_2031: 2031 is not a year of settings.periods (2025, 2030, 2035)",
+        "tiny/tables/industries.csv row 1, column demand_2031: 2031 is not a year of settings.periods "
+        "(2025, 2030, 2035)",
         "tiny/tables/industries.csv row 1, column demand_next: 'next' is not a year; a demand_<year> column names a "
         "year of settings.periods",
     ]
@@ -183,7 +192,8 @@ def test_growth_below_minus_one(tiny):
 
 
 def _industries(tiny, rows: list[str]) -> None:
-    """Replace the industries with `rows` (id,name,name_zh,category,demand,upgrades,upgrade_cost), each with steel's functions."""
+    """Replace the industries with `rows` (id,name,name_zh,category,demand,upgrades,upgrade_cost), each with steel's
+    functions."""
     tiny.table("industries").write_text(
         "id,name,name_zh,category,demand,upgrades,upgrade_cost\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
     header, *lines = tiny.table("functions").read_text(encoding="utf-8").splitlines()
@@ -203,11 +213,12 @@ def test_upgrades_name_a_traditional_industry_that_upgrades_none(tiny):
         "tiny/tables/industries.csv row 5, column upgrades: 'ai' is a future industry (row 2); an upgrade converts the "
         "production of a traditional industry",
         "tiny/tables/industries.csv row 6, column upgrades: industry 'coal' cannot upgrade itself",
-        "tiny/tables/industries.csv row 7, column upgrades: 'smart' is a emerging industry (row 4); an upgrade converts "
-        "the production of a traditional industry",
-        "tiny/tables/industries.csv row 8, column upgrades: 'nothing' is not an industry id of tiny/tables/industries.csv",
-        "tiny/tables/industries.csv row 10, column upgrades: 'smart' is a emerging industry (row 4); an upgrade converts "
-        "the production of a traditional industry",
+        "tiny/tables/industries.csv row 7, column upgrades: 'smart' is a emerging industry (row 4); "
+        "an upgrade converts the production of a traditional industry",
+        "tiny/tables/industries.csv row 8, column upgrades: 'nothing' is not an industry id of "
+        "tiny/tables/industries.csv",
+        "tiny/tables/industries.csv row 10, column upgrades: 'smart' is a emerging industry (row 4); "
+        "an upgrade converts the production of a traditional industry",
         "tiny/tables/industries.csv row 11, column upgrades: 'w' upgrades 'smart' in turn (row 10); the industry "
         "upgraded must not upgrade another",
     ]
@@ -216,7 +227,8 @@ def test_upgrades_name_a_traditional_industry_that_upgrades_none(tiny):
 def test_phase_out_needs_periods(tiny):
     tiny.append("scenario.yaml", "rules:\n  - phase_out: {zone: center, function: production, by: 2030}\n")
     assert problems(tiny) == [
-        "tiny/scenario.yaml key rules[0].phase_out.by: a phase-out by 2030 needs settings.periods (the scenario has one period)"]
+        "tiny/scenario.yaml key rules[0].phase_out.by: a phase-out by 2030 needs settings.periods "
+        "(the scenario has one period)"]
 
 
 @pytest.mark.parametrize(("rule", "expected"), [
@@ -239,14 +251,15 @@ def test_a_phase_out_with_a_misspelt_key(tiny):
     tiny.append("scenario.yaml", "rules:\n  - phase_out: {zone: center, year: 2030}\n")
     assert problems(tiny) == [
         "tiny/scenario.yaml key rules[0].phase_out.by: a value is required",
-        "tiny/scenario.yaml key rules[0].phase_out.year: unknown key; expected one of region, zone, site, tier, industry, "
-        "category, function, by"]
+        "tiny/scenario.yaml key rules[0].phase_out.year: unknown key; expected one of region, zone, site, tier, "
+        "industry, category, function, by"]
 
 
 def test_a_rule_with_two_kinds(tiny):
     brownfield(tiny)
     tiny.append("scenario.yaml", "rules:\n  - {lock_out: {zone: center}, phase_out: {zone: center, by: 2030}}\n")
-    assert problems(tiny) == ["tiny/scenario.yaml key rules[0]: a rule needs exactly one of lock_in, lock_out or phase_out"]
+    assert problems(tiny) == [
+        "tiny/scenario.yaml key rules[0]: a rule needs exactly one of lock_in, lock_out or phase_out"]
 
 
 def test_phase_out_of_a_locked_in_triple(tiny):
@@ -254,13 +267,14 @@ def test_phase_out_of_a_locked_in_triple(tiny):
     tiny.append("scenario.yaml", "rules:\n  - lock_in: {site: A-center, industry: ai, function: rd}\n"
                                  "  - phase_out: {zone: center, industry: ai, by: 2035}\n")
     assert problems(tiny) == [
-        "tiny/scenario.yaml key rules[1].phase_out: phases out ai rd at A-center by 2035, but rules[0].lock_in keeps it "
-        "open in every period"]
+        "tiny/scenario.yaml key rules[1].phase_out: phases out ai rd at A-center by 2035, but rules[0].lock_in "
+        "keeps it open in every period"]
 
 
 def test_an_override_of_a_stock_table_the_scenario_lacks(tiny):
     tiny.append("scenario.yaml", "overrides:\n  - {table: stock, scale: {capacity: 2}}\n")
-    assert problems(tiny) == ["tiny/scenario.yaml key overrides[0].table: the scenario has no stock table (tables.stock) to change"]
+    assert problems(tiny) == [
+        "tiny/scenario.yaml key overrides[0].table: the scenario has no stock table (tables.stock) to change"]
 
 
 def test_an_override_scales_the_stock(tiny):
@@ -295,8 +309,9 @@ def test_the_schema_documents_the_version2_fields():
     runner = CliRunner()
     schema = json.loads(runner.invoke(app, ["schema"]).output)
     text = json.dumps(schema, ensure_ascii=False)
-    for words in ("T: the years of the plan's periods", "ρ: annual discount rate", "先立后破", "Λ: periods new production",
-                  "w_retire", "w_upgrade", "The `stock` table", "the triples matched hold no capacity"):
+    for words in ("T: the years of the plan's periods", "ρ: annual discount rate", "先立后破",
+                  "Λ: periods new production", "w_retire", "w_upgrade", "The `stock` table",
+                  "the triples matched hold no capacity"):
         assert words in text, words
     stock = json.loads(runner.invoke(app, ["schema", "--table", "stock"]).output)
     assert list(stock["properties"]) == ["industry", "function", "site", "capacity", "source"]
