@@ -133,7 +133,7 @@ def solvers() -> None:
 
     table = Table("solver", "version", "install")
     for name, version in solver_versions().items():
-        table.add_row(name, version or "[red]not available[/]", SOLVERS[name].install)
+        table.add_row(name, version or "[red]not available[/]", "" if version else SOLVERS[name].install)
     out_console.print(table)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from planner.runfolder import OutputExists, check_output, now, write_json
+from planner.runfolder import OutputExists, check_output, now, shown_path, write_json
 from planner.scenario import InputErrors, load_scenario
 from planner.scenario.errors import display_path
 from planner.sweep.members import (
@@ -170,7 +170,7 @@ def claim_folder(sweep: Sweep, out: Path, force: bool, record: dict[str, Any]) -
         return False
     if out.is_dir() and any(out.iterdir()) and not force:
         what = f"the sweep {display_path(held)}" if isinstance(held, str) else "something other than a sweep"
-        raise OutputExists(f"{display_path(out)} holds {what}; choose another --out or add --force")
+        raise OutputExists(f"{shown_path(out)} holds {what}; choose another --out or add --force")
     check_output(out, force=True)  # refuses a file
     made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
