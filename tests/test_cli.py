@@ -117,7 +117,9 @@ def test_run_writes_the_whole_folder(tiny):
     result = invoke("run", tiny.yaml, "--out", out)
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {
-        "manifest.json", "summary.json", "assignments.csv", "links.csv", "sites.csv", "map.html", "inputs"}
+        "manifest.json", "summary.json", "assignments.csv", "links.csv", "sites.csv", "map.html", "inputs",
+        "solver.log"}  # solver.log: the solver's log, kept off the console (issue 21)
+    assert "Running HiGHS" in (out / "solver.log").read_text(encoding="utf-8")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert set(summary) == SUMMARY_KEYS
     assert summary["status"] == "optimal" and summary["violations"] == []

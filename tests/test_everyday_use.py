@@ -59,3 +59,89 @@ def test_solvers_show_install_hints_only_for_missing_solvers() -> None:
     assert "highs" in result.stdout and "pip install highspy" not in result.stdout
     for line in result.stdout.splitlines():
         assert ("not available" in line) == ("apt-get install" in line or "pip install" in line), line
+
+
+# ------------------------------------------------------------------------------ clean output (item 2)
+
+BANNER = "Running HiGHS"
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """The tiny scenario run twice, with HiGHS and with CBC, output piped: (folder, run with highs, run with cbc)."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("everyday")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "tiny", folder / "tiny")
+    for name in ("highs", "cbc"):
+        done = planner("run", folder / "tiny" / "scenario.yaml", "--out", folder / name, "--solver", name, "--json")
+        assert done.returncode == 0, done.stderr
+    return folder, folder / "highs", folder / "cbc"
+
+
+def test_run_json_is_the_only_thing_on_stdout_and_matches_the_run_folder(tiny) -> None:
+    out = tiny.root.parent / "run"
+    done = planner("run", tiny.yaml, "--out", out, "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)  # nothing else on stdout: no banner, no table
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert document["status"] == summary["status"] == "optimal" and document["exit_code"] == 0
+    assert document["summary"]["objective"] == summary["objective"] and document["run_folder"] == str(out)
+    assert BANNER not in done.stderr and "Division of labour" in done.stderr
+    log = (out / "solver.log").read_text(encoding="utf-8")
+    assert log.startswith(BANNER) and "MIP" in log
+
+
+def test_verbose_shows_the_solver_log_on_stderr_only(tiny) -> None:
+    done = planner("run", tiny.yaml, "--out", tiny.root.parent / "run", "--verbose")
+    assert done.returncode == 0 and done.stdout == ""
+    assert BANNER in done.stderr and "Coefficient ranges" in done.stderr
+
+
+def test_validate_json_reports_valid_and_problems(tiny) -> None:
+    ok = planner("validate", tiny.yaml, "--json")
+    assert ok.returncode == 0
+    assert json.loads(ok.stdout) == {"scenario": str(tiny.yaml), "valid": True, "problems": [], "warnings": [],
+                                     "regions": 2, "sites": 6, "industries": 2}
+    tiny.replace("tables/sites.csv", "A-inner,A,inner", "A-inner,A,centre")
+    bad = planner("validate", tiny.yaml, "--json")
+    assert bad.returncode == 2
+    document = json.loads(bad.stdout)
+    assert document["valid"] is False and len(document["problems"]) == 1
+    assert document["problems"][0].endswith("sites.csv row 3, column zone: 'centre' is not one of center, inner, outer")
+
+
+def test_solvers_json_lists_every_solver_with_its_version() -> None:
+    import highspy
+
+    done = planner("solvers", "--json")
+    assert done.returncode == 0 and BANNER not in done.stdout + done.stderr
+    rows = {row["solver"]: row for row in json.loads(done.stdout)}
+    assert set(rows) == {"highs", "cbc", "glpk", "scip"}
+    assert rows["highs"]["version"] == (f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}."
+                                        f"{highspy.HIGHS_VERSION_PATCH}")
+    for row in rows.values():
+        assert (row["install"] is None) == row["available"]
+
+
+def test_compare_json_and_an_uncut_table_when_piped(two_runs) -> None:
+    folder, highs, cbc = two_runs
+    document = json.loads(planner("compare", highs, cbc, "--out", folder / "cmp-json", "--json").stdout)
+    assert [row["solver"] for row in document["runs"]] == ["highs", "cbc"]
+    assert any("AGREE" in line for line in document["verdicts"])
+    objective = document["runs"][0]["objective"]
+    piped = planner("compare", highs, cbc, "--out", folder / "cmp")  # COLUMNS=60: rich would cut at 60 columns
+    assert piped.returncode == 0 and "…" not in piped.stdout and BANNER not in piped.stdout
+    assert f"{objective:,.2f}" in piped.stdout and "optimal" in piped.stdout
+
+
+@pytest.mark.parametrize("command", [
+    ["importance", "{highs}", "--out", "{folder}/imp"],
+    ["pareto", "{yaml}", "--between", "land", "linkage", "--points", "2", "--out", "{folder}/pareto"],
+])
+def test_research_commands_print_no_solver_banner(two_runs, command: list[str]) -> None:
+    folder, highs, _ = two_runs
+    done = planner(*(part.format(folder=folder, highs=highs, yaml=folder / "tiny" / "scenario.yaml")
+                     for part in command))
+    assert done.returncode == 0, done.stderr
+    assert BANNER not in done.stdout and BANNER not in done.stderr

@@ -12,14 +12,17 @@ from rich.table import Table
 
 from planner.cli.common import (
     GapOption,
+    JsonOption,
     ScenarioArg,
     SeedOption,
     ThreadsOption,
     TimeOption,
+    VerboseOption,
     console,
     fail,
     input_errors,
     out_console,
+    print_json,
 )
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
@@ -27,19 +30,27 @@ from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
 
 
-def validate(scenario: ScenarioArg) -> None:
+def validate(scenario: ScenarioArg, as_json: JsonOption = False) -> None:
     """Check a scenario and its tables without solving; exit 2 when something is wrong (numerical warnings
     are printed as `planner run` prints them, exit 0)."""
     try:
         sc = load_scenario(scenario)
     except InputErrors as exc:
+        if as_json:
+            print_json({"scenario": str(scenario), "valid": False, "problems": [str(p) for p in exc.problems],
+                        "warnings": []})
         raise input_errors(exc) from None
     from planner.models import index_sets
     from planner.numerics import numerical_warnings
 
-    _print_warnings(numerical_warnings(sc, index_sets(sc)))  # as `planner run` prints them, without building the model
-    out_console.print(f"{scenario}: valid ({len(sc.regions)} regions, {len(sc.sites)} sites, "
-                      f"{len(sc.industries)} industries)")
+    warnings = numerical_warnings(sc, index_sets(sc))  # as `planner run` prints them, without building the model
+    _print_warnings(warnings)
+    counts = {"regions": len(sc.regions), "sites": len(sc.sites), "industries": len(sc.industries)}
+    if as_json:
+        print_json({"scenario": str(scenario), "valid": True, "problems": [], "warnings": warnings} | counts)
+        return
+    out_console.print(f"{scenario}: valid ({counts['regions']} regions, {counts['sites']} sites, "
+                      f"{counts['industries']} industries)", markup=False, highlight=False)
 
 
 def run(
@@ -58,18 +69,24 @@ def run(
                             "with different openings within --within of the optimum (OUT/alt-1, ...; docs/research.md).")] = None,
     within: Annotated[Optional[str], typer.Option("--within", help="Cost bound of the alternatives in percent above "
                       "the optimum, e.g. 5 or 5%. [default: 5]")] = None,
+    verbose: VerboseOption = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Solve a scenario and write its run folder (exit 0 plan, 2 bad input, 3 infeasible, 4 no solution)."""
+    """Solve a scenario and write its run folder (exit 0 plan, 2 bad input, 3 infeasible, 4 no solution).
+
+    While the solver works, its progress is shown: elapsed and remaining time, the best plan so far, the
+    bound and the gap (a live line on a terminal, one line per better plan on stderr otherwise)."""
+    from planner.cli.progress import LiveProgress
     from planner.run import run as run_scenario
     from planner.runfolder import OutputExists
     from planner.solve import SolverUnavailable
 
     found = None
     try:
-        with console.status("Starting") as status:
+        with LiveProgress(console, verbose=verbose) as live:
             if alternatives is None and within is None:
                 outcome = run_scenario(
-                    scenario, out, force=force, progress=lambda message: status.update(message + " ..."),
+                    scenario, out, force=force, progress=live.step, watch=live.watch,
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
             else:
@@ -78,7 +95,7 @@ def run(
 
                 found = run_alternatives(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
-                    progress=lambda message: status.update(message + " ..."),
+                    progress=live.step,
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
                 outcome = found.optimum
@@ -94,6 +111,12 @@ def run(
         from planner.cli.research import print_alternatives
 
         print_alternatives(found)
+    if as_json:
+        print_json({"status": outcome.status, "exit_code": outcome.exit_code, "run_folder": str(outcome.out),
+                    "summary": outcome.summary, "violations": outcome.violations,
+                    "alternatives": None if found is None else [
+                        {"run_folder": str(a.out), "status": a.status, "objective": a.summary["objective"]}
+                        for a in found.alternatives]})
     raise typer.Exit(outcome.exit_code)
 
 
@@ -127,10 +150,15 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
     console.print(f"run folder: {outcome.out}", highlight=False)
 
 
-def solvers() -> None:
+def solvers(as_json: JsonOption = False) -> None:
     """List the solvers planner can use, whether each is available here, and its version."""
     from planner.solve import SOLVERS, solver_versions
 
+    if as_json:
+        print_json([{"solver": name, "available": version is not None, "version": version,
+                     "install": None if version else SOLVERS[name].install}
+                    for name, version in solver_versions().items()])
+        return
     table = Table("solver", "version", "install")
     for name, version in solver_versions().items():
         table.add_row(name, version or "[red]not available[/]", "" if version else SOLVERS[name].install)

@@ -16,9 +16,9 @@ class SolverUnavailable(Exception):
 
 
 def _highs_version() -> str:
-    import highspy
+    import highspy  # the version from its constants: making a Highs object would print HiGHS's banner
 
-    return str(highspy.Highs().version())
+    return f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
 
 
 def _pyomo_version(name: str) -> Callable[[], str]:
