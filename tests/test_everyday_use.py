@@ -145,3 +145,35 @@ def test_research_commands_print_no_solver_banner(two_runs, command: list[str]) 
                      for part in command))
     assert done.returncode == 0, done.stderr
     assert BANNER not in done.stdout and BANNER not in done.stderr
+
+
+# ------------------------------------------------------------------------------ live progress (item 1)
+
+def _figures(line: str) -> tuple[float, float | None, float | None]:
+    """(best plan, bound, gap in %) of a progress line 'improved: 1.3 s, 52.7 s left; best 176,443.71, bound ...'."""
+    import re
+
+    best = re.search(r"best ([\d,.]+)", line)
+    bound = re.search(r"bound ([\d,.]+)", line)
+    gap = re.search(r"gap ([\d.]+) %", line)
+    assert best, line
+    return (float(best[1].replace(",", "")), float(bound[1].replace(",", "")) if bound else None,
+            float(gap[1]) if gap else None)
+
+
+def test_progress_when_piped_is_one_line_per_better_plan_then_the_summary(tmp_path: Path) -> None:
+    out = tmp_path / "jjj"
+    done = planner("run", ROOT / "scenarios" / "jjj" / "scenario.yaml", "--out", out, "--no-heuristic", "--json")
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith(("improved:", "done:"))]
+    improved = [_figures(line) for line in lines if line.startswith("improved:")]
+    assert len(improved) >= 2 and lines[-1].startswith("done:") and len(lines) == len(improved) + 1
+    bests = [best for best, _, _ in improved]
+    assert bests == sorted(bests, reverse=True) and len(set(bests)) == len(bests)  # each line a better plan
+    elapsed = [float(line.split(":", 1)[1].split(" s,")[0]) for line in lines]
+    assert elapsed == sorted(elapsed)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    best, bound, gap = _figures(lines[-1])
+    assert best == round(summary["objective"], 2) and bound == round(summary["best_bound"], 2)
+    assert gap == round(100 * summary["mip_gap"], 3)
+    assert json.loads(done.stdout)["summary"]["objective"] == summary["objective"]

@@ -58,8 +58,7 @@ class LiveProgress:
 
     def __rich__(self) -> Text:
         """The live line: the step, then the solver's figures with the clock running."""
-        text = Text(self.message + " ...")
         figures = self.figures
         if figures is not None and not figures.final:
-            text.append("  " + replace(figures, elapsed=self.watch.elapsed(), improved=False).line())
-        return text
+            return Text(replace(figures, elapsed=self.watch.elapsed()).figures())
+        return Text(self.message + " ...")

@@ -51,14 +51,18 @@ class Progress:
         """The relative gap between the best plan and the bound (HiGHS's definition), None while unknown."""
         return relative_gap(self.objective, self.bound)
 
-    def line(self) -> str:
-        """One line for the console: '12.3 s, 47.7 s left; best plan 836,593.40, bound 830,112.00, gap 0.775 %'."""
+    def figures(self) -> str:
+        """The figures in words: '12.3 s, 47.7 s left; best 836,593.40, bound 830,112.00, gap 0.775 %'."""
         left = "no time limit" if self.remaining is None else f"{self.remaining:.1f} s left"
-        best = "no plan yet" if self.objective is None else f"best plan {self.objective:,.2f}"
+        best = "no plan yet" if self.objective is None else f"best {self.objective:,.2f}"
         bound = "bound unknown" if self.bound is None else f"bound {self.bound:,.2f}"
         gap = "gap unknown" if self.gap is None else f"gap {100 * self.gap:.3f} %"
+        return f"{self.elapsed:.1f} s, {left}; {best}, {bound}, {gap}"
+
+    def line(self) -> str:
+        """One line for a log: 'improved: ' (a better plan), 'done: ' (the end) or 'solving: ', then `figures`."""
         word = "done" if self.final else ("improved" if self.improved else "solving")
-        return f"{word}: {self.elapsed:.1f} s, {left}; {best}, {bound}, {gap}"
+        return f"{word}: {self.figures()}"
 
 
 class SolveWatch:
