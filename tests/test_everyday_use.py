@@ -177,3 +177,64 @@ def test_progress_when_piped_is_one_line_per_better_plan_then_the_summary(tmp_pa
     assert best == round(summary["objective"], 2) and bound == round(summary["best_bound"], 2)
     assert gap == round(100 * summary["mip_gap"], 3)
     assert json.loads(done.stdout)["summary"]["objective"] == summary["objective"]
+
+
+# ------------------------------------------------------------------------------ reproducible results (item 5)
+
+def _installed(solver: str) -> bool:
+    from planner.solve import solver_versions
+
+    return solver_versions()[solver] is not None
+
+
+@pytest.mark.skipif(not _installed("glpk"), reason="glpsol is not installed (apt-get install glpk-utils)")
+def test_a_glpk_run_stopped_at_its_gap_reports_the_bound_of_its_log(tiny, two_runs) -> None:
+    _, highs, _ = two_runs
+    optimum = json.loads((highs / "summary.json").read_text(encoding="utf-8"))["objective"]
+    out = tiny.root.parent / "glpk"
+    done = planner("run", tiny.yaml, "--solver", "glpk", "--mip-gap", "0.05", "--out", out, "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)["summary"]
+    assert summary["status"] == "feasible" and summary["best_bound"] is not None  # Pyomo returns -inf here
+    assert summary["best_bound"] <= optimum * (1 + 1e-9) and optimum <= summary["objective"] * (1 + 1e-9)
+    log = (out / "solver.log").read_text(encoding="utf-8")
+    assert "RELATIVE MIP GAP TOLERANCE REACHED" in log and f" {summary['best_bound']:.9e}   " in log
+    assert "gap unknown" not in done.stderr and "bound unknown" not in done.stderr
+
+
+@pytest.mark.skipif(not _installed("cbc"), reason="cbc is not installed (apt-get install coinor-cbc)")
+def test_the_bound_read_from_a_cbc_log_is_the_one_pyomo_returns(tmp_path: Path) -> None:
+    import pyomo.environ as pyo
+
+    from planner.run import build
+    from planner.scenario import load_scenario
+    from planner.solve.logs import cbc_bound
+
+    model = build(load_scenario(ROOT / "scenarios" / "jjj" / "scenario.yaml")).model
+    logfile = tmp_path / "cbc.log"
+    result = pyo.SolverFactory("cbc").solve(model, options={"seconds": 0.01}, logfile=str(logfile), load_solutions=False)
+    log = logfile.read_text(encoding="utf-8")
+    assert "Result - Stopped on time limit" in log
+    assert cbc_bound(log) == pytest.approx(result.problem.lower_bound, rel=1e-6)
+
+
+def test_glpk_log_lines_give_the_last_bound() -> None:
+    from planner.solve.logs import glpk_bound
+
+    log = ("+    91: mip =     not found yet >=              -inf        (1; 0)\n"
+           "+    99: >>>>>   1.402188627e+05 >=   1.393359547e+05   0.6% (3; 0)\n"
+           "+    99: mip =   1.402188627e+05 >=   1.393359547e+05   0.6% (1; 2)\n")
+    assert glpk_bound(log) == 139335.9547
+    assert glpk_bound(log.splitlines()[0]) is None
+
+
+@pytest.mark.skipif(not _installed("scip"), reason="pyscipopt is not installed")
+def test_the_manifest_records_scips_own_version(tiny) -> None:
+    import pyscipopt
+
+    out = tiny.root.parent / "scip"
+    assert planner("run", tiny.yaml, "--solver", "scip", "--out", out).returncode == 0
+    recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["solver"]["version"]
+    model = pyscipopt.Model()
+    assert recorded == f"{model.getMajorVersion()}.{model.getMinorVersion()}.{model.getTechVersion()}"
+    assert recorded.split(".")[0] == str(int(model.version()))

@@ -34,12 +34,16 @@ def _pyomo_version(name: str) -> Callable[[], str]:
 
 
 def _scip_version() -> str:
+    """SCIP's own version (10.0.0), not PySCIPOpt's, which Pyomo's interface reports."""
     from pyomo.contrib.solver.common.factory import SolverFactory
 
     opt = SolverFactory("scip_direct")
     if not opt.available():
         raise SolverUnavailable("scip")
-    return ".".join(map(str, opt.version()))
+    import pyscipopt
+
+    model = pyscipopt.Model()
+    return f"{model.getMajorVersion()}.{model.getMinorVersion()}.{model.getTechVersion()}"
 
 
 @dataclass(frozen=True)
