@@ -238,3 +238,17 @@ def test_the_manifest_records_scips_own_version(tiny) -> None:
     model = pyscipopt.Model()
     assert recorded == f"{model.getMajorVersion()}.{model.getMinorVersion()}.{model.getTechVersion()}"
     assert recorded.split(".")[0] == str(int(model.version()))
+
+
+def test_the_lock_file_pins_every_dependency_and_the_documented_highs() -> None:
+    import re
+    import tomllib
+
+    lock = (ROOT / "requirements-lock.txt").read_text(encoding="utf-8")
+    pins = dict(re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)$", lock, re.MULTILINE))
+    assert pins["highspy"] == "1.15.1" and "planner" not in pins
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+    names = {re.split(r"[\[<>=!~ ]", spec)[0].lower().replace("_", "-") for spec in wanted}
+    assert names <= {name.lower().replace("_", "-") for name in pins}
+    assert "pip install -r requirements-lock.txt -e '.[test]'" in (ROOT / "README.md").read_text(encoding="utf-8")
