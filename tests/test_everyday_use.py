@@ -252,3 +252,40 @@ def test_the_lock_file_pins_every_dependency_and_the_documented_highs() -> None:
     names = {re.split(r"[\[<>=!~ ]", spec)[0].lower().replace("_", "-") for spec in wanted}
     assert names <= {name.lower().replace("_", "-") for name in pins}
     assert "pip install -r requirements-lock.txt -e '.[test]'" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------ a starter (item 4)
+
+@pytest.mark.parametrize("regions", [None, "SH,JS,ZJ"])
+def test_init_writes_a_scenario_that_validates_and_solves_as_written(tmp_path: Path, regions: str | None) -> None:
+    folder = tmp_path / "study"
+    made = planner("init", folder, *(["--regions", regions] if regions else []))
+    assert made.returncode == 0, made.stderr
+    assert made.stdout == "" and f"next: planner run {folder / 'scenario.yaml'}" in made.stderr
+    text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+    assert text.count("#") > 20  # every key commented
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    for table in ("regions", "sites", "industries", "functions"):
+        header = (folder / "tables" / f"{table}.csv").read_text(encoding="utf-8").splitlines()[0]
+        for column in header.split(","):
+            assert f"`{column}`" in readme or f"`{column.split('_')[0]}_<k>`" in readme, column
+    wanted = (regions or "BJ,TJ,HE").split(",")
+    ids = [line.split(",")[0] for line in (folder / "tables" / "regions.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    assert ids == wanted
+    valid = json.loads(planner("validate", folder / "scenario.yaml", "--json").stdout)
+    assert valid["valid"] and valid["regions"] == 3 and valid["sites"] == 9 and valid["industries"] >= 3
+    done = planner("run", folder / "scenario.yaml", "--out", tmp_path / "run", "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)["summary"]
+    assert summary["status"] == "optimal" and summary["violations"] == []
+
+
+def test_init_refuses_unknown_provinces_and_a_used_folder(tmp_path: Path) -> None:
+    bad = planner("init", tmp_path / "a", "--regions", "BJ,QQ")
+    assert bad.returncode == 2 and "Error: unknown province 'QQ'; known: BJ, TJ, HE," in bad.stderr
+    assert not (tmp_path / "a").exists()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "mine.txt").write_text("keep")
+    used = planner("init", tmp_path / "b")
+    assert used.returncode == 2 and "already exists and is not empty" in used.stderr
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["mine.txt"]

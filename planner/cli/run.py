@@ -186,7 +186,28 @@ def schema(
         typer.echo(text)
 
 
+def init(
+    folder: Annotated[Path, typer.Argument(help="The folder to write the scenario into.", show_default=False)],
+    regions: Annotated[str, typer.Option("--regions", help="Provinces of the national data, by id, comma-separated "
+                                                           "(`planner init DIR --regions SH,JS,ZJ`).")] = "BJ,TJ,HE",
+    force: Annotated[bool, typer.Option("--force", help="Write into a non-empty folder.")] = False,
+) -> None:
+    """Write a small, commented, runnable scenario (from the bundled national data, for the chosen provinces)
+    to start a study from: scenario.yaml, README.md (every column explained) and tables/."""
+    from planner.runfolder import OutputExists, check_output
+    from planner.starter import StarterError, write_starter
+
+    chosen = [r.strip().upper() for r in regions.split(",") if r.strip()]
+    try:
+        check_output(folder, force)
+        write_starter(folder, chosen)
+    except (OutputExists, StarterError, OSError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"wrote {folder / 'scenario.yaml'}, README.md and tables/; next: planner run "
+                  f"{folder / 'scenario.yaml'}", markup=False, highlight=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `validate`, `run`, `solvers` and `schema` to the `planner` command line `app`."""
-    for command in (validate, run, solvers, schema):
+    """Add `validate`, `run`, `solvers`, `schema` and `init` to the `planner` command line `app`."""
+    for command in (validate, run, solvers, schema, init):
         app.command()(command)
