@@ -289,3 +289,25 @@ def test_init_refuses_unknown_provinces_and_a_used_folder(tmp_path: Path) -> Non
     used = planner("init", tmp_path / "b")
     assert used.returncode == 2 and "already exists and is not empty" in used.stderr
     assert [p.name for p in (tmp_path / "b").iterdir()] == ["mine.txt"]
+
+
+def test_a_piped_sweep_prints_each_member_with_its_figures_and_no_banner(tmp_path: Path) -> None:
+    import re
+    import shutil
+
+    import yaml
+
+    shutil.copytree(ROOT / "tests" / "fixtures" / "tiny", tmp_path / "tiny")
+    sweep = tmp_path / "s.yaml"
+    sweep.write_text(yaml.safe_dump({"name": "s", "base": "tiny/scenario.yaml", "solver": {"mip_gap": 0},
+                                     "grid": {"product": [{"name": "linkage", "key": "settings.linkage_cost",
+                                                           "values": [0.5, 1.0]}]}}), encoding="utf-8")
+    done = planner("sweep", sweep, "--out", tmp_path / "out", "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    assert BANNER not in done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if re.match(r"\[[12]/2\] ", line)]
+    assert len(lines) == 2
+    for line in lines:
+        member = line.split("] ", 1)[1].split(":", 1)[0]
+        summary = json.loads((tmp_path / "out" / member / "summary.json").read_text(encoding="utf-8"))
+        assert f"{member}: optimal, best {summary['objective']:,.2f}, bound {summary['best_bound']:,.2f}" in line
