@@ -37,6 +37,7 @@ from planner.solve.polish import first_share, fixed_x, solve_polished, x_pattern
 from planner.research.common import add_no_good, drop, hamming, jaccard, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
 from planner.run import RunOutcome, solve_scenario, write_outcome
+from planner.solve.watch import SolveWatch
 from planner.runfolder import atomic_folder, now, write_csv
 from planner.scenario import Scenario
 from planner.scenario.schema import SolverOptions
@@ -224,11 +225,13 @@ def run_alternatives(
     method: str = "next-best",
     force: bool = False,
     progress: Callable[[str], None] = lambda message: None,
+    watch: SolveWatch | None = None,
     **solver_changes: Any,
 ) -> AlternativesOutcome:
     """Solve a scenario, then find up to `n` distinct plans within `within` percent of the optimum.
 
-    `solver_changes` (name, time_limit, mip_gap, threads, seed) as for `planner.run.run`. The time
+    `solver_changes` (name, time_limit, mip_gap, threads, seed) and `watch` (the optimum's solve) as for
+    `planner.run.run`. The time
     limit applies to the optimum and to each alternative (its solves together). Writes OUT (the optimum),
     OUT/alt-k, OUT/alternatives.csv and OUT/selection_frequency.csv (module docstring).
     """
@@ -238,7 +241,7 @@ def run_alternatives(
         raise ValueError("--within must be non-negative")
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
-    solved = solve_scenario(scenario_path, out, force=force, progress=progress, **solver_changes)
+    solved = solve_scenario(scenario_path, out, force=force, progress=progress, watch=watch, **solver_changes)
     if solved.plan is None:
         return AlternativesOutcome(solved.write(force), stopped="no optimum")
     scenario, ix, options, out, base, result = (solved.scenario, solved.index, solved.options, solved.out,
