@@ -117,10 +117,11 @@ def _regions_and_sites(rng: np.random.Generator, n: int) -> tuple[list[dict[str,
         rid, tier = f"R{r + 1:03d}", str(tier_of[r])
         focus_cap = int(rng.integers(2, 5)) if tier == "IV" and rng.random() < 0.5 else None
         regions.append({"id": rid, "name": f"Region {r + 1}", "name_zh": f"地区{r + 1}", "tier": tier,
-                        "lon": round(float(lon[r]), 4), "lat": round(float(lat[r]), 4), "max_new_industries": focus_cap})
+                        "lon": round(float(lon[r]), 4), "lat": round(float(lat[r]), 4),
+                        "max_new_industries": focus_cap})
         center_price = float(rng.uniform(*CENTER_PRICE[tier]))
         level = TIER_LEVEL[tier]
-        for zone, distance in zip(ZONES, (0.0, 0.1 * spacing, 0.25 * spacing)):
+        for zone, distance in zip(ZONES, (0.0, 0.1 * spacing, 0.25 * spacing), strict=False):
             site_lon, site_lat = _offset(float(lon[r]), float(lat[r]), distance * float(rng.uniform(0.8, 1.2)),
                                          float(rng.uniform(0, 2 * math.pi)))
             price = center_price if zone == "center" else center_price * float(rng.uniform(*OUTWARD_PRICE[zone]))
@@ -136,7 +137,8 @@ def _regions_and_sites(rng: np.random.Generator, n: int) -> tuple[list[dict[str,
     return regions, sites
 
 
-def _industries_and_functions(rng: np.random.Generator, n: int, n_regions: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _industries_and_functions(rng: np.random.Generator, n: int, n_regions: int) -> tuple[list[dict[str, Any]],
+                                                                                         list[dict[str, Any]]]:
     categories = list(CATEGORY_SHARE)
     industries, functions = [], []
     for j in range(n):
@@ -176,8 +178,10 @@ def generate(n_regions: int, n_industries: int, seed: int, out: Path | str) -> P
     (out / "tables").mkdir(parents=True, exist_ok=True)
     regions, sites = _regions_and_sites(rng, n_regions)
     industries, functions = _industries_and_functions(rng, n_industries, n_regions)
-    _write_csv(out / "tables" / "regions.csv", ["id", "name", "name_zh", "tier", "lon", "lat", "max_new_industries"], regions)
-    _write_csv(out / "tables" / "sites.csv", ["id", "region", "zone", "land_ha", "land_price", "lon", "lat", "cost_factor"]
+    _write_csv(out / "tables" / "regions.csv", ["id", "name", "name_zh", "tier", "lon", "lat", "max_new_industries"],
+               regions)
+    _write_csv(out / "tables" / "sites.csv",
+               ["id", "region", "zone", "land_ha", "land_price", "lon", "lat", "cost_factor"]
                + [f"cap_{k}" for k in CAPABILITIES], sites)
     _write_csv(out / "tables" / "industries.csv",
                ["id", "name", "name_zh", "category", "demand", "overcapacity", "max_hosts", "min_hosts"], industries)

@@ -36,7 +36,8 @@ from benchmarks.generate import generate
 
 
 def members(base: Path, folder: Path, n: int, mip_gap: float, vary: str = "seed") -> list[Path]:
-    """Scenario files that extend `base`, one thread and the gap, and vary `solver.seed` (0 to n-1) or the land prices."""
+    """Scenario files that extend `base`, one thread and the gap, and vary `solver.seed` (0 to n-1) or the land
+    prices."""
     paths = []
     for k in range(n):
         doc = {"name": f"member{k}", "extends": str(base), "solver": {"seed": 0, "threads": 1, "mip_gap": mip_gap}}
@@ -73,7 +74,8 @@ def one_pass(paths: list[Path], out: Path, keep: bool) -> Pass:
     start = time.perf_counter()
     for path in paths:
         solved = solve_scenario(path, out / path.stem, force=True, kept=kept)
-        result.setup.append(solved.base["build_seconds"] + solved.result.handover_seconds + solved.result.readback_seconds)
+        result.setup.append(solved.base["build_seconds"] + solved.result.handover_seconds
+                            + solved.result.readback_seconds)
         result.solve.append(solved.result.solve_seconds)
         result.outcomes.append((solved.result.objective, solved.plan.assignments if solved.plan is not None else None))
         del solved
@@ -103,11 +105,12 @@ def main(argv: list[str] | None = None) -> None:
         fresh = one_pass(paths, root / "fresh", keep=False)
         kept = one_pass(paths, root / "kept", keep=True)
     same = all(a[0] == b[0] and (a[1] is None and b[1] is None or a[1].equals(b[1]))
-               for a, b in zip(fresh.outcomes, kept.outcomes))
+               for a, b in zip(fresh.outcomes, kept.outcomes, strict=False))
     print(f"{args.members} members of a {args.regions} x {args.industries} synthetic scenario (seed {args.seed}) "
           f"differing only in {'solver.seed' if args.vary == 'seed' else 'land prices'}, mip_gap {args.mip_gap}, "
           "one after another in one process\n")
-    print("| model | wall s | sum of solve s | wall minus solve s | wall minus solve, ratio | set-up s per member after "
+    print("| model | wall s | sum of solve s | wall minus solve s | wall minus solve, ratio | set-up s per member "
+          "after "
           "the first | their set-up % of their solve | same objectives and plans |")
     print("|---|---|---|---|---|---|---|---|")
     outside = fresh.wall - sum(fresh.solve)

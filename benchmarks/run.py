@@ -82,8 +82,10 @@ def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> tuple[
     gc.collect(1)  # the pass over the new objects the next allocations would trigger
     readback = result.readback_seconds + time.perf_counter() - start
     size = built.size
-    return ({"load": load, "index_sets": sets, "build": sets + built.seconds, "handover": result.handover_seconds, "readback": readback,
-             "solve": result.solve_seconds, "status": result.status, "objective": result.objective, "gap": result.mip_gap,
+    return ({"load": load, "index_sets": sets, "build": sets + built.seconds, "handover": result.handover_seconds,
+             "readback": readback,
+             "solve": result.solve_seconds, "status": result.status, "objective": result.objective,
+             "gap": result.mip_gap,
              "columns": size["n_variables"], "rows": size["n_constraints"]}, built.model)
 
 
@@ -134,7 +136,8 @@ def kernel_route(d: MatrixData, values: list[float]) -> tuple[Any, dict[str, flo
     with PauseGC():
         k = matrix_copy(d, "kernel")
         x = list(k.x)
-        k.objective = pmo.objective(LinearExpression([MonomialTermExpression((c, x[j])) for j, c in enumerate(d.costs) if c]))
+        terms = [MonomialTermExpression((c, x[j])) for j, c in enumerate(d.costs) if c]
+        k.objective = pmo.objective(LinearExpression(terms))
         marks.append(time.perf_counter())
         A = sp.csc_array(sp.csr_array((np.asarray(d.data), np.asarray(d.indices), np.asarray(d.starts)),
                                       shape=(len(d.lower), len(x))))
@@ -147,12 +150,12 @@ def kernel_route(d: MatrixData, values: list[float]) -> tuple[Any, dict[str, flo
                     np.asarray(d.costs), lower, upper, k.rows.lb, k.rows.ub, A.indptr, A.indices, A.data,
                     np.asarray(d.integer, dtype=np.int32))
         marks.append(time.perf_counter())
-        for v, value in zip(x, values):
+        for v, value in zip(x, values, strict=False):
             v.value = value
         pmo.value(k.objective)
     gc.collect(1)
     marks.append(time.perf_counter())
-    return h, dict(zip(("model", "handover", "readback"), np.diff(marks).tolist()))
+    return h, dict(zip(("model", "handover", "readback"), np.diff(marks).tolist(), strict=False))
 
 
 @dataclass
@@ -216,7 +219,7 @@ def matrix_copy(d: MatrixData, rows: str) -> Any:
             k = pmo.block()
             kinds = (pmo.RealSet, pmo.IntegerSet)
             k.x = pmo.variable_list(pmo.variable(domain_type=kinds[integer], lb=lb, ub=ub)
-                                    for (lb, ub), integer in zip(d.bounds, d.integer))
+                                    for (lb, ub), integer in zip(d.bounds, d.integer, strict=False))
             A = sp.csr_array((d.data, d.indices, d.starts), shape=(len(d.lower), len(d.where)))
             k.rows = pmo.matrix_constraint(A, lb=np.array([-np.inf if b is None else b for b in d.lower]),
                                            ub=np.array([np.inf if b is None else b for b in d.upper]), x=list(k.x))
@@ -224,7 +227,8 @@ def matrix_copy(d: MatrixData, rows: str) -> Any:
 
     def row(x: list[Any], r: int) -> Any:
         body = LinearExpression([x[j] if c == 1 else MonomialTermExpression((c, x[j]))
-                                 for j, c in zip(d.indices[d.starts[r]:d.starts[r + 1]], d.data[d.starts[r]:d.starts[r + 1]])])
+                                 for j, c in zip(d.indices[d.starts[r]:d.starts[r + 1]],
+                                                 d.data[d.starts[r]:d.starts[r + 1]], strict=False)])
         lo, hi = d.lower[r], d.upper[r]
         if lo == hi:
             return body == hi
@@ -399,11 +403,13 @@ def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
             setup = setup_seconds(r)
             per = setup / r["columns"] * 1e5 if setup is not None and r.get("columns") else None
             share = _share(setup, r.get("solve"))
-            lines.append(f"| {row['size']} | {kind} | {r.get('columns', '')} | {r.get('rows', '')} | {_num(r.get('load'))} "
+            lines.append(f"| {row['size']} | {kind} | {r.get('columns', '')} | {r.get('rows', '')} | "
+                         f"{_num(r.get('load'))} "
                          f"| {_num(r.get('build'))} | {_num(r.get('handover'))} | {_num(r.get('readback'))} "
                          f"| {_num(setup)} | {_num(per)} | {_num(share, 1)} | {_num(r.get('solve'))} "
                          f"| {_num(r.get('peak_mib'), 0)} | {_num(r.get('growth_mib'), 0)} | {r['status']} "
-                         f"| {_num(r.get('objective'), 4)} | {_num(r['gap'] * 100 if r.get('gap') is not None else None, 4)}% |")
+                         f"| {_num(r.get('objective'), 4)} "
+                         f"| {_num(r['gap'] * 100 if r.get('gap') is not None else None, 4)}% |")
     lines += ["", "Ratios planner / floor (same run):", "",
               "| size | build | hand-over | set-up | solve | peak memory | growth | same objective |",
               "|---|---|---|---|---|---|---|---|"]
@@ -413,7 +419,8 @@ def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
         if p.get("objective") is not None and f.get("objective") is not None:
             rel = abs(p["objective"] - f["objective"]) / max(1.0, abs(f["objective"]))
             same = "yes" if rel <= 1e-6 else f"rel. diff {rel:.1e}"
-        lines.append(f"| {row['size']} | {_ratio(p.get('build'), f.get('build'))} | {_ratio(p.get('handover'), f.get('handover'))} "
+        lines.append(f"| {row['size']} | {_ratio(p.get('build'), f.get('build'))} "
+                     f"| {_ratio(p.get('handover'), f.get('handover'))} "
                      f"| {_ratio(setup_seconds(p), setup_seconds(f))} | {_ratio(p.get('solve'), f.get('solve'))} "
                      f"| {_ratio(p.get('peak_mib'), f.get('peak_mib'))} "
                      f"| {_ratio(p.get('growth_mib'), f.get('growth_mib'))} | {same} |")
@@ -426,7 +433,8 @@ def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
     for row in rows:
         p = row["planner"]
         cells = [f"{_num(seconds)} | {_num(_share(seconds, p.get('solve')), 1)}"
-                 for seconds in (setup_seconds(p), p.get("pyomo_expressions"), p.get("pyomo_matrix"), p.get("pyomo_kernel"),
+                 for seconds in (setup_seconds(p), p.get("pyomo_expressions"), p.get("pyomo_matrix"),
+                                 p.get("pyomo_kernel"),
                                  least_pyomo_setup(p))]
         lines.append(f"| {row['size']} | {' | '.join(cells)} | {_num(p.get('solve'))} |")
     lines += ["", "The least Pyomo set-up by step, seconds:", "",
@@ -434,7 +442,8 @@ def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
     for row in rows:
         p = row["planner"]
         lines.append(f"| {row['size']} | " + " | ".join(_num(p.get(key), 3) for key in
-                                                          ("index_sets", "route_model", "route_handover", "route_readback")) + " |")
+                                                          ("index_sets", "route_model", "route_handover",
+                                                           "route_readback")) + " |")
     return "\n".join(lines)
 
 
@@ -444,9 +453,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--full", action="store_true", help=f"every size {FULL_SIZES} (default {QUICK_SIZES})")
     parser.add_argument("--sizes", help="sizes to run instead, e.g. 31x40,100x100")
     parser.add_argument("--seed", type=int, default=1, help="scenario seed (default 1)")
-    parser.add_argument("--time-limit", type=float, default=None, help="seconds per solve (default 60, 300 with --full)")
-    parser.add_argument("--mip-gap", type=float, default=1e-3, help="relative gap (default 0.001, the 0.1 %% of the goals)")
-    parser.add_argument("--timeout", type=float, default=None, help="seconds per subprocess before it is given up (default time limit + 900)")
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="seconds per solve (default 60, 300 with --full)")
+    parser.add_argument("--mip-gap", type=float, default=1e-3,
+                        help="relative gap (default 0.001, the 0.1 %% of the goals)")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds per subprocess before it is given up (default time limit + 900)")
     parser.add_argument("--json", type=Path, help="also write the raw measurements here")
     parser.add_argument("--child", choices=("planner", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--scenario", type=Path, help=argparse.SUPPRESS)

@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> None:
     tables, seconds = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        path = sweep_file(root, generate(args.regions, args.industries, args.seed, root / "base"), args.time_limit, args.mip_gap)
+        path = sweep_file(root, generate(args.regions, args.industries, args.seed, root / "base"), args.time_limit,
+                          args.mip_gap)
         for n in [int(w) for w in args.workers.split(",")]:
             for reuse in modes:
                 print(f"{n} worker(s), reuse {'on' if reuse else 'off'} ...", file=sys.stderr, flush=True)
@@ -114,10 +115,12 @@ def main(argv: list[str] | None = None) -> None:
     for (n, reuse), table in tables.items():
         solve = float(table["solve_seconds"].sum())
         work = float((table["build_seconds"] + table["handover_seconds"] + table["solve_seconds"]).sum())
-        taken = f"{int(table['start_accepted'].fillna(False).sum())} of {int((table['start_values'] > 0).sum())}" if reuse else ""
+        accepted, offered = int(table["start_accepted"].fillna(False).sum()), int((table["start_values"] > 0).sum())
+        taken = f"{accepted} of {offered}" if reuse else ""
         cold = tables.get((n, False))
         within = "" if cold is None else "yes" if _within_gap(table, cold, args.mip_gap) else "NO"
-        print(f"| {n} | {'on' if reuse else 'off'} | {seconds[n, reuse]:.1f} | {seconds[first] / seconds[n, reuse]:.2f} "
+        print(f"| {n} | {'on' if reuse else 'off'} | {seconds[n, reuse]:.1f} "
+              f"| {seconds[first] / seconds[n, reuse]:.2f} "
               f"| {solve:.1f} | {work:.1f} | {int(table['model_reused'].sum())} | {taken} "
               f"| {'yes' if _same(table, tables[first]) else 'NO'} | {within} |")
 

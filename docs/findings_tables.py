@@ -17,7 +17,8 @@ def division_table(run: Path) -> str:
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     lines = ["| function | center | inner | outer |", "|---|---|---|---|"]
     for function, shares in summary["division_of_labour"].items():
-        lines.append(f"| {function} | " + " | ".join(f"{100 * shares[z]:.0f} %" for z in ("center", "inner", "outer")) + " |")
+        lines.append(f"| {function} | " + " | ".join(f"{100 * shares[z]:.0f} %" for z in ("center", "inner",
+                                                                                          "outer")) + " |")
     return "\n".join(lines)
 
 
@@ -41,7 +42,8 @@ def binding_hosts(run: Path) -> str:
     rows = [(i, n, industries.at[i, "max_hosts"]) for i, n in summary["hosts"].items()
             if pd.notna(industries.at[i, "max_hosts"]) and n >= industries.at[i, "max_hosts"]]
     lines = ["| industry | category | hosts | max_hosts |", "|---|---|---|---|"]
-    lines += [f"| {industries.at[i, 'name_zh']} {i} | {industries.at[i, 'category']} | {n} | {int(h)} |" for i, n, h in rows]
+    lines += [f"| {industries.at[i, 'name_zh']} {i} | {industries.at[i, 'category']} | {n} | {int(h)} |"
+              for i, n, h in rows]
     return "\n".join(lines)
 
 

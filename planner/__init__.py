@@ -20,7 +20,8 @@ _API = {
     "extract_plan": ("planner.results", "extract_plan"),
     "run": ("planner.run", None),
 }
-"""Each name of the Python API -> (its module, its name there; None: the module itself, callable as its function of that name)."""
+"""Each name of the Python API -> (its module, its name there; None: the module itself, callable as its function of
+that name)."""
 
 __all__ = ["__version__", *_API]
 

@@ -29,7 +29,8 @@ def violations(model: pyo.ConcreteModel, tolerance: float = TOLERANCE) -> list[s
     value = np.array([v.value for v in variables], dtype=float)
     lower, upper = _bounds([v.bounds for v in variables])
     for n, side, bound in _beyond(value, lower, upper, tolerance):
-        found.append(f"{variables[n].name}: {value[n]:.6g} is {'below' if side == 'lower' else 'above'} its bound {bound:.6g}")
+        found.append(f"{variables[n].name}: {value[n]:.6g} is {'below' if side == 'lower' else 'above'} its bound "
+                     f"{bound:.6g}")
     binary = np.array([v.is_binary() for v in variables], dtype=bool)
     for n in np.flatnonzero(binary & (np.minimum(np.abs(value), np.abs(value - 1)) > tolerance)):
         found.append(f"{variables[n].name}: {value[n]:.6g} is not 0 or 1")
@@ -44,7 +45,8 @@ def _bounds(pairs: list[tuple[float | None, float | None]]) -> tuple[np.ndarray,
 
 
 def _beyond(value: np.ndarray, lower: np.ndarray, upper: np.ndarray, tolerance: float) -> list[tuple[int, str, float]]:
-    """(position, side, bound) of each value beyond a bound by more than `tolerance` relative to max(1, |bound|), in order."""
+    """(position, side, bound) of each value beyond a bound by more than `tolerance` relative to max(1, |bound|), in
+    order."""
     out = []
     with np.errstate(invalid="ignore"):
         for side, bound, excess in (("lower", lower, lower - value), ("upper", upper, value - upper)):

@@ -32,7 +32,8 @@ def obvious_conflicts(scenario: Scenario, ix: IndexSets) -> list[str]:
         if sites and top < ind.demand * (1 - 1e-9):
             listed = ", ".join(f"{s} {ix.upper[i, 'production', s]:g}" for s in sites)
             found.append(f"industry {i} ({ind.name_zh}) needs at least {ind.demand:g} units of production, but the "
-                         f"sites eligible for it hold at most {top:g} ({listed}; by land_ha / land_per_unit and max_scale)")
+                         f"sites eligible for it hold at most {top:g} ({listed}; by land_ha / land_per_unit and "
+                         f"max_scale)")
         regions = {sc.sites[s].region for s in (s for (j, _, s) in ix.triples if j == i)}
         if ind.min_hosts > len(regions):
             found.append(f"industry {i} ({ind.name_zh}) must be hosted by at least {ind.min_hosts} regions, "
@@ -152,9 +153,11 @@ def _statements(scenario: Scenario, ix: IndexSets, conflict: list[Record]) -> li
         pred = PREDECESSOR[f]
         sources = sorted({a for (j, g, a, b) in ix.links if (j, g) == (i, f) and b in sites})
         lines.append(
-            f"{f} of industry {i} needs {scenario.functions[i, f].support_ratio:g} units of {pred} per unit (support_ratio) "
+            f"{f} of industry {i} needs {scenario.functions[i, f].support_ratio:g} units of {pred} per unit "
+            f"(support_ratio) "
             f"at {', '.join(sites)}, from {pred} sites within chain_radius_km "
-            f"{f'{radius:g}' if radius is not None else 'unlimited'} km of them: {', '.join(sources) or 'there are none'}")
+            f"{f'{radius:g}' if radius is not None else 'unlimited'} km of them: "
+            f"{', '.join(sources) or 'there are none'}")
     industries = dict.fromkeys(
         index if family in ("demand", "max_hosts", "min_hosts") else index[0]
         for family, index, _, _, _ in conflict if family not in ("land", "focus", "energy"))
@@ -184,9 +187,11 @@ def _statement(scenario: Scenario, ix: IndexSets, family: str, index: Any, side:
         return (f"industry {index} ({ind.name_zh}) may produce at most {(1 + ind.overcapacity) * ind.demand:g} units "
                 f"(demand x (1 + overcapacity))")
     if family == "max_hosts":
-        return f"industry {index} ({sc.industries[index].name_zh}) may be hosted by at most {sc.industries[index].max_hosts} regions (max_hosts)"
+        return (f"industry {index} ({sc.industries[index].name_zh}) may be hosted by at most "
+                f"{sc.industries[index].max_hosts} regions (max_hosts)")
     if family == "min_hosts":
-        return f"industry {index} ({sc.industries[index].name_zh}) must be hosted by at least {sc.industries[index].min_hosts} regions (min_hosts)"
+        return (f"industry {index} ({sc.industries[index].name_zh}) must be hosted by at least "
+                f"{sc.industries[index].min_hosts} regions (min_hosts)")
     if family == "focus":
         region = sc.regions[index]
         return (f"region {index} ({region.name_zh}) may host at most {region.max_new_industries} future or emerging "
@@ -197,7 +202,8 @@ def _statement(scenario: Scenario, ix: IndexSets, family: str, index: Any, side:
     i, f, s = index
     if family == "lock_in":
         return f"a lock_in rule opens {f} of industry {i} at {s}"
-    return f"{f} of industry {i} at {s} must hold at least {sc.functions[i, f].min_scale:g} units when opened (min_scale)"
+    return (f"{f} of industry {i} at {s} must hold at least {sc.functions[i, f].min_scale:g} units when opened "
+            "(min_scale)")
 
 
 BEFORE_SOLVING = "found by checks before solving"

@@ -35,7 +35,8 @@ def numerical_warnings(scenario: Scenario, ix: IndexSets) -> list[str]:
                 else:
                     items = [(column, value)]
                 for name, v in items:
-                    if isinstance(v, (int, float)) and not isinstance(v, bool) and v != 0 and name not in ("lon", "lat"):
+                    if (isinstance(v, (int, float)) and not isinstance(v, bool) and v != 0
+                            and name not in ("lon", "lat")):
                         columns.setdefault(name, []).append((abs(float(v)), key))
         for column, values in columns.items():
             top, top_key = max(values)

@@ -63,7 +63,8 @@ class Plan:
             for f in PREDECESSOR:
                 rows = self.links[(self.links["industry"] == i) & (self.links["function"] == f)]
                 amount = rows["amount"].sum()
-                out[i][link_type(f)] = float((rows["amount"] * rows["distance_km"]).sum() / amount) if amount > 0 else None
+                mean = float((rows["amount"] * rows["distance_km"]).sum() / amount) if amount > 0 else None
+                out[i][link_type(f)] = mean
         return out
 
 
@@ -93,7 +94,7 @@ def extract_plan(scenario: Scenario, ix: IndexSets, model: pyo.ConcreteModel) ->
           "land_used_ha": float(used.get(s, 0.0)), "share_used": float(used.get(s, 0.0)) / site.land_ha}
          for s, site in sc.sites.items()],
         columns=SITE_COLUMNS)
-    unweighted = dict(zip(COST_TERMS, _values([getattr(model, f"cost_{t}") for t in COST_TERMS])))
+    unweighted = dict(zip(COST_TERMS, _values([getattr(model, f"cost_{t}") for t in COST_TERMS]), strict=False))
     weights = sc.settings.weights
     costs = {t: getattr(weights, t) * v for t, v in unweighted.items()}
     return Plan(assignments, links, sites, costs, unweighted)

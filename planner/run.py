@@ -18,17 +18,26 @@ from pyomo.common.gc_manager import PauseGC
 from planner.check import violations
 from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
 from planner.maps import write_map
-from planner.solve.mipstart import Key, start_for
 from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.numerics import numerical_warnings
-from planner.solve.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
-from planner.runfolder.format import (ASSIGNMENTS, INFEASIBILITY, INPUTS, LINKS, MANIFEST, MAP, SITES, SOLVER_LOG,
-                                      SUMMARY)
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
+from planner.runfolder.format import (
+    ASSIGNMENTS,
+    INFEASIBILITY,
+    INPUTS,
+    LINKS,
+    MANIFEST,
+    MAP,
+    SITES,
+    SOLVER_LOG,
+    SUMMARY,
+)
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import KeptHandOver, SolveResult, check_solver_name
+from planner.solve.mipstart import Key, start_for
+from planner.solve.polish import solve_polished
 from planner.solve.watch import SolveWatch, current_watch, watching
 
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
@@ -102,7 +111,8 @@ class KeptModel:
     """The model's hand-over to HiGHS, made by the first solve on it."""
 
     def take(self, scenario: Scenario) -> tuple[Built | None, bool]:
-        """The kept model made fit for `scenario` (None when its structure differs) and whether its costs were rewritten.
+        """The kept model made fit for `scenario` (None when its structure differs) and whether its costs were
+        rewritten.
 
         The model is kept no longer either way (until `keep`). A model whose costs were rewritten
         comes with the seconds that took as its build time (0 when unchanged).
@@ -220,7 +230,7 @@ def _solve_scenario(scenario_path: Path | str, out: Path | str | None, force: bo
     progress(f"Solving with {options.name}")
     watch = current_watch()
     if watch is not None:
-        watch.begin(options.time_limit)  # the clock of the whole limit (the MIP gets a share of it, the polish the rest)
+        watch.begin(options.time_limit)  # the clock of the whole limit (the MIP gets a share, the polish the rest)
     mip_start = start_for(built.model, start) if start is not None else None
     result = solve_polished(built.model, options, kept=kept.handover if kept is not None else None,
                             mip_start=mip_start, progress=progress)
@@ -235,7 +245,8 @@ def _solve_scenario(scenario_path: Path | str, out: Path | str | None, force: bo
     report = None
     if result.status == "infeasible":
         progress("Looking for the conflicting constraints")
-        report = infeasibility_report(scenario, elastic_conflicts(scenario, ix, built.model, options.time_limit), ELASTIC)
+        report = infeasibility_report(scenario, elastic_conflicts(scenario, ix, built.model, options.time_limit),
+                                      ELASTIC)
     return Solved(scenario, out, options, ix, result, base, started, built, report=report)
 
 

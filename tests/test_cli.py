@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import yaml
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from planner import __version__
@@ -167,7 +167,8 @@ def test_a_plan_without_a_bound_is_printed_with_bound_unknown(tiny, capsys):
     outcome = run(tiny.yaml, tiny.root.parent / "run")
     outcome.summary["best_bound"] = outcome.summary["mip_gap"] = None
     _print_outcome(outcome)
-    assert f"objective {outcome.summary['objective']:,.2f} (10k yuan), bound unknown, gap unknown;" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert f"objective {outcome.summary['objective']:,.2f} (10k yuan), bound unknown, gap unknown;" in said
 
 
 def test_ctrl_c_before_any_plan_is_printed_as_such(tiny, capsys):
@@ -292,7 +293,8 @@ def test_numerical_warnings_name_table_row_and_column(tiny):
     assert result.exit_code == 0
     warnings = json.loads((tiny.root.parent / "run" / "summary.json").read_text(encoding="utf-8"))["warnings"]
     assert "sites column land_ha: 3e+12 (B-outer) is very large; consider other units" in warnings
-    assert "sites column land_ha: values span 20 (A-center) to 3e+12 (B-outer); such a spread can make the solver inaccurate" in warnings
+    assert ("sites column land_ha: values span 20 (A-center) to 3e+12 (B-outer); such a spread can make the solver "
+            "inaccurate") in warnings
     assert "warning: sites column land_ha: 3e+12 (B-outer) is very large" in result.output
 
 
@@ -303,9 +305,10 @@ def test_validate_prints_the_numerical_warnings_of_run(tiny):
     warnings = ["sites column land_price: 1e+13 (B-outer) is very large; consider other units",
                 "sites column land_price: values span 500 (A-outer) to 1e+13 (B-outer); "
                 "such a spread can make the solver inaccurate"]
-    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [f"warning: {w}" for w in warnings]
+    printed = [f"warning: {w}" for w in warnings]
+    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == printed
     ran = invoke("run", tiny.yaml, "--out", tiny.root.parent / "run")
-    assert [line for line in ran.output.splitlines() if line.startswith("warning:")] == [f"warning: {w}" for w in warnings]
+    assert [line for line in ran.output.splitlines() if line.startswith("warning:")] == printed
 
 
 def test_two_runs_at_once_do_not_disturb_each_other(tiny):

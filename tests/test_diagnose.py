@@ -30,7 +30,8 @@ def test_function_without_eligible_site(tiny):
 def test_min_hosts_above_eligible_regions(tiny):
     tiny.replace("tables/industries.csv", "future,100,0.1,1,", "future,100,0.1,3,3")
     obvious, _ = diagnose(tiny)
-    assert obvious == ["industry ai (人工智能) must be hosted by at least 3 regions, but only 2 have a site eligible for it"]
+    assert obvious == ["industry ai (人工智能) must be hosted by at least 3 regions, but only 2 have a site eligible "
+                       "for it"]
 
 
 def test_conflict_between_focus_and_the_chain(tiny):

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -212,7 +211,8 @@ def test_the_bound_read_from_a_cbc_log_is_the_one_pyomo_returns(tmp_path: Path) 
 
     model = build(load_scenario(ROOT / "scenarios" / "jjj" / "scenario.yaml")).model
     logfile = tmp_path / "cbc.log"
-    result = pyo.SolverFactory("cbc").solve(model, options={"seconds": 0.01}, logfile=str(logfile), load_solutions=False)
+    result = pyo.SolverFactory("cbc").solve(model, options={"seconds": 0.01}, logfile=str(logfile),
+                                            load_solutions=False)
     log = logfile.read_text(encoding="utf-8")
     assert "Result - Stopped on time limit" in log
     assert cbc_bound(log) == pytest.approx(result.problem.lower_bound, rel=1e-6)
@@ -270,7 +270,8 @@ def test_init_writes_a_scenario_that_validates_and_solves_as_written(tmp_path: P
         for column in header.split(","):
             assert f"`{column}`" in readme or f"`{column.split('_')[0]}_<k>`" in readme, column
     wanted = (regions or "BJ,TJ,HE").split(",")
-    ids = [line.split(",")[0] for line in (folder / "tables" / "regions.csv").read_text(encoding="utf-8").splitlines()[1:]]
+    rows = (folder / "tables" / "regions.csv").read_text(encoding="utf-8").splitlines()[1:]
+    ids = [line.split(",")[0] for line in rows]
     assert ids == wanted
     valid = json.loads(planner("validate", folder / "scenario.yaml", "--json").stdout)
     assert valid["valid"] and valid["regions"] == 3 and valid["sites"] == 9 and valid["industries"] >= 3

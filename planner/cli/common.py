@@ -7,7 +7,7 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional, get_args
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
 from rich.console import Console
@@ -65,7 +65,7 @@ ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", sho
 RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing non-empty output folder.")]
 ForceFileOption = Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")]
-SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver name (default: as recorded / from the "
+SolverOption = Annotated[str | None, typer.Option("--solver", help="Solver name (default: as recorded / from the "
                                                                       "scenario).")]
 
 
@@ -90,10 +90,10 @@ def solver_option(name: str, flag: str, text: str) -> Any:
     return typer.Option(flag, callback=within(bounds), help=text)
 
 
-TimeOption = Annotated[Optional[float], solver_option("time_limit", "--time-limit", "Time limit in seconds, per solve.")]
-GapOption = Annotated[Optional[float], solver_option("mip_gap", "--mip-gap", "Relative optimality gap, e.g. 0.0001.")]
-ThreadsOption = Annotated[Optional[int], solver_option("threads", "--threads", "Solver threads.")]
-SeedOption = Annotated[Optional[int], solver_option("seed", "--seed", "Solver random seed.")]
+TimeOption = Annotated[float | None, solver_option("time_limit", "--time-limit", "Time limit in seconds, per solve.")]
+GapOption = Annotated[float | None, solver_option("mip_gap", "--mip-gap", "Relative optimality gap, e.g. 0.0001.")]
+ThreadsOption = Annotated[int | None, solver_option("threads", "--threads", "Solver threads.")]
+SeedOption = Annotated[int | None, solver_option("seed", "--seed", "Solver random seed.")]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -9,7 +9,8 @@ import typer
 
 from planner.cli.common import ForceFileOption, RunDirArg, fail
 
-OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="File to write (an existing one only with --force).",
+OutOption = Annotated[Path | None,
+                      typer.Option("--out", "-o", help="File to write (an existing one only with --force).",
                                                 show_default=False)]
 
 
@@ -28,7 +29,8 @@ def _target(run_dir: Path, out: Path | None, default: str, force: bool) -> Path:
 
 def map_command(
     run_dir: RunDirArg,
-    offline: Annotated[bool, typer.Option("--offline/--cdn", help="Inline every script and style sheet, as the run's own "
+    offline: Annotated[bool,
+                       typer.Option("--offline/--cdn", help="Inline every script and style sheet, as the run's own "
                                            "map does (works without internet), or load them from their CDNs (a smaller "
                                            "file).")] = True,
     tiles: Annotated[str, typer.Option(help="Base tiles: a name folium knows (e.g. OpenStreetMap, "

@@ -3,8 +3,9 @@ and the printing of `planner run --alternatives` (docs/research.md)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,6 +13,7 @@ from rich.table import Table
 from planner.cli.common import (
     ForceOption,
     GapOption,
+    JsonOption,
     RunDirArg,
     ScenarioArg,
     SeedOption,
@@ -19,7 +21,6 @@ from planner.cli.common import (
     ThreadsOption,
     TimeOption,
     console,
-    JsonOption,
     fail,
     input_errors,
     num,
@@ -52,9 +53,11 @@ def _guard(action: Any) -> Any:
 
 def compare_command(
     run_dirs: Annotated[list[Path], typer.Argument(help="Two or more run folders.", show_default=False)],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the CSV tables and compare.html. "
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the CSV tables and compare.html. "
                                                 "[default: runs/compare-YYYYMMDD-HHMMSS]")] = None,
-    tolerance: Annotated[float, typer.Option(callback=within(Bounds(ge=0, finite=True)), help="Relative slack allowed between the "
+    tolerance: Annotated[float,
+                         typer.Option(callback=within(Bounds(ge=0, finite=True)),
+                                      help="Relative slack allowed between the "
                                              "[bound, objective] intervals of two runs that agree.")] = 1e-6,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when runs of the same model disagree.")] = False,
     force: ForceOption = False,
@@ -98,7 +101,7 @@ def compare_command(
 
 def importance_command(
     run_dir: RunDirArg,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for importance.csv and importance.html. "
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for importance.csv and importance.html. "
                                                 "[default: RUN_DIR/importance]")] = None,
     solver: SolverOption = None,
     time_limit: TimeOption = None,
@@ -131,7 +134,7 @@ def pareto_command(
                                                      show_default=False)],
     points: Annotated[int, typer.Option("--points", "-k", help="Number of epsilon points, the two ends included.",
                                         min=2)] = 5,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for pareto.csv, pareto.png and the run "
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for pareto.csv, pareto.png and the run "
                                                 "folders. [default: runs/NAME-pareto-A-B-YYYYMMDD-HHMMSS]")] = None,
     solver: SolverOption = None,
     time_limit: TimeOption = None,
@@ -165,8 +168,8 @@ def pareto_command(
 
 def export_command(
     scenario: ScenarioArg,
-    lp: Annotated[Optional[Path], typer.Option("--lp", help="Write the model in CPLEX LP format to this file.")] = None,
-    mps: Annotated[Optional[Path], typer.Option("--mps", help="Write the model in free MPS format to this file.")] = None,
+    lp: Annotated[Path | None, typer.Option("--lp", help="Write the model in CPLEX LP format to this file.")] = None,
+    mps: Annotated[Path | None, typer.Option("--mps", help="Write the model in free MPS format to this file.")] = None,
     symbolic: Annotated[bool, typer.Option("--symbolic/--no-symbolic",
                                            help="Name rows and columns after the model's components.")] = True,
     force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
@@ -180,7 +183,7 @@ def export_command(
     if lp is not None and mps is not None and lp.resolve() == mps.resolve():
         raise fail("give --lp and --mps different files")
     for path in (p for p in (lp, mps) if p is not None):
-        _guard(lambda: check_file_output(path, force))
+        _guard(partial(check_file_output, path, force))
     written = _guard(lambda: export_model(scenario, lp, mps, symbolic))
     for e in written:
         out_console.print(f"wrote {e.path} ({e.format}: {e.n_variables} variables, {e.n_binaries} binary, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -26,6 +26,9 @@ from planner.cli.common import (
 )
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
+
+if TYPE_CHECKING:  # the run is imported by the command that runs
+    from planner.run import RunOutcome
 
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
 
@@ -55,19 +58,22 @@ def validate(scenario: ScenarioArg, as_json: JsonOption = False) -> None:
 
 def run(
     scenario: ScenarioArg,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write. [default: runs/NAME-YYYYMMDD-HHMMSS]")] = None,
-    solver: Annotated[Optional[str], typer.Option(help=f"Solver: {', '.join(SOLVER_NAMES)} (default from the scenario, "
+    out: Annotated[Path | None,
+                   typer.Option("--out", "-o",
+                                help="Run folder to write. [default: runs/NAME-YYYYMMDD-HHMMSS]")] = None,
+    solver: Annotated[str | None, typer.Option(help=f"Solver: {', '.join(SOLVER_NAMES)} (default from the scenario, "
                                                        "else highs).")] = None,
     time_limit: TimeOption = None,
     mip_gap: GapOption = None,
     threads: ThreadsOption = None,
     seed: SeedOption = None,
-    heuristic: Annotated[Optional[bool], typer.Option("--heuristic/--no-heuristic", help="HiGHS: cover cuts and a "
+    heuristic: Annotated[bool | None, typer.Option("--heuristic/--no-heuristic", help="HiGHS: cover cuts and a "
                          "RENS start before branch and bound (default from the scenario, else on).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
-    alternatives: Annotated[Optional[int], typer.Option("--alternatives", min=1, help="Also find up to N other plans "
-                            "with different openings within --within of the optimum (OUT/alt-1, ...; docs/research.md).")] = None,
-    within: Annotated[Optional[str], typer.Option("--within", help="Cost bound of the alternatives in percent above "
+    alternatives: Annotated[int | None, typer.Option("--alternatives", min=1, help="Also find up to N other plans "
+                            "with different openings within --within of the optimum (OUT/alt-1, ...; "
+                            "docs/research.md).")] = None,
+    within: Annotated[str | None, typer.Option("--within", help="Cost bound of the alternatives in percent above "
                       "the optimum, e.g. 5 or 5%. [default: 5]")] = None,
     verbose: VerboseOption = False,
     as_json: JsonOption = False,
@@ -90,8 +96,8 @@ def run(
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
             else:
-                from planner.research.alternatives import run_alternatives
                 from planner.cli.research import parse_within
+                from planner.research.alternatives import run_alternatives
 
                 found = run_alternatives(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
@@ -126,14 +132,16 @@ def _print_warnings(warnings: list[str]) -> None:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)
 
 
-def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
+def _print_outcome(outcome: RunOutcome) -> None:
+    """What `planner run` prints of its outcome: warnings, status, objective, division of labour, the folder."""
     s = outcome.summary
     _print_warnings(s["warnings"])
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
     console.print(f"[bold {colour}]{outcome.status}[/] {s['title']}", highlight=False)
     if s.get("interrupted"):
         console.print("[yellow]interrupted by Ctrl-C:[/] " + ("the plan below is the best found until then."
-                                                             if s["objective"] is not None else "no plan was found until then."))
+                                                             if s["objective"] is not None else "no plan was found "
+                                                                                                "until then."))
     if s["objective"] is not None:
         gap = f"{100 * s['mip_gap']:.3f} %" if s["mip_gap"] is not None else "unknown"
         bound = f"{s['best_bound']:,.2f}" if s["best_bound"] is not None else "unknown"
@@ -166,9 +174,9 @@ def solvers(as_json: JsonOption = False) -> None:
 
 
 def schema(
-    table: Annotated[Optional[TableChoice], typer.Option(help="Print the schema of one CSV row of this table instead: "
+    table: Annotated[TableChoice | None, typer.Option(help="Print the schema of one CSV row of this table instead: "
                                                    "cap_<k> / req_<k> columns as patternProperties.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the schema to this file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the schema to this file.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Print the JSON Schema of scenario files, or of one CSV row of a table (every field documented)."""

@@ -19,12 +19,27 @@ from planner.cli.common import console, fail, input_errors
 
 
 def sweep(
-    sweep_file: Annotated[Path, typer.Argument(metavar="SWEEP", help="The sweep YAML file (docs/sweep.md).", show_default=False)],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Sweep folder to write. [default: sweeps/NAME]")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes of the local Dask cluster. [default: the number of cores]")] = None,
-    scheduler: Annotated[str | None, typer.Option(help="Address of an existing Dask scheduler to run on instead, e.g. tcp://10.0.0.5:8786.")] = None,
-    reuse: Annotated[bool | None, typer.Option("--reuse/--no-reuse", help="Offer each member its worker's previous plan as a MIP start (HiGHS); results then agree only within the gap. [default: the sweep file's `reuse`, else off]", show_default=False)] = None,
-    force: Annotated[bool, typer.Option("--force", help="Write into an existing folder that holds something other than this sweep's earlier run.")] = False,
+    sweep_file: Annotated[Path,
+                          typer.Argument(metavar="SWEEP", help="The sweep YAML file (docs/sweep.md).",
+                                         show_default=False)],
+    out: Annotated[Path | None,
+                   typer.Option("--out", "-o", help="Sweep folder to write. [default: sweeps/NAME]")] = None,
+    workers: Annotated[int | None,
+                       typer.Option(min=1,
+                                    help="Worker processes of the local Dask cluster. "
+                                         "[default: the number of cores]")] = None,
+    scheduler: Annotated[str | None,
+                         typer.Option(help="Address of an existing Dask scheduler to run on instead, e.g. "
+                                           "tcp://10.0.0.5:8786.")] = None,
+    reuse: Annotated[bool | None,
+                     typer.Option("--reuse/--no-reuse",
+                                  help="Offer each member its worker's previous plan as a MIP start (HiGHS); results "
+                                       "then agree only within the gap. [default: the sweep file's `reuse`, else off]",
+                                       show_default=False)] = None,
+    force: Annotated[bool,
+                     typer.Option("--force",
+                                  help="Write into an existing folder that holds something other than this sweep's "
+                                       "earlier run.")] = False,
 ) -> None:
     """Run every member of a sweep (a base scenario and a grid of changes) and gather their KPIs.
 

@@ -23,13 +23,13 @@ def most_hosted(run: RunData) -> int:
 
 def site_functions(run: RunData) -> list[tuple[str, str]]:
     """Distinct (site, function) pairs placed, by site order then function order."""
-    pairs = set(zip(run.assignments["site"], run.assignments["function"]))
+    pairs = set(zip(run.assignments["site"], run.assignments["function"], strict=False))
     return [(s, f) for s in run.opened_sites for f in FUNCTIONS if (s, f) in pairs]
 
 
 def site_industries(run: RunData) -> list[tuple[str, str]]:
     """Distinct (site, industry) pairs placed, by site order then industry order."""
-    pairs = set(zip(run.assignments["site"], run.assignments["industry"]))
+    pairs = set(zip(run.assignments["site"], run.assignments["industry"], strict=False))
     return [(s, i) for s in run.opened_sites for i in run.industry_ids if (s, i) in pairs]
 
 
@@ -63,7 +63,8 @@ def hosts_table(run: RunData) -> pd.DataFrame:
         max_hosts = run.industries.at[ind, "max_hosts"] if "max_hosts" in run.industries else None
         rows.append({"industry": ind, "产业": run.industries.at[ind, "name_zh"], "name": run.industries.at[ind, "name"],
                      "hosts": len(regions), "host regions": ", ".join(run.region_name(r) for r in regions),
-                     "max_hosts": "" if max_hosts is None or pd.isna(max_hosts) else int(float(max_hosts)), "extra hosts": extra.get(ind, 0)})
+                     "max_hosts": "" if max_hosts is None or pd.isna(max_hosts) else int(float(max_hosts)),
+                     "extra hosts": extra.get(ind, 0)})
     return pd.DataFrame(rows)
 
 

@@ -41,7 +41,8 @@ table.data td:first-child {{ text-align: left; }}
 img.static-map {{ width: 100%; height: auto; border: 1px solid #ccc; }}
 table.facts th {{ font-weight: normal; }}
 table.facts td {{ text-align: left; }}
-pre.diagnosis {{ font-family: inherit; white-space: pre-wrap; background: #f7f7f7; border: 1px solid #ccc; padding: 8px 12px; }}
+pre.diagnosis {{ font-family: inherit; white-space: pre-wrap; background: #f7f7f7; border: 1px solid #ccc; \
+padding: 8px 12px; }}
 @page {{ size: A4; margin: 14mm; }}
 @media print {{
   body {{ margin: 0; max-width: none; font-size: 11px; }}
@@ -144,7 +145,8 @@ def report_html(run_dir: Path, tiles: str | None = "none") -> str:
     manifest = read_manifest(run.run_dir)
     stopped = _stop_reason(run.summary, manifest)
     outcome = (f"Status <b>{escape(run.status)}</b>, objective <b>{fmt(run.objective, 2)}</b> (10k yuan)."
-               + (f" {escape(stopped)}" if stopped else "") + f'\n<span class="meta">{_solver_line(run, manifest)}</span>')
+               + (f" {escape(stopped)}" if stopped else "")
+               + f'\n<span class="meta">{_solver_line(run, manifest)}</span>')
     body = f"""{_header(run.title, run.summary, run.run_dir, outcome)}
 <section id="costs"><h2>Cost terms 成本构成 (10k yuan)</h2>{_table(cost_table(run))}</section>
 <section id="division"><h2>Division of labour 分工 (function × zone)</h2>{_division(run)}</section>
@@ -165,7 +167,8 @@ NO_PLAN = {
                    "report; a longer time limit (--time-limit) may find one.",
 }
 """What the report of a run without a plan says, by status."""
-INTERRUPTED = "The solve was stopped (Ctrl-C) before a plan was found. There are no costs, division of labour or map to report."
+INTERRUPTED = ("The solve was stopped (Ctrl-C) before a plan was found. There are no costs, division of labour or map "
+               "to report.")
 
 
 def _facts(summary: dict[str, Any], manifest: dict[str, Any]) -> list[tuple[str, str]]:
@@ -179,7 +182,8 @@ def _facts(summary: dict[str, Any], manifest: dict[str, Any]) -> list[tuple[str,
     solver = _solver_name(manifest) or None
     rows = [
         ("status", summary.get("status")),
-        ("solver", solver if built or solver is None else f"{solver} (not run: the checks before solving found the conflict)"),
+        ("solver",
+         solver if built or solver is None else f"{solver} (not run: the checks before solving found the conflict)"),
         ("time limit (s)", (shown(options.get("time_limit"), "g") or "none") if options else None),
         ("MIP gap", shown(options.get("mip_gap"), "g")),
         ("threads", (shown(options.get("threads"), "d") or "solver default") if options else None),
@@ -209,8 +213,10 @@ def no_plan_html(run_dir: Path) -> str:
             raise RunFolderError(f"{path} is missing: not a complete run folder (status: infeasible)")
         diagnosis = (f'<section id="infeasibility"><h2>Why there is no plan 不可行原因</h2>\n'
                      f'<pre class="diagnosis">{escape(path.read_text(encoding="utf-8").strip())}</pre></section>')
-    meaning = INTERRUPTED if summary.get("interrupted") else NO_PLAN.get(status, f"The run has no plan (status {status}).")
-    facts = "".join(f"<tr><th>{escape(item)}</th><td>{escape(value)}</td></tr>" for item, value in _facts(summary, manifest))
+    meaning = (INTERRUPTED if summary.get("interrupted")
+               else NO_PLAN.get(status, f"The run has no plan (status {status})."))
+    facts = "".join(f"<tr><th>{escape(item)}</th><td>{escape(value)}</td></tr>" for item, value in _facts(summary,
+                                                                                                          manifest))
     notes = [*(summary.get("warnings") or []), *(summary.get("solver_notes") or [])]
     listed = "".join(f"<li>{escape(str(note))}</li>" for note in notes)
     title = run_title(summary, run_dir)

@@ -163,7 +163,7 @@ def _link_slots(run: RunData) -> dict[int, tuple[int, int]]:
     """Link row -> (its slot, links in its bundle): links joining the same two sites form a bundle."""
     order = {ind: k for k, ind in enumerate(run.industry_ids)}
     bundles: dict[tuple[str, ...], list[tuple[int, int, int]]] = {}
-    for row, link in zip(run.links.index, run.links.itertuples()):
+    for row, link in zip(run.links.index, run.links.itertuples(), strict=False):
         key = tuple(sorted((str(link.from_site), str(link.to_site))))
         bundles.setdefault(key, []).append((order.get(link.industry, 0), FUNCTIONS.index(link.function)
                                             if link.function in FUNCTIONS else 0, row))
@@ -179,7 +179,7 @@ def _sites_and_links(ax: Axes, run: RunData, bounds: list[list[float]], colours:
     largest = float(run.links["amount"].max()) if len(run.links) else 0.0
     span = max(bounds[1][0] - bounds[0][0], bounds[1][1] - bounds[0][1])
     slots = _link_slots(run)
-    for row, link in zip(run.links.index, run.links.itertuples()):
+    for row, link in zip(run.links.index, run.links.itertuples(), strict=False):
         slot, size = slots[row]
         lat1, lon1 = run.site_point(link.from_site)
         lat2, lon2 = run.site_point(link.to_site)
@@ -469,7 +469,7 @@ def _legend(fig: Figure, columns: list[list[_Entry]]) -> None:
     legend = fig.legend(handles=[e.handle for e in entries], labels=[e.label for e in entries],
                         loc="outside lower center", ncols=len(columns), fontsize=LEGEND_FONT, frameon=False,
                         columnspacing=1.4, handlelength=2.0, handletextpad=0.6, labelspacing=0.35)
-    for entry, text in zip(entries, legend.get_texts()):
+    for entry, text in zip(entries, legend.get_texts(), strict=False):
         if entry.heading:  # the font has no bold face: a thin outline of its own colour stands in
             text.set_color("#111111")
             text.set_path_effects([patheffects.withStroke(linewidth=0.6, foreground="#111111")])
@@ -515,7 +515,7 @@ def figure(run: RunData) -> Figure:
     fig.suptitle(f"{run.title}\nstatus {run.status}, objective {fmt(run.objective, 2)} (10k yuan)", fontsize=11)
     _legend(fig, columns)
     points = [run.site_point(s)[::-1] for s in run.opened_sites]
-    _place_labels(fig, [(ax, lab, points) for ax, lab in zip(axes, labels)])
+    _place_labels(fig, [(ax, lab, points) for ax, lab in zip(axes, labels, strict=False)])
     return fig
 
 

@@ -33,15 +33,23 @@ import pyomo.environ as pyo
 
 from planner.check import violations
 from planner.models.sets import Triple
-from planner.solve.polish import first_share, fixed_x, solve_polished, x_pattern
-from planner.research.common import add_no_good, drop, hamming, jaccard, objective, only_model_constraints, set_constraint
+from planner.research.common import (
+    add_no_good,
+    drop,
+    hamming,
+    jaccard,
+    objective,
+    only_model_constraints,
+    set_constraint,
+)
 from planner.results import Plan, extract_plan
 from planner.run import RunOutcome, solve_scenario, write_outcome
-from planner.solve.watch import SolveWatch
 from planner.runfolder import atomic_folder, now, write_csv
 from planner.scenario import Scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult, solve
+from planner.solve.polish import first_share, fixed_x, solve_polished, x_pattern
+from planner.solve.watch import SolveWatch
 
 METHODS = ("next-best", "diverse")
 ALTERNATIVE_COLUMNS = ["rank", "folder", "status", "objective", "increase", "increase_pct", "within_bound",
@@ -128,7 +136,8 @@ def selection_frequency(scenario: Scenario, found: list[Found]) -> pd.DataFrame:
     for s, site in scenario.sites.items():
         hits = sum(1 for f in found if any(t[2] == s for t in f.pattern))
         rows.append({"level": "site", "industry": "", "function": "", "site": s, "region": site.region,
-                     "zone": site.zone, "plans": hits, "share": hits / n, "in_optimum": any(t[2] == s for t in optimum)})
+                     "zone": site.zone, "plans": hits, "share": hits / n,
+                     "in_optimum": any(t[2] == s for t in optimum)})
     chosen = dict.fromkeys(t for f in found for t in sorted(f.pattern, key=_order(scenario)))
     for t in sorted(chosen, key=_order(scenario)):
         hits = sum(1 for f in found if t in f.pattern)
@@ -212,7 +221,8 @@ def _diverse(model: pyo.ConcreteModel, options: SolverOptions, found: list[Found
             second = solve(model, options.model_copy(update={"time_limit": left}))
     finally:
         model.research_no_good.activate()
-    return dataclasses.replace(second, options=options.model_dump(), solve_seconds=first.solve_seconds + second.solve_seconds,
+    return dataclasses.replace(second, options=options.model_dump(),
+                               solve_seconds=first.solve_seconds + second.solve_seconds,
                                notes=(*first.notes, *second.notes))
 
 
@@ -265,7 +275,8 @@ def run_alternatives(
                                       "hamming_to_optimum": int(row["hamming_to_optimum"]),
                                       "optimum_folder": ".."}})
             target = tmp if k == 0 else tmp / _folder(k)
-            done = write_outcome(target, k == 0, scenario, f.result, base | extra, f.plan, f.violations, f.started, None)
+            done = write_outcome(target, k == 0, scenario, f.result, base | extra, f.plan, f.violations, f.started,
+                                 None)
             outcomes.append(RunOutcome(done.status, out if k == 0 else out / _folder(k), done.summary, done.violations))
         write_csv(tmp / "alternatives.csv", table)
         write_csv(tmp / "selection_frequency.csv", frequency)

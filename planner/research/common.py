@@ -73,7 +73,8 @@ class RunRecord:
         """The opened (industry, function, site) triples."""
         if self.assignments is None:
             return frozenset()
-        return frozenset(zip(self.assignments["industry"], self.assignments["function"], self.assignments["site"]))
+        return frozenset(zip(self.assignments["industry"], self.assignments["function"], self.assignments["site"],
+                             strict=False))
 
 
 def _number(value: Any) -> float | None:

@@ -155,7 +155,7 @@ def moved_functions(base_label: str, base: RunRecord, label: str, run: RunRecord
     """Per (industry, function) whose set of sites changed: the sites before and after."""
     def sites(frame: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
         out: dict[tuple[str, str], list[str]] = {}
-        for i, f, s in zip(frame["industry"], frame["function"], frame["site"]):
+        for i, f, s in zip(frame["industry"], frame["function"], frame["site"], strict=False):
             out.setdefault((i, f), []).append(s)
         return out
 
@@ -225,12 +225,12 @@ class Comparison:
     @property
     def base(self) -> str | None:
         """Label of the run the plans are compared against (the first with a plan)."""
-        return next((lab for lab, r in zip(self.labels, self.runs) if r.has_plan), None)
+        return next((lab for lab, r in zip(self.labels, self.runs, strict=False) if r.has_plan), None)
 
     def model_groups(self) -> dict[str, list[str]]:
         """Model fingerprint -> labels of the runs of that model."""
         groups: dict[str, list[str]] = {}
-        for lab, model in zip(self.table["run"], self.table["model"]):
+        for lab, model in zip(self.table["run"], self.table["model"], strict=False):
             groups.setdefault(model, []).append(lab)
         return groups
 
@@ -250,10 +250,10 @@ class Comparison:
     def verdict_lines(self) -> list[str]:
         """The findings, one sentence each."""
         lines = []
-        rows = {lab: r for lab, r in zip(self.labels, self.runs)}
+        rows = {lab: r for lab, r in zip(self.labels, self.runs, strict=False)}
         for model, labels in self.model_groups().items():
             runs = [rows[lab] for lab in labels]
-            solvers = ", ".join(f"{lab} ({solver_label(r.solver)})" for lab, r in zip(labels, runs))
+            solvers = ", ".join(f"{lab} ({solver_label(r.solver)})" for lab, r in zip(labels, runs, strict=False))
             if len(labels) == 1:
                 lines.append(f"model {model}: one run, {solvers}")
                 continue
@@ -267,11 +267,13 @@ class Comparison:
                     where = f"the optimum is in [{low:.10g}, {high:.10g}]"
                 else:
                     where = "all infeasible"
-                lines.append(f"model {model}: the {len(labels)} runs AGREE on the optimum within their gaps ({where}): {solvers}")
+                lines.append(f"model {model}: the {len(labels)} runs AGREE on the optimum within their gaps ({where}): "
+                             f"{solvers}")
             elif "disagree" in verdicts:
                 bad = pairs[pairs["verdict"] == "disagree"]
                 lines.append(f"model {model}: the runs DISAGREE on the optimum ("
-                             + "; ".join(f"{a} vs {b}: {why}" for a, b, why in zip(bad["run_a"], bad["run_b"], bad["reason"]))
+                             + "; ".join(f"{a} vs {b}: {why}" for a, b, why in zip(bad["run_a"], bad["run_b"],
+                                                                                   bad["reason"], strict=False))
                              + f"): {solvers}")
             else:
                 lines.append(f"model {model}: agreement unknown (not every run has an optimum): {solvers}")
@@ -295,20 +297,21 @@ def compare_runs(run_dirs: Iterable[Path | str], rel_tol: float = REL_TOL) -> Co
     runs = [read_run(p) for p in paths]
     labels = _labels(runs)
     models = [model_fingerprint(r) for r in runs]
-    table = pd.DataFrame([run_row(lab, r, m) for lab, r, m in zip(labels, runs, models)], columns=RUN_COLUMNS)
+    table = pd.DataFrame([run_row(lab, r, m) for lab, r, m in zip(labels, runs, models, strict=False)],
+                         columns=RUN_COLUMNS)
     pairs = []
-    for (la, a, ma), (lb, b, mb) in itertools.combinations(zip(labels, runs, models), 2):
+    for (la, a, ma), (lb, b, mb) in itertools.combinations(zip(labels, runs, models, strict=False), 2):
         pairs.append({"run_a": la, "run_b": lb, "same_model": ma == mb} | agreement(a, b, rel_tol))
     agree = pd.DataFrame(pairs, columns=AGREEMENT_COLUMNS)
     agree["same_model"] = agree["same_model"].astype(bool)
-    with_plan = [(lab, r) for lab, r in zip(labels, runs) if r.has_plan]
+    with_plan = [(lab, r) for lab, r in zip(labels, runs, strict=False) if r.has_plan]
     diffs, moved, kpis = [], [], []
     if with_plan:
         base_label, base = with_plan[0]
         for lab, r in with_plan[1:]:
             diffs.append(plan_differences(base_label, base, lab, r))
             moved.append(moved_functions(base_label, base, lab, r))
-        for lab, r in zip(labels, runs):
+        for lab, r in zip(labels, runs, strict=False):
             if lab != base_label:
                 kpis.append(kpi_deltas(base_label, base, lab, r))
 
@@ -348,7 +351,8 @@ def report_html(cmp: Comparison, map_file: str | None, map_note: str) -> str:
         f"{html.escape(line)}</li>" for line in cmp.verdict_lines())
     if len(cmp.kpis):
         scale = cmp.kpis["value_base"].abs().fillna(0).clip(lower=1.0)
-        changed = (cmp.kpis["delta"].abs() > 1e-7 * scale) | (cmp.kpis["value_base"].isna() != cmp.kpis["value_run"].isna())
+        changed = ((cmp.kpis["delta"].abs() > 1e-7 * scale)
+                   | (cmp.kpis["value_base"].isna() != cmp.kpis["value_run"].isna()))
         kpis = cmp.kpis[changed]
     else:
         kpis = cmp.kpis
@@ -387,7 +391,7 @@ def write_dual_map(run_a: Path, run_b: Path, path: Path) -> str:
         return "planner.maps is not available: a simple fallback map (opened sites only) is shown."
     try:
         save_html(dual_map(run_a, run_b), path, offline=True)
-    except Exception:  # noqa: BLE001 - offline assets missing: the page loads them from the CDN instead
+    except Exception:  # offline assets missing: the page loads them from the CDN instead
         save_html(dual_map(run_a, run_b), path, offline=False)
     return f"left: {run_a.name}, right: {run_b.name} (panning and zooming together)"
 
@@ -404,7 +408,8 @@ def fallback_dual_map(run_a: Path, run_b: Path) -> Any:
         for site, rows in plan.groupby("site"):
             lon, lat = sites.loc[site, "lon"], sites.loc[site, "lat"]
             text = html.escape(f"{site}: " + ", ".join(f"{i} {f} {q:.1f}" for i, f, q in
-                                                        zip(rows["industry"], rows["function"], rows["capacity"])))
+                                                        zip(rows["industry"], rows["function"], rows["capacity"],
+                                                            strict=False)))
             folium.CircleMarker([lat, lon], radius=6, tooltip=text, fill=True).add_to(side)
     return dual
 

@@ -21,7 +21,6 @@ from typing import Any
 import pandas as pd
 
 from planner.models.sets import index_sets
-from planner.solve.polish import fixed_x
 from planner.research.common import RunRecord, read_run
 from planner.run import build
 from planner.runfolder import atomic_folder, check_output, write_csv
@@ -29,6 +28,7 @@ from planner.runfolder.read import RunFolderError
 from planner.scenario import load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import check_solver_name, solve
+from planner.solve.polish import fixed_x
 
 COLUMNS = ["site", "region", "zone", "functions", "land_used_ha", "status", "objective_without", "importance",
            "importance_pct", "mip_gap_without", "solve_seconds", "note"]
@@ -81,7 +81,7 @@ def site_importance(run_dir: Path | str | RunRecord, *, sites: list[str] | None 
         here = opened[opened["site"] == s]
         row: dict[str, Any] = {
             "site": s, "region": site.region, "zone": site.zone,
-            "functions": " ".join(f"{i}/{f}" for i, f in zip(here["industry"], here["function"])),
+            "functions": " ".join(f"{i}/{f}" for i, f in zip(here["industry"], here["function"], strict=False)),
             "land_used_ha": float(here["land_ha"].sum()), "status": None, "objective_without": None,
             "importance": None, "importance_pct": None, "mip_gap_without": None, "solve_seconds": None, "note": ""}
         triples = [t for t in model.T if t[2] == s]
@@ -172,7 +172,7 @@ def write_importance(result: Importance, out: Path, force: bool = False) -> str:
             _add_before_control(fmap, importance_layer(result))
             try:
                 save_html(fmap, tmp / "importance.html", offline=True)
-            except Exception:  # noqa: BLE001 - no offline assets: load them from the CDN
+            except Exception:  # no offline assets: load them from the CDN
                 save_html(fmap, tmp / "importance.html", offline=False)
         else:
             sites = pd.read_csv(result.run.path / "inputs" / "sites.csv")

@@ -33,7 +33,6 @@ from planner.check import violations
 from planner.models.layout import COST_TERMS
 from planner.models.sets import IndexSets, index_sets
 from planner.numerics import numerical_warnings
-from planner.solve.polish import solve_polished
 from planner.research.common import NoPlan, drop, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
 from planner.run import EXIT_CODES, RunOutcome, build, solver_options, write_outcome
@@ -41,6 +40,7 @@ from planner.runfolder import atomic_folder, check_output, now, write_csv, write
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult
+from planner.solve.polish import solve_polished
 
 HOLD_SLACK = 1e-7
 """A term held at its optimum may exceed it by this much (relative to max(1, |value|))."""
@@ -122,14 +122,14 @@ def lexicographic(model: pyo.ConcreteModel, options: Any, first: Any, second: An
 def dominates(a: tuple[float, float], b: tuple[float, float]) -> bool:
     """Whether point `a` dominates `b` (no worse in both, better in one, beyond DOMINANCE_TOL)."""
     tol = [DOMINANCE_TOL * max(1.0, abs(v)) for v in b]
-    no_worse = all(x <= y + t for x, y, t in zip(a, b, tol))
-    better = any(x < y - t for x, y, t in zip(a, b, tol))
+    no_worse = all(x <= y + t for x, y, t in zip(a, b, tol, strict=False))
+    better = any(x < y - t for x, y, t in zip(a, b, tol, strict=False))
     return no_worse and better
 
 
 def same(a: tuple[float, float], b: tuple[float, float]) -> bool:
     """Whether two points coincide within DOMINANCE_TOL."""
-    return all(abs(x - y) <= DOMINANCE_TOL * max(1.0, abs(y)) for x, y in zip(a, b))
+    return all(abs(x - y) <= DOMINANCE_TOL * max(1.0, abs(y)) for x, y in zip(a, b, strict=False))
 
 
 def filter_frontier(points: list[Point]) -> list[Point]:
@@ -330,7 +330,9 @@ def _frontier_table(kept: list[Point], dropped: list[Point], first: str, second:
 def is_frontier(values: list[tuple[float, float]]) -> bool:
     """Whether the points are ordered by the first value ascending, the second strictly descending, and none
     dominates another (within DOMINANCE_TOL)."""
-    ordered = all(a[0] <= b[0] + DOMINANCE_TOL * max(1.0, abs(b[0])) and a[1] > b[1] for a, b in zip(values, values[1:]))
+    ordered = all(a[0] <= b[0] + DOMINANCE_TOL * max(1.0, abs(b[0])) and a[1] > b[1] for a, b in zip(values,
+                                                                                                     values[1:],
+                                                                                                     strict=False))
     return ordered and not any(dominates(a, b) for a in values for b in values if a is not b)
 
 

@@ -12,10 +12,12 @@ from typing import Any
 
 _HOMES = {
     **dict.fromkeys(("OutputExists", "check_output", "check_file_output", "check_location", "atomic_folder", "sha256",
-                     "shown_path", "now", "manifest", "write_json", "write_csv", "write_inputs", "Writer", "write_run_folder"),
+                     "shown_path", "now", "manifest", "write_json", "write_csv", "write_inputs", "Writer",
+                     "write_run_folder"),
                     "write"),
     **dict.fromkeys(("RunFolderError", "read_summary", "read_manifest", "solver_label", "read_table"), "read"),
-    **dict.fromkeys(("MANIFEST", "SUMMARY", "SOLVER_LOG", "INPUTS", "ASSIGNMENTS", "LINKS", "SITES", "MAP", "INFEASIBILITY",
+    **dict.fromkeys(("MANIFEST", "SUMMARY", "SOLVER_LOG", "INPUTS", "ASSIGNMENTS", "LINKS", "SITES", "MAP",
+                     "INFEASIBILITY",
                      "ASSIGNMENT_COLUMNS", "LINK_COLUMNS", "SITE_COLUMNS", "NUMBER_COLUMNS", "NUMBER_KEYS", "STATUSES"),
                     "format"),
 }

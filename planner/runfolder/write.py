@@ -10,11 +10,11 @@ import shutil
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
@@ -108,7 +108,7 @@ def sha256(path: Path) -> str:
 
 def now() -> str:
     """The current UTC time in ISO 8601."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def manifest(scenario: Scenario, result: SolveResult | None, started_at: str) -> dict[str, Any]:
@@ -120,7 +120,8 @@ def manifest(scenario: Scenario, result: SolveResult | None, started_at: str) ->
         "python_version": platform.python_version(),
         "pyomo_version": pyomo.version.version,
         "solver": ({"name": result.solver, "version": result.solver_version, "options": result.options}
-                   if result else {"name": scenario.solver.name, "version": None, "options": scenario.solver.model_dump()}),
+                   if result else {"name": scenario.solver.name, "version": None,
+                                   "options": scenario.solver.model_dump()}),
         "scenario_path": display_path(scenario.path),
         "inputs": {display_path(p): sha256(p) for p in scenario.files},
         "scenario": scenario.spec.model_dump(mode="json"),

@@ -17,7 +17,8 @@ Triple = tuple[str, str, str]
 
 
 def _unmet(scenario: Scenario, industry: str, function: str, site: str) -> Iterator[tuple[str, float, float]]:
-    """(capability, the site's level, the level required) for each requirement of (industry, function) the site fails."""
+    """(capability, the site's level, the level required) for each requirement of (industry, function) the site
+    fails."""
     caps = scenario.sites[site].capabilities
     for k, q in scenario.functions[industry, function].requirements.items():
         if caps.get(k, 0.0) < q:

@@ -121,20 +121,24 @@ def _cross_check(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]
         seen: dict[str, int] = {}
         for line, row in _cells(raw[name], "id"):
             if row["id"] in seen:
-                problems.append(Problem(raw[name].shown, f"row {line}", "id", f"{row['id']!r} is already used in row {seen[row['id']]}"))
+                problems.append(Problem(raw[name].shown, f"row {line}", "id",
+                                        f"{row['id']!r} is already used in row {seen[row['id']]}"))
             seen.setdefault(row["id"], line)
         ids[name] = set(seen)
     for line, row in _cells(raw["sites"], "region"):
         if row["region"] not in ids["regions"]:
-            problems.append(Problem(raw["sites"].shown, f"row {line}", "region", f"{row['region']!r} is not a region id of {raw['regions'].shown}"))
+            problems.append(Problem(raw["sites"].shown, f"row {line}", "region",
+                                    f"{row['region']!r} is not a region id of {raw['regions'].shown}"))
     shown = raw["functions"].shown
     seen_pairs: dict[tuple[str, str], int] = {}
     for line, row in _cells(raw["functions"], "industry", "function"):
         if row["industry"] not in ids["industries"]:
-            problems.append(Problem(shown, f"row {line}", "industry", f"{row['industry']!r} is not an industry id of {raw['industries'].shown}"))
+            problems.append(Problem(shown, f"row {line}", "industry",
+                                    f"{row['industry']!r} is not an industry id of {raw['industries'].shown}"))
         pair = (row["industry"], row["function"])
         if pair in seen_pairs:
-            problems.append(Problem(shown, f"row {line}", "function", f"{pair[0]} {pair[1]} is already given in row {seen_pairs[pair]}"))
+            problems.append(Problem(shown, f"row {line}", "function",
+                                    f"{pair[0]} {pair[1]} is already given in row {seen_pairs[pair]}"))
         seen_pairs.setdefault(pair, line)
     for line, spec in typed["functions"]:
         if spec.function in PREDECESSOR and spec.support_ratio is None:
@@ -143,7 +147,8 @@ def _cross_check(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]
         missing = [f for f in FUNCTIONS if (row["id"], f) not in seen_pairs]
         if missing:
             problems.append(Problem(shown, "", "function",
-                                    f"industry {row['id']!r} ({raw['industries'].shown} row {line}) has no row for {', '.join(missing)}"))
+                                    f"industry {row['id']!r} ({raw['industries'].shown} row {line}) has no row for "
+                                    f"{', '.join(missing)}"))
     return problems
 
 
@@ -152,7 +157,7 @@ def _cells(table: RawTable, *columns: str) -> list[tuple[int, dict[str, str]]]:
     if any(c not in table.columns for c in columns):
         return []
     out = []
-    for line, row in zip(table.row_numbers, table.rows):
+    for line, row in zip(table.row_numbers, table.rows, strict=False):
         values = {c: row[c].strip() for c in columns}
         if all(values.values()):
             out.append((line, values))
@@ -176,19 +181,23 @@ def _check_rules(scenario: Scenario, yaml_file: str) -> list[Problem]:
         selector: Selector = getattr(rule, kind)
         for key, values in selector.given().items():
             for value in sorted(values - known[key]):
-                problems.append(Problem(yaml_file, f"key rules[{n}].{kind}.{key}", None, f"{value!r} is not a known {key}"))
+                problems.append(Problem(yaml_file, f"key rules[{n}].{kind}.{key}", None,
+                                        f"{value!r} is not a known {key}"))
     if problems:
         return problems
     locked_out = set()
     for n, hits in rule_matches(scenario, "lock_out"):
         if not hits:  # a selector that contradicts itself or the data, as for lock_in and override `where`
-            problems.append(Problem(yaml_file, f"key rules[{n}].lock_out", None, "matches no (industry, function, site)"))
+            problems.append(Problem(yaml_file, f"key rules[{n}].lock_out", None,
+                                    "matches no (industry, function, site)"))
         locked_out.update(hits)
     for n, hits in rule_matches(scenario, "lock_in"):
         if not hits:
-            problems.append(Problem(yaml_file, f"key rules[{n}].lock_in", None, "matches no (industry, function, site)"))
+            problems.append(Problem(yaml_file, f"key rules[{n}].lock_in", None,
+                                    "matches no (industry, function, site)"))
         for i, f, s in hits:
-            reasons = capability_shortfall(scenario, i, f, s) + (["a lock_out rule removes it"] if (i, f, s) in locked_out else [])
+            reasons = (capability_shortfall(scenario, i, f, s)
+                       + (["a lock_out rule removes it"] if (i, f, s) in locked_out else []))
             if reasons:
                 problems.append(Problem(yaml_file, f"key rules[{n}].lock_in", None,
                                         f"locks in {i} {f} at {s}, which is not eligible: {'; '.join(reasons)}"))

@@ -18,9 +18,11 @@ def apply_overrides(tables: dict[str, RawTable], overrides: list[Override], yaml
         key = f"key overrides[{n}]"
         named = [("where", c) for c in override.where or {}] + [("set", c) for c in override.set or {}]
         named += [("scale", c) for c in override.scale or {}]
-        unknown = [(part, c) for part, c in named if not table.known_column(c) or (part == "where" and c not in table.columns)]
+        unknown = [(part, c) for part, c in named
+                   if not table.known_column(c) or (part == "where" and c not in table.columns)]
         for part, column in unknown:
-            problems.append(Problem(yaml_file, f"{key}.{part}.{column}", None, f"{override.table} has no column {column!r}"))
+            problems.append(Problem(yaml_file, f"{key}.{part}.{column}", None,
+                                    f"{override.table} has no column {column!r}"))
         if unknown:
             continue
         hits = [k for k, row in enumerate(table.rows) if matches(override.where or {}, row)]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from planner.scenario.schema import FunctionSpec, Industry, Region, Rule, ScenarioFile, Settings, Site, SolverOptions
 
@@ -78,7 +79,8 @@ class Scenario:
         tables = {name: [row.model_dump(mode="json", exclude=leave.get(name)) for row in rows.values()]
                   for name, rows in (("regions", self.regions), ("sites", self.sites), ("industries", self.industries),
                                      ("functions", self.functions))}
-        text = json.dumps({"scenario": spec, "tables": tables}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps({"scenario": spec, "tables": tables}, sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def model_digest(self) -> str:
@@ -86,7 +88,8 @@ class Scenario:
         return self.digest(MODEL_EXCLUDE)
 
     def structure_digest(self) -> str:
-        """`model_digest` without the costs (COST_FIELDS): equal for scenarios whose models differ only in the objective."""
+        """`model_digest` without the costs (COST_FIELDS): equal for scenarios whose models differ only in the
+        objective."""
         return self.digest(MODEL_EXCLUDE, COST_FIELDS)
 
     def triple_attributes(self, industry: str, function: str, site: str) -> dict[str, Any]:

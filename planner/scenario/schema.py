@@ -263,7 +263,7 @@ class Rule(_Model):
     """Remove every triple matched from the model."""
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "Rule":
+    def _exactly_one(self) -> Rule:
         if (self.lock_in is None) == (self.lock_out is None):
             raise ValueError("a rule needs exactly one of lock_in or lock_out")
         return self
@@ -285,7 +285,7 @@ class Override(_Model):
     """Numeric columns to multiply by a factor."""
 
     @model_validator(mode="after")
-    def _something_to_do(self) -> "Override":
+    def _something_to_do(self) -> Override:
         if not self.set and not self.scale:
             raise ValueError("an override needs `set` or `scale`")
         return self

@@ -89,9 +89,10 @@ def read_table(name: str, path: Path, named_by: str = "") -> tuple[RawTable | No
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(columns):
-            problems.append(Problem(shown, f"row {line}", None, f"has {len(cells)} cells but the header has {len(columns)}"))
+            problems.append(Problem(shown, f"row {line}", None,
+                                    f"has {len(cells)} cells but the header has {len(columns)}"))
             continue
-        table.rows.append(dict(zip(columns, cells)))
+        table.rows.append(dict(zip(columns, cells, strict=False)))
         table.row_numbers.append(line)
     if not any(any(cell.strip() for cell in cells) for _, cells in records):
         problems.append(Problem(shown, message=f"has no rows below its header; the {name} table needs at least one"))
@@ -103,7 +104,7 @@ def typed_rows(table: RawTable) -> tuple[list[tuple[int, BaseModel]], list[Probl
     model = TABLE_MODELS[table.name]
     prefix, bucket = PREFIXED_COLUMNS.get(table.name, ("\0", ""))
     rows, problems = [], []
-    for position, (line, cells) in enumerate(zip(table.row_numbers, table.rows)):
+    for position, (line, cells) in enumerate(zip(table.row_numbers, table.rows, strict=False)):
         values: dict[str, Any] = {}
         for column, cell in cells.items():
             cell = cell.strip()
@@ -118,7 +119,8 @@ def typed_rows(table: RawTable) -> tuple[list[tuple[int, BaseModel]], list[Probl
         except ValidationError as exc:
             for error in exc.errors():
                 loc = error["loc"]
-                column = f"{prefix}{loc[1]}" if loc and loc[0] == bucket and len(loc) > 1 else (str(loc[0]) if loc else None)
+                column = (f"{prefix}{loc[1]}" if loc and loc[0] == bucket and len(loc) > 1
+                          else (str(loc[0]) if loc else None))
                 if error["type"] == "missing" and column not in table.columns:
                     continue  # the missing column is reported once, for the header
                 problems.append(Problem(table.shown, f"row {line}", column, describe(error),

@@ -99,7 +99,8 @@ def read_scenario_yaml(path: Path) -> MergedYaml:
             merged.problems.append(problem)
             break
         if not isinstance(data, dict):
-            merged.problems.append(Problem(display_path(current), message="must be a mapping of keys (name, tables, settings, ...)"))
+            merged.problems.append(Problem(display_path(current),
+                                           message="must be a mapping of keys (name, tables, settings, ...)"))
             break
         for section in SECTIONS:  # `settings:` with nothing under it (only comments, say) changes nothing
             if section in data and data[section] is None:
@@ -124,7 +125,8 @@ def _absolutise(data: dict[str, Any], folder: Path) -> None:
                 tables[key] = str((folder / value).resolve())
 
 
-def _merge_into(base: dict[str, Any], over: dict[str, Any], origins: dict[KeyPath, str], shown: str, prefix: KeyPath) -> None:
+def _merge_into(base: dict[str, Any], over: dict[str, Any], origins: dict[KeyPath, str], shown: str,
+                prefix: KeyPath) -> None:
     """Deep merge: mappings key by key; anything else replaces. Records each key's file."""
     for key, value in over.items():
         path = (*prefix, str(key))

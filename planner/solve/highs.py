@@ -88,7 +88,8 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
         watch.begin(options.time_limit)
     start = time.perf_counter()
     heuristic = _rens_start(h, options, plan=not mip_start) if mip and options.heuristic else None
-    probe = offer(h, form.columns, mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
+    probe = offer(h, form.columns,
+                  mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
     if heuristic is not None:
         progress(heuristic.summary())
     if watch is not None and mip and objective is form.objective and objective.sense == pyo.minimize:
@@ -108,7 +109,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     interrupted = status_code == highspy.HighsModelStatus.kInterrupt or bool(heuristic and heuristic.interrupted)
     if has_solution:
         values = h.getSolution().col_value
-        for var, value in zip(form.columns, values):
+        for var, value in zip(form.columns, values, strict=False):
             var.set_value(value, skip_validation=True)
     ending = _ending(status_code)
     value = _objective_value(objective, form, values) if has_solution else None

@@ -1,4 +1,5 @@
-"""MIP starts: the integer values of a solved model kept by variable name and index, offered to HiGHS for another model."""
+"""MIP starts: the integer values of a solved model kept by variable name and index, offered to HiGHS for another
+model."""
 
 from __future__ import annotations
 
@@ -73,7 +74,8 @@ def offer(h: Any, columns: list[Any], start: Mapping[Any, float]) -> StartProbe:
             probe.accepted = found.group(1) == "feasible"
             h.cbLogging.unsubscribe(listen)
 
-    h.setSolution(len(pairs), np.array([n for n, _ in pairs], dtype=np.int32), np.array([v for _, v in pairs], dtype=float))
+    h.setSolution(len(pairs), np.array([n for n, _ in pairs], dtype=np.int32),
+                  np.array([v for _, v in pairs], dtype=float))
     h.setOptionValue("log_to_console", False)  # planner's Highs logs nowhere (planner.solve): keep the console quiet
     h.setOptionValue("output_flag", True)
     h.cbLogging.subscribe(listen)

@@ -75,7 +75,8 @@ def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult
         return result
     left = None if options.time_limit is None else options.time_limit - result.solve_seconds
     if left is not None and left <= 0:
-        return dataclasses.replace(result, notes=(*result.notes, "the plan is not polished: the MIP used all the time limit"))
+        return dataclasses.replace(result,
+                                   notes=(*result.notes, "the plan is not polished: the MIP used all the time limit"))
     pattern = x_pattern(model)
     values = {t: int(t in pattern) for t in model.T}
     handover = None

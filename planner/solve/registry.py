@@ -80,7 +80,7 @@ def solver_versions() -> dict[str, str | None]:
     for name, spec in SOLVERS.items():
         try:
             out[name] = spec.version()
-        except Exception:  # noqa: BLE001 - a missing or broken install counts as unavailable
+        except Exception:  # a missing or broken install counts as unavailable
             out[name] = None
     return out
 

@@ -40,7 +40,7 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objec
     check_solver_name(options.name)
     try:
         version = SOLVERS[options.name].version()
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise SolverUnavailable(f"solver {options.name!r} is not available on this machine; "
                                 f"install it with: {SOLVERS[options.name].install}") from None
     objective = objective if objective is not None else model.objective
@@ -51,7 +51,8 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objec
     return _solve_legacy(model, options, objective, version)
 
 
-def _solve_legacy(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective, version: str) -> SolveResult:
+def _solve_legacy(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
+                  version: str) -> SolveResult:
     """CBC or GLPK through Pyomo's executable interface; the solver's log goes to the current watch (solver.log),
     and the bound is read from it when Pyomo returns none (planner.solve.logs)."""
     from pyomo.opt import TerminationCondition as TC
@@ -80,7 +81,8 @@ def _solve_legacy(model: pyo.ConcreteModel, options: SolverOptions, objective: p
     tc = result.solver.termination_condition
     has_solution = len(result.solution) > 0 and tc not in (TC.infeasible, TC.infeasibleOrUnbounded)
     if has_solution:
-        with LoggingIntercept(module="pyomo.core"):  # Pyomo's warning on a plan found before a limit: the status says so
+        # Pyomo's warning on a plan found before a limit: the status says so
+        with LoggingIntercept(module="pyomo.core"):
             model.solutions.load_from(result)
     if tc == TC.optimal and has_solution:
         ending = "optimal"
@@ -100,7 +102,8 @@ def _solve_legacy(model: pyo.ConcreteModel, options: SolverOptions, objective: p
                        options=options.model_dump(), message=str(tc), interrupted=interrupted)
 
 
-def _solve_scip(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective, version: str) -> SolveResult:
+def _solve_scip(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
+                version: str) -> SolveResult:
     """SCIP through Pyomo's direct interface to pyscipopt."""
     from pyomo.contrib.solver.common.factory import SolverFactory
     from pyomo.contrib.solver.common.results import SolutionStatus

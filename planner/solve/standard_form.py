@@ -185,7 +185,8 @@ def linear_values(exprs: list[Any]) -> np.ndarray:
     values = np.fromiter((np.nan if v.value is None else v.value for v in terms.variables), dtype=float,
                          count=len(terms.variables))
     rows = np.repeat(np.arange(len(exprs)), np.diff(terms.starts))
-    return np.bincount(rows, weights=np.asarray(terms.coefs, dtype=float) * values, minlength=len(exprs)) + terms.constants
+    return np.bincount(rows, weights=np.asarray(terms.coefs, dtype=float) * values,
+                       minlength=len(exprs)) + terms.constants
 
 
 def with_objective(form: StandardForm, objective: Any) -> StandardForm:
@@ -202,7 +203,7 @@ def with_objective(form: StandardForm, objective: Any) -> StandardForm:
     coefs = np.asarray(terms.coefs, dtype=float)
     found = column_positions(form, terms.variables)
     inside = found >= 0
-    outside = [v for v, n in zip(terms.variables, found) if n < 0]
+    outside = [v for v, n in zip(terms.variables, found, strict=False) if n < 0]
     if any(not v.fixed for v in outside):
         raise Unsupported("an objective over variables that are not columns")
     offset = terms.constants[0] + float(coefs[~inside] @ np.array([v.value for v in outside], dtype=float))
@@ -248,7 +249,7 @@ def _assemble(model: pyo.ConcreteModel, terms: _Terms, lower: np.ndarray, upper:
     every, component = _variables(model)
     index = _positions(every, terms.variables)
     fixed = np.fromiter((v.fixed for v in every), dtype=bool, count=len(every))
-    value = np.array([v.value for v, f in zip(every, fixed) if f], dtype=float)
+    value = np.array([v.value for v, f in zip(every, fixed, strict=False) if f], dtype=float)
     full = sp.csr_array((np.asarray(terms.coefs, dtype=float), index.copy(), np.asarray(terms.starts)),
                         shape=(len(terms.starts) - 1, len(every)))
     full.sum_duplicates()

@@ -42,7 +42,8 @@ class SolveResult:
     readback_seconds: float = 0.0
     """Time to read the solution back into the model and evaluate the objective."""
     heuristic: dict[str, Any] | None = None
-    """What the RENS start did (planner.solve.rens.Rens.report), its time included in solve_seconds; None when not run."""
+    """What the RENS start did (planner.solve.rens.Rens.report), its time included in solve_seconds; None when not
+    run."""
     notes: tuple[str, ...] = ()
     """Changes planner made to the solver's own settings for this solve, in words, for the record."""
 

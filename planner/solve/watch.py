@@ -106,7 +106,8 @@ class SolveWatch:
         objective = objective if objective is not None and math.isfinite(objective) else None
         bound = bound if bound is not None and math.isfinite(bound) else None
         with self._lock:
-            improved = objective is not None and (self.objective is None or objective < self.objective - 1e-9 * max(1.0, abs(self.objective)))
+            best = self.objective
+            improved = objective is not None and (best is None or objective < best - 1e-9 * max(1.0, abs(best)))
             if final:
                 self.objective, self.bound = objective, bound
             else:

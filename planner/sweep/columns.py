@@ -5,7 +5,8 @@ from __future__ import annotations
 from planner.models.layout import COST_TERMS
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ZONES
 
-RUN_COLUMNS = ("status", "message", "skipped", "input_hash", "folder", "model_reused", "costs_rewritten", "start_values",
+RUN_COLUMNS = ("status", "message", "skipped", "input_hash", "folder", "model_reused", "costs_rewritten",
+               "start_values",
                "start_accepted")
 """How each member ended, where its folder is, whether it ran on its worker's previous model (with the costs
 rewritten), and its MIP start; between the parameters and the KPIs."""

@@ -19,7 +19,8 @@ from planner.scenario.errors import Problem, display_path
 from planner.sweep.spec import Member, Sweep, Value, format_value
 
 MARKER = "sweep-member.json"
-"""Written into a member's run folder after the run: its input hash and parameters. Its presence marks the folder complete."""
+"""Written into a member's run folder after the run: its input hash and parameters. Its presence marks the folder
+complete."""
 SCENARIOS = "scenarios"
 """Subfolder of the sweep output holding the generated member scenario files."""
 
@@ -76,7 +77,8 @@ def member_document(sweep: Sweep, member: Member, scenario_file: Path) -> dict[s
 
 
 def label(value: Value) -> str:
-    """A parameter value in a member's title: as written, but null and booleans as in the member's name (`none`, `true`)."""
+    """A parameter value in a member's title: as written, but null and booleans as in the member's name (`none`,
+    `true`)."""
     return format_value(value) if value is None or isinstance(value, bool) else str(value)
 
 
@@ -157,7 +159,8 @@ def _in_sweep(problem: Problem, scenario_file: Path, sweep: Sweep) -> Problem:
 
 def _in_parameter(problem: Problem, scenario_file: Path) -> str:
     """A problem of a check scenario in the words of the parameter that made it."""
-    if problem.file != display_path(scenario_file):  # in a table of the base, after the change (which the parameter names)
+    # in a table of the base, after the change (which the parameter names)
+    if problem.file != display_path(scenario_file):
         return str(dataclasses.replace(problem, origin=None))
     place = re.sub(r"^key (overrides\[\d+\]\.?)?", "", problem.place)
     return f"{place}: {problem.message}" if place else problem.message

@@ -124,7 +124,7 @@ def client_of(scheduler: str) -> Any:
     def connect() -> None:
         try:
             made["client"] = Client(scheduler, timeout=CONNECT_SECONDS)
-        except Exception as exc:  # noqa: BLE001 - refused, timed out, or not a Dask scheduler at all
+        except Exception as exc:  # refused, timed out, or not a Dask scheduler at all
             made["error"] = exc
 
     helper = threading.Thread(target=connect, name="planner-connect", daemon=True)  # daemon: never waited for at exit
@@ -132,7 +132,8 @@ def client_of(scheduler: str) -> Any:
     helper.join(CONNECT_SECONDS + 5)
     if "client" in made:
         return made["client"]
-    why = f"{type(made['error']).__name__}: {made['error']}" if "error" in made else f"no answer within {CONNECT_SECONDS} s"
+    why = (f"{type(made['error']).__name__}: {made['error']}" if "error" in made
+           else f"no answer within {CONNECT_SECONDS} s")
     raise SchedulerUnavailable(f"cannot reach the Dask scheduler at {scheduler}: {why}"[:300])
 
 
@@ -147,7 +148,7 @@ def execute(tasks: list[MemberTask], client: Any, progress: Progress) -> dict[st
         task = futures[future]
         try:
             outcomes[task.name] = future.result()
-        except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: the member is lost, not the sweep
+        except Exception as exc:  # e.g. KilledWorker: the member is lost, not the sweep
             outcomes[task.name] = {"member": task.name, "status": "error",
                                    "message": f"{type(exc).__name__}: {exc}".strip()}
         progress(done, len(tasks), member_line(task.name, outcomes[task.name]))

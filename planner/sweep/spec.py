@@ -55,7 +55,8 @@ class Parameter(_Model):
                 raise ValueError("a `key` parameter needs a non-empty list of `values`")
             parts = self.key.split(".")
             if len(parts) < 2 or parts[0] not in KEY_ROOTS or not all(parts):
-                raise ValueError(f"key {self.key!r} must be a dotted path under {' or '.join(KEY_ROOTS)}, e.g. settings.chain_radius_km")
+                raise ValueError(f"key {self.key!r} must be a dotted path under {' or '.join(KEY_ROOTS)}, e.g. "
+                                 f"settings.chain_radius_km")
         elif self.table is not None:
             if self.values is not None:
                 raise ValueError("an override parameter takes `set` or `scale`, not `values`")
@@ -176,7 +177,8 @@ class Sweep:
         grid = self.spec.grid
         located = [(f"grid.product[{n}]", p) for n, p in enumerate(grid.product)]
         if grid.zip and isinstance(grid.zip[0], list):
-            located += [(f"grid.zip[{g}][{n}]", p) for g, group in enumerate(grid.zip_groups()) for n, p in enumerate(group)]
+            located += [(f"grid.zip[{g}][{n}]",
+                         p) for g, group in enumerate(grid.zip_groups()) for n, p in enumerate(group)]
         else:
             located += [(f"grid.zip[{n}]", p) for n, p in enumerate(grid.zip)]  # type: ignore[misc]
         return located
@@ -225,7 +227,8 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> None:
 
 
 def read_sweep(path: Path | str) -> tuple[Sweep | None, list[Problem]]:
-    """Read a sweep file as far as it can be read: the sweep (None without a usable `base`) and every problem of the file.
+    """Read a sweep file as far as it can be read: the sweep (None without a usable `base`) and every problem of the
+    file.
 
     A key the file gives wrong (say `name`, `solver` or `grid`) is reported and read as not given, so
     that the sweep can still be checked against its base (`planner.sweep.members.check_sweep`) and every

@@ -12,7 +12,8 @@ from planner.sweep.members import MemberTask, write_marker
 LAST_PLAN: dict[str, dict[Key, float]] = {}
 """In each worker process, per base scenario: the integer values of the last plan solved (used when reuse is on)."""
 KEPT: dict[int, Any] = {}
-"""Per worker thread (by id): a planner.run.KeptModel, the model of its last member, for a next member whose model differs
+"""Per worker thread (by id): a planner.run.KeptModel, the model of its last member, for a next member whose model
+differs
 at most in its costs."""
 
 
@@ -32,8 +33,8 @@ def run_member(task: MemberTask) -> dict[str, Any]:
     (an empty start for the worker's first member), and this member's plan is kept for the next.
     Returns {"member", "status", "message"}; status `error` with the reason when the run failed.
     """
-    from planner.solve.mipstart import integer_values
     from planner.run import KeptModel, solve_scenario
+    from planner.solve.mipstart import integer_values
 
     kept = KEPT.setdefault(threading.get_ident(), KeptModel())
     try:
@@ -42,11 +43,12 @@ def run_member(task: MemberTask) -> dict[str, Any]:
         if task.reuse and solved.plan is not None and solved.built is not None:
             LAST_PLAN[task.base] = integer_values(solved.built.model)
         outcome = solved.write(force=True)
-    except Exception as exc:  # noqa: BLE001 - a failing member is recorded, the sweep goes on
+    except Exception as exc:  # a failing member is recorded, the sweep goes on
         message = str(exc).strip() or type(exc).__name__
         return {"member": task.name, "status": "error", "message": message,
                 "traceback": traceback.format_exc(limit=5)}
     if outcome.status != "error":
         write_marker(task, outcome.status)
     return {"member": task.name, "status": outcome.status, "message": "",
-            "figures": {key: outcome.summary.get(key) for key in ("objective", "best_bound", "mip_gap", "solve_seconds")}}
+            "figures": {key: outcome.summary.get(key)
+                        for key in ("objective", "best_bound", "mip_gap", "solve_seconds")}}

@@ -406,7 +406,7 @@ def zone_prices() -> dict[str, dict[str, tuple[float, str]]]:
     out: dict[str, dict[str, tuple[float, str]]] = {}
     for rid, reports in PRICE_SAMPLES.items():
         got: dict[str, tuple[float, str]] = {}
-        for month, url, rows in reports:  # most recent first
+        for month, _url, rows in reports:  # most recent first
             for zone in ZONES:
                 if zone in got:
                     continue

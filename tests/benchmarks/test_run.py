@@ -41,7 +41,7 @@ def test_the_copy_with_a_matrix_constraint_has_planner_s_rows(form: StandardForm
     columns = [v for var in copy.component_objects(pyo.Var) for v in var.values()]
     assert [v.index() for v in columns] == [v.index() for v in form.columns]  # planner's columns come grouped by Var
     x = np.random.default_rng(1).random(len(columns))
-    for var, value in zip(columns, x):
+    for var, value in zip(columns, x, strict=False):
         var.set_value(value, skip_validation=True)
     rows = [copy.rows[r] for r in range(len(copy.rows))]  # (Pyomo 6.10's `lb`, `ub` and iteration fail on these rows)
     assert np.allclose([row() for row in rows], form.A @ x)
@@ -53,7 +53,7 @@ def test_the_kernel_copy_has_planner_s_rows(form: StandardForm) -> None:
     copy = matrix_copy(MatrixData.of(form), "kernel")
     assert [(v.lb, v.ub) for v in copy.x] == [v.bounds for v in form.columns]
     x = np.random.default_rng(2).random(len(form.columns))
-    for var, value in zip(copy.x, x):
+    for var, value in zip(copy.x, x, strict=False):
         var.value = value
     assert np.allclose([row() for row in copy.rows], form.A @ x)
     assert np.array_equal(copy.rows.lb, form.row_lower) and np.array_equal(copy.rows.ub, form.row_upper)

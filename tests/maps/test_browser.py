@@ -104,7 +104,8 @@ def test_network_is_cut_off(browser: Any, tiny_run: Path, tmp_path: Path) -> Non
     _open(browser, _offline_page(tiny_run, tmp_path))
     outcome = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "fetch('https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js').then(() => done('loaded'), () => done('failed'));")
+        "fetch('https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js').then(() => done('loaded'), () => "
+        "done('failed'));")
     assert outcome == "failed"
 
 

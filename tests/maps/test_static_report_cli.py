@@ -184,11 +184,12 @@ def test_report_of_an_infeasible_run_says_why(tiny, found_by: str) -> None:
         assert "<p>Status <b>infeasible</b>: no plan.</p>" in page
         assert "<tr><th>solver</th><td>highs (not run: the checks before solving found the conflict)</td></tr>" in page
         assert not any(row in page for row in times) and "<th>variables</th>" not in page
-        assert ("- industry ai (人工智能) needs at least 1000 units of production, but the sites eligible for it hold at "
-                "most 420 (A-center 40, A-inner 80, A-outer 80, B-center 60, B-inner 80, B-outer 80; by land_ha / "
-                "land_per_unit and max_scale)") in page
+        assert ("- industry ai (人工智能) needs at least 1000 units of production, but the sites eligible for it "
+                "hold at most 420 (A-center 40, A-inner 80, A-outer 80, B-center 60, B-inner 80, B-outer 80; "
+                "by land_ha / land_per_unit and max_scale)") in page
     else:
-        assert f"<p>Status <b>infeasible</b>: no plan. <span class=\"meta\">solver highs {highspy.Highs().version()}" in page
+        version = highspy.Highs().version()
+        assert f"<p>Status <b>infeasible</b>: no plan. <span class=\"meta\">solver highs {version}" in page
         assert "- region A (甲) may host at most 0 future or emerging industries (max_new_industries)" in page
         assert f"<tr><th>solver</th><td>highs {highspy.Highs().version()}</td></tr>" in page
         assert all(row in page for row in times)
@@ -238,7 +239,8 @@ def test_report_of_an_infeasible_run_without_its_diagnosis_is_refused(tiny) -> N
     (run / "infeasibility.txt").unlink()
     result = runner.invoke(app, ["report", str(run)])
     assert result.exit_code == 2
-    assert result.output == f"Error: {run / 'infeasibility.txt'} is missing: not a complete run folder (status: infeasible)\n"
+    assert result.output == (f"Error: {run / 'infeasibility.txt'} is missing: not a complete run folder "
+                             "(status: infeasible)\n")
     assert not (run / "report.html").exists()
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from planner.models.sets import index_sets
 
+from planner.models.sets import index_sets
 from planner.run import build, run
 from planner.scenario.loader import load_scenario
 from tests.reference.checker import check_run_folder
@@ -66,7 +66,8 @@ def test_split_and_counted_functions_keep_the_optimum(tmp_path: Path, seed: int)
 
 
 def test_a_production_too_big_for_any_site_is_split(tmp_path: Path) -> None:
-    scenario = _crowded(tmp_path / "scenario", 0, land_ha="12", n_industries=2)  # 40 units need 20 ha: no site holds one whole
+    scenario = _crowded(tmp_path / "scenario", 0, land_ha="12",
+                        n_industries=2)  # 40 units need 20 ha: no site holds one whole
     reference = solve_reference(scenario, mip_gap=0.0)
     outcome = run(scenario, tmp_path / "run", mip_gap=0.0, threads=1)
     assert reference.status == outcome.status == "optimal"

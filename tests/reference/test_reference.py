@@ -300,7 +300,7 @@ def test_enumeration_matches_mip(
 
     best: float | None = None
     for bits in itertools.product((0, 1), repeat=len(elig)):
-        pattern = {t for t, b in zip(elig, bits) if b}
+        pattern = {t for t, b in zip(elig, bits, strict=False) if b}
         value = _pattern_lp(scn, pattern)
         # cross-check the matrix model with x fixed to the same pattern
         fixed = solve_scenario(scn, fixed_open=pattern)

@@ -26,7 +26,7 @@ def copy_tiny(root: Path) -> Path:
     return root / "scenario.yaml"
 
 
-def variant(yaml_path: Path, name: str, edit) -> Path:  # noqa: ANN001 - edit: dict -> None
+def variant(yaml_path: Path, name: str, edit) -> Path:  # edit: dict -> None
     """A sibling scenario file of `yaml_path` (same tables) with `edit` applied to its mapping."""
     doc = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
     doc["name"] = name
@@ -36,7 +36,7 @@ def variant(yaml_path: Path, name: str, edit) -> Path:  # noqa: ANN001 - edit: d
     return path
 
 
-def solve_into(scenario: Path, out: Path, **options) -> RunOutcome:  # noqa: ANN003
+def solve_into(scenario: Path, out: Path, **options) -> RunOutcome:
     """`planner run` into `out` (exact optimum unless told otherwise)."""
     options.setdefault("mip_gap", 0.0)
     return run(scenario, out, **options)

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 import planner.research.alternatives as alternatives
 from planner.cli import app
-from planner.solve.polish import POLISH_SHARE
 from planner.research.alternatives import parse_percent, run_alternatives
 from planner.research.common import read_run
+from planner.solve.polish import POLISH_SHARE
 from tests.reference.checker import check_run_folder
 from tests.reference.model import solve_reference
 from tests.reference.scenario import load_scenario as ref_load
@@ -70,7 +70,7 @@ def _record_solves(monkeypatch: pytest.MonkeyPatch, late: bool = False) -> list[
     calls: list[tuple[float | None, float]] = []
     real = alternatives.solve
 
-    def recording(model, options, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def recording(model, options, *args, **kwargs):
         result = real(model, options, *args, **kwargs)
         if late and kwargs.get("objective") is not None:
             result = dataclasses.replace(result, solve_seconds=options.time_limit / (1 - POLISH_SHARE))

@@ -76,7 +76,8 @@ def test_chinese_ids_are_written_as_ascii_names_that_glpk_reads(tiny, tmp_path: 
     if shutil.which("glpsol") is None:
         pytest.skip("glpsol (GLPK) is not installed: apt-get install glpk-utils")
     solution = tmp_path / "glpk.txt"
-    done = subprocess.run(["glpsol", "--lp", str(tmp_path / "m.lp"), "-o", str(solution)], capture_output=True, text=True)
+    done = subprocess.run(["glpsol", "--lp", str(tmp_path / "m.lp"), "-o", str(solution)], capture_output=True,
+                          text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     objective = next(line for line in solution.read_text().splitlines() if line.startswith("Objective:"))
     assert float(objective.split("=")[1].split()[0]) == pytest.approx(expected, rel=1e-6)
@@ -89,5 +90,7 @@ def test_ids_that_give_one_symbolic_name_are_refused_in_one_line(tiny, tmp_path:
     result = runner.invoke(app, ["export", str(tiny.yaml), "--lp", str(tmp_path / "m.lp")])
     assert result.exit_code == 2 and "Traceback" not in result.output and not (tmp_path / "m.lp").exists()
     said = " ".join(result.output.split())
-    assert "two ids give the same name in the LP file (Duplicate symbol" in said and "write it with --no-symbolic" in said
-    assert runner.invoke(app, ["export", str(tiny.yaml), "--lp", str(tmp_path / "m.lp"), "--no-symbolic"]).exit_code == 0
+    assert "two ids give the same name in the LP file (Duplicate symbol" in said
+    assert "write it with --no-symbolic" in said
+    assert runner.invoke(app,
+                         ["export", str(tiny.yaml), "--lp", str(tmp_path / "m.lp"), "--no-symbolic"]).exit_code == 0

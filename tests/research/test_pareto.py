@@ -25,7 +25,7 @@ def test_points_are_non_dominated_ordered_and_valid(tiny_yaml: Path, tmp_path: P
     table = pd.read_csv(tmp_path / "par" / "pareto.csv")
     kept = table[table["kept"]]
     assert len(kept) >= 3  # the tiny scenario has a real trade-off
-    points = list(zip(kept["land"], kept["linkage"]))
+    points = list(zip(kept["land"], kept["linkage"], strict=False))
     for a, b in itertools.permutations(points, 2):
         assert not (a[0] <= b[0] and a[1] <= b[1] and a != b), f"{a} dominates {b}"
     assert list(kept["land"]) == sorted(kept["land"]) and list(kept["linkage"]) == sorted(kept["linkage"], reverse=True)

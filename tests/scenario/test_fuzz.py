@@ -121,7 +121,8 @@ def test_missing_required_column(tmp_path, table, data):
 @SETTINGS
 @given(table=st.sampled_from(sorted(REQUIRED)), name=st.from_regex(r"[a-z]{3,8}", fullmatch=True))
 def test_extra_column(tmp_path, table, name):
-    if name.startswith(("cap", "req")) or name in {c for cs in (NUMERIC, CHOICES, REQUIRED) for v in cs.values() for c in v}:
+    if name.startswith(("cap", "req")) or name in {c for cs in (NUMERIC, CHOICES,
+                                                                REQUIRED) for v in cs.values() for c in v}:
         return
     root = copy(tmp_path)
     path = root / "tables" / f"{table}.csv"
@@ -181,4 +182,5 @@ def test_duplicate_ids_and_keys(tmp_path):
     content = rows(path)
     write_rows(path, content + [content[1]])
     result = validate(root)
-    assert result.exit_code == 2 and "s/tables/industries.csv row 4, column id: 'ai' is already used in row 2" in result.output
+    assert result.exit_code == 2
+    assert "s/tables/industries.csv row 4, column id: 'ai' is already used in row 2" in result.output

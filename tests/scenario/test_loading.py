@@ -54,7 +54,8 @@ def test_override_set_where_and_scale_without_where(tiny):
         "  - table: regions\n    where: {id: A}\n    set: {energy_budget: 1000}\n"))
     sc = load_scenario(tiny.yaml)
     prices = {s: site.land_price for s, site in sc.sites.items()}
-    assert prices == {"A-center": 6000, "A-inner": 2400, "A-outer": 1000, "B-center": 3000, "B-inner": 84, "B-outer": 84}
+    assert prices == {"A-center": 6000, "A-inner": 2400, "A-outer": 1000, "B-center": 3000, "B-inner": 84,
+                      "B-outer": 84}
     assert sc.industries["ai"].demand == 150 and sc.industries["steel"].demand == 300
     assert sc.regions["A"].energy_budget == 1000 and sc.regions["B"].energy_budget is None
 
@@ -80,7 +81,8 @@ def test_override_unknown_column(tiny):
     tiny.append("scenario.yaml", "overrides:\n  - table: sites\n    scale: {land_prize: 2}\n")
     with pytest.raises(Exception) as caught:
         load_scenario(tiny.yaml)
-    assert [str(p) for p in caught.value.problems] == ["tiny/scenario.yaml key overrides[0].scale.land_prize: sites has no column 'land_prize'"]
+    assert [str(p) for p in caught.value.problems] == ["tiny/scenario.yaml key overrides[0].scale.land_prize: sites "
+                                                       "has no column 'land_prize'"]
 
 
 def test_rules_lock_out_removes_and_lock_in_fixes(tiny):

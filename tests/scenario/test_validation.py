@@ -25,7 +25,8 @@ def test_valid_fixture_loads(tiny):
 
 def test_missing_table_file(tiny):
     tiny.table("sites").unlink()
-    assert problems(tiny) == ["tiny/tables/sites.csv: file not found (the sites table, named by tables.sites in tiny/scenario.yaml)"]
+    assert problems(tiny) == ["tiny/tables/sites.csv: file not found (the sites table, named by tables.sites in "
+                              "tiny/scenario.yaml)"]
 
 
 def test_missing_scenario_file(tmp_path, monkeypatch):
@@ -174,7 +175,8 @@ def test_a_lock_out_that_matches_nothing_is_an_error(tiny):
 
 
 def test_lock_in_removed_by_lock_out(tiny):
-    tiny.append("scenario.yaml", "rules:\n  - lock_out: {zone: center}\n  - lock_in: {site: A-center, industry: ai, function: rd}\n")
+    tiny.append("scenario.yaml",
+                "rules:\n  - lock_out: {zone: center}\n  - lock_in: {site: A-center, industry: ai, function: rd}\n")
     assert problems(tiny) == [
         "tiny/scenario.yaml key rules[1].lock_in: locks in ai rd at A-center, which is not eligible: "
         "a lock_out rule removes it"]

@@ -12,12 +12,12 @@ import pytest
 import scipy.sparse as sp
 
 from benchmarks.generate import generate
-from planner.solve.covers import Knapsack, knapsacks, separate
-from planner.solve.rens import rens
-from planner.solve.mipstart import integer_values
 from planner.run import build, run, solve_scenario
 from planner.scenario.loader import load_scenario
+from planner.solve.covers import Knapsack, knapsacks, separate
 from planner.solve.highs import _to_highs
+from planner.solve.mipstart import integer_values
+from planner.solve.rens import rens
 from tests.reference.model import solve_reference
 from tests.tables import rewrite_csv
 

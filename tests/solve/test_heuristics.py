@@ -1,4 +1,5 @@
-"""The RENS start (planner/solve/rens.py): its plan is a real plan of the model, and the optimum does not depend on it."""
+"""The RENS start (planner/solve/rens.py): its plan is a real plan of the model, and the optimum does not depend on
+it."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import highspy
 import pytest
 
 from benchmarks.generate import generate
-from planner.solve.rens import feasibility_jump_fits, rens
 from planner.run import build, run
 from planner.scenario.loader import load_scenario
 from planner.solve.highs import _to_highs
+from planner.solve.rens import feasibility_jump_fits, rens
 from tests.reference.model import solve_reference
 
 

@@ -7,13 +7,13 @@ import dataclasses
 import pyomo.environ as pyo
 import pytest
 
-import planner.solve.polish
 import planner.solve.highs
+import planner.solve.polish
 from benchmarks.generate import generate
-from planner.solve.polish import POLISH_SHARE, polish, solve_polished, x_pattern
 from planner.run import build, solver_options
 from planner.scenario import load_scenario
 from planner.solve import KeptHandOver
+from planner.solve.polish import POLISH_SHARE, polish, solve_polished, x_pattern
 from planner.solve.standard_form import standard_form
 
 
@@ -23,7 +23,7 @@ def test_the_mip_and_the_polish_share_one_time_limit(tiny, monkeypatch) -> None:
     options = solver_options(scenario, time_limit=50.0)
     solves = []  # (time limit given, seconds taken) of each solve, the real solver running
 
-    def recording(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def recording(*args, **kwargs):
         result = real(*args, **kwargs)
         solves.append((args[1].time_limit, result.solve_seconds))
         return result

@@ -37,7 +37,7 @@ def assert_same(fast: StandardForm, compiled: StandardForm, same_model: bool = T
     """The same columns (in order; the same variables when `same_model`), costs, matrix and row bounds."""
     compiled = _without_empty_rows(compiled)
     assert [v.name for v in fast.columns] == [v.name for v in compiled.columns]
-    assert not same_model or all(a is b for a, b in zip(fast.columns, compiled.columns))
+    assert not same_model or all(a is b for a, b in zip(fast.columns, compiled.columns, strict=False))
     np.testing.assert_array_equal(fast.c, compiled.c)
     assert fast.offset == pytest.approx(compiled.offset, rel=1e-12, abs=1e-9)
     for part in ("indptr", "indices", "data"):

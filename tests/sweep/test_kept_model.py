@@ -1,4 +1,5 @@
-"""A sweep worker runs members that differ only in solver options or costs on one built model, with the results of fresh runs."""
+"""A sweep worker runs members that differ only in solver options or costs on one built model, with the results of
+fresh runs."""
 
 from __future__ import annotations
 
@@ -59,7 +60,8 @@ def test_a_model_with_other_costs_is_the_model_built_for_them(tiny) -> None:
     first = solve_scenario(tiny.yaml, "first", kept=kept)
     # every kind of cost at once: a land price, a cost factor, unit and setup costs, the linkage cost,
     # the duplication penalty and the weights
-    tiny.replace("tables/sites.csv", "A-center,A,center,20,3000,116.40,39.90,1.2", "A-center,A,center,20,4500,116.40,39.90,1.5")
+    tiny.replace("tables/sites.csv", "A-center,A,center,20,3000,116.40,39.90,1.2",
+                 "A-center,A,center,20,4500,116.40,39.90,1.5")
     tiny.replace("tables/functions.csv", "ai,rd,0.05,500,20", "ai,rd,0.05,650,26")
     tiny.replace("scenario.yaml", "linkage_cost: 0.5", "linkage_cost: 0.8")
     tiny.replace("scenario.yaml", "duplication_penalty: 1000",
@@ -80,7 +82,7 @@ def test_a_rewrite_that_fails_keeps_no_model(tiny, monkeypatch) -> None:
     solve_scenario(tiny.yaml, "first", kept=kept)
     tiny.replace("scenario.yaml", "linkage_cost: 0.5", "linkage_cost: 0.8")
 
-    def broken(*args):  # noqa: ANN002, ANN202
+    def broken(*args):
         raise RuntimeError("rewrite failed")
 
     monkeypatch.setattr(planner.run, "set_costs", broken)

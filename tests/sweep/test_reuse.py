@@ -1,4 +1,5 @@
-"""Sweeps with `reuse`: each member is offered its worker's previous plan as a MIP start; results agree within the gap."""
+"""Sweeps with `reuse`: each member is offered its worker's previous plan as a MIP start; results agree within the
+gap."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 import yaml
 
 from benchmarks.generate import generate
-from planner.solve.mipstart import integer_values
 from planner.run import solve_scenario
+from planner.solve.mipstart import integer_values
 from planner.sweep import load_sweep, run_sweep
 from planner.sweep.members import MemberTask
 from planner.sweep.worker import LAST_PLAN, run_member
@@ -71,7 +72,7 @@ def test_with_reuse_each_member_after_the_first_gets_the_previous_plan(
 def test_reuse_gives_the_same_objectives_within_the_gap(pair: tuple[Path, Path, pd.DataFrame, pd.DataFrame]) -> None:
     _, _, cold, warm = pair
     assert list(warm["member"]) == list(cold["member"]) and list(warm["status"]) == list(cold["status"])
-    for a, b in zip(cold["objective"], warm["objective"]):
+    for a, b in zip(cold["objective"], warm["objective"], strict=False):
         assert math.isclose(a, b, rel_tol=1e-6), (a, b)  # mip_gap 0: both optimal
 
 
@@ -130,7 +131,8 @@ def test_cli_reuse_option_wins_over_the_sweep_file(tmp_path: Path) -> None:
     sweep = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land", "values": [1, 2]}]})
     sweep.write_text(sweep.read_text(encoding="utf-8") + "reuse: true\n", encoding="utf-8")
     assert load_sweep(sweep).spec.reuse
-    result = CliRunner().invoke(app, ["sweep", str(sweep), "--out", str(tmp_path / "off"), "--workers", "1", "--no-reuse"])
+    result = CliRunner().invoke(app,
+                                ["sweep", str(sweep), "--out", str(tmp_path / "off"), "--workers", "1", "--no-reuse"])
     assert result.exit_code == 0, result.output
     assert pd.read_csv(tmp_path / "off" / "results.csv")["start_values"].isna().all()
     result = CliRunner().invoke(app, ["sweep", str(sweep), "--out", str(tmp_path / "on"), "--workers", "1"])

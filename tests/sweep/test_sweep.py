@@ -22,7 +22,8 @@ COMPARED = ["member", "land", "max_hosts", "radius", "linkage", "status", "objec
 
 def _write_sweep(folder: Path, base: Path, grid: dict, name: str = "small") -> Path:
     path = folder / f"{name}.yaml"
-    doc = {"name": name, "base": os.path.relpath(base, folder), "solver": {"time_limit": 30, "mip_gap": 0}, "grid": grid}
+    doc = {"name": name, "base": os.path.relpath(base, folder), "solver": {"time_limit": 30, "mip_gap": 0},
+           "grid": grid}
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return path
 
@@ -44,8 +45,10 @@ def _sweep_file(folder: Path, doc: dict, name: str) -> Path:
 
 GRID = {
     "product": [
-        {"name": "land", "table": "sites", "where": {"zone": ["center", "inner"]}, "column": "land_price", "scale": [0.5, 1.5]},
-        {"name": "max_hosts", "table": "industries", "where": {"category": ["future", "emerging"]}, "column": "max_hosts", "set": [2, 4]},
+        {"name": "land", "table": "sites", "where": {"zone": ["center", "inner"]}, "column": "land_price",
+         "scale": [0.5, 1.5]},
+        {"name": "max_hosts", "table": "industries", "where": {"category": ["future", "emerging"]},
+         "column": "max_hosts", "set": [2, 4]},
     ],
     "zip": [
         {"name": "radius", "key": "settings.chain_radius_km", "values": [300, None]},
@@ -103,7 +106,8 @@ def test_member_scenario_extends_the_base_and_reproduces_the_member(swept: tuple
     capped = [i for i in scenario.industries.values() if i.category in ("future", "emerging")]
     assert capped and all(i.max_hosts == 4 for i in capped)
     manifest = json.loads((out / name / "manifest.json").read_text(encoding="utf-8"))
-    assert any(p.endswith(f"{name}.yaml") for p in manifest["inputs"]) and any(p.endswith("base/scenario.yaml") for p in manifest["inputs"])
+    assert any(p.endswith(f"{name}.yaml") for p in manifest["inputs"])
+    assert any(p.endswith("base/scenario.yaml") for p in manifest["inputs"])
 
 
 def test_member_documents_come_from_one_read_of_the_base(tmp_path: Path) -> None:
@@ -151,7 +155,8 @@ def test_cli_prints_only_the_problems_of_a_wrong_sweep(tmp_path: Path, monkeypat
     result = CliRunner().invoke(app, ["sweep", str(sweep), "--out", str(tmp_path / "out"), "--workers", "1"])
     assert result.exit_code == 2
     assert result.output == ("The sweep has 1 problem(s):\n"
-                             "wrong.yaml key grid.product[0] (land=0.8): scale.land_prize: sites has no column 'land_prize'\n")
+                             "wrong.yaml key grid.product[0] (land=0.8): scale.land_prize: sites has no column "
+                             "'land_prize'\n")
     assert not (tmp_path / "out").exists()
 
 
@@ -198,7 +203,8 @@ def test_a_failing_member_is_recorded_and_the_others_complete(tmp_path: Path) ->
     outcome = run_sweep(sweep, tmp_path / "out", workers=1, processes=False)
     table = outcome.table.set_index("member")
     assert outcome.ran == 2 and outcome.failed == 2 and outcome.exit_code == 1  # the bad members are not sent to Dask
-    assert (table.loc["land=1__mode=hard__penalty=1000", "status"] == table.loc["land=2__mode=hard__penalty=1000", "status"]
+    assert (table.loc["land=1__mode=hard__penalty=1000", "status"] == table.loc["land=2__mode=hard__penalty=1000",
+                                                                                "status"]
             == "optimal")
     assert "required when duplication is soft" in table.loc["land=1__mode=soft__penalty=none", "message"]
     assert not (tmp_path / "out" / "land=1__mode=soft__penalty=none" / MARKER).exists()
@@ -215,7 +221,8 @@ def test_a_member_that_fails_in_its_worker_is_recorded_and_run_again_next_time(t
     out = tmp_path / "out"
     assert run_sweep(sweep, out, workers=1, processes=False).ran == 2
     shutil.rmtree(out / "land=2")
-    (out / "land=2").write_text("a file where the member's folder goes\n", encoding="utf-8")  # its run cannot be written
+    (out / "land=2").write_text("a file where the member's folder goes\n",
+                                encoding="utf-8")  # its run cannot be written
     outcome = run_sweep(sweep, out, workers=1, processes=False)
     table = outcome.table.set_index("member")
     assert (outcome.ran, outcome.skipped, outcome.failed, outcome.exit_code) == (1, 1, 1, 1)
@@ -232,7 +239,8 @@ def test_an_unknown_solver_is_refused_before_the_sweep_runs(tmp_path: Path, monk
     grid = {"product": [{"name": "solver", "key": "solver.name", "values": ["highs", "nosuch"]}]}
     with pytest.raises(InputErrors) as caught:
         run_sweep(_write_sweep(tmp_path, base, grid, name="unknown"), tmp_path / "out", workers=1, processes=False)
-    assert caught.value.report() == ("unknown.yaml key grid.product[0] (solver=nosuch): solver.name: 'nosuch' is not one "
+    assert caught.value.report() == ("unknown.yaml key grid.product[0] (solver=nosuch): solver.name: 'nosuch' is not "
+                                     "one "
                                      "of highs, cbc, glpk, scip")
     assert not (tmp_path / "out").exists()
 
@@ -330,7 +338,8 @@ def test_a_bad_name_hides_no_other_problem(tmp_path: Path, monkeypatch: pytest.M
     assert caught.value.report().splitlines() == [
         "bad5.yaml key name: 'bad sweep' does not have the expected form (^[A-Za-z0-9_-]+$)",
         "bad5.yaml key reuse: input should be a valid boolean, unable to interpret input",
-        "bad5.yaml key grid: two members get the folder name 'land=0.8__a=1'; give values that differ when written short",
+        "bad5.yaml key grid: two members get the folder name 'land=0.8__a=1'; give values that differ when written "
+        "short",
         "bad5.yaml key solver.time_limit: -1 must be greater than 0.0",
         "bad5.yaml key grid.product[0] (land=0.8): scale.land_prize: sites has no column 'land_prize'",
     ]
@@ -360,7 +369,8 @@ def test_a_folder_holding_something_else_is_refused_unless_forced(swept: tuple[P
     assert run_sweep(other, run, workers=1, processes=False).skipped == 1  # now its own: a rerun continues it
 
 
-def test_an_unreachable_scheduler_is_an_error_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreachable_scheduler_is_an_error_and_leaves_nothing(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     import planner.sweep.runner as runner
 
     monkeypatch.setattr(runner, "CONNECT_SECONDS", 1)
@@ -368,7 +378,8 @@ def test_an_unreachable_scheduler_is_an_error_and_leaves_nothing(tmp_path: Path,
     sweep = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land", "values": [1]}]})
     reports = []
     with pytest.raises(runner.SchedulerUnavailable, match="cannot reach the Dask scheduler at tcp://127.0.0.1:1: "):
-        run_sweep(sweep, tmp_path / "out", scheduler="tcp://127.0.0.1:1", progress=lambda *report: reports.append(report))
+        run_sweep(sweep, tmp_path / "out", scheduler="tcp://127.0.0.1:1",
+                  progress=lambda *report: reports.append(report))
     assert not (tmp_path / "out").exists() and reports == []  # no progress bar is drawn for a sweep that never ran
 
 
@@ -421,7 +432,8 @@ def test_threaded_workers_are_one(tmp_path: Path) -> None:
     ({"product": [{"name": "a", "key": "tables.sites", "values": ["x.csv"]}]}, "under settings or solver"),
     ({"product": [{"name": "a", "table": "sites", "column": "land_price", "set": [1], "scale": [2]}]}, "exactly one"),
     ({"product": [{"name": "objective", "key": "settings.linkage_cost", "values": [1]}]}, "column of the results"),
-    ({"product": [{"name": "share_rd_center", "key": "settings.linkage_cost", "values": [1]}]}, "column of the results"),
+    ({"product": [{"name": "share_rd_center", "key": "settings.linkage_cost", "values": [1]}]},
+     "column of the results"),
     ({"product": [{"name": "start_accepted", "key": "settings.linkage_cost", "values": [1]}]}, "column of the results"),
     ({"product": [{"name": "a", "key": "settings.linkage_cost", "values": [1, 1.0]}]}, "get the folder name"),
 ])

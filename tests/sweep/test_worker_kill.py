@@ -1,4 +1,5 @@
-"""A worker process killed (SIGKILL) mid-sweep on a real Dask cluster: only its member is affected, the next run completes it.
+"""A worker process killed (SIGKILL) mid-sweep on a real Dask cluster: only its member is affected, the next run
+completes it.
 
 Each test starts its own LocalCluster of 2 single-thread worker processes (with nannies), runs the sweep on it
 through `run_sweep(..., scheduler=ADDRESS)` in a background thread, and kills the worker process that is
@@ -46,7 +47,8 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFr
     root = tmp_path_factory.mktemp("kill")
     base = generate(*SIZE, 3, root / "base")
     path = root / "kill.yaml"
-    doc = {"name": "kill", "base": os.path.relpath(base, root), "solver": {"time_limit": 60, "mip_gap": 0, "threads": 1},
+    doc = {"name": "kill", "base": os.path.relpath(base, root),
+           "solver": {"time_limit": 60, "mip_gap": 0, "threads": 1},
            "grid": {"product": [
                {"name": "land", "table": "sites", "where": {"zone": ["center", "inner"]}, "column": "land_price",
                 "scale": [0.8, 1.2]},
@@ -108,7 +110,7 @@ def _kill_during_a_member(sweep: Path, out: Path, log: Path, config: dict[str, A
                 def sweep_thread() -> None:
                     try:
                         result["outcome"] = run_sweep(sweep, out, scheduler=cluster.scheduler_address)
-                    except BaseException as exc:  # noqa: BLE001 - reported by the test below
+                    except BaseException as exc:  # reported by the test below
                         result["error"] = exc
 
                 started = time.perf_counter()
@@ -147,7 +149,8 @@ def _kill_during_a_member(sweep: Path, out: Path, log: Path, config: dict[str, A
 
 
 def _check_first_run(out: Path, first: dict[str, Any], reference: pd.DataFrame) -> pd.DataFrame:
-    """What holds in any case after the kill: no partial folders, complete rows are complete folders with the undisturbed results."""
+    """What holds in any case after the kill: no partial folders, complete rows are complete folders with the
+    undisturbed results."""
     table = first["outcome"].table
     assert list(table["member"]) == list(reference["member"])
     assert not list(out.glob(".*.partial-*")) and not list(out.glob(".*.old-*"))
@@ -186,7 +189,8 @@ def _rerun(sweep: Path, out: Path, reference: pd.DataFrame) -> tuple[Any, set[Pa
 
 
 def test_killed_worker_member_is_run_again_by_dask(reference: tuple[Path, pd.DataFrame], tmp_path: Path) -> None:
-    """Default Dask config: the scheduler retries the killed member on a live worker; nothing is left for the next run."""
+    """Default Dask config: the scheduler retries the killed member on a live worker; nothing is left for the next
+    run."""
     sweep, expected = reference
     out = tmp_path / "out"
     first = _kill_during_a_member(sweep, out, tmp_path / "tasks.log", {})
@@ -221,7 +225,8 @@ def test_members_lost_with_their_worker_are_completed_by_the_next_run(reference:
     killed = first["killed_member"]
     started = {m for _, event, m in first["events"] if event == "start"}
     failed = set(table.index[table["status"] == "error"])
-    print(f"killed {killed} (pid {first['killed_pid']}) at {first['killed_at']:.1f} s; first run {first['seconds']:.1f} s; "
+    print(f"killed {killed} (pid {first['killed_pid']}) at {first['killed_at']:.1f} s; first run "
+          f"{first['seconds']:.1f} s; "
           f"lost {sorted(failed)}")
     assert killed in failed and failed <= {killed} | (set(table.index) - started)
     assert outcome.ran == 4 and outcome.failed == len(failed) and outcome.exit_code == 1

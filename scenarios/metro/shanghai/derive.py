@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-import common  # noqa: E402
+import common
 
 # ---------------------------------------------------------------- published figures
 # R&D intensity of Shanghai, 2023 (%): 2023年全国科技经费投入统计公报, table 1
