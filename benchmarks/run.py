@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import FULL_SIZES, QUICK_SIZES, generate
+from planner.solve.watch import new_highs
 
 STEPS = ("load", "build", "handover", "readback", "solve")
 
@@ -140,8 +141,7 @@ def kernel_route(d: MatrixData, values: list[float]) -> tuple[Any, dict[str, flo
         marks.append(time.perf_counter())
         A = sp.csc_array(sp.csr_array((np.asarray(d.data), np.asarray(d.indices), np.asarray(d.starts)),
                                       shape=(len(d.lower), len(x))))
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = new_highs()  # prints nothing (HiGHS >= 1.16 prints a banner when made)
         inf = highspy.kHighsInf
         bounds = np.array(d.bounds, dtype=float)  # None -> nan
         lower = np.where(np.isnan(bounds[:, 0]), -inf, bounds[:, 0])
@@ -347,7 +347,6 @@ def run_child(kind: str, scenario: Path, time_limit: float, mip_gap: float, time
 
 def machine() -> dict[str, str]:
     """The machine and the versions measured on."""
-    import highspy
     import pyomo.version
 
     with open("/proc/meminfo") as fh:
@@ -356,12 +355,14 @@ def machine() -> dict[str, str]:
         cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "?")
     return {"cores (nproc)": str(os.cpu_count()), "memory": f"{kib / 2**20:.1f} GiB", "cpu": cpu,
             "python": platform.python_version(), "pyomo": pyomo.version.version,
-            "highspy": _highs_version(highspy.Highs().version()), "os": platform.platform()}
+            "highspy": highs_version(), "os": platform.platform()}
 
 
-def _highs_version(version: Any) -> str:
-    """highspy gives its version as a string or as a tuple, depending on the release."""
-    return version if isinstance(version, str) else ".".join(map(str, version))
+def highs_version() -> str:
+    """HiGHS's version (planner.solve.registry reads it without making a Highs object, which prints a banner)."""
+    from planner.solve.registry import _highs_version
+
+    return _highs_version()
 
 
 def _num(value: Any, digits: int = 2) -> str:

@@ -33,7 +33,17 @@ from planner.runfolder import (
     write_json,
     write_run_folder,
 )
-from planner.runfolder.format import ASSIGNMENTS, INFEASIBILITY, INPUTS, LINKS, MANIFEST, MAP, SITES, SUMMARY
+from planner.runfolder.format import (
+    ASSIGNMENTS,
+    INFEASIBILITY,
+    INPUTS,
+    LINKS,
+    MANIFEST,
+    MAP,
+    SITES,
+    SOLVER_LOG,
+    SUMMARY,
+)
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.scenario.version2 import require_version1
@@ -48,6 +58,7 @@ from planner.transition import (
     transition_files,
     transition_kpis,
 )
+from planner.solve.watch import SolveWatch, current_watch, watching
 
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
 """Exit code of `planner run` per status (docs/scenario.md)."""
@@ -191,11 +202,13 @@ class Solved:
     """The text of infeasibility.txt, when infeasible."""
     held_interrupt: bool = False
     """Ctrl-C came while the plan was read back; it is written all the same (`RunOutcome.interrupted_writing`)."""
+    solver_log: str = ""
+    """The solver's log of the run's solves (solver.log)."""
 
     def write(self, force: bool) -> RunOutcome:
         """Write the run folder."""
         outcome = write_outcome(self.out, force, self.scenario, self.result, self.base, self.plan, self.violations,
-                                self.started, self.report)
+                                self.started, self.report, self.solver_log)
         return replace(outcome, interrupted_writing=True) if self.held_interrupt else outcome
 
 
@@ -208,6 +221,7 @@ def solve_scenario(
     start: Mapping[Key, float] | None = None,
     kept: KeptModel | None = None,
     command: str = "run",
+    watch: SolveWatch | None = None,
     **solver_changes: Any,
 ) -> Solved:
     """Load, check, build, solve and polish a scenario, and read back its plan; write nothing.
@@ -219,8 +233,20 @@ def solve_scenario(
     in its costs is used instead of building one (the summary says `model_reused`, and
     `costs_rewritten` when its objective was rewritten; `build_seconds` is the time that took, 0
     otherwise), with its hand-over to HiGHS; this run's model is kept in turn. `command` names the command for
-    the refusal of a version 2 scenario by one that does not support it yet (`run --alternatives`).
+    the refusal of a version 2 scenario by one that does not support it yet (`run --alternatives`). `watch` hears
+    the solver's log and progress (planner.solve.watch); the log is kept as the run's solver.log either way, and
+    the final figures (as summary.json records them) are reported to it last.
     """
+    watch = watch if watch is not None else SolveWatch()
+    with watching(watch):
+        solved = _solve_scenario(scenario_path, out, force, progress, start, kept, **solver_changes)
+    watch.report(solved.result.objective, solved.result.best_bound, final=True)
+    return replace(solved, solver_log=watch.text())
+
+
+def _solve_scenario(scenario_path: Path | str, out: Path | str | None, force: bool, progress: Callable[[str], None],
+                    start: Mapping[Key, float] | None, kept: KeptModel | None, **solver_changes: Any) -> Solved:
+    """`solve_scenario` itself, inside its watch."""
     started = now()
     progress("Reading the scenario")
     scenario = load_scenario(scenario_path)
@@ -245,6 +271,9 @@ def solve_scenario(
                       report=infeasibility_report(scenario, causes, BEFORE_SOLVING))
     built = reused or build(scenario, ix)
     progress(f"Solving with {options.name}")
+    watch = current_watch()
+    if watch is not None:
+        watch.begin(options.time_limit)  # the clock of the whole limit (the MIP gets a share, the polish the rest)
     mip_start = start_for(built.model, start) if start is not None else None
     result = solve_polished(built.model, options, kept=kept.handover if kept is not None else None,
                             mip_start=mip_start, progress=progress)
@@ -293,23 +322,27 @@ def run(
     *,
     force: bool = False,
     progress: Callable[[str], None] = lambda message: None,
+    watch: SolveWatch | None = None,
     **solver_changes: Any,
 ) -> RunOutcome:
     """Run a scenario into the folder `out` (default `runs/NAME-YYYYMMDD-HHMMSS`).
 
-    `solver_changes` (name, time_limit, mip_gap, threads, seed) win over the scenario's solver section.
+    `solver_changes` (name, time_limit, mip_gap, threads, seed) win over the scenario's solver section;
+    `watch` hears the solver's log and progress (planner.solve.watch).
     """
-    solved = solve_scenario(scenario_path, out, force=force, progress=progress, **solver_changes)
+    solved = solve_scenario(scenario_path, out, force=force, progress=progress, watch=watch, **solver_changes)
     progress("Writing the run folder")
     return solved.write(force)
 
 
 def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResult, base: dict[str, Any],
-                  plan: Plan | TransitionPlan | None, found: list[str], started: str, report: str | None) -> RunOutcome:
+                  plan: Plan | TransitionPlan | None, found: list[str], started: str, report: str | None,
+                  solver_log: str = "") -> RunOutcome:
     """Write the run folder of a solved (or diagnosed) scenario atomically and return the outcome.
 
     `base` holds summary fields known before solving (scenario, title, build_seconds, model size);
-    `found` the constraint violations of the plan; `report` the text of infeasibility.txt, if any.
+    `found` the constraint violations of the plan; `report` the text of infeasibility.txt, if any;
+    `solver_log` the solver's log (solver.log, written when there is one).
     """
     summary = base | {
         "status": result.status,
@@ -347,6 +380,8 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
         }
     if report is not None:
         files[INFEASIBILITY] = lambda p: p.write_text(report, encoding="utf-8")
+    if solver_log:
+        files[SOLVER_LOG] = lambda p: p.write_text(solver_log, encoding="utf-8")
     files[SUMMARY] = partial(write_json, data=summary)  # after the tables; the map is drawn from them
     if plan is not None:
         files[MAP] = write_map

@@ -117,7 +117,9 @@ def test_run_writes_the_whole_folder(tiny):
     result = invoke("run", tiny.yaml, "--out", out)
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {
-        "manifest.json", "summary.json", "assignments.csv", "links.csv", "sites.csv", "map.html", "inputs"}
+        "manifest.json", "summary.json", "assignments.csv", "links.csv", "sites.csv", "map.html", "inputs",
+        "solver.log"}  # solver.log: the solver's log, kept off the console (issue 21)
+    assert "Running HiGHS" in (out / "solver.log").read_text(encoding="utf-8")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert set(summary) == SUMMARY_KEYS
     assert summary["status"] == "optimal" and summary["violations"] == []
@@ -334,7 +336,7 @@ def test_two_runs_at_once_do_not_disturb_each_other(tiny):
 def test_an_output_that_cannot_be_written_is_refused_before_any_work(tiny, command: list[str]) -> None:
     import shutil
 
-    from planner.scenario.errors import display_path
+    from planner.runfolder import shown_path
 
     run = tiny.root.parent / "run"
     assert invoke("run", tiny.yaml, "--out", run).exit_code == 0
@@ -347,7 +349,8 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_work(tiny, comma
     result = invoke(*(part.format(yaml=tiny.yaml, out=out, run=run, run2=tiny.root.parent / "run2", sweep=sweep)
                       for part in command))
     assert result.exit_code == 2, result.output
-    assert (f"Error: cannot write {display_path(out)}: {display_path(blocker)} is not a folder"
+    assert out.is_absolute()  # shown as given (issue 21): absolute
+    assert (f"Error: cannot write {shown_path(out)}: {shown_path(blocker, out)} is not a folder"
             in " ".join(result.output.split())), result.output
     assert "Traceback" not in result.output and not (run / "importance").exists()
     assert sorted(p.name for p in tiny.root.parent.iterdir()) == before and blocker.read_text() == "not a folder\n"
@@ -365,7 +368,7 @@ def test_a_seed_or_thread_count_beyond_what_the_solvers_take_is_refused(tiny, op
 
 @pytest.mark.parametrize("where", ["name too long", "link loop"])
 def test_an_output_path_that_cannot_exist_is_refused_before_solving(tiny, where: str) -> None:
-    from planner.scenario.errors import display_path
+    from planner.runfolder import shown_path as display_path  # absolute --out: shown absolute (issue 21)
 
     folder = tiny.root.parent
     if where == "link loop":

@@ -7,12 +7,23 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from typer.core import TyperOption
 
 from planner import __version__
 from planner.cli import maps, research, run, sweep
 from planner.cli.common import out_console
 
 __all__ = ["app"]
+
+_value_type = TyperOption.display_type_rich
+
+
+def _flag_without_type(self: TyperOption, ctx: typer.Context) -> str | None:
+    """The value type shown in help, none for a flag: typer >= 0.24 shows `--force <bool>` as if it took a value."""
+    return None if self.is_flag or self.count else _value_type(self, ctx)
+
+
+TyperOption.display_type_rich = _flag_without_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     help="Optimisation-based industrial layout planner: center R&D, inner-suburb pilot, periphery "
@@ -31,8 +42,8 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Print the version and exit.")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
     """Optimisation-based industrial layout planner."""
 

@@ -8,6 +8,8 @@ styling is given as :class:`rich.text.Text` (:func:`styled`), never written into
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, get_args
@@ -24,10 +26,19 @@ if TYPE_CHECKING:
     from planner.scenario import InputErrors
 
 
+NOT_A_TERMINAL_WIDTH = 10_000
+"""The width consoles take when their output is not a terminal (a pipe, a file): wide enough that no table is cut."""
+
 
 def make_console(stderr: bool = False) -> Console:
-    """A console (stderr or stdout) that prints every string as written: no markup, emoji codes or highlighting."""
-    return Console(stderr=stderr, soft_wrap=True, markup=False, emoji=False, highlight=False)
+    """A console (stderr or stdout) that prints every string as written: no markup, emoji codes or highlighting.
+
+    When its output is not a terminal it is as wide as any table needs (rich would cut tables at 80 columns, or
+    $COLUMNS, with '…').
+    """
+    terminal = Console(stderr=stderr).is_terminal
+    return Console(stderr=stderr, soft_wrap=True, markup=False, emoji=False, highlight=False,
+                   width=None if terminal else NOT_A_TERMINAL_WIDTH)
 
 
 def styled(*parts: str | tuple[str, str]) -> Text:
@@ -39,6 +50,31 @@ console = make_console(stderr=True)
 """Messages, progress and errors (stderr)."""
 out_console = make_console()
 """What a command prints as its result (stdout)."""
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as one JSON document on stdout (nothing "
+                                                         "else there), for scripts.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Also show the solver's log (always kept in "
+                                                                     "the run folder's solver.log).")]
+
+
+def plain(value: Any) -> Any:
+    """`value` made of what JSON holds: NaN and infinities as None, paths and other objects as text."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if hasattr(value, "item"):  # a numpy scalar
+        return plain(value.item())
+    return str(value)
+
+
+def print_json(document: Any) -> None:
+    """Print `document` on stdout as one JSON document (UTF-8, Chinese as written)."""
+    typer.echo(json.dumps(plain(document), ensure_ascii=False, indent=2))
 
 ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
 RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]

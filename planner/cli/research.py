@@ -13,6 +13,7 @@ from rich.table import Table
 from planner.cli.common import (
     ForceOption,
     GapOption,
+    JsonOption,
     RunDirArg,
     ScenarioArg,
     SeedOption,
@@ -25,6 +26,7 @@ from planner.cli.common import (
     num,
     out_console,
     styled,
+    print_json,
     within,
 )
 from planner.scenario.bounds import Bounds
@@ -60,6 +62,7 @@ def compare_command(
                                              "[bound, objective] intervals of two runs that agree.")] = 1e-6,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when runs of the same model disagree.")] = False,
     force: ForceOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Compare runs: status, objective, bound, gap, times, solver; agreement on the optimum within the gaps;
     functions and capacities that moved; KPI and cost-term differences (CSV and compare.html with a dual map)."""
@@ -69,6 +72,13 @@ def compare_command(
     if len(run_dirs) < 2:
         raise fail("give at least two run folders")
     cmp, target = _guard(lambda: compare(run_dirs, out, force, tolerance))
+    if as_json:
+        print_json({"runs": cmp.table.to_dict(orient="records"), "agreement": cmp.agreement.to_dict(orient="records"),
+                    "verdicts": cmp.verdict_lines(), "base": cmp.base, "moved_functions": len(cmp.moved),
+                    "changed_capacities": len(cmp.differences), "report": str(target / "compare.html")})
+        if strict and cmp.same_model_agree() is False:
+            raise typer.Exit(1)
+        return
     table = Table("run", "solver", "status", "objective", "best bound", "gap", "build s", "solve s", "model",
                   title="Runs")
     for row in cmp.table.itertuples(index=False):

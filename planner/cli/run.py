@@ -12,15 +12,18 @@ from rich.table import Table
 
 from planner.cli.common import (
     GapOption,
+    JsonOption,
     ScenarioArg,
     SeedOption,
     ThreadsOption,
     TimeOption,
+    VerboseOption,
     console,
     fail,
     input_errors,
     out_console,
     styled,
+    print_json,
 )
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
@@ -31,21 +34,30 @@ if TYPE_CHECKING:  # the run is imported by the command that runs
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
 
 
-def validate(scenario: ScenarioArg) -> None:
+def validate(scenario: ScenarioArg, as_json: JsonOption = False) -> None:
     """Check a scenario and its tables without solving; exit 2 when something is wrong (numerical warnings
     are printed as `planner run` prints them, exit 0)."""
     try:
         sc = load_scenario(scenario)
     except InputErrors as exc:
+        if as_json:
+            print_json({"scenario": str(scenario), "valid": False, "problems": [str(p) for p in exc.problems],
+                        "warnings": []})
         raise input_errors(exc) from None
     from planner.models import index_sets
     from planner.numerics import scenario_warnings
 
-    _print_warnings(scenario_warnings(sc, index_sets(sc)))  # as `planner run` prints them, without building the model
+    warnings = scenario_warnings(sc, index_sets(sc))  # as `planner run` prints them, without building the model
+    _print_warnings(warnings)
+    counts = {"regions": len(sc.regions), "sites": len(sc.sites), "industries": len(sc.industries)}
+    if as_json:
+        print_json({"scenario": str(scenario), "valid": True, "problems": [], "warnings": warnings} | counts
+                   | {"periods": list(sc.settings.periods or []), "stock_rows": len(sc.stock)})
+        return
     base = f", {len(sc.stock)} stock rows" if sc.stock else ""
     periods = f", periods {', '.join(map(str, sc.settings.periods))}" if sc.settings.periods else ""
-    out_console.print(f"{scenario}: valid ({len(sc.regions)} regions, {len(sc.sites)} sites, "
-                      f"{len(sc.industries)} industries{periods}{base})")
+    out_console.print(f"{scenario}: valid ({counts['regions']} regions, {counts['sites']} sites, "
+                      f"{counts['industries']} industries{periods}{base})")
 
 
 def run(
@@ -67,18 +79,24 @@ def run(
                             "docs/research.md).")] = None,
     within: Annotated[str | None, typer.Option("--within", help="Cost bound of the alternatives in percent above "
                       "the optimum, e.g. 5 or 5%. [default: 5]")] = None,
+    verbose: VerboseOption = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """Solve a scenario and write its run folder (exit 0 plan, 2 bad input, 3 infeasible, 4 no solution)."""
+    """Solve a scenario and write its run folder (exit 0 plan, 2 bad input, 3 infeasible, 4 no solution).
+
+    While the solver works, its progress is shown: elapsed and remaining time, the best plan so far, the
+    bound and the gap (a live line on a terminal, one line per better plan on stderr otherwise)."""
+    from planner.cli.progress import LiveProgress
     from planner.run import run as run_scenario
     from planner.runfolder import InterruptedWhileWriting, OutputExists
     from planner.solve import SolverUnavailable
 
     found = None
     try:
-        with console.status(styled("Starting")) as status:
+        with LiveProgress(console, verbose=verbose) as live:
             if alternatives is None and within is None:
                 outcome = run_scenario(
-                    scenario, out, force=force, progress=lambda message: status.update(styled(message + " ...")),
+                    scenario, out, force=force, progress=live.step, watch=live.watch,
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
             else:
@@ -87,7 +105,7 @@ def run(
 
                 found = run_alternatives(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
-                    progress=lambda message: status.update(styled(message + " ...")),
+                    progress=live.step, watch=live.watch,
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
                 outcome = found.optimum
@@ -96,7 +114,7 @@ def run(
     except (OutputExists, SolverUnavailable) as exc:
         raise fail(str(exc)) from None
     except InterruptedWhileWriting as exc:
-        console.print(f"[yellow]Ctrl-C while writing:[/] {exc.out} was completed first.", highlight=False)
+        console.print(styled(("Ctrl-C while writing:", "yellow"), f" {exc.out} was completed first."))
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         console.print(styled(("Interrupted", "bold red"), " before a plan was found; nothing was written."))
@@ -106,6 +124,12 @@ def run(
         from planner.cli.research import print_alternatives
 
         print_alternatives(found)
+    if as_json:
+        print_json({"status": outcome.status, "exit_code": outcome.exit_code, "run_folder": str(outcome.out),
+                    "summary": outcome.summary, "violations": outcome.violations,
+                    "alternatives": None if found is None else [
+                        {"run_folder": str(a.out), "status": a.status, "objective": a.summary["objective"]}
+                        for a in found.alternatives]})
     raise typer.Exit(outcome.exit_code)
 
 
@@ -149,13 +173,18 @@ def _print_outcome(outcome: RunOutcome) -> None:
     console.print(f"run folder: {outcome.out}")
 
 
-def solvers() -> None:
+def solvers(as_json: JsonOption = False) -> None:
     """List the solvers planner can use, whether each is available here, and its version."""
     from planner.solve import SOLVERS, solver_versions
 
+    if as_json:
+        print_json([{"solver": name, "available": version is not None, "version": version,
+                     "install": None if version else SOLVERS[name].install}
+                    for name, version in solver_versions().items()])
+        return
     table = Table("solver", "version", "install")
     for name, version in solver_versions().items():
-        table.add_row(name, version or styled(("not available", "red")), SOLVERS[name].install)
+        table.add_row(name, version or styled(("not available", "red")), "" if version else SOLVERS[name].install)
     out_console.print(table)
 
 
@@ -181,7 +210,28 @@ def schema(
         typer.echo(text)
 
 
+def init(
+    folder: Annotated[Path, typer.Argument(help="The folder to write the scenario into.", show_default=False)],
+    regions: Annotated[str, typer.Option("--regions", help="Provinces of the national data, by id, comma-separated "
+                                                           "(`planner init DIR --regions SH,JS,ZJ`).")] = "BJ,TJ,HE",
+    force: Annotated[bool, typer.Option("--force", help="Write into a non-empty folder.")] = False,
+) -> None:
+    """Write a small, commented, runnable scenario (from the bundled national data, for the chosen provinces)
+    to start a study from: scenario.yaml, README.md (every column explained) and tables/."""
+    from planner.runfolder import OutputExists, check_output
+    from planner.starter import StarterError, write_starter
+
+    chosen = [r.strip().upper() for r in regions.split(",") if r.strip()]
+    try:
+        check_output(folder, force)
+        write_starter(folder, chosen)
+    except (OutputExists, StarterError, OSError) as exc:
+        raise fail(str(exc)) from None
+    console.print(f"wrote {folder / 'scenario.yaml'}, README.md and tables/; next: planner run "
+                  f"{folder / 'scenario.yaml'}", markup=False, highlight=False)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `validate`, `run`, `solvers` and `schema` to the `planner` command line `app`."""
-    for command in (validate, run, solvers, schema):
+    """Add `validate`, `run`, `solvers`, `schema` and `init` to the `planner` command line `app`."""
+    for command in (validate, run, solvers, schema, init):
         app.command()(command)

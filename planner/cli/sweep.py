@@ -60,7 +60,9 @@ def sweep(
 
     def progress(done: int, total: int, message: str) -> None:
         bar.start()  # drawn from the first report on, so not for a sweep found wrong (a no-op once started)
-        bar.update(task, completed=done, total=total, description=message[:60])
+        bar.update(task, completed=done, total=total, description=message if not console.is_terminal else message[:90])
+        if not console.is_terminal and total:  # piped: one line per member, with its figures
+            console.print(f"[{done}/{total}] {message}", markup=False, highlight=False)
 
     def stop() -> None:
         if bar.live.is_started:  # stopping a bar never drawn would still print an empty line

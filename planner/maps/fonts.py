@@ -117,13 +117,13 @@ def _subset(path: Path, text: str) -> bytes:
     options.layout_features = ["*"]
     options.notdef_outline = True
     options.hinting = False
-    font = TTFont(str(path), lazy=True, fontNumber=0)
-    subsetter = subset.Subsetter(options=options)
-    subsetter.populate(text=text)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.flavor = "woff"
-    font.save(buffer)
+    with TTFont(str(path), lazy=True, fontNumber=0) as font:  # closes the font file
+        subsetter = subset.Subsetter(options=options)
+        subsetter.populate(text=text)
+        subsetter.subset(font)
+        buffer = io.BytesIO()
+        font.flavor = "woff"
+        font.save(buffer)
     return buffer.getvalue()
 
 

@@ -49,6 +49,7 @@ from planner.scenario import Scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult, solve
 from planner.solve.polish import first_share, fixed_x, solve_polished, x_pattern
+from planner.solve.watch import SolveWatch
 
 METHODS = ("next-best", "diverse")
 ALTERNATIVE_COLUMNS = ["rank", "folder", "status", "objective", "increase", "increase_pct", "within_bound",
@@ -234,11 +235,13 @@ def run_alternatives(
     method: str = "next-best",
     force: bool = False,
     progress: Callable[[str], None] = lambda message: None,
+    watch: SolveWatch | None = None,
     **solver_changes: Any,
 ) -> AlternativesOutcome:
     """Solve a scenario, then find up to `n` distinct plans within `within` percent of the optimum.
 
-    `solver_changes` (name, time_limit, mip_gap, threads, seed) as for `planner.run.run`. The time
+    `solver_changes` (name, time_limit, mip_gap, threads, seed) and `watch` (the optimum's solve) as for
+    `planner.run.run`. The time
     limit applies to the optimum and to each alternative (its solves together). Writes OUT (the optimum),
     OUT/alt-k, OUT/alternatives.csv and OUT/selection_frequency.csv (module docstring).
     """
@@ -249,7 +252,7 @@ def run_alternatives(
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     solved = solve_scenario(scenario_path, out, force=force, progress=progress, command="run --alternatives",
-                            **solver_changes)
+                            watch=watch, **solver_changes)
     if solved.plan is None:
         return AlternativesOutcome(solved.write(force), stopped="no optimum")
     scenario, ix, options, out, base, result = (solved.scenario, solved.index, solved.options, solved.out,

@@ -12,14 +12,15 @@ from typing import Any
 
 _HOMES = {
     **dict.fromkeys(("OutputExists", "check_output", "check_file_output", "check_location", "atomic_folder", "sha256",
-                     "now", "manifest", "write_json", "write_csv", "write_inputs", "Writer", "write_run_folder",
-                     "WriteFailed", "InterruptedWhileWriting", "clean_leftovers", "deferred_interrupts", "atomic_file"),
+                     "shown_path", "now", "manifest", "write_json", "write_csv", "write_inputs", "Writer",
+                     "write_run_folder", "WriteFailed", "InterruptedWhileWriting", "clean_leftovers",
+                     "deferred_interrupts", "atomic_file"),
                     "write"),
     **dict.fromkeys(("RunFolderError", "read_summary", "read_manifest", "solver_label", "read_table", "is_leftover",
                      "check_not_leftover"), "read"),
-    **dict.fromkeys(("MANIFEST", "SUMMARY", "INPUTS", "ASSIGNMENTS", "LINKS", "SITES", "MAP", "INFEASIBILITY",
-                     "ASSIGNMENT_COLUMNS", "LINK_COLUMNS", "SITE_COLUMNS", "NUMBER_COLUMNS", "NUMBER_KEYS", "STATUSES",
-                     "LEFTOVER"),
+    **dict.fromkeys(("MANIFEST", "SUMMARY", "SOLVER_LOG", "INPUTS", "ASSIGNMENTS", "LINKS", "SITES", "MAP",
+                     "INFEASIBILITY", "ASSIGNMENT_COLUMNS", "LINK_COLUMNS", "SITE_COLUMNS", "NUMBER_COLUMNS",
+                     "NUMBER_KEYS", "STATUSES", "LEFTOVER"),
                     "format"),
 }
 """Each name this package offers -> its module in the package."""

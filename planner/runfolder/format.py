@@ -12,7 +12,7 @@ from planner.solve.status import STATUSES
 
 __all__ = [
     "ASSIGNMENTS", "ASSIGNMENT_COLUMNS", "INFEASIBILITY", "INPUTS", "LINKS", "LINK_COLUMNS", "MANIFEST", "MAP",
-    "NUMBER_COLUMNS", "NUMBER_KEYS", "SITES", "SITE_COLUMNS", "STATUSES", "SUMMARY", "LEFTOVER",
+    "NUMBER_COLUMNS", "NUMBER_KEYS", "SITES", "SITE_COLUMNS", "SOLVER_LOG", "STATUSES", "SUMMARY", "LEFTOVER",
 ]
 
 MANIFEST = "manifest.json"
@@ -31,6 +31,8 @@ MAP = "map.html"
 """The interactive map of the plan."""
 INFEASIBILITY = "infeasibility.txt"
 """Why the scenario has no plan, when it has none."""
+SOLVER_LOG = "solver.log"
+"""The solver's own log of the run's solves (HiGHS's banner and log; CBC's and GLPK's output)."""
 
 ASSIGNMENT_COLUMNS = ["industry", "function", "site", "region", "zone", "capacity", "land_ha",
                       "land_cost", "setup_cost", "operating_cost"]

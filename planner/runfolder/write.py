@@ -52,15 +52,22 @@ class OutputExists(Exception):
     """The output folder exists, is not empty, and overwriting was not asked for."""
 
 
+def shown_path(path: Path | str, given: Path | str | None = None) -> str:
+    """`path` as the user should see it in a message: absolute when the user gave an absolute path (`given`, by
+    default `path` itself), else relative to the working directory when inside it."""
+    given = path if given is None else given
+    return str(Path(os.path.abspath(path))) if Path(given).is_absolute() else display_path(path)
+
+
 def check_output(out: Path, force: bool) -> None:
     """Refuse a non-empty existing output folder unless `force`, or one that cannot be made; called before any
     solving."""
     check_location(out)
     clean_leftovers(out)
     if out.exists() and not out.is_dir():
-        raise OutputExists(f"{display_path(out)} exists and is not a folder")
+        raise OutputExists(f"{shown_path(out)} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputExists(f"{display_path(out)} already exists and is not empty; choose another --out or add --force")
+        raise OutputExists(f"{shown_path(out)} already exists and is not empty; choose another --out or add --force")
 
 
 def check_file_output(path: Path, force: bool) -> None:
@@ -68,9 +75,9 @@ def check_file_output(path: Path, force: bool) -> None:
     called before anything is written."""
     check_location(path)
     if path.is_dir():
-        raise OutputExists(f"{display_path(path)} is a folder; give a file name")
+        raise OutputExists(f"{shown_path(path)} is a folder; give a file name")
     if path.exists() and not force:
-        raise OutputExists(f"{display_path(path)} already exists; choose another file or add --force")
+        raise OutputExists(f"{shown_path(path)} already exists; choose another file or add --force")
 
 
 def check_location(path: Path) -> None:
@@ -80,14 +87,14 @@ def check_location(path: Path) -> None:
     target = Path(os.path.abspath(path))
     parent = next(p for p in target.parents if os.path.lexists(p))
     if not parent.is_dir():
-        raise OutputExists(f"cannot write {display_path(path)}: {display_path(parent)} is not a folder")
+        raise OutputExists(f"cannot write {shown_path(path)}: {shown_path(parent, path)} is not a folder")
     probe = None
     try:
         probe = tempfile.mkdtemp(dir=parent, prefix=".planner-check-")
         os.makedirs(os.path.join(probe, target.relative_to(parent)))
     except OSError as exc:
-        where = display_path(parent) if probe is None else display_path(path)
-        raise OutputExists(f"cannot write {display_path(path)}: {where}: {exc.strerror}") from None
+        where = shown_path(parent, path) if probe is None else shown_path(path)
+        raise OutputExists(f"cannot write {shown_path(path)}: {where}: {exc.strerror}") from None
     finally:
         if probe is not None:
             shutil.rmtree(probe, ignore_errors=True)

@@ -18,6 +18,7 @@ from planner.solve.registry import _highs_version, native_options
 from planner.solve.rens import Rens, feasibility_jump_fits, rens
 from planner.solve.standard_form import StandardForm, column_positions, standard_form, with_objective
 from planner.solve.status import Ending, SolveResult, normalise
+from planner.solve.watch import current_watch, follow_mip, new_highs
 
 
 @dataclass
@@ -82,12 +83,19 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     for key, value in native_options("highs", options).items():
         h.setOptionValue(key, value)
     h.HandleKeyboardInterrupt = True
+    watch = current_watch()
+    if watch is not None:
+        watch.begin(options.time_limit)
     start = time.perf_counter()
     heuristic = _rens_start(h, options, plan=not mip_start) if mip and options.heuristic else None
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
     if heuristic is not None:
         progress(heuristic.summary())
+    if watch is not None and mip and objective is form.objective and objective.sense == pyo.minimize:
+        if heuristic is not None and heuristic.objective is not None:
+            watch.report(heuristic.objective, None)
+        follow_mip(h, watch)
     left = _time_left(options, heuristic)
     if left is not None:
         h.setOptionValue("time_limit", left)
@@ -175,14 +183,11 @@ def _to_highs(model: pyo.ConcreteModel, kept: KeptHandOver | None = None) -> tup
 
     With `kept`, its hand-over is used when it has one; otherwise this one is made and kept there.
     """
-    import highspy
-
     kept = kept or KeptHandOver()
     if kept.form is None:
         kept.form = standard_form(model)
         kept.lp, kept.mip = _highs_lp(kept.form)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.passModel(kept.lp)
     if kept.fixed is not None:
         columns, values = kept.fixed

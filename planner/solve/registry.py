@@ -16,9 +16,9 @@ class SolverUnavailable(Exception):
 
 
 def _highs_version() -> str:
-    import highspy
+    import highspy  # the version from its constants: making a Highs object would print HiGHS's banner
 
-    return str(highspy.Highs().version())
+    return f"{highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
 
 
 def _pyomo_version(name: str) -> Callable[[], str]:
@@ -34,12 +34,16 @@ def _pyomo_version(name: str) -> Callable[[], str]:
 
 
 def _scip_version() -> str:
+    """SCIP's own version (10.0.0), not PySCIPOpt's, which Pyomo's interface reports."""
     from pyomo.contrib.solver.common.factory import SolverFactory
 
     opt = SolverFactory("scip_direct")
     if not opt.available():
         raise SolverUnavailable("scip")
-    return ".".join(map(str, opt.version()))
+    import pyscipopt
+
+    model = pyscipopt.Model()
+    return f"{model.getMajorVersion()}.{model.getMinorVersion()}.{model.getTechVersion()}"
 
 
 @dataclass(frozen=True)

@@ -80,10 +80,9 @@ def _interrupted(h: Any) -> bool:
 
 
 def _sub_solver(lp: Any, options: dict[str, Any], budget: float) -> Any:
-    import highspy
+    from planner.solve.watch import new_highs
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     for key, value in options.items():
         h.setOptionValue(key, value)
     h.setOptionValue("time_limit", budget)

@@ -7,8 +7,11 @@ solver's ending into planner's status with planner.solve.status.normalise.
 
 from __future__ import annotations
 
+import math
+import tempfile
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pyomo.environ as pyo
@@ -16,8 +19,10 @@ from pyomo.common.log import LoggingIntercept
 
 from planner.scenario.schema import SolverOptions
 from planner.solve.highs import KeptHandOver, solve_highs
+from planner.solve.logs import bound_from_log
 from planner.solve.registry import SOLVERS, SolverUnavailable, check_solver_name, native_options
 from planner.solve.status import SolveResult, normalise
+from planner.solve.watch import current_watch
 
 
 def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective | None = None,
@@ -48,16 +53,26 @@ def solve(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objec
 
 def _solve_legacy(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo.Objective,
                   version: str) -> SolveResult:
-    """CBC or GLPK through Pyomo's executable interface."""
+    """CBC or GLPK through Pyomo's executable interface; the solver's log goes to the current watch (solver.log),
+    and the bound is read from it when Pyomo returns none (planner.solve.logs)."""
     from pyomo.opt import TerminationCondition as TC
 
     opt = pyo.SolverFactory(options.name)
+    watch = current_watch()
+    if watch is not None:
+        watch.begin(options.time_limit)
     start = time.perf_counter()
     interrupted = False
-    try:
-        result = opt.solve(model, options=native_options(options.name, options), load_solutions=False)
-    except KeyboardInterrupt:
-        result, interrupted = None, True
+    with tempfile.TemporaryDirectory(prefix="planner-log-") as folder:
+        logfile = Path(folder) / f"{options.name}.log"
+        try:
+            result = opt.solve(model, options=native_options(options.name, options), load_solutions=False,
+                               logfile=str(logfile))
+        except KeyboardInterrupt:
+            result, interrupted = None, True
+        log = logfile.read_text(encoding="utf-8", errors="replace") if logfile.exists() else ""
+    if watch is not None and log:
+        watch.log(log)
     seconds = time.perf_counter() - start
     if result is None:
         return SolveResult(status="no_solution", objective=None, best_bound=None, mip_gap=None, solve_seconds=seconds,
@@ -78,7 +93,10 @@ def _solve_legacy(model: pyo.ConcreteModel, options: SolverOptions, objective: p
     else:
         ending = "other"
     value = float(pyo.value(objective)) if has_solution else None
-    out = normalise(ending, has_solution, value, result.problem.lower_bound)
+    bound = result.problem.lower_bound
+    if bound is None or not math.isfinite(bound):
+        bound = bound_from_log(options.name, log)
+    out = normalise(ending, has_solution, value, bound)
     return SolveResult(status=out.status, objective=out.objective, best_bound=out.best_bound, mip_gap=out.mip_gap,
                        solve_seconds=seconds, solver=options.name, solver_version=version,
                        options=options.model_dump(), message=str(tc), interrupted=interrupted)

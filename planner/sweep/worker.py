@@ -49,4 +49,6 @@ def run_member(task: MemberTask) -> dict[str, Any]:
                 "traceback": traceback.format_exc(limit=5)}
     if outcome.status != "error":
         write_marker(task, outcome.status)
-    return {"member": task.name, "status": outcome.status, "message": ""}
+    return {"member": task.name, "status": outcome.status, "message": "",
+            "figures": {key: outcome.summary.get(key)
+                        for key in ("objective", "best_bound", "mip_gap", "solve_seconds")}}
