@@ -50,6 +50,7 @@ from planner.scenario.version2 import require_version1
 from planner.solve import KeptHandOver, SolveResult, check_solver_name
 from planner.solve.mipstart import Key, start_for
 from planner.solve.polish import solve_polished
+from planner.solve.watch import SolveWatch, current_watch, watching
 from planner.transition import INFEASIBLE as TRANSITION_INFEASIBLE
 from planner.transition import (
     TransitionPlan,
@@ -58,7 +59,6 @@ from planner.transition import (
     transition_files,
     transition_kpis,
 )
-from planner.solve.watch import SolveWatch, current_watch, watching
 
 EXIT_CODES = {"optimal": 0, "feasible": 0, "infeasible": 3, "no_solution": 4, "error": 1}
 """Exit code of `planner run` per status (docs/scenario.md)."""
@@ -239,13 +239,14 @@ def solve_scenario(
     """
     watch = watch if watch is not None else SolveWatch()
     with watching(watch):
-        solved = _solve_scenario(scenario_path, out, force, progress, start, kept, **solver_changes)
+        solved = _solve_scenario(scenario_path, out, force, progress, start, kept, command, **solver_changes)
     watch.report(solved.result.objective, solved.result.best_bound, final=True)
     return replace(solved, solver_log=watch.text())
 
 
 def _solve_scenario(scenario_path: Path | str, out: Path | str | None, force: bool, progress: Callable[[str], None],
-                    start: Mapping[Key, float] | None, kept: KeptModel | None, **solver_changes: Any) -> Solved:
+                    start: Mapping[Key, float] | None, kept: KeptModel | None, command: str,
+                    **solver_changes: Any) -> Solved:
     """`solve_scenario` itself, inside its watch."""
     started = now()
     progress("Reading the scenario")

@@ -25,8 +25,8 @@ from planner.cli.common import (
     input_errors,
     num,
     out_console,
-    styled,
     print_json,
+    styled,
     within,
 )
 from planner.scenario.bounds import Bounds

@@ -22,8 +22,8 @@ from planner.cli.common import (
     fail,
     input_errors,
     out_console,
-    styled,
     print_json,
+    styled,
 )
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
