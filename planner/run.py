@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -278,3 +280,15 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
         files[INFEASIBILITY] = lambda p: p.write_text(report, encoding="utf-8")
     write_run_folder(out, force, files)
     return RunOutcome(result.status, out, summary, found)
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as its function `run`: `from planner import run` gives the module (Python binds a
+    package's submodule to its name once imported), and `run(scenario_path, out)` still runs a scenario."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> RunOutcome:
+        """`planner.run.run`."""
+        return run(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -159,7 +159,7 @@ def test_existing_folder_is_refused_then_replaced_with_force(tiny):
 
 def test_a_plan_without_a_bound_is_printed_with_bound_unknown(tiny, capsys):
     # GLPK stopping on its gap gives such a plan (status feasible, no bound): it is a plan, exit 0
-    from planner.cli import _print_outcome
+    from planner.cli.run import _print_outcome
     from planner.run import run
 
     outcome = run(tiny.yaml, tiny.root.parent / "run")
@@ -169,7 +169,7 @@ def test_a_plan_without_a_bound_is_printed_with_bound_unknown(tiny, capsys):
 
 
 def test_ctrl_c_before_any_plan_is_printed_as_such(tiny, capsys):
-    from planner.cli import _print_outcome
+    from planner.cli.run import _print_outcome
     from planner.run import run
 
     outcome = run(tiny.yaml, tiny.root.parent / "run")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from html import escape
 
 import folium
 from folium import Element, MacroElement
 from folium.template import Template
 
 from planner.maps.metrics import most_hosted
+from planner.maps.markup import escape
 from planner.maps.rundata import RunData
 from planner.maps.style import (
     FUNCTION_COLOURS,

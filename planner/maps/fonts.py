@@ -57,10 +57,12 @@ def matplotlib_family() -> str | None:
 
 
 def rc_params() -> dict[str, Any]:
-    """Matplotlib settings that draw Chinese with the CJK font (Latin falls back to DejaVu Sans)."""
+    """Matplotlib settings that draw Chinese with the CJK font (Latin falls back to DejaVu Sans) and show every
+    label as written: mathtext off, so a pair of ``$`` in a scenario's name is not read as a formula."""
     family = matplotlib_family()
     fonts = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
-    return {"font.family": "sans-serif", "font.sans-serif": fonts, "axes.unicode_minus": False}
+    return {"font.family": "sans-serif", "font.sans-serif": fonts, "axes.unicode_minus": False,
+            "text.parse_math": False}
 
 
 def cjk_context() -> AbstractContextManager[None]:

@@ -20,6 +20,7 @@ from planner.maps.controls import (
 from planner.maps.geometry import CHINA_BOUNDS, metro_cities, national_view, outside_provinces, view_bounds
 from planner.maps.htmlout import save_html
 from planner.maps.layers import china_base, plan_layers
+from planner.maps.markup import LayerControl
 from planner.maps.rundata import RunData, load_run
 
 DEFAULT_TILES = "OpenStreetMap"
@@ -78,7 +79,7 @@ def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
     layers = plan_layers(run)
     for group in layers.groups:
         group.add_to(target)
-    control = folium.LayerControl(collapsed=collapsed, position="topright")
+    control = LayerControl(collapsed=collapsed, position="topright")
     control.add_to(target)
     LayerSections(control, layers.sections).add_to(target)
     outside = national and len(outside_provinces(run)) > 0

@@ -11,7 +11,6 @@ import base64
 import io
 import re
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from planner.maps.controls import FONT_STACK
 from planner.maps.htmlout import render_html
 from planner.maps.interactive import plan_map
 from planner.maps.metrics import capacity_table, cost_table, division_of_labour, hosts_table, land_table
+from planner.maps.markup import escape, html_table
 from planner.maps.rundata import PLAN_STATUSES, RunData, load_run, read_scenario, run_title
 from planner.maps.static import figure
 from planner.maps.style import FUNCTION_LABELS, ZONE_LABELS, fmt
@@ -56,8 +56,8 @@ pre.diagnosis {{ font-family: inherit; white-space: pre-wrap; background: #f7f7f
 
 
 def _table(frame: pd.DataFrame, digits: int = 2, index: bool = False) -> str:
-    return frame.to_html(index=index, classes="data", border=0, escape=True, na_rep="–",
-                         float_format=lambda v: f"{v:,.{digits}f}")
+    return html_table(frame, index=index, classes="data", border=0, na_rep="–",
+                      float_format=lambda v: f"{v:,.{digits}f}")
 
 
 def _function_by_zone(frame: pd.DataFrame) -> pd.DataFrame:
@@ -151,7 +151,7 @@ def report_html(run_dir: Path, tiles: str | None = "none") -> str:
 <section id="hosts"><h2>Hosts per industry 各产业承接地区</h2>{_table(hosts_table(run), 0)}</section>
 <section id="land"><h2>Land use per site 各园区用地 (ha)</h2>{_table(land_table(run))}</section>
 <section id="map" class="screen-only"><h2>Interactive map 交互地图</h2>
-<iframe class="map-frame" title="interactive map" srcdoc="{escape(map_page, quote=True)}"></iframe></section>
+<iframe class="map-frame" title="interactive map" srcdoc="{escape(map_page)}"></iframe></section>
 <section id="static-map"><h2>Map 地图</h2>
 <figure><img class="static-map" alt="map of the plan" src="data:image/png;base64,{_png_base64(run)}"></figure></section>
 {_footer()}"""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+from planner.formatting import number
 
 FUNCTIONS: tuple[str, ...] = ("rd", "pilot", "production")
 """The chain's functions, upstream first."""
@@ -84,7 +84,5 @@ def link_weight(amount: float, largest: float) -> float:
 
 
 def fmt(value: float | None, digits: int = 1) -> str:
-    """A number with thousands separators, or an en dash when missing."""
-    if value is None or math.isnan(value):
-        return "–"
-    return f"{value:,.{digits}f}"
+    """A number with thousands separators, or an en dash when missing (planner.formatting.number)."""
+    return number(value, digits, missing="–")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 import pandas as pd
 
+from planner.maps.markup import escape
 from planner.maps.rundata import RunData
 from planner.maps.style import FUNCTION_LABELS, FUNCTIONS, LINK_LABELS, ZONE_LABELS, fmt
 

@@ -165,12 +165,3 @@ def drop(model: pyo.ConcreteModel, *names: str) -> None:
 def default_out(stem: str) -> Path:
     """`runs/STEM-YYYYMMDD-HHMMSS`."""
     return Path("runs") / f"{stem}-{datetime.now():%Y%m%d-%H%M%S}"
-
-
-def fmt(value: float | None, digits: int = 2) -> str:
-    """A number with thousands separators, '-' for None, 'inf' for infinity."""
-    if value is None:
-        return "-"
-    if isinstance(value, float) and math.isinf(value):
-        return "inf"
-    return f"{value:,.{digits}f}"

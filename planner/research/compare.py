@@ -10,7 +10,6 @@ runs of different models usually do not.
 from __future__ import annotations
 
 import hashlib
-import html
 import itertools
 import json
 import math
@@ -21,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
+from planner.maps.markup import escape, html_table
 from planner.research.common import RunRecord, default_out, read_run
 from planner.runfolder import atomic_folder, write_csv
-from planner.runfolder.read import solver_label
+from planner.runfolder.read import read_table, solver_label
 
 REL_TOL = 1e-6
 """Intervals may miss each other by this much, relative to max(1, |objective|), and still agree."""
@@ -338,14 +338,14 @@ def _html_table(frame: pd.DataFrame, digits: int = 6) -> str:
             shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:,.{digits}g}")
         else:
             shown[col] = shown[col].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else v)
-    return shown.to_html(index=False, escape=True, na_rep="", border=0)
+    return html_table(shown, index=False, na_rep="", border=0)
 
 
 def report_html(cmp: Comparison, map_file: str | None, map_note: str) -> str:
     """The HTML report of a comparison; `map_file` is the side-by-side map page next to it (if any)."""
     verdicts = "".join(
         f"<li class='{'disagree' if 'DISAGREE' in line else 'agree' if 'AGREE' in line else 'unknown'}'>"
-        f"{html.escape(line)}</li>" for line in cmp.verdict_lines())
+        f"{escape(line)}</li>" for line in cmp.verdict_lines())
     if len(cmp.kpis):
         scale = cmp.kpis["value_base"].abs().fillna(0).clip(lower=1.0)
         changed = (cmp.kpis["delta"].abs() > 1e-7 * scale) | (cmp.kpis["value_base"].isna() != cmp.kpis["value_run"].isna())
@@ -361,13 +361,13 @@ def report_html(cmp: Comparison, map_file: str | None, map_note: str) -> str:
         "[best bound, objective] overlap. 'model' is a fingerprint of the input tables, settings and rules.</p>",
         "<h2>Runs</h2>", _html_table(cmp.table.drop(columns=["path"])),
         "<h2>Agreement, pair by pair</h2>", _html_table(cmp.agreement),
-        f"<h2>Functions that moved (against {html.escape(str(cmp.base))})</h2>", _html_table(cmp.moved),
-        f"<h2>Capacity changes (against {html.escape(str(cmp.base))})</h2>", _html_table(cmp.differences),
-        f"<h2>KPI and cost-term differences (against {html.escape(str(cmp.base))}; unchanged ones omitted)</h2>",
+        f"<h2>Functions that moved (against {escape(str(cmp.base))})</h2>", _html_table(cmp.moved),
+        f"<h2>Capacity changes (against {escape(str(cmp.base))})</h2>", _html_table(cmp.differences),
+        f"<h2>KPI and cost-term differences (against {escape(str(cmp.base))}; unchanged ones omitted)</h2>",
         _html_table(kpis),
         "<h2>Side-by-side map</h2>",
-        f"<p class='note'>{html.escape(map_note)}</p>",
-        f"<iframe src='{html.escape(map_file)}' title='side-by-side map'></iframe>" if map_file else "",
+        f"<p class='note'>{escape(map_note)}</p>",
+        f"<iframe src='{escape(map_file)}' title='side-by-side map'></iframe>" if map_file else "",
         "</body></html>",
     ]
     page = "\n".join(parts)
@@ -399,11 +399,11 @@ def fallback_dual_map(run_a: Path, run_b: Path) -> Any:
 
     dual = DualMap(location=[35.0, 115.0], zoom_start=6, tiles="OpenStreetMap")
     for side, run_dir in ((dual.m1, run_a), (dual.m2, run_b)):
-        sites = pd.read_csv(run_dir / "inputs" / "sites.csv").set_index("id")
-        plan = pd.read_csv(run_dir / "assignments.csv")
+        sites = read_table(run_dir / "inputs" / "sites.csv", ["id", "lon", "lat"]).set_index("id")
+        plan = read_table(run_dir / "assignments.csv", ["site", "industry", "function", "capacity"])
         for site, rows in plan.groupby("site"):
             lon, lat = sites.loc[site, "lon"], sites.loc[site, "lat"]
-            text = html.escape(f"{site}: " + ", ".join(f"{i} {f} {q:.1f}" for i, f, q in
+            text = escape(f"{site}: " + ", ".join(f"{i} {f} {q:.1f}" for i, f, q in
                                                         zip(rows["industry"], rows["function"], rows["capacity"])))
             folium.CircleMarker([lat, lon], radius=6, tooltip=text, fill=True).add_to(side)
     return dual

@@ -11,7 +11,6 @@ With a non-zero mip_gap both optima are known only within their gaps (the table 
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,12 +19,13 @@ from typing import Any
 
 import pandas as pd
 
+from planner.maps.markup import LayerControl, escape
 from planner.models.sets import index_sets
 from planner.solve.polish import fixed_x
 from planner.research.common import RunRecord, read_run
 from planner.run import build
 from planner.runfolder import atomic_folder, check_output, write_csv
-from planner.runfolder.read import RunFolderError
+from planner.runfolder.read import RunFolderError, read_table
 from planner.scenario import load_scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import check_solver_name, solve
@@ -118,7 +118,7 @@ def importance_layer(result: Importance) -> Any:
     (red: the scenario is infeasible without the site; grey: locked in)."""
     import folium
 
-    sites = pd.read_csv(result.run.path / "inputs" / "sites.csv", dtype={"id": str}).set_index("id")
+    sites = read_table(result.run.path / "inputs" / "sites.csv", ["id", "lon", "lat"], dtype={"id": str}).set_index("id")
     finite = [v for v in result.table["importance"] if v is not None and math.isfinite(v) and v > 0]
     largest = max(finite, default=1.0)
     group = folium.FeatureGroup(name=LAYER_NAME)
@@ -133,7 +133,7 @@ def importance_layer(result: Importance) -> Any:
             text = f"+{value:,.2f} (10k yuan), {row.importance_pct:+.3f} %"
         else:
             colour, radius, text = "#9a6700", 6.0, "unknown (no plan within the limits)"
-        tip = html.escape(f"{row.site} ({row.region}, {row.zone}): importance {text}; hosts {row.functions}")
+        tip = escape(f"{row.site} ({row.region}, {row.zone}): importance {text}; hosts {row.functions}")
         folium.CircleMarker([float(sites.loc[row.site, "lat"]), float(sites.loc[row.site, "lon"])], radius=radius,
                             color=colour, weight=2, fill=True, fill_color=colour, fill_opacity=0.35,
                             tooltip=tip).add_to(group)
@@ -175,10 +175,10 @@ def write_importance(result: Importance, out: Path, force: bool = False) -> str:
             except Exception:  # noqa: BLE001 - no offline assets: load them from the CDN
                 save_html(fmap, tmp / "importance.html", offline=False)
         else:
-            sites = pd.read_csv(result.run.path / "inputs" / "sites.csv")
+            sites = read_table(result.run.path / "inputs" / "sites.csv", ["lon", "lat"])
             fmap = folium.Map(location=[sites["lat"].mean(), sites["lon"].mean()], zoom_start=7)
             importance_layer(result).add_to(fmap)
-            folium.LayerControl().add_to(fmap)
+            LayerControl().add_to(fmap)
             fmap.save(str(tmp / "importance.html"))
             note = "planner.maps is not available: a plain map with the importance layer only"
     return note

@@ -31,14 +31,15 @@ import pyomo.environ as pyo
 
 from planner.check import violations
 from planner.models.layout import COST_TERMS
-from planner.models.sets import index_sets
+from planner.models.sets import IndexSets, index_sets
 from planner.numerics import numerical_warnings
 from planner.solve.polish import solve_polished
 from planner.research.common import NoPlan, drop, objective, only_model_constraints, set_constraint
 from planner.results import Plan, extract_plan
 from planner.run import EXIT_CODES, RunOutcome, build, solver_options, write_outcome
 from planner.runfolder import atomic_folder, check_output, now, write_csv, write_json
-from planner.scenario import load_scenario
+from planner.scenario import Scenario, load_scenario
+from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult
 
 HOLD_SLACK = 1e-7
@@ -204,13 +205,7 @@ def pareto(
     **solver_changes: Any,
 ) -> ParetoOutcome:
     """Trace the frontier between the cost terms `first` and `second` over `points` epsilon values."""
-    for term in (first, second):
-        if term not in COST_TERMS:
-            raise ValueError(f"unknown cost term {term!r}; known: {', '.join(COST_TERMS)}")
-    if first == second:
-        raise ValueError("--between needs two different cost terms")
-    if points < 2:
-        raise ValueError("--points must be at least 2 (the two ends of the frontier)")
+    _check_request(first, second, points)
     progress("Reading the scenario")
     scenario = load_scenario(scenario_path)
     out = Path(out) if out is not None else \
@@ -220,10 +215,58 @@ def pareto(
     progress("Building the model")
     ix = index_sets(scenario)
     built = build(scenario, ix)
-    m = built.model
-    t1, t2 = getattr(m, f"cost_{first}"), getattr(m, f"cost_{second}")
     base = {"scenario": scenario.name, "title": scenario.title, "warnings": numerical_warnings(scenario, ix),
             "build_seconds": built.seconds, **built.size}
+    frontier = _trace(scenario, ix, built.model, options, first, second, points, progress)
+    kept = filter_frontier(frontier.solved)
+    dropped = [p for p in frontier.solved if not p.kept]
+    message = frontier.message or (f"{len(kept)} non-dominated points between {first} and {second}"
+                                   + (f"; {len(dropped)} dropped (repeated or dominated)" if dropped else ""))
+    table = _frontier_table(kept, dropped, first, second)
+    runs = []
+    progress("Writing the run folders")
+    with atomic_folder(out, force) as tmp:
+        write_csv(tmp / "pareto.csv", table)
+        write_json(tmp / "pareto.json", {
+            "scenario": scenario.name, "first": first, "second": second, "points_requested": points,
+            "kept": len(kept), "dropped": len(dropped), "second_range": [frontier.lo, frontier.hi], "message": message,
+            "solver": options.model_dump(), "terms": "unweighted cost terms (cost_<term> of docs/model.md)"})
+        plot(table, first, second, scenario.title, tmp / "pareto.png")
+        for n, p in enumerate(kept, start=1):
+            extra = {"pareto": {"point": n, "first": first, "second": second, "epsilon": p.epsilon,
+                                first: p.first, second: p.second}}
+            done = write_outcome(tmp / f"point-{n}", False, scenario, p.result, base | extra, p.plan, p.violations,
+                                 p.started, None)
+            runs.append(RunOutcome(done.status, out / f"point-{n}", done.summary, done.violations))
+    return ParetoOutcome(first, second, table, out, runs, message)
+
+
+def _check_request(first: str, second: str, points: int) -> None:
+    """Refuse (ValueError, in the words of the command line) unknown or equal cost terms and fewer than 2 points."""
+    for term in (first, second):
+        if term not in COST_TERMS:
+            raise ValueError(f"unknown cost term {term!r}; known: {', '.join(COST_TERMS)}")
+    if first == second:
+        raise ValueError("--between needs two different cost terms")
+    if points < 2:
+        raise ValueError("--points must be at least 2 (the two ends of the frontier)")
+
+
+@dataclass
+class _Frontier:
+    """The points solved along the frontier, the range of the second term, and a message when there is no trade-off."""
+
+    solved: list[Point]
+    lo: float
+    hi: float
+    message: str
+
+
+def _trace(scenario: Scenario, ix: IndexSets, m: pyo.ConcreteModel, options: SolverOptions, first: str, second: str,
+           points: int, progress: Callable[[str], None]) -> _Frontier:
+    """Solve the two ends of the frontier, then the `points` - 2 epsilon points between them (none without a
+    trade-off); NoPlan when an end has no plan."""
+    t1, t2 = getattr(m, f"cost_{first}"), getattr(m, f"cost_{second}")
 
     def record(epsilon: float | None, result: SolveResult, seconds: float, started: str) -> Point:
         result = dataclasses.replace(result, solve_seconds=seconds)
@@ -253,22 +296,22 @@ def pareto(
         message = f"no trade-off: one plan minimises both {first} and {second}"
         high.kept, high.note = False, "repeats the other end: no trade-off"
         solved.append(high)
-    else:
-        for k in range(1, points - 1):
-            eps = lo + (hi - lo) * k / (points - 1)
-            progress(f"Point {k + 1} of {points}: {second} <= {eps:,.2f}")
-            set_constraint(m, "research_epsilon", t2 <= eps)
-            started = now()
-            try:
-                solved.append(record(eps, *lexicographic(m, options, t1, t2), started))
-            finally:
-                drop(m, "research_epsilon")
-        solved.append(high)
-    kept = filter_frontier(solved)
-    dropped = [p for p in solved if not p.kept]
-    if not message:
-        message = (f"{len(kept)} non-dominated points between {first} and {second}"
-                   + (f"; {len(dropped)} dropped (repeated or dominated)" if dropped else ""))
+        return _Frontier(solved, lo, hi, message)
+    for k in range(1, points - 1):
+        eps = lo + (hi - lo) * k / (points - 1)
+        progress(f"Point {k + 1} of {points}: {second} <= {eps:,.2f}")
+        set_constraint(m, "research_epsilon", t2 <= eps)
+        started = now()
+        try:
+            solved.append(record(eps, *lexicographic(m, options, t1, t2), started))
+        finally:
+            drop(m, "research_epsilon")
+    solved.append(high)
+    return _Frontier(solved, lo, hi, message)
+
+
+def _frontier_table(kept: list[Point], dropped: list[Point], first: str, second: str) -> pd.DataFrame:
+    """pareto.csv: the kept points (numbered, with their folders), then the dropped ones."""
     rows = []
     for n, p in enumerate(kept, start=1):
         rows.append({"point": n, "folder": f"point-{n}", "epsilon": p.epsilon, first: p.first, second: p.second,
@@ -281,22 +324,7 @@ def pareto(
     table = pd.DataFrame(rows, columns=["point", "folder", "epsilon", first, second, "objective", "status", "kept",
                                         "note", "solve_seconds", "violations"])
     table["point"] = table["point"].astype("Int64")
-    runs = []
-    progress("Writing the run folders")
-    with atomic_folder(out, force) as tmp:
-        write_csv(tmp / "pareto.csv", table)
-        write_json(tmp / "pareto.json", {
-            "scenario": scenario.name, "first": first, "second": second, "points_requested": points,
-            "kept": len(kept), "dropped": len(dropped), "second_range": [lo, hi], "message": message,
-            "solver": options.model_dump(), "terms": "unweighted cost terms (cost_<term> of docs/model.md)"})
-        plot(table, first, second, scenario.title, tmp / "pareto.png")
-        for n, p in enumerate(kept, start=1):
-            extra = {"pareto": {"point": n, "first": first, "second": second, "epsilon": p.epsilon,
-                                first: p.first, second: p.second}}
-            done = write_outcome(tmp / f"point-{n}", False, scenario, p.result, base | extra, p.plan, p.violations,
-                                 p.started, None)
-            runs.append(RunOutcome(done.status, out / f"point-{n}", done.summary, done.violations))
-    return ParetoOutcome(first, second, table, out, runs, message)
+    return table
 
 
 def is_frontier(values: list[tuple[float, float]]) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.cells import as_written
 from planner.runfolder.format import MANIFEST, NUMBER_COLUMNS, NUMBER_KEYS, STATUSES, SUMMARY
 
 if TYPE_CHECKING:  # pandas is imported when a table is read
@@ -73,7 +74,7 @@ def read_table(path: Path, columns: Iterable[str], **options: Any) -> pd.DataFra
     if not path.is_file():
         raise RunFolderError(f"{path} is missing: not a complete run folder")
     try:
-        frame = pd.read_csv(path, **options)
+        frame = as_written(pd.read_csv(path, **options))
     except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser and empty-file errors are ValueErrors
         raise RunFolderError(f"{path} is not a readable CSV table: {exc}") from None
     columns = list(columns)

@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from planner import __version__
+from planner.cells import formula_safe, quoting
 from planner.scenario.errors import display_path
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import PREFIXED_COLUMNS
@@ -130,8 +131,9 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    """Write a table as UTF-8 CSV without the index."""
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """Write a table as UTF-8 CSV without the index, its text cells formula-safe (:mod:`planner.cells`)."""
+    safe = formula_safe(frame)
+    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", quoting=quoting(safe))
 
 
 def write_inputs(folder: Path, scenario: Scenario, solver: dict[str, Any] | None = None) -> None:

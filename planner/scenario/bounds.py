@@ -1,6 +1,6 @@
 """The numeric range of a schema field, read from its pydantic constraints, and the words for a value outside it.
 
-The command line checks its solver options with these (planner/research/commands.py), so a range
+The command line checks its solver options with these (planner/cli/common.py), so a range
 changed in the schema changes the options too.
 """
 

@@ -88,7 +88,7 @@ def _validate_yaml(merged: MergedYaml) -> tuple[ScenarioFile | None, list[Proble
     except ValidationError as exc:
         problems, seen = [], set()
         for error in exc.errors():
-            place = key_path(error["loc"])
+            place = key_path(error["loc"], merged.data)
             message = describe(error, ScenarioFile)
             if (place, message) in seen:
                 continue

@@ -79,16 +79,32 @@ def _inner_model(annotation: Any) -> Any:
 
 
 _UNION_TAGS = {"str", "int", "float", "bool", "none"}
+_MISSING = object()
 
 
-def key_path(loc: tuple[Any, ...]) -> str:
-    """A YAML location as `settings.weights.land` or `rules[1].lock_in.regoin`."""
-    out = ""
+def key_path(loc: tuple[Any, ...], data: Any = _MISSING) -> str:
+    """A YAML location as `settings.weights.land` or `rules[1].lock_in.regoin`.
+
+    pydantic puts the names of union members (`str`, `constrained-str`, `list[...]`, ...) into a location; with
+    `data` (the YAML as read), a part is a key only where the data has it, so no such name reaches a message.
+    """
+    out, node = "", data
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(node, dict):
             out += f"[{part}]"
-        elif part in _UNION_TAGS or "[" in str(part):
-            continue  # pydantic's name of a union member or validator, not a key
-        else:
+            node = node[part] if isinstance(node, list) and -len(node) <= part < len(node) else _MISSING
+        elif isinstance(node, dict) and part in node:
             out += ("." if out else "") + str(part)
+            node = node[part]
+        elif _union_tag(part) or not (node is _MISSING or isinstance(node, dict)):
+            continue  # pydantic's name of a union member or validator, not a key
+        else:  # a key the data lacks (a required one) or below one
+            out += ("." if out else "") + str(part)
+            node = _MISSING
     return out
+
+
+def _union_tag(part: Any) -> bool:
+    """Whether a part of a pydantic location is the name of a union member or validator, such as `str`,
+    `constrained-str` or `function-after[...]`."""
+    return isinstance(part, str) and (part in _UNION_TAGS or "[" in part or part.startswith("constrained-"))

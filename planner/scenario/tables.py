@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from planner.cells import read_cell
 from planner.scenario.errors import Problem, display_path, not_utf8
 from planner.scenario.messages import describe
 from planner.scenario.schema import PREFIXED_COLUMNS, TABLE_MODELS
@@ -72,7 +73,7 @@ def read_table(name: str, path: Path, named_by: str = "") -> tuple[RawTable | No
     expected = ", ".join(table_columns(name))
     if not header or not any(cell.strip() for cell in header):
         return None, [Problem(shown, message=f"is empty; expected a header row with columns {expected}")]
-    columns = [cell.strip() for cell in header]
+    columns = [read_cell(cell.strip()) for cell in header]
     table = RawTable(name, path, columns)
     problems = []
     for column in sorted({c for c in columns if columns.count(c) > 1}):
@@ -91,7 +92,7 @@ def read_table(name: str, path: Path, named_by: str = "") -> tuple[RawTable | No
         if len(cells) != len(columns):
             problems.append(Problem(shown, f"row {line}", None, f"has {len(cells)} cells but the header has {len(columns)}"))
             continue
-        table.rows.append(dict(zip(columns, cells)))
+        table.rows.append(dict(zip(columns, map(read_cell, cells))))  # planner's formula-safe cells as written
         table.row_numbers.append(line)
     if not any(any(cell.strip() for cell in cells) for _, cells in records):
         problems.append(Problem(shown, message=f"has no rows below its header; the {name} table needs at least one"))

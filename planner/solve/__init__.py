@@ -8,6 +8,8 @@ package (its statuses, for the run folder) does not import Pyomo and the solvers
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 _HOMES = {
@@ -28,3 +30,15 @@ def __getattr__(name: str) -> Any:
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+
+
+class _CallableModule(types.ModuleType):
+    """This package, callable as its function `solve`: `from planner import solve` gives the package (Python binds
+    a package's subpackage to its name once imported), and `solve(model, options)` still solves."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """`planner.solve.solve`."""
+        return __getattr__("solve")(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

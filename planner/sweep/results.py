@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from planner.models.layout import COST_TERMS
+from planner.runfolder import write_csv
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, ZONES
 from planner.sweep.columns import RUN_COLUMNS, SUMMARY_KEYS, kpi_columns
 from planner.sweep.spec import Value
@@ -76,7 +77,7 @@ def write_results(frame: pd.DataFrame, out: Path, parameters: list[str]) -> list
     """Write results.parquet, results.csv and kpis.png into `out`; return their paths."""
     written = [out / "results.parquet", out / "results.csv", out / "kpis.png"]
     frame.to_parquet(written[0], index=False)
-    frame.to_csv(written[1], index=False, encoding="utf-8", lineterminator="\n")
+    write_csv(written[1], frame)
     plot_kpis(frame, parameters, written[2])
     return written
 
@@ -88,6 +89,13 @@ def plot_kpis(frame: pd.DataFrame, parameters: list[str], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from planner.maps.fonts import cjk_context  # labels as written (no mathtext), Chinese values drawn
+
+    with cjk_context():
+        _draw_kpis(plt, frame, parameters, path)
+
+
+def _draw_kpis(plt: Any, frame: pd.DataFrame, parameters: list[str], path: Path) -> None:
     done = frame[frame["objective"].notna()]
     axes_params = parameters or ["member"]
     fig, axes = plt.subplots(len(PLOTTED), len(axes_params), squeeze=False,

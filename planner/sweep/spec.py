@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import re
@@ -182,6 +183,10 @@ class Sweep:
         return located
 
 
+MAX_VALUE_NAME = 40
+"""Longest a parameter value is in a member's folder name (a longer one is cut and given a hash of the whole)."""
+
+
 def format_value(value: Value) -> str:
     """A parameter value as it appears in a folder name: short, filesystem safe."""
     if value is None:
@@ -192,7 +197,10 @@ def format_value(value: Value) -> str:
         text = "nan" if math.isnan(value) else f"{value:g}".replace("+", "")
     else:
         text = str(value)
-    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", text)
+    if len(safe) > MAX_VALUE_NAME:  # a long text: its start and a hash of all of it, so the folder name can be made
+        safe = f"{safe[:MAX_VALUE_NAME - 9]}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    return safe
 
 
 def expand(grid: Grid) -> list[Member]:
@@ -243,7 +251,7 @@ def read_sweep(path: Path | str) -> tuple[Sweep | None, list[Problem]]:
         spec = SweepFile.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-        problems = [Problem(shown, f"key {key_path(e['loc'])}" if e["loc"] else "", None, describe(e, SweepFile))
+        problems = [Problem(shown, f"key {key_path(e['loc'], data)}" if e["loc"] else "", None, describe(e, SweepFile))
                     for e in errors]
         wrong = {e["loc"][0] if e["loc"] else "" for e in errors}
         if wrong & {"", "base"}:

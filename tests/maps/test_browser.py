@@ -52,8 +52,9 @@ function count(layer, acc) {
   if (layer.eachLayer) { layer.eachLayer(l => count(l, acc)); }
   return acc;
 }
-const out = {};
-for (const name of Object.keys(overlays)) { out[name] = count(overlays[name], [0, 0]); }
+function shown(html) { const d = document.createElement("div"); d.innerHTML = html; return d.textContent; }
+const out = {};  // by the name as the control shows it (its key is HTML: planner escapes the text)
+for (const name of Object.keys(overlays)) { out[shown(name)] = count(overlays[name], [0, 0]); }
 return out;
 """
 

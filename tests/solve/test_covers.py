@@ -1,4 +1,4 @@
-"""Knapsack cover cuts (planner/covers.py): valid for every integer packing, and the optimum stays the same."""
+"""Knapsack cover cuts (planner/solve/covers.py): valid for every integer packing, and the optimum stays the same."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The RENS start (planner/heuristics.py): its plan is a real plan of the model, and the optimum does not depend on it."""
+"""The RENS start (planner/solve/rens.py): its plan is a real plan of the model, and the optimum does not depend on it."""
 
 from __future__ import annotations
 

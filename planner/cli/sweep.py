@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -16,7 +15,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-console = Console(stderr=True, soft_wrap=True)
+from planner.cli.common import console, fail, input_errors, styled
 
 
 def sweep(
@@ -40,7 +39,7 @@ def sweep(
     from planner.scenario import InputErrors
     from planner.sweep.runner import SchedulerUnavailable, run_sweep
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     bar = Progress(*columns, console=console, transient=False)
     task = bar.add_task("members", total=None)
 
@@ -56,12 +55,9 @@ def sweep(
         outcome = run_sweep(sweep_file, out, workers=workers, scheduler=scheduler, reuse=reuse, force=force,
                             progress=progress)
     except InputErrors as exc:  # found before any member runs: the bar was never drawn
-        console.print(f"[bold red]The sweep has {len(exc.problems)} problem(s):[/]")
-        console.print(exc.report(), markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        raise input_errors(exc, f"The sweep has {len(exc.problems)} problem(s):") from None
     except (OutputExists, SchedulerUnavailable) as exc:  # the same
-        console.print(f"[bold red]Error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     finally:
         stop()
     table = Table("status", "objective", "gap", "solve s", "skipped", "start", title=f"sweep {outcome.out}")
@@ -75,7 +71,7 @@ def sweep(
         table.add_row(row.status, objective, gap, solve, "yes" if row.skipped else "", start, row.member)
     console.print(table)
     for row in outcome.table[outcome.table["status"] == "error"].itertuples():
-        console.print(f"[red]{row.member} failed:[/] {row.message}", highlight=False)
+        console.print(styled((f"{row.member} failed:", "red"), f" {row.message}"))
     console.print(f"{len(outcome.table)} members: {outcome.ran} run, {outcome.skipped} skipped (complete), "
                   f"{outcome.failed} failed, in {outcome.seconds:.1f} s; results: {outcome.out / 'results.parquet'}, "
                   f"{outcome.out / 'results.csv'}, {outcome.out / 'kpis.png'}", highlight=False)

@@ -3,57 +3,30 @@ and the printing of `planner run --alternatives` (docs/research.md)."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional, get_args
+from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from planner.scenario.bounds import Bounds, field_bounds
-from planner.scenario.schema import SolverOptions
-
-console = Console(stderr=True, soft_wrap=True)
-out_console = Console(soft_wrap=True)
-
-ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
-RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
-ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing non-empty output folder.")]
-SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver name (default: as recorded / from the scenario).")]
-
-
-def within(bounds: Bounds) -> Callable[[float | None], float | None]:
-    """A typer callback that refuses (exit 2) a value outside `bounds`, in their words: '-1 is not greater than 0'."""
-    def check(value: float | None) -> float | None:
-        problem = None if value is None else bounds.problem(value)
-        if problem is not None:
-            raise typer.BadParameter(problem)
-        return value
-    return check
-
-
-def solver_option(name: str, flag: str, text: str) -> Any:
-    """The typer option `flag` (help `text`) of the solver option `name`, refusing what `SolverOptions.name`
-    refuses: the schema is the one place its range is written (whole numbers by typer's range, others by a callback)."""
-    bounds = field_bounds(SolverOptions, name)
-    annotation = SolverOptions.model_fields[name].annotation
-    if int in (annotation, *get_args(annotation)):
-        least, most = bounds.int_range()
-        return typer.Option(flag, min=least, max=most, help=text)
-    return typer.Option(flag, callback=within(bounds), help=text)
-
-
-TimeOption = Annotated[Optional[float], solver_option("time_limit", "--time-limit", "Time limit in seconds, per solve.")]
-GapOption = Annotated[Optional[float], solver_option("mip_gap", "--mip-gap", "Relative optimality gap, e.g. 0.0001.")]
-ThreadsOption = Annotated[Optional[int], solver_option("threads", "--threads", "Solver threads.")]
-SeedOption = Annotated[Optional[int], solver_option("seed", "--seed", "Solver random seed.")]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[bold red]Error:[/] {message}", highlight=False, markup=True)
-    return typer.Exit(code)
+from planner.cli.common import (
+    ForceOption,
+    GapOption,
+    RunDirArg,
+    ScenarioArg,
+    SeedOption,
+    SolverOption,
+    ThreadsOption,
+    TimeOption,
+    console,
+    fail,
+    input_errors,
+    num,
+    out_console,
+    styled,
+    within,
+)
+from planner.scenario.bounds import Bounds
 
 
 def _guard(action: Any) -> Any:
@@ -67,22 +40,11 @@ def _guard(action: Any) -> Any:
     try:
         return action()
     except NoPlan as exc:  # as `planner run`: 3 infeasible, 4 no solution within the limits
-        raise _fail(str(exc), exc.exit_code) from None
+        raise fail(str(exc), exc.exit_code) from None
     except InputErrors as exc:
-        count = len(exc.problems)
-        console.print(f"[bold red]The scenario has {count} problem{'s' if count > 1 else ''}:[/]")
-        console.print(exc.report(), markup=False, highlight=False)
-        raise typer.Exit(2) from None
+        raise input_errors(exc) from None
     except (OutputExists, SolverUnavailable, RunFolderError, ValueError) as exc:
-        raise _fail(str(exc)) from None
-
-
-def _num(value: Any, digits: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    if isinstance(value, float) and math.isinf(value):
-        return "inf"
-    return f"{value:,.{digits}f}"
+        raise fail(str(exc)) from None
 
 
 # ------------------------------------------------------------------------------------- compare
@@ -102,19 +64,19 @@ def compare_command(
     from planner.runfolder.read import solver_label
 
     if len(run_dirs) < 2:
-        raise _fail("give at least two run folders")
+        raise fail("give at least two run folders")
     cmp, target = _guard(lambda: compare(run_dirs, out, force, tolerance))
     table = Table("run", "solver", "status", "objective", "best bound", "gap", "build s", "solve s", "model",
                   title="Runs")
     for row in cmp.table.itertuples(index=False):
         gap = "-" if row.mip_gap is None or row.mip_gap != row.mip_gap else f"{100 * row.mip_gap:.4f} %"
         table.add_row(row.run, solver_label({"name": row.solver, "version": row.solver_version}), row.status,
-                      _num(row.objective),
-                      _num(row.best_bound), gap, _num(row.build_seconds), _num(row.solve_seconds), row.model)
+                      num(row.objective),
+                      num(row.best_bound), gap, num(row.build_seconds), num(row.solve_seconds), row.model)
     out_console.print(table)
     for line in cmp.verdict_lines():
         colour = "red" if "DISAGREE" in line else "green" if "AGREE" in line else "yellow"
-        out_console.print(f"[{colour}]{line}[/]", highlight=False)
+        out_console.print(styled((line, colour)))
     if len(cmp.moved):
         out_console.print(f"{len(cmp.moved)} functions moved and {len(cmp.differences)} capacities changed "
                           f"against {cmp.base} (plan_differences.csv, moved_functions.csv)", highlight=False)
@@ -138,15 +100,15 @@ def importance_command(
     """Replacement importance of each opened site: the cost increase when it is closed and the rest re-optimised."""
     from planner.research.importance import importance
 
-    with console.status("Starting") as status:
+    with console.status(styled("Starting")) as status:
         result, target, note = _guard(lambda: importance(
-            run_dir, out, force=force, progress=lambda m: status.update(m + " ..."),
+            run_dir, out, force=force, progress=lambda m: status.update(styled(m + " ...")),
             name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads))
     table = Table("site", "region", "zone", "hosts", "status", "without it", "importance", "%",
-                  title=f"Replacement importance (objective {_num(result.run.objective)}, 10k yuan)")
+                  title=f"Replacement importance (objective {num(result.run.objective)}, 10k yuan)")
     for row in result.table.itertuples(index=False):
-        table.add_row(row.site, row.region, row.zone, row.functions, row.status, _num(row.objective_without),
-                      _num(row.importance), _num(row.importance_pct, 3))
+        table.add_row(row.site, row.region, row.zone, row.functions, row.status, num(row.objective_without),
+                      num(row.importance), num(row.importance_pct, 3))
     out_console.print(table)
     out_console.print(f"wrote {target / 'importance.csv'} and {target / 'importance.html'} ({note})", highlight=False)
 
@@ -175,14 +137,14 @@ def pareto_command(
     from planner.research.pareto import pareto
 
     first, second = between
-    with console.status("Starting") as status:
+    with console.status(styled("Starting")) as status:
         outcome = _guard(lambda: pareto(
-            scenario, first, second, points, out, force=force, progress=lambda m: status.update(m + " ..."),
+            scenario, first, second, points, out, force=force, progress=lambda m: status.update(styled(m + " ...")),
             name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed))
     table = Table("point", f"{first}", f"{second}", "objective", "status", "note", title=outcome.message)
     for row in outcome.table.itertuples(index=False):
         table.add_row("-" if pd.isna(row.point) else str(row.point),
-                      _num(getattr(row, first)), _num(getattr(row, second)), _num(row.objective), row.status,
+                      num(getattr(row, first)), num(getattr(row, second)), num(row.objective), row.status,
                       "" if pd.isna(row.note) else row.note)
     out_console.print(table)
     folders = "point-1" if len(outcome.runs) == 1 else f"point-1 ... point-{len(outcome.runs)}"
@@ -205,9 +167,9 @@ def export_command(
     from planner.runfolder import check_file_output
 
     if lp is None and mps is None:
-        raise _fail("give --lp FILE and/or --mps FILE")
+        raise fail("give --lp FILE and/or --mps FILE")
     if lp is not None and mps is not None and lp.resolve() == mps.resolve():
-        raise _fail("give --lp and --mps different files")
+        raise fail("give --lp and --mps different files")
     for path in (p for p in (lp, mps) if p is not None):
         _guard(lambda: check_file_output(path, force))
     written = _guard(lambda: export_model(scenario, lp, mps, symbolic))
@@ -226,10 +188,10 @@ def print_alternatives(found: Any) -> None:
                       highlight=False)
         return
     table = Table("plan", "folder", "objective", "+ %", "opened", "differs from optimum", "new vs optimum",
-                  title=f"Plans within {_num(found.cost_bound)} (10k yuan)")
+                  title=f"Plans within {num(found.cost_bound)} (10k yuan)")
     for row in found.table.itertuples(index=False):
-        table.add_row("optimum" if row.rank == 0 else f"alt {row.rank}", row.folder, _num(row.objective),
-                      _num(row.increase_pct, 3), str(row.n_opened), str(row.hamming_to_optimum),
+        table.add_row("optimum" if row.rank == 0 else f"alt {row.rank}", row.folder, num(row.objective),
+                      num(row.increase_pct, 3), str(row.n_opened), str(row.hamming_to_optimum),
                       row.opened_vs_optimum or "-")
     console.print(table)
     n = len(found.table) - 1
@@ -248,7 +210,7 @@ def parse_within(text: str | None) -> float:
     try:
         return parse_percent(text)
     except ValueError:
-        raise _fail(f"--within takes a percentage such as 5 or 5%, not {text!r}") from None
+        raise fail(f"--within takes a percentage such as 5 or 5%, not {text!r}") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -7,15 +7,10 @@ from typing import Annotated
 
 import typer
 
-RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
+from planner.cli.common import ForceFileOption, RunDirArg, fail
+
 OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="File to write (an existing one only with --force).",
                                                 show_default=False)]
-ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")]
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"Error: {message}", err=True)
-    return typer.Exit(2)
 
 
 def _target(run_dir: Path, out: Path | None, default: str, force: bool) -> Path:
@@ -27,7 +22,7 @@ def _target(run_dir: Path, out: Path | None, default: str, force: bool) -> Path:
     try:
         check_file_output(out, force)
     except OutputExists as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     return out
 
 
@@ -40,7 +35,7 @@ def map_command(
                                             "OpenTopoMap) or 'none' for a plain background.")] = "OpenStreetMap",
     png: Annotated[bool, typer.Option("--png", help="Write a static PNG image instead of the HTML map.")] = False,
     out: OutOption = None,
-    force: ForceOption = False,
+    force: ForceFileOption = False,
 ) -> None:
     """Redraw the map of a run folder: RUN_DIR/map.html, or RUN_DIR/map.png with --png."""
     from planner.maps.assets import OfflineAssetError
@@ -56,15 +51,15 @@ def map_command(
         else:
             save_html(plan_map(run_dir, tiles=tiles), target, offline=offline)
     except (RunFolderError, OfflineAssetError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except ValueError as exc:  # e.g. an unknown tile name
-        raise _fail(f"cannot draw the map: {exc}") from None
+        raise fail(f"cannot draw the map: {exc}") from None
     except OSError as exc:
-        raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise fail(f"cannot write {target}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {target}")
 
 
-def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceOption = False) -> None:
+def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceFileOption = False) -> None:
     """Write a self-contained HTML report of a run folder (RUN_DIR/report.html) that prints cleanly to PDF; for a run
     without a plan (infeasible, no solution), what happened: status, solver, times and why."""
     from planner.maps.assets import OfflineAssetError
@@ -75,9 +70,9 @@ def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceOption
     try:
         report(run_dir, target)
     except (RunFolderError, OfflineAssetError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except OSError as exc:
-        raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise fail(f"cannot write {target}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {target}")
 
 

@@ -1,4 +1,4 @@
-"""The `planner` command line."""
+"""Commands `planner validate`, `run`, `solvers` and `schema`, added by :func:`register`."""
 
 from __future__ import annotations
 
@@ -8,60 +8,33 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from planner import __version__
-from planner.maps import commands as maps_commands
-from planner.research import commands as research_commands
+from planner.cli.common import (
+    GapOption,
+    ScenarioArg,
+    SeedOption,
+    ThreadsOption,
+    TimeOption,
+    console,
+    fail,
+    input_errors,
+    out_console,
+    styled,
+)
 from planner.scenario import InputErrors, ScenarioFile, load_scenario
 from planner.scenario.schema import SOLVER_NAMES, TABLE_MODELS, row_schema
-from planner.sweep import commands as sweep_commands
 
 TableChoice = Enum("TableChoice", {name: name for name in TABLE_MODELS}, type=str)  # type: ignore[misc]
 
-app = typer.Typer(
-    help="Optimisation-based industrial layout planner: center R&D, inner-suburb pilot, periphery "
-         "mass production, across regions without duplicated construction.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-console = Console(stderr=True, soft_wrap=True)
-out_console = Console(soft_wrap=True)
 
-ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
-
-
-def _version(value: bool) -> None:
-    if value:
-        out_console.print(f"planner {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Print the version and exit.")] = None,
-) -> None:
-    """Optimisation-based industrial layout planner."""
-
-
-def _input_errors(exc: InputErrors) -> typer.Exit:
-    count = len(exc.problems)
-    console.print(f"[bold red]The scenario has {count} problem{'s' if count > 1 else ''}:[/]")
-    console.print(exc.report(), markup=False, highlight=False)
-    return typer.Exit(2)
-
-
-@app.command()
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario and its tables without solving; exit 2 when something is wrong (numerical warnings
     are printed as `planner run` prints them, exit 0)."""
     try:
         sc = load_scenario(scenario)
     except InputErrors as exc:
-        raise _input_errors(exc) from None
+        raise input_errors(exc) from None
     from planner.models import index_sets
     from planner.numerics import numerical_warnings
 
@@ -70,16 +43,15 @@ def validate(scenario: ScenarioArg) -> None:
                       f"{len(sc.industries)} industries)")
 
 
-@app.command()
 def run(
     scenario: ScenarioArg,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write. [default: runs/NAME-YYYYMMDD-HHMMSS]")] = None,
     solver: Annotated[Optional[str], typer.Option(help=f"Solver: {', '.join(SOLVER_NAMES)} (default from the scenario, "
                                                        "else highs).")] = None,
-    time_limit: research_commands.TimeOption = None,
-    mip_gap: research_commands.GapOption = None,
-    threads: research_commands.ThreadsOption = None,
-    seed: research_commands.SeedOption = None,
+    time_limit: TimeOption = None,
+    mip_gap: GapOption = None,
+    threads: ThreadsOption = None,
+    seed: SeedOption = None,
     heuristic: Annotated[Optional[bool], typer.Option("--heuristic/--no-heuristic", help="HiGHS: cover cuts and a "
                          "RENS start before branch and bound (default from the scenario, else on).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
@@ -95,33 +67,32 @@ def run(
 
     found = None
     try:
-        with console.status("Starting") as status:
+        with console.status(styled("Starting")) as status:
             if alternatives is None and within is None:
                 outcome = run_scenario(
-                    scenario, out, force=force, progress=lambda message: status.update(message + " ..."),
+                    scenario, out, force=force, progress=lambda message: status.update(styled(message + " ...")),
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
             else:
                 from planner.research.alternatives import run_alternatives
-                from planner.research.commands import parse_within
+                from planner.cli.research import parse_within
 
                 found = run_alternatives(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
-                    progress=lambda message: status.update(message + " ..."),
+                    progress=lambda message: status.update(styled(message + " ...")),
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
                 outcome = found.optimum
     except InputErrors as exc:
-        raise _input_errors(exc) from None
+        raise input_errors(exc) from None
     except (OutputExists, SolverUnavailable) as exc:
-        console.print(f"[bold red]Error:[/] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     except KeyboardInterrupt:
-        console.print("[bold red]Interrupted[/] before a plan was found; nothing was written.")
+        console.print(styled(("Interrupted", "bold red"), " before a plan was found; nothing was written."))
         raise typer.Exit(1) from None
     _print_outcome(outcome)
     if found is not None:
-        from planner.research.commands import print_alternatives
+        from planner.cli.research import print_alternatives
 
         print_alternatives(found)
     raise typer.Exit(outcome.exit_code)
@@ -130,17 +101,17 @@ def run(
 def _print_warnings(warnings: list[str]) -> None:
     """Print numerical warnings (planner.numerics) to stderr."""
     for warning in warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        console.print(styled(("warning:", "yellow"), f" {warning}"))
 
 
 def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazily
     s = outcome.summary
     _print_warnings(s["warnings"])
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
-    console.print(f"[bold {colour}]{outcome.status}[/] {s['title']}", highlight=False)
+    console.print(styled((outcome.status, f"bold {colour}"), f" {s['title']}"))
     if s.get("interrupted"):
-        console.print("[yellow]interrupted by Ctrl-C:[/] " + ("the plan below is the best found until then."
-                                                             if s["objective"] is not None else "no plan was found until then."))
+        console.print(styled(("interrupted by Ctrl-C:", "yellow"), " " + ("the plan below is the best found until then."
+                             if s["objective"] is not None else "no plan was found until then.")))
     if s["objective"] is not None:
         gap = f"{100 * s['mip_gap']:.3f} %" if s["mip_gap"] is not None else "unknown"
         bound = f"{s['best_bound']:,.2f}" if s["best_bound"] is not None else "unknown"
@@ -151,24 +122,22 @@ def _print_outcome(outcome) -> None:  # noqa: ANN001 - RunOutcome, imported lazi
             table.add_row(f, *(f"{100 * shares[z]:.0f} %" for z in ("center", "inner", "outer")))
         console.print(table)
     for v in outcome.violations:
-        console.print(f"[red]constraint violated:[/] {v}", highlight=False)
+        console.print(styled(("constraint violated:", "red"), f" {v}"))
     if outcome.status == "infeasible":
-        console.print((outcome.out / "infeasibility.txt").read_text(encoding="utf-8"), highlight=False)
-    console.print(f"run folder: {outcome.out}", highlight=False)
+        console.print((outcome.out / "infeasibility.txt").read_text(encoding="utf-8"))
+    console.print(f"run folder: {outcome.out}")
 
 
-@app.command()
 def solvers() -> None:
     """List the solvers planner can use, whether each is available here, and its version."""
     from planner.solve import SOLVERS, solver_versions
 
     table = Table("solver", "version", "install")
     for name, version in solver_versions().items():
-        table.add_row(name, version or "[red]not available[/]", SOLVERS[name].install)
+        table.add_row(name, version or styled(("not available", "red")), SOLVERS[name].install)
     out_console.print(table)
 
 
-@app.command()
 def schema(
     table: Annotated[Optional[TableChoice], typer.Option(help="Print the schema of one CSV row of this table instead: "
                                                    "cap_<k> / req_<k> columns as patternProperties.")] = None,
@@ -185,12 +154,12 @@ def schema(
             check_file_output(out, force)
             out.write_text(text + "\n", encoding="utf-8")
         except (OutputExists, OSError) as exc:
-            console.print(f"Error: {exc}", markup=False, highlight=False)
-            raise typer.Exit(2) from None
+            raise fail(str(exc)) from None
     else:
         typer.echo(text)
 
 
-# Commands kept with the package they belong to.
-for _register in (maps_commands.register, research_commands.register, sweep_commands.register):
-    _register(app)
+def register(app: typer.Typer) -> None:
+    """Add `validate`, `run`, `solvers` and `schema` to the `planner` command line `app`."""
+    for command in (validate, run, solvers, schema):
+        app.command()(command)

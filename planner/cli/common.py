@@ -1,0 +1,96 @@
+"""What every command of the `planner` command line shares: the consoles, the arguments and options
+used by more than one command, the printing of errors and of bad input, and number formatting.
+
+The consoles print a user's text as written: rich reads ``[bold]...[/]`` as markup and ``:x:`` as an emoji code
+in any string it prints, and a scenario's title, a file name or a value quoted in an error may hold either. So
+every console is made by :func:`make_console` with markup, emoji codes and highlighting off, and planner's own
+styling is given as :class:`rich.text.Text` (:func:`styled`), never written into a string."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional, get_args
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from planner.formatting import number
+from planner.scenario.bounds import Bounds, field_bounds
+from planner.scenario.schema import SolverOptions
+
+if TYPE_CHECKING:
+    from planner.scenario import InputErrors
+
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console (stderr or stdout) that prints every string as written: no markup, emoji codes or highlighting."""
+    return Console(stderr=stderr, soft_wrap=True, markup=False, emoji=False, highlight=False)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """Text made of `parts`: a string as written, or a (string, rich style) pair such as ("Error:", "bold red")."""
+    return Text.assemble(*parts)
+
+
+console = make_console(stderr=True)
+"""Messages, progress and errors (stderr)."""
+out_console = make_console()
+"""What a command prints as its result (stdout)."""
+
+ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
+RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing non-empty output folder.")]
+ForceFileOption = Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")]
+SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver name (default: as recorded / from the "
+                                                                      "scenario).")]
+
+
+def within(bounds: Bounds) -> Callable[[float | None], float | None]:
+    """A typer callback that refuses (exit 2) a value outside `bounds`, in their words: '-1 is not greater than 0'."""
+    def check(value: float | None) -> float | None:
+        problem = None if value is None else bounds.problem(value)
+        if problem is not None:
+            raise typer.BadParameter(problem)
+        return value
+    return check
+
+
+def solver_option(name: str, flag: str, text: str) -> Any:
+    """The typer option `flag` (help `text`) of the solver option `name`, refusing what `SolverOptions.name`
+    refuses: the schema is the one place its range is written (whole numbers by typer's range, others by a callback)."""
+    bounds = field_bounds(SolverOptions, name)
+    annotation = SolverOptions.model_fields[name].annotation
+    if int in (annotation, *get_args(annotation)):
+        least, most = bounds.int_range()
+        return typer.Option(flag, min=least, max=most, help=text)
+    return typer.Option(flag, callback=within(bounds), help=text)
+
+
+TimeOption = Annotated[Optional[float], solver_option("time_limit", "--time-limit", "Time limit in seconds, per solve.")]
+GapOption = Annotated[Optional[float], solver_option("mip_gap", "--mip-gap", "Relative optimality gap, e.g. 0.0001.")]
+ThreadsOption = Annotated[Optional[int], solver_option("threads", "--threads", "Solver threads.")]
+SeedOption = Annotated[Optional[int], solver_option("seed", "--seed", "Solver random seed.")]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print `message` as one error line ("Error: ...") on stderr; the exit (code 2: bad input) to raise."""
+    console.print(styled(("Error:", "bold red"), f" {message}"))
+    return typer.Exit(code)
+
+
+def input_errors(exc: InputErrors, heading: str | None = None) -> typer.Exit:
+    """Print the problems of bad input (`heading`, by default "The scenario has N problems:", then one line each);
+    the exit (code 2) to raise."""
+    count = len(exc.problems)
+    heading = heading or f"The scenario has {count} problem{'s' if count > 1 else ''}:"
+    console.print(styled((heading, "bold red")))
+    console.print(exc.report())
+    return typer.Exit(2)
+
+
+def num(value: Any, digits: int = 2) -> str:
+    """A number for a table of the command line: thousands separators, '-' when missing (None, NaN), 'inf'."""
+    return number(value, digits)
