@@ -23,7 +23,18 @@ from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.numerics import numerical_warnings
 from planner.solve.polish import solve_polished
 from planner.results import Plan, extract_plan, summary_kpis
-from planner.runfolder.format import ASSIGNMENTS, INFEASIBILITY, INPUTS, LINKS, MANIFEST, MAP, SITES, SUMMARY
+from planner.runfolder.format import (
+    ASSIGNMENTS,
+    GPKG,
+    INFEASIBILITY,
+    INPUTS,
+    LINKS,
+    MANIFEST,
+    MAP,
+    SITES,
+    SUMMARY,
+    XLSX,
+)
 from planner.runfolder import check_output, manifest, now, write_csv, write_inputs, write_json, write_run_folder
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
@@ -236,6 +247,13 @@ def run(
     return solved.write(force)
 
 
+def plan_exports() -> dict[str, Callable[[Path], None]]:
+    """The writers of the plan's GIS and Excel files (plan.gpkg, plan.xlsx), run after the tables and the map."""
+    from planner.maps.exports import write_gpkg, write_xlsx
+
+    return {GPKG: write_gpkg, XLSX: write_xlsx}
+
+
 def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResult, base: dict[str, Any],
                   plan: Plan | None, found: list[str], started: str, report: str | None) -> RunOutcome:
     """Write the run folder of a solved (or diagnosed) scenario atomically and return the outcome.
@@ -275,6 +293,7 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
             LINKS: partial(write_csv, frame=plan.links),
             SITES: partial(write_csv, frame=plan.sites),
             MAP: write_map,
+            **plan_exports(),
         }
     if report is not None:
         files[INFEASIBILITY] = lambda p: p.write_text(report, encoding="utf-8")

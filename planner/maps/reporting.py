@@ -17,32 +17,44 @@ from typing import Any
 import pandas as pd
 
 from planner import __version__
+from planner.formatting import percent, seconds
 from planner.maps import fonts
 from planner.maps.controls import FONT_STACK
 from planner.maps.htmlout import render_html
 from planner.maps.interactive import plan_map
-from planner.maps.metrics import capacity_table, cost_table, division_of_labour, hosts_table, land_table
-from planner.maps.markup import escape, html_table
-from planner.maps.rundata import PLAN_STATUSES, RunData, load_run, read_scenario, run_title
+from planner.maps.markup import TABLE_CSS, escape, html_table
+from planner.maps.metrics import (
+    capacity_table,
+    cost_table,
+    division_of_labour,
+    hosts_table,
+    land_table,
+)
+from planner.maps.rundata import (
+    PLAN_STATUSES,
+    RunData,
+    load_run,
+    read_scenario,
+    run_title,
+)
 from planner.maps.static import figure
 from planner.maps.style import FUNCTION_LABELS, ZONE_LABELS, fmt
-from planner.runfolder.read import RunFolderError, read_manifest, read_summary, solver_label
+from planner.runfolder.read import (
+    RunFolderError,
+    read_manifest,
+    read_summary,
+    solver_label,
+)
 
 REPORT_CSS = f"""
 body {{ font-family: {FONT_STACK}; margin: 24px auto; max-width: 1100px; color: #222; font-size: 14px; }}
 h1 {{ font-size: 22px; margin-bottom: 4px; }} h2 {{ font-size: 17px; margin-top: 26px; border-bottom: 1px solid #ccc; }}
 .meta {{ color: #555; }}
-table.data {{ border-collapse: collapse; margin: 8px 0; font-size: 13px; }}
-table.data th, table.data td {{ border: 1px solid #ccc; padding: 3px 8px; }}
-table.data th {{ background: #f0f0f0; text-align: left; }}
-table.data td {{ text-align: right; }}
-table.data td:first-child {{ text-align: left; }}
 .map-frame {{ width: 100%; height: 640px; border: 1px solid #ccc; }}
 img.static-map {{ width: 100%; height: auto; border: 1px solid #ccc; }}
 table.facts th {{ font-weight: normal; }}
 table.facts td {{ text-align: left; }}
 pre.diagnosis {{ font-family: inherit; white-space: pre-wrap; background: #f7f7f7; border: 1px solid #ccc; padding: 8px 12px; }}
-@page {{ size: A4; margin: 14mm; }}
 @media print {{
   body {{ margin: 0; max-width: none; font-size: 11px; }}
   .screen-only {{ display: none !important; }}
@@ -52,12 +64,11 @@ pre.diagnosis {{ font-family: inherit; white-space: pre-wrap; background: #f7f7f
   a {{ color: inherit; text-decoration: none; }}
 }}
 """
-"""Screen and print style of the report."""
+"""Screen and print style of the report (its tables: :data:`planner.maps.markup.TABLE_CSS`)."""
 
 
 def _table(frame: pd.DataFrame, digits: int = 2, index: bool = False) -> str:
-    return html_table(frame, index=index, classes="data", border=0, na_rep="–",
-                      float_format=lambda v: f"{v:,.{digits}f}")
+    return html_table(frame, index=index, digits=digits)
 
 
 def _function_by_zone(frame: pd.DataFrame) -> pd.DataFrame:
@@ -89,9 +100,9 @@ def _solver_name(manifest: dict[str, Any]) -> str:
 def _solver_line(run: RunData, manifest: dict[str, Any]) -> str:
     solver = _solver_name(manifest)
     s = run.summary
-    gap = f"{100 * s['mip_gap']:.4f} %" if s.get("mip_gap") is not None else "unknown"
+    gap = percent(s.get("mip_gap"), missing="unknown")
     return escape(f"{'solver ' + solver if solver else ''}; bound {fmt(s.get('best_bound'), 2)}, gap {gap}; "
-                  f"solved in {fmt(s.get('solve_seconds'), 2)} s")
+                  f"solved in {seconds(s.get('solve_seconds'))} s")
 
 
 def _stop_reason(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
@@ -99,7 +110,7 @@ def _stop_reason(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
     if summary.get("status") != "feasible":
         return ""
     gap = summary.get("mip_gap")
-    within = f" It is within {100 * gap:.4f} % of the best bound." if gap is not None else ""
+    within = f" It is within {percent(gap)} of the best bound." if gap is not None else ""
     if summary.get("interrupted"):
         return "The solve was stopped by Ctrl-C before it could prove this plan optimal." + within
     limit = ((manifest.get("solver") or {}).get("options") or {}).get("time_limit")
@@ -126,7 +137,7 @@ def _footer() -> str:
 def _page(title: str, body: str) -> str:
     """The whole HTML page: `body` with the report's style and the subset of the Chinese font its text needs."""
     page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title><style>{REPORT_CSS}</style></head>\n<body>{body}</body></html>\n")
+            f"<title>{escape(title)}</title><style>{TABLE_CSS}{REPORT_CSS}</style></head>\n<body>{body}</body></html>\n")
     css = fonts.font_face_css(fonts.page_characters(re.sub(r'srcdoc="[^"]*"', "", body) + title))
     return page.replace("</head>", f"<style>{css}</style></head>", 1) if css else page
 

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Wedge
 from matplotlib.text import Annotation, Text
+from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox, ScaledTranslation
 
 from planner import geodata
@@ -161,8 +162,10 @@ def _frame(ax: Axes, bounds: list[list[float]]) -> None:
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
     ax.tick_params(labelsize=7)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}°E"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}°N"))
+    ax.set_xlabel("longitude 经度 (°E, WGS84)", fontsize=7)
+    ax.set_ylabel("latitude 纬度 (°N, WGS84)", fontsize=7)
 
 
 def _context(ax: Axes, run: RunData, bounds: list[list[float]]) -> None:
@@ -204,6 +207,8 @@ def _south_china_sea(ax: Axes, run: RunData) -> Axes:
     _frame(inset, SOUTH_CHINA_SEA_FRAME)
     inset.set_xticks([])
     inset.set_yticks([])
+    inset.set_xlabel("")
+    inset.set_ylabel("")
     inset.set_facecolor("white")
     for spine in inset.spines.values():
         spine.set_linewidth(0.8)
@@ -321,7 +326,9 @@ def _metro(ax: Axes, run: RunData, view: MetroView, cities: list[str], bounds: l
     for _, unit in hosting.iterrows():
         point = unit.geometry.representative_point()
         text = ax.annotate(str(unit["name_zh"]), (point.x, point.y), xytext=(0, 0), textcoords="offset points",
-                           fontsize=7, ha="center", va="center", color="#222222", zorder=6, path_effects=_HALO)
+                           fontsize=7, ha="center", va="center", color="#222222", zorder=6, path_effects=_HALO,
+                           arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6, "shrinkA": 0,
+                                       "shrinkB": 2})
         labels.append(_Label(text, "unit"))
     _sites_and_links(ax, run, bounds, colours, labels)
 
@@ -342,10 +349,11 @@ Spot = tuple[float, float, HAlign, VAlign]
 """A label's offset from its anchor (points) and its alignment."""
 
 
-def _ring(dx: float, dy: float, far: float) -> list[Spot]:
-    """Offsets (points) around an anchor with the alignment that keeps the text on that side."""
+def _ring(dx: float, dy: float, far: float, steps: tuple[float, ...] | None = None) -> list[Spot]:
+    """Offsets (points) around an anchor with the alignment that keeps the text on that side, at 1, between and
+    `far` times (dx, dy), or at each of `steps` times."""
     out: list[Spot] = []
-    for k in (1.0, (1 + far) / 2, far):
+    for k in steps or (1.0, (1 + far) / 2, far):
         for x, y in ((dx, dy), (dx, -dy), (-dx, dy), (-dx, -dy), (0, dy * 1.6), (0, -dy * 1.6), (dx * 1.6, 0),
                      (-dx * 1.6, 0)):
             ha: HAlign = "left" if x > 0 else "right" if x < 0 else "center"
@@ -360,6 +368,13 @@ CANDIDATES: dict[str, list[Spot]] = {
     "unit": [(0, 0, "center", "center"), *_ring(6, 6, 2.2)],
 }
 """Positions tried for each kind of label, preferred first."""
+
+FARTHER: dict[str, list[Spot]] = {
+    "site": _ring(6, 5, 0, steps=(3.6, 4.6, 5.8, 7.2)),
+    "region": _ring(7, 7, 0, steps=(3.2, 4.2, 5.4, 6.8)),
+    "unit": _ring(6, 6, 0, steps=(3.0, 4.0, 5.2, 6.6)),
+}
+"""Positions tried, with a leader line, when every one of :data:`CANDIDATES` overlaps something."""
 
 PRIORITY = ("site", "region", "unit")
 """Labels placed first keep their preferred position."""
@@ -419,10 +434,11 @@ def _place_labels(fig: Figure, panels: list[tuple[Axes, list[_Label], list[tuple
             if not frame.contains(*anchor):
                 continue  # not drawn (annotation_clip)
             best: tuple[float, Spot, Bbox] | None = None
-            for candidate in CANDIDATES[label.kind]:
+            for candidate in CANDIDATES[label.kind] + FARTHER[label.kind]:
                 _move(label.text, candidate)
                 box = _text_box(label.text, renderer, 1.5 * scale)
-                score = sum(_overlap(box, t) for t in taken) + 4 * _outside(box, frame)
+                covered = sum(_overlap(box, t) for t in taken)
+                score = covered + (2 * box.width * box.height if covered else 0) + 4 * _outside(box, frame)
                 score += 8 * sum(_overlap(box, inset) for inset in insets)  # an inset hides what lies below
                 if _misleading(box, anchor, marks):
                     score += box.width * box.height

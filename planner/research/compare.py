@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from planner.maps.markup import escape, html_table
+from planner.formatting import number, percent, seconds
+from planner.maps.markup import TABLE_CSS, escape, html_table
 from planner.research.common import RunRecord, default_out, read_run
 from planner.runfolder import atomic_folder, write_csv
 from planner.runfolder.read import read_table, solver_label
@@ -322,23 +323,50 @@ def compare_runs(run_dirs: Iterable[Path | str], rel_tol: float = REL_TOL) -> Co
 
 # ------------------------------------------------------------------------------------------ writing
 
-_CSS = """body{font-family:"Planner CJK",system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;font-size:13px;margin:0.5em 0 1.5em}th,td{border:1px solid #ccc;padding:3px 6px}
-th{background:#f0f3f6}td{text-align:right}td:first-child{text-align:left}.agree{color:#1a7f37;font-weight:bold}
-.disagree{color:#c62828;font-weight:bold}.unknown{color:#9a6700}iframe{width:100%;height:640px;border:1px solid #ccc}
-.note{color:#555;font-size:13px}"""
+_CSS = """body{font-family:"Planner CJK",system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;margin:2em auto;
+max-width:1100px;color:#222}.agree{color:#1a7f37;font-weight:bold}.disagree{color:#c62828;font-weight:bold}
+.unknown{color:#9a6700}iframe{width:100%;height:640px;border:1px solid #ccc}.note{color:#555;font-size:13px}
+@media print{body{margin:0;max-width:none;font-size:10pt}iframe{display:none}}"""
+
+RUN_OUTCOME = ["run", "scenario", "model", "status", "objective", "best_bound", "mip_gap", "build_seconds",
+               "handover_seconds", "solve_seconds", "n_opened", "violations"]
+"""Columns of the runs table shown first on the page (the outcome); the rest follow in a second table."""
+
+AGREEMENT_VERDICT = ["run_a", "run_b", "same_model", "status_a", "status_b", "verdict", "reason"]
+"""Columns of the agreement table shown first on the page; its numbers follow in a second table."""
+
+_PAGE_FORMATS: dict[str, Any] = {
+    **{c: lambda v: number(v, 2) for c in ("objective", "best_bound", "objective_a", "objective_b", "bound_a",
+                                            "bound_b", "difference", "slack")},
+    **{c: lambda v: percent(v) for c in ("mip_gap", "relative_difference")},
+    **{c: lambda v: seconds(v) for c in ("build_seconds", "handover_seconds", "solve_seconds", "time_limit")},
+    "mip_gap_option": lambda v: format(v, "g"),
+    **{c: lambda v: number(v, 0) for c in ("threads", "seed", "n_variables", "n_binaries", "n_constraints",
+                                           "n_opened", "violations")},
+}
+"""How a column of the page shows its numbers (the CSV files keep them as computed)."""
+
+_PAGE_HEADERS = {"mip_gap": "gap (%)", "relative_difference": "relative difference (%)",
+                 "build_seconds": "build (s)", "handover_seconds": "hand-over (s)", "solve_seconds": "solve (s)",
+                 "time_limit": "time limit (s)", "mip_gap_option": "gap option", "objective": "objective (10k yuan)",
+                 "best_bound": "best bound (10k yuan)"}
+"""Headers of the page where a column name alone hides its unit."""
 
 
-def _html_table(frame: pd.DataFrame, digits: int = 6) -> str:
+def _html_table(frame: pd.DataFrame, digits: int = 2) -> str:
     if frame.empty:
         return "<p class='note'>(none)</p>"
     shown = frame.copy()
     for col in shown.columns:
-        if pd.api.types.is_float_dtype(shown[col]):
-            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:,.{digits}g}")
-        else:
-            shown[col] = shown[col].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else v)
-    return html_table(shown, index=False, na_rep="", border=0)
+        if not pd.api.types.is_numeric_dtype(shown[col]) and col not in _PAGE_FORMATS:
+            shown[col] = shown[col].map(lambda v: None if isinstance(v, float) and v != v else v)
+    formats = {_header(c): f for c, f in _PAGE_FORMATS.items() if c in shown.columns}
+    shown.columns = [_header(c) for c in shown.columns]
+    return html_table(shown, na_rep="", digits=digits, formats=formats)
+
+
+def _header(column: str) -> str:
+    return _PAGE_HEADERS.get(column, column.replace("_", " "))
 
 
 def report_html(cmp: Comparison, map_file: str | None, map_note: str) -> str:
@@ -354,13 +382,17 @@ def report_html(cmp: Comparison, map_file: str | None, map_note: str) -> str:
         kpis = cmp.kpis
     parts = [
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>planner compare</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{TABLE_CSS}{_CSS}</style></head><body>",
         "<h1>Comparison of runs 方案比较</h1>",
         f"<h2>Verdict</h2><ul>{verdicts}</ul>",
         "<p class='note'>Two runs agree on the optimum within their gaps when their intervals "
         "[best bound, objective] overlap. 'model' is a fingerprint of the input tables, settings and rules.</p>",
-        "<h2>Runs</h2>", _html_table(cmp.table.drop(columns=["path"])),
-        "<h2>Agreement, pair by pair</h2>", _html_table(cmp.agreement),
+        "<h2>Runs</h2>", _html_table(cmp.table[RUN_OUTCOME]),
+        "<h2>Runs: solver and model size</h2>",
+        _html_table(cmp.table[["run", *(c for c in RUN_COLUMNS if c not in RUN_OUTCOME and c != "path")]]),
+        "<h2>Agreement, pair by pair</h2>", _html_table(cmp.agreement[AGREEMENT_VERDICT]),
+        "<h2>Agreement: the numbers</h2>",
+        _html_table(cmp.agreement[["run_a", "run_b", *(c for c in AGREEMENT_COLUMNS if c not in AGREEMENT_VERDICT)]]),
         f"<h2>Functions that moved (against {escape(str(cmp.base))})</h2>", _html_table(cmp.moved),
         f"<h2>Capacity changes (against {escape(str(cmp.base))})</h2>", _html_table(cmp.differences),
         f"<h2>KPI and cost-term differences (against {escape(str(cmp.base))}; unchanged ones omitted)</h2>",
