@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from planner.cli.common import ForceFileOption, RunDirArg, fail
+from planner.cli.common import ForceFileOption, LangOption, RunDirArg, fail
 
 OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="File to write (an existing one only with --force).",
                                                 show_default=False)]
@@ -36,6 +36,7 @@ def map_command(
     png: Annotated[bool, typer.Option("--png", help="Write a static PNG image instead of the HTML map.")] = False,
     out: OutOption = None,
     force: ForceFileOption = False,
+    lang: LangOption = "en",
 ) -> None:
     """Redraw the map of a run folder: RUN_DIR/map.html, or RUN_DIR/map.png with --png."""
     from planner.maps.assets import OfflineAssetError
@@ -44,10 +45,13 @@ def map_command(
     from planner.maps.static import png as write_png
     from planner.runfolder.read import RunFolderError
 
+    if lang == "zh" and not png:
+        raise fail("--lang zh is available for the static image (--png) and the report; the interactive map is "
+                   "bilingual")
     target = _target(run_dir, out, "map.png" if png else "map.html", force)
     try:
         if png:
-            write_png(run_dir, target)
+            write_png(run_dir, target, lang)
         else:
             save_html(plan_map(run_dir, tiles=tiles), target, offline=offline)
     except (RunFolderError, OfflineAssetError) as exc:
@@ -59,7 +63,8 @@ def map_command(
     typer.echo(f"wrote {target}")
 
 
-def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceFileOption = False) -> None:
+def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceFileOption = False,
+                   lang: LangOption = "en") -> None:
     """Write a self-contained HTML report of a run folder (RUN_DIR/report.html) that prints cleanly to PDF; for a run
     without a plan (infeasible, no solution), what happened: status, solver, times and why."""
     from planner.maps.assets import OfflineAssetError
@@ -68,7 +73,7 @@ def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceFileOp
 
     target = _target(run_dir, out, "report.html", force)
     try:
-        report(run_dir, target)
+        report(run_dir, target, lang)
     except (RunFolderError, OfflineAssetError) as exc:
         raise fail(str(exc)) from None
     except OSError as exc:

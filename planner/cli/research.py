@@ -58,6 +58,7 @@ def compare_command(
                                              "[bound, objective] intervals of two runs that agree.")] = 1e-6,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when runs of the same model disagree.")] = False,
     force: ForceOption = False,
+    lang: LangOption = "en",
 ) -> None:
     """Compare runs: status, objective, bound, gap, times, solver; agreement on the optimum within the gaps;
     functions and capacities that moved; KPI and cost-term differences (CSV and compare.html with a dual map)."""
@@ -66,7 +67,7 @@ def compare_command(
 
     if len(run_dirs) < 2:
         raise fail("give at least two run folders")
-    cmp, target = _guard(lambda: compare(run_dirs, out, force, tolerance))
+    cmp, target = _guard(lambda: compare(run_dirs, out, force, tolerance, lang))
     table = Table("run", "solver", "status", "objective", "best bound", "gap", "build s", "solve s", "model",
                   title="Runs")
     for row in cmp.table.itertuples(index=False):
@@ -182,7 +183,7 @@ def export_command(
     if len(model + plan) == 2 and (model + plan)[0].resolve() == (model + plan)[1].resolve():
         raise fail(f"give {'--lp and --mps' if model else '--gpkg and --xlsx'} different files")
     for path in model + plan:
-        _guard(lambda: check_file_output(path, force))
+        _guard(lambda path=path: check_file_output(path, force))
     if plan:
         _export_plan(source, gpkg, xlsx, lang)
         return

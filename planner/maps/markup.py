@@ -58,10 +58,10 @@ def html_table(frame: pd.DataFrame, index: bool = False, classes: str = "data", 
     shown = frame.reset_index() if index else frame
     numeric = {c: _is_number_column(shown[c]) for c in shown.columns}
     formats = dict(formats or {})
-    head = "".join(f"<th{_num(numeric[c])}>{escape(c)}</th>" for c in shown.columns)
+    head = "".join(f"<th{_number_class(numeric[c])}>{escape(c)}</th>" for c in shown.columns)
     rows = []
     for values in shown.itertuples(index=False, name=None):
-        cells = (f"<td{_num(numeric[c])}>{_cell(v, formats.get(c), numeric[c], shown[c].dtype, digits, na_rep)}</td>"
+        cells = (f"<td{_number_class(numeric[c])}>{_cell(v, formats.get(c), numeric[c], shown[c].dtype, digits, na_rep)}</td>"
                  for c, v in zip(shown.columns, values))
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<table class="{escape(classes)}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
@@ -78,7 +78,7 @@ def _is_number_column(column: pd.Series) -> bool:
     return bool(values) and all(isinstance(v, Real) and not isinstance(v, bool) for v in values)
 
 
-def _num(numeric: bool) -> str:
+def _number_class(numeric: bool) -> str:
     return ' class="num"' if numeric else ""
 
 

@@ -42,6 +42,7 @@ from planner.maps.geometry import (
     region_shapes,
     view_bounds,
 )
+from planner.maps.lang import VALUES_ZH, figure_text
 from planner.maps.metrics import industries_hosted, industry_categories, most_hosted
 from planner.maps.rundata import RunData, load_run
 from planner.maps.style import (
@@ -156,7 +157,7 @@ def image_industry_colours(run: RunData) -> dict[str, str]:
 # --- drawing ---------------------------------------------------------------------------------
 
 
-def _frame(ax: Axes, bounds: list[list[float]]) -> None:
+def _frame(ax: Axes, bounds: list[list[float]], lang: str = "en") -> None:
     (south, west), (north, east) = bounds
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
@@ -164,8 +165,8 @@ def _frame(ax: Axes, bounds: list[list[float]]) -> None:
     ax.tick_params(labelsize=7)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}°E"))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}°N"))
-    ax.set_xlabel("longitude 经度 (°E, WGS84)", fontsize=7)
-    ax.set_ylabel("latitude 纬度 (°N, WGS84)", fontsize=7)
+    ax.set_xlabel(figure_text("longitude 经度 (°E, WGS84)", lang), fontsize=7)
+    ax.set_ylabel(figure_text("latitude 纬度 (°N, WGS84)", lang), fontsize=7)
 
 
 def _context(ax: Axes, run: RunData, bounds: list[list[float]]) -> None:
@@ -297,7 +298,7 @@ def _region_fills(ax: Axes, run: RunData) -> None:
                           edgecolor=edge, linewidth=width, alpha=0.7)
 
 
-def _regions(ax: Axes, run: RunData, labels: list[_Label]) -> None:
+def _regions(ax: Axes, run: RunData, labels: list[_Label], lang: str = "en") -> None:
     hosted, most = industries_hosted(run), most_hosted(run)
     _region_fills(ax, run)
     for region in region_points(run):
@@ -305,7 +306,8 @@ def _regions(ax: Axes, run: RunData, labels: list[_Label]) -> None:
                    color=hosted_colour(int(hosted[region]), most), edgecolors="#555555", zorder=2)
     for region in labelled_regions(run):
         row = run.regions.loc[region]
-        text = ax.annotate(f"{run.region_name(region)}\n{int(hosted[region])} 产业", (row["lon"], row["lat"]),
+        name = str(row.get("name_zh") or region) if lang == "zh" else run.region_name(region)
+        text = ax.annotate(f"{name}\n{int(hosted[region])} 产业", (row["lon"], row["lat"]),
                            xytext=(0, -9), textcoords="offset points", ha="center", va="top", fontsize=8,
                            color="#333333", zorder=6, path_effects=_HALO,
                            arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6, "shrinkA": 0,
@@ -468,43 +470,46 @@ def _blank(label: str = "") -> Line2D:
 
 
 def _legend_blocks(run: RunData, colours: dict[str, str], view: MetroView | None,
-                   cities: list[str], outside: bool = False) -> list[list[_Entry]]:
-    sites = [_Entry(_blank(), "站点 Sites", True)]
+                   cities: list[str], outside: bool = False, lang: str = "en") -> list[list[_Entry]]:
+    def tr(words: str, **values: object) -> str:
+        return figure_text(words, lang, **values)
+
+    sites = [_Entry(_blank(), tr("站点 Sites"), True)]
     sites += [_Entry(Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=ZONE_COLOURS[z],
-                            markeredgecolor="#222222"), ZONE_LABELS[z]) for z in ZONES]
+                            markeredgecolor="#222222"), tr(ZONE_LABELS[z])) for z in ZONES]
     if len(run.opened_sites) < len(run.sites):
         sites.append(_Entry(Line2D([], [], marker="o", linestyle="", markersize=3.5, markerfacecolor="white",
-                                   markeredgecolor="#999999"), "not opened 未启用"))
-    links = [_Entry(_blank(), "联系 Links", True),
-             _Entry(Line2D([], [], color="#555555", linestyle="--", linewidth=1.2), LINK_LABELS["pilot"]),
-             _Entry(Line2D([], [], color="#555555", linewidth=1.2), LINK_LABELS["production"])]
+                                   markeredgecolor="#999999"), tr("not opened 未启用")))
+    links = [_Entry(_blank(), tr("联系 Links"), True),
+             _Entry(Line2D([], [], color="#555555", linestyle="--", linewidth=1.2), tr(LINK_LABELS["pilot"])),
+             _Entry(Line2D([], [], color="#555555", linewidth=1.2), tr(LINK_LABELS["production"]))]
     if (run.links["from_site"] == run.links["to_site"]).any():
         links.append(_Entry(Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor="none",
-                                   markeredgecolor="#888888", markeredgewidth=2.2), "same site 同址 (ring)"))
+                                   markeredgecolor="#888888", markeredgewidth=2.2), tr("same site 同址 (ring)")))
     most = most_hosted(run)
-    regions = [_Entry(_blank(), "区域 Regions hosting", True)]
+    regions = [_Entry(_blank(), tr("区域 Regions hosting"), True)]
     regions += [_Entry(Patch(facecolor=hosted_colour(n, most), edgecolor="#aaaaaa", linewidth=0.5),
-                       f"{n} 产业 industries") for n in hosted_steps(most)]
+                       tr("{n} 产业 industries", n=n)) for n in hosted_steps(most)]
     if outside:
-        regions.append(_Entry(Patch(facecolor=OUTSIDE_COLOUR, edgecolor="#aaaaaa", linewidth=0.5), OUTSIDE_LABEL))
+        regions.append(_Entry(Patch(facecolor=OUTSIDE_COLOUR, edgecolor="#aaaaaa", linewidth=0.5), tr(OUTSIDE_LABEL)))
     blocks = [sites, links, regions]
     if view is not None and cities:
-        rings = [_Entry(_blank(), "圈层 Rings", True)]
-        rings += [_Entry(Patch(color=ZONE_COLOURS[z], alpha=0.45), ZONE_LABELS[z]) for z in ZONES]
+        rings = [_Entry(_blank(), tr("圈层 Rings"), True)]
+        rings += [_Entry(Patch(color=ZONE_COLOURS[z], alpha=0.45), tr(ZONE_LABELS[z])) for z in ZONES]
         shown = view.units[view.units["city"].isin(cities)]
         if (~shown["ring"].isin(ZONES)).any() or len(shown) < len(view.units):
-            rings.append(_Entry(Patch(color=UNCLASSIFIED_COLOUR, alpha=0.45), "not classified 未分类"))
+            rings.append(_Entry(Patch(color=UNCLASSIFIED_COLOUR, alpha=0.45), tr("not classified 未分类")))
         blocks.append(rings)
     if grouped(run):
         for category, members in industry_groups(run).items():
-            heading = CATEGORY_LABELS.get(category, category)
+            heading = tr(CATEGORY_LABELS.get(category, category))
             block = [_Entry(_blank(), f"{heading} ({len(members)})", True)]
             block += [_Entry(Line2D([], [], color=colours[i], linewidth=2.5), str(run.industries.at[i, "name_zh"]))
                       for i in members]
             blocks.append(block)
     else:
-        block = [_Entry(_blank(), "产业 Industries", True)]
-        block += [_Entry(Line2D([], [], color=colours[i], linewidth=2.5), run.industry_name(i))
+        block = [_Entry(_blank(), tr("产业 Industries"), True)]
+        block += [_Entry(Line2D([], [], color=colours[i], linewidth=2.5), (str(run.industries.at[i, "name_zh"]) if lang == "zh" else run.industry_name(i)))
                   for i in run.industry_ids]
         blocks.append(block)
     return blocks
@@ -569,8 +574,9 @@ def _aspect(bounds: list[list[float]]) -> float:
     return (north - south) / max(east - west, 1e-6) / math.cos(math.radians((south + north) / 2))
 
 
-def figure(run: RunData) -> Figure:
-    """The matplotlib figure of a plan: regions and chain, and (for a metro scenario) its districts by ring."""
+def figure(run: RunData, lang: str = "en") -> Figure:
+    """The matplotlib figure of a plan: regions and chain, and (for a metro scenario) its districts by ring; its
+    titles, labels and legend in `lang` (``en``: English with the Chinese terms; ``zh``: Chinese)."""
     view = metro_view(run)
     cities = metro_cities(run, view)
     national = national_view(run)
@@ -584,34 +590,38 @@ def figure(run: RunData) -> Figure:
     ratios = [1 / _aspect(b) for b in frames]
     map_height = min(max((width - 0.6 * len(frames)) / sum(ratios), 4.0), 9.0)
     colours = image_industry_colours(run)
-    columns = _layout(_legend_blocks(run, colours, view, cities, bool(outside_in_frame(run, bounds))), width - 0.5)
+    columns = _layout(_legend_blocks(run, colours, view, cities, bool(outside_in_frame(run, bounds)),
+                                      lang), width - 0.5)
     legend_height = max(len(c) for c in columns) * LEGEND_FONT * 1.5 / 72 + 0.2
     fig = Figure(figsize=(width, map_height + 1.1 + legend_height), dpi=150, layout="constrained")
     axes = fig.subplots(1, len(frames), squeeze=False, width_ratios=ratios)[0]
     labels: list[list[_Label]] = [[] for _ in frames]
     _context(axes[0], run, bounds)
-    _regions(axes[0], run, labels[0])
+    _regions(axes[0], run, labels[0], lang)
     if national:
         _dashes(axes[0], 1.2)
     _sites_and_links(axes[0], run, bounds, colours, labels[0])
-    _frame(axes[0], bounds)
+    _frame(axes[0], bounds, lang)
     if national:
         _south_china_sea(axes[0], run)
-    axes[0].set_title("区域分工 Regions and chain links", fontsize=10)
+    axes[0].set_title(figure_text("区域分工 Regions and chain links", lang), fontsize=10)
     if len(frames) == 2 and view is not None:
         _metro(axes[1], run, view, cities, frames[1], colours, labels[1])
-        _frame(axes[1], frames[1])
-        axes[1].set_title(f"都市圈层 Metro districts by ring: {'、'.join(city_name(c) for c in cities)}",
+        _frame(axes[1], frames[1], lang)
+        axes[1].set_title(f"{figure_text('都市圈层 Metro districts by ring', lang)}: "
+                          f"{'、'.join(city_name(c) for c in cities)}",
                           fontsize=10)
-    fig.suptitle(f"{run.title}\nstatus {run.status}, objective {fmt(run.objective, 2)} (10k yuan)", fontsize=11)
+    status = VALUES_ZH.get(run.status, run.status) if lang == "zh" else run.status
+    fig.suptitle(f"{run.title}\n" + figure_text("status {status}, objective {objective} (10k yuan)", lang,
+                                                 status=status, objective=fmt(run.objective, 2)), fontsize=11)
     _legend(fig, columns)
     points = [run.site_point(s)[::-1] for s in run.opened_sites]
     _place_labels(fig, [(ax, lab, points) for ax, lab in zip(axes, labels)])
     return fig
 
 
-def png(run_dir: Path, path: Path) -> None:
-    """Write a PNG image of the plan in `run_dir` to `path` (Chinese labels in Noto Sans SC)."""
+def png(run_dir: Path, path: Path, lang: str = "en") -> None:
+    """Write a PNG image of the plan in `run_dir` to `path` (Chinese labels in Noto Sans SC), in `lang`."""
     run = load_run(Path(run_dir))
     with fonts.cjk_context():
-        figure(run).savefig(Path(path), format="png", bbox_inches="tight", pad_inches=0.2)
+        figure(run, lang).savefig(Path(path), format="png", bbox_inches="tight", pad_inches=0.2)

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from planner.formatting import number, percent, seconds
+from planner.maps.lang import compare_text, value
 from planner.maps.markup import TABLE_CSS, escape, html_table
 from planner.research.common import RunRecord, default_out, read_run
 from planner.runfolder import atomic_folder, write_csv
@@ -332,6 +333,9 @@ RUN_OUTCOME = ["run", "scenario", "model", "status", "objective", "best_bound", 
                "handover_seconds", "solve_seconds", "n_opened", "violations"]
 """Columns of the runs table shown first on the page (the outcome); the rest follow in a second table."""
 
+CODE_COLUMNS = frozenset({"status", "status_a", "status_b", "function", "zone", "verdict"})
+"""Columns of codes (statuses, functions, zones, verdicts) shown in the page's language."""
+
 AGREEMENT_VERDICT = ["run_a", "run_b", "same_model", "status_a", "status_b", "verdict", "reason"]
 """Columns of the agreement table shown first on the page; its numbers follow in a second table."""
 
@@ -353,24 +357,33 @@ _PAGE_HEADERS = {"mip_gap": "gap (%)", "relative_difference": "relative differen
 """Headers of the page where a column name alone hides its unit."""
 
 
-def _html_table(frame: pd.DataFrame, digits: int = 2) -> str:
+def _html_table(frame: pd.DataFrame, digits: int = 2, lang: str = "en") -> str:
     if frame.empty:
-        return "<p class='note'>(none)</p>"
+        return f"<p class='note'>{compare_text('(none)', lang)}</p>"
     shown = frame.copy()
     for col in shown.columns:
         if not pd.api.types.is_numeric_dtype(shown[col]) and col not in _PAGE_FORMATS:
-            shown[col] = shown[col].map(lambda v: None if isinstance(v, float) and v != v else v)
-    formats = {_header(c): f for c, f in _PAGE_FORMATS.items() if c in shown.columns}
-    shown.columns = [_header(c) for c in shown.columns]
+            shown[col] = shown[col].map(lambda v: None if isinstance(v, float) and math.isnan(v) else v)
+    if lang == "zh":
+        for col in CODE_COLUMNS & set(shown.columns):
+            shown[col] = shown[col].map(lambda v: value(v, lang) if isinstance(v, str) else v)
+    formats = {_header(c, lang): f for c, f in _PAGE_FORMATS.items() if c in shown.columns}
+    shown.columns = [_header(c, lang) for c in shown.columns]
     return html_table(shown, na_rep="", digits=digits, formats=formats)
 
 
-def _header(column: str) -> str:
-    return _PAGE_HEADERS.get(column, column.replace("_", " "))
+def _header(column: str, lang: str = "en") -> str:
+    return compare_text(_PAGE_HEADERS.get(column, column.replace("_", " ")), lang)
 
 
-def report_html(cmp: Comparison, map_file: str | None, map_note: str) -> str:
-    """The HTML report of a comparison; `map_file` is the side-by-side map page next to it (if any)."""
+def report_html(cmp: Comparison, map_file: str | None, map_note: str, lang: str = "en") -> str:
+    """The HTML report of a comparison; `map_file` is the side-by-side map page next to it (if any); headings and
+    table headers in `lang` (the verdict lines and the map note stay English)."""
+    def tr(words: str, **values: object) -> str:
+        return compare_text(words, lang, **values)
+
+    base = escape(str(cmp.base))
+    map_title = tr("Side-by-side map")
     verdicts = "".join(
         f"<li class='{'disagree' if 'DISAGREE' in line else 'agree' if 'AGREE' in line else 'unknown'}'>"
         f"{escape(line)}</li>" for line in cmp.verdict_lines())
@@ -383,23 +396,25 @@ def report_html(cmp: Comparison, map_file: str | None, map_note: str) -> str:
     parts = [
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>planner compare</title>",
         f"<style>{TABLE_CSS}{_CSS}</style></head><body>",
-        "<h1>Comparison of runs 方案比较</h1>",
-        f"<h2>Verdict</h2><ul>{verdicts}</ul>",
-        "<p class='note'>Two runs agree on the optimum within their gaps when their intervals "
-        "[best bound, objective] overlap. 'model' is a fingerprint of the input tables, settings and rules.</p>",
-        "<h2>Runs</h2>", _html_table(cmp.table[RUN_OUTCOME]),
-        "<h2>Runs: solver and model size</h2>",
-        _html_table(cmp.table[["run", *(c for c in RUN_COLUMNS if c not in RUN_OUTCOME and c != "path")]]),
-        "<h2>Agreement, pair by pair</h2>", _html_table(cmp.agreement[AGREEMENT_VERDICT]),
-        "<h2>Agreement: the numbers</h2>",
-        _html_table(cmp.agreement[["run_a", "run_b", *(c for c in AGREEMENT_COLUMNS if c not in AGREEMENT_VERDICT)]]),
-        f"<h2>Functions that moved (against {escape(str(cmp.base))})</h2>", _html_table(cmp.moved),
-        f"<h2>Capacity changes (against {escape(str(cmp.base))})</h2>", _html_table(cmp.differences),
-        f"<h2>KPI and cost-term differences (against {escape(str(cmp.base))}; unchanged ones omitted)</h2>",
-        _html_table(kpis),
-        "<h2>Side-by-side map</h2>",
+        f"<h1>{tr('Comparison of runs 方案比较')}</h1>",
+        f"<h2>{tr('Verdict')}</h2><ul>{verdicts}</ul>",
+        "<p class='note'>" + tr("Two runs agree on the optimum within their gaps when their intervals [best bound, "
+                                "objective] overlap. 'model' is a fingerprint of the input tables, settings and rules.")
+        + "</p>",
+        f"<h2>{tr('Runs')}</h2>", _html_table(cmp.table[RUN_OUTCOME], lang=lang),
+        f"<h2>{tr('Runs: solver and model size')}</h2>",
+        _html_table(cmp.table[["run", *(c for c in RUN_COLUMNS if c not in RUN_OUTCOME and c != "path")]], lang=lang),
+        f"<h2>{tr('Agreement, pair by pair')}</h2>", _html_table(cmp.agreement[AGREEMENT_VERDICT], lang=lang),
+        f"<h2>{tr('Agreement: the numbers')}</h2>",
+        _html_table(cmp.agreement[["run_a", "run_b", *(c for c in AGREEMENT_COLUMNS if c not in AGREEMENT_VERDICT)]],
+                    lang=lang),
+        f"<h2>{tr('Functions that moved (against {base})', base=base)}</h2>", _html_table(cmp.moved, lang=lang),
+        f"<h2>{tr('Capacity changes (against {base})', base=base)}</h2>", _html_table(cmp.differences, lang=lang),
+        f"<h2>{tr('KPI and cost-term differences (against {base}; unchanged ones omitted)', base=base)}</h2>",
+        _html_table(kpis, lang=lang),
+        f"<h2>{tr('Side-by-side map')}</h2>",
         f"<p class='note'>{escape(map_note)}</p>",
-        f"<iframe src='{escape(map_file)}' title='side-by-side map'></iframe>" if map_file else "",
+        f"<iframe src='{escape(map_file)}' title='{map_title}'></iframe>" if map_file else "",
         "</body></html>",
     ]
     page = "\n".join(parts)
@@ -441,7 +456,7 @@ def fallback_dual_map(run_a: Path, run_b: Path) -> Any:
     return dual
 
 
-def write_comparison(cmp: Comparison, out: Path, force: bool = False) -> Path:
+def write_comparison(cmp: Comparison, out: Path, force: bool = False, lang: str = "en") -> Path:
     """Write the comparison folder `out` atomically: compare.csv, agreement.csv, plan_differences.csv,
     moved_functions.csv, kpi_deltas.csv, compare.html (and dual_map.html with two plans)."""
     plans = [r.path for r in cmp.runs if r.has_plan]
@@ -455,13 +470,14 @@ def write_comparison(cmp: Comparison, out: Path, force: bool = False) -> Path:
         if len(plans) >= 2:
             note = write_dual_map(plans[0], plans[1], tmp / "dual_map.html")
             map_file = "dual_map.html"
-        (tmp / "compare.html").write_text(report_html(cmp, map_file, note), encoding="utf-8")
+        (tmp / "compare.html").write_text(report_html(cmp, map_file, note, lang), encoding="utf-8")
     return out
 
 
 def compare(run_dirs: Iterable[Path | str], out: Path | str | None = None, force: bool = False,
-            rel_tol: float = REL_TOL) -> tuple[Comparison, Path]:
-    """Compare run folders and write the comparison folder (default `runs/compare-YYYYMMDD-HHMMSS`)."""
+            rel_tol: float = REL_TOL, lang: str = "en") -> tuple[Comparison, Path]:
+    """Compare run folders and write the comparison folder (default `runs/compare-YYYYMMDD-HHMMSS`); compare.html's
+    headings and table headers in `lang`."""
     cmp = compare_runs(run_dirs, rel_tol)
     target = Path(out) if out is not None else default_out("compare")
-    return cmp, write_comparison(cmp, target, force)
+    return cmp, write_comparison(cmp, target, force, lang)

@@ -27,6 +27,9 @@ PLOTTED_UNITS = {"objective": "objective (10k yuan)", "cost_land": "land cost (1
 INTEGER_KPIS = frozenset({"hosts_total"})
 """Plotted KPIs that are counts: their axis has integer ticks."""
 
+COST_KPIS = frozenset({"objective", "cost_land", "cost_linkage"})
+"""Plotted KPIs in 10k yuan: their ticks have thousands separators."""
+
 
 def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status: str | None = None,
                message: str = "", skipped: bool = False, digest: str | None = None) -> dict[str, Any]:
@@ -112,7 +115,7 @@ def _whole(values: pd.Series) -> bool:
 
 
 def _draw_kpis(plt: Any, frame: pd.DataFrame, parameters: list[str], path: Path) -> None:
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
     done = frame[frame["objective"].notna()]
     axes_params = parameters or ["member"]
@@ -131,7 +134,7 @@ def _draw_kpis(plt: Any, frame: pd.DataFrame, parameters: list[str], path: Path)
             ax.plot(means.index, means.values, color="tab:red", linewidth=1)
             ax.ticklabel_format(axis="y", useOffset=False, style="plain")
             if y.notna().any() and y.max() - y.min() <= 1e-9 * max(1.0, abs(y.max())):
-                pad = 0.05 * max(1.0, abs(y.max()))
+                pad = 1.0 if kpi in INTEGER_KPIS else 0.05 * max(1.0, abs(y.max()))
                 ax.set_ylim(y.min() - pad, y.max() + pad)
             if not numeric:
                 ax.set_xticks(range(len(labels)), labels, rotation=30, fontsize=7)
@@ -139,6 +142,8 @@ def _draw_kpis(plt: Any, frame: pd.DataFrame, parameters: list[str], path: Path)
                 ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             if kpi in INTEGER_KPIS:
                 ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            elif kpi in COST_KPIS:
+                ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
             if row == len(PLOTTED) - 1:
                 ax.set_xlabel(param if numeric else f"{param} (value)")
             if col == 0:

@@ -134,8 +134,8 @@ def test_export_writes_both_files_for_an_older_run_folder_in_chinese(tiny_run: P
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--gpkg", "a.gpkg", "--lp", "m.lp"], "give either --lp/--mps (of a scenario) or --gpkg/--xlsx (of a run "
-                                           "folder), not both"),
+    (["--gpkg", "a.gpkg", "--lp", "m.lp"], ("give either --lp/--mps (of a scenario) or --gpkg/--xlsx (of a run "
+                                            "folder), not both")),
     (["--gpkg", "a.gpkg", "--xlsx", "a.gpkg"], "give --gpkg and --xlsx different files"),
     ([], "give --lp FILE and/or --mps FILE (a scenario), or --gpkg FILE and/or --xlsx FILE (a run folder)"),
 ])
