@@ -117,7 +117,8 @@ def test_run_writes_the_whole_folder(tiny):
     result = invoke("run", tiny.yaml, "--out", out)
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {
-        "manifest.json", "summary.json", "assignments.csv", "links.csv", "sites.csv", "map.html", "inputs"}
+        "manifest.json", "summary.json", "assignments.csv", "links.csv", "sites.csv", "map.html", "inputs", "plan.gpkg",
+        "plan.xlsx"}
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert set(summary) == SUMMARY_KEYS
     assert summary["status"] == "optimal" and summary["violations"] == []

@@ -17,12 +17,12 @@ import pandas as pd
 from shapely.geometry import LineString, Point
 
 from planner import geodata
-from planner.cells import text_cells_safe
 from planner.maps.geometry import region_shapes
 from planner.maps.lang import column_title
 from planner.maps.rundata import RunData, load_run
 from planner.runfolder.format import ASSIGNMENTS, LINKS, SITES
 from planner.runfolder.read import read_table
+from planner.runfolder.write import write_workbook_sheets
 from planner.scenario.schema import FUNCTIONS
 
 LAYERS = ("regions", "sites", "links")
@@ -116,14 +116,9 @@ def workbook_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
 def write_workbook(run_dir: Path, path: Path, lang: str = "en") -> None:
     """Write the tables of the run folder `run_dir` as the Excel workbook `path`: one sheet per table, column
     titles in `lang` (``en``: the CSV's column names; ``zh``: Chinese), text cells stored as text."""
-    path = Path(path)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, table in workbook_tables(Path(run_dir)).items():
-            shown = table.rename(columns=lambda c: column_title(c, lang))
-            shown.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            text_cells_safe(sheet, shown)
-            sheet.freeze_panes = "A2"
+    tables = workbook_tables(Path(run_dir))
+    write_workbook_sheets(Path(path), {name: table.rename(columns=lambda c: column_title(c, lang))
+                                       for name, table in tables.items()})
 
 
 def write_gpkg(path: Path) -> None:
