@@ -84,3 +84,23 @@ def _map_text(frame: pd.DataFrame, convert: Any) -> pd.DataFrame:
             out[column] = out[column].map(convert, na_action="ignore")
     out.columns = [convert(c) for c in out.columns]
     return out
+
+
+def text_cells_safe(sheet: Any, frame: pd.DataFrame) -> None:
+    """Store the text cells of `frame`, written by pandas to the openpyxl worksheet `sheet` (header in row 1, no
+    index), as text: a text that starts like a formula (:func:`needs_quote`, e.g. ``=HYPERLINK(...)``) would
+    otherwise be stored as a formula by openpyxl; it is stored as text with Excel's quote prefix (shown as
+    written, kept as text when edited). Column titles the same way. The workbook reads back the text as written."""
+    for column, title in enumerate(frame.columns, start=1):
+        _as_text(sheet.cell(row=1, column=column), title)
+        if _is_numeric(frame[title]):
+            continue
+        for row, value in enumerate(frame[title], start=2):
+            _as_text(sheet.cell(row=row, column=column), value)
+
+
+def _as_text(cell: Any, value: Any) -> None:
+    if isinstance(value, str) and needs_quote(value):
+        cell.value = value
+        cell.data_type = "s"
+        cell.quotePrefix = True

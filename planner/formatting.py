@@ -14,3 +14,23 @@ def number(value: Any, digits: int = 2, missing: str = "-") -> str:
     if isinstance(value, Real) and math.isinf(value):
         return "inf" if value > 0 else "-inf"
     return f"{value:,.{digits}f}"
+
+
+def percent(fraction: Any, digits: int = 2, missing: str = "-") -> str:
+    """A fraction (0.0123) as a percentage for people ("1.23 %"); very small non-zero values keep two
+    significant digits ("0.0041 %") so a gap of 4e-05 does not read as zero."""
+    if fraction is None or (isinstance(fraction, Real) and math.isnan(fraction)):
+        return missing
+    value = 100 * float(fraction)
+    if value != 0 and abs(value) < 10 ** -digits:
+        return f"{value:.2g} %"
+    return f"{number(value, digits)} %"
+
+
+def seconds(value: Any, missing: str = "-") -> str:
+    """A duration in seconds for people: two decimals ("12.35"), two significant digits below 0.1 s ("0.0042")."""
+    if value is None or (isinstance(value, Real) and math.isnan(value)):
+        return missing
+    if value != 0 and abs(value) < 0.1:
+        return f"{value:.2g}"
+    return number(value, 2)

@@ -35,6 +35,7 @@ from planner.runfolder import (
 )
 from planner.runfolder.format import (
     ASSIGNMENTS,
+    GPKG,
     INFEASIBILITY,
     INPUTS,
     LINKS,
@@ -43,6 +44,7 @@ from planner.runfolder.format import (
     SITES,
     SOLVER_LOG,
     SUMMARY,
+    XLSX,
 )
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
@@ -336,6 +338,13 @@ def run(
     return solved.write(force)
 
 
+def plan_exports() -> dict[str, Callable[[Path], None]]:
+    """The writers of the plan's GIS and Excel files (plan.gpkg, plan.xlsx), run after the tables and the map."""
+    from planner.maps.exports import write_gpkg, write_xlsx
+
+    return {GPKG: write_gpkg, XLSX: write_xlsx}
+
+
 def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResult, base: dict[str, Any],
                   plan: Plan | TransitionPlan | None, found: list[str], started: str, report: str | None,
                   solver_log: str = "") -> RunOutcome:
@@ -386,6 +395,8 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
     files[SUMMARY] = partial(write_json, data=summary)  # after the tables; the map is drawn from them
     if plan is not None:
         files[MAP] = write_map
+    if isinstance(plan, Plan):
+        files |= plan_exports()  # after the tables and the map: they are read from the folder being written
     try:
         write_run_folder(out, force, files)
     except InterruptedWhileWriting:  # the folder is complete: the plan found is kept, the run ends as it would

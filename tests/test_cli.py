@@ -118,7 +118,7 @@ def test_run_writes_the_whole_folder(tiny):
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {
         "manifest.json", "summary.json", "assignments.csv", "links.csv", "sites.csv", "map.html", "inputs",
-        "solver.log"}  # solver.log: the solver's log, kept off the console (issue 21)
+        "solver.log", "plan.gpkg", "plan.xlsx"}  # solver.log: the solver's log, kept off the console (issue 21)
     assert "Running HiGHS" in (out / "solver.log").read_text(encoding="utf-8")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert set(summary) == SUMMARY_KEYS

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from planner.cli.common import ForceFileOption, RunDirArg, fail
+from planner.cli.common import ForceFileOption, LangOption, RunDirArg, fail
 
 OutOption = Annotated[Path | None,
                       typer.Option("--out", "-o", help="File to write (an existing one only with --force).",
@@ -38,6 +38,7 @@ def map_command(
     png: Annotated[bool, typer.Option("--png", help="Write a static PNG image instead of the HTML map.")] = False,
     out: OutOption = None,
     force: ForceFileOption = False,
+    lang: LangOption = "en",
 ) -> None:
     """Redraw the map of a run folder: RUN_DIR/map.html, or RUN_DIR/map.png with --png."""
     from planner.maps.assets import OfflineAssetError
@@ -47,11 +48,14 @@ def map_command(
     from planner.runfolder import WriteFailed, atomic_file
     from planner.runfolder.read import RunFolderError
 
+    if lang == "zh" and not png:
+        raise fail("--lang zh is available for the static image (--png) and the report; the interactive map is "
+                   "bilingual")
     target = _target(run_dir, out, "map.png" if png else "map.html", force)
     try:
         with atomic_file(target) as tmp:  # a failed redraw keeps the map there was
             if png:
-                write_png(run_dir, tmp)
+                write_png(run_dir, tmp, lang)
             else:
                 save_html(plan_map(run_dir, tiles=tiles), tmp, offline=offline)
     except (RunFolderError, OfflineAssetError, WriteFailed) as exc:
@@ -63,7 +67,8 @@ def map_command(
     typer.echo(f"wrote {target}")
 
 
-def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceFileOption = False) -> None:
+def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceFileOption = False,
+                   lang: LangOption = "en") -> None:
     """Write a self-contained HTML report of a run folder (RUN_DIR/report.html) that prints cleanly to PDF; for a run
     without a plan (infeasible, no solution), what happened: status, solver, times and why."""
     from planner.maps.assets import OfflineAssetError
@@ -74,7 +79,7 @@ def report_command(run_dir: RunDirArg, out: OutOption = None, force: ForceFileOp
     target = _target(run_dir, out, "report.html", force)
     try:
         with atomic_file(target) as tmp:
-            report(run_dir, tmp)
+            report(run_dir, tmp, lang)
     except (RunFolderError, OfflineAssetError, WriteFailed) as exc:
         raise fail(str(exc)) from None
     except OSError as exc:

@@ -3,7 +3,6 @@ and the printing of `planner run --alternatives` (docs/research.md)."""
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from planner.cli.common import (
     ForceOption,
     GapOption,
     JsonOption,
+    LangOption,
     RunDirArg,
     ScenarioArg,
     SeedOption,
@@ -63,6 +63,7 @@ def compare_command(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when runs of the same model disagree.")] = False,
     force: ForceOption = False,
     as_json: JsonOption = False,
+    lang: LangOption = "en",
 ) -> None:
     """Compare runs: status, objective, bound, gap, times, solver; agreement on the optimum within the gaps;
     functions and capacities that moved; KPI and cost-term differences (CSV and compare.html with a dual map)."""
@@ -71,7 +72,7 @@ def compare_command(
 
     if len(run_dirs) < 2:
         raise fail("give at least two run folders")
-    cmp, target = _guard(lambda: compare(run_dirs, out, force, tolerance))
+    cmp, target = _guard(lambda: compare(run_dirs, out, force, tolerance, lang))
     if as_json:
         print_json({"runs": cmp.table.to_dict(orient="records"), "agreement": cmp.agreement.to_dict(orient="records"),
                     "verdicts": cmp.verdict_lines(), "base": cmp.base, "moved_functions": len(cmp.moved),
@@ -168,27 +169,61 @@ def pareto_command(
 # -------------------------------------------------------------------------------------- export
 
 def export_command(
-    scenario: ScenarioArg,
+    source: Annotated[Path, typer.Argument(metavar="SCENARIO|RUN", show_default=False,
+                                           help="The scenario YAML file (--lp, --mps) or a run folder (--gpkg, "
+                                                "--xlsx).")],
     lp: Annotated[Path | None, typer.Option("--lp", help="Write the model in CPLEX LP format to this file.")] = None,
-    mps: Annotated[Path | None, typer.Option("--mps", help="Write the model in free MPS format to this file.")] = None,
+    mps: Annotated[Path | None,
+                   typer.Option("--mps", help="Write the model in free MPS format to this file.")] = None,
+    gpkg: Annotated[Path | None, typer.Option("--gpkg", help="Write the run's plan as a GeoPackage (layers regions, "
+                                                 "sites, links; WGS84) to this file.")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the run folder's tables as an Excel workbook "
+                                                 "to this file.")] = None,
     symbolic: Annotated[bool, typer.Option("--symbolic/--no-symbolic",
                                            help="Name rows and columns after the model's components.")] = True,
+    lang: LangOption = "en",
     force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
 ) -> None:
-    """Write the model of a scenario as LP and/or MPS for other solvers."""
-    from planner.research.export import export_model
+    """Write the model of a scenario as LP and/or MPS for other solvers, or the plan of a run folder as a
+    GeoPackage and/or an Excel workbook."""
     from planner.runfolder import check_file_output
 
-    if lp is None and mps is None:
-        raise fail("give --lp FILE and/or --mps FILE")
-    if lp is not None and mps is not None and lp.resolve() == mps.resolve():
-        raise fail("give --lp and --mps different files")
-    for path in (p for p in (lp, mps) if p is not None):
-        _guard(partial(check_file_output, path, force))
-    written = _guard(lambda: export_model(scenario, lp, mps, symbolic))
+    model, plan = [p for p in (lp, mps) if p is not None], [p for p in (gpkg, xlsx) if p is not None]
+    if not model and not plan:
+        raise fail("give --lp FILE and/or --mps FILE (a scenario), or --gpkg FILE and/or --xlsx FILE (a run folder)")
+    if model and plan:
+        raise fail("give either --lp/--mps (of a scenario) or --gpkg/--xlsx (of a run folder), not both")
+    if len(model + plan) == 2 and (model + plan)[0].resolve() == (model + plan)[1].resolve():
+        raise fail(f"give {'--lp and --mps' if model else '--gpkg and --xlsx'} different files")
+    for path in model + plan:
+        _guard(lambda path=path: check_file_output(path, force))
+    if plan:
+        _export_plan(source, gpkg, xlsx, lang)
+        return
+    from planner.research.export import export_model
+
+    written = _guard(lambda: export_model(source, lp, mps, symbolic))
     for e in written:
         out_console.print(f"wrote {e.path} ({e.format}: {e.n_variables} variables, {e.n_binaries} binary, "
                           f"{e.n_constraints} constraints)", highlight=False)
+
+
+def _export_plan(run_dir: Path, gpkg: Path | None, xlsx: Path | None, lang: str) -> None:
+    """`planner export RUN --gpkg/--xlsx`: exit 2 with one line when RUN is not a run folder with a plan."""
+    from planner.research.export import export_run
+    from planner.runfolder.read import RunFolderError, read_summary
+
+    if not run_dir.is_dir():
+        raise fail(f"{run_dir} is not a run folder (--gpkg and --xlsx export the plan of a run folder)")
+    summary = _guard(lambda: read_summary(run_dir))
+    if summary.get("status") not in ("optimal", "feasible"):
+        raise fail(f"{run_dir} has no plan to export (status: {summary.get('status')})")
+    try:
+        written = export_run(run_dir, gpkg, xlsx, lang)
+    except RunFolderError as exc:
+        raise fail(str(exc)) from None
+    for path in written:
+        out_console.print(f"wrote {path}", highlight=False)
 
 
 # ------------------------------------------------------------------------- run --alternatives

@@ -10,11 +10,16 @@ control shows a layer's name as HTML). Figures (PNG) are drawn with matplotlib's
 from __future__ import annotations
 
 import html
+import math
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from numbers import Integral, Real
 from typing import Any
 
 import folium
 import pandas as pd
+
+from planner.formatting import number
 
 
 def escape(value: object) -> str:
@@ -22,17 +27,76 @@ def escape(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def html_table(frame: pd.DataFrame, **options: Any) -> str:
-    """`frame` as an HTML ``<table>``, every text cell and header escaped; `options` go to
-    :meth:`pandas.DataFrame.to_html` (numbers keep its number formatting)."""
-    shown = frame.copy()
-    for column in shown.columns:
-        if not pd.api.types.is_numeric_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: escape(v) if isinstance(v, str) else v)
-    shown.columns = [escape(c) for c in shown.columns]
-    if options.get("index", True):
-        shown.index = pd.Index([escape(i) if isinstance(i, str) else i for i in shown.index], name=shown.index.name)
-    return shown.to_html(escape=False, **options)
+TABLE_CSS = """
+table.data { border-collapse: collapse; margin: 8px 0; font-size: 13px; max-width: 100%; }
+table.data th, table.data td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top;
+  overflow-wrap: break-word; }
+table.data th { background: #f0f3f6; }
+table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.data td.num { white-space: nowrap; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  table.data { width: 100%; table-layout: auto; font-size: 8.5pt; }
+  table.data th, table.data td { overflow-wrap: anywhere; padding: 2px 4px; }
+  table.data td.num { white-space: normal; }
+  table.data tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+}
+"""
+"""Style of every table :func:`html_table` writes: text left, numbers right, long text wrapped, within an A4 page
+width when printed."""
+
+Formatter = Callable[[Any], str]
+"""A cell's value -> its text on the page."""
+
+
+def html_table(frame: pd.DataFrame, index: bool = False, classes: str = "data", na_rep: str = "–",
+               digits: int = 2, formats: Mapping[str, Formatter] | None = None) -> str:
+    """`frame` as an HTML ``<table class="data">``: text cells and headers escaped and left-aligned, number cells
+    right-aligned (class ``num``) with thousands separators (`digits` decimals, integers without; `formats` per
+    column name overrides), `na_rep` for a missing value. `index` writes the index as the first column."""
+    shown = frame.reset_index() if index else frame
+    numeric = {c: _is_number_column(shown[c]) for c in shown.columns}
+    formats = dict(formats or {})
+    head = "".join(f"<th{_number_class(numeric[c])}>{escape(c)}</th>" for c in shown.columns)
+    rows = []
+    for values in shown.itertuples(index=False, name=None):
+        cells = (f"<td{_number_class(numeric[c])}>"
+                 f"{_cell(v, formats.get(c), numeric[c], shown[c].dtype, digits, na_rep)}</td>"
+                 for c, v in zip(shown.columns, values, strict=False))
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<table class="{escape(classes)}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+            + "\n".join(rows) + "\n</tbody>\n</table>")
+
+
+def _is_number_column(column: pd.Series) -> bool:
+    """Numbers (not booleans), or an object column whose values are all numbers or missing."""
+    if pd.api.types.is_bool_dtype(column):
+        return False
+    if pd.api.types.is_numeric_dtype(column):
+        return True
+    values = [v for v in column if not _missing(v) and v != ""]
+    return bool(values) and all(isinstance(v, Real) and not isinstance(v, bool) for v in values)
+
+
+def _number_class(numeric: bool) -> str:
+    return ' class="num"' if numeric else ""
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT
+
+
+def _cell(value: object, form: Formatter | None, numeric: bool, dtype: Any, digits: int, na_rep: str) -> str:
+    """One cell's HTML: `form` when given, else numbers through :func:`planner.formatting.number`, text escaped."""
+    if _missing(value):
+        return escape(na_rep)
+    if form is not None:
+        return escape(form(value))
+    if numeric and isinstance(value, Real) and not isinstance(value, bool):
+        whole = pd.api.types.is_integer_dtype(dtype) or (isinstance(value, Integral))
+        return escape(number(value, 0 if whole else digits))
+    return escape(value)
 
 
 class _EscapedNames(OrderedDict):  # type: ignore[type-arg]

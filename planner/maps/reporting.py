@@ -17,33 +17,46 @@ from typing import Any
 import pandas as pd
 
 from planner import __version__
+from planner.formatting import percent, seconds
 from planner.maps import fonts
 from planner.maps.controls import FONT_STACK
 from planner.maps.htmlout import render_html
 from planner.maps.interactive import plan_map
-from planner.maps.markup import escape, html_table
-from planner.maps.metrics import capacity_table, cost_table, division_of_labour, hosts_table, land_table
-from planner.maps.rundata import PLAN_STATUSES, RunData, load_run, read_scenario, run_title
+from planner.maps.lang import FACTS_ZH, header, text, value
+from planner.maps.markup import TABLE_CSS, escape, html_table
+from planner.maps.metrics import (
+    capacity_table,
+    cost_table,
+    division_of_labour,
+    hosts_table,
+    land_table,
+)
+from planner.maps.rundata import (
+    PLAN_STATUSES,
+    RunData,
+    load_run,
+    read_scenario,
+    run_title,
+)
 from planner.maps.static import figure
 from planner.maps.style import FUNCTION_LABELS, ZONE_LABELS, fmt
-from planner.runfolder.read import RunFolderError, read_manifest, read_summary, solver_label
+from planner.runfolder.read import (
+    RunFolderError,
+    read_manifest,
+    read_summary,
+    solver_label,
+)
 
 REPORT_CSS = f"""
 body {{ font-family: {FONT_STACK}; margin: 24px auto; max-width: 1100px; color: #222; font-size: 14px; }}
 h1 {{ font-size: 22px; margin-bottom: 4px; }} h2 {{ font-size: 17px; margin-top: 26px; border-bottom: 1px solid #ccc; }}
 .meta {{ color: #555; }}
-table.data {{ border-collapse: collapse; margin: 8px 0; font-size: 13px; }}
-table.data th, table.data td {{ border: 1px solid #ccc; padding: 3px 8px; }}
-table.data th {{ background: #f0f0f0; text-align: left; }}
-table.data td {{ text-align: right; }}
-table.data td:first-child {{ text-align: left; }}
 .map-frame {{ width: 100%; height: 640px; border: 1px solid #ccc; }}
 img.static-map {{ width: 100%; height: auto; border: 1px solid #ccc; }}
 table.facts th {{ font-weight: normal; }}
 table.facts td {{ text-align: left; }}
 pre.diagnosis {{ font-family: inherit; white-space: pre-wrap; background: #f7f7f7; border: 1px solid #ccc; \
 padding: 8px 12px; }}
-@page {{ size: A4; margin: 14mm; }}
 @media print {{
   body {{ margin: 0; max-width: none; font-size: 11px; }}
   .screen-only {{ display: none !important; }}
@@ -53,32 +66,42 @@ padding: 8px 12px; }}
   a {{ color: inherit; text-decoration: none; }}
 }}
 """
-"""Screen and print style of the report."""
+"""Screen and print style of the report (its tables: :data:`planner.maps.markup.TABLE_CSS`)."""
 
 
-def _table(frame: pd.DataFrame, digits: int = 2, index: bool = False) -> str:
-    return html_table(frame, index=index, classes="data", border=0, na_rep="–",
-                      float_format=lambda v: f"{v:,.{digits}f}")
+def _table(frame: pd.DataFrame, digits: int = 2, index: bool = False, lang: str = "en") -> str:
+    """`frame` as a report table, its headers and codes (cost terms, zones) in `lang`."""
+    shown = frame.rename(columns=lambda c: header(c, lang))
+    if lang == "zh":
+        for column in shown.columns:
+            if not pd.api.types.is_numeric_dtype(shown[column]) and column in (header("term", lang),
+                                                                               header("zone", lang)):
+                shown[column] = shown[column].map(lambda v: value(v, lang) if isinstance(v, str) else v)
+    return html_table(shown, index=index, digits=digits)
 
 
-def _function_by_zone(frame: pd.DataFrame) -> pd.DataFrame:
-    """A function x zone table with English and Chinese labels, the functions as its first column."""
+def _function_by_zone(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A function x zone table with labels in `lang` (en: English and Chinese), the functions as its first column."""
+    if lang == "zh":
+        out = frame.rename(columns=lambda z: value(z, lang)).rename_axis(index=None, columns=None)
+        out.insert(0, text("function_zone", lang), [value(f, lang) for f in frame.index])
+        return out
     out = frame.rename(columns=ZONE_LABELS).rename_axis(index=None, columns=None)
-    out.insert(0, "function 环节 \\ zone 区位", [FUNCTION_LABELS.get(f, f) for f in frame.index])
+    out.insert(0, text("function_zone", lang), [FUNCTION_LABELS.get(f, f) for f in frame.index])
     return out
 
 
-def _division(run: RunData) -> str:
-    shares = _function_by_zone(100 * division_of_labour(run))
-    capacity = _function_by_zone(capacity_table(run))
-    return ("<p>Share of each function's capacity by zone (%):</p>" + _table(shares, 1)
-            + "<p>Capacity placed by function and zone:</p>" + _table(capacity, 2))
+def _division(run: RunData, lang: str = "en") -> str:
+    shares = _function_by_zone(100 * division_of_labour(run), lang)
+    capacity = _function_by_zone(capacity_table(run), lang)
+    return (f"<p>{text('division_shares', lang)}</p>" + _table(shares, 1)
+            + f"<p>{text('division_capacity', lang)}</p>" + _table(capacity, 2))
 
 
-def _png_base64(run: RunData) -> str:
+def _png_base64(run: RunData, lang: str = "en") -> str:
     buffer = io.BytesIO()
     with fonts.cjk_context():
-        figure(run).savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.2)
+        figure(run, lang=lang).savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.2)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -87,76 +110,85 @@ def _solver_name(manifest: dict[str, Any]) -> str:
     return solver_label(manifest.get("solver") or {})
 
 
-def _solver_line(run: RunData, manifest: dict[str, Any]) -> str:
-    solver = _solver_name(manifest)
+def _solver_line(run: RunData, manifest: dict[str, Any], lang: str = "en") -> str:
     s = run.summary
-    gap = f"{100 * s['mip_gap']:.4f} %" if s.get("mip_gap") is not None else "unknown"
-    return escape(f"{'solver ' + solver if solver else ''}; bound {fmt(s.get('best_bound'), 2)}, gap {gap}; "
-                  f"solved in {fmt(s.get('solve_seconds'), 2)} s")
+    line = text("solver_line", lang, solver=_solver_name(manifest) or text("unknown", lang),
+                bound=fmt(s.get("best_bound"), 2), gap=percent(s.get("mip_gap"), missing=text("unknown", lang)),
+                seconds=seconds(s.get("solve_seconds")))
+    return escape(line)
 
 
-def _stop_reason(summary: dict[str, Any], manifest: dict[str, Any]) -> str:
+def _stop_reason(summary: dict[str, Any], manifest: dict[str, Any], lang: str = "en") -> str:
     """Why a solve that found a plan ended before proving it optimal ("" for an optimal plan)."""
     if summary.get("status") != "feasible":
         return ""
     gap = summary.get("mip_gap")
-    within = f" It is within {100 * gap:.4f} % of the best bound." if gap is not None else ""
+    limit = ((manifest.get("solver") or {}).get("options") or {}).get("time_limit")
+    if lang == "zh":
+        within = f"与最优界的差距在 {percent(gap)} 以内。" if gap is not None else ""
+        if summary.get("interrupted"):
+            return "求解被 Ctrl-C 中止，尚未证明此方案最优。" + within
+        at = f"达到 {limit:g} 秒的时间上限" if limit is not None else "达到求解上限"
+        return f"求解{at}，尚未证明此方案最优。" + within
+    within = f" It is within {percent(gap)} of the best bound." if gap is not None else ""
     if summary.get("interrupted"):
         return "The solve was stopped by Ctrl-C before it could prove this plan optimal." + within
-    limit = ((manifest.get("solver") or {}).get("options") or {}).get("time_limit")
     at = f"its time limit of {limit:g} s" if limit is not None else "a limit"
     return f"The solve stopped at {at} before it could prove this plan optimal." + within
 
 
-def _header(title: str, summary: dict[str, Any], run_dir: Path, outcome: str) -> str:
+def _header(title: str, summary: dict[str, Any], run_dir: Path, outcome: str, lang: str = "en") -> str:
     """Title, scenario, run folder, description and `outcome` (HTML: the status line)."""
     description = read_scenario(run_dir).get("description") or ""
     return f"""<header>
 <h1>{escape(title)}</h1>
-<p class="meta">scenario <b>{escape(str(summary.get('scenario', '')))}</b> · run folder {escape(run_dir.name)}</p>
-<p class="description">{escape(str(description)) or '<i>No description in the scenario.</i>'}</p>
+<p class="meta">{text('scenario', lang)} <b>{escape(str(summary.get('scenario', '')))}</b> · \
+{text('run_folder', lang)} {escape(run_dir.name)}</p>
+<p class="description">{escape(str(description)) or f"<i>{text('no_description', lang)}</i>"}</p>
 <p>{outcome}</p>
 </header>"""
 
 
-def _footer() -> str:
+def _footer(lang: str = "en") -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f'<footer class="meta"><p>Written by planner {escape(__version__)} on {when}.</p></footer>'
+    return f'<footer class="meta"><p>{escape(text("footer", lang, version=__version__, when=when))}</p></footer>'
 
 
 def _page(title: str, body: str) -> str:
     """The whole HTML page: `body` with the report's style and the subset of the Chinese font its text needs."""
     page = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title><style>{REPORT_CSS}</style></head>\n<body>{body}</body></html>\n")
+            f"<title>{escape(title)}</title><style>{TABLE_CSS}{REPORT_CSS}</style></head>\n<body>{body}</body></html>\n")
     css = fonts.font_face_css(fonts.page_characters(re.sub(r'srcdoc="[^"]*"', "", body) + title))
     return page.replace("</head>", f"<style>{css}</style></head>", 1) if css else page
 
 
-def report_html(run_dir: Path, tiles: str | None = "none") -> str:
-    """The report of the run in `run_dir` as one HTML page (no external script or style sheet).
+def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> str:
+    """The report of the run in `run_dir` as one HTML page (no external script or style sheet), its headings,
+    labels and table headers in `lang` (``en``: English with the Chinese terms; ``zh``: Chinese).
 
     A run without a plan gets the report of :func:`no_plan_html`.
     """
     run_dir = Path(run_dir)
     if read_summary(run_dir).get("status") not in PLAN_STATUSES:
-        return no_plan_html(run_dir)
+        return no_plan_html(run_dir, lang)
     run = load_run(run_dir)
     map_page = render_html(plan_map(run.run_dir, tiles=tiles), offline=True)
     manifest = read_manifest(run.run_dir)
-    stopped = _stop_reason(run.summary, manifest)
-    outcome = (f"Status <b>{escape(run.status)}</b>, objective <b>{fmt(run.objective, 2)}</b> (10k yuan)."
+    stopped = _stop_reason(run.summary, manifest, lang)
+    outcome = (text("status_line", lang, status=escape(value(run.status, lang)), objective=fmt(run.objective, 2))
                + (f" {escape(stopped)}" if stopped else "")
-               + f'\n<span class="meta">{_solver_line(run, manifest)}</span>')
-    body = f"""{_header(run.title, run.summary, run.run_dir, outcome)}
-<section id="costs"><h2>Cost terms 成本构成 (10k yuan)</h2>{_table(cost_table(run))}</section>
-<section id="division"><h2>Division of labour 分工 (function × zone)</h2>{_division(run)}</section>
-<section id="hosts"><h2>Hosts per industry 各产业承接地区</h2>{_table(hosts_table(run), 0)}</section>
-<section id="land"><h2>Land use per site 各园区用地 (ha)</h2>{_table(land_table(run))}</section>
-<section id="map" class="screen-only"><h2>Interactive map 交互地图</h2>
-<iframe class="map-frame" title="interactive map" srcdoc="{escape(map_page)}"></iframe></section>
-<section id="static-map"><h2>Map 地图</h2>
-<figure><img class="static-map" alt="map of the plan" src="data:image/png;base64,{_png_base64(run)}"></figure></section>
-{_footer()}"""
+               + f'\n<span class="meta">{_solver_line(run, manifest, lang)}</span>')
+    body = f"""{_header(run.title, run.summary, run.run_dir, outcome, lang)}
+<section id="costs"><h2>{text('costs', lang)}</h2>{_table(cost_table(run), lang=lang)}</section>
+<section id="division"><h2>{text('division', lang)}</h2>{_division(run, lang)}</section>
+<section id="hosts"><h2>{text('hosts', lang)}</h2>{_table(hosts_table(run), 0, lang=lang)}</section>
+<section id="land"><h2>{text('land', lang)}</h2>{_table(land_table(run), lang=lang)}</section>
+<section id="map" class="screen-only"><h2>{text('interactive', lang)}</h2>
+<iframe class="map-frame" title="{text('interactive', lang)}" srcdoc="{escape(map_page)}"></iframe></section>
+<section id="static-map"><h2>{text('static', lang)}</h2>
+<figure><img class="static-map" alt="{text('map_alt', lang)}" src="data:image/png;base64,{_png_base64(run, lang)}">\
+</figure></section>
+{_footer(lang)}"""
     return _page(run.title, body)
 
 
@@ -200,9 +232,10 @@ def _facts(summary: dict[str, Any], manifest: dict[str, Any]) -> list[tuple[str,
     return [(item, str(value)) for item, value in rows if value is not None]
 
 
-def no_plan_html(run_dir: Path) -> str:
+def no_plan_html(run_dir: Path, lang: str = "en") -> str:
     """The report of a run without a plan as one HTML page: title, status, what it means, solver, options, times,
-    notes and, for an infeasible run, its ``infeasibility.txt`` (RunFolderError when that file is missing)."""
+    notes and, for an infeasible run, its ``infeasibility.txt`` (RunFolderError when that file is missing).
+    Headings and the names of the facts in `lang`; the explanations and the diagnosis are in English."""
     run_dir = Path(run_dir)
     summary, manifest = read_summary(run_dir), read_manifest(run_dir)
     status = str(summary.get("status"))
@@ -211,28 +244,29 @@ def no_plan_html(run_dir: Path) -> str:
         path = run_dir / "infeasibility.txt"
         if not path.is_file():
             raise RunFolderError(f"{path} is missing: not a complete run folder (status: infeasible)")
-        diagnosis = (f'<section id="infeasibility"><h2>Why there is no plan 不可行原因</h2>\n'
+        diagnosis = (f'<section id="infeasibility"><h2>{text("why", lang)}</h2>\n'
                      f'<pre class="diagnosis">{escape(path.read_text(encoding="utf-8").strip())}</pre></section>')
     meaning = (INTERRUPTED if summary.get("interrupted")
                else NO_PLAN.get(status, f"The run has no plan (status {status})."))
-    facts = "".join(f"<tr><th>{escape(item)}</th><td>{escape(value)}</td></tr>" for item, value in _facts(summary,
-                                                                                                          manifest))
+    named = FACTS_ZH if lang == "zh" else {}
+    facts = "".join(f"<tr><th>{escape(named.get(item, item))}</th><td>{escape(shown)}</td></tr>"
+                    for item, shown in _facts(summary, manifest))
     notes = [*(summary.get("warnings") or []), *(summary.get("solver_notes") or [])]
     listed = "".join(f"<li>{escape(str(note))}</li>" for note in notes)
     title = run_title(summary, run_dir)
     solver = _solver_name(manifest) if summary.get("n_variables") is not None else ""
-    outcome = f"Status <b>{escape(status)}</b>: no plan." + (f' <span class="meta">solver {escape(solver)}</span>'
-                                                              if solver else "")
-    body = f"""{_header(title, summary, run_dir, outcome)}
-<section id="outcome"><h2>Outcome 求解结果</h2><p>{escape(meaning)}</p>
+    outcome = text("no_plan_line", lang, status=escape(value(status, lang))) + (
+        f' <span class="meta">{"求解器" if lang == "zh" else "solver"} {escape(solver)}</span>' if solver else "")
+    body = f"""{_header(title, summary, run_dir, outcome, lang)}
+<section id="outcome"><h2>{text("outcome", lang)}</h2><p>{escape(meaning)}</p>
 <table class="data facts">{facts}</table></section>
 {diagnosis}
-{f'<section id="notes"><h2>Notes 说明</h2><ul>{listed}</ul></section>' if listed else ''}
-{_footer()}"""
+{f'<section id="notes"><h2>{text("notes", lang)}</h2><ul>{listed}</ul></section>' if listed else ''}
+{_footer(lang)}"""
     return _page(title, body)
 
 
-def report(run_dir: Path, path: Path) -> None:
+def report(run_dir: Path, path: Path, lang: str = "en") -> None:
     """Write the report of the run in `run_dir` to `path`: one self-contained HTML file that prints to PDF (for a
-    run without a plan: what happened, see :func:`no_plan_html`)."""
-    Path(path).write_text(report_html(Path(run_dir)), encoding="utf-8")
+    run without a plan: what happened, see :func:`no_plan_html`); headings, labels and table headers in `lang`."""
+    Path(path).write_text(report_html(Path(run_dir), lang=lang), encoding="utf-8")

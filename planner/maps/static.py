@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Wedge
 from matplotlib.text import Annotation, Text
+from matplotlib.ticker import FuncFormatter
 from matplotlib.transforms import Bbox, ScaledTranslation
 
 from planner import geodata
@@ -41,6 +42,7 @@ from planner.maps.geometry import (
     region_shapes,
     view_bounds,
 )
+from planner.maps.lang import VALUES_ZH, figure_text
 from planner.maps.metrics import industries_hosted, industry_categories, most_hosted
 from planner.maps.rundata import RunData, load_run
 from planner.maps.style import (
@@ -155,14 +157,16 @@ def image_industry_colours(run: RunData) -> dict[str, str]:
 # --- drawing ---------------------------------------------------------------------------------
 
 
-def _frame(ax: Axes, bounds: list[list[float]]) -> None:
+def _frame(ax: Axes, bounds: list[list[float]], lang: str = "en") -> None:
     (south, west), (north, east) = bounds
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
     ax.tick_params(labelsize=7)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}°E"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}°N"))
+    ax.set_xlabel(figure_text("longitude 经度 (°E, WGS84)", lang), fontsize=7)
+    ax.set_ylabel(figure_text("latitude 纬度 (°N, WGS84)", lang), fontsize=7)
 
 
 def _context(ax: Axes, run: RunData, bounds: list[list[float]]) -> None:
@@ -204,6 +208,8 @@ def _south_china_sea(ax: Axes, run: RunData) -> Axes:
     _frame(inset, SOUTH_CHINA_SEA_FRAME)
     inset.set_xticks([])
     inset.set_yticks([])
+    inset.set_xlabel("")
+    inset.set_ylabel("")
     inset.set_facecolor("white")
     for spine in inset.spines.values():
         spine.set_linewidth(0.8)
@@ -292,7 +298,7 @@ def _region_fills(ax: Axes, run: RunData) -> None:
                           edgecolor=edge, linewidth=width, alpha=0.7)
 
 
-def _regions(ax: Axes, run: RunData, labels: list[_Label]) -> None:
+def _regions(ax: Axes, run: RunData, labels: list[_Label], lang: str = "en") -> None:
     hosted, most = industries_hosted(run), most_hosted(run)
     _region_fills(ax, run)
     for region in region_points(run):
@@ -300,7 +306,8 @@ def _regions(ax: Axes, run: RunData, labels: list[_Label]) -> None:
                    color=hosted_colour(int(hosted[region]), most), edgecolors="#555555", zorder=2)
     for region in labelled_regions(run):
         row = run.regions.loc[region]
-        text = ax.annotate(f"{run.region_name(region)}\n{int(hosted[region])} 产业", (row["lon"], row["lat"]),
+        name = str(row.get("name_zh") or region) if lang == "zh" else run.region_name(region)
+        text = ax.annotate(f"{name}\n{int(hosted[region])} 产业", (row["lon"], row["lat"]),
                            xytext=(0, -9), textcoords="offset points", ha="center", va="top", fontsize=8,
                            color="#333333", zorder=6, path_effects=_HALO,
                            arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6, "shrinkA": 0,
@@ -321,7 +328,9 @@ def _metro(ax: Axes, run: RunData, view: MetroView, cities: list[str], bounds: l
     for _, unit in hosting.iterrows():
         point = unit.geometry.representative_point()
         text = ax.annotate(str(unit["name_zh"]), (point.x, point.y), xytext=(0, 0), textcoords="offset points",
-                           fontsize=7, ha="center", va="center", color="#222222", zorder=6, path_effects=_HALO)
+                           fontsize=7, ha="center", va="center", color="#222222", zorder=6, path_effects=_HALO,
+                           arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.6, "shrinkA": 0,
+                                       "shrinkB": 2})
         labels.append(_Label(text, "unit"))
     _sites_and_links(ax, run, bounds, colours, labels)
 
@@ -342,10 +351,11 @@ Spot = tuple[float, float, HAlign, VAlign]
 """A label's offset from its anchor (points) and its alignment."""
 
 
-def _ring(dx: float, dy: float, far: float) -> list[Spot]:
-    """Offsets (points) around an anchor with the alignment that keeps the text on that side."""
+def _ring(dx: float, dy: float, far: float, steps: tuple[float, ...] | None = None) -> list[Spot]:
+    """Offsets (points) around an anchor with the alignment that keeps the text on that side, at 1, between and
+    `far` times (dx, dy), or at each of `steps` times."""
     out: list[Spot] = []
-    for k in (1.0, (1 + far) / 2, far):
+    for k in steps or (1.0, (1 + far) / 2, far):
         for x, y in ((dx, dy), (dx, -dy), (-dx, dy), (-dx, -dy), (0, dy * 1.6), (0, -dy * 1.6), (dx * 1.6, 0),
                      (-dx * 1.6, 0)):
             ha: HAlign = "left" if x > 0 else "right" if x < 0 else "center"
@@ -360,6 +370,13 @@ CANDIDATES: dict[str, list[Spot]] = {
     "unit": [(0, 0, "center", "center"), *_ring(6, 6, 2.2)],
 }
 """Positions tried for each kind of label, preferred first."""
+
+FARTHER: dict[str, list[Spot]] = {
+    "site": _ring(6, 5, 0, steps=(3.6, 4.6, 5.8, 7.2)),
+    "region": _ring(7, 7, 0, steps=(3.2, 4.2, 5.4, 6.8)),
+    "unit": _ring(6, 6, 0, steps=(3.0, 4.0, 5.2, 6.6)),
+}
+"""Positions tried, with a leader line, when every one of :data:`CANDIDATES` overlaps something."""
 
 PRIORITY = ("site", "region", "unit")
 """Labels placed first keep their preferred position."""
@@ -419,10 +436,11 @@ def _place_labels(fig: Figure, panels: list[tuple[Axes, list[_Label], list[tuple
             if not frame.contains(*anchor):
                 continue  # not drawn (annotation_clip)
             best: tuple[float, Spot, Bbox] | None = None
-            for candidate in CANDIDATES[label.kind]:
+            for candidate in CANDIDATES[label.kind] + FARTHER[label.kind]:
                 _move(label.text, candidate)
                 box = _text_box(label.text, renderer, 1.5 * scale)
-                score = sum(_overlap(box, t) for t in taken) + 4 * _outside(box, frame)
+                covered = sum(_overlap(box, t) for t in taken)
+                score = covered + (2 * box.width * box.height if covered else 0) + 4 * _outside(box, frame)
                 score += 8 * sum(_overlap(box, inset) for inset in insets)  # an inset hides what lies below
                 if _misleading(box, anchor, marks):
                     score += box.width * box.height
@@ -452,43 +470,47 @@ def _blank(label: str = "") -> Line2D:
 
 
 def _legend_blocks(run: RunData, colours: dict[str, str], view: MetroView | None,
-                   cities: list[str], outside: bool = False) -> list[list[_Entry]]:
-    sites = [_Entry(_blank(), "站点 Sites", True)]
+                   cities: list[str], outside: bool = False, lang: str = "en") -> list[list[_Entry]]:
+    def tr(words: str, **values: object) -> str:
+        return figure_text(words, lang, **values)
+
+    sites = [_Entry(_blank(), tr("站点 Sites"), True)]
     sites += [_Entry(Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=ZONE_COLOURS[z],
-                            markeredgecolor="#222222"), ZONE_LABELS[z]) for z in ZONES]
+                            markeredgecolor="#222222"), tr(ZONE_LABELS[z])) for z in ZONES]
     if len(run.opened_sites) < len(run.sites):
         sites.append(_Entry(Line2D([], [], marker="o", linestyle="", markersize=3.5, markerfacecolor="white",
-                                   markeredgecolor="#999999"), "not opened 未启用"))
-    links = [_Entry(_blank(), "联系 Links", True),
-             _Entry(Line2D([], [], color="#555555", linestyle="--", linewidth=1.2), LINK_LABELS["pilot"]),
-             _Entry(Line2D([], [], color="#555555", linewidth=1.2), LINK_LABELS["production"])]
+                                   markeredgecolor="#999999"), tr("not opened 未启用")))
+    links = [_Entry(_blank(), tr("联系 Links"), True),
+             _Entry(Line2D([], [], color="#555555", linestyle="--", linewidth=1.2), tr(LINK_LABELS["pilot"])),
+             _Entry(Line2D([], [], color="#555555", linewidth=1.2), tr(LINK_LABELS["production"]))]
     if (run.links["from_site"] == run.links["to_site"]).any():
         links.append(_Entry(Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor="none",
-                                   markeredgecolor="#888888", markeredgewidth=2.2), "same site 同址 (ring)"))
+                                   markeredgecolor="#888888", markeredgewidth=2.2), tr("same site 同址 (ring)")))
     most = most_hosted(run)
-    regions = [_Entry(_blank(), "区域 Regions hosting", True)]
+    regions = [_Entry(_blank(), tr("区域 Regions hosting"), True)]
     regions += [_Entry(Patch(facecolor=hosted_colour(n, most), edgecolor="#aaaaaa", linewidth=0.5),
-                       f"{n} 产业 industries") for n in hosted_steps(most)]
+                       tr("{n} 产业 industries", n=n)) for n in hosted_steps(most)]
     if outside:
-        regions.append(_Entry(Patch(facecolor=OUTSIDE_COLOUR, edgecolor="#aaaaaa", linewidth=0.5), OUTSIDE_LABEL))
+        regions.append(_Entry(Patch(facecolor=OUTSIDE_COLOUR, edgecolor="#aaaaaa", linewidth=0.5), tr(OUTSIDE_LABEL)))
     blocks = [sites, links, regions]
     if view is not None and cities:
-        rings = [_Entry(_blank(), "圈层 Rings", True)]
-        rings += [_Entry(Patch(color=ZONE_COLOURS[z], alpha=0.45), ZONE_LABELS[z]) for z in ZONES]
+        rings = [_Entry(_blank(), tr("圈层 Rings"), True)]
+        rings += [_Entry(Patch(color=ZONE_COLOURS[z], alpha=0.45), tr(ZONE_LABELS[z])) for z in ZONES]
         shown = view.units[view.units["city"].isin(cities)]
         if (~shown["ring"].isin(ZONES)).any() or len(shown) < len(view.units):
-            rings.append(_Entry(Patch(color=UNCLASSIFIED_COLOUR, alpha=0.45), "not classified 未分类"))
+            rings.append(_Entry(Patch(color=UNCLASSIFIED_COLOUR, alpha=0.45), tr("not classified 未分类")))
         blocks.append(rings)
     if grouped(run):
         for category, members in industry_groups(run).items():
-            heading = CATEGORY_LABELS.get(category, category)
+            heading = tr(CATEGORY_LABELS.get(category, category))
             block = [_Entry(_blank(), f"{heading} ({len(members)})", True)]
             block += [_Entry(Line2D([], [], color=colours[i], linewidth=2.5), str(run.industries.at[i, "name_zh"]))
                       for i in members]
             blocks.append(block)
     else:
-        block = [_Entry(_blank(), "产业 Industries", True)]
-        block += [_Entry(Line2D([], [], color=colours[i], linewidth=2.5), run.industry_name(i))
+        block = [_Entry(_blank(), tr("产业 Industries"), True)]
+        block += [_Entry(Line2D([], [], color=colours[i], linewidth=2.5),
+                         str(run.industries.at[i, "name_zh"]) if lang == "zh" else run.industry_name(i))
                   for i in run.industry_ids]
         blocks.append(block)
     return blocks
@@ -553,8 +575,9 @@ def _aspect(bounds: list[list[float]]) -> float:
     return (north - south) / max(east - west, 1e-6) / math.cos(math.radians((south + north) / 2))
 
 
-def figure(run: RunData) -> Figure:
-    """The matplotlib figure of a plan: regions and chain, and (for a metro scenario) its districts by ring."""
+def figure(run: RunData, lang: str = "en") -> Figure:
+    """The matplotlib figure of a plan: regions and chain, and (for a metro scenario) its districts by ring; its
+    titles, labels and legend in `lang` (``en``: English with the Chinese terms; ``zh``: Chinese)."""
     view = metro_view(run)
     cities = metro_cities(run, view)
     national = national_view(run)
@@ -568,34 +591,38 @@ def figure(run: RunData) -> Figure:
     ratios = [1 / _aspect(b) for b in frames]
     map_height = min(max((width - 0.6 * len(frames)) / sum(ratios), 4.0), 9.0)
     colours = image_industry_colours(run)
-    columns = _layout(_legend_blocks(run, colours, view, cities, bool(outside_in_frame(run, bounds))), width - 0.5)
+    columns = _layout(_legend_blocks(run, colours, view, cities, bool(outside_in_frame(run, bounds)),
+                                      lang), width - 0.5)
     legend_height = max(len(c) for c in columns) * LEGEND_FONT * 1.5 / 72 + 0.2
     fig = Figure(figsize=(width, map_height + 1.1 + legend_height), dpi=150, layout="constrained")
     axes = fig.subplots(1, len(frames), squeeze=False, width_ratios=ratios)[0]
     labels: list[list[_Label]] = [[] for _ in frames]
     _context(axes[0], run, bounds)
-    _regions(axes[0], run, labels[0])
+    _regions(axes[0], run, labels[0], lang)
     if national:
         _dashes(axes[0], 1.2)
     _sites_and_links(axes[0], run, bounds, colours, labels[0])
-    _frame(axes[0], bounds)
+    _frame(axes[0], bounds, lang)
     if national:
         _south_china_sea(axes[0], run)
-    axes[0].set_title("区域分工 Regions and chain links", fontsize=10)
+    axes[0].set_title(figure_text("区域分工 Regions and chain links", lang), fontsize=10)
     if len(frames) == 2 and view is not None:
         _metro(axes[1], run, view, cities, frames[1], colours, labels[1])
-        _frame(axes[1], frames[1])
-        axes[1].set_title(f"都市圈层 Metro districts by ring: {'、'.join(city_name(c) for c in cities)}",
+        _frame(axes[1], frames[1], lang)
+        axes[1].set_title(f"{figure_text('都市圈层 Metro districts by ring', lang)}: "
+                          f"{'、'.join(city_name(c) for c in cities)}",
                           fontsize=10)
-    fig.suptitle(f"{run.title}\nstatus {run.status}, objective {fmt(run.objective, 2)} (10k yuan)", fontsize=11)
+    status = VALUES_ZH.get(run.status, run.status) if lang == "zh" else run.status
+    fig.suptitle(f"{run.title}\n" + figure_text("status {status}, objective {objective} (10k yuan)", lang,
+                                                 status=status, objective=fmt(run.objective, 2)), fontsize=11)
     _legend(fig, columns)
     points = [run.site_point(s)[::-1] for s in run.opened_sites]
     _place_labels(fig, [(ax, lab, points) for ax, lab in zip(axes, labels, strict=False)])
     return fig
 
 
-def png(run_dir: Path, path: Path) -> None:
-    """Write a PNG image of the plan in `run_dir` to `path` (Chinese labels in Noto Sans SC)."""
+def png(run_dir: Path, path: Path, lang: str = "en") -> None:
+    """Write a PNG image of the plan in `run_dir` to `path` (Chinese labels in Noto Sans SC), in `lang`."""
     run = load_run(Path(run_dir))
     with fonts.cjk_context():
-        figure(run).savefig(Path(path), format="png", bbox_inches="tight", pad_inches=0.2)
+        figure(run, lang).savefig(Path(path), format="png", bbox_inches="tight", pad_inches=0.2)

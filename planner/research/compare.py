@@ -20,7 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from planner.maps.markup import escape, html_table
+from planner.formatting import number, percent, seconds
+from planner.maps.lang import compare_text, value
+from planner.maps.markup import TABLE_CSS, escape, html_table
 from planner.research.common import RunRecord, default_out, read_run
 from planner.runfolder import atomic_folder, write_csv
 from planner.runfolder.read import read_table, solver_label
@@ -325,27 +327,66 @@ def compare_runs(run_dirs: Iterable[Path | str], rel_tol: float = REL_TOL) -> Co
 
 # ------------------------------------------------------------------------------------------ writing
 
-_CSS = """body{font-family:"Planner CJK",system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;font-size:13px;margin:0.5em 0 1.5em}th,td{border:1px solid #ccc;padding:3px 6px}
-th{background:#f0f3f6}td{text-align:right}td:first-child{text-align:left}.agree{color:#1a7f37;font-weight:bold}
-.disagree{color:#c62828;font-weight:bold}.unknown{color:#9a6700}iframe{width:100%;height:640px;border:1px solid #ccc}
-.note{color:#555;font-size:13px}"""
+_CSS = """body{font-family:"Planner CJK",system-ui,"Noto Sans SC","Microsoft YaHei",sans-serif;margin:2em auto;
+max-width:1100px;color:#222}.agree{color:#1a7f37;font-weight:bold}.disagree{color:#c62828;font-weight:bold}
+.unknown{color:#9a6700}iframe{width:100%;height:640px;border:1px solid #ccc}.note{color:#555;font-size:13px}
+@media print{body{margin:0;max-width:none;font-size:10pt}iframe{display:none}}"""
+
+RUN_OUTCOME = ["run", "scenario", "model", "status", "objective", "best_bound", "mip_gap", "build_seconds",
+               "handover_seconds", "solve_seconds", "n_opened", "violations"]
+"""Columns of the runs table shown first on the page (the outcome); the rest follow in a second table."""
+
+CODE_COLUMNS = frozenset({"status", "status_a", "status_b", "function", "zone", "verdict"})
+"""Columns of codes (statuses, functions, zones, verdicts) shown in the page's language."""
+
+AGREEMENT_VERDICT = ["run_a", "run_b", "same_model", "status_a", "status_b", "verdict", "reason"]
+"""Columns of the agreement table shown first on the page; its numbers follow in a second table."""
+
+_PAGE_FORMATS: dict[str, Any] = {
+    **{c: lambda v: number(v, 2) for c in ("objective", "best_bound", "objective_a", "objective_b", "bound_a",
+                                            "bound_b", "difference", "slack")},
+    **{c: lambda v: percent(v) for c in ("mip_gap", "relative_difference")},
+    **{c: lambda v: seconds(v) for c in ("build_seconds", "handover_seconds", "solve_seconds", "time_limit")},
+    "mip_gap_option": lambda v: format(v, "g"),
+    **{c: lambda v: number(v, 0) for c in ("threads", "seed", "n_variables", "n_binaries", "n_constraints",
+                                           "n_opened", "violations")},
+}
+"""How a column of the page shows its numbers (the CSV files keep them as computed)."""
+
+_PAGE_HEADERS = {"mip_gap": "gap (%)", "relative_difference": "relative difference (%)",
+                 "build_seconds": "build (s)", "handover_seconds": "hand-over (s)", "solve_seconds": "solve (s)",
+                 "time_limit": "time limit (s)", "mip_gap_option": "gap option", "objective": "objective (10k yuan)",
+                 "best_bound": "best bound (10k yuan)"}
+"""Headers of the page where a column name alone hides its unit."""
 
 
-def _html_table(frame: pd.DataFrame, digits: int = 6) -> str:
+def _html_table(frame: pd.DataFrame, digits: int = 2, lang: str = "en") -> str:
     if frame.empty:
-        return "<p class='note'>(none)</p>"
+        return f"<p class='note'>{compare_text('(none)', lang)}</p>"
     shown = frame.copy()
     for col in shown.columns:
-        if pd.api.types.is_float_dtype(shown[col]):
-            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else f"{v:,.{digits}g}")
-        else:
-            shown[col] = shown[col].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else v)
-    return html_table(shown, index=False, na_rep="", border=0)
+        if not pd.api.types.is_numeric_dtype(shown[col]) and col not in _PAGE_FORMATS:
+            shown[col] = shown[col].map(lambda v: None if isinstance(v, float) and math.isnan(v) else v)
+    if lang == "zh":
+        for col in CODE_COLUMNS & set(shown.columns):
+            shown[col] = shown[col].map(lambda v: value(v, lang) if isinstance(v, str) else v)
+    formats = {_header(c, lang): f for c, f in _PAGE_FORMATS.items() if c in shown.columns}
+    shown.columns = [_header(c, lang) for c in shown.columns]
+    return html_table(shown, na_rep="", digits=digits, formats=formats)
 
 
-def report_html(cmp: Comparison, map_file: str | None, map_note: str) -> str:
-    """The HTML report of a comparison; `map_file` is the side-by-side map page next to it (if any)."""
+def _header(column: str, lang: str = "en") -> str:
+    return compare_text(_PAGE_HEADERS.get(column, column.replace("_", " ")), lang)
+
+
+def report_html(cmp: Comparison, map_file: str | None, map_note: str, lang: str = "en") -> str:
+    """The HTML report of a comparison; `map_file` is the side-by-side map page next to it (if any); headings and
+    table headers in `lang` (the verdict lines and the map note stay English)."""
+    def tr(words: str, **values: object) -> str:
+        return compare_text(words, lang, **values)
+
+    base = escape(str(cmp.base))
+    map_title = tr("Side-by-side map")
     verdicts = "".join(
         f"<li class='{'disagree' if 'DISAGREE' in line else 'agree' if 'AGREE' in line else 'unknown'}'>"
         f"{escape(line)}</li>" for line in cmp.verdict_lines())
@@ -358,20 +399,26 @@ def report_html(cmp: Comparison, map_file: str | None, map_note: str) -> str:
         kpis = cmp.kpis
     parts = [
         "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>planner compare</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>Comparison of runs 方案比较</h1>",
-        f"<h2>Verdict</h2><ul>{verdicts}</ul>",
-        "<p class='note'>Two runs agree on the optimum within their gaps when their intervals "
-        "[best bound, objective] overlap. 'model' is a fingerprint of the input tables, settings and rules.</p>",
-        "<h2>Runs</h2>", _html_table(cmp.table.drop(columns=["path"])),
-        "<h2>Agreement, pair by pair</h2>", _html_table(cmp.agreement),
-        f"<h2>Functions that moved (against {escape(str(cmp.base))})</h2>", _html_table(cmp.moved),
-        f"<h2>Capacity changes (against {escape(str(cmp.base))})</h2>", _html_table(cmp.differences),
-        f"<h2>KPI and cost-term differences (against {escape(str(cmp.base))}; unchanged ones omitted)</h2>",
-        _html_table(kpis),
-        "<h2>Side-by-side map</h2>",
+        f"<style>{TABLE_CSS}{_CSS}</style></head><body>",
+        f"<h1>{tr('Comparison of runs 方案比较')}</h1>",
+        f"<h2>{tr('Verdict')}</h2><ul>{verdicts}</ul>",
+        "<p class='note'>" + tr("Two runs agree on the optimum within their gaps when their intervals [best bound, "
+                                "objective] overlap. 'model' is a fingerprint of the input tables, settings and rules.")
+        + "</p>",
+        f"<h2>{tr('Runs')}</h2>", _html_table(cmp.table[RUN_OUTCOME], lang=lang),
+        f"<h2>{tr('Runs: solver and model size')}</h2>",
+        _html_table(cmp.table[["run", *(c for c in RUN_COLUMNS if c not in RUN_OUTCOME and c != "path")]], lang=lang),
+        f"<h2>{tr('Agreement, pair by pair')}</h2>", _html_table(cmp.agreement[AGREEMENT_VERDICT], lang=lang),
+        f"<h2>{tr('Agreement: the numbers')}</h2>",
+        _html_table(cmp.agreement[["run_a", "run_b", *(c for c in AGREEMENT_COLUMNS if c not in AGREEMENT_VERDICT)]],
+                    lang=lang),
+        f"<h2>{tr('Functions that moved (against {base})', base=base)}</h2>", _html_table(cmp.moved, lang=lang),
+        f"<h2>{tr('Capacity changes (against {base})', base=base)}</h2>", _html_table(cmp.differences, lang=lang),
+        f"<h2>{tr('KPI and cost-term differences (against {base}; unchanged ones omitted)', base=base)}</h2>",
+        _html_table(kpis, lang=lang),
+        f"<h2>{tr('Side-by-side map')}</h2>",
         f"<p class='note'>{escape(map_note)}</p>",
-        f"<iframe src='{escape(map_file)}' title='side-by-side map'></iframe>" if map_file else "",
+        f"<iframe src='{escape(map_file)}' title='{map_title}'></iframe>" if map_file else "",
         "</body></html>",
     ]
     page = "\n".join(parts)
@@ -414,7 +461,7 @@ def fallback_dual_map(run_a: Path, run_b: Path) -> Any:
     return dual
 
 
-def write_comparison(cmp: Comparison, out: Path, force: bool = False) -> Path:
+def write_comparison(cmp: Comparison, out: Path, force: bool = False, lang: str = "en") -> Path:
     """Write the comparison folder `out` atomically: compare.csv, agreement.csv, plan_differences.csv,
     moved_functions.csv, kpi_deltas.csv, compare.html (and dual_map.html with two plans)."""
     plans = [r.path for r in cmp.runs if r.has_plan]
@@ -428,13 +475,14 @@ def write_comparison(cmp: Comparison, out: Path, force: bool = False) -> Path:
         if len(plans) >= 2:
             note = write_dual_map(plans[0], plans[1], tmp / "dual_map.html")
             map_file = "dual_map.html"
-        (tmp / "compare.html").write_text(report_html(cmp, map_file, note), encoding="utf-8")
+        (tmp / "compare.html").write_text(report_html(cmp, map_file, note, lang), encoding="utf-8")
     return out
 
 
 def compare(run_dirs: Iterable[Path | str], out: Path | str | None = None, force: bool = False,
-            rel_tol: float = REL_TOL) -> tuple[Comparison, Path]:
-    """Compare run folders and write the comparison folder (default `runs/compare-YYYYMMDD-HHMMSS`)."""
+            rel_tol: float = REL_TOL, lang: str = "en") -> tuple[Comparison, Path]:
+    """Compare run folders and write the comparison folder (default `runs/compare-YYYYMMDD-HHMMSS`); compare.html's
+    headings and table headers in `lang`."""
     cmp = compare_runs(run_dirs, rel_tol)
     target = Path(out) if out is not None else default_out("compare")
-    return cmp, write_comparison(cmp, target, force)
+    return cmp, write_comparison(cmp, target, force, lang)

@@ -1,4 +1,5 @@
-"""`planner export SCENARIO --lp FILE --mps FILE`: the model of a scenario for other tools.
+"""`planner export SCENARIO --lp FILE --mps FILE`: the model of a scenario for other tools; `planner export RUN
+--gpkg FILE --xlsx FILE`: the plan of a run folder for GIS and Excel (:func:`export_run`).
 
 Pyomo's own writers are used: CPLEX LP format and free MPS, with symbolic names by default
 (`x(ai_rd_BJ_center)`, `c_u_land(BJ_center)_`, ...), so rows and columns can be traced back
@@ -11,6 +12,7 @@ the file reaches the same optimum.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -69,4 +71,29 @@ def export_model(scenario_path: Path | str, lp: Path | str | None = None, mps: P
         finally:
             tmp.unlink(missing_ok=True)
         written.append(Exported(path, kind, size["n_variables"], size["n_binaries"], size["n_constraints"]))
+    return written
+
+
+def export_run(run_dir: Path | str, gpkg: Path | str | None = None, xlsx: Path | str | None = None,
+               lang: str = "en") -> list[Path]:
+    """Write the plan of the run folder `run_dir` as a GeoPackage and/or an Excel workbook (the ``plan.gpkg`` and
+    ``plan.xlsx`` a run folder holds, for folders written before them); return the files written. Each file is
+    written to a temporary sibling and renamed into place."""
+    from planner.maps.exports import write_geopackage, write_workbook
+
+    if gpkg is None and xlsx is None:
+        raise ValueError("give --gpkg FILE and/or --xlsx FILE")
+    written = []
+    for target, writer in ((gpkg, write_geopackage), (xlsx, partial(write_workbook, lang=lang))):
+        if target is None:
+            continue
+        path = Path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
+        try:
+            writer(Path(run_dir), tmp)
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
+        written.append(path)
     return written

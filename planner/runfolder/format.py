@@ -11,8 +11,9 @@ import re
 from planner.solve.status import STATUSES
 
 __all__ = [
-    "ASSIGNMENTS", "ASSIGNMENT_COLUMNS", "INFEASIBILITY", "INPUTS", "LINKS", "LINK_COLUMNS", "MANIFEST", "MAP",
-    "NUMBER_COLUMNS", "NUMBER_KEYS", "SITES", "SITE_COLUMNS", "SOLVER_LOG", "STATUSES", "SUMMARY", "LEFTOVER",
+    "ASSIGNMENTS", "ASSIGNMENT_COLUMNS", "GPKG", "INFEASIBILITY", "INPUTS", "LINKS", "LINK_COLUMNS", "MANIFEST",
+    "MAP", "NUMBER_COLUMNS", "NUMBER_KEYS", "SITES", "SITE_COLUMNS", "SOLVER_LOG", "STATUSES", "SUMMARY", "LEFTOVER",
+    "XLSX",
 ]
 
 MANIFEST = "manifest.json"
@@ -29,6 +30,10 @@ SITES = "sites.csv"
 """Land use per site (`SITE_COLUMNS`)."""
 MAP = "map.html"
 """The interactive map of the plan."""
+GPKG = "plan.gpkg"
+"""The plan for GIS: layers regions, sites and links in WGS84 (planner.maps.exports)."""
+XLSX = "plan.xlsx"
+"""The run folder's tables as one Excel workbook, a sheet per table (planner.maps.exports)."""
 INFEASIBILITY = "infeasibility.txt"
 """Why the scenario has no plan, when it has none."""
 SOLVER_LOG = "solver.log"

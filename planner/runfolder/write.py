@@ -26,7 +26,7 @@ import pandas as pd
 import yaml
 
 from planner import __version__
-from planner.cells import formula_safe, quoting
+from planner.cells import formula_safe, quoting, text_cells_safe
 from planner.runfolder.format import LEFTOVER
 from planner.runfolder.read import WRITING, is_leftover  # noqa: F401 - is_leftover: part of the writer's contract
 from planner.scenario.errors import display_path
@@ -362,6 +362,17 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     """Write a table as UTF-8 CSV without the index, its text cells formula-safe (:mod:`planner.cells`)."""
     safe = formula_safe(frame)
     safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", quoting=quoting(safe))
+
+
+def write_workbook_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    """Write tables as the Excel workbook `path`, one sheet per (sheet name, table), without the index; a text cell
+    that starts like a formula is stored as text (:func:`planner.cells.text_cells_safe`), never as a formula."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, table in sheets.items():
+            table.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            text_cells_safe(sheet, table)
+            sheet.freeze_panes = "A2"
 
 
 def write_inputs(folder: Path, scenario: Scenario, solver: dict[str, Any] | None = None) -> None:

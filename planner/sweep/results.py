@@ -18,6 +18,18 @@ from planner.sweep.spec import Value
 PLOTTED = ("objective", "cost_land", "cost_linkage", "hosts_total", "share_rd_center", "share_production_outer")
 """KPIs drawn in kpis.png against each parameter."""
 
+PLOTTED_UNITS = {"objective": "objective (10k yuan)", "cost_land": "land cost (10k yuan)",
+                 "cost_linkage": "linkage cost (10k yuan)", "hosts_total": "host regions (count)",
+                 "share_rd_center": "R&D in center (share, 0-1)",
+                 "share_production_outer": "production outer (share, 0-1)"}
+"""The y-axis label of each plotted KPI, with its unit."""
+
+INTEGER_KPIS = frozenset({"hosts_total"})
+"""Plotted KPIs that are counts: their axis has integer ticks."""
+
+COST_KPIS = frozenset({"objective", "cost_land", "cost_linkage"})
+"""Plotted KPIs in 10k yuan: their ticks have thousands separators."""
+
 
 def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status: str | None = None,
                message: str = "", skipped: bool = False, digest: str | None = None) -> dict[str, Any]:
@@ -89,13 +101,22 @@ def plot_kpis(frame: pd.DataFrame, parameters: list[str], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from planner.maps.fonts import cjk_context  # labels as written (no mathtext), Chinese values drawn
+    from planner.maps.fonts import (
+        cjk_context,  # labels as written (no mathtext), Chinese values drawn
+    )
 
     with cjk_context():
         _draw_kpis(plt, frame, parameters, path)
 
 
+def _whole(values: pd.Series) -> bool:
+    """Whether every value is a whole number (an integer axis)."""
+    return bool(len(values)) and bool((values.astype(float) % 1 == 0).all())
+
+
 def _draw_kpis(plt: Any, frame: pd.DataFrame, parameters: list[str], path: Path) -> None:
+    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
     done = frame[frame["objective"].notna()]
     axes_params = parameters or ["member"]
     fig, axes = plt.subplots(len(PLOTTED), len(axes_params), squeeze=False,
@@ -113,14 +134,20 @@ def _draw_kpis(plt: Any, frame: pd.DataFrame, parameters: list[str], path: Path)
             ax.plot(means.index, means.values, color="tab:red", linewidth=1)
             ax.ticklabel_format(axis="y", useOffset=False, style="plain")
             if y.notna().any() and y.max() - y.min() <= 1e-9 * max(1.0, abs(y.max())):
-                pad = 0.05 * max(1.0, abs(y.max()))
+                pad = 1.0 if kpi in INTEGER_KPIS else 0.05 * max(1.0, abs(y.max()))
                 ax.set_ylim(y.min() - pad, y.max() + pad)
             if not numeric:
                 ax.set_xticks(range(len(labels)), labels, rotation=30, fontsize=7)
+            elif _whole(x):
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            if kpi in INTEGER_KPIS:
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            elif kpi in COST_KPIS:
+                ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
             if row == len(PLOTTED) - 1:
-                ax.set_xlabel(param)
+                ax.set_xlabel(param if numeric else f"{param} (value)")
             if col == 0:
-                ax.set_ylabel(kpi, fontsize=8)
+                ax.set_ylabel(PLOTTED_UNITS[kpi], fontsize=8)
             ax.tick_params(labelsize=7)
     failed = len(frame) - len(done)
     fig.suptitle(f"KPIs against the sweep parameters ({len(done)} members with a plan"

@@ -111,3 +111,23 @@ def test_a_carriage_return_inside_a_text_cell_keeps_the_inputs_rerunnable(tiny: 
     assert (again / "inputs" / "industries.csv").read_bytes() == (first / "inputs" / "industries.csv").read_bytes()
     assert load_run(again).industries.at["ai", "name"] == "=a\rb"
     assert load_scenario(first / "inputs" / "scenario.yaml").industries["ai"].name == "=a\rb"
+
+
+def test_the_workbook_of_a_run_holds_no_formula_and_the_text_as_written(hostile: Outputs) -> None:
+    """plan.xlsx: a text that starts like a formula is stored as text (quote prefix), never as a formula, and reads
+    back as the scenario wrote it (the CSV's text with the quote taken off)."""
+    import openpyxl
+
+    from planner.cells import as_written, needs_quote
+
+    book = openpyxl.load_workbook(hostile.run_a / "plan.xlsx")
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    risky = [c for c in cells if isinstance(c.value, str) and needs_quote(c.value)]
+    assert risky and all(c.quotePrefix for c in risky)
+    sheet = book["assignments"]
+    rows = list(sheet.iter_rows(values_only=True))
+    expected = as_written(pd.read_csv(hostile.run_a / "assignments.csv"))
+    assert list(rows[0]) == expected.columns.tolist()
+    assert [r[0] for r in rows[1:]] == expected["industry"].tolist()
+    assert [r[2] for r in rows[1:]] == expected["site"].tolist()

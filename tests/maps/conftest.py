@@ -34,6 +34,13 @@ def jjj_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _solve(JJJ, tmp_path_factory.mktemp("runs") / "jjj")
 
 
+@pytest.fixture(scope="session", params=["shanghai", "beijing"])
+def metro_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run folder of scenarios/metro/shanghai, then of scenarios/metro/beijing (each solves in seconds)."""
+    scenario = ROOT / "scenarios" / "metro" / request.param / "scenario.yaml"
+    return _solve(scenario, tmp_path_factory.mktemp("runs") / f"metro-{request.param}")
+
+
 @pytest.fixture(scope="session", params=["tiny", "jjj"])
 def any_run(request: pytest.FixtureRequest) -> Path:
     """Each run folder in turn."""

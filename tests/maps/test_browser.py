@@ -339,3 +339,39 @@ def test_side_by_side_national_maps_stay_clear(browser: Any, screen: tuple[int, 
     assert state[0]["dashes"] == 10  # the national run (A) is a standard map ...
     assert state[1]["dashes"] == 0  # ... the tiny one (B, two provinces) is not
     browser.save_screenshot(str(ARTIFACTS / f"dual-national-{screen[0]}x{screen[1]}.png"))
+
+
+A4_WIDTH_PX = round((210 - 2 * 14) / 25.4 * 96)
+"""The printable width of an A4 page with the report's 14 mm margins, in CSS pixels."""
+
+
+def test_every_table_fits_an_a4_page_when_printed(browser: Any, tiny_run: Path, jjj_run: Path,
+                                                  tmp_path: Path) -> None:
+    """The report and compare.html printed (print media, a window as wide as an A4 page's text): no table is wider
+    than the page, even compare's runs table of 12 columns."""
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    runner = CliRunner()
+    pages = []
+    for lang in ("en", "zh"):
+        assert runner.invoke(app, ["report", str(jjj_run), "--lang", lang, "--out",
+                                   str(tmp_path / f"report-{lang}.html")]).exit_code == 0
+        assert runner.invoke(app, ["compare", str(tiny_run), str(jjj_run), "--lang", lang, "--out",
+                                   str(tmp_path / f"compare-{lang}")]).exit_code == 0
+        pages += [tmp_path / f"report-{lang}.html", tmp_path / f"compare-{lang}" / "compare.html"]
+    size = browser.get_window_size()
+    browser.set_window_size(A4_WIDTH_PX + 16, 1000)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        for page in pages:
+            browser.get(page.as_uri())
+            body, widths = browser.execute_script(
+                "return [document.body.clientWidth, Array.from(document.querySelectorAll('table.data'))"
+                ".map(t => t.getBoundingClientRect().width)]")
+            assert len(widths) >= 4 and body <= A4_WIDTH_PX + 16, page.name
+            assert max(widths) <= body + 0.5, f"{page}: a table of {max(widths)} px on a page of {body} px"
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        browser.set_window_size(size["width"], size["height"])

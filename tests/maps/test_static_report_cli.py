@@ -259,7 +259,7 @@ def test_the_report_of_a_plan_not_proved_optimal_says_why_the_solve_stopped(tiny
     assert result.exit_code == 0, result.output
     page = (run / "report.html").read_text(encoding="utf-8")
     why = ("The solve was stopped by Ctrl-C" if interrupted else "The solve stopped at its time limit of 6 s")
-    assert (f"(10k yuan). {why} before it could prove this plan optimal. It is within 0.4700 % of the best bound."
+    assert (f"(10k yuan). {why} before it could prove this plan optimal. It is within 0.47 % of the best bound."
             in page)
     (run / "summary.json").write_text(json.dumps(summary), encoding="utf-8")  # the optimal plan: nothing said
     runner.invoke(app, ["report", str(run), "--force", "--out", str(tmp_path / "optimal.html")])

@@ -1,0 +1,179 @@
+"""The words of planner's reports in each language: one catalogue (dict) per language, :func:`text` to look one up.
+
+``en`` (the default) is planner's bilingual wording (English with the Chinese term); ``zh`` is Chinese only,
+for a report to a Chinese planning bureau. Column names of the run folder's tables (``capacity``,
+``land_ha``, ...) stay the same in the CSV files; :func:`column_title` gives their title in a language (the
+workbook and the report's tables).
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh")
+"""Languages of the reports, maps and workbook (``--lang``)."""
+
+COLUMNS_ZH: dict[str, str] = {
+    "id": "编号", "name": "名称（英文）", "name_zh": "名称", "industry": "产业", "function": "环节", "site": "园区",
+    "region": "地区", "zone": "区位", "capacity": "产能", "land_ha": "用地（公顷）", "land_cost": "土地成本（万元）",
+    "setup_cost": "设立成本（万元）", "operating_cost": "运营成本（万元）", "from_site": "支撑园区",
+    "to_site": "受支撑园区", "amount": "支撑量", "distance_km": "距离（公里）", "land_used_ha": "已用地（公顷）",
+    "share_used": "用地比例", "tier": "等级", "lon": "经度", "lat": "纬度", "adcode": "行政区划代码",
+    "energy_budget": "能耗预算", "max_new_industries": "新增产业上限", "land_price": "地价（万元/公顷）",
+    "cost_factor": "成本系数", "cap_research": "科研能力", "category": "产业类别", "demand": "需求",
+    "overcapacity": "产能过剩上限", "max_hosts": "承接地区上限", "min_hosts": "承接地区下限",
+    "land_per_unit": "单位产能用地", "unit_cost": "单位成本", "min_scale": "最小规模", "max_scale": "最大规模",
+    "support_ratio": "支撑比例", "energy_per_unit": "单位能耗", "req_research": "科研要求",
+    "term": "成本项", "weighted": "加权", "unweighted": "未加权", "weight": "权重",
+}
+"""Chinese title of each column of the run folder's tables and of ``inputs/``."""
+
+
+def column_title(column: str, lang: str = "en") -> str:
+    """The title of the table column `column` in `lang` (``en``: the column's own name)."""
+    if lang == "zh":
+        return COLUMNS_ZH.get(column, column)
+    return column
+
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "costs": "Cost terms 成本构成 (10k yuan)",
+        "division": "Division of labour 分工 (function × zone)",
+        "division_shares": "Share of each function's capacity by zone (%):",
+        "division_capacity": "Capacity placed by function and zone:",
+        "hosts": "Hosts per industry 各产业承接地区",
+        "land": "Land use per site 各园区用地 (ha)",
+        "interactive": "Interactive map 交互地图",
+        "static": "Map 地图",
+        "outcome": "Outcome 求解结果",
+        "why": "Why there is no plan 不可行原因",
+        "notes": "Notes 说明",
+        "scenario": "scenario",
+        "run_folder": "run folder",
+        "no_description": "No description in the scenario.",
+        "status_line": "Status <b>{status}</b>, objective <b>{objective}</b> (10k yuan).",
+        "no_plan_line": "Status <b>{status}</b>: no plan.",
+        "solver_line": "solver {solver}; bound {bound}, gap {gap}; solved in {seconds} s",
+        "footer": "Written by planner {version} on {when}.",
+        "function_zone": "function 环节 \\ zone 区位",
+        "map_alt": "map of the plan",
+        "unknown": "unknown",
+    },
+    "zh": {
+        "costs": "成本构成（万元）",
+        "division": "分工（环节 × 区位）",
+        "division_shares": "各环节产能的区位分布（%）：",
+        "division_capacity": "各环节、各区位布局的产能：",
+        "hosts": "各产业承接地区",
+        "land": "各园区用地（公顷）",
+        "interactive": "交互地图",
+        "static": "地图",
+        "outcome": "求解结果",
+        "why": "不可行原因",
+        "notes": "说明",
+        "scenario": "情景",
+        "run_folder": "运行文件夹",
+        "no_description": "情景未附说明。",
+        "status_line": "状态 <b>{status}</b>，目标值 <b>{objective}</b>（万元）。",
+        "no_plan_line": "状态 <b>{status}</b>：无方案。",
+        "solver_line": "求解器 {solver}；下界 {bound}，间隙 {gap}；求解用时 {seconds} 秒",
+        "footer": "由 planner {version} 于 {when} 生成。",
+        "function_zone": "环节 \\ 区位",
+        "map_alt": "方案地图",
+        "unknown": "未知",
+    },
+}
+"""The words of the report (and the pages built like it) per language."""
+
+REPORT_COLUMNS_ZH: dict[str, str] = {
+    "term": "成本项", "weighted": "加权值", "unweighted": "未加权值", "share %": "占比（%）", "industry": "产业编号",
+    "产业": "产业", "name": "英文名称", "hosts": "承接地区数", "host regions": "承接地区", "max_hosts": "承接地区上限",
+    "extra hosts": "超出上限", "site": "园区", "region": "地区", "zone": "区位", "land ha": "用地（公顷）",
+    "used ha": "已用（公顷）", "share used %": "使用率（%）", "functions": "环节数", "cost (10k yuan)": "成本（万元）",
+}
+"""Chinese headers of the report's tables (planner.maps.metrics)."""
+
+VALUES_ZH: dict[str, str] = {
+    "land": "土地", "setup": "设立", "operating": "运营", "linkage": "联系", "duplication": "重复建设",
+    "center": "中心", "inner": "近郊", "outer": "外围", "rd": "研发", "pilot": "中试", "production": "量产",
+    "optimal": "最优", "feasible": "可行", "infeasible": "不可行", "no_solution": "无解", "error": "出错",
+    "agree": "一致", "disagree": "不一致", "unknown": "未定",
+}
+"""Chinese words for the run folder's codes (cost terms, zones, functions, statuses)."""
+
+FACTS_ZH: dict[str, str] = {
+    "status": "状态", "solver": "求解器", "time limit (s)": "时间上限（秒）", "MIP gap": "相对间隙上限",
+    "threads": "线程数", "seed": "随机种子", "started": "开始时间", "finished": "结束时间", "build (s)": "建模（秒）",
+    "hand-over (s)": "移交（秒）", "solve (s)": "求解（秒）", "variables": "变量数", "binaries": "二元变量数",
+    "constraints": "约束数",
+}
+"""Chinese names of the facts of a run (the report of a run without a plan)."""
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """The words `key` of the catalogue in `lang`, with `values` filled in."""
+    words = TEXT[lang][key]
+    return words.format(**values) if values else words
+
+
+def header(column: str, lang: str = "en") -> str:
+    """A header of the report's tables in `lang` (``en``: as the table names it)."""
+    return REPORT_COLUMNS_ZH.get(column, column) if lang == "zh" else column
+
+
+def value(code: str, lang: str = "en") -> str:
+    """A code of the run folder (cost term, zone, function, status) in `lang` (``en``: the code itself)."""
+    return VALUES_ZH.get(code, code) if lang == "zh" else code
+
+
+FIGURE_ZH: dict[str, str] = {
+    "站点 Sites": "站点", "center 中心": "中心", "inner 近郊": "近郊", "outer 外围": "外围",
+    "not opened 未启用": "未启用",
+    "联系 Links": "联系", "R&D → pilot 研发→中试": "研发→中试", "pilot → production 中试→量产": "中试→量产",
+    "same site 同址 (ring)": "同址（环）", "区域 Regions hosting": "承接产业的区域",
+    "outside the scenario 情景外": "情景外", "圈层 Rings": "圈层", "not classified 未分类": "未分类",
+    "未来产业 Future": "未来产业", "新兴产业 Emerging": "新兴产业", "传统产业 Traditional": "传统产业",
+    "其他 Other": "其他", "产业 Industries": "产业", "区域分工 Regions and chain links": "区域分工与产业链联系",
+    "都市圈层 Metro districts by ring": "都市圈层", "longitude 经度 (°E, WGS84)": "经度（°E，WGS84）",
+    "latitude 纬度 (°N, WGS84)": "纬度（°N，WGS84）", "{n} 产业 industries": "{n} 个产业",
+    "status {status}, objective {objective} (10k yuan)": "状态 {status}，目标值 {objective}（万元）",
+}
+"""The static image's bilingual words (keys, as ``en`` shows them) in Chinese."""
+
+
+def figure_text(words: str, lang: str = "en", **values: object) -> str:
+    """The static image's `words` (as ``en`` shows them) in `lang`, with `values` filled in."""
+    shown = FIGURE_ZH.get(words, words) if lang == "zh" else words
+    return shown.format(**values) if values else shown
+
+
+COMPARE_ZH: dict[str, str] = {
+    "Comparison of runs 方案比较": "方案比较", "Verdict": "结论",
+    "Two runs agree on the optimum within their gaps when their intervals [best bound, objective] overlap. 'model' "
+    "is a fingerprint of the input tables, settings and rules.":
+        "两次运行的区间［最优界，目标值］相交时，即认为二者在各自间隙内对最优值一致。“模型”为输入表、设置与规则的指纹。",
+    "Runs": "各次运行", "Runs: solver and model size": "求解器与模型规模", "Agreement, pair by pair": "两两一致性",
+    "Agreement: the numbers": "一致性：数值", "Functions that moved (against {base})": "迁移的环节（相对 {base}）",
+    "Capacity changes (against {base})": "产能变化（相对 {base}）",
+    "KPI and cost-term differences (against {base}; unchanged ones omitted)":
+        "指标与成本项差异（相对 {base}；未变者从略）",
+    "Side-by-side map": "对照地图", "(none)": "（无）",
+    "run": "运行", "scenario": "情景", "model": "模型", "status": "状态", "objective (10k yuan)": "目标值（万元）",
+    "best bound (10k yuan)": "最优界（万元）", "gap (%)": "间隙（%）", "build (s)": "建模（秒）",
+    "hand-over (s)": "移交（秒）", "solve (s)": "求解（秒）", "n opened": "启用数", "violations": "违反约束数",
+    "solver": "求解器", "solver version": "求解器版本", "time limit (s)": "时间上限（秒）", "gap option": "间隙设置",
+    "threads": "线程数", "seed": "随机种子", "n variables": "变量数", "n binaries": "二元变量数",
+    "n constraints": "约束数", "interrupted": "中断", "run a": "运行 A", "run b": "运行 B", "same model": "同一模型",
+    "status a": "状态 A", "status b": "状态 B", "verdict": "结论", "reason": "理由", "objective a": "目标值 A",
+    "objective b": "目标值 B", "bound a": "界 A", "bound b": "界 B", "difference": "差值",
+    "relative difference (%)": "相对差（%）", "slack": "容差", "base": "基准", "industry": "产业", "function": "环节",
+    "sites base": "基准园区", "sites run": "对比园区", "left": "迁出", "arrived": "迁入", "site": "园区",
+    "region": "地区", "zone": "区位", "capacity base": "基准产能", "capacity run": "对比产能", "delta": "变化",
+    "change": "变化类型", "kpi": "指标", "value base": "基准值", "value run": "对比值",
+}
+"""compare.html's headings, notes and table headers (as ``en`` shows them) in Chinese."""
+
+
+def compare_text(words: str, lang: str = "en", **values: object) -> str:
+    """compare.html's `words` (as ``en`` shows them) in `lang`, with `values` filled in."""
+    shown = COMPARE_ZH.get(words, words) if lang == "zh" else words
+    return shown.format(**values) if values else shown
