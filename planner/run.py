@@ -380,9 +380,7 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
         MANIFEST: lambda p: write_json(p, manifest(scenario, result, started)),
         INPUTS: partial(write_inputs, scenario=scenario, solver=result.options),
     }
-    if isinstance(plan, TransitionPlan):
-        files |= transition_files(plan, write_map)
-    elif plan is not None:
+    if isinstance(plan, Plan):
         files |= {
             ASSIGNMENTS: partial(write_csv, frame=plan.assignments),
             LINKS: partial(write_csv, frame=plan.links),
@@ -393,9 +391,10 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
     if solver_log:
         files[SOLVER_LOG] = lambda p: p.write_text(solver_log, encoding="utf-8")
     files[SUMMARY] = partial(write_json, data=summary)  # after the tables; the map is drawn from them
-    if plan is not None:
+    if isinstance(plan, TransitionPlan):  # the map first: it draws the last period, whose tables the periods' replace
+        files |= transition_files(plan, write_map)
+    elif plan is not None:
         files[MAP] = write_map
-    if isinstance(plan, Plan):
         files |= plan_exports()  # after the tables and the map: they are read from the folder being written
     try:
         write_run_folder(out, force, files)
