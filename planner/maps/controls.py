@@ -226,9 +226,13 @@ def add_page_style(target: folium.Map) -> None:
 def title_html(run: RunData, heading: str | None = None) -> str:
     """Scenario title, status and objective."""
     lead = f"<i>{escape(heading)}</i><br>" if heading else ""
+    periods = list(run.summary.get("periods") or [])
+    shown = (f"<br>the plan of the last period, <b>{escape(str(periods[-1]))}</b> 末期规划 (periods "
+             f"{escape(', '.join(map(str, periods)))}; every period in transition.csv and regions.csv)"
+             if periods else "")
     return (f"{lead}<b>{escape(run.title)}</b><br>status <b>{escape(run.status)}</b>, "
             f"objective <b>{fmt(run.objective, 2)}</b> (10k yuan) · {len(run.opened_sites)} sites opened, "
-            f"{len(run.assignments)} functions placed, {len(run.links)} links")
+            f"{len(run.assignments)} functions placed, {len(run.links)} links{shown}")
 
 
 def _row(swatch: str, label: str) -> str:
