@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.runfolder import write_csv
+
 DEFAULT_REGIONS = ("BJ", "TJ", "HE")
 """The provinces of a starter when none are chosen: Beijing, Tianjin, Hebei (京津冀)."""
 PER_CATEGORY = 2
@@ -75,7 +77,7 @@ def write_starter(folder: Path, regions: list[str]) -> list[Path]:
     written = []
     for name, frame in tables.items():
         path = folder / "tables" / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding="utf-8")
+        write_csv(path, frame)
         written.append(path)
     for name, text in (("scenario.yaml", scenario_yaml(regions, tables)), ("README.md", README)):
         (folder / name).write_text(text, encoding="utf-8")

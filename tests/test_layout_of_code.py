@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "planner.transition"),
     ("planner.maps",),
     ("planner.run",),
-    ("planner.research", "planner.sweep"),
+    ("planner.research", "planner.sweep", "planner.starter"),
     ("planner.cli", "planner.__main__"),
 )
 """The stages of the flow, upstream first: a module may import from its own layer and the layers above it

@@ -50,7 +50,8 @@ CASES = [
     Case("override value", lambda t: t.append("scenario.yaml", "overrides:\n  - table: sites\n"
                                               "    set: {land_price: '[red]cheap[/red] :x:'}\n"), _validate,
          "column land_price: '[red]cheap[/red] :x:' is not a number"),
-    Case("output folder", lambda t: None, _existing_out, "Error: [bold]out:x: already exists and is not empty"),
+    Case("output folder", lambda t: None, _existing_out,  # an absolute --out is shown absolute (issue 21)
+         "/[bold]out:x: already exists and is not empty"),
     Case("title", lambda t: t.replace("scenario.yaml", "title: 测试 tiny", "title: '[bold]T[/bold] :x: :smile:'"),
          lambda t: ["run", str(t.yaml), "--out", str(t.root.parent / "run")], "optimal [bold]T[/bold] :x: :smile:", 0),
     Case("research error", lambda t: None, lambda t: ["importance", "[red]none:x:"],
