@@ -73,4 +73,16 @@ def national_run(tiny_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     regions.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     with regions.open("a", encoding="utf-8") as handle:
         handle.write(NATIONAL_EXTRA_REGIONS)
+    _add_unused_sites(out)  # maps draw the regions with a site (a region without one is a warning, not a map)
     return out
+
+
+def _add_unused_sites(run: Path) -> None:
+    """An unopened outer site in each of the added provinces, in inputs/sites.csv and the run's sites.csv."""
+    for relative, row in (("inputs/sites.csv", "{r}-outer,{r},outer,100,100,{lon},{lat},1.0,0"),
+                          ("sites.csv", "{r}-outer,{r},outer,100.0,0.0,0.0")):
+        path = run / relative
+        text = path.read_text(encoding="utf-8")
+        lines = [row.format(r=line.split(",")[0], lon=line.split(",")[4], lat=line.split(",")[5])
+                 for line in NATIONAL_EXTRA_REGIONS.splitlines()]
+        path.write_text(text + ("" if text.endswith("\n") else "\n") + "\n".join(lines) + "\n", encoding="utf-8")
