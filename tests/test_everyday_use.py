@@ -101,7 +101,7 @@ def test_validate_json_reports_valid_and_problems(tiny) -> None:
     ok = planner("validate", tiny.yaml, "--json")
     assert ok.returncode == 0
     assert json.loads(ok.stdout) == {"scenario": str(tiny.yaml), "valid": True, "problems": [], "warnings": [],
-                                     "regions": 2, "sites": 6, "industries": 2}
+                                     "regions": 2, "sites": 6, "industries": 2, "periods": [], "stock_rows": 0}
     tiny.replace("tables/sites.csv", "A-inner,A,inner", "A-inner,A,centre")
     bad = planner("validate", tiny.yaml, "--json")
     assert bad.returncode == 2
