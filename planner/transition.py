@@ -23,8 +23,8 @@ from planner.results import OPEN, Plan, _values, extract_plan, summary_kpis
 from planner.runfolder import write_csv
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import SolverOptions
-from planner.solve import SolveResult, relative_gap, solve
-from planner.solve.polish import first_share
+from planner.solve import SolveResult, solve
+from planner.solve.polish import first_share, polished
 
 EPS = 1e-6
 """Amounts at or below this are not listed in transition.csv."""
@@ -219,14 +219,7 @@ def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
     finally:
         for v in free:
             v.unfix()
-    if lp.objective is None:
-        note = f"the plan is not polished: re-solving with the openings fixed ended {lp.status} ({lp.message})"
-        return dataclasses.replace(result, notes=(*result.notes, note),
-                                   solve_seconds=result.solve_seconds + lp.solve_seconds)
-    bound = result.best_bound if result.best_bound is None else min(result.best_bound, lp.objective)
-    return dataclasses.replace(result, objective=lp.objective, best_bound=bound,
-                               mip_gap=relative_gap(lp.objective, bound),
-                               solve_seconds=result.solve_seconds + lp.solve_seconds)
+    return polished(result, lp, left)
 
 
 INFEASIBLE = """The plan over the periods has no feasible solution.

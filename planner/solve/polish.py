@@ -85,6 +85,12 @@ def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult
     with fixed_x(model, values):
         lp = solve(model, options.model_copy(update={"heuristic": False, "time_limit": left}), objective=objective,
                    kept=handover)
+    return polished(result, lp, left)
+
+
+def polished(result: SolveResult, lp: SolveResult, left: float | None) -> SolveResult:
+    """`result` after its polish `lp` (the re-solve with the openings fixed, within `left` seconds): the polished
+    objective and gap, or, when the re-solve found nothing, `result` with a note saying so."""
     if lp.objective is None:
         within = f" in the {left:.1f} s left of the time limit" if left is not None else ""
         note = f"the plan is not polished: re-solving with the openings fixed ended {lp.status} ({lp.message}){within}"
