@@ -24,22 +24,23 @@ def is_plain_number(text: str) -> bool:
     return _PLAIN_NUMBER.fullmatch(text.strip()) is not None
 
 
+def _as_written(value: Any, kind: str) -> Any:
+    """Refuse a yes/no value and a text that Python alone would read as `kind` (`6_6` as 66)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{yes_no(value)} is not {kind}")
+    if isinstance(value, str) and "_" in value:
+        raise ValueError(f"{quoted(value.strip())} is not {kind}")
+    return value
+
+
 def number_as_written(value: Any) -> Any:
     """Refuse a yes/no value and a text that Python alone would read as a number (`6_6` as 66)."""
-    if isinstance(value, bool):
-        raise ValueError(f"{yes_no(value)} is not a number")
-    if isinstance(value, str) and "_" in value:
-        raise ValueError(f"{quoted(value.strip())} is not a number")
-    return value
+    return _as_written(value, "a number")
 
 
 def whole_number_as_written(value: Any) -> Any:
     """Refuse a yes/no value and a text that Python alone would read as a whole number (`6_6` as 66)."""
-    if isinstance(value, bool):
-        raise ValueError(f"{yes_no(value)} is not a whole number")
-    if isinstance(value, str) and "_" in value:
-        raise ValueError(f"{quoted(value.strip())} is not a whole number")
-    return value
+    return _as_written(value, "a whole number")
 
 
 def not_yes_no(value: Any) -> Any:
