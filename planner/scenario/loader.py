@@ -33,6 +33,7 @@ from planner.scenario.version2 import (
     check_upgrades,
     stock_by_triple,
 )
+from planner.scenario.workbook import Workbooks, is_workbook, split_sheet
 from planner.scenario.yamlfile import MergedYaml, read_scenario_yaml
 
 REQUIRED_TABLES: tuple[str, ...] = tuple(n for n in TABLE_MODELS if n not in OPTIONAL_TABLES)
@@ -48,12 +49,14 @@ def load_scenario(path: Path | str) -> Scenario:
     merged = read_scenario_yaml(path)
     if merged.problems:
         raise InputErrors(merged.problems)
+    books = Workbooks()
+    expand_workbook(merged, books)
     spec, problems = _validate_yaml(merged)
     top = display_path(merged.files[0])
     tables = spec.tables if spec else _tables_alone(merged)
     raw: dict[str, RawTable] = {}
     for name in [n for n in TABLE_MODELS if getattr(tables, n) is not None] if tables else ():
-        table, found = read_table(name, Path(getattr(tables, name)), merged.file_of(("tables", name)))
+        table, found = read_table(name, Path(getattr(tables, name)), merged.file_of(("tables", name)), books)
         problems += found
         if table is not None:
             raw[name] = table
@@ -87,6 +90,17 @@ def load_scenario(path: Path | str) -> Scenario:
     if problems:
         raise InputErrors(problems)
     return scenario
+
+
+def expand_workbook(merged: MergedYaml, books: Workbooks) -> None:
+    """`tables: book.xlsx`: every table from the workbook's sheet of its name (`stock` when it has that sheet)."""
+    book = merged.data.get("tables")
+    if not (isinstance(book, str) and is_workbook(split_sheet(book)[0])):
+        return
+    file = split_sheet(book)[0]
+    sheets = {name.casefold() for name in books.sheets_in(Path(file))}
+    merged.data["tables"] = {name: f"{file}#{name}" for name in TABLE_MODELS
+                             if name not in OPTIONAL_TABLES or name in sheets}
 
 
 def _check_version2(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]]], spec: ScenarioFile | None,
