@@ -92,6 +92,25 @@ def load_scenario(path: Path | str) -> Scenario:
     return scenario
 
 
+def tables_as_written(path: Path | str) -> dict[str, RawTable]:
+    """The tables of a valid scenario as its files hold them, before overrides (for `planner export --xlsx`).
+
+    Raises `InputErrors` as `load_scenario` does; the tables are read once more after it checked everything.
+    """
+    load_scenario(path)
+    merged = read_scenario_yaml(Path(path))
+    books = Workbooks()
+    expand_workbook(merged, books)
+    tables = Tables.model_validate(merged.data["tables"])
+    out = {}
+    for name in TABLE_MODELS:
+        location = getattr(tables, name)
+        table = read_table(name, Path(location), "", books)[0] if location is not None else None
+        if table is not None:
+            out[name] = table
+    return out
+
+
 def expand_workbook(merged: MergedYaml, books: Workbooks) -> None:
     """`tables: book.xlsx`: every table from the workbook's sheet of its name (`stock` when it has that sheet)."""
     book = merged.data.get("tables")

@@ -7,6 +7,7 @@ Every field has a docstring; `planner schema` exports them as a JSON Schema. Sym
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
@@ -224,6 +225,20 @@ PREFIXED_COLUMNS: dict[str, tuple[str, str]] = {
     "functions": ("req_", "requirements"),
 }
 """Tables with open column families: prefix and the field that collects them."""
+
+
+def is_number_column(table: str, column: str) -> bool:
+    """Whether `column` of `table` holds numbers (its open column family included: `cap_<k>`, `req_<k>`, ...)."""
+    prefix = PREFIXED_COLUMNS.get(table, ("\0", ""))[0]
+    return column in _number_columns(table) or (column.startswith(prefix) and len(column) > len(prefix))
+
+
+@cache
+def _number_columns(table: str) -> frozenset[str]:
+    """The fixed columns of `table` whose values are numbers, as its row schema says."""
+    numeric = {"number", "integer"}
+    return frozenset(column for column, field in row_schema(table)["properties"].items()
+                     if field.get("type") in numeric or any(k.get("type") in numeric for k in field.get("anyOf", [])))
 
 
 def row_schema(table: str) -> dict[str, Any]:
