@@ -123,6 +123,10 @@ def _read_sheet(name: str, path: Path, sheet: str, named_by: str,
     cells = book.read(found)
     where = workbook_shown(path, found)
     problems = sheet_problems(where, cells, cells.header)
+    if not cells.header and cells.rows:
+        expected = ", ".join(table_columns(name))
+        return None, [*problems, Problem(where, "row 1", None, f"is empty; the header row with columns {expected} "
+                                                               "must be the first row of the sheet")]
     width = len(cells.header)
     records = []
     for row, values in cells.rows:
@@ -130,8 +134,7 @@ def _read_sheet(name: str, path: Path, sheet: str, named_by: str,
             problems.append(Problem(where, f"row {row}", column_letter(column),
                                     "has a value but no column name in row 1"))
         records.append((row, [values.get(column, "") for column in range(1, width + 1)]))
-    header = cells.header if any(cell.strip() for cell in cells.header) else None
-    table, problems = _table(name, path, where, header, records, problems, found)
+    table, problems = _table(name, path, where, cells.header, records, problems, found)
     if table is not None:
         table.unreadable = {(row, cells.header[column - 1]) for row, column, _ in cells.problems
                             if column <= len(cells.header)}
