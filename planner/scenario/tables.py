@@ -120,8 +120,11 @@ def _read_sheet(name: str, path: Path, sheet: str, named_by: str,
     if found is None:
         return None, [Problem(shown, message=f"has no sheet {quoted(sheet)} (the {name} table{source}); its sheets "
                                              f"are {', '.join(map(quoted, book.sheet_names))}")]
-    cells = book.read(found)
     where = workbook_shown(path, found)
+    try:
+        cells = book.read(found)
+    except UnreadableFile as exc:
+        return None, [Problem(where, message=f"{exc} (the {name} table{source})")]
     problems = sheet_problems(where, cells, cells.header)
     if not cells.header and cells.rows:
         expected = ", ".join(table_columns(name))

@@ -26,11 +26,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.scenario.errors import Problem, display_path, quoted
+from planner.scenario.errors import Problem, display_path, quoted, shorten, visible
 from planner.scenario.reading import MAX_TABLE_BYTES, UnreadableFile, read_input
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 """The file endings read as Excel workbooks (any letter case); anything else is a CSV file."""
+
+MAX_WORKBOOK_PARTS = 10_000
+"""The most files (parts) a workbook's zip may hold; Excel writes a few per sheet."""
 
 _SHEET = re.compile(r"^(.*?\.xls[xm])#(.*)$", re.IGNORECASE | re.DOTALL)
 _OLD_EXCEL = b"\xd0\xcf\x11\xe0"
@@ -83,7 +86,14 @@ class Workbook:
         return next((s for s in self.sheet_names if s.casefold() == name.casefold()), None)
 
     def read(self, name: str) -> Sheet:
-        """Every cell of sheet `name` as text (see the module's notes), read in one pass."""
+        """Every cell of sheet `name` as text (see the module's notes), read in one pass; raises UnreadableFile
+        when the sheet's XML cannot be read (broken, or an entity expansion "bomb", which expat refuses)."""
+        try:
+            return self._read(name)
+        except Exception as exc:  # noqa: BLE001 - any fault of a hostile or broken sheet is a sentence
+            raise UnreadableFile(f"cannot be read: {_reason(exc)}") from None
+
+    def _read(self, name: str) -> Sheet:
         sheet = self._book[name]
         with sheet._get_source() as source:  # openpyxl's own read-only streaming, with the formula kept
             parser = _cell_parser()(source, self._book.shared_strings, data_only=True, epoch=self._book.epoch,
@@ -149,12 +159,25 @@ def cell_text(cell: dict[str, Any]) -> tuple[str, str | None]:
     return str(value), None
 
 
+def _parts_declared(data: bytes) -> int:
+    """How many files the zip `data` says it holds (its end record), or 0 when it says nothing readable."""
+    try:
+        end = zipfile._EndRecData(io.BytesIO(data))  # type: ignore[attr-defined]  # the record zipfile itself reads
+    except (AttributeError, OSError, ValueError):
+        return 0
+    return int(end[zipfile._ECD_ENTRIES_TOTAL]) if end else 0  # type: ignore[attr-defined]
+
+
 def open_workbook(path: Path) -> Workbook:
     """Open the workbook at `path` for reading its sheets; raises UnreadableFile saying why it cannot be."""
     data = read_input(path, MAX_TABLE_BYTES, "a table")
     if data.startswith(_OLD_EXCEL):
         raise UnreadableFile("is an Excel 97-2003 workbook (.xls), which planner cannot read; save it as "
                              "Excel Workbook (.xlsx)")
+    parts = _parts_declared(data)
+    if parts > MAX_WORKBOOK_PARTS:  # before the zip's directory is read into memory
+        raise UnreadableFile(f"holds {parts:,} files, more than {MAX_WORKBOOK_PARTS:,}, the most planner reads from "
+                             "a workbook (a workbook of a few sheets holds a few dozen)")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -162,16 +185,21 @@ def open_workbook(path: Path) -> Workbook:
                              "Excel Workbook (.xlsx)") from None
     unpacked = sum(part.file_size for part in archive.infolist())
     if unpacked > MAX_TABLE_BYTES:  # declared sizes bound what unpacking yields (zipfile stops there)
-        raise UnreadableFile(f"unpacks to {unpacked / 1_000_000:,.0f} MB, more than {MAX_TABLE_BYTES / 1_000_000:g} "
+        raise UnreadableFile(f"unpacks to {unpacked / 1_000_000:,.1f} MB, more than {MAX_TABLE_BYTES / 1_000_000:g} "
                              "MB, the most planner reads from a table")
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(archive.fp, read_only=True, data_only=True, keep_links=False)  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - any fault of a hostile or broken file is a sentence, not a traceback
-        raise UnreadableFile(f"cannot be read as an Excel workbook ({type(exc).__name__}: {exc}); open it in "
-                             "Excel and save it as Excel Workbook (.xlsx)") from None
+        raise UnreadableFile(f"cannot be read as an Excel workbook ({_reason(exc)}); open it in Excel and save it "
+                             "as Excel Workbook (.xlsx)") from None
     return Workbook(path, book)
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong reading a workbook, as the library says it (shortened, control characters escaped)."""
+    return visible(shorten(f"{type(exc).__name__}: {exc}", 200))
 
 
 class Workbooks:

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
+from planner.run import solve_scenario
 from planner.scenario import InputErrors, load_scenario
 from tests.conftest import Editable
 from tests.scenario.test_version2 import brownfield
@@ -172,12 +173,11 @@ def test_export_then_run_from_the_workbook_gives_the_same_optimum(tiny: Editable
     shutil.copy(tiny.yaml, copy)
     use_workbook(Editable(tiny.root), "tables: edit/book.xlsx")  # the scenario now reads the workbook
     assert tables_of(tiny.yaml) == tables_of(_with_csv(tiny))
-    results = {}
-    for name, scenario in (("csv", _with_csv(tiny)), ("xlsx", tiny.yaml)):
-        run = invoke("run", scenario, "--out", tmp_path / name)
-        assert run.exit_code == 0, run.output
-        results[name] = json.loads((tmp_path / name / "summary.json").read_text(encoding="utf-8"))["objective"]
-    assert results["xlsx"] == results["csv"]
+    run = invoke("run", tiny.yaml, "--out", tmp_path / "xlsx")
+    assert run.exit_code == 0, run.output
+    summary = json.loads((tmp_path / "xlsx" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "optimal"
+    assert summary["objective"] == solve_scenario(_with_csv(tiny)).result.objective
     assert invoke("export", tiny.yaml, "--xlsx", tiny.root / "edit" / "book.xlsx").exit_code == 2  # kept
     assert invoke("export", tiny.yaml, "--xlsx", tiny.root / "edit" / "book.xlsx", "--force").exit_code == 0
 
