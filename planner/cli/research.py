@@ -231,7 +231,8 @@ def _export_plan(run_dir: Path, gpkg: Path | None, xlsx: Path | None, lang: str)
     from planner.runfolder.read import RunFolderError, read_summary
 
     if not run_dir.is_dir():
-        raise fail(f"{run_dir} is not a run folder (--gpkg and --xlsx export the plan of a run folder)")
+        raise fail(f"{run_dir} is not a run folder (--gpkg exports the plan of a run folder; --xlsx alone writes the "
+                   "tables of a scenario)")
     summary = _guard(lambda: read_summary(run_dir))
     if summary.get("status") not in ("optimal", "feasible"):
         raise fail(f"{run_dir} has no plan to export (status: {summary.get('status')})")
