@@ -52,6 +52,7 @@ def load_scenario(path: Path | str) -> Scenario:
     books = Workbooks()
     expand_workbook(merged, books)
     spec, problems = _validate_yaml(merged)
+    problems = [_tables_not_a_mapping(merged) if p.place == "key tables" else p for p in problems]
     top = display_path(merged.files[0])
     tables = spec.tables if spec else _tables_alone(merged)
     raw: dict[str, RawTable] = {}
@@ -120,6 +121,15 @@ def expand_workbook(merged: MergedYaml, books: Workbooks) -> None:
     sheets = {name.casefold() for name in books.sheets_in(Path(file))}
     merged.data["tables"] = {name: f"{file}#{name}" for name in TABLE_MODELS
                              if name not in OPTIONAL_TABLES or name in sheets}
+
+
+def _tables_not_a_mapping(merged: MergedYaml) -> Problem:
+    """`tables` given as something other than a mapping or a workbook, in words."""
+    value = merged.data.get("tables")
+    shown = quoted(display_path(value)) if isinstance(value, str) else quoted(value)
+    return Problem(merged.file_of(("tables",)), "key tables", None,
+                   f"expected a mapping of tables to files (regions: tables/regions.csv, ...) or one Excel workbook "
+                   f"(tables: book.xlsx), got {shown}")
 
 
 def _check_version2(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]]], spec: ScenarioFile | None,

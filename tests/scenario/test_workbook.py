@@ -203,3 +203,10 @@ def test_version_2_tables_come_from_the_workbook_too(tiny: Editable) -> None:
     book["stock"]["D3"] = "lots"
     book.save(tiny.root / "book.xlsx")
     assert problems(tiny.yaml) == ["tiny/book.xlsx sheet stock row 3, column capacity: 'lots' is not a number"]
+
+
+def test_tables_as_one_file_must_be_a_workbook(tiny: Editable) -> None:
+    use_workbook(tiny, "tables: tables/sites.csv")
+    assert problems(tiny.yaml) == [
+        "tiny/scenario.yaml key tables: expected a mapping of tables to files (regions: tables/regions.csv, ...) or "
+        "one Excel workbook (tables: book.xlsx), got 'tiny/tables/sites.csv'"]
