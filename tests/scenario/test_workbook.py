@@ -210,3 +210,15 @@ def test_tables_as_one_file_must_be_a_workbook(tiny: Editable) -> None:
     assert problems(tiny.yaml) == [
         "tiny/scenario.yaml key tables: expected a mapping of tables to files (regions: tables/regions.csv, ...) or "
         "one Excel workbook (tables: book.xlsx), got 'tiny/tables/sites.csv'"]
+
+
+def test_init_xlsx_writes_the_starter_tables_as_one_workbook(tmp_path: Path) -> None:
+    made = invoke("init", tmp_path / "book", "--xlsx")
+    assert made.exit_code == 0, made.output
+    assert sorted(p.name for p in (tmp_path / "book").iterdir()) == ["README.md", "scenario.yaml", "tables.xlsx"]
+    text = (tmp_path / "book" / "scenario.yaml").read_text(encoding="utf-8")
+    assert "\ntables: tables.xlsx " in text and ".csv" not in text
+    assert "## sheet sites of tables.xlsx" in (tmp_path / "book" / "README.md").read_text(encoding="utf-8")
+    assert invoke("init", tmp_path / "csv").exit_code == 0
+    assert tables_of(tmp_path / "book" / "scenario.yaml") == tables_of(tmp_path / "csv" / "scenario.yaml")
+    assert invoke("validate", tmp_path / "book" / "scenario.yaml").exit_code == 0
