@@ -261,7 +261,8 @@ def row_schema(table: str) -> dict[str, Any]:
 
 
 class Tables(_WithVersion2):
-    """Paths of the CSV tables, relative to the YAML file that names them."""
+    """Where the tables are, relative to the YAML file that names them: a CSV file, or a sheet of an Excel workbook
+    (`book.xlsx#sites`; `book.xlsx` alone: the sheet of the table's name)."""
 
     _VERSION2 = ("stock",)
 
@@ -275,6 +276,14 @@ class Tables(_WithVersion2):
     """The `functions` table."""
     stock: str | None = None
     """The `stock` table: capacity standing before the first period (version 2); not set = none."""
+
+
+def _or_one_workbook(schema: dict[str, Any]) -> None:
+    """The JSON Schema of `tables`: the mapping, or the name of one workbook (`tables: book.xlsx`)."""
+    schema["anyOf"] = [{"$ref": schema.pop("$ref")},
+                       {"type": "string", "pattern": r"\.[xX][lL][sS][xXmM]$",
+                        "description": "One Excel workbook (.xlsx, .xlsm) holding every table in the sheet of its "
+                                       "name: regions, sites, industries, functions (and stock when it has one)."}]
 
 
 class Weights(_WithVersion2):
@@ -482,8 +491,9 @@ class ScenarioFile(_Model):
     """Longer free-text description, shown in reports."""
     extends: str | None = None
     """Path of a scenario this file is deep-merged over (relative to this file)."""
-    tables: Tables
-    """Paths of the CSV tables."""
+    tables: Tables = Field(json_schema_extra=lambda schema: _or_one_workbook(schema))
+    """The tables: a path per table (a CSV file, `book.xlsx#sheet` or `book.xlsx` for the sheet of the table's
+    name), or one Excel workbook (`tables: book.xlsx`) holding every table in the sheet of its name."""
     settings: Settings = Settings()
     """Model settings."""
     rules: list[Rule] = []

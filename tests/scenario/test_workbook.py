@@ -222,3 +222,14 @@ def test_init_xlsx_writes_the_starter_tables_as_one_workbook(tmp_path: Path) -> 
     assert invoke("init", tmp_path / "csv").exit_code == 0
     assert tables_of(tmp_path / "book" / "scenario.yaml") == tables_of(tmp_path / "csv" / "scenario.yaml")
     assert invoke("validate", tmp_path / "book" / "scenario.yaml").exit_code == 0
+
+
+def test_the_published_schema_takes_one_workbook_as_the_tables() -> None:
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(invoke("schema").output)
+    validator = Draft202012Validator(schema)
+    assert validator.is_valid({"name": "a", "tables": "tables/Book.XLSX"})
+    tables = {"regions": "r.csv", "sites": "b.xlsx#用地", "industries": "i.csv", "functions": "b.xlsx"}
+    assert validator.is_valid({"name": "a", "tables": tables})
+    assert not validator.is_valid({"name": "a", "tables": "tables/sites.csv"})
