@@ -43,6 +43,13 @@ class RawTable:
     """The sheet of the workbook `path` the table was read from; None for a CSV file."""
     unreadable: set[tuple[int, str]] = field(default_factory=set)
     """(row number, column) of the sheet's cells already reported as unreadable (an error, a date, ...)."""
+    merged: list[tuple[int, int, set[str]]] = field(default_factory=list)
+    """(first row, last row, columns) of the sheet's merged cells, already reported."""
+
+    def reported(self, line: int, column: str | None) -> bool:
+        """Whether the sheet's cell at row `line`, `column` was reported already (unreadable, or merged)."""
+        return (line, column or "") in self.unreadable or any(
+            first <= line <= last and column in columns for first, last, columns in self.merged)
 
     @property
     def shown(self) -> str:
@@ -141,6 +148,8 @@ def _read_sheet(name: str, path: Path, sheet: str, named_by: str,
     if table is not None:
         table.unreadable = {(row, cells.header[column - 1]) for row, column, _ in cells.problems
                             if column <= len(cells.header)}
+        table.merged = [(first_row, last_row, set(cells.header[first_column - 1:last_column]))
+                        for first_column, first_row, last_column, last_row in cells.merged_bounds()]
     return table, problems
 
 
@@ -202,8 +211,8 @@ def typed_rows(table: RawTable) -> tuple[list[tuple[int, BaseModel]], list[Probl
                           else (str(loc[0]) if loc else None))
                 if error["type"] == "missing" and column not in table.columns:
                     continue  # the missing column is reported once, for the header
-                if (line, column) in table.unreadable:
-                    continue  # a sheet's cell reported as unreadable already
+                if table.reported(line, column):
+                    continue  # a sheet's cell reported as unreadable or merged already
                 problems.append(Problem(table.shown, f"row {line}", column, describe(error),
                                         table.set_by.get((position, column or ""))))
     return rows, problems

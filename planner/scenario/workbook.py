@@ -32,6 +32,8 @@ from planner.scenario.reading import MAX_TABLE_BYTES, UnreadableFile, read_input
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 """The file endings read as Excel workbooks (any letter case); anything else is a CSV file."""
 
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
+"""The last row and column of an Excel sheet."""
 MAX_WORKBOOK_PARTS = 10_000
 """The most files (parts) a workbook's zip may hold; Excel writes a few per sheet."""
 
@@ -65,6 +67,16 @@ class Sheet:
     """(row, column, what is wrong) for cells planner cannot read as a value."""
     merged: list[str] = field(default_factory=list)
     """Merged ranges (`C3:C5`)."""
+
+    def merged_bounds(self) -> list[tuple[int, int, int, int]]:
+        """The merged ranges as (first column, first row, last column, last row)."""
+        from openpyxl.utils import range_boundaries
+
+        bounds = []
+        for ref in self.merged:
+            first_column, first_row, last_column, last_row = range_boundaries(ref)  # None: a whole row or column
+            bounds.append((first_column or 1, first_row or 1, last_column or MAX_COLUMN, last_row or MAX_ROW))
+        return bounds
 
 
 class Workbook:
@@ -232,17 +244,14 @@ class Workbooks:
 
 def sheet_problems(shown: str, sheet: Sheet, header: list[str]) -> list[Problem]:
     """The problems of a sheet's cells and merged ranges, each naming the row and the column."""
-    from openpyxl.utils import range_boundaries
-
     def column_name(column: int) -> str:
         name = header[column - 1] if column <= len(header) else ""
         return name or column_letter(column)
 
     problems = [Problem(shown, f"row {row}", column_name(column), message)
                 for row, column, message in sheet.problems]
-    for ref in sheet.merged:
-        first_column, first_row, _, _ = range_boundaries(ref)
-        problems.append(Problem(shown, f"row {first_row}", column_name(first_column or 1),
+    for ref, (first_column, first_row, _, _) in zip(sheet.merged, sheet.merged_bounds(), strict=True):
+        problems.append(Problem(shown, f"row {first_row}", column_name(first_column),
                                 f"cells {ref} are merged; unmerge them and write the value in each cell"))
     return problems
 

@@ -105,7 +105,6 @@ def test_cells_that_are_not_values_are_named_with_every_other_problem(tiny: Edit
         f"{SITES} row 7, column K: has a value but no column name in row 1",
         "tiny/book.xlsx sheet industries row 3, column demand: holds the formula '=1/0' without a saved result; "
         "planner does not calculate formulas: open the workbook in Excel (or WPS) and save it, or write the value",
-        f"{SITES} row 4, column zone: a value is required",
         f"{SITES} row 6, column land_price: 'cheap' is not a number",
     ]
 
