@@ -23,8 +23,9 @@ from pyomo.core.base.label import cpxlp_label_from_name
 from pyomo.opt import ProblemFormat
 
 from planner.run import build
-from planner.scenario import load_scenario
+from planner.scenario import InputErrors, Problem, load_scenario
 from planner.scenario.schema import is_number_column
+from planner.scenario.tables import RawTable
 from planner.scenario.values import is_plain_number
 
 FORMATS = {"lp": ProblemFormat.cpxlp, "mps": ProblemFormat.mps}
@@ -125,6 +126,9 @@ def export_tables(scenario_path: Path | str, xlsx: Path | str) -> ExportedTables
     from planner.scenario.loader import tables_as_written
 
     tables = tables_as_written(scenario_path)
+    problems = [problem for table in tables.values() for problem in _not_for_a_workbook(table)]
+    if problems:
+        raise InputErrors(problems)
     sheets = {name: pd.DataFrame([[_cell_value(name, column, row[column]) for column in table.columns]
                                   for row in table.rows], columns=table.columns, dtype=object)
               for name, table in tables.items()}
@@ -138,6 +142,23 @@ def export_tables(scenario_path: Path | str, xlsx: Path | str) -> ExportedTables
         tmp.unlink(missing_ok=True)
     relative = os.path.relpath(path.resolve(), Path(scenario_path).resolve().parent)
     return ExportedTables(path, tuple(sheets), f"tables: {Path(relative).as_posix()}")
+
+
+def _not_for_a_workbook(table: RawTable) -> list[Problem]:
+    """The cells of `table` holding a control character, which the XML of a workbook cannot hold, each a problem."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cells = [(1, column, column) for column in table.columns]
+    cells += [(line, column, row[column]) for line, row in zip(table.row_numbers, table.rows, strict=True)
+              for column in table.columns]
+    problems = []
+    for line, column, text in cells:
+        found = ILLEGAL_CHARACTERS_RE.search(text)
+        if found:
+            problems.append(Problem(table.shown, f"row {line}", column,
+                                    f"holds the control character U+{ord(found.group()):04X}, which an Excel "
+                                    "workbook cannot hold; remove it to export the tables"))
+    return problems
 
 
 def _cell_value(table: str, column: str, cell: str) -> str | int | float | None:

@@ -121,3 +121,18 @@ def test_formulas_are_never_calculated_and_text_like_a_formula_is_data(tiny: Edi
     book["industries"]["B2"] = "Artificial intelligence"
     book.save(tiny.root / "book.xlsx")
     assert load_scenario(tiny.yaml).industries["ai"].name_zh == "=cmd|' /C calc'!A0"
+
+
+def test_the_hostile_scenario_goes_through_a_workbook_unchanged(tmp_path: Path, monkeypatch) -> None:
+    from tests.hostile.payloads import hostile_scenario
+    from tests.scenario.test_workbook import invoke, tables_of
+
+    scenario, _ = hostile_scenario(tmp_path / "scenario")
+    monkeypatch.chdir(tmp_path)
+    before = tables_of(scenario)
+    exported = invoke("export", scenario, "--xlsx", tmp_path / "scenario" / "book.xlsx")
+    assert exported.exit_code == 0, exported.output
+    text = scenario.read_text(encoding="utf-8")
+    start, end = text.index("tables:"), text.index("settings:")
+    scenario.write_text(text[:start] + "tables: book.xlsx\n" + text[end:], encoding="utf-8")
+    assert tables_of(scenario) == before

@@ -232,3 +232,13 @@ def test_the_published_schema_takes_one_workbook_as_the_tables() -> None:
     tables = {"regions": "r.csv", "sites": "b.xlsx#用地", "industries": "i.csv", "functions": "b.xlsx"}
     assert validator.is_valid({"name": "a", "tables": tables})
     assert not validator.is_valid({"name": "a", "tables": "tables/sites.csv"})
+
+
+def test_export_refuses_text_a_workbook_cannot_hold_and_writes_nothing(tiny: Editable) -> None:
+    tiny.replace("tables/industries.csv", "Steel,", "Ste\x07el,")
+    result = invoke("export", tiny.yaml, "--xlsx", "tiny/book.xlsx")
+    assert result.exit_code == 2
+    assert ("tiny/tables/industries.csv row 3, column name: holds the control character U+0007, which an Excel "
+            "workbook cannot hold; remove it to export the tables") in result.output.splitlines()
+    assert not (tiny.root / "book.xlsx").exists()
+    assert not [p.name for p in tiny.root.iterdir() if "partial" in p.name]
