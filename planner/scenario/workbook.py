@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,6 +35,8 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
 """The last row and column of an Excel sheet."""
+MAX_SHEETS = 1_000
+"""The most sheets a workbook may have (Excel workbooks of tables have a few)."""
 MAX_WORKBOOK_PARTS = 10_000
 """The most files (parts) a workbook's zip may hold; Excel writes a few per sheet."""
 
@@ -101,7 +104,9 @@ class Workbook:
         """Every cell of sheet `name` as text (see the module's notes), read in one pass; raises UnreadableFile
         when the sheet's XML cannot be read (broken, or an entity expansion "bomb", which expat refuses)."""
         try:
-            return self._read(name)
+            with warnings.catch_warnings():  # openpyxl's notes on what it leaves out
+                warnings.simplefilter("ignore")
+                return self._read(name)
         except Exception as exc:  # noqa: BLE001 - any fault of a hostile or broken sheet is a sentence
             raise UnreadableFile(f"cannot be read: {_reason(exc)}") from None
 
@@ -199,14 +204,39 @@ def open_workbook(path: Path) -> Workbook:
     if unpacked > MAX_TABLE_BYTES:  # declared sizes bound what unpacking yields (zipfile stops there)
         raise UnreadableFile(f"unpacks to {unpacked / 1_000_000:,.1f} MB, more than {MAX_TABLE_BYTES / 1_000_000:g} "
                              "MB, the most planner reads from a table")
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(archive.fp, read_only=True, data_only=True, keep_links=False)  # type: ignore[arg-type]
+        with warnings.catch_warnings():  # openpyxl's notes on what it leaves out (data validation, ...)
+            warnings.simplefilter("ignore")
+            book = _load(archive.fp)
+    except UnreadableFile:
+        raise
     except Exception as exc:  # noqa: BLE001 - any fault of a hostile or broken file is a sentence, not a traceback
         raise UnreadableFile(f"cannot be read as an Excel workbook ({_reason(exc)}); open it in Excel and save it "
                              "as Excel Workbook (.xlsx)") from None
     return Workbook(path, book)
+
+
+def _load(source: Any) -> Any:
+    """openpyxl's `load_workbook(read_only=True, data_only=True)`, step by step, refusing a workbook of more sheets
+    than MAX_SHEETS or whose sheets share a part before any sheet is looked at (openpyxl reads each sheet's
+    dimensions when it opens the workbook: a part named by many sheets would be read again for each)."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(source, read_only=True, data_only=True, keep_links=False)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    parts = [rel.target for _, rel in reader.parser.find_sheets()]
+    if len(parts) > MAX_SHEETS:
+        raise UnreadableFile(f"has {len(parts):,} sheets, more than {MAX_SHEETS:,}, the most planner reads from a "
+                             "workbook")
+    if len(set(parts)) < len(parts):
+        raise UnreadableFile("cannot be read as an Excel workbook: two of its sheets are the same part of the file; "
+                             "open it in Excel and save it as Excel Workbook (.xlsx)")
+    apply_stylesheet(reader.archive, reader.wb)  # the number formats that mark dates
+    reader.read_worksheets()
+    return reader.wb
 
 
 def _reason(exc: Exception) -> str:

@@ -136,3 +136,14 @@ def test_the_hostile_scenario_goes_through_a_workbook_unchanged(tmp_path: Path, 
     start, end = text.index("tables:"), text.index("settings:")
     scenario.write_text(text[:start] + "tables: book.xlsx\n" + text[end:], encoding="utf-8")
     assert tables_of(scenario) == before
+
+
+def test_sheets_sharing_one_part_are_refused_before_any_is_read(tiny: Editable, book: Path) -> None:
+    with zipfile.ZipFile(book) as archive:
+        workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    copies = "".join(f'<sheet name="again{n}" sheetId="{10 + n}" state="visible" r:id="rId2" />' for n in range(3))
+    assert "</sheets>" in workbook
+    _rewrite(book, {"xl/workbook.xml": workbook.replace("</sheets>", copies + "</sheets>").encode("utf-8")})
+    assert problems_of(tiny.yaml) == [
+        "tiny/book.xlsx: cannot be read as an Excel workbook: two of its sheets are the same part of the file; open "
+        f"it in Excel and save it as Excel Workbook (.xlsx) {REGIONS}"]
