@@ -114,13 +114,14 @@ class Workbook:
         sheet = self._book[name]
         with sheet._get_source() as source:  # openpyxl's own read-only streaming, with the formula kept
             parser = _cell_parser()(source, self._book.shared_strings, data_only=True, epoch=self._book.epoch,
-                                 date_formats=self._book._date_formats,
-                                 timedelta_formats=self._book._timedelta_formats)
+                                    date_formats=self._book._date_formats,
+                                    timedelta_formats=self._book._timedelta_formats)
             out = Sheet([])
             for number, cells in parser.parse():
                 _take_row(out, number, cells)
         if parser.merged_cells is not None:
             out.merged = [str(cell.ref) for cell in parser.merged_cells.mergeCell]
+            out.merged_bounds()  # a range that is not one is a fault of the sheet, found here
         return out
 
 
