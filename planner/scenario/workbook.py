@@ -289,7 +289,7 @@ def sheet_problems(shown: str, sheet: Sheet, header: list[str]) -> list[Problem]
 
 def workbook_shown(path: Path, sheet: str) -> str:
     """A sheet of a workbook as messages name it: `tables/book.xlsx sheet sites`."""
-    return f"{display_path(path)} sheet {sheet}"
+    return f"{display_path(path)} sheet {visible(shorten(sheet))}"
 
 
 def column_letter(column: int) -> str:
