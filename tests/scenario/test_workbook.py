@@ -242,3 +242,12 @@ def test_export_refuses_text_a_workbook_cannot_hold_and_writes_nothing(tiny: Edi
             "workbook cannot hold; remove it to export the tables") in result.output.splitlines()
     assert not (tiny.root / "book.xlsx").exists()
     assert not [p.name for p in tiny.root.iterdir() if "partial" in p.name]
+
+
+def test_a_workbook_named_by_an_extended_file_is_found_beside_it(tiny: Editable) -> None:
+    from_csv = tables_of(tiny.yaml)
+    book_of(tiny).save(use_workbook(tiny))
+    child = tiny.root / "variants" / "child.yaml"
+    child.parent.mkdir()
+    child.write_text("extends: ../scenario.yaml\nname: child\n", encoding="utf-8")
+    assert tables_of(child) == from_csv
