@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.runfolder import write_csv
+from planner.runfolder.write import write_workbook_sheets
 
 DEFAULT_REGIONS = ("BJ", "TJ", "HE")
 """The provinces of a starter when none are chosen: Beijing, Tianjin, Hebei (京津冀)."""
@@ -70,19 +71,45 @@ def _placeable(functions: pd.DataFrame, sites: pd.DataFrame) -> set[str]:
     return set(frame.groupby("industry")["ok"].all().loc[lambda s: s].index)
 
 
-def write_starter(folder: Path, regions: list[str]) -> list[Path]:
-    """Write a starter scenario for `regions` into `folder` (scenario.yaml, README.md, tables/*.csv); the files."""
+WORKBOOK = "tables.xlsx"
+"""The starter's workbook (`planner init --xlsx`), a sheet per table, beside its scenario.yaml."""
+
+
+def write_starter(folder: Path, regions: list[str], xlsx: bool = False) -> list[Path]:
+    """Write a starter scenario for `regions` into `folder` (scenario.yaml, README.md, and tables/*.csv or, with
+    `xlsx`, the workbook tables.xlsx); the files."""
     tables = starter_tables(regions)
-    (folder / "tables").mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, frame in tables.items():
-        path = folder / "tables" / f"{name}.csv"
-        write_csv(path, frame)
-        written.append(path)
-    for name, text in (("scenario.yaml", scenario_yaml(regions, tables)), ("README.md", README)):
+    if xlsx:
+        write_workbook_sheets(folder / WORKBOOK, tables)
+        written.append(folder / WORKBOOK)
+    else:
+        (folder / "tables").mkdir(exist_ok=True)
+        for name, frame in tables.items():
+            path = folder / "tables" / f"{name}.csv"
+            write_csv(path, frame)
+            written.append(path)
+    yaml_text, readme = scenario_yaml(regions, tables), README
+    if xlsx:
+        yaml_text, readme = in_workbook(yaml_text), in_workbook(readme)
+    for name, text in (("scenario.yaml", yaml_text), ("README.md", readme)):
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
     return written
+
+
+def in_workbook(text: str) -> str:
+    """The starter's scenario.yaml or README.md for tables kept in the workbook tables.xlsx instead of tables/."""
+    lines = text.splitlines(keepends=True)
+    start = next((n for n, line in enumerate(lines) if line.startswith("tables:")), None)
+    if start is not None:  # scenario.yaml: its four table lines become one
+        lines[start:start + 5] = [f"{'tables: ' + WORKBOOK:<30}# every table from the sheet of its name: "
+                                  "regions, sites, industries, functions\n"]
+    text = "".join(lines).replace("Edit the tables in tables/", f"Edit the sheets of {WORKBOOK}")
+    for name in TABLES:
+        text = text.replace(f"tables/{name}.csv", f"sheet {name} of {WORKBOOK}")
+    return text
 
 
 def scenario_yaml(regions: list[str], tables: dict[str, pd.DataFrame]) -> str:

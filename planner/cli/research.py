@@ -170,27 +170,33 @@ def pareto_command(
 
 def export_command(
     source: Annotated[Path, typer.Argument(metavar="SCENARIO|RUN", show_default=False,
-                                           help="The scenario YAML file (--lp, --mps) or a run folder (--gpkg, "
-                                                "--xlsx).")],
+                                           help="The scenario YAML file (--lp, --mps, --xlsx) or a run folder "
+                                                "(--gpkg, --xlsx).")],
     lp: Annotated[Path | None, typer.Option("--lp", help="Write the model in CPLEX LP format to this file.")] = None,
     mps: Annotated[Path | None,
                    typer.Option("--mps", help="Write the model in free MPS format to this file.")] = None,
     gpkg: Annotated[Path | None, typer.Option("--gpkg", help="Write the run's plan as a GeoPackage (layers regions, "
                                                  "sites, links; WGS84) to this file.")] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the run folder's tables as an Excel workbook "
-                                                 "to this file.")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the tables of the scenario (to edit in Excel and "
+                                                 "read back with `tables: FILE`) or of the run folder as an Excel "
+                                                 "workbook to this file.")] = None,
     symbolic: Annotated[bool, typer.Option("--symbolic/--no-symbolic",
                                            help="Name rows and columns after the model's components.")] = True,
     lang: LangOption = "en",
     force: Annotated[bool, typer.Option("--force", help="Replace existing files.")] = False,
 ) -> None:
-    """Write the model of a scenario as LP and/or MPS for other solvers, or the plan of a run folder as a
-    GeoPackage and/or an Excel workbook."""
+    """Write the model of a scenario as LP and/or MPS for other solvers, or its tables as an Excel workbook; or the
+    plan of a run folder as a GeoPackage and/or an Excel workbook."""
     from planner.runfolder import check_file_output
 
     model, plan = [p for p in (lp, mps) if p is not None], [p for p in (gpkg, xlsx) if p is not None]
     if not model and not plan:
-        raise fail("give --lp FILE and/or --mps FILE (a scenario), or --gpkg FILE and/or --xlsx FILE (a run folder)")
+        raise fail("give --lp FILE and/or --mps FILE (a scenario), --xlsx FILE (a scenario's tables or a run "
+                   "folder's), or --gpkg FILE (a run folder)")
+    if xlsx is not None and not model and gpkg is None and not source.is_dir():
+        _guard(lambda: check_file_output(xlsx, force))
+        _export_tables(source, xlsx)
+        return
     if model and plan:
         raise fail("give either --lp/--mps (of a scenario) or --gpkg/--xlsx (of a run folder), not both")
     if len(model + plan) == 2 and (model + plan)[0].resolve() == (model + plan)[1].resolve():
@@ -208,13 +214,25 @@ def export_command(
                           f"{e.n_constraints} constraints)", highlight=False)
 
 
+def _export_tables(scenario: Path, xlsx: Path) -> None:
+    """`planner export SCENARIO --xlsx FILE`: the scenario's tables as one workbook, and how to point the scenario
+    at it."""
+    from planner.research.export import export_tables
+
+    written = _guard(lambda: export_tables(scenario, xlsx))
+    out_console.print(f"wrote {written.path} (sheets {', '.join(written.sheets)}); to read the tables from it, write "
+                      f"in {scenario.name} (instead of its tables section):\n  {written.tables_entry}",
+                      highlight=False)
+
+
 def _export_plan(run_dir: Path, gpkg: Path | None, xlsx: Path | None, lang: str) -> None:
     """`planner export RUN --gpkg/--xlsx`: exit 2 with one line when RUN is not a run folder with a plan."""
     from planner.research.export import export_run
     from planner.runfolder.read import RunFolderError, read_summary
 
     if not run_dir.is_dir():
-        raise fail(f"{run_dir} is not a run folder (--gpkg and --xlsx export the plan of a run folder)")
+        raise fail(f"{run_dir} is not a run folder (--gpkg exports the plan of a run folder; --xlsx alone writes the "
+                   "tables of a scenario)")
     summary = _guard(lambda: read_summary(run_dir))
     if summary.get("status") not in ("optimal", "feasible"):
         raise fail(f"{run_dir} has no plan to export (status: {summary.get('status')})")

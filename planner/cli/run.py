@@ -215,19 +215,22 @@ def init(
     regions: Annotated[str, typer.Option("--regions", help="Provinces of the national data, by id, comma-separated "
                                                            "(`planner init DIR --regions SH,JS,ZJ`).")] = "BJ,TJ,HE",
     force: Annotated[bool, typer.Option("--force", help="Write into a non-empty folder.")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Keep the tables in one Excel workbook (tables.xlsx, a sheet "
+                                                      "per table) instead of CSV files.")] = False,
 ) -> None:
     """Write a small, commented, runnable scenario (from the bundled national data, for the chosen provinces)
-    to start a study from: scenario.yaml, README.md (every column explained) and tables/."""
+    to start a study from: scenario.yaml, README.md (every column explained) and tables/ (or tables.xlsx)."""
     from planner.runfolder import OutputExists, check_output
     from planner.starter import StarterError, write_starter
 
     chosen = [r.strip().upper() for r in regions.split(",") if r.strip()]
     try:
         check_output(folder, force)
-        write_starter(folder, chosen)
+        write_starter(folder, chosen, xlsx)
     except (OutputExists, StarterError, OSError) as exc:
         raise fail(str(exc)) from None
-    console.print(f"wrote {folder / 'scenario.yaml'}, README.md and tables/; next: planner run "
+    console.print(f"wrote {folder / 'scenario.yaml'}, README.md and {'tables.xlsx' if xlsx else 'tables/'}; next: "
+                  f"planner run "
                   f"{folder / 'scenario.yaml'}", markup=False, highlight=False)
 
 

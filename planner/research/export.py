@@ -1,5 +1,6 @@
-"""`planner export SCENARIO --lp FILE --mps FILE`: the model of a scenario for other tools; `planner export RUN
---gpkg FILE --xlsx FILE`: the plan of a run folder for GIS and Excel (:func:`export_run`).
+"""`planner export SCENARIO --lp FILE --mps FILE`: the model of a scenario for other tools; `planner export
+SCENARIO --xlsx FILE`: the scenario's tables as one workbook to edit in Excel (:func:`export_tables`); `planner
+export RUN --gpkg FILE --xlsx FILE`: the plan of a run folder for GIS and Excel (:func:`export_run`).
 
 Pyomo's own writers are used: CPLEX LP format and free MPS, with symbolic names by default
 (`x(ai_rd_BJ_center)`, `c_u_land(BJ_center)_`, ...), so rows and columns can be traced back
@@ -11,6 +12,8 @@ the file reaches the same optimum.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -20,7 +23,10 @@ from pyomo.core.base.label import cpxlp_label_from_name
 from pyomo.opt import ProblemFormat
 
 from planner.run import build
-from planner.scenario import load_scenario
+from planner.scenario import InputErrors, Problem, load_scenario
+from planner.scenario.schema import is_number_column
+from planner.scenario.tables import RawTable
+from planner.scenario.values import is_plain_number
 
 FORMATS = {"lp": ProblemFormat.cpxlp, "mps": ProblemFormat.mps}
 
@@ -97,3 +103,70 @@ def export_run(run_dir: Path | str, gpkg: Path | str | None = None, xlsx: Path |
             tmp.unlink(missing_ok=True)
         written.append(path)
     return written
+
+
+@dataclass(frozen=True)
+class ExportedTables:
+    """The workbook `planner export SCENARIO --xlsx` wrote."""
+
+    path: Path
+    sheets: tuple[str, ...]
+    """The sheets written, one per table, each named after its table."""
+    tables_entry: str
+    """What to write in the scenario file to read its tables from the workbook (`tables: book.xlsx`)."""
+
+
+def export_tables(scenario_path: Path | str, xlsx: Path | str) -> ExportedTables:
+    """Write the tables of the scenario as one Excel workbook, a sheet per table named after it, the cells as the
+    tables hold them (before the scenario's overrides; numbers as number cells, everything else as text). A scenario
+    whose `tables` is then the workbook gives the same plan. Written to a temporary sibling and renamed into place."""
+    import pandas as pd
+
+    from planner.runfolder.write import write_workbook_sheets
+    from planner.scenario.loader import tables_as_written
+
+    tables = tables_as_written(scenario_path)
+    problems = [problem for table in tables.values() for problem in _not_for_a_workbook(table)]
+    if problems:
+        raise InputErrors(problems)
+    sheets = {name: pd.DataFrame([[_cell_value(name, column, row[column]) for column in table.columns]
+                                  for row in table.rows], columns=table.columns, dtype=object)
+              for name, table in tables.items()}
+    path = Path(xlsx)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        write_workbook_sheets(tmp, sheets)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    relative = os.path.relpath(path.resolve(), Path(scenario_path).resolve().parent)
+    return ExportedTables(path, tuple(sheets), f"tables: {Path(relative).as_posix()}")
+
+
+def _not_for_a_workbook(table: RawTable) -> list[Problem]:
+    """The cells of `table` holding a control character, which the XML of a workbook cannot hold, each a problem."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cells = [(1, column, column) for column in table.columns]
+    cells += [(line, column, row[column]) for line, row in zip(table.row_numbers, table.rows, strict=True)
+              for column in table.columns]
+    problems = []
+    for line, column, text in cells:
+        found = ILLEGAL_CHARACTERS_RE.search(text)
+        if found:
+            problems.append(Problem(table.shown, f"row {line}", column,
+                                    f"holds the control character U+{ord(found.group()):04X}, which an Excel "
+                                    "workbook cannot hold; remove it to export the tables"))
+    return problems
+
+
+def _cell_value(table: str, column: str, cell: str) -> str | int | float | None:
+    """A table's cell for the workbook: empty as an empty cell, a number of a number column as a number cell."""
+    text = cell.strip()
+    if not text:
+        return None
+    if not (is_plain_number(text) and is_number_column(table, column)):
+        return cell
+    number = float(text)
+    return int(number) if number.is_integer() and abs(number) < 1e15 and not re.search(r"[.eE]", text) else number

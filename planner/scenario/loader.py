@@ -33,6 +33,7 @@ from planner.scenario.version2 import (
     check_upgrades,
     stock_by_triple,
 )
+from planner.scenario.workbook import Workbooks, is_workbook, split_sheet
 from planner.scenario.yamlfile import MergedYaml, read_scenario_yaml
 
 REQUIRED_TABLES: tuple[str, ...] = tuple(n for n in TABLE_MODELS if n not in OPTIONAL_TABLES)
@@ -48,12 +49,15 @@ def load_scenario(path: Path | str) -> Scenario:
     merged = read_scenario_yaml(path)
     if merged.problems:
         raise InputErrors(merged.problems)
+    books = Workbooks()
+    expand_workbook(merged, books)
     spec, problems = _validate_yaml(merged)
+    problems = [_tables_not_a_mapping(merged) if p.place == "key tables" else p for p in problems]
     top = display_path(merged.files[0])
     tables = spec.tables if spec else _tables_alone(merged)
     raw: dict[str, RawTable] = {}
     for name in [n for n in TABLE_MODELS if getattr(tables, n) is not None] if tables else ():
-        table, found = read_table(name, Path(getattr(tables, name)), merged.file_of(("tables", name)))
+        table, found = read_table(name, Path(getattr(tables, name)), merged.file_of(("tables", name)), books)
         problems += found
         if table is not None:
             raw[name] = table
@@ -87,6 +91,45 @@ def load_scenario(path: Path | str) -> Scenario:
     if problems:
         raise InputErrors(problems)
     return scenario
+
+
+def tables_as_written(path: Path | str) -> dict[str, RawTable]:
+    """The tables of a valid scenario as its files hold them, before overrides (for `planner export --xlsx`).
+
+    Raises `InputErrors` as `load_scenario` does; the tables are read once more after it checked everything.
+    """
+    load_scenario(path)
+    merged = read_scenario_yaml(Path(path))
+    books = Workbooks()
+    expand_workbook(merged, books)
+    tables = Tables.model_validate(merged.data["tables"])
+    out = {}
+    for name in TABLE_MODELS:
+        location = getattr(tables, name)
+        table = read_table(name, Path(location), "", books)[0] if location is not None else None
+        if table is not None:
+            out[name] = table
+    return out
+
+
+def expand_workbook(merged: MergedYaml, books: Workbooks) -> None:
+    """`tables: book.xlsx`: every table from the workbook's sheet of its name (`stock` when it has that sheet)."""
+    book = merged.data.get("tables")
+    if not (isinstance(book, str) and is_workbook(split_sheet(book)[0])):
+        return
+    file = split_sheet(book)[0]
+    sheets = {name.casefold() for name in books.sheets_in(Path(file))}
+    merged.data["tables"] = {name: f"{file}#{name}" for name in TABLE_MODELS
+                             if name not in OPTIONAL_TABLES or name in sheets}
+
+
+def _tables_not_a_mapping(merged: MergedYaml) -> Problem:
+    """`tables` given as something other than a mapping or a workbook, in words."""
+    value = merged.data.get("tables")
+    shown = quoted(display_path(value)) if isinstance(value, str) else quoted(value)
+    return Problem(merged.file_of(("tables",)), "key tables", None,
+                   f"expected a mapping of tables to files (regions: tables/regions.csv, ...) or one Excel workbook "
+                   f"(tables: book.xlsx), got {shown}")
 
 
 def _check_version2(raw: dict[str, RawTable], typed: dict[str, list[tuple[int, Any]]], spec: ScenarioFile | None,

@@ -7,6 +7,7 @@ Every field has a docstring; `planner schema` exports them as a JSON Schema. Sym
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import (
@@ -226,6 +227,20 @@ PREFIXED_COLUMNS: dict[str, tuple[str, str]] = {
 """Tables with open column families: prefix and the field that collects them."""
 
 
+def is_number_column(table: str, column: str) -> bool:
+    """Whether `column` of `table` holds numbers (its open column family included: `cap_<k>`, `req_<k>`, ...)."""
+    prefix = PREFIXED_COLUMNS.get(table, ("\0", ""))[0]
+    return column in _number_columns(table) or (column.startswith(prefix) and len(column) > len(prefix))
+
+
+@cache
+def _number_columns(table: str) -> frozenset[str]:
+    """The fixed columns of `table` whose values are numbers, as its row schema says."""
+    numeric = {"number", "integer"}
+    return frozenset(column for column, field in row_schema(table)["properties"].items()
+                     if field.get("type") in numeric or any(k.get("type") in numeric for k in field.get("anyOf", [])))
+
+
 def row_schema(table: str) -> dict[str, Any]:
     """The JSON Schema of one row of `table` as its CSV file has it (`planner schema --table`).
 
@@ -246,7 +261,8 @@ def row_schema(table: str) -> dict[str, Any]:
 
 
 class Tables(_WithVersion2):
-    """Paths of the CSV tables, relative to the YAML file that names them."""
+    """Where the tables are, relative to the YAML file that names them: a CSV file, or a sheet of an Excel workbook
+    (`book.xlsx#sites`; `book.xlsx` alone: the sheet of the table's name)."""
 
     _VERSION2 = ("stock",)
 
@@ -260,6 +276,14 @@ class Tables(_WithVersion2):
     """The `functions` table."""
     stock: str | None = None
     """The `stock` table: capacity standing before the first period (version 2); not set = none."""
+
+
+def _or_one_workbook(schema: dict[str, Any]) -> None:
+    """The JSON Schema of `tables`: the mapping, or the name of one workbook (`tables: book.xlsx`)."""
+    schema["anyOf"] = [{"$ref": schema.pop("$ref")},
+                       {"type": "string", "pattern": r"\.[xX][lL][sS][xXmM]$",
+                        "description": "One Excel workbook (.xlsx, .xlsm) holding every table in the sheet of its "
+                                       "name: regions, sites, industries, functions (and stock when it has one)."}]
 
 
 class Weights(_WithVersion2):
@@ -467,8 +491,9 @@ class ScenarioFile(_Model):
     """Longer free-text description, shown in reports."""
     extends: str | None = None
     """Path of a scenario this file is deep-merged over (relative to this file)."""
-    tables: Tables
-    """Paths of the CSV tables."""
+    tables: Tables = Field(json_schema_extra=lambda schema: _or_one_workbook(schema))
+    """The tables: a path per table (a CSV file, `book.xlsx#sheet` or `book.xlsx` for the sheet of the table's
+    name), or one Excel workbook (`tables: book.xlsx`) holding every table in the sheet of its name."""
     settings: Settings = Settings()
     """Model settings."""
     rules: list[Rule] = []

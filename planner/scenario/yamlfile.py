@@ -10,6 +10,7 @@ import yaml
 
 from planner.scenario.errors import Problem, display_path, not_utf8
 from planner.scenario.reading import MAX_YAML_BYTES, UnreadableFile, absolute, read_input
+from planner.scenario.workbook import split_sheet
 from planner.scenario.yamlsafe import load_yaml
 
 KeyPath = tuple[str, ...]
@@ -100,14 +101,23 @@ def read_scenario_yaml(path: Path) -> MergedYaml:
 
 
 def _absolutise(data: dict[str, Any], folder: Path) -> None:
-    """Make `extends` and `tables.*` paths absolute, relative to the folder of their file."""
+    """Make `extends` and `tables.*` paths absolute, relative to the folder of their file (a workbook's `#sheet`
+    kept); `tables: book.xlsx` (one workbook for every table) likewise."""
     if isinstance(data.get("extends"), str):
         data["extends"] = str(absolute(folder / data["extends"]))
     tables = data.get("tables")
+    if isinstance(tables, str):
+        data["tables"] = _absolute_table(folder, tables)
     if isinstance(tables, dict):
         for key, value in tables.items():
             if isinstance(value, str):
-                tables[key] = str(absolute(folder / value))
+                tables[key] = _absolute_table(folder, value)
+
+
+def _absolute_table(folder: Path, location: str) -> str:
+    """A table's location made absolute: a path, or a workbook path with `#sheet`."""
+    file, sheet = split_sheet(location)
+    return str(absolute(folder / file)) + ("" if sheet is None else f"#{sheet}")
 
 
 def _merge_into(base: dict[str, Any], over: dict[str, Any], origins: dict[KeyPath, str], shown: str,

@@ -137,7 +137,8 @@ def test_export_writes_both_files_for_an_older_run_folder_in_chinese(tiny_run: P
     (["--gpkg", "a.gpkg", "--lp", "m.lp"], ("give either --lp/--mps (of a scenario) or --gpkg/--xlsx (of a run "
                                             "folder), not both")),
     (["--gpkg", "a.gpkg", "--xlsx", "a.gpkg"], "give --gpkg and --xlsx different files"),
-    ([], "give --lp FILE and/or --mps FILE (a scenario), or --gpkg FILE and/or --xlsx FILE (a run folder)"),
+    ([], "give --lp FILE and/or --mps FILE (a scenario), --xlsx FILE (a scenario's tables or a run folder's), or "
+         "--gpkg FILE (a run folder)"),
 ])
 def test_export_refuses_unclear_requests(tiny_run: Path, tmp_path: Path, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["export", str(tiny_run), *[str(tmp_path / a) if "." in a else a for a in args]])

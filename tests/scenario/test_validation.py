@@ -217,7 +217,10 @@ def test_duplicate_yaml_key(tiny):
 
 def test_not_utf8(tiny):
     tiny.table("regions").write_bytes("id,name,name_zh\nA,Alpha,甲\n".encode("gb18030"))
-    assert problems(tiny) == ["tiny/tables/regions.csv: is not UTF-8 text (line 2, byte 25); save it as CSV UTF-8"]
+    assert problems(tiny) == ["tiny/tables/regions.csv: is not UTF-8 text (line 2, byte 25); save it as CSV UTF-8: "
+                              'in Excel, 文件 > 另存为 > "CSV UTF-8 (逗号分隔)" (File > Save As > "CSV UTF-8 (Comma '
+                              'delimited)"); or name the Excel workbook in the scenario instead (regions: '
+                              "book.xlsx#regions, or tables: book.xlsx for every table)"]
 
 
 def test_every_problem_reported_together(tiny):
