@@ -132,7 +132,8 @@ def importance_command(
 def pareto_command(
     scenario: ScenarioArg,
     between: Annotated[tuple[str, str], typer.Option("--between", help="Two cost terms: land, setup, operating, "
-                                                     "linkage, duplication (minimise the first, bound the second).",
+                                                     "linkage, duplication, and for a scenario with periods or stock "
+                                                     "retire, upgrade (minimise the first, bound the second).",
                                                      show_default=False)],
     points: Annotated[int, typer.Option("--points", "-k", help="Number of epsilon points, the two ends included.",
                                         min=2)] = 5,

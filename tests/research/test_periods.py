@@ -1,0 +1,122 @@
+"""The research commands on a scenario with periods and stock (docs/model.md version 2): alternatives, importance,
+pareto and export, each checked against the independent version 2 reference (tests/reference/model2.py) or its
+checker of written plans."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from planner.research.alternatives import run_alternatives
+from planner.research.common import hamming, read_run
+from planner.research.export import export_model
+from planner.research.importance import site_importance
+from planner.research.pareto import pareto
+from tests.reference.checker2 import check_run_folder_v2
+from tests.reference.model2 import solve_reference_v2
+
+from .conftest import FIXTURES, solve_into, variant
+from .test_export import _highs_optimum
+
+ZERO = {"land": 0, "setup": 0, "operating": 0, "linkage": 0, "duplication": 0, "retire": 0, "upgrade": 0}
+"""Weights with every term off."""
+
+
+@pytest.fixture(scope="module")
+def v2_yaml(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/tiny_v2 (stock, periods 2025 and 2030, an upgrade path, a phase-out), copied once."""
+    root = tmp_path_factory.mktemp("scenarios") / "tiny_v2"
+    shutil.copytree(FIXTURES / "tiny_v2", root)
+    return root / "scenario.yaml"
+
+
+@pytest.fixture(scope="module")
+def optimum(v2_yaml: Path) -> float:
+    """The reference's optimum of the fixture."""
+    result = solve_reference_v2(v2_yaml)
+    assert result.status == "optimal" and result.objective is not None
+    return result.objective
+
+
+@pytest.fixture(scope="module")
+def v2_run(v2_yaml: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return solve_into(v2_yaml, tmp_path_factory.mktemp("v2") / "base").out
+
+
+def test_alternatives_are_distinct_plans_over_the_periods_within_the_slack(v2_yaml: Path, optimum: float,
+                                                                           tmp_path: Path) -> None:
+    found = run_alternatives(v2_yaml, tmp_path / "alt", n=2, within=5, mip_gap=0.0)
+    assert found.optimum.summary["objective"] == pytest.approx(optimum, rel=1e-7)
+    assert len(found.alternatives) == 2
+    patterns = [read_run(tmp_path / "alt").assignments]
+    for alt in found.alternatives:
+        cost = alt.summary["objective"]
+        assert optimum - 1e-6 <= cost <= optimum * 1.05 + 1e-6
+        assert check_run_folder_v2(alt.out, v2_yaml) == [], alt.out
+        assert alt.summary["violations"] == [] and "periods" in alt.summary
+        patterns.append(read_run(alt.out).assignments)
+    keys = [frozenset(zip(p["period"], p["industry"], p["function"], p["site"], strict=True)) for p in patterns]
+    assert all(hamming(a, b) > 0 for n, a in enumerate(keys) for b in keys[n + 1:])  # distinct over the periods
+    frequency = pd.read_csv(tmp_path / "alt" / "selection_frequency.csv")
+    assert "period" in frequency.columns
+    assert set(frequency.loc[frequency["level"] == "function", "period"]) == {2025, 2030}
+
+
+def test_importance_closes_the_site_in_every_period(v2_yaml: Path, v2_run: Path, optimum: float) -> None:
+    """Closing B-outer (which holds steel stock) = a copy with a lock_out of the site and its phase-out by the first
+    period, solved by the reference."""
+    row = site_importance(v2_run, sites=["B-outer"]).table.iloc[0]
+    closed = variant(v2_yaml, "without-B-outer", lambda d: d.setdefault("rules", []).extend(
+        [{"lock_out": {"site": "B-outer"}}, {"phase_out": {"site": "B-outer", "by": 2025}}]))
+    without = solve_reference_v2(closed)
+    assert without.status == "optimal"
+    assert row["status"] == "optimal" and "steel/production" in row["functions"]
+    assert row["objective_without"] == pytest.approx(without.objective, rel=1e-6)
+    assert row["importance"] == pytest.approx(without.objective - optimum, rel=1e-6)
+
+
+def test_importance_under_build_first_can_make_a_site_irreplaceable(v2_yaml: Path, tmp_path: Path) -> None:
+    """With 先立后破 the steel stock of B-outer (150) may be retired only once B has built as much production; B's
+    other sites hold 130 units at most, so no plan exists without B-outer (the reference agrees)."""
+    first = variant(v2_yaml, "first", lambda d: d["settings"].__setitem__("transition", "build_first"))
+    run_dir = solve_into(first, tmp_path / "first").out
+    closed = variant(v2_yaml, "first-without", lambda d: (d["settings"].__setitem__("transition", "build_first"),
+                                                          d.setdefault("rules", []).extend(
+        [{"lock_out": {"site": "B-outer"}}, {"phase_out": {"site": "B-outer", "by": 2025}}])))
+    assert solve_reference_v2(closed).status == "infeasible"
+    row = site_importance(run_dir, sites=["B-outer"]).table.iloc[0]
+    assert row["status"] == "infeasible" and math.isinf(row["importance"])
+
+
+def test_pareto_between_retire_and_upgrade_ends_at_each_terms_optimum(v2_yaml: Path, tmp_path: Path) -> None:
+    """Converting steel into AI production (upgrade) or retiring it (retire) when steel's demand falls in 2030: each
+    end of the frontier holds the least of its term over all plans (the reference with only that weight)."""
+    outcome = pareto(v2_yaml, "retire", "upgrade", 2, tmp_path / "par", mip_gap=0.0)
+    kept = outcome.table[outcome.table["kept"]]
+    assert len(kept) == 2 and kept["retire"].iloc[0] < kept["retire"].iloc[-1]
+    for term, index in (("retire", 0), ("upgrade", -1)):
+        path = variant(v2_yaml, f"only-{term}", lambda d, term=term: d["settings"].__setitem__(
+            "weights", ZERO | {term: 1}))
+        assert kept[term].iloc[index] == pytest.approx(solve_reference_v2(path).objective, rel=1e-6, abs=1e-6)
+    for folder in kept["folder"]:
+        assert check_run_folder_v2(tmp_path / "par" / folder, v2_yaml) == [], folder
+
+
+def test_pareto_refuses_retire_for_a_scenario_without_periods(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    with pytest.raises(ValueError, match="cost term 'retire' exists only in a scenario with periods or stock"):
+        pareto(tmp_path / "tiny" / "scenario.yaml", "land", "retire", 2, tmp_path / "par")
+    assert not (tmp_path / "par").exists()
+
+
+def test_exported_multi_period_model_solves_to_the_optimum(v2_yaml: Path, optimum: float, tmp_path: Path) -> None:
+    written = export_model(v2_yaml, lp=tmp_path / "m.lp", mps=tmp_path / "m.mps")
+    for w in written:
+        assert _highs_optimum(w.path) == pytest.approx(optimum, rel=1e-7)
+    text = (tmp_path / "m.lp").read_text(encoding="utf-8")
+    assert "build_first" not in text  # the fixture plans freely: no 先立后破 rows
+    assert "balance(" in text and "period(2030)" in text  # every period's rows, named
