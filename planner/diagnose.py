@@ -9,6 +9,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from planner.models.sets import IndexSets, haversine_km
+from planner.models.transition import TransitionSets
 from planner.scenario.eligibility import rule_matches
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, SolverOptions
@@ -311,3 +312,106 @@ def infeasibility_report(scenario: Scenario, causes: list[str] | None, how: str)
                   "chain radius and support ratios, max_hosts / min_hosts, max_new_industries, energy budgets",
                   "and lock_in rules; relax one of them at a time to find it."]
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------ version 2 (periods and stock)
+
+def transition_conflicts(scenario: Scenario, ts: TransitionSets) -> list[str]:
+    """Causes of infeasibility of a plan over periods (docs/model.md version 2) visible without solving: a period's
+    demand beyond what the sites that may then hold production can hold, and a phase-out of standing production that
+    先立后破 (transition: build_first) cannot allow because the region can build no replacement early enough."""
+    return period_demand_shortfall(scenario, ts) + build_first_phase_out(scenario, ts)
+
+
+def period_demand_shortfall(scenario: Scenario, ts: TransitionSets) -> list[str]:
+    """Industries whose demand in a period exceeds the production its sites may hold then (upper bounds raised to
+    the stock, triples phased out by then left out)."""
+    found = []
+    for t, period in ts.scenarios.items():
+        for i, ind in period.industries.items():
+            sites = [s for j, f, s in ts.ix.triples
+                     if (j, f) == (i, "production") and not ts.phased_out((i, f, s), t)]
+            top = sum(ts.ix.upper[i, "production", s] for s in sites)
+            if top < ind.demand * (1 - 1e-9):
+                listed = ", ".join(f"{s} {ts.ix.upper[i, 'production', s]:g}" for s in sites) or "no site"
+                found.append(f"industry {i} ({ind.name_zh}) needs at least {ind.demand:g} units of production in "
+                             f"{_period_name(t)} ({_demand_source(scenario, i, t)}), but the sites that may hold it "
+                             f"then hold at most {top:g} ({listed}; by land_ha / land_per_unit, max_scale and stock, "
+                             f"without the sites phased out by then)")
+    return found
+
+
+def _period_name(t: int) -> str:
+    return "the plan" if t == 1 else str(t)
+
+
+def _demand_source(scenario: Scenario, industry: str, t: int) -> str:
+    """Where the demand of a period comes from, in the words of the industries table."""
+    ind = scenario.industries[industry]
+    if str(t) in ind.demands:
+        return f"demand_{t}"
+    if ind.growth and t != ts_first(scenario):
+        return f"demand {ind.demand:g} growing {100 * ind.growth:g} % a year from {ts_first(scenario)}"
+    return "demand"
+
+
+def ts_first(scenario: Scenario) -> int | None:
+    """The year of the first period (None without settings.periods)."""
+    return scenario.periods[0]
+
+
+def build_first_phase_out(scenario: Scenario, ts: TransitionSets) -> list[str]:
+    """Under 先立后破 (constraint 13): production standing in a region that a phase-out rule removes by a period must
+    be matched by new production built in the region up to transition_lag periods earlier. Reported when the region
+    can build none by then: the lag leaves no period to build in, or no site of the region may get new production
+    that the phase-out leaves standing (a conversion into an upgraded industry counts as a way out)."""
+    st = scenario.settings
+    if st.transition != "build_first":
+        return []
+    found = []
+    for r, region in scenario.regions.items():
+        for n, t in enumerate(ts.periods):
+            forced = _forced_retirement(scenario, ts, r, t)
+            if not forced or (n > 0 and forced == _forced_retirement(scenario, ts, r, ts.periods[n - 1])):
+                continue  # nothing to retire, or the same as the period before (reported there)
+            deadline = n - st.transition_lag
+            room = [] if deadline < 0 else _replacement_sites(scenario, ts, r, t)
+            if deadline >= 0 and room:
+                continue
+            amount = sum(forced.values())
+            names = " and ".join(dict.fromkeys(scenario.industries[i].name_zh for i, _ in forced))
+            what = ", ".join(f"{i} {q:g} at {s}" for (i, s), q in forced.items())
+            lag = st.transition_lag
+            why = (f"with transition_lag {lag} it must be built {lag} period{'s' if lag > 1 else ''} before {t}, "
+                   f"and the plan starts in {ts.periods[0]}"
+                   if deadline < 0 else
+                   f"no site of {r} may get new production that stands after {t} (eligible for production and not "
+                   "phased out)")
+            found.append(f"{region.name_zh} ({r}) must retire {amount:g} units of {names} production by {t} "
+                         f"({what}; phase_out: {_phase_rules(scenario, forced)}), but builds no new production "
+                         f"there before then: under 先立后破 (transition: build_first) production retired in a region "
+                         f"must first be built there; {why}")
+    return found
+
+
+def _forced_retirement(scenario: Scenario, ts: TransitionSets, region: str, t: int) -> dict[tuple[str, str], float]:
+    """Stock of production in `region` that phase-out rules remove by period t and no conversion can take over:
+    (industry, site) -> capacity."""
+    convertible = {(scenario.industries[k].upgrades, s) for k, s in ts.conversions
+                   if not ts.phased_out((k, "production", s), t)}
+    return {(i, s): q for (i, f, s), q in ts.stock.items()
+            if f == "production" and scenario.sites[s].region == region and ts.phased_out((i, f, s), t)
+            and (i, s) not in convertible}
+
+
+def _replacement_sites(scenario: Scenario, ts: TransitionSets, region: str, t: int) -> list[str]:
+    """Sites of `region` where new production may be built that is not phased out by period t."""
+    return sorted({s for i, f, s in ts.eligible
+                   if f == "production" and scenario.sites[s].region == region and not ts.phased_out((i, f, s), t)})
+
+
+def _phase_rules(scenario: Scenario, forced: dict[tuple[str, str], float]) -> str:
+    """`rules[n]` of the phase-out rules that match the triples of `forced`."""
+    hits = {n for n, triples in rule_matches(scenario, "phase_out")
+            if any((i, "production", s) in triples for i, s in forced)}
+    return ", ".join(f"rules[{n}]" for n in sorted(hits))

@@ -16,7 +16,14 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from planner.check import transition_violations, violations
-from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
+from planner.diagnose import (
+    BEFORE_SOLVING,
+    ELASTIC,
+    elastic_conflicts,
+    infeasibility_report,
+    obvious_conflicts,
+    transition_conflicts,
+)
 from planner.maps import write_map
 from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.models.transition import TransitionSets, build_transition_model, transition_sets, uses_periods
@@ -315,6 +322,13 @@ def _solve_transition(scenario: Scenario, out: Path, options: SolverOptions, sta
     base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
                             "warnings": scenario_warnings(scenario, built.index),
                             "build_seconds": built.seconds, **built.size}
+    causes = transition_conflicts(scenario, built.transition)
+    if causes:
+        result = SolveResult(status="infeasible", objective=None, best_bound=None, mip_gap=None, solve_seconds=0.0,
+                             solver=options.name, solver_version="", options=options.model_dump(),
+                             message="diagnosed before solving")
+        return Solved(scenario, out, options, built.index, result, base, started, built,
+                      report=infeasibility_report(scenario, causes, BEFORE_SOLVING))
     progress(f"Solving with {options.name}")
     result = solve_transition(built.model, options, progress=progress)
     if result.objective is not None:
