@@ -76,7 +76,8 @@ def compare_command(
     if as_json:
         print_json({"runs": cmp.table.to_dict(orient="records"), "agreement": cmp.agreement.to_dict(orient="records"),
                     "verdicts": cmp.verdict_lines(), "base": cmp.base, "moved_functions": len(cmp.moved),
-                    "changed_capacities": len(cmp.differences), "report": str(target / "compare.html")})
+                    "changed_capacities": len(cmp.differences), "report": str(target / "compare.html")}
+                   | ({"periods": cmp.periods.to_dict(orient="records")} if cmp.has_periods else {}))
         if strict and cmp.same_model_agree() is False:
             raise typer.Exit(1)
         return
@@ -88,6 +89,8 @@ def compare_command(
                       num(row.objective),
                       num(row.best_bound), gap, num(row.build_seconds), num(row.solve_seconds), row.model)
     out_console.print(table)
+    if cmp.has_periods:
+        out_console.print(_periods_table(cmp.periods))
     for line in cmp.verdict_lines():
         colour = "red" if "DISAGREE" in line else "green" if "AGREE" in line else "yellow"
         out_console.print(styled((line, colour)))
@@ -97,6 +100,16 @@ def compare_command(
     out_console.print(f"report: {target / 'compare.html'}", highlight=False)
     if strict and cmp.same_model_agree() is False:
         raise typer.Exit(1)
+
+
+def _periods_table(periods: Any) -> Table:
+    """The console table of the runs' periods: cost undiscounted and discounted, capacity in use, built, retired."""
+    table = Table("run", "period", "cost", "discounted", "in use", "built", "retired", "converted",
+                  title="Periods (cost in 10k yuan; overall = the discounted total)")
+    for row in periods.itertuples(index=False):
+        table.add_row(row.run, row.period, num(row.cost), num(row.cost_discounted), num(row.in_use), num(row.built),
+                      num(row.retired), num(row.converted_in))
+    return table
 
 
 # ---------------------------------------------------------------------------------- importance

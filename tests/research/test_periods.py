@@ -13,6 +13,7 @@ import pytest
 
 from planner.research.alternatives import run_alternatives
 from planner.research.common import hamming, read_run
+from planner.research.compare import compare
 from planner.research.export import export_model
 from planner.research.importance import site_importance
 from planner.research.pareto import pareto
@@ -79,11 +80,17 @@ def test_importance_closes_the_site_in_every_period(v2_yaml: Path, v2_run: Path,
     assert row["importance"] == pytest.approx(without.objective - optimum, rel=1e-6)
 
 
-def test_importance_under_build_first_can_make_a_site_irreplaceable(v2_yaml: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def first_run(v2_yaml: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture under 先立后破 (transition: build_first)."""
+    first = variant(v2_yaml, "first", lambda d: d["settings"].__setitem__("transition", "build_first"))
+    return solve_into(first, tmp_path_factory.mktemp("v2") / "first").out
+
+
+def test_importance_under_build_first_can_make_a_site_irreplaceable(v2_yaml: Path, first_run: Path) -> None:
     """With 先立后破 the steel stock of B-outer (150) may be retired only once B has built as much production; B's
     other sites hold 130 units at most, so no plan exists without B-outer (the reference agrees)."""
-    first = variant(v2_yaml, "first", lambda d: d["settings"].__setitem__("transition", "build_first"))
-    run_dir = solve_into(first, tmp_path / "first").out
+    run_dir = first_run
     closed = variant(v2_yaml, "first-without", lambda d: (d["settings"].__setitem__("transition", "build_first"),
                                                           d.setdefault("rules", []).extend(
         [{"lock_out": {"site": "B-outer"}}, {"phase_out": {"site": "B-outer", "by": 2025}}])))
@@ -120,3 +127,44 @@ def test_exported_multi_period_model_solves_to_the_optimum(v2_yaml: Path, optimu
     text = (tmp_path / "m.lp").read_text(encoding="utf-8")
     assert "build_first" not in text  # the fixture plans freely: no 先立后破 rows
     assert "balance(" in text and "period(2030)" in text  # every period's rows, named
+
+
+def test_compare_runs_with_periods_per_period_and_overall(v2_run: Path, first_run: Path, tmp_path: Path) -> None:
+    cmp, out = compare([v2_run, first_run], tmp_path / "cmp")
+    periods = pd.read_csv(out / "periods.csv", dtype={"period": str})
+    for run_dir, label in ((v2_run, "base"), (first_run, "first")):
+        summary = read_run(run_dir).summary
+        rows = periods[periods["run"] == label].set_index("period")
+        assert list(rows.index) == ["2025", "2030", "overall"]
+        for year, figures in summary["periods"].items():
+            assert rows.loc[year, "cost"] == pytest.approx(sum(figures["costs"].values()), rel=1e-9)
+            assert rows.loc[year, "built"] == pytest.approx(figures["capacity"]["built"], rel=1e-9)
+        assert rows.loc[["2025", "2030"], "cost_discounted"].sum() == pytest.approx(summary["objective"], rel=1e-9)
+        assert rows.loc["overall", "cost_discounted"] == pytest.approx(summary["objective"], rel=1e-12)
+    differences = pd.read_csv(out / "plan_differences.csv")
+    assert list(differences.columns[:3]) == ["base", "run", "period"]
+    a, b = (read_run(p).assignments.set_index(["period", "industry", "function", "site"])["capacity"]
+            for p in (v2_run, first_run))
+    expected = {k for k in a.index.union(b.index) if abs(a.get(k, 0.0) - b.get(k, 0.0)) > 1e-6 * max(1, a.get(k, 0))}
+    assert set(zip(differences["period"], differences["industry"], differences["function"], differences["site"],
+                   strict=True)) == expected
+    assert "kpi" in pd.read_csv(out / "kpi_deltas.csv").columns
+    assert "periods.2030.costs.retire" in set(cmp.kpis["kpi"])
+    page = (out / "compare.html").read_text(encoding="utf-8")
+    assert "<h2>Periods</h2>" in page and "overall" in page
+
+
+def test_compare_a_run_with_periods_and_one_without(tiny_yaml: Path, v2_run: Path, tmp_path: Path) -> None:
+    once = solve_into(tiny_yaml, tmp_path / "once").out
+    cmp, out = compare([once, v2_run], tmp_path / "cmp")
+    assert cmp.verdict_lines()[0] == (
+        "base plan over periods (base: 2025, 2030) and once plan once: their objectives are not comparable (a "
+        "discounted total over the periods against the cost of one plan); their plans are compared on the last "
+        "period of the runs with periods")
+    pair = cmp.agreement.iloc[0]
+    assert pair["verdict"] == "unknown" and "not comparable" in pair["reason"]
+    last = read_run(v2_run).assignments.query("period == 2030").set_index(["industry", "function", "site"])
+    changed = cmp.differences.set_index(["industry", "function", "site"])
+    assert "period" not in cmp.differences.columns
+    for key, row in changed.iterrows():
+        assert row["capacity_run"] == pytest.approx(last["capacity"].get(key, 0.0), rel=1e-9)
