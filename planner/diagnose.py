@@ -149,12 +149,20 @@ def elastic_conflicts(scenario: Scenario, ix: IndexSets, model: pyo.ConcreteMode
     until it becomes infeasible: the enforced constraints then contain an irreducible conflict.
     """
     m, records = _elastic_copy(model, ix)
+    conflict = elastic_filter(m, records, time_limit, rounds)
+    return None if conflict is None else _statements(scenario, ix, conflict)
+
+
+def elastic_filter(m: pyo.ConcreteModel, records: list[Record], time_limit: float | None = 120.0,
+                   rounds: int = 20) -> list[Record] | None:
+    """The records (elastic constraints of the copy `m`, objective `m.violation`) of an irreducible conflict, or None
+    when none was isolated within `rounds` rounds (`elastic_conflicts`)."""
     options = SolverOptions(time_limit=time_limit, mip_gap=1e-4)
     enforced: list[Record] = []
     for _ in range(rounds):
         result = solve(m, options, objective=m.violation)
         if result.status == "infeasible":
-            return _statements(scenario, ix, _deletion_filter(m, records, enforced, options))
+            return _deletion_filter(m, records, enforced, options)
         if result.objective is None:
             return None
         given = [r for r in records if not r[3].fixed and pyo.value(r[3]) > 1e-6 * max(1.0, abs(r[4]))]
@@ -193,37 +201,49 @@ def _elastic_copy(model: pyo.ConcreteModel, ix: IndexSets) -> tuple[pyo.Concrete
     """A copy of `model` whose data constraints and lock_ins have slacks, minimising relative violation."""
     m = model.clone()
     m.objective.deactivate()
-    m.reform.deactivate()  # the reformulation's rows and bounds would stand in for the contract's rows
-    for t in ix.triples:
-        m.q[t].setub(ix.upper[t])
-        m.scale_max[t].set_value(m.q[t] <= ix.upper[t] * m.x[t])
-    for link in ix.links:
-        m.g[link].setub(None)
     m.slack = pyo.VarList(domain=pyo.NonNegativeReals)
     m.elastic = pyo.ConstraintList()
-    records: list[Record] = []
-    for family in ELASTIC_FAMILIES:
-        for index, con in list(getattr(m, family).items()):
-            lower, upper, body = pyo.value(con.lower), pyo.value(con.upper), con.body
-            con.deactivate()
-            below = m.slack.add() if lower is not None else 0
-            above = m.slack.add() if upper is not None else 0
-            if con.equality:
-                m.elastic.add(body + below - above == upper)
-            else:
-                if lower is not None:
-                    m.elastic.add(body + below >= lower)
-                if upper is not None:
-                    m.elastic.add(body - above <= upper)
-            records += [(family, index, side, slack, rhs)
-                        for side, slack, rhs in (("lower", below, lower), ("upper", above, upper)) if rhs is not None]
-    for t in ix.locked_in:
-        m.x[t].unfix()
-        slack = m.slack.add()
-        m.elastic.add(m.x[t] + slack >= 1)
-        records.append(("lock_in", t, "lower", slack, 1.0))
+    records = _elastic_block(m, m, ix, lambda index: index)
     m.violation = pyo.Objective(expr=sum(slack / max(1.0, abs(rhs)) for _, _, _, slack, rhs in records))
     return m, records
+
+
+def _elastic_block(m: pyo.ConcreteModel, block: Any, ix: IndexSets, key: Any) -> list[Record]:
+    """Slacks (in `m.slack`, rows in `m.elastic`) on the data constraints and lock_ins of version 1's rows in `block`
+    (the model itself, or one period's block); each record's index is `key(index)`."""
+    block.reform.deactivate()  # the reformulation's rows and bounds would stand in for the contract's rows
+    for t in ix.triples:
+        block.q[t].setub(ix.upper[t])
+        block.scale_max[t].set_value(block.q[t] <= ix.upper[t] * block.x[t])
+    for link in ix.links:
+        block.g[link].setub(None)
+    records: list[Record] = []
+    for family in ELASTIC_FAMILIES:
+        for index, con in list(getattr(block, family).items()):
+            records += [(family, key(index), side, slack, rhs) for _, _, side, slack, rhs in _relax(m, con)]
+    for t in ix.locked_in:
+        block.x[t].unfix()
+        slack = m.slack.add()
+        m.elastic.add(block.x[t] + slack >= 1)
+        records.append(("lock_in", key(t), "lower", slack, 1.0))
+    return records
+
+
+def _relax(m: pyo.ConcreteModel, con: Any) -> list[Record]:
+    """Deactivate `con` and add it to `m.elastic` with a slack on each side it has; (family and index left empty)."""
+    lower, upper, body = pyo.value(con.lower), pyo.value(con.upper), con.body
+    con.deactivate()
+    below = m.slack.add() if lower is not None else 0
+    above = m.slack.add() if upper is not None else 0
+    if con.equality:
+        m.elastic.add(body + below - above == upper)
+    else:
+        if lower is not None:
+            m.elastic.add(body + below >= lower)
+        if upper is not None:
+            m.elastic.add(body - above <= upper)
+    return [("", None, side, slack, rhs)
+            for side, slack, rhs in (("lower", below, lower), ("upper", above, upper)) if rhs is not None]
 
 
 def _statements(scenario: Scenario, ix: IndexSets, conflict: list[Record]) -> list[str]:
@@ -410,8 +430,63 @@ def _replacement_sites(scenario: Scenario, ts: TransitionSets, region: str, t: i
                    if f == "production" and scenario.sites[s].region == region and not ts.phased_out((i, f, s), t)})
 
 
-def _phase_rules(scenario: Scenario, forced: dict[tuple[str, str], float]) -> str:
-    """`rules[n]` of the phase-out rules that match the triples of `forced`."""
+def _phase_rules(scenario: Scenario, forced: dict[tuple[str, str], float], function: str = "production") -> str:
+    """`rules[n]` of the phase-out rules that match the triples (industry, `function`, site) of `forced`."""
     hits = {n for n, triples in rule_matches(scenario, "phase_out")
-            if any((i, "production", s) in triples for i, s in forced)}
+            if any((i, function, s) in triples for i, s in forced)}
     return ", ".join(f"rules[{n}]" for n in sorted(hits))
+
+
+def transition_elastic_conflicts(scenario: Scenario, ts: TransitionSets, model: pyo.ConcreteModel,
+                                 time_limit: float | None = 120.0) -> list[str] | None:
+    """The elastic filter of `elastic_conflicts` on the model over periods: version 1's data constraints of every
+    period, the 先立后破 rows and the phase-outs get slacks (the balance and opening rows define the variables and
+    stay); the conflict in planners' words, each statement with its period (None if none was isolated)."""
+    m = model.clone()
+    m.objective.deactivate()
+    m.slack = pyo.VarList(domain=pyo.NonNegativeReals)
+    m.elastic = pyo.ConstraintList()
+    records: list[Record] = []
+    for t in ts.periods:
+        records += _elastic_block(m, m.period[t], ts.ix, lambda index, t=t: (t, index))
+    if hasattr(m, "build_first"):
+        for index, con in list(m.build_first.items()):
+            records += [("build_first", index, side, slack, rhs) for _, _, side, slack, rhs in _relax(m, con)]
+    for t in ts.periods:
+        block = m.period[t]
+        for triple in ts.phased:
+            if triple in block.q and ts.phased_out(triple, t):
+                block.q[triple].unfix()
+                block.x[triple].unfix()
+                slack = m.slack.add()
+                m.elastic.add(block.q[triple] - slack <= 0)
+                records.append(("phase_out", (t, triple), "upper", slack, 0.0))
+    m.violation = pyo.Objective(expr=sum(slack / max(1.0, abs(rhs)) for _, _, _, slack, rhs in records))
+    conflict = elastic_filter(m, records, time_limit)
+    return None if conflict is None else _transition_statements(scenario, ts, conflict)
+
+
+def _transition_statements(scenario: Scenario, ts: TransitionSets, conflict: list[Record]) -> list[str]:
+    """The conflicting constraints of the model over periods as statements about the data, per period."""
+    lines = []
+    lag = scenario.settings.transition_lag
+    for family, index, _, _, _ in conflict:
+        if family == "build_first":
+            r, t = index
+            n = ts.periods.index(t) - lag
+            until = f"up to {ts.periods[n]}" if n >= 0 else "before the plan starts (none)"
+            lines.append(f"under 先立后破 (transition: build_first, transition_lag {lag}) the production retired in "
+                         f"{scenario.regions[r].name_zh} ({r}) up to {t} may not exceed the production built there "
+                         f"{until}")
+        elif family == "phase_out":
+            t, (i, f, s) = index
+            stock = ts.stock.get((i, f, s), 0.0)
+            lines.append(f"in {t}: a phase_out rule ({_phase_rules(scenario, {(i, s): 0.0}, f)}) leaves no {f} of "
+                         f"industry {i} ({scenario.industries[i].name_zh}) at {s} from {ts.phased[i, f, s]} on"
+                         + (f" (stock there: {stock:g})" if stock else ""))
+    for t in ts.periods:
+        here = [(family, index[1], side, slack, rhs) for family, index, side, slack, rhs in conflict
+                if family not in ("build_first", "phase_out") and index[0] == t]
+        if here:
+            lines += [f"in {_period_name(t)}: {line}" for line in _statements(ts.scenarios[t], ts.ix, here)]
+    return lines

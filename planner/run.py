@@ -23,6 +23,7 @@ from planner.diagnose import (
     infeasibility_report,
     obvious_conflicts,
     transition_conflicts,
+    transition_elastic_conflicts,
 )
 from planner.maps import write_map
 from planner.models import IndexSets, build_model, index_sets, set_costs
@@ -335,7 +336,11 @@ def _solve_transition(scenario: Scenario, out: Path, options: SolverOptions, sta
         plan = extract_transition_plan(scenario, built.transition, built.model)
         found = violations(built.model) + transition_violations(scenario, built.transition, plan)
         return Solved(scenario, out, options, built.index, result, base, started, built, plan, found)
-    report = TRANSITION_INFEASIBLE if result.status == "infeasible" else None
+    report = None
+    if result.status == "infeasible":
+        progress("Looking for the conflicting constraints")
+        causes = transition_elastic_conflicts(scenario, built.transition, built.model, options.time_limit)
+        report = infeasibility_report(scenario, causes, ELASTIC) if causes else TRANSITION_INFEASIBLE
     return Solved(scenario, out, options, built.index, result, base, started, built, report=report)
 
 

@@ -8,9 +8,18 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from planner.cli import app
-from planner.run import run
+from planner.run import run, solve_scenario
 from tests.reference.model2 import solve_reference_v2
-from tests.reference.test_version2 import FUNCTIONS, INDUSTRIES, REGIONS, SITES, STOCK, no_support, write_case
+from tests.reference.test_version2 import (
+    FUNCTIONS,
+    INDUSTRIES,
+    REGIONS,
+    SITES,
+    STOCK,
+    no_support,
+    relocation_case,
+    write_case,
+)
 
 runner = CliRunner()
 
@@ -71,5 +80,23 @@ def test_demand_growth_beyond_the_sites(tmp_path: Path) -> None:
 
 def test_a_feasible_transition_is_not_reported(tmp_path: Path) -> None:
     sites = "A-center,A,center,200,1000,116.4,39.9,\nA-outer,A,outer,200,10,116.4,40.4,\n"
-    outcome = run(steel_case(tmp_path / "scn", sites, lag=0), tmp_path / "run")
-    assert outcome.status == "optimal" and not (tmp_path / "run" / "infeasibility.txt").exists()
+    solved = solve_scenario(steel_case(tmp_path / "scn", sites, lag=0), tmp_path / "run")  # nothing written
+    assert solved.result.status == "optimal" and solved.report is None
+
+
+def test_elastic_filter_names_the_periods_of_a_lag_conflict(tmp_path: Path) -> None:
+    """tests/reference/test_version2.py's relocation with lag 1 and no overcapacity: the central 10 may be retired in
+    2030 only if 10 were built by 2025, but 2025 cannot hold both (demand 10, overcapacity 0). Nothing is visible
+    before solving; the elastic filter on the model over periods finds the four rows."""
+    scenario = relocation_case(tmp_path / "scn", "build_first", 1, 0.0)
+    text = _report(scenario, tmp_path / "run")
+    assert "found by an elastic filter on the model" in text
+    for line in (
+            "- in 2030: a phase_out rule (rules[0]) leaves no production of industry steel (钢铁) at A-center "
+            "from 2030 on (stock there: 10)\n",
+            "- under 先立后破 (transition: build_first, transition_lag 1) the production retired in 甲 (A) up to 2025 "
+            "may not exceed the production built there before the plan starts (none)\n",
+            "- under 先立后破 (transition: build_first, transition_lag 1) the production retired in 甲 (A) up to 2030 "
+            "may not exceed the production built there up to 2025\n",
+            "- in 2025: industry steel (钢铁) may produce at most 10 units (demand x (1 + overcapacity))\n"):
+        assert line in text, line

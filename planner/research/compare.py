@@ -93,7 +93,7 @@ def run_row(label: str, run: RunRecord, model: str) -> dict[str, Any]:
         "threads": options.get("threads"), "seed": options.get("seed"),
         "n_variables": s.get("n_variables"), "n_binaries": s.get("n_binaries"),
         "n_constraints": s.get("n_constraints"),
-        "n_opened": len(run.assignments) if run.assignments is not None else None,
+        "n_opened": len(run.last_period()) if run.assignments is not None else None,  # with periods: the last's
         "violations": len(s.get("violations") or []), "interrupted": s.get("interrupted"),
     }
 
@@ -254,8 +254,9 @@ def comparability(labels: list[str], runs: list[RunRecord]) -> list[str]:
     lines = []
     if with_periods and without:
         plans = "; ".join(f"{lab}: {', '.join(map(str, r.periods))}" for lab, r in with_periods)
-        lines.append(f"{', '.join(lab for lab, _ in with_periods)} plan over periods ({plans}) and "
-                     f"{', '.join(without)} plan once: their objectives are not comparable (a discounted total over "
+        lines.append(f"{', '.join(lab for lab, _ in with_periods)} {_verb(len(with_periods))} over periods ({plans}) "
+                     f"and {', '.join(without)} {_verb(len(without))} once: their objectives are not comparable (a "
+                     "discounted total over "
                      "the periods against the cost of one plan); their plans are compared on the last period of "
                      "the runs with periods")
     kinds = {tuple(r.periods) for _, r in with_periods}
@@ -264,6 +265,10 @@ def comparability(labels: list[str], runs: list[RunRecord]) -> list[str]:
         lines.append("the runs with periods plan over different periods: their plans and figures are compared for "
                      f"the periods they share ({', '.join(map(str, common)) or 'none'}) and overall")
     return lines
+
+
+def _verb(n: int) -> str:
+    return "plans" if n == 1 else "plan"
 
 
 def kpi_deltas(base_label: str, base: RunRecord, label: str, run: RunRecord) -> pd.DataFrame:

@@ -158,9 +158,10 @@ def test_compare_a_run_with_periods_and_one_without(tiny_yaml: Path, v2_run: Pat
     once = solve_into(tiny_yaml, tmp_path / "once").out
     cmp, out = compare([once, v2_run], tmp_path / "cmp")
     assert cmp.verdict_lines()[0] == (
-        "base plan over periods (base: 2025, 2030) and once plan once: their objectives are not comparable (a "
+        "base plans over periods (base: 2025, 2030) and once plans once: their objectives are not comparable (a "
         "discounted total over the periods against the cost of one plan); their plans are compared on the last "
         "period of the runs with periods")
+    assert cmp.table.set_index("run").loc["base", "n_opened"] == len(read_run(v2_run).last_period())
     pair = cmp.agreement.iloc[0]
     assert pair["verdict"] == "unknown" and "not comparable" in pair["reason"]
     last = read_run(v2_run).assignments.query("period == 2030").set_index(["industry", "function", "site"])
