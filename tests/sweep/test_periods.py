@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planner.sweep import run_sweep
+from planner.scenario import load_scenario
+from planner.sweep import load_sweep, run_sweep
+from planner.sweep.members import member_document
 from tests.reference.model2 import solve_reference_v2
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "tiny_v2" / "scenario.yaml"
@@ -52,3 +54,20 @@ def test_sweep_over_transition_and_discount_rate(tmp_path: Path) -> None:
     # undiscounted, the objective is the sum of the periods' costs
     row = table.loc["transition=free__rate=0"]
     assert row["objective"] == pytest.approx(row["cost_2025"] + row["cost_2030"], rel=1e-9)
+
+
+def test_a_sweep_may_scale_the_stock(tmp_path: Path) -> None:
+    """An override parameter of the stock table: each member's scenario holds the scaled existing capacity."""
+    sweep = tmp_path / "stock.yaml"
+    sweep.write_text(yaml.safe_dump({
+        "base": os.path.relpath(FIXTURE, tmp_path),
+        "grid": {"product": [{"name": "stock", "table": "stock", "where": {"function": "production"},
+                              "column": "capacity", "scale": [0.5, 1.0]}]}}), encoding="utf-8")
+    spec = load_sweep(sweep)
+    base = load_scenario(FIXTURE).stock
+    for member, factor in zip(spec.members, (0.5, 1.0), strict=True):
+        path = tmp_path / f"{member.name}.yaml"
+        path.write_text(yaml.safe_dump(member_document(spec, member, path), allow_unicode=True), encoding="utf-8")
+        stock = load_scenario(path).stock
+        assert {k: row.capacity for k, row in stock.items()} == {
+            k: row.capacity * (factor if k[1] == "production" else 1.0) for k, row in base.items()}
