@@ -66,7 +66,8 @@ def compare_command(
     lang: LangOption = "en",
 ) -> None:
     """Compare runs: status, objective, bound, gap, times, solver; agreement on the optimum within the gaps;
-    functions and capacities that moved; KPI and cost-term differences (CSV and compare.html with a dual map)."""
+    functions and capacities that moved; KPI and cost-term differences (CSV and compare.html with a dual map);
+    runs with periods per period and overall (periods.csv)."""
     from planner.research.compare import compare
     from planner.runfolder.read import solver_label
 
@@ -124,7 +125,8 @@ def importance_command(
     threads: ThreadsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Replacement importance of each opened site: the cost increase when it is closed and the rest re-optimised."""
+    """Replacement importance of each opened site: the cost increase when it is closed (in every period, for a run
+    with periods) and the rest re-optimised."""
     from planner.research.importance import importance
 
     with console.status(styled("Starting")) as status:
