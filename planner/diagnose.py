@@ -9,6 +9,7 @@ import numpy as np
 import pyomo.environ as pyo
 
 from planner.models.sets import IndexSets, haversine_km
+from planner.models.transition import TransitionSets
 from planner.scenario.eligibility import rule_matches
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import FUNCTIONS, PREDECESSOR, SolverOptions
@@ -148,12 +149,20 @@ def elastic_conflicts(scenario: Scenario, ix: IndexSets, model: pyo.ConcreteMode
     until it becomes infeasible: the enforced constraints then contain an irreducible conflict.
     """
     m, records = _elastic_copy(model, ix)
+    conflict = elastic_filter(m, records, time_limit, rounds)
+    return None if conflict is None else _statements(scenario, ix, conflict)
+
+
+def elastic_filter(m: pyo.ConcreteModel, records: list[Record], time_limit: float | None = 120.0,
+                   rounds: int = 20) -> list[Record] | None:
+    """The records (elastic constraints of the copy `m`, objective `m.violation`) of an irreducible conflict, or None
+    when none was isolated within `rounds` rounds (`elastic_conflicts`)."""
     options = SolverOptions(time_limit=time_limit, mip_gap=1e-4)
     enforced: list[Record] = []
     for _ in range(rounds):
         result = solve(m, options, objective=m.violation)
         if result.status == "infeasible":
-            return _statements(scenario, ix, _deletion_filter(m, records, enforced, options))
+            return _deletion_filter(m, records, enforced, options)
         if result.objective is None:
             return None
         given = [r for r in records if not r[3].fixed and pyo.value(r[3]) > 1e-6 * max(1.0, abs(r[4]))]
@@ -192,37 +201,49 @@ def _elastic_copy(model: pyo.ConcreteModel, ix: IndexSets) -> tuple[pyo.Concrete
     """A copy of `model` whose data constraints and lock_ins have slacks, minimising relative violation."""
     m = model.clone()
     m.objective.deactivate()
-    m.reform.deactivate()  # the reformulation's rows and bounds would stand in for the contract's rows
-    for t in ix.triples:
-        m.q[t].setub(ix.upper[t])
-        m.scale_max[t].set_value(m.q[t] <= ix.upper[t] * m.x[t])
-    for link in ix.links:
-        m.g[link].setub(None)
     m.slack = pyo.VarList(domain=pyo.NonNegativeReals)
     m.elastic = pyo.ConstraintList()
-    records: list[Record] = []
-    for family in ELASTIC_FAMILIES:
-        for index, con in list(getattr(m, family).items()):
-            lower, upper, body = pyo.value(con.lower), pyo.value(con.upper), con.body
-            con.deactivate()
-            below = m.slack.add() if lower is not None else 0
-            above = m.slack.add() if upper is not None else 0
-            if con.equality:
-                m.elastic.add(body + below - above == upper)
-            else:
-                if lower is not None:
-                    m.elastic.add(body + below >= lower)
-                if upper is not None:
-                    m.elastic.add(body - above <= upper)
-            records += [(family, index, side, slack, rhs)
-                        for side, slack, rhs in (("lower", below, lower), ("upper", above, upper)) if rhs is not None]
-    for t in ix.locked_in:
-        m.x[t].unfix()
-        slack = m.slack.add()
-        m.elastic.add(m.x[t] + slack >= 1)
-        records.append(("lock_in", t, "lower", slack, 1.0))
+    records = _elastic_block(m, m, ix, lambda index: index)
     m.violation = pyo.Objective(expr=sum(slack / max(1.0, abs(rhs)) for _, _, _, slack, rhs in records))
     return m, records
+
+
+def _elastic_block(m: pyo.ConcreteModel, block: Any, ix: IndexSets, key: Any) -> list[Record]:
+    """Slacks (in `m.slack`, rows in `m.elastic`) on the data constraints and lock_ins of version 1's rows in `block`
+    (the model itself, or one period's block); each record's index is `key(index)`."""
+    block.reform.deactivate()  # the reformulation's rows and bounds would stand in for the contract's rows
+    for t in ix.triples:
+        block.q[t].setub(ix.upper[t])
+        block.scale_max[t].set_value(block.q[t] <= ix.upper[t] * block.x[t])
+    for link in ix.links:
+        block.g[link].setub(None)
+    records: list[Record] = []
+    for family in ELASTIC_FAMILIES:
+        for index, con in list(getattr(block, family).items()):
+            records += [(family, key(index), side, slack, rhs) for _, _, side, slack, rhs in _relax(m, con)]
+    for t in ix.locked_in:
+        block.x[t].unfix()
+        slack = m.slack.add()
+        m.elastic.add(block.x[t] + slack >= 1)
+        records.append(("lock_in", key(t), "lower", slack, 1.0))
+    return records
+
+
+def _relax(m: pyo.ConcreteModel, con: Any) -> list[Record]:
+    """Deactivate `con` and add it to `m.elastic` with a slack on each side it has; (family and index left empty)."""
+    lower, upper, body = pyo.value(con.lower), pyo.value(con.upper), con.body
+    con.deactivate()
+    below = m.slack.add() if lower is not None else 0
+    above = m.slack.add() if upper is not None else 0
+    if con.equality:
+        m.elastic.add(body + below - above == upper)
+    else:
+        if lower is not None:
+            m.elastic.add(body + below >= lower)
+        if upper is not None:
+            m.elastic.add(body - above <= upper)
+    return [("", None, side, slack, rhs)
+            for side, slack, rhs in (("lower", below, lower), ("upper", above, upper)) if rhs is not None]
 
 
 def _statements(scenario: Scenario, ix: IndexSets, conflict: list[Record]) -> list[str]:
@@ -311,3 +332,161 @@ def infeasibility_report(scenario: Scenario, causes: list[str] | None, how: str)
                   "chain radius and support ratios, max_hosts / min_hosts, max_new_industries, energy budgets",
                   "and lock_in rules; relax one of them at a time to find it."]
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------ version 2 (periods and stock)
+
+def transition_conflicts(scenario: Scenario, ts: TransitionSets) -> list[str]:
+    """Causes of infeasibility of a plan over periods (docs/model.md version 2) visible without solving: a period's
+    demand beyond what the sites that may then hold production can hold, and a phase-out of standing production that
+    先立后破 (transition: build_first) cannot allow because the region can build no replacement early enough."""
+    return period_demand_shortfall(scenario, ts) + build_first_phase_out(scenario, ts)
+
+
+def period_demand_shortfall(scenario: Scenario, ts: TransitionSets) -> list[str]:
+    """Industries whose demand in a period exceeds the production its sites may hold then (upper bounds raised to
+    the stock, triples phased out by then left out)."""
+    found = []
+    for t, period in ts.scenarios.items():
+        for i, ind in period.industries.items():
+            sites = [s for j, f, s in ts.ix.triples
+                     if (j, f) == (i, "production") and not ts.phased_out((i, f, s), t)]
+            top = sum(ts.ix.upper[i, "production", s] for s in sites)
+            if top < ind.demand * (1 - 1e-9):
+                listed = ", ".join(f"{s} {ts.ix.upper[i, 'production', s]:g}" for s in sites) or "no site"
+                found.append(f"industry {i} ({ind.name_zh}) needs at least {ind.demand:g} units of production in "
+                             f"{_period_name(t)} ({_demand_source(scenario, i, t)}), but the sites that may hold it "
+                             f"then hold at most {top:g} ({listed}; by land_ha / land_per_unit, max_scale and stock, "
+                             f"without the sites phased out by then)")
+    return found
+
+
+def _period_name(t: int) -> str:
+    return "the plan" if t == 1 else str(t)
+
+
+def _demand_source(scenario: Scenario, industry: str, t: int) -> str:
+    """Where the demand of a period comes from, in the words of the industries table."""
+    ind = scenario.industries[industry]
+    if str(t) in ind.demands:
+        return f"demand_{t}"
+    if ind.growth and t != ts_first(scenario):
+        return f"demand {ind.demand:g} growing {100 * ind.growth:g} % a year from {ts_first(scenario)}"
+    return "demand"
+
+
+def ts_first(scenario: Scenario) -> int | None:
+    """The year of the first period (None without settings.periods)."""
+    return scenario.periods[0]
+
+
+def build_first_phase_out(scenario: Scenario, ts: TransitionSets) -> list[str]:
+    """Under 先立后破 (constraint 13): production standing in a region that a phase-out rule removes by a period must
+    be matched by new production built in the region up to transition_lag periods earlier. Reported when the region
+    can build none by then: the lag leaves no period to build in, or no site of the region may get new production
+    that the phase-out leaves standing (a conversion into an upgraded industry counts as a way out)."""
+    st = scenario.settings
+    if st.transition != "build_first":
+        return []
+    found = []
+    for r, region in scenario.regions.items():
+        for n, t in enumerate(ts.periods):
+            forced = _forced_retirement(scenario, ts, r, t)
+            if not forced or (n > 0 and forced == _forced_retirement(scenario, ts, r, ts.periods[n - 1])):
+                continue  # nothing to retire, or the same as the period before (reported there)
+            deadline = n - st.transition_lag
+            room = [] if deadline < 0 else _replacement_sites(scenario, ts, r, t)
+            if deadline >= 0 and room:
+                continue
+            amount = sum(forced.values())
+            names = " and ".join(dict.fromkeys(scenario.industries[i].name_zh for i, _ in forced))
+            what = ", ".join(f"{i} {q:g} at {s}" for (i, s), q in forced.items())
+            lag = st.transition_lag
+            why = (f"with transition_lag {lag} it must be built {lag} period{'s' if lag > 1 else ''} before {t}, "
+                   f"and the plan starts in {ts.periods[0]}"
+                   if deadline < 0 else
+                   f"no site of {r} may get new production that stands after {t} (eligible for production and not "
+                   "phased out)")
+            found.append(f"{region.name_zh} ({r}) must retire {amount:g} units of {names} production by {t} "
+                         f"({what}; phase_out: {_phase_rules(scenario, forced)}), but builds no new production "
+                         f"there before then: under 先立后破 (transition: build_first) production retired in a region "
+                         f"must first be built there; {why}")
+    return found
+
+
+def _forced_retirement(scenario: Scenario, ts: TransitionSets, region: str, t: int) -> dict[tuple[str, str], float]:
+    """Stock of production in `region` that phase-out rules remove by period t and no conversion can take over:
+    (industry, site) -> capacity."""
+    convertible = {(scenario.industries[k].upgrades, s) for k, s in ts.conversions
+                   if not ts.phased_out((k, "production", s), t)}
+    return {(i, s): q for (i, f, s), q in ts.stock.items()
+            if f == "production" and scenario.sites[s].region == region and ts.phased_out((i, f, s), t)
+            and (i, s) not in convertible}
+
+
+def _replacement_sites(scenario: Scenario, ts: TransitionSets, region: str, t: int) -> list[str]:
+    """Sites of `region` where new production may be built that is not phased out by period t."""
+    return sorted({s for i, f, s in ts.eligible
+                   if f == "production" and scenario.sites[s].region == region and not ts.phased_out((i, f, s), t)})
+
+
+def _phase_rules(scenario: Scenario, forced: dict[tuple[str, str], float], function: str = "production") -> str:
+    """`rules[n]` of the phase-out rules that match the triples (industry, `function`, site) of `forced`."""
+    hits = {n for n, triples in rule_matches(scenario, "phase_out")
+            if any((i, function, s) in triples for i, s in forced)}
+    return ", ".join(f"rules[{n}]" for n in sorted(hits))
+
+
+def transition_elastic_conflicts(scenario: Scenario, ts: TransitionSets, model: pyo.ConcreteModel,
+                                 time_limit: float | None = 120.0) -> list[str] | None:
+    """The elastic filter of `elastic_conflicts` on the model over periods: version 1's data constraints of every
+    period, the 先立后破 rows and the phase-outs get slacks (the balance and opening rows define the variables and
+    stay); the conflict in planners' words, each statement with its period (None if none was isolated)."""
+    m = model.clone()
+    m.objective.deactivate()
+    m.slack = pyo.VarList(domain=pyo.NonNegativeReals)
+    m.elastic = pyo.ConstraintList()
+    records: list[Record] = []
+    for t in ts.periods:
+        records += _elastic_block(m, m.period[t], ts.ix, lambda index, t=t: (t, index))
+    if hasattr(m, "build_first"):
+        for index, con in list(m.build_first.items()):
+            records += [("build_first", index, side, slack, rhs) for _, _, side, slack, rhs in _relax(m, con)]
+    for t in ts.periods:
+        block = m.period[t]
+        for triple in ts.phased:
+            if triple in block.q and ts.phased_out(triple, t):
+                block.q[triple].unfix()
+                block.x[triple].unfix()
+                slack = m.slack.add()
+                m.elastic.add(block.q[triple] - slack <= 0)
+                records.append(("phase_out", (t, triple), "upper", slack, 0.0))
+    m.violation = pyo.Objective(expr=sum(slack / max(1.0, abs(rhs)) for _, _, _, slack, rhs in records))
+    conflict = elastic_filter(m, records, time_limit)
+    return None if conflict is None else _transition_statements(scenario, ts, conflict)
+
+
+def _transition_statements(scenario: Scenario, ts: TransitionSets, conflict: list[Record]) -> list[str]:
+    """The conflicting constraints of the model over periods as statements about the data, per period."""
+    lines = []
+    lag = scenario.settings.transition_lag
+    for family, index, _, _, _ in conflict:
+        if family == "build_first":
+            r, t = index
+            n = ts.periods.index(t) - lag
+            until = f"up to {ts.periods[n]}" if n >= 0 else "before the plan starts (none)"
+            lines.append(f"under 先立后破 (transition: build_first, transition_lag {lag}) the production retired in "
+                         f"{scenario.regions[r].name_zh} ({r}) up to {t} may not exceed the production built there "
+                         f"{until}")
+        elif family == "phase_out":
+            t, (i, f, s) = index
+            stock = ts.stock.get((i, f, s), 0.0)
+            lines.append(f"in {t}: a phase_out rule ({_phase_rules(scenario, {(i, s): 0.0}, f)}) leaves no {f} of "
+                         f"industry {i} ({scenario.industries[i].name_zh}) at {s} from {ts.phased[i, f, s]} on"
+                         + (f" (stock there: {stock:g})" if stock else ""))
+    for t in ts.periods:
+        here = [(family, index[1], side, slack, rhs) for family, index, side, slack, rhs in conflict
+                if family not in ("build_first", "phase_out") and index[0] == t]
+        if here:
+            lines += [f"in {_period_name(t)}: {line}" for line in _statements(ts.scenarios[t], ts.ix, here)]
+    return lines

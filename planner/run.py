@@ -16,7 +16,15 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from planner.check import transition_violations, violations
-from planner.diagnose import BEFORE_SOLVING, ELASTIC, elastic_conflicts, infeasibility_report, obvious_conflicts
+from planner.diagnose import (
+    BEFORE_SOLVING,
+    ELASTIC,
+    elastic_conflicts,
+    infeasibility_report,
+    obvious_conflicts,
+    transition_conflicts,
+    transition_elastic_conflicts,
+)
 from planner.maps import write_map
 from planner.models import IndexSets, build_model, index_sets, set_costs
 from planner.models.transition import TransitionSets, build_transition_model, transition_sets, uses_periods
@@ -48,7 +56,6 @@ from planner.runfolder.format import (
 )
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
-from planner.scenario.version2 import require_version1
 from planner.solve import KeptHandOver, SolveResult, check_solver_name
 from planner.solve.mipstart import Key, start_for
 from planner.solve.polish import solve_polished
@@ -77,6 +84,15 @@ class Built:
     """n_variables, n_binaries and n_constraints of the model (`model_size`)."""
     transition: TransitionSets | None = None
     """The version 2 sets when the model is the period-indexed one (docs/model.md "Version 2"), else None."""
+
+
+def read_plan(scenario: Scenario, built: Built) -> tuple[Plan | TransitionPlan, list[str]]:
+    """The plan of the solution loaded into `built.model` and the constraints it violates (for a model with periods,
+    every period's plan and the version 2 checks of planner.check too)."""
+    if built.transition is None:
+        return extract_plan(scenario, built.index, built.model), violations(built.model)
+    plan = extract_transition_plan(scenario, built.transition, built.model)
+    return plan, violations(built.model) + transition_violations(scenario, built.transition, plan)
 
 
 def model_size(model: pyo.ConcreteModel) -> dict[str, int]:
@@ -234,8 +250,8 @@ def solve_scenario(
     the outcome as `mip_start`. With `kept`, a model kept from a run whose model differs at most
     in its costs is used instead of building one (the summary says `model_reused`, and
     `costs_rewritten` when its objective was rewritten; `build_seconds` is the time that took, 0
-    otherwise), with its hand-over to HiGHS; this run's model is kept in turn. `command` names the command for
-    the refusal of a version 2 scenario by one that does not support it yet (`run --alternatives`). `watch` hears
+    otherwise), with its hand-over to HiGHS; this run's model is kept in turn. `command` names the command that
+    asks (`run --alternatives`); every command handles version 2 scenarios. `watch` hears
     the solver's log and progress (planner.solve.watch); the log is kept as the run's solver.log either way, and
     the final figures (as summary.json records them) are reported to it last.
     """
@@ -253,8 +269,6 @@ def _solve_scenario(scenario_path: Path | str, out: Path | str | None, force: bo
     started = now()
     progress("Reading the scenario")
     scenario = load_scenario(scenario_path)
-    if command != "run":
-        require_version1(scenario, command)
     out = Path(out) if out is not None else Path("runs") / f"{scenario.name}-{datetime.now():%Y%m%d-%H%M%S}"
     options = solver_options(scenario, **solver_changes)
     check_output(out, force)
@@ -309,13 +323,24 @@ def _solve_transition(scenario: Scenario, out: Path, options: SolverOptions, sta
     base: dict[str, Any] = {"scenario": scenario.name, "title": scenario.title,
                             "warnings": scenario_warnings(scenario, built.index),
                             "build_seconds": built.seconds, **built.size}
+    causes = transition_conflicts(scenario, built.transition)
+    if causes:
+        result = SolveResult(status="infeasible", objective=None, best_bound=None, mip_gap=None, solve_seconds=0.0,
+                             solver=options.name, solver_version="", options=options.model_dump(),
+                             message="diagnosed before solving")
+        return Solved(scenario, out, options, built.index, result, base, started, built,
+                      report=infeasibility_report(scenario, causes, BEFORE_SOLVING))
     progress(f"Solving with {options.name}")
     result = solve_transition(built.model, options, progress=progress)
     if result.objective is not None:
         plan = extract_transition_plan(scenario, built.transition, built.model)
         found = violations(built.model) + transition_violations(scenario, built.transition, plan)
         return Solved(scenario, out, options, built.index, result, base, started, built, plan, found)
-    report = TRANSITION_INFEASIBLE if result.status == "infeasible" else None
+    report = None
+    if result.status == "infeasible":
+        progress("Looking for the conflicting constraints")
+        causes = transition_elastic_conflicts(scenario, built.transition, built.model, options.time_limit)
+        report = infeasibility_report(scenario, causes, ELASTIC) if causes else TRANSITION_INFEASIBLE
     return Solved(scenario, out, options, built.index, result, base, started, built, report=report)
 
 

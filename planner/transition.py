@@ -224,8 +224,8 @@ def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
 
 INFEASIBLE = """The plan over the periods has no feasible solution.
 
-planner's search for the conflicting constraints (version 1) does not cover periods and stock yet. Constraints
-that often conflict in a plan with periods:
+No single cause could be isolated (planner's checks before solving and its elastic filter over the periods found
+none). Constraints that often conflict in a plan with periods:
 - 先立后破 (settings.transition: build_first): a region must retire production (a phase_out rule, or stock above
   what the demand of a period allows) but cannot build new production there early enough (transition_lag);
 - phase_out rules that remove every site an industry's production or its support could use;

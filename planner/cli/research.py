@@ -66,7 +66,8 @@ def compare_command(
     lang: LangOption = "en",
 ) -> None:
     """Compare runs: status, objective, bound, gap, times, solver; agreement on the optimum within the gaps;
-    functions and capacities that moved; KPI and cost-term differences (CSV and compare.html with a dual map)."""
+    functions and capacities that moved; KPI and cost-term differences (CSV and compare.html with a dual map);
+    runs with periods per period and overall (periods.csv)."""
     from planner.research.compare import compare
     from planner.runfolder.read import solver_label
 
@@ -76,7 +77,8 @@ def compare_command(
     if as_json:
         print_json({"runs": cmp.table.to_dict(orient="records"), "agreement": cmp.agreement.to_dict(orient="records"),
                     "verdicts": cmp.verdict_lines(), "base": cmp.base, "moved_functions": len(cmp.moved),
-                    "changed_capacities": len(cmp.differences), "report": str(target / "compare.html")})
+                    "changed_capacities": len(cmp.differences), "report": str(target / "compare.html")}
+                   | ({"periods": cmp.periods.to_dict(orient="records")} if cmp.has_periods else {}))
         if strict and cmp.same_model_agree() is False:
             raise typer.Exit(1)
         return
@@ -88,6 +90,8 @@ def compare_command(
                       num(row.objective),
                       num(row.best_bound), gap, num(row.build_seconds), num(row.solve_seconds), row.model)
     out_console.print(table)
+    if cmp.has_periods:
+        out_console.print(_periods_table(cmp.periods))
     for line in cmp.verdict_lines():
         colour = "red" if "DISAGREE" in line else "green" if "AGREE" in line else "yellow"
         out_console.print(styled((line, colour)))
@@ -97,6 +101,16 @@ def compare_command(
     out_console.print(f"report: {target / 'compare.html'}", highlight=False)
     if strict and cmp.same_model_agree() is False:
         raise typer.Exit(1)
+
+
+def _periods_table(periods: Any) -> Table:
+    """The console table of the runs' periods: cost undiscounted and discounted, capacity in use, built, retired."""
+    table = Table("run", "period", "cost", "discounted", "in use", "built", "retired", "converted",
+                  title="Periods (cost in 10k yuan; overall = the discounted total)")
+    for row in periods.itertuples(index=False):
+        table.add_row(row.run, row.period, num(row.cost), num(row.cost_discounted), num(row.in_use), num(row.built),
+                      num(row.retired), num(row.converted_in))
+    return table
 
 
 # ---------------------------------------------------------------------------------- importance
@@ -111,7 +125,8 @@ def importance_command(
     threads: ThreadsOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Replacement importance of each opened site: the cost increase when it is closed and the rest re-optimised."""
+    """Replacement importance of each opened site: the cost increase when it is closed (in every period, for a run
+    with periods) and the rest re-optimised."""
     from planner.research.importance import importance
 
     with console.status(styled("Starting")) as status:
@@ -132,7 +147,8 @@ def importance_command(
 def pareto_command(
     scenario: ScenarioArg,
     between: Annotated[tuple[str, str], typer.Option("--between", help="Two cost terms: land, setup, operating, "
-                                                     "linkage, duplication (minimise the first, bound the second).",
+                                                     "linkage, duplication, and for a scenario with periods or stock "
+                                                     "retire, upgrade (minimise the first, bound the second).",
                                                      show_default=False)],
     points: Annotated[int, typer.Option("--points", "-k", help="Number of epsilon points, the two ends included.",
                                         min=2)] = 5,

@@ -1,8 +1,10 @@
 """Near-optimal alternatives: `planner run SCENARIO --alternatives N --within P`.
 
 After the optimum (cost z*), up to N further plans are sought whose cost is at most
-z* (1 + P/100), each with an x pattern (the set of opened industry-function-site triples)
-that differs from every plan found before: a no-good cut
+z* (1 + P/100), each with an x pattern (the set of opened industry-function-site triples;
+for a scenario with periods, docs/model.md version 2, the triples opened in each period, so
+the alternatives are distinct plans over the whole transition and the bound is on the
+discounted total) that differs from every plan found before: a no-good cut
     sum over open t of (1 - x_t) + sum over closed t of x_t >= 1
 is added for each plan found. Two methods:
 
@@ -31,8 +33,6 @@ from typing import Any
 import pandas as pd
 import pyomo.environ as pyo
 
-from planner.check import violations
-from planner.models.sets import Triple
 from planner.research.common import (
     add_no_good,
     drop,
@@ -42,14 +42,15 @@ from planner.research.common import (
     only_model_constraints,
     set_constraint,
 )
-from planner.results import Plan, extract_plan
-from planner.run import RunOutcome, solve_scenario, write_outcome
+from planner.results import Plan
+from planner.run import Built, RunOutcome, read_plan, solve_scenario, write_outcome
 from planner.runfolder import atomic_folder, now, write_csv
 from planner.scenario import Scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult, solve
-from planner.solve.polish import first_share, fixed_x, solve_polished, x_pattern
+from planner.solve.polish import Opening, first_share, fixed_x, solve_polished, x_pattern, x_vars
 from planner.solve.watch import SolveWatch
+from planner.transition import TransitionPlan
 
 METHODS = ("next-best", "diverse")
 ALTERNATIVE_COLUMNS = ["rank", "folder", "status", "objective", "increase", "increase_pct", "within_bound",
@@ -76,9 +77,10 @@ class Found:
     """One plan: the solve result, the plan, its violations and x pattern."""
 
     result: SolveResult
-    plan: Plan
+    plan: Plan | TransitionPlan
     violations: list[str]
-    pattern: frozenset[Triple]
+    pattern: frozenset[Opening]
+    """Opened triples; (industry, function, site, period) for a scenario with periods."""
     started: str
 
 
@@ -104,8 +106,8 @@ def _folder(rank: int) -> str:
     return "." if rank == 0 else f"alt-{rank}"
 
 
-def _name(t: Triple) -> str:
-    return "/".join(t)
+def _name(t: Opening) -> str:
+    return "/".join(map(str, t))
 
 
 def alternatives_table(found: list[Found], optimum: float, bound: float) -> pd.DataFrame:
@@ -129,38 +131,45 @@ def alternatives_table(found: list[Found], optimum: float, bound: float) -> pd.D
 
 
 def selection_frequency(scenario: Scenario, found: list[Found]) -> pd.DataFrame:
-    """How often each site (any function) and each opened triple is chosen across the plans."""
+    """How often each site (any function) and each opened triple is chosen across the plans.
+
+    With periods (openings keyed by period), the function rows are per period (a `period` column after `site`;
+    empty on the site rows, which count a site used in any period)."""
     n = len(found)
     optimum = found[0].pattern
+    periods = any(len(t) > 3 for f in found for t in f.pattern)
     rows = []
     for s, site in scenario.sites.items():
         hits = sum(1 for f in found if any(t[2] == s for t in f.pattern))
-        rows.append({"level": "site", "industry": "", "function": "", "site": s, "region": site.region,
+        rows.append({"level": "site", "industry": "", "function": "", "site": s, "period": "", "region": site.region,
                      "zone": site.zone, "plans": hits, "share": hits / n,
                      "in_optimum": any(t[2] == s for t in optimum)})
-    chosen = dict.fromkeys(t for f in found for t in sorted(f.pattern, key=_order(scenario)))
+    chosen = dict.fromkeys(t for f in found for t in f.pattern)
     for t in sorted(chosen, key=_order(scenario)):
         hits = sum(1 for f in found if t in f.pattern)
         site = scenario.sites[t[2]]
-        rows.append({"level": "function", "industry": t[0], "function": t[1], "site": t[2], "region": site.region,
+        rows.append({"level": "function", "industry": t[0], "function": t[1], "site": t[2],
+                     "period": t[3] if len(t) > 3 else "", "region": site.region,
                      "zone": site.zone, "plans": hits, "share": hits / n, "in_optimum": t in optimum})
-    return pd.DataFrame(rows, columns=FREQUENCY_COLUMNS)
+    columns = [*FREQUENCY_COLUMNS[:4], "period", *FREQUENCY_COLUMNS[4:]] if periods else FREQUENCY_COLUMNS
+    return pd.DataFrame(rows).reindex(columns=columns)
 
 
-def _order(scenario: Scenario) -> Callable[[Triple], tuple[int, int, int]]:
-    """Sort key of triples in the scenario's order (industries, functions, sites as in the tables)."""
+def _order(scenario: Scenario) -> Callable[[Opening], tuple[int, ...]]:
+    """Sort key of openings in the scenario's order (industries, functions, sites as in the tables; then period)."""
     from planner.scenario.schema import FUNCTIONS
 
     ind = {i: n for n, i in enumerate(scenario.industries)}
     fun = {f: n for n, f in enumerate(FUNCTIONS)}
     sit = {s: n for n, s in enumerate(scenario.sites)}
-    return lambda t: (ind[t[0]], fun[t[1]], sit[t[2]])
+    return lambda t: (ind[t[0]], fun[t[1]], sit[t[2]], *t[3:])
 
 
-def search(model: pyo.ConcreteModel, scenario: Scenario, ix: Any, options: Any, first: Found, n: int,
+def search(model: pyo.ConcreteModel, scenario: Scenario, built: Built, options: Any, first: Found, n: int,
            bound: float, method: str = "next-best",
            progress: Callable[[str], None] = lambda message: None) -> tuple[list[Found], str]:
-    """Up to `n` further plans within the cost `bound`, each with a new x pattern; the model is left as it was."""
+    """Up to `n` further plans within the cost `bound`, each with a new x pattern; the model (`built.model`) is left
+    as it was."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     found = [first]
@@ -184,10 +193,10 @@ def search(model: pyo.ConcreteModel, scenario: Scenario, ix: Any, options: Any, 
                 stopped = "the solver returned a plan found before"
                 break
             with only_model_constraints(model):
-                found_violations = violations(model)
+                plan, found_violations = read_plan(scenario, built)
             if result.objective > bound + BOUND_TOL * max(1.0, abs(bound)):
                 found_violations.append(f"cost {result.objective:.10g} is above the bound {bound:.10g}")
-            found.append(Found(result, extract_plan(scenario, ix, model), found_violations, pattern, started))
+            found.append(Found(result, plan, found_violations, pattern, started))
     finally:
         drop(model, "research_budget", "research_no_good", "research_no_good_index")
     return found, stopped
@@ -203,7 +212,8 @@ def _diverse(model: pyo.ConcreteModel, options: SolverOptions, found: list[Found
     """
     used = set().union(*(f.pattern for f in found))
     scale = 0.5 / max(abs(bound), 1e-9)
-    expr = sum(model.x[t] for t in model.T if t in used) + scale * model.objective.expr
+    x = x_vars(model)
+    expr = sum(x[t] for t in x if t in used) + scale * model.objective.expr
     with objective(model, "research_hsj", expr) as hsj:
         first = dataclasses.replace(solve(model, first_share(options), objective=hsj), options=options.model_dump())
     if first.objective is None:
@@ -217,7 +227,7 @@ def _diverse(model: pyo.ConcreteModel, options: SolverOptions, found: list[Found
     pattern = x_pattern(model)
     model.research_no_good.deactivate()  # constant under the fixed pattern
     try:
-        with fixed_x(model, {t: int(t in pattern) for t in model.T}):
+        with fixed_x(model, {t: int(t in pattern) for t in x_vars(model)}):
             second = solve(model, options.model_copy(update={"time_limit": left}))
     finally:
         model.research_no_good.activate()
@@ -255,12 +265,11 @@ def run_alternatives(
                             watch=watch, **solver_changes)
     if solved.plan is None:
         return AlternativesOutcome(solved.write(force), stopped="no optimum")
-    scenario, ix, options, out, base, result = (solved.scenario, solved.index, solved.options, solved.out,
-                                                solved.base, solved.result)
+    scenario, options, out, base, result = solved.scenario, solved.options, solved.out, solved.base, solved.result
     first = Found(result, solved.plan, solved.violations, x_pattern(solved.built.model), solved.started)
     optimum = result.objective
     bound = optimum + within / 100 * abs(optimum)
-    found, stopped = search(solved.built.model, scenario, ix, options, first, n, bound, method, progress)
+    found, stopped = search(solved.built.model, scenario, solved.built, options, first, n, bound, method, progress)
     table = alternatives_table(found, optimum, bound)
     frequency = selection_frequency(scenario, found)
     meta = {"requested": n, "found": len(found) - 1, "within_percent": within, "cost_bound": bound,

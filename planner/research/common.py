@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 from planner.models.sets import Triple
 from planner.runfolder.format import ASSIGNMENT_COLUMNS
 from planner.runfolder.read import RunFolderError, read_manifest, read_summary, read_table
+from planner.solve.polish import Opening, x_vars
 
 RESEARCH_PREFIX = "research_"
 """Components the research commands add to a built model start with this (never part of docs/model.md)."""
@@ -45,6 +46,19 @@ class RunRecord:
         return self.assignments is not None and self.summary.get("objective") is not None
 
     @property
+    def periods(self) -> list[int]:
+        """The periods of a run with periods or stock (docs/model.md version 2), in order; empty for version 1."""
+        return [int(t) for t in self.summary.get("periods") or {}]
+
+    def last_period(self) -> pd.DataFrame | None:
+        """The assignments of the last period (the target of the transition) without the `period` column; a version 1
+        run's assignments as they are."""
+        if self.assignments is None or not self.periods:
+            return self.assignments
+        frame = self.assignments[self.assignments["period"] == self.periods[-1]]
+        return frame.drop(columns=["period"]).reset_index(drop=True)
+
+    @property
     def status(self) -> str:
         """The run's status."""
         return str(self.summary.get("status"))
@@ -70,7 +84,7 @@ class RunRecord:
         return self.path / "inputs" / "scenario.yaml"
 
     def pattern(self) -> frozenset[Triple]:
-        """The opened (industry, function, site) triples."""
+        """The opened (industry, function, site) triples (in any period, for a run with periods)."""
         if self.assignments is None:
             return frozenset()
         return frozenset(zip(self.assignments["industry"], self.assignments["function"], self.assignments["site"],
@@ -89,16 +103,14 @@ def read_run(path: Path | str) -> RunRecord:
     """Read summary.json, manifest.json and (if there is a plan) assignments.csv of a run folder."""
     path = Path(path)
     summary, manifest = read_summary(path), read_manifest(path, required=True)
-    if summary.get("periods"):
-        raise RunFolderError(f"{path} is a run with periods or stock (version 2), which this command does not "
-                             "support yet")
     table = path / "assignments.csv"
     assignments = None
     if not table.is_file() and summary.get("objective") is not None:
         raise RunFolderError(f"{table} is missing, though summary.json reports a plan")
     if table.is_file():
-        assignments = read_table(table, ASSIGNMENT_COLUMNS, dtype={"industry": str, "function": str, "site": str,
-                                                                   "region": str, "zone": str}, keep_default_na=False)
+        columns = [*(["period"] if summary.get("periods") else []), *ASSIGNMENT_COLUMNS]
+        assignments = read_table(table, columns, dtype={"industry": str, "function": str, "site": str,
+                                                        "region": str, "zone": str}, keep_default_na=False)
     return RunRecord(path, summary, manifest, assignments)
 
 
@@ -113,12 +125,14 @@ def jaccard(a: frozenset[Triple], b: frozenset[Triple]) -> float:
     return len(a & b) / len(union) if union else 1.0
 
 
-def add_no_good(model: pyo.ConcreteModel, pattern: frozenset[Triple]) -> None:
-    """Cut off exactly the x pattern `pattern`: at least one x must flip (model.research_no_good)."""
+def add_no_good(model: pyo.ConcreteModel, pattern: frozenset[Opening]) -> None:
+    """Cut off exactly the x pattern `pattern` (keys of `x_vars`; in the period model, the openings of every period):
+    at least one x must flip (model.research_no_good)."""
     if not hasattr(model, "research_no_good"):
         model.research_no_good = pyo.ConstraintList(doc="no-good cuts on x (research, not docs/model.md)")
-    free = [t for t in model.T if not model.x[t].fixed]
-    expr = sum(1 - model.x[t] for t in free if t in pattern) + sum(model.x[t] for t in free if t not in pattern)
+    x = x_vars(model)
+    free = [t for t, var in x.items() if not var.fixed]
+    expr = sum(1 - x[t] for t in free if t in pattern) + sum(x[t] for t in free if t not in pattern)
     model.research_no_good.add(expr >= 1)
 
 

@@ -5,10 +5,17 @@ they report overlap (each interval holds the optimum of a minimisation if the so
 up to a small tolerance for floating point. Runs of the *same model* (same tables as the model
 saw them, same settings and rules; the solver section and the names do not count) should agree;
 runs of different models usually do not.
+
+Runs with periods (docs/model.md version 2) are compared per period and overall: their objective is the
+discounted total over the periods; `periods.csv` lists each run's cost (undiscounted and discounted) and capacity
+kept, built, retired and converted per period; plan differences are per period. A run with periods and a run
+without are not the same kind of plan: their objectives are not compared (verdict unknown), and their plans are
+compared on the last period of the one with periods (its target).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -43,6 +50,10 @@ DIFF_COLUMNS = ["base", "run", "industry", "function", "site", "region", "zone",
                 "delta", "change"]
 MOVED_COLUMNS = ["base", "run", "industry", "function", "sites_base", "sites_run", "left", "arrived"]
 KPI_COLUMNS = ["base", "run", "kpi", "value_base", "value_run", "delta"]
+PERIOD_COLUMNS = ["run", "period", "discount_factor", "cost", "cost_discounted", "in_use", "stock_kept", "built",
+                  "retired", "converted_in", "converted_out"]
+"""Columns of periods.csv: per run and period (`overall`: the discounted totals), cost in 10k yuan, capacity in
+units."""
 INPUT_TABLES = ("regions", "sites", "industries", "functions")
 
 
@@ -82,7 +93,7 @@ def run_row(label: str, run: RunRecord, model: str) -> dict[str, Any]:
         "threads": options.get("threads"), "seed": options.get("seed"),
         "n_variables": s.get("n_variables"), "n_binaries": s.get("n_binaries"),
         "n_constraints": s.get("n_constraints"),
-        "n_opened": len(run.assignments) if run.assignments is not None else None,
+        "n_opened": len(run.last_period()) if run.assignments is not None else None,  # with periods: the last's
         "violations": len(s.get("violations") or []), "interrupted": s.get("interrupted"),
     }
 
@@ -129,11 +140,21 @@ def agreement(a: RunRecord, b: RunRecord, rel_tol: float = REL_TOL) -> dict[str,
     return out | {"verdict": "unknown", "reason": f"statuses {a.status} and {b.status}: no optimum to compare"}
 
 
+def comparable_plans(base: RunRecord, run: RunRecord) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """The assignments of two runs as they can be compared, and whether per period: both with periods, every period
+    (a `period` column); otherwise the last period of a run with periods against the other's plan."""
+    if base.periods and run.periods:
+        return base.assignments, run.assignments, True
+    return base.last_period(), run.last_period(), False
+
+
 def plan_differences(base_label: str, base: RunRecord, label: str, run: RunRecord) -> pd.DataFrame:
-    """Per (industry, function, site): capacity in both plans and the change (opened, closed, resized)."""
-    cols = ["industry", "function", "site", "region", "zone", "capacity"]
-    merged = pd.merge(base.assignments[cols], run.assignments[cols], on=["industry", "function", "site"],
-                      how="outer", suffixes=("_base", "_run"), sort=False)
+    """Per (industry, function, site), and period when both runs have periods: capacity in both plans and the change
+    (opened, closed, resized)."""
+    a, b, per_period = comparable_plans(base, run)
+    keys = ["period"] * per_period + ["industry", "function", "site"]
+    cols = [*keys, "region", "zone", "capacity"]
+    merged = pd.merge(a[cols], b[cols], on=keys, how="outer", suffixes=("_base", "_run"), sort=False)
     rows = []
     for r in merged.itertuples(index=False):
         a = r.capacity_base if pd.notna(r.capacity_base) else None
@@ -146,35 +167,47 @@ def plan_differences(base_label: str, base: RunRecord, label: str, run: RunRecor
             change = "resized"
         else:
             continue
-        rows.append({"base": base_label, "run": label, "industry": r.industry, "function": r.function,
+        rows.append({"base": base_label, "run": label, **({"period": int(r.period)} if per_period else {}),
+                     "industry": r.industry, "function": r.function,
                      "site": r.site, "region": r.region_base if a is not None else r.region_run,
                      "zone": r.zone_base if a is not None else r.zone_run, "capacity_base": a or 0.0,
                      "capacity_run": b or 0.0, "delta": (b or 0.0) - (a or 0.0), "change": change})
-    return pd.DataFrame(rows, columns=DIFF_COLUMNS)
+    return pd.DataFrame(rows, columns=_with_period(DIFF_COLUMNS, per_period))
+
+
+def _with_period(columns: list[str], per_period: bool) -> list[str]:
+    """`columns` with `period` after `run` when the rows are per period."""
+    return [*columns[:2], "period", *columns[2:]] if per_period else columns
 
 
 def moved_functions(base_label: str, base: RunRecord, label: str, run: RunRecord) -> pd.DataFrame:
-    """Per (industry, function) whose set of sites changed: the sites before and after."""
-    def sites(frame: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
-        out: dict[tuple[str, str], list[str]] = {}
-        for i, f, s in zip(frame["industry"], frame["function"], frame["site"], strict=False):
-            out.setdefault((i, f), []).append(s)
+    """Per (industry, function), and period when both runs have periods, whose set of sites changed: the sites
+    before and after."""
+    base_plan, run_plan, per_period = comparable_plans(base, run)
+
+    def sites(frame: pd.DataFrame) -> dict[tuple[Any, ...], list[str]]:
+        out: dict[tuple[Any, ...], list[str]] = {}
+        periods = frame["period"] if per_period else [None] * len(frame)
+        for t, i, f, s in zip(periods, frame["industry"], frame["function"], frame["site"], strict=False):
+            out.setdefault((i, f, *([int(t)] if per_period else [])), []).append(s)
         return out
 
-    a, b = sites(base.assignments), sites(run.assignments)
+    a, b = sites(base_plan), sites(run_plan)
     rows = []
-    for key in list(dict.fromkeys([*a, *b])):
+    for key in sorted(dict.fromkeys([*a, *b]), key=lambda k: k[2:]) if per_period else dict.fromkeys([*a, *b]):
         before, after = a.get(key, []), b.get(key, [])
         if set(before) != set(after):
-            rows.append({"base": base_label, "run": label, "industry": key[0], "function": key[1],
+            rows.append({"base": base_label, "run": label, **({"period": key[2]} if per_period else {}),
+                         "industry": key[0], "function": key[1],
                          "sites_base": " ".join(before), "sites_run": " ".join(after),
                          "left": " ".join(s for s in before if s not in after),
                          "arrived": " ".join(s for s in after if s not in before)})
-    return pd.DataFrame(rows, columns=MOVED_COLUMNS)
+    return pd.DataFrame(rows, columns=_with_period(MOVED_COLUMNS, per_period))
 
 
 def flat_kpis(run: RunRecord) -> dict[str, float | None]:
-    """The numeric KPIs of summary.json flattened to `group.key[.key]` names, plus land and openings."""
+    """The numeric KPIs of summary.json flattened to `group.key[.key]` names (a run with periods: its discounted
+    totals and `periods.<year>.<group>...` of every period), plus land and openings (of the last period)."""
     s = run.summary
     out: dict[str, float | None] = {"objective": s.get("objective"), "best_bound": s.get("best_bound"),
                                     "mip_gap": s.get("mip_gap")}
@@ -186,14 +219,56 @@ def flat_kpis(run: RunRecord) -> dict[str, float | None]:
         elif value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
             out[prefix] = value
 
-    for group in ("costs", "costs_unweighted", "division_of_labour", "hosts", "extra_hosts", "flow_radius_km"):
+    for group in ("costs", "costs_unweighted", "division_of_labour", "hosts", "extra_hosts", "flow_radius_km",
+                  "periods"):
         if isinstance(s.get(group), dict):
             walk(group, s[group])
-    if run.assignments is not None:
-        out["opened_functions"] = float(len(run.assignments))
-        out["opened_sites"] = float(run.assignments["site"].nunique())
-        out["land_used_ha"] = float(run.assignments["land_ha"].sum())
+    plan = run.last_period()  # a run with periods: its last period's
+    if plan is not None:
+        out["opened_functions"] = float(len(plan))
+        out["opened_sites"] = float(plan["site"].nunique())
+        out["land_used_ha"] = float(plan["land_ha"].sum())
     return out
+
+
+def period_rows(label: str, run: RunRecord) -> list[dict[str, Any]]:
+    """The rows of periods.csv for one run: per period its cost (undiscounted and discounted) and capacity moves,
+    then `overall` with the discounted total (the objective). A run without periods gives the one row `overall`."""
+    rows = []
+    for period, figures in (run.summary.get("periods") or {}).items():
+        cost = sum((figures.get("costs") or {}).values())
+        factor = figures.get("discount_factor", 1.0)
+        capacity = figures.get("capacity") or {}
+        rows.append({"run": label, "period": str(period), "discount_factor": factor, "cost": cost,
+                     "cost_discounted": cost * factor, "in_use": capacity.get("in_use"),
+                     **{move: capacity.get(move) for move in PERIOD_COLUMNS[6:]}})
+    rows.append({"run": label, "period": "overall", "discount_factor": None, "cost": None,
+                 "cost_discounted": run.objective, "in_use": None})
+    return rows
+
+
+def comparability(labels: list[str], runs: list[RunRecord]) -> list[str]:
+    """What can be compared between runs with and without periods, one sentence each (none when all runs are alike)."""
+    with_periods = [(lab, r) for lab, r in zip(labels, runs, strict=False) if r.periods]
+    without = [lab for lab, r in zip(labels, runs, strict=False) if not r.periods]
+    lines = []
+    if with_periods and without:
+        plans = "; ".join(f"{lab}: {', '.join(map(str, r.periods))}" for lab, r in with_periods)
+        lines.append(f"{', '.join(lab for lab, _ in with_periods)} {_verb(len(with_periods))} over periods ({plans}) "
+                     f"and {', '.join(without)} {_verb(len(without))} once: their objectives are not comparable (a "
+                     "discounted total over "
+                     "the periods against the cost of one plan); their plans are compared on the last period of "
+                     "the runs with periods")
+    kinds = {tuple(r.periods) for _, r in with_periods}
+    if len(kinds) > 1:
+        common = sorted(set.intersection(*(set(k) for k in kinds)))
+        lines.append("the runs with periods plan over different periods: their plans and figures are compared for "
+                     f"the periods they share ({', '.join(map(str, common)) or 'none'}) and overall")
+    return lines
+
+
+def _verb(n: int) -> str:
+    return "plans" if n == 1 else "plan"
 
 
 def kpi_deltas(base_label: str, base: RunRecord, label: str, run: RunRecord) -> pd.DataFrame:
@@ -223,6 +298,13 @@ class Comparison:
     """Per (industry, function) whose sites changed, each run against the base."""
     kpis: pd.DataFrame
     """Every KPI of each run against the base."""
+    periods: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=PERIOD_COLUMNS))
+    """Per run and period, cost and capacity (PERIOD_COLUMNS); empty unless a run has periods."""
+
+    @property
+    def has_periods(self) -> bool:
+        """Whether any run plans over periods (docs/model.md version 2)."""
+        return any(r.periods for r in self.runs)
 
     @property
     def base(self) -> str | None:
@@ -251,7 +333,7 @@ class Comparison:
 
     def verdict_lines(self) -> list[str]:
         """The findings, one sentence each."""
-        lines = []
+        lines = comparability(self.labels, self.runs)
         rows = {lab: r for lab, r in zip(self.labels, self.runs, strict=False)}
         for model, labels in self.model_groups().items():
             runs = [rows[lab] for lab in labels]
@@ -303,7 +385,11 @@ def compare_runs(run_dirs: Iterable[Path | str], rel_tol: float = REL_TOL) -> Co
                          columns=RUN_COLUMNS)
     pairs = []
     for (la, a, ma), (lb, b, mb) in itertools.combinations(zip(labels, runs, models, strict=False), 2):
-        pairs.append({"run_a": la, "run_b": lb, "same_model": ma == mb} | agreement(a, b, rel_tol))
+        verdict = agreement(a, b, rel_tol)
+        if bool(a.periods) != bool(b.periods):
+            verdict |= {"verdict": "unknown", "reason": "one run plans over periods, the other once: their objectives "
+                                                        "are not comparable"}
+        pairs.append({"run_a": la, "run_b": lb, "same_model": ma == mb} | verdict)
     agree = pd.DataFrame(pairs, columns=AGREEMENT_COLUMNS)
     agree["same_model"] = agree["same_model"].astype(bool)
     with_plan = [(lab, r) for lab, r in zip(labels, runs, strict=False) if r.has_plan]
@@ -321,8 +407,12 @@ def compare_runs(run_dirs: Iterable[Path | str], rel_tol: float = REL_TOL) -> Co
         frames = [f for f in frames if len(f)]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
-    return Comparison(runs, labels, table, agree, cat(diffs, DIFF_COLUMNS), cat(moved, MOVED_COLUMNS),
-                      cat(kpis, KPI_COLUMNS))
+    per_period = len(with_plan) > 1 and all(r.periods for _, r in with_plan)
+    periods = pd.DataFrame([row for lab, r in zip(labels, runs, strict=False) for row in period_rows(lab, r)],
+                           columns=PERIOD_COLUMNS) if any(r.periods for r in runs) else None
+    return Comparison(runs, labels, table, agree, cat(diffs, _with_period(DIFF_COLUMNS, per_period)),
+                      cat(moved, _with_period(MOVED_COLUMNS, per_period)), cat(kpis, KPI_COLUMNS),
+                      *([periods] if periods is not None else []))
 
 
 # ------------------------------------------------------------------------------------------ writing
@@ -344,7 +434,9 @@ AGREEMENT_VERDICT = ["run_a", "run_b", "same_model", "status_a", "status_b", "ve
 
 _PAGE_FORMATS: dict[str, Any] = {
     **{c: lambda v: number(v, 2) for c in ("objective", "best_bound", "objective_a", "objective_b", "bound_a",
-                                            "bound_b", "difference", "slack")},
+                                            "bound_b", "difference", "slack", "cost", "cost_discounted", "in_use",
+                                            "stock_kept", "built", "retired", "converted_in", "converted_out")},
+    "discount_factor": lambda v: format(v, ".4f"),
     **{c: lambda v: percent(v) for c in ("mip_gap", "relative_difference")},
     **{c: lambda v: seconds(v) for c in ("build_seconds", "handover_seconds", "solve_seconds", "time_limit")},
     "mip_gap_option": lambda v: format(v, "g"),
@@ -408,6 +500,7 @@ def report_html(cmp: Comparison, map_file: str | None, map_note: str, lang: str 
         f"<h2>{tr('Runs')}</h2>", _html_table(cmp.table[RUN_OUTCOME], lang=lang),
         f"<h2>{tr('Runs: solver and model size')}</h2>",
         _html_table(cmp.table[["run", *(c for c in RUN_COLUMNS if c not in RUN_OUTCOME and c != "path")]], lang=lang),
+        *_periods_section(cmp, lang),
         f"<h2>{tr('Agreement, pair by pair')}</h2>", _html_table(cmp.agreement[AGREEMENT_VERDICT], lang=lang),
         f"<h2>{tr('Agreement: the numbers')}</h2>",
         _html_table(cmp.agreement[["run_a", "run_b", *(c for c in AGREEMENT_COLUMNS if c not in AGREEMENT_VERDICT)]],
@@ -427,6 +520,18 @@ def report_html(cmp: Comparison, map_file: str | None, map_note: str, lang: str 
     except ImportError:
         return page
     return embed_page_font(page)
+
+
+def _periods_section(cmp: Comparison, lang: str) -> list[str]:
+    """The page's per-period table (runs with periods only): each period's cost, undiscounted and discounted, and
+    capacity moves; `overall` is the discounted total."""
+    if not cmp.has_periods:
+        return []
+    note = compare_text("Per period: the cost of the period (undiscounted), the same discounted to the first period, "
+                        "and the capacity in use, kept from stock, built, retired and converted; overall: the "
+                        "discounted total (the objective).", lang)
+    return [f"<h2>{compare_text('Periods', lang)}</h2>", f"<p class='note'>{note}</p>",
+            _html_table(cmp.periods, lang=lang)]
 
 
 def write_dual_map(run_a: Path, run_b: Path, path: Path) -> str:
@@ -471,6 +576,8 @@ def write_comparison(cmp: Comparison, out: Path, force: bool = False, lang: str 
         write_csv(tmp / "plan_differences.csv", cmp.differences)
         write_csv(tmp / "moved_functions.csv", cmp.moved)
         write_csv(tmp / "kpi_deltas.csv", cmp.kpis)
+        if cmp.has_periods:
+            write_csv(tmp / "periods.csv", cmp.periods)
         map_file, note = None, "fewer than two runs have a plan: no map."
         if len(plans) >= 2:
             note = write_dual_map(plans[0], plans[1], tmp / "dual_map.html")

@@ -7,7 +7,9 @@ Pyomo's own writers are used: CPLEX LP format and free MPS, with symbolic names 
 to docs/model.md; a non-ASCII character in an id is written as `u` and its code point in hex.
 Variables fixed by the scenario (lock_in, u in hard mode) are written as constants.
 The model is exactly what `planner run` solves (the same build), so any MILP solver that reads
-the file reaches the same optimum.
+the file reaches the same optimum. For a scenario with periods or stock that is the whole model over
+the periods (docs/model.md version 2): every period's block (`period(2030)_q(...)`, ...), the balance,
+opening, 先立后破 and phase-out rows and the discounted objective.
 """
 
 from __future__ import annotations

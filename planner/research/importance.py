@@ -7,6 +7,11 @@ run's solver options. The importance is the increase of the optimum:
 `infinite` (reported as `inf`, status `infeasible`) when no plan exists without the site. A site
 that a `lock_in` rule opens cannot be closed; it is reported as `locked_in`.
 With a non-zero mip_gap both optima are known only within their gaps (the table gives the gap).
+
+For a run with periods or stock (docs/model.md version 2) the site is closed in every period (its stock, if any,
+is then retired in the first period; under 先立后破 its region must build the production retired first), and the
+importance is the increase of the discounted total; `functions` lists what the site hosts in any period and
+`land_used_ha` the most land it uses in one period.
 """
 
 from __future__ import annotations
@@ -20,16 +25,14 @@ from typing import Any
 import pandas as pd
 
 from planner.maps.markup import LayerControl, escape
-from planner.models.sets import index_sets
 from planner.research.common import RunRecord, read_run
 from planner.run import build
 from planner.runfolder import atomic_folder, check_output, write_csv
 from planner.runfolder.read import RunFolderError, read_table
 from planner.scenario import load_scenario
 from planner.scenario.schema import SolverOptions
-from planner.scenario.version2 import require_version1
 from planner.solve import check_solver_name, solve
-from planner.solve.polish import fixed_x
+from planner.solve.polish import fixed_x, x_vars
 
 COLUMNS = ["site", "region", "zone", "functions", "land_used_ha", "status", "objective_without", "importance",
            "importance_pct", "mip_gap_without", "solve_seconds", "note"]
@@ -64,10 +67,9 @@ def site_importance(run_dir: Path | str | RunRecord, *, sites: list[str] | None 
     if not run.scenario_yaml.is_file():
         raise RunFolderError(f"{run.scenario_yaml} is missing: not a complete run folder")
     scenario = load_scenario(run.scenario_yaml)
-    require_version1(scenario, "importance")
     options = run_options(run, **solver_changes)
-    ix = index_sets(scenario)
-    model = build(scenario, ix).model
+    built = build(scenario)
+    model, ix = built.model, built.index
     base = run.objective
     opened = run.assignments
     unknown = sorted(set(opened["site"]) - set(scenario.sites))
@@ -82,12 +84,11 @@ def site_importance(run_dir: Path | str | RunRecord, *, sites: list[str] | None 
         site = scenario.sites[s]
         here = opened[opened["site"] == s]
         row: dict[str, Any] = {
-            "site": s, "region": site.region, "zone": site.zone,
-            "functions": " ".join(f"{i}/{f}" for i, f in zip(here["industry"], here["function"], strict=False)),
-            "land_used_ha": float(here["land_ha"].sum()), "status": None, "objective_without": None,
+            "site": s, "region": site.region, "zone": site.zone, "functions": _hosted(here),
+            "land_used_ha": _land_used(here), "status": None, "objective_without": None,
             "importance": None, "importance_pct": None, "mip_gap_without": None, "solve_seconds": None, "note": ""}
-        triples = [t for t in model.T if t[2] == s]
-        locked = [t for t in triples if t in ix.locked_in]
+        triples = [t for t in x_vars(model) if t[2] == s]
+        locked = list(dict.fromkeys(t[:3] for t in triples if t[:3] in ix.locked_in))
         if locked:
             rows.append(row | {"status": "locked_in",
                                "note": "a lock_in rule opens " + ", ".join("/".join(t) for t in locked) + " here"})
@@ -113,6 +114,18 @@ def site_importance(run_dir: Path | str | RunRecord, *, sites: list[str] | None 
     locked_first = (table["status"] == "locked_in").astype(int)
     table = table.assign(_l=locked_first, _r=rank).sort_values(["_l", "_r"], ascending=False, kind="stable")
     return Importance(run, table.drop(columns=["_l", "_r"]).reset_index(drop=True), options)
+
+
+def _hosted(here: pd.DataFrame) -> str:
+    """`industry/function` of each function a site hosts (in any period), once each, in the table's order."""
+    return " ".join(dict.fromkeys(f"{i}/{f}" for i, f in zip(here["industry"], here["function"], strict=False)))
+
+
+def _land_used(here: pd.DataFrame) -> float:
+    """The land a site's functions use: in all, or in the period that uses most (a run with periods)."""
+    if "period" not in here.columns:
+        return float(here["land_ha"].sum())
+    return float(here.groupby("period")["land_ha"].sum().max()) if len(here) else 0.0
 
 
 def importance_layer(result: Importance) -> Any:

@@ -1,7 +1,8 @@
 """`planner pareto SCENARIO --between FIRST SECOND --points K`: the trade-off between two cost terms.
 
 Epsilon-constraint method on the unweighted cost terms of docs/model.md (land, setup, operating,
-linkage, duplication):
+linkage, duplication; for a scenario with periods or stock, version 2, also retire and upgrade, each the discounted
+total over the periods):
 
 1. the two ends: the plan with the least SECOND (then the least FIRST among those) and the plan
    with the least FIRST (then the least SECOND); they bound SECOND to [lo, hi];
@@ -29,19 +30,18 @@ from typing import Any
 import pandas as pd
 import pyomo.environ as pyo
 
-from planner.check import violations
 from planner.models.layout import COST_TERMS
-from planner.models.sets import IndexSets, index_sets
+from planner.models.transition import TRANSITION_COST_TERMS
 from planner.numerics import scenario_warnings
 from planner.research.common import NoPlan, drop, objective, only_model_constraints, set_constraint
-from planner.results import Plan, extract_plan
-from planner.run import EXIT_CODES, RunOutcome, build, solver_options, write_outcome
+from planner.results import Plan
+from planner.run import EXIT_CODES, Built, RunOutcome, build, read_plan, solver_options, write_outcome
 from planner.runfolder import atomic_folder, check_output, now, write_csv, write_json
 from planner.scenario import Scenario, load_scenario
 from planner.scenario.schema import SolverOptions
-from planner.scenario.version2 import require_version1
 from planner.solve import SolveResult
 from planner.solve.polish import solve_polished
+from planner.transition import TransitionPlan
 
 HOLD_SLACK = 1e-7
 """A term held at its optimum may exceed it by this much (relative to max(1, |value|))."""
@@ -57,7 +57,7 @@ class Point:
     result: SolveResult
     first: float | None = None
     second: float | None = None
-    plan: Plan | None = None
+    plan: Plan | TransitionPlan | None = None
     violations: list[str] = dataclasses.field(default_factory=list)
     started: str = ""
     kept: bool = True
@@ -209,17 +209,16 @@ def pareto(
     _check_request(first, second, points)
     progress("Reading the scenario")
     scenario = load_scenario(scenario_path)
-    require_version1(scenario, "pareto")
+    _check_terms(scenario, first, second)
     out = Path(out) if out is not None else \
         Path("runs") / f"{scenario.name}-pareto-{first}-{second}-{datetime.now():%Y%m%d-%H%M%S}"
     options = solver_options(scenario, **solver_changes)
     check_output(out, force)
     progress("Building the model")
-    ix = index_sets(scenario)
-    built = build(scenario, ix)
-    base = {"scenario": scenario.name, "title": scenario.title, "warnings": scenario_warnings(scenario, ix),
+    built = build(scenario)
+    base = {"scenario": scenario.name, "title": scenario.title, "warnings": scenario_warnings(scenario, built.index),
             "build_seconds": built.seconds, **built.size}
-    frontier = _trace(scenario, ix, built.model, options, first, second, points, progress)
+    frontier = _trace(scenario, built, options, first, second, points, progress)
     kept = filter_frontier(frontier.solved)
     dropped = [p for p in frontier.solved if not p.kept]
     message = frontier.message or (f"{len(kept)} non-dominated points between {first} and {second}"
@@ -246,12 +245,23 @@ def pareto(
 def _check_request(first: str, second: str, points: int) -> None:
     """Refuse (ValueError, in the words of the command line) unknown or equal cost terms and fewer than 2 points."""
     for term in (first, second):
-        if term not in COST_TERMS:
-            raise ValueError(f"unknown cost term {term!r}; known: {', '.join(COST_TERMS)}")
+        if term not in TRANSITION_COST_TERMS:
+            raise ValueError(f"unknown cost term {term!r}; known: {', '.join(TRANSITION_COST_TERMS)}")
     if first == second:
         raise ValueError("--between needs two different cost terms")
     if points < 2:
         raise ValueError("--points must be at least 2 (the two ends of the frontier)")
+
+
+def _check_terms(scenario: Scenario, first: str, second: str) -> None:
+    """Refuse (ValueError) `retire` and `upgrade` for a scenario without periods or stock: version 1 has no such
+    terms."""
+    if scenario.is_version2:
+        return
+    for term in (first, second):
+        if term not in COST_TERMS:
+            raise ValueError(f"cost term {term!r} exists only in a scenario with periods or stock (docs/model.md "
+                             f"version 2); {scenario.name} has neither; its terms: {', '.join(COST_TERMS)}")
 
 
 @dataclass
@@ -264,10 +274,11 @@ class _Frontier:
     message: str
 
 
-def _trace(scenario: Scenario, ix: IndexSets, m: pyo.ConcreteModel, options: SolverOptions, first: str, second: str,
+def _trace(scenario: Scenario, built: Built, options: SolverOptions, first: str, second: str,
            points: int, progress: Callable[[str], None]) -> _Frontier:
     """Solve the two ends of the frontier, then the `points` - 2 epsilon points between them (none without a
-    trade-off); NoPlan when an end has no plan."""
+    trade-off) on `built.model`; NoPlan when an end has no plan."""
+    m = built.model
     t1, t2 = getattr(m, f"cost_{first}"), getattr(m, f"cost_{second}")
 
     def record(epsilon: float | None, result: SolveResult, seconds: float, started: str) -> Point:
@@ -275,9 +286,8 @@ def _trace(scenario: Scenario, ix: IndexSets, m: pyo.ConcreteModel, options: Sol
         p = Point(epsilon, result, started=started)
         if result.objective is not None:
             p.first, p.second = float(pyo.value(t1)), float(pyo.value(t2))
-            p.plan = extract_plan(scenario, ix, m)
             with only_model_constraints(m):
-                p.violations = violations(m)
+                p.plan, p.violations = read_plan(scenario, built)
         return p
 
     progress(f"End of the frontier with the least {second}")

@@ -10,7 +10,6 @@ from typing import Any
 import pyomo.environ as pyo
 
 from planner.models.layout import OPEN
-from planner.models.sets import Triple
 from planner.scenario.schema import SolverOptions
 from planner.solve.highs import KeptHandOver
 from planner.solve.solvers import solve
@@ -20,22 +19,36 @@ POLISH_SHARE = 0.1
 """Share of a time limit kept for the polish (`solve_polished`): the MIP gets the rest, so both keep to the limit."""
 
 
-def x_pattern(model: pyo.ConcreteModel) -> frozenset[Triple]:
-    """The triples whose x is open in the solution loaded into `model`."""
-    return frozenset(t for t in model.T if (model.x[t].value or 0.0) > OPEN)
+Opening = tuple
+"""The key of one opening decision: a triple (i, f, s) in version 1's model, (i, f, s, period) in the period model."""
+
+
+def x_vars(model: pyo.ConcreteModel) -> dict[Opening, Any]:
+    """Every opening variable x of `model` by its key: `model.x[i, f, s]` by (i, f, s) in version 1's model,
+    `model.period[t].x[i, f, s]` by (i, f, s, t) in the period model of docs/model.md version 2."""
+    if hasattr(model, "period"):
+        return {(*key, t): var for t in model.period for key, var in model.period[t].x.items()}
+    return dict(model.x.items())
+
+
+def x_pattern(model: pyo.ConcreteModel) -> frozenset[Opening]:
+    """The keys (`x_vars`) whose x is open in the solution loaded into `model`."""
+    return frozenset(t for t, var in x_vars(model).items() if (var.value or 0.0) > OPEN)
 
 
 @contextmanager
-def fixed_x(model: pyo.ConcreteModel, values: dict[Triple, int]) -> Iterator[None]:
-    """Fix x to `values` for the duration; variables already fixed (lock_in) stay as they were."""
-    changed = [t for t in values if not model.x[t].fixed]
+def fixed_x(model: pyo.ConcreteModel, values: dict[Opening, int]) -> Iterator[None]:
+    """Fix x (by `x_vars` key) to `values` for the duration; variables already fixed (lock_in, phase-out) stay as
+    they were."""
+    x = x_vars(model)
+    changed = [t for t in values if not x[t].fixed]
     for t in changed:
-        model.x[t].fix(values[t])
+        x[t].fix(values[t])
     try:
         yield
     finally:
         for t in changed:
-            model.x[t].unfix()
+            x[t].unfix()
 
 
 def first_share(options: SolverOptions) -> SolverOptions:
@@ -77,11 +90,11 @@ def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult
     if left is not None and left <= 0:
         return dataclasses.replace(result,
                                    notes=(*result.notes, "the plan is not polished: the MIP used all the time limit"))
-    pattern = x_pattern(model)
-    values = {t: int(t in pattern) for t in model.T}
+    pattern, x = x_pattern(model), x_vars(model)
+    values = {t: int(t in pattern) for t in x}
     handover = None
     if kept is not None and kept.form is not None:
-        handover = kept.fixing([model.x[t] for t in values], list(values.values()))
+        handover = kept.fixing([x[t] for t in values], list(values.values()))
     with fixed_x(model, values):
         lp = solve(model, options.model_copy(update={"heuristic": False, "time_limit": left}), objective=objective,
                    kept=handover)

@@ -22,5 +22,5 @@ def kpi_columns() -> list[str]:
             + [f"flow_radius_{PREDECESSOR[f]}_{f}_km" for f in PREDECESSOR])
 
 
-RESERVED = frozenset({"member", *RUN_COLUMNS, *kpi_columns()})
-"""Column names of the results table that a parameter may not take."""
+RESERVED = frozenset({"member", *RUN_COLUMNS, *kpi_columns(), "cost_retire", "cost_upgrade"})
+"""Column names of the results table that a parameter may not take (with the cost terms of runs with periods)."""

@@ -63,13 +63,30 @@ def member_row(name: str, parameters: dict[str, Value], folder: Path, *, status:
     for f, p in PREDECESSOR.items():
         values = [r.get(f"{p}->{f}") for r in radius.values() if r and r.get(f"{p}->{f}") is not None]
         row[f"flow_radius_{p}_{f}_km"] = sum(values) / len(values) if values else None
-    return row
+    return row | period_kpis(summary)
+
+
+PERIOD_MOVES = ("in_use", "built", "retired", "converted_in")
+"""Capacity figures of each period in the results of a sweep of scenarios with periods (`<figure>_<year>`)."""
+
+
+def period_kpis(summary: dict[str, Any]) -> dict[str, Any]:
+    """The per-period KPIs of a run with periods (docs/model.md version 2): `cost_<year>` (the period's cost,
+    undiscounted) and the capacity `in_use_<year>`, `built_<year>`, `retired_<year>`, `converted_in_<year>`; nothing
+    for a run without periods. The top-level KPIs of such a run are its discounted totals and its last period's."""
+    out: dict[str, Any] = {}
+    for year, figures in (summary.get("periods") or {}).items():
+        out[f"cost_{year}"] = sum((figures.get("costs") or {}).values())
+        capacity = figures.get("capacity") or {}
+        out |= {f"{move}_{year}": capacity.get(move) for move in PERIOD_MOVES}
+    return out
 
 
 def results_table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataFrame:
     """The rows as a table with typed columns: parameters first, then status and KPIs."""
     columns = ["member", *parameters, *RUN_COLUMNS, *kpi_columns()]
-    frame = pd.DataFrame(rows, columns=columns)
+    extra = list(dict.fromkeys(k for row in rows for k in row if k not in columns))  # periods: retire, upgrade, years
+    frame = pd.DataFrame(rows, columns=[*columns, *extra])
     frame["start_values"] = frame["start_values"].astype("Int64")
     frame["start_accepted"] = frame["start_accepted"].astype("boolean")
     for column in parameters:
@@ -78,7 +95,7 @@ def results_table(rows: list[dict[str, Any]], parameters: list[str]) -> pd.DataF
             frame[column] = pd.to_numeric(frame[column])
         elif values and not all(isinstance(v, bool) for v in values):
             frame[column] = frame[column].map(lambda v: None if v is None else str(v))
-    for column in kpi_columns():
+    for column in [*kpi_columns(), *extra]:
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     for column in ("skipped", "model_reused", "costs_rewritten"):
         frame[column] = frame[column].astype(bool)

@@ -37,8 +37,8 @@ class Parameter(_Model):
     """Dotted key path into the scenario file, under `settings` or `solver` (e.g. `settings.chain_radius_km`)."""
     values: list[Value] | None = None
     """The values the key takes (`null` = not set); with `key` only."""
-    table: Literal["regions", "sites", "industries", "functions"] | None = None
-    """The table an override parameter changes."""
+    table: Literal["regions", "sites", "industries", "functions", "stock"] | None = None
+    """The table an override parameter changes (`stock`: the existing capacity of a scenario with a stock table)."""
     where: dict[str, str | int | float | list[str | int | float]] | None = None
     """Rows the override changes (as in a scenario's overrides); not set = every row."""
     column: str | None = None

@@ -323,12 +323,11 @@ def test_the_schema_documents_the_version2_fields():
     assert functions["properties"]["retire_cost"]["description"].startswith("ψ_if")
 
 
-@pytest.mark.parametrize("command", [["run", "--alternatives", "2"], ["pareto", "--between", "land", "setup"]])
-def test_commands_without_periods_refuse_a_version2_scenario(tiny, command):
-    brownfield(tiny)
-    result = CliRunner().invoke(app, [command[0], str(tiny.yaml), *command[1:], "--out", "out"])
+def test_pareto_refuses_the_version2_terms_for_a_scenario_without_periods(tiny):
+    """The research commands take version 2 scenarios (tests/research/test_periods.py); what stays refused is a
+    version 2 cost term in a scenario that has none."""
+    result = CliRunner().invoke(app, ["pareto", str(tiny.yaml), "--between", "land", "upgrade", "--out", "out"])
     assert result.exit_code == 2, result.output
-    assert ("tiny/scenario.yaml: uses settings.periods, tables.stock (version 2); "
-            f"`planner {command[0]}{' --alternatives' if '--alternatives' in command else ''}` "
-            "does not support them yet") in " ".join(result.output.split())
+    assert ("cost term 'upgrade' exists only in a scenario with periods or stock (docs/model.md version 2); tiny has "
+            "neither; its terms: land, setup, operating, linkage, duplication") in " ".join(result.output.split())
     assert not (tiny.root.parent / "out").exists()
