@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from planner.maps import fonts
+from planner.maps.lang import value
 from planner.maps.markup import escape, html_table
 from planner.maps.period_figures import production_chart
 from planner.maps.periods import MOVE_TITLES, MOVES, PeriodRuns, period_text, period_totals, site_moves
@@ -44,7 +45,8 @@ def _sites_table(periods: PeriodRuns, period: int, lang: str) -> str:
     moves = site_moves(periods.transition, period)
     order = {s: k for k, s in enumerate(run.sites.index)}
     moves = moves.loc[sorted(moves.index, key=lambda s: order.get(s, len(order)))]
-    moves.insert(0, "zone", [str(run.sites.at[s, "zone"]) if s in run.sites.index else "" for s in moves.index])
+    moves.insert(0, "zone", [value(str(run.sites.at[s, "zone"]), lang) if s in run.sites.index else ""
+                             for s in moves.index])
     moves.insert(0, "region", [str(run.sites.at[s, "region"]) if s in run.sites.index else "" for s in moves.index])
     return html_table(_titled(moves.rename_axis("site").reset_index(), lang))
 
