@@ -93,8 +93,8 @@ def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
     outside = national and len(outside_provinces(run)) > 0
     FarClass(COUNTS_FROM_ZOOM).add_to(target)
     legend = legend_html(run, bool(metro_cities(run)), outside, folded=narrow)
-    if periods is not None:  # the period view's block before the legend closes
-        legend = legend.removesuffix("</details>") + period_legend_html() + "</details>"
+    if periods is not None:  # the period view's block first
+        legend = legend.replace("</summary>", "</summary>" + period_legend_html(), 1)
     HtmlControl(legend, position="bottomleft", css_class="pl-box pl-legend").add_to(target)
     HtmlControl(title_html(run, heading), position="topleft", css_class="pl-box pl-title").add_to(target)
     target.fit_bounds(map_bounds(run), padding_top_left=(LEFT_PANEL_PX, 0))
