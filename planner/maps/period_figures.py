@@ -120,7 +120,8 @@ def production_chart(ax: Axes, periods: PeriodRuns, lang: str = "en") -> None:
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0f}")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(lambda v, _: fmt(v, 0))
-    ax.set_ylim(bottom=0)
+    top = float(table.max().max()) if table.size else 0.0
+    ax.set_ylim(0, top * 1.1 if top > 0 else 1.0)  # room above the highest point and its triangle
     ax.set_xlabel(period_text("chart_x", lang), fontsize=8)
     ax.set_ylabel(period_text("chart_y", lang), fontsize=8)
     ax.set_title(period_text("chart_title", lang), fontsize=10)
