@@ -230,8 +230,9 @@ def title_html(run: RunData, heading: str | None = None) -> str:
     periods = list(run.summary.get("periods") or [])
     shown = (f"<br><b>{escape(period_text('title', periods=', '.join(map(str, periods))))}</b>"
              f"<br>{escape(period_text('target', period=periods[-1]))}" if periods else "")
+    when = f"in {escape(str(periods[-1]))}: " if periods else ""
     return (f"{lead}<b>{escape(run.title)}</b><br>status <b>{escape(run.status)}</b>, "
-            f"objective <b>{fmt(run.objective, 2)}</b> (10k yuan) · {len(run.opened_sites)} sites opened, "
+            f"objective <b>{fmt(run.objective, 2)}</b> (10k yuan) · {when}{len(run.opened_sites)} sites opened, "
             f"{len(run.assignments)} functions placed, {len(run.links)} links{shown}")
 
 

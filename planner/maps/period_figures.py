@@ -139,7 +139,7 @@ def _period_legend(lang: str) -> list[_Entry]:
         return Line2D([], [], marker="o", linestyle="", markersize=9, markerfacecolor="none",
                       markeredgecolor=CHANGE_COLOURS[change], markeredgewidth=1.6)
 
-    entries = [_Entry(_blank(), period_text("legend", lang).split(" (")[0].split("（")[0], True)]
+    entries = [_Entry(_blank(), period_text("section", lang), True)]
     entries += [_Entry(ring(c), period_text(c, lang)) for c in ("built", "converted", "retired")]
     return entries
 

@@ -39,6 +39,7 @@ PERIOD_CSS = """<style>
 .pl-stepper { display: flex; align-items: center; gap: 6px; }
 .pl-stepper button { font: inherit; padding: 0 6px; cursor: pointer; }
 .pl-stepper .pl-period { font-weight: bold; min-width: 3em; text-align: center; }
+.pl-pop table.pl-moves td, .pl-pop table.pl-moves th { font-size: 11px; padding: 1px 3px; line-height: 1.25; }
 </style>"""
 """Style of the period control."""
 
@@ -70,7 +71,7 @@ def moves_popup(run: RunData, transition: pd.DataFrame, period: int, site: str) 
     region = str(run.sites.at[site, "region"]) if site in run.sites.index else ""
     where = f" · {escape(run.region_name(region))}" if region in run.regions.index else ""
     return (f"<div class='pl-pop'><b>{escape(site)}</b>{where} · zone {escape(zone)} · "
-            f"<b>{escape(period_layer(period))}</b><table class='pl-table'>{head}{body}</table></div>")
+            f"<b>{escape(period_layer(period))}</b><table class='pl-table pl-moves'>{head}{body}</table></div>")
 
 
 def _tooltip(site: str, period: int, moves: pd.Series) -> str:
@@ -135,7 +136,8 @@ def period_groups(periods: PeriodRuns) -> list[folium.FeatureGroup]:
 def period_legend_html() -> str:
     """The legend's block of the period view: the marker outlines and the retired ring."""
     def row(style: str, key: str) -> str:
-        return f"<div><span class='pl-sw pl-dot' style='{style}'></span>{escape(period_text(key))}</div>"
+        return (f"<div><span class='pl-sw pl-dot' style='box-sizing:border-box;{style}'></span>"
+                f"{escape(period_text(key))}</div>")
 
     return (f"<h4>{escape(period_text('legend'))}</h4>"
             + row(f"background:#fff;border:3px solid {CHANGE_COLOURS['built']}", "built")

@@ -160,12 +160,6 @@ def test_the_chart_draws_production_per_region_over_time(periods_figure, periods
         assert (rows["retired"].cumsum() <= rows["built"].cumsum() + 1e-6).all()
 
 
-def test_png_command_writes_the_period_image(periods_run: Path, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["map", str(periods_run), "--png", "--out", str(tmp_path / "p.png")])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
 def test_the_report_has_the_chart_and_a_section_per_period(periods_run: Path) -> None:
     page = report_html(periods_run)
     assert '<section id="periods">' in page and 'class="static-map production-chart"' in page
