@@ -441,5 +441,9 @@ def test_the_map_of_a_run_with_periods_steps_through_them(browser: Any, periods_
         assert state["label"] == "2030" and state["sites"] == len(site_moves(transition, 2030))
         assert [c for c in state["checked"] if c.startswith("Period")] == [period_layer(2030)]
         browser.save_screenshot(str(ARTIFACTS / "map-periods-control.png"))
+        browser.execute_script("document.querySelector('.pl-stepper .pl-prev').click()")  # ◀ from 2030
+        time.sleep(0.4)
+        state = browser.execute_script(PERIOD_STATE_JS)
+        assert state["label"] == "2025" and state["sites"] == len(site_moves(transition, 2025))
     finally:
         browser.set_window_size(1400, 1000)
