@@ -92,7 +92,7 @@ def _site_marker(run: RunData, site: str, period: int, moves: pd.Series, popup: 
     classes = " ".join(["pl-psite", *(f"pl-change-{c}" for c in changes), f"pl-zone-{css_token(zone)}"])
     return folium.CircleMarker(
         run.site_point(site), radius=SITE_RADIUS + 1, color=CHANGE_COLOURS[first], weight=1.5 if first == "kept" else 3,
-        fill=not closed, fill_color=ZONE_COLOURS.get(zone, "#999999"), fill_opacity=0.95,
+        fill=not closed, fill_color=None if closed else ZONE_COLOURS.get(zone, "#999999"), fill_opacity=0.95,
         dash_array="3 3" if closed else None, class_name=classes, tooltip=_tooltip(site, period, moves),
     ).add_child(HtmlPopup(popup, 640))
 

@@ -181,3 +181,23 @@ def test_the_period_sections_in_chinese(periods_run: Path) -> None:
     sites = _csv(periods_run / "inputs" / "sites.csv")["id"].tolist()
     text = re.sub("|".join(map(re.escape, sites)), " ", text)  # ids are data (A-center), not words
     assert re.findall(r"[A-Za-z]{3,}", text) == []  # no English words left
+
+
+def test_a_site_whose_capacity_is_all_retired_is_drawn_hollow_and_grey(periods_run: Path) -> None:
+    """No site of the fixture empties completely, so the marker of one that does is checked on its own."""
+    from planner.maps.period_layers import _site_marker
+    from planner.maps.periods import CHANGE_COLOURS
+
+    periods = load_periods(periods_run)
+    def moves(**changes: float) -> pd.Series:
+        return pd.Series({"previous": 5.0, "stock_kept": 0.0, "built": 0.0, "retired": 5.0, "converted_in": 0.0,
+                          "converted_out": 0.0, "capacity": 0.0} | changes)
+
+    emptied = moves()
+    assert site_change(emptied) == ["retired", "closed"]
+    assert site_change(moves(retired=0.0, converted_out=5.0)) == ["converted", "closed"]
+    assert site_change(moves(retired=0.0, capacity=5.0)) == ["kept"]
+    hollow = _site_marker(periods.last, "A-center", 2035, emptied, "").options
+    assert (hollow["fill"], hollow["color"], hollow["dashArray"]) == (False, CHANGE_COLOURS["retired"], "3 3")
+    built = _site_marker(periods.last, "A-center", 2035, moves(built=5.0, retired=0.0, capacity=5.0), "").options
+    assert (built["fill"], built["color"], built.get("dashArray")) == (True, CHANGE_COLOURS["built"], None)
