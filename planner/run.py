@@ -416,10 +416,11 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
     if solver_log:
         files[SOLVER_LOG] = lambda p: p.write_text(solver_log, encoding="utf-8")
     files[SUMMARY] = partial(write_json, data=summary)  # after the tables; the map is drawn from them
-    if isinstance(plan, TransitionPlan):  # the map first: it draws the last period, whose tables the periods' replace
+    if isinstance(plan, TransitionPlan):  # the tables of every period, then the map drawn from them
         files |= transition_files(plan, write_map)
     elif plan is not None:
         files[MAP] = write_map
+    if plan is not None:
         files |= plan_exports()  # after the tables and the map: they are read from the folder being written
     try:
         write_run_folder(out, force, files)

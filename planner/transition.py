@@ -178,24 +178,19 @@ def transition_kpis(scenario: Scenario, plan: TransitionPlan) -> dict[str, Any]:
 
 
 def transition_files(plan: TransitionPlan, draw_map: Callable[[Path], None]) -> dict[str, Callable[[Path], None]]:
-    """The files of a version 2 run folder: the map, version 1's tables with a `period` column, transition.csv and
-    regions.csv (writers in the order they must run).
+    """The files of a version 2 run folder: version 1's tables with a `period` column, transition.csv, regions.csv
+    and the map (writers in the order they must run).
 
-    The map (`draw_map`, reading the run folder) shows the last period, the target of the transition: it is drawn
-    from that period's tables, which the tables of every period then replace.
+    The map (`draw_map`, reading the run folder) is drawn last, from the tables of every period: a layer per
+    period (planner.maps.period_layers).
     """
-    def last_period_map(path: Path) -> None:
-        for table in ("assignments", "links", "sites"):
-            write_csv(path.parent / f"{table}.csv", getattr(plan.last, table))
-        draw_map(path)
-
     return {
-        "map.html": last_period_map,
         "assignments.csv": partial(write_csv, frame=plan.stacked("assignments")),
         "links.csv": partial(write_csv, frame=plan.stacked("links")),
         "sites.csv": partial(write_csv, frame=plan.stacked("sites")),
         "transition.csv": partial(write_csv, frame=plan.transition),
         "regions.csv": partial(write_csv, frame=plan.regions),
+        "map.html": draw_map,
     }
 
 

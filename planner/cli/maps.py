@@ -43,8 +43,8 @@ def map_command(
     """Redraw the map of a run folder: RUN_DIR/map.html, or RUN_DIR/map.png with --png."""
     from planner.maps.assets import OfflineAssetError
     from planner.maps.htmlout import save_html
+    from planner.maps.images import png as write_png
     from planner.maps.interactive import plan_map
-    from planner.maps.static import png as write_png
     from planner.runfolder import WriteFailed, atomic_file
     from planner.runfolder.read import RunFolderError
 

@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from planner.maps.assets import OfflineAssetError
     from planner.maps.htmlout import render_html, save_html
+    from planner.maps.images import png
     from planner.maps.interactive import DEFAULT_TILES, dual_map, plan_map, write_map
     from planner.maps.reporting import report
     from planner.maps.rundata import RunFolderError, load_run
-    from planner.maps.static import png
 
 _EXPORTS = {
     "OfflineAssetError": "assets", "render_html": "htmlout", "save_html": "htmlout",
     "DEFAULT_TILES": "interactive", "dual_map": "interactive", "plan_map": "interactive", "write_map": "interactive",
-    "report": "reporting", "RunFolderError": "rundata", "load_run": "rundata", "png": "static",
+    "report": "reporting", "RunFolderError": "rundata", "load_run": "rundata", "png": "images",
 }
 
 __all__ = ["DEFAULT_TILES", "OfflineAssetError", "RunFolderError", "dual_map", "load_run", "plan_map", "png",

@@ -8,6 +8,7 @@ from folium.template import Template
 
 from planner.maps.markup import escape
 from planner.maps.metrics import most_hosted
+from planner.maps.periods import period_text
 from planner.maps.rundata import RunData
 from planner.maps.style import (
     FUNCTION_COLOURS,
@@ -227,11 +228,11 @@ def title_html(run: RunData, heading: str | None = None) -> str:
     """Scenario title, status and objective."""
     lead = f"<i>{escape(heading)}</i><br>" if heading else ""
     periods = list(run.summary.get("periods") or [])
-    shown = (f"<br>the plan of the last period, <b>{escape(str(periods[-1]))}</b> 末期规划 (periods "
-             f"{escape(', '.join(map(str, periods)))}; every period in transition.csv and regions.csv)"
-             if periods else "")
+    shown = (f"<br><b>{escape(period_text('title', periods=', '.join(map(str, periods))))}</b>"
+             f"<br>{escape(period_text('target', period=periods[-1]))}" if periods else "")
+    when = f"in {escape(str(periods[-1]))}: " if periods else ""
     return (f"{lead}<b>{escape(run.title)}</b><br>status <b>{escape(run.status)}</b>, "
-            f"objective <b>{fmt(run.objective, 2)}</b> (10k yuan) · {len(run.opened_sites)} sites opened, "
+            f"objective <b>{fmt(run.objective, 2)}</b> (10k yuan) · {when}{len(run.opened_sites)} sites opened, "
             f"{len(run.assignments)} functions placed, {len(run.links)} links{shown}")
 
 

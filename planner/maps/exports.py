@@ -3,7 +3,11 @@
 ``plan.gpkg`` holds three layers in WGS84 (EPSG:4326): ``regions`` (the region's boundary where
 :mod:`planner.geodata` has one for its adcode, else its point) with what it hosts, ``sites`` (points) with the
 functions and capacities placed there, and ``links`` (lines from the supporting to the supported site).
-``plan.xlsx`` holds one sheet per table of the run folder (the plan's tables, then ``inputs/``), text cells
+A run with periods (docs/scenario.md "Version 2") gets the same three layers with a ``period`` column first (one
+row per period and region, site or link: the plan of each period) and a fourth, ``transition``: a point per row of
+``transition.csv`` at its site (capacity kept, built, retired, converted and in use per period).
+``plan.xlsx`` holds one sheet per table of the run folder (the plan's tables, with periods also ``transition`` and
+``regions``, then ``inputs/``, with periods also ``inputs_stock``), text cells
 written as text (:func:`planner.cells.text_cells_safe`), column titles in English or Chinese
 (:mod:`planner.maps.lang`).
 """
@@ -19,6 +23,7 @@ from shapely.geometry import LineString, Point
 from planner import geodata
 from planner.maps.geometry import region_shapes
 from planner.maps.lang import column_title
+from planner.maps.periods import REGIONS, TRANSITION, has_periods, load_periods
 from planner.maps.rundata import RunData, load_run
 from planner.runfolder.format import ASSIGNMENTS, LINKS, SITES
 from planner.runfolder.read import read_table
@@ -28,7 +33,10 @@ from planner.scenario.schema import FUNCTIONS
 LAYERS = ("regions", "sites", "links")
 """The layers of ``plan.gpkg``."""
 
-INPUT_TABLES = ("regions", "sites", "industries", "functions")
+TRANSITION_LAYER = "transition"
+"""The layer of ``plan.gpkg`` of a run with periods that holds ``transition.csv``, a point per row at its site."""
+
+INPUT_TABLES = ("regions", "sites", "industries", "functions", "stock")
 """The tables of ``inputs/`` that become sheets of ``plan.xlsx`` (as ``inputs_<table>``)."""
 
 
@@ -93,20 +101,45 @@ def links_layer(run: RunData) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(links, geometry=geometry, crs=geodata.CRS).to_crs(4326)
 
 
+def plan_layers(run: RunData) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of ``plan.gpkg`` (:data:`LAYERS`) of one plan."""
+    return dict(zip(LAYERS, (regions_layer(run), sites_layer(run), links_layer(run)), strict=True))
+
+
+def period_layers(run_dir: Path) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of ``plan.gpkg`` of a run with periods: :data:`LAYERS` with a ``period`` column (one row per
+    period and region, site or link), and ``transition``: a point per row of ``transition.csv`` at its site."""
+    periods = load_periods(run_dir)
+    frames: dict[str, list[gpd.GeoDataFrame]] = {name: [] for name in LAYERS}
+    for period, run in periods.runs.items():
+        for name, layer in plan_layers(run).items():
+            layer.insert(0, "period", period)
+            frames[name].append(layer)
+    layers = {name: gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=parts[0].crs)
+              for name, parts in frames.items()}
+    run = periods.last
+    table = periods.transition.reset_index(drop=True)
+    geometry = [Point(float(run.sites.at[s, "lon"]), float(run.sites.at[s, "lat"])) for s in table["site"]]
+    layers[TRANSITION_LAYER] = gpd.GeoDataFrame(table, geometry=geometry, crs=geodata.CRS).to_crs(4326)
+    return layers
+
+
 def write_geopackage(run_dir: Path, path: Path) -> None:
-    """Write the plan of the run folder `run_dir` as the GeoPackage `path` (layers :data:`LAYERS`, EPSG:4326)."""
-    run = load_run(Path(run_dir))
+    """Write the plan of the run folder `run_dir` as the GeoPackage `path` (layers :data:`LAYERS`, EPSG:4326; for a
+    run with periods, :func:`period_layers`)."""
+    run_dir = Path(run_dir)
+    layers = period_layers(run_dir) if has_periods(run_dir) else plan_layers(load_run(run_dir))
     path = Path(path)
     path.unlink(missing_ok=True)
-    for name, layer in zip(LAYERS, (regions_layer(run), sites_layer(run), links_layer(run)), strict=False):
+    for name, layer in layers.items():
         layer.to_file(path, layer=name, driver="GPKG", engine="pyogrio")
 
 
 def workbook_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
     """Sheet name -> table: the plan's tables of the run folder, then the tables of its ``inputs/``, as written."""
     run_dir = Path(run_dir)
-    tables = {name.removesuffix(".csv"): read_table(run_dir / name, []) for name in (ASSIGNMENTS, LINKS, SITES)
-              if (run_dir / name).is_file()}
+    tables = {name.removesuffix(".csv"): read_table(run_dir / name, [])
+              for name in (ASSIGNMENTS, LINKS, SITES, TRANSITION, REGIONS) if (run_dir / name).is_file()}
     for name in INPUT_TABLES:
         if (run_dir / "inputs" / f"{name}.csv").is_file():
             tables[f"inputs_{name}"] = read_table(run_dir / "inputs" / f"{name}.csv", [])

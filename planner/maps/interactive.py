@@ -19,8 +19,10 @@ from planner.maps.controls import (
 )
 from planner.maps.geometry import CHINA_BOUNDS, metro_cities, national_view, outside_provinces, view_bounds
 from planner.maps.htmlout import save_html
-from planner.maps.layers import china_base, plan_layers
+from planner.maps.layers import METRO_LAYER, REGIONS_LAYER, PlanLayers, china_base, plan_layers
 from planner.maps.markup import LayerControl
+from planner.maps.period_layers import PERIOD_CSS, PeriodStepper, period_groups, period_legend_html
+from planner.maps.periods import PeriodRuns, has_periods, load_periods, period_text
 from planner.maps.rundata import RunData, load_run
 
 DEFAULT_TILES = "OpenStreetMap"
@@ -77,18 +79,44 @@ def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
         for base in china_base(run):
             base.add_to(target)
     layers = plan_layers(run)
+    periods = load_periods(run.run_dir) if has_periods(run.run_dir) else None
+    sections = layers.sections
     for group in layers.groups:
         group.add_to(target)
+    if periods is not None:
+        sections, stepper = period_view(target, periods, layers)
     control = LayerControl(collapsed=collapsed, position="topright")
     control.add_to(target)
-    LayerSections(control, layers.sections).add_to(target)
+    LayerSections(control, sections).add_to(target)
+    if periods is not None:
+        stepper.add_to(target)
     outside = national and len(outside_provinces(run)) > 0
     FarClass(COUNTS_FROM_ZOOM).add_to(target)
-    HtmlControl(legend_html(run, bool(metro_cities(run)), outside, folded=narrow), position="bottomleft",
-                css_class="pl-box pl-legend").add_to(target)
+    legend = legend_html(run, bool(metro_cities(run)), outside, folded=narrow)
+    if periods is not None:  # the period view's block first
+        legend = legend.replace("</summary>", "</summary>" + period_legend_html(), 1)
+    HtmlControl(legend, position="bottomleft", css_class="pl-box pl-legend").add_to(target)
     HtmlControl(title_html(run, heading), position="topleft", css_class="pl-box pl-title").add_to(target)
     target.fit_bounds(map_bounds(run), padding_top_left=(LEFT_PANEL_PX, 0))
     return layers.groups
+
+
+def period_view(target: folium.Map, periods: PeriodRuns, layers: PlanLayers
+                ) -> tuple[list[tuple[str, list[folium.FeatureGroup], bool]], PeriodStepper]:
+    """Add the layers of each period to `target` (a run with periods); return the layer control's sections (the
+    periods first) and the period control to add after the layer control.
+
+    The last period's sites, function rings and industry links stay listed but start hidden: the period layers
+    show each period's sites and links.
+    """
+    for group in layers.groups:
+        if group.layer_name not in (REGIONS_LAYER, METRO_LAYER):
+            group.show = False
+    groups = period_groups(periods)
+    for group in groups:
+        group.add_to(target)
+    page_header(target).add_child(Element(PERIOD_CSS), name="planner_period_css")
+    return [(period_text("section"), groups, False), *layers.sections], PeriodStepper(groups, periods.periods)
 
 
 def _new_map(run: RunData, tiles: str | None) -> folium.Map:

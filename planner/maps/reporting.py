@@ -21,6 +21,7 @@ from planner.formatting import percent, seconds
 from planner.maps import fonts
 from planner.maps.controls import FONT_STACK
 from planner.maps.htmlout import render_html
+from planner.maps.images import plan_figure
 from planner.maps.interactive import plan_map
 from planner.maps.lang import FACTS_ZH, header, text, value
 from planner.maps.markup import TABLE_CSS, escape, html_table
@@ -31,6 +32,8 @@ from planner.maps.metrics import (
     hosts_table,
     land_table,
 )
+from planner.maps.period_report import periods_html
+from planner.maps.periods import has_periods, load_periods
 from planner.maps.rundata import (
     PLAN_STATUSES,
     RunData,
@@ -38,7 +41,6 @@ from planner.maps.rundata import (
     read_scenario,
     run_title,
 )
-from planner.maps.static import figure
 from planner.maps.style import FUNCTION_LABELS, ZONE_LABELS, fmt
 from planner.runfolder.read import (
     RunFolderError,
@@ -100,8 +102,8 @@ def _division(run: RunData, lang: str = "en") -> str:
 
 def _png_base64(run: RunData, lang: str = "en") -> str:
     buffer = io.BytesIO()
-    with fonts.cjk_context():
-        figure(run, lang=lang).savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.2)
+    with fonts.cjk_context():  # a run with periods: the periods side by side and production per region
+        plan_figure(run.run_dir, lang=lang).savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.2)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -183,6 +185,7 @@ def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> 
 <section id="division"><h2>{text('division', lang)}</h2>{_division(run, lang)}</section>
 <section id="hosts"><h2>{text('hosts', lang)}</h2>{_table(hosts_table(run), 0, lang=lang)}</section>
 <section id="land"><h2>{text('land', lang)}</h2>{_table(land_table(run), lang=lang)}</section>
+{periods_html(load_periods(run.run_dir), run.summary, lang) if has_periods(run.run_dir) else ""}
 <section id="map" class="screen-only"><h2>{text('interactive', lang)}</h2>
 <iframe class="map-frame" title="{text('interactive', lang)}" srcdoc="{escape(map_page)}"></iframe></section>
 <section id="static-map"><h2>{text('static', lang)}</h2>

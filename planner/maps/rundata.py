@@ -119,8 +119,23 @@ def _regions_with_sites(regions: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFr
     return regions[regions.index.isin(sites["region"])] if "region" in sites else regions
 
 
-def load_run(run_dir: Path) -> RunData:
-    """Read the run folder `run_dir`; raise :class:`RunFolderError` when it has no plan to draw."""
+def _period(frame: pd.DataFrame, period: int | None) -> pd.DataFrame:
+    """The rows of `period` of a run folder table with a `period` column (without it); by default the last."""
+    if period is None or "period" not in frame.columns:
+        return last_period(frame)
+    return frame[frame["period"] == period].drop(columns="period").reset_index(drop=True)
+
+
+def run_periods(summary: dict[str, Any]) -> list[int]:
+    """The periods of a run with periods (``summary.json`` ``periods``, docs/scenario.md "Version 2"), else []."""
+    return [int(p) for p in (summary.get("periods") or {})]
+
+
+def load_run(run_dir: Path, period: int | None = None) -> RunData:
+    """Read the run folder `run_dir`; raise :class:`RunFolderError` when it has no plan to draw.
+
+    A run with periods gives the plan of `period` (default: the last period, the target of the transition).
+    """
     run_dir = Path(run_dir)
     summary = read_summary(run_dir)
     if summary.get("status") not in PLAN_STATUSES:
@@ -130,7 +145,7 @@ def load_run(run_dir: Path) -> RunData:
                              f"(status: {summary.get('status')})")
     inputs = run_dir / "inputs"
     sites = _csv(inputs / "sites.csv", ["id"]).set_index("id")
-    used = last_period(_csv(run_dir / "sites.csv", SITE_COLUMNS)).set_index("site")[["land_used_ha", "share_used"]]
+    used = _period(_csv(run_dir / "sites.csv", SITE_COLUMNS), period).set_index("site")[["land_used_ha", "share_used"]]
     sites = sites.join(used, how="left").fillna({"land_used_ha": 0.0, "share_used": 0.0})
     return RunData(
         run_dir=run_dir,
@@ -139,6 +154,6 @@ def load_run(run_dir: Path) -> RunData:
         regions=_regions_with_sites(_csv(inputs / "regions.csv", ["id"]).set_index("id"), sites),
         sites=sites,
         industries=_csv(inputs / "industries.csv", ["id"]).set_index("id"),
-        assignments=last_period(_csv(run_dir / "assignments.csv", ASSIGNMENT_COLUMNS)),  # with periods: the last
-        links=last_period(_csv(run_dir / "links.csv", LINK_COLUMNS)),
+        assignments=_period(_csv(run_dir / "assignments.csv", ASSIGNMENT_COLUMNS), period),
+        links=_period(_csv(run_dir / "links.csv", LINK_COLUMNS), period),
     )

@@ -86,3 +86,65 @@ def _add_unused_sites(run: Path) -> None:
         lines = [row.format(r=line.split(",")[0], lon=line.split(",")[4], lat=line.split(",")[5])
                  for line in NATIONAL_EXTRA_REGIONS.splitlines()]
         path.write_text(text + ("" if text.endswith("\n") else "\n") + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+PERIODS_INDUSTRIES = """id,name,name_zh,category,demand,overcapacity,max_hosts,growth,upgrades,upgrade_cost,demand_2030
+ai,Artificial intelligence,人工智能,future,100,0.1,1,0.05,,,
+steel,Steel,钢铁,traditional,300,0.05,,,,,150
+green,Green steel,绿色钢铁,emerging,50,0.1,,,steel,50,150
+"""
+PERIODS_FUNCTIONS = """industry,function,land_per_unit,setup_cost,unit_cost,min_scale,max_scale,support_ratio,\
+energy_per_unit,req_research,retire_cost
+ai,rd,0.05,500,20,5,,,,0.8,0
+ai,pilot,0.2,300,10,5,,0.3,,0.5,0
+ai,production,0.5,800,5,20,80,0.2,,0.2,0
+steel,rd,0.1,200,5,2,,,,0.3,10
+steel,pilot,0.3,200,5,2,,0.1,,0.2,10
+steel,production,1.0,1000,2,50,,0.1,1,0,20
+green,rd,0.1,200,5,2,,,,0.3,10
+green,pilot,0.3,200,5,2,,0.1,,0.2,10
+green,production,1.0,1000,2,20,,0.1,1,0,20
+"""
+PERIODS_STOCK = """industry,function,site,capacity
+steel,production,A-center,150
+steel,production,B-outer,150
+steel,pilot,B-inner,30
+steel,rd,A-inner,3
+"""
+PERIODS_SETTINGS = """  periods: [2025, 2030, 2035]
+  transition: build_first
+rules:
+  - phase_out: {zone: center, category: traditional, function: production, by: 2030}
+"""
+
+
+def write_periods_scenario(folder: Path) -> Path:
+    """The tiny scenario over three periods (docs/scenario.md "Version 2"): a stock of steel, green steel
+    converting it in place, steel production phased out of central zones by 2030, 先立后破; returns its YAML.
+
+    Its plan builds, converts and retires in different periods and sites (a solve of about a second).
+    """
+    tables = folder / "tables"
+    tables.mkdir(parents=True)
+    for name in ("regions", "sites"):
+        (tables / f"{name}.csv").write_text((TINY.parent / "tables" / f"{name}.csv").read_text(encoding="utf-8"),
+                                            encoding="utf-8")
+    sites = tables / "sites.csv"  # room for the stock at A-center
+    sites.write_text(sites.read_text(encoding="utf-8").replace("A-center,A,center,20,", "A-center,A,center,200,"),
+                     encoding="utf-8")
+    for name, text in (("industries", PERIODS_INDUSTRIES), ("functions", PERIODS_FUNCTIONS),
+                       ("stock", PERIODS_STOCK)):
+        (tables / f"{name}.csv").write_text(text, encoding="utf-8")
+    yaml = TINY.read_text(encoding="utf-8").replace("name: tiny\n", "name: tiny-periods\n")
+    yaml = yaml.replace("  functions: tables/functions.csv\n",
+                        "  functions: tables/functions.csv\n  stock: tables/stock.csv\n")
+    yaml = yaml.replace("  duplication: hard\n", "  duplication: hard\n" + PERIODS_SETTINGS)
+    (folder / "scenario.yaml").write_text(yaml, encoding="utf-8")
+    return folder / "scenario.yaml"
+
+
+@pytest.fixture(scope="session")
+def periods_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Run folder of the tiny scenario over three periods (:func:`write_periods_scenario`)."""
+    scenario = write_periods_scenario(tmp_path_factory.mktemp("scenarios") / "tiny-periods")
+    return _solve(scenario, tmp_path_factory.mktemp("runs") / "tiny-periods")

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from planner.maps import dual_map, plan_map, report, save_html
@@ -375,3 +376,74 @@ def test_every_table_fits_an_a4_page_when_printed(browser: Any, tiny_run: Path, 
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
         browser.set_window_size(size["width"], size["height"])
+
+
+# --- issue 18 item 5: a run with periods, stepped through period by period ---------------------
+
+PERIOD_STATE_JS = """
+const shown = s => Array.from(document.querySelectorAll(s)).filter(e => e.isConnected);
+const style = e => [e.getAttribute('stroke'), e.getAttribute('fill'), e.getAttribute('stroke-dasharray')];
+return {label: document.querySelector('.pl-stepper .pl-period').textContent,
+        sites: shown('path.pl-psite').length,
+        retired: shown('path.pl-retired-ring').map(style),
+        converted: shown('path.pl-converted-ring').length,
+        built: shown('path.pl-psite.pl-change-built').map(style),
+        closed: shown('path.pl-psite.pl-change-closed').map(style),
+        checked: Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))
+          .filter(l => l.querySelector('input').checked).map(l => l.textContent.trim())};
+"""
+
+
+def test_the_map_of_a_run_with_periods_steps_through_them(browser: Any, periods_run: Path, tmp_path: Path) -> None:
+    """One period shown at a time; ◀ ▶ and the layer control step through them; the markers shown are the
+    period's sites, retired capacity in grey dashed rings, unlike the green outline of what is new."""
+    from selenium.webdriver.common.by import By
+
+    from planner.maps.period_layers import period_layer
+    from planner.maps.periods import CHANGE_COLOURS, period_text, site_moves
+
+    transition = pd.read_csv(periods_run / "transition.csv")
+    periods = [2025, 2030, 2035]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    _viewport(browser, 1366, 768)
+    try:
+        severe = _open(browser, _offline_page(periods_run, tmp_path))
+        assert severe == [], severe
+        seen = []
+        for k, period in enumerate(periods):
+            if k:
+                browser.find_element(By.CSS_SELECTOR, ".pl-stepper .pl-next").click()
+                time.sleep(0.4)
+            state = browser.execute_script(PERIOD_STATE_JS)
+            browser.save_screenshot(str(ARTIFACTS / f"map-periods-{period}.png"))
+            moves = site_moves(transition, period)
+            assert state["label"] == str(period)
+            assert state["sites"] == len(moves)
+            assert len(state["retired"]) == int((moves["retired"] > 1e-6).sum())
+            assert state["converted"] == int(((moves["converted_in"] + moves["converted_out"]) > 1e-6).sum())
+            assert all(s[0] == CHANGE_COLOURS["retired"] and s[2] for s in state["retired"] + state["closed"])
+            assert all(s[0] == CHANGE_COLOURS["built"] and not s[2] for s in state["built"])
+            assert all(s[1] == "none" for s in state["closed"])  # all retired: hollow
+            assert [c for c in state["checked"] if c.startswith("Period")] == [period_layer(period)]
+            seen.append((state["sites"], len(state["retired"]), state["converted"], len(state["built"])))
+        assert len(set(seen)) == len(periods)  # what is shown changes from period to period
+        assert any(r for _, r, _, _ in seen) and any(c for _, _, c, _ in seen) and any(b for *_, b in seen)
+        browser.find_element(By.CSS_SELECTOR, ".pl-stepper .pl-next").click()  # the last stays
+        assert browser.execute_script(PERIOD_STATE_JS)["label"] == "2035"
+        # checking a period in the layer control shows it alone
+        _expand_control(browser)
+        headings = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.pl-layer-section')).map(e => e.textContent)")
+        assert headings[0] == f"{period_text('section')} (3)"
+        _toggle(browser, period_layer(2030))
+        time.sleep(0.3)
+        state = browser.execute_script(PERIOD_STATE_JS)
+        assert state["label"] == "2030" and state["sites"] == len(site_moves(transition, 2030))
+        assert [c for c in state["checked"] if c.startswith("Period")] == [period_layer(2030)]
+        browser.save_screenshot(str(ARTIFACTS / "map-periods-control.png"))
+        browser.execute_script("document.querySelector('.pl-stepper .pl-prev').click()")  # ◀ from 2030
+        time.sleep(0.4)
+        state = browser.execute_script(PERIOD_STATE_JS)
+        assert state["label"] == "2025" and state["sites"] == len(site_moves(transition, 2025))
+    finally:
+        browser.set_window_size(1400, 1000)

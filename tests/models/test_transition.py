@@ -192,11 +192,10 @@ def test_run_command_prints_each_period(tmp_path, monkeypatch):
     assert rows["2030"][:5] == ["100.0", "0.0", "100.0", "100.0", "0.0"]  # retired, and built at B-o
     assert rows["2030"][6:] == ["0/0/0", "0/0/0", "0/0/100"]  # division of labour: production moved out
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "assignments.csv", "inputs", "links.csv", "manifest.json", "map.html", "regions.csv", "sites.csv",
-        "solver.log", "summary.json", "transition.csv"]
-    page = (tmp_path / "out" / "map.html").read_text(encoding="utf-8")  # the map says which period it shows
-    assert "the plan of the last period, \\u003cb\\u003e2030\\u003c/b\\u003e" in page
-    assert "(periods 2025, 2030; every period in transition.csv and regions.csv)" in page
+        "assignments.csv", "inputs", "links.csv", "manifest.json", "map.html", "plan.gpkg", "plan.xlsx", "regions.csv",
+        "sites.csv", "solver.log", "summary.json", "transition.csv"]
+    page = (tmp_path / "out" / "map.html").read_text(encoding="utf-8")  # the map says it shows every period
+    assert "Periods 2025, 2030: step through them with the period control" in page
 
 
 def test_the_plan_check_finds_each_broken_version2_constraint(tmp_path):
