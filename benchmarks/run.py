@@ -114,7 +114,8 @@ def measure_limit(scenario: Path, time_limit: float, mip_gap: float) -> dict[str
     wall = time.perf_counter() - start
     return {"build": built_seconds, "wall": wall, "status": result.status, "objective": result.objective,
             "gap": result.mip_gap, "message": result.message, "notes": list(result.notes),
-            "columns": built.size["n_variables"], "solve": result.solve_seconds,
+            "columns": built.size["n_variables"], "solve": result.solve_seconds, "handover": result.handover_seconds,
+            "rens": (result.heuristic or {}).get("seconds"), "readback": result.readback_seconds,
             "peak_mib": _peak_mib(), "apart_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
@@ -127,18 +128,21 @@ def limits_report(rows: list[dict[str, Any]]) -> str:
     """The `--limits` measurements as markdown, one line per size."""
     lines = ["| " + " | ".join(f"{k}: {v}" for k, v in machine().items()) + " |", "",
              "| size | columns | limit s | build s | wall of the solve s | overrun s | allowed s | wall / limit "
-             "| kept | status | gap | peak MiB | solve apart peak MiB | notes |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| kept | status | gap | hand-over s | RENS s | MIP s (with RENS) | read-back s | peak MiB "
+             "| solve apart peak MiB | notes |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if "wall" not in r:
-            lines.append(f"| {r['size']} | | {r['limit']:.0f} | | | | | | no | {r['status']} | | | | |")
+            lines.append(f"| {r['size']} | | {r['limit']:.0f} | | | | | | no | {r['status']} |" + " |" * 8)
             continue
         over = r["wall"] - r["limit"]
         gap = "" if r.get("gap") is None else f"{100 * r['gap']:.3f} %"
         lines.append(f"| {r['size']} | {r['columns']} | {r['limit']:.0f} | {r['build']:.1f} | {r['wall']:.1f} "
                      f"| {over:+.1f} | {allowed_overrun(r['limit']):.1f} | {r['wall'] / r['limit']:.3f} "
                      f"| {'yes' if over <= allowed_overrun(r['limit']) else 'no'} | {r['status']} | {gap} "
-                     f"| {r['peak_mib']:.0f} | {r['apart_peak_mib']:.0f} | {'; '.join(r['notes'])} |")
+                     f"| {_num(r.get('handover'), 1)} | {_num(r.get('rens'), 1)} | {_num(r.get('solve'), 1)} "
+                     f"| {_num(r.get('readback'), 1)} | {r['peak_mib']:.0f} | {r['apart_peak_mib']:.0f} "
+                     f"| {'; '.join(r['notes'])} |")
     return "\n".join(lines)
 
 

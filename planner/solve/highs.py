@@ -106,7 +106,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     if left is not None:
         h.setOptionValue("time_limit", left)
     notes = _keep_to_time_limit(h, left) if mip and left is not None and not _stopped(heuristic) else ()
-    end = _run(h, mip, left, watch if follow else None, probe) if mip else _run_here(h)
+    end = _run(h, left, watch if follow else None, probe) if mip and not _stopped(heuristic) else _run_here(h)
     seconds = time.perf_counter() - start
     if end.stopped:
         notes = (*notes, f"HiGHS did not stop at its time limit of {left:.1f} s (its analytic centre does not check "
@@ -134,12 +134,13 @@ def _stopped(heuristic: Rens | None) -> bool:
     return bool(heuristic and heuristic.interrupted)
 
 
-def _run(h: Any, mip: bool, left: float | None, watch: SolveWatch | None, probe: StartProbe | None) -> Ended:
-    """Solve the MIP in `h`: apart (planner.solve.apart) when it is large and has `left` seconds, else here.
+def _run(h: Any, left: float | None, watch: SolveWatch | None, probe: StartProbe | None) -> Ended:
+    """Solve the MIP in `h`: apart (planner.solve.apart) when it is large and has a time limit (`left` seconds,
+    none left too: HiGHS's presolve of a large model does not stop at once), else here.
 
     `watch` (None: none to follow) hears the progress of a solve apart.
     """
-    if not (mip and left and runs_apart(h.getNumNz(), left)):
+    if not runs_apart(h.getNumNz(), left):
         return _run_here(h)
     end = solve_apart(h, left, watch, watch is not None, probe)
     if probe is not None and end.start_accepted is not None:
