@@ -39,6 +39,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,14 +110,54 @@ def measure_limit(scenario: Path, time_limit: float, mip_gap: float) -> dict[str
     built = build(sc)
     built_seconds = time.perf_counter() - start
     options = solver_options(sc, time_limit=time_limit, mip_gap=mip_gap, threads=1, seed=0)
+    memory = MemorySampler()
+    memory.start()
     start = time.perf_counter()
     result = solve_polished(built.model, options)
     wall = time.perf_counter() - start
+    memory.done.set()
+    memory.join()
     return {"build": built_seconds, "wall": wall, "status": result.status, "objective": result.objective,
             "gap": result.mip_gap, "message": result.message, "notes": list(result.notes),
             "columns": built.size["n_variables"], "solve": result.solve_seconds, "handover": result.handover_seconds,
             "rens": (result.heuristic or {}).get("seconds"), "readback": result.readback_seconds,
-            "peak_mib": _peak_mib(), "apart_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+            "peak_mib": _peak_mib(), "apart_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "pss_peak_mib": memory.peak}
+
+
+class MemorySampler(threading.Thread):
+    """Samples, every half second until `done`, the proportional set size (shared pages divided among their
+    sharers) of this process and its children (a solve apart is a forked child): their sum is the memory the
+    solve holds, which the peak resident sizes of parent and fork, sharing pages, overstate when added."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.done = threading.Event()
+        self.peak = 0.0
+
+    def run(self) -> None:
+        """Sample until `done`."""
+        while not self.done.wait(0.5):
+            pids = [os.getpid(), *_children(os.getpid())]
+            self.peak = max(self.peak, sum(_pss_mib(pid) for pid in pids))
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of `pid` (Linux)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(n) for n in fh.read().split()]
+    except OSError:
+        return []
+
+
+def _pss_mib(pid: int) -> float:
+    """The proportional set size of process `pid` in MiB (0 when it has gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("Pss:")) / 1024
+    except (OSError, StopIteration):
+        return 0.0
 
 
 def allowed_overrun(time_limit: float) -> float:
@@ -128,12 +169,12 @@ def limits_report(rows: list[dict[str, Any]]) -> str:
     """The `--limits` measurements as markdown, one line per size."""
     lines = ["| " + " | ".join(f"{k}: {v}" for k, v in machine().items()) + " |", "",
              "| size | columns | limit s | build s | wall of the solve s | overrun s | allowed s | wall / limit "
-             "| kept | status | gap | hand-over s | RENS s | MIP s (with RENS) | read-back s | peak MiB "
-             "| solve apart peak MiB | notes |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| kept | status | gap | hand-over s | RENS s | MIP s (with RENS) | read-back s | peak RSS MiB "
+             "| solve apart peak RSS MiB | peak PSS MiB, both | notes |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if "wall" not in r:
-            lines.append(f"| {r['size']} | | {r['limit']:.0f} | | | | | | no | {r['status']} |" + " |" * 8)
+            lines.append(f"| {r['size']} | | {r['limit']:.0f} | | | | | | no | {r['status']} |" + " |" * 9)
             continue
         over = r["wall"] - r["limit"]
         gap = "" if r.get("gap") is None else f"{100 * r['gap']:.3f} %"
@@ -142,6 +183,7 @@ def limits_report(rows: list[dict[str, Any]]) -> str:
                      f"| {'yes' if over <= allowed_overrun(r['limit']) else 'no'} | {r['status']} | {gap} "
                      f"| {_num(r.get('handover'), 1)} | {_num(r.get('rens'), 1)} | {_num(r.get('solve'), 1)} "
                      f"| {_num(r.get('readback'), 1)} | {r['peak_mib']:.0f} | {r['apart_peak_mib']:.0f} "
+                     f"| {_num(r.get('pss_peak_mib'), 0)} "
                      f"| {'; '.join(r['notes'])} |")
     return "\n".join(lines)
 

@@ -38,7 +38,7 @@ INTERRUPT_GRACE = 5.0
 
 
 @dataclass
-class Ending:
+class Ended:
     """How a MIP run apart ended: HiGHS's model status and what it found, or the last it said when stopped."""
 
     status: Any = None
@@ -68,7 +68,7 @@ def runs_apart(nonzeros: int, time_limit: float | None) -> bool:
     return time_limit is not None and nonzeros >= APART_NONZEROS and fork_available()
 
 
-def solve_apart(h: Any, time_limit: float, watch: SolveWatch | None, follow: bool, probe: Any = None) -> Ending:
+def solve_apart(h: Any, time_limit: float, watch: SolveWatch | None, follow: bool, probe: Any = None) -> Ended:
     """Run `h.solve()` in a forked copy of this process, stopped `time_limit` + KILL_GRACE seconds from now.
 
     `h`'s time limit option should be `time_limit` already. Log lines go to `watch`; with `follow`, each
@@ -85,7 +85,7 @@ def solve_apart(h: Any, time_limit: float, watch: SolveWatch | None, follow: boo
         os.close(read)
         _run_copy(h, os.fdopen(write, "wb"), watch, probe)
     os.close(write)
-    ending = Ending()
+    ending = Ended()
     reader = threading.Thread(target=_hear, args=(os.fdopen(read, "rb"), ending, watch, follow), daemon=True)
     reader.start()
     _wait(pid, reader, time_limit + KILL_GRACE, ending)
@@ -93,7 +93,7 @@ def solve_apart(h: Any, time_limit: float, watch: SolveWatch | None, follow: boo
     return _settled(ending)
 
 
-def _settled(ending: Ending) -> Ending:
+def _settled(ending: Ended) -> Ended:
     """`ending` with a status when the copy was stopped before it reported one; raises when the copy failed."""
     import highspy
 
@@ -106,7 +106,7 @@ def _settled(ending: Ending) -> Ending:
     return ending
 
 
-def _wait(pid: int, reader: threading.Thread, seconds: float, ending: Ending) -> None:
+def _wait(pid: int, reader: threading.Thread, seconds: float, ending: Ended) -> None:
     """Wait for the copy to end (its pipe closed) for `seconds`, then stop it; Ctrl-C asks it to stop first."""
     end = time.perf_counter() + seconds
     try:
@@ -121,7 +121,7 @@ def _wait(pid: int, reader: threading.Thread, seconds: float, ending: Ending) ->
         reader.join()
 
 
-def _hear(pipe: BinaryIO, ending: Ending, watch: SolveWatch | None, follow: bool) -> None:
+def _hear(pipe: BinaryIO, ending: Ended, watch: SolveWatch | None, follow: bool) -> None:
     """Take the copy's messages until its pipe closes: log lines, plans, bounds and its end."""
     with pipe:
         while True:
@@ -132,7 +132,7 @@ def _hear(pipe: BinaryIO, ending: Ending, watch: SolveWatch | None, follow: bool
             _take(kind, body, ending, watch, follow)
 
 
-def _take(kind: str, body: list[Any], ending: Ending, watch: SolveWatch | None, follow: bool) -> None:
+def _take(kind: str, body: list[Any], ending: Ended, watch: SolveWatch | None, follow: bool) -> None:
     """One message of the copy into `ending` and `watch`."""
     if kind == "log":
         if watch is not None:

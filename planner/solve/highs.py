@@ -13,8 +13,7 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from planner.scenario.schema import SolverOptions
-from planner.solve.apart import Ending as Ended
-from planner.solve.apart import runs_apart, solve_apart
+from planner.solve.apart import KILL_GRACE, Ended, runs_apart, solve_apart
 from planner.solve.deadline import READBACK_SECONDS_PER_COLUMN, capped, deadline
 from planner.solve.mipstart import StartProbe, offer
 from planner.solve.registry import _highs_version, native_options
@@ -109,8 +108,9 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     end = _run(h, left, watch if follow else None, probe) if mip and not _stopped(heuristic) else _run_here(h)
     seconds = time.perf_counter() - start
     if end.stopped:
-        notes = (*notes, f"HiGHS did not stop at its time limit of {left:.1f} s (its analytic centre does not check "
-                         "it): planner stopped it and kept its best plan")
+        notes = (*notes, f"HiGHS had not stopped {KILL_GRACE:.0f} s after its time limit of {left:.1f} s (parts of its "
+                         "presolve and root node, its analytic centre above all, do not check it): planner stopped it "
+                         "and kept the best plan it had reported, if any")
     start = time.perf_counter()
     has_solution = end.values is not None
     if has_solution:
