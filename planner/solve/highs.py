@@ -90,8 +90,9 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
         watch.begin(options.time_limit)
     start = time.perf_counter()
     reserve = READBACK_SECONDS_PER_COLUMN * len(form.columns)
-    heuristic = _rens_start(h, options, not mip_start, capped(options.time_limit, reserve)) \
-        if mip and options.heuristic else None
+    budget = capped(options.time_limit, reserve)
+    skip = mip and options.heuristic and not _rens_fits(budget, handover)
+    heuristic = _rens_start(h, options, not mip_start, budget) if mip and options.heuristic and not skip else None
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
     if heuristic is not None:
@@ -105,6 +106,9 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     if left is not None:
         h.setOptionValue("time_limit", left)
     notes = _keep_to_time_limit(h, left) if mip and left is not None and not _stopped(heuristic) else ()
+    if skip:
+        notes = (f"the cover cuts and RENS were left out: the {budget:.1f} s left of the time limit were less than "
+                 f"{RENS_HANDOVERS:.0f} times the hand-over ({handover:.1f} s)", *notes)
     end = _run(h, left, watch if follow else None, probe) if mip and not _stopped(heuristic) else _run_here(h)
     seconds = time.perf_counter() - start
     if end.stopped:
@@ -127,6 +131,17 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
                        handover_seconds=handover, interrupted=end.interrupted or _stopped(heuristic),
                        mip_start=probe.report() if probe is not None else None, readback_seconds=readback,
                        heuristic=heuristic.report() if heuristic is not None else None, notes=notes)
+
+
+RENS_HANDOVERS = 3.0
+"""The cover cuts and RENS run only when the time left is at least this many times the hand-over's: their own
+steps (copies of the matrix, the knapsack rows, the relaxation's presolve) took about 0.7 to 0.8 hand-overs on
+the benchmark models, on top of their budget (planner.solve.rens.BUDGET_SHARE of the time left)."""
+
+
+def _rens_fits(seconds: float | None, handover: float) -> bool:
+    """Whether the cover cuts and RENS fit in the `seconds` left (None: no limit) after a hand-over of `handover` s."""
+    return seconds is None or seconds >= RENS_HANDOVERS * handover
 
 
 def _stopped(heuristic: Rens | None) -> bool:
