@@ -19,6 +19,13 @@ objective and gap, and the ratios planner / floor from the same run.
 
     python benchmarks/run.py            # quick sizes, a few minutes on 2 cores
     python benchmarks/run.py --full     # every size (long; the reference's build is quadratic)
+    python benchmarks/run.py --limits   # time limits kept: every size with a short limit, planner only
+
+`--limits` (issue 22, "Time limits kept") solves each fixed size (seed 1) with planner as `planner run` does
+(`solve_polished`: cuts, RENS, HiGHS, read-back, polish) under a short limit (LIMITS), one size at a time in
+a fresh subprocess, and prints the limit, the wall time of the whole solve, the overrun against the allowed
+one (the larger of 2 s and 5 %), status, gap and peak memory (the process and, separately, the largest
+forked solve of planner.solve.apart).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +55,8 @@ from benchmarks.generate import FULL_SIZES, QUICK_SIZES, generate
 from planner.solve.watch import new_highs
 
 STEPS = ("load", "build", "handover", "readback", "solve")
+LIMITS: dict[tuple[int, int], float] = {size: 30.0 for size in FULL_SIZES} | {(300, 100): 120.0}
+"""Time limit of each size in `--limits`, seconds."""
 
 
 def _rss_mib() -> float:
@@ -87,6 +97,108 @@ def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> tuple[
              "solve": result.solve_seconds, "status": result.status, "objective": result.objective,
              "gap": result.mip_gap,
              "columns": size["n_variables"], "rows": size["n_constraints"]}, built.model)
+
+
+def measure_limit(scenario: Path, time_limit: float, mip_gap: float) -> dict[str, Any]:
+    """planner's whole solve (`solve_polished`, as `planner run`) of `scenario` under `time_limit`, timed around it."""
+    from planner.run import build, solver_options
+    from planner.scenario import load_scenario
+    from planner.solve.polish import solve_polished
+
+    sc = load_scenario(scenario)
+    start = time.perf_counter()
+    built = build(sc)
+    built_seconds = time.perf_counter() - start
+    options = solver_options(sc, time_limit=time_limit, mip_gap=mip_gap, threads=1, seed=0)
+    memory = MemorySampler()
+    memory.start()
+    start = time.perf_counter()
+    result = solve_polished(built.model, options)
+    wall = time.perf_counter() - start
+    memory.done.set()
+    memory.join()
+    return {"build": built_seconds, "wall": wall, "status": result.status, "objective": result.objective,
+            "gap": result.mip_gap, "message": result.message, "notes": list(result.notes),
+            "columns": built.size["n_variables"], "solve": result.solve_seconds, "handover": result.handover_seconds,
+            "rens": (result.heuristic or {}).get("seconds"), "readback": result.readback_seconds,
+            "peak_mib": _peak_mib(), "apart_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "pss_peak_mib": memory.peak}
+
+
+class MemorySampler(threading.Thread):
+    """Samples, every half second until `done`, the proportional set size (shared pages divided among their
+    sharers) of this process and its children (a solve apart is a forked child): their sum is the memory the
+    solve holds, which the peak resident sizes of parent and fork, sharing pages, overstate when added."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.done = threading.Event()
+        self.peak = 0.0
+
+    def run(self) -> None:
+        """Sample until `done`."""
+        while not self.done.wait(0.5):
+            pids = [os.getpid(), *_children(os.getpid())]
+            self.peak = max(self.peak, sum(_pss_mib(pid) for pid in pids))
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of `pid` (Linux)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(n) for n in fh.read().split()]
+    except OSError:
+        return []
+
+
+def _pss_mib(pid: int) -> float:
+    """The proportional set size of process `pid` in MiB (0 when it has gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("Pss:")) / 1024
+    except (OSError, StopIteration):
+        return 0.0
+
+
+def allowed_overrun(time_limit: float) -> float:
+    """The overrun issue 22 allows: the larger of 2 s and 5 % of the limit."""
+    return max(2.0, 0.05 * time_limit)
+
+
+def limits_report(rows: list[dict[str, Any]]) -> str:
+    """The `--limits` measurements as markdown, one line per size."""
+    lines = ["| " + " | ".join(f"{k}: {v}" for k, v in machine().items()) + " |", "",
+             "| size | columns | limit s | build s | wall of the solve s | overrun s | allowed s | wall / limit "
+             "| kept | status | gap | hand-over s | RENS s | MIP s (with RENS) | read-back s | peak RSS MiB "
+             "| solve apart peak RSS MiB | peak PSS MiB, both | notes |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if "wall" not in r:
+            lines.append(f"| {r['size']} | | {r['limit']:.0f} | | | | | | no | {r['status']} |" + " |" * 9)
+            continue
+        over = r["wall"] - r["limit"]
+        gap = "" if r.get("gap") is None else f"{100 * r['gap']:.3f} %"
+        lines.append(f"| {r['size']} | {r['columns']} | {r['limit']:.0f} | {r['build']:.1f} | {r['wall']:.1f} "
+                     f"| {over:+.1f} | {allowed_overrun(r['limit']):.1f} | {r['wall'] / r['limit']:.3f} "
+                     f"| {'yes' if over <= allowed_overrun(r['limit']) else 'no'} | {r['status']} | {gap} "
+                     f"| {_num(r.get('handover'), 1)} | {_num(r.get('rens'), 1)} | {_num(r.get('solve'), 1)} "
+                     f"| {_num(r.get('readback'), 1)} | {r['peak_mib']:.0f} | {r['apart_peak_mib']:.0f} "
+                     f"| {_num(r.get('pss_peak_mib'), 0)} "
+                     f"| {'; '.join(r['notes'])} |")
+    return "\n".join(lines)
+
+
+def run_limits(sizes: list[tuple[int, int]], seed: int, mip_gap: float) -> list[dict[str, Any]]:
+    """`measure_limit` of each size (its limit from LIMITS), each in a fresh subprocess, one after the other."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            limit = LIMITS.get(size, 30.0)
+            scenario = generate(*size, seed, Path(tmp) / f"{size[0]}x{size[1]}")
+            print(f"{size[0]}x{size[1]} limit {limit:.0f} s ...", file=sys.stderr, flush=True)
+            out = run_child("limits", scenario, limit, mip_gap, limit + 900)
+            rows.append(out | {"size": f"{size[0]}x{size[1]}", "limit": limit})
+    return rows
 
 
 def pyomo_floors(model: Any) -> dict[str, float]:
@@ -323,6 +435,8 @@ def child(kind: str, scenario: Path, time_limit: float, mip_gap: float) -> dict[
 
     For planner, `pyomo_floors` of its model follow, after the peak memory is taken.
     """
+    if kind == "limits":
+        return measure_limit(scenario, time_limit, mip_gap)
     measure = measure_planner if kind == "planner" else measure_floor
     with tempfile.TemporaryDirectory() as tmp:
         measure(generate(2, 2, 0, tmp), 10.0, mip_gap)
@@ -460,7 +574,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds per subprocess before it is given up (default time limit + 900)")
     parser.add_argument("--json", type=Path, help="also write the raw measurements here")
-    parser.add_argument("--child", choices=("planner", "floor"), help=argparse.SUPPRESS)
+    parser.add_argument("--limits", action="store_true",
+                        help="time limits kept: each size (default every size) with its short limit, planner only")
+    parser.add_argument("--child", choices=("planner", "floor", "limits"), help=argparse.SUPPRESS)
     parser.add_argument("--scenario", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     time_limit = args.time_limit or (300.0 if args.full else 60.0)
@@ -468,7 +584,13 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(child(args.child, args.scenario, time_limit, args.mip_gap)))
         return
     sizes = ([tuple(int(n) for n in s.lower().split("x")) for s in args.sizes.split(",")] if args.sizes
-             else FULL_SIZES if args.full else QUICK_SIZES)
+             else FULL_SIZES if args.full or args.limits else QUICK_SIZES)
+    if args.limits:
+        rows = run_limits(sizes, args.seed, args.mip_gap)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+        print(limits_report(rows))
+        return
     timeout = args.timeout or time_limit + 900
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,12 +13,14 @@ import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from planner.scenario.schema import SolverOptions
-from planner.solve.mipstart import offer
+from planner.solve.apart import KILL_GRACE, Ended, runs_apart, solve_apart
+from planner.solve.deadline import READBACK_SECONDS_PER_COLUMN, capped, deadline
+from planner.solve.mipstart import StartProbe, offer
 from planner.solve.registry import _highs_version, native_options
 from planner.solve.rens import Rens, feasibility_jump_fits, rens
 from planner.solve.standard_form import StandardForm, column_positions, standard_form, with_objective
 from planner.solve.status import Ending, SolveResult, normalise
-from planner.solve.watch import current_watch, follow_mip, new_highs
+from planner.solve.watch import SolveWatch, current_watch, follow_mip, new_highs
 
 
 @dataclass
@@ -65,9 +67,11 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
     `mip_start` (variable -> value), when given, is offered as a partial MIP start (planner.solve.mipstart.offer)
     and the result's `mip_start` says whether HiGHS took it. Python's cyclic garbage collector is
     paused meanwhile: hand-over and read-back make many short-lived objects, none in cycles, and
-    would otherwise trigger full scans of the model.
+    would otherwise trigger full scans of the model. The whole call (hand-over, cuts and RENS, HiGHS,
+    read-back) keeps to the time limit of `options`, or to an earlier deadline already current
+    (planner.solve.deadline); large MIPs run where planner can stop them (planner.solve.apart).
     """
-    with PauseGC():
+    with PauseGC(), deadline(options.time_limit):
         return _solve_highs(model, options, objective, mip_start, progress, kept)
 
 
@@ -75,8 +79,6 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
                  mip_start: Mapping[Any, float] | None, progress: Callable[[str], None], kept: KeptHandOver | None
                  ) -> SolveResult:
     """`solve_highs` itself."""
-    import highspy
-
     start = time.perf_counter()
     h, form, mip = _to_highs(model, kept)
     handover = time.perf_counter() - start
@@ -87,41 +89,90 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     if watch is not None:
         watch.begin(options.time_limit)
     start = time.perf_counter()
-    heuristic = _rens_start(h, options, plan=not mip_start) if mip and options.heuristic else None
+    reserve = READBACK_SECONDS_PER_COLUMN * len(form.columns)
+    budget = capped(options.time_limit, reserve)
+    skip = mip and options.heuristic and not _rens_fits(budget, handover)
+    heuristic = _rens_start(h, options, not mip_start, budget) if mip and options.heuristic and not skip else None
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
     if heuristic is not None:
         progress(heuristic.summary())
-    if watch is not None and mip and objective is form.objective and objective.sense == pyo.minimize:
+    follow = watch is not None and mip and objective is form.objective and objective.sense == pyo.minimize
+    if follow:
         if heuristic is not None and heuristic.objective is not None:
             watch.report(heuristic.objective, None)
         follow_mip(h, watch)
-    left = _time_left(options, heuristic)
+    left = capped(_time_left(options, heuristic), reserve)
     if left is not None:
         h.setOptionValue("time_limit", left)
-    notes = _keep_to_time_limit(h, left) if mip and left else ()
-    h.solve()
+    notes = _keep_to_time_limit(h, left) if mip and left is not None and not _stopped(heuristic) else ()
+    if skip:
+        notes = (f"the cover cuts and RENS were left out: the {budget:.1f} s left of the time limit were less than "
+                 f"{RENS_HANDOVERS:.0f} times the hand-over ({handover:.1f} s)", *notes)
+    end = _run(h, left, watch if follow else None, probe) if mip and not _stopped(heuristic) else _run_here(h)
     seconds = time.perf_counter() - start
+    if end.stopped:
+        notes = (*notes, f"HiGHS had not stopped {KILL_GRACE:.0f} s after its time limit of {left:.1f} s (parts of its "
+                         "presolve and root node, its analytic centre above all, do not check it): planner stopped it "
+                         "and kept the best plan it had reported, if any")
     start = time.perf_counter()
-    status_code = h.getModelStatus()
-    info = h.getInfo()
-    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    interrupted = status_code == highspy.HighsModelStatus.kInterrupt or bool(heuristic and heuristic.interrupted)
+    has_solution = end.values is not None
     if has_solution:
-        values = h.getSolution().col_value
-        for var, value in zip(form.columns, values, strict=False):
+        for var, value in zip(form.columns, end.values, strict=False):
             var.set_value(value, skip_validation=True)
-    ending = _ending(status_code)
-    value = _objective_value(objective, form, values) if has_solution else None
-    bound = info.mip_dual_bound if mip else (value if ending == "optimal" else None)
+    ending = _ending(end.status)
+    value = _objective_value(objective, form, end.values) if has_solution else None
+    bound = end.bound if mip else (value if ending == "optimal" else None)
     out = normalise(ending, has_solution, value, bound)
     readback = time.perf_counter() - start
     return SolveResult(status=out.status, objective=out.objective, best_bound=out.best_bound, mip_gap=out.mip_gap,
                        solve_seconds=seconds, solver="highs", solver_version=_highs_version(),
-                       options=options.model_dump(), message=h.modelStatusToString(status_code),
-                       handover_seconds=handover, interrupted=interrupted,
+                       options=options.model_dump(), message=end.message,
+                       handover_seconds=handover, interrupted=end.interrupted or _stopped(heuristic),
                        mip_start=probe.report() if probe is not None else None, readback_seconds=readback,
                        heuristic=heuristic.report() if heuristic is not None else None, notes=notes)
+
+
+RENS_HANDOVERS = 3.0
+"""The cover cuts and RENS run only when the time left is at least this many times the hand-over's: their own
+steps (copies of the matrix, the knapsack rows, the relaxation's presolve) took about 0.7 to 0.8 hand-overs on
+the benchmark models, on top of their budget (planner.solve.rens.BUDGET_SHARE of the time left)."""
+
+
+def _rens_fits(seconds: float | None, handover: float) -> bool:
+    """Whether the cover cuts and RENS fit in the `seconds` left (None: no limit) after a hand-over of `handover` s."""
+    return seconds is None or seconds >= RENS_HANDOVERS * handover
+
+
+def _stopped(heuristic: Rens | None) -> bool:
+    """Whether Ctrl-C stopped RENS."""
+    return bool(heuristic and heuristic.interrupted)
+
+
+def _run(h: Any, left: float | None, watch: SolveWatch | None, probe: StartProbe | None) -> Ended:
+    """Solve the MIP in `h`: apart (planner.solve.apart) when it is large and has a time limit (`left` seconds,
+    none left too: HiGHS's presolve of a large model does not stop at once), else here.
+
+    `watch` (None: none to follow) hears the progress of a solve apart.
+    """
+    if not runs_apart(h.getNumNz(), left):
+        return _run_here(h)
+    end = solve_apart(h, left, watch, watch is not None, probe)
+    if probe is not None and end.start_accepted is not None:
+        probe.accepted = end.start_accepted
+    return end
+
+
+def _run_here(h: Any) -> Ended:
+    """Solve in this process: how `h` ended."""
+    import highspy
+
+    h.solve()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    values = np.asarray(h.getSolution().col_value) if info.primal_solution_status == 2 else None  # feasible
+    return Ended(status=status, message=h.modelStatusToString(status), values=values, bound=info.mip_dual_bound,
+                 interrupted=status == highspy.HighsModelStatus.kInterrupt)
 
 
 def _ending(status_code: Any) -> Ending:
@@ -135,11 +186,14 @@ def _ending(status_code: Any) -> Ending:
     return "limit" if status_code in _LIMITS else "other"
 
 
-def _rens_start(h: Any, options: SolverOptions, plan: bool) -> Rens:
-    """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`)."""
+def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | None) -> Rens:
+    """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`).
+
+    Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves).
+    """
     native = native_options("highs", options)
     native.pop("time_limit", None)
-    found = rens(h, native, options.time_limit, plan)
+    found = rens(h, native, time_limit, plan)
     if len(found.columns):
         h.setSolution(len(found.columns), found.columns, found.values)
     return found
@@ -167,7 +221,7 @@ def _keep_to_time_limit(h: Any, seconds: float) -> tuple[str, ...]:
             f"the {max(seconds, 0.0):.1f} s left of the time limit, which it does not check",)
 
 
-def _objective_value(objective: pyo.Objective, form: StandardForm, values: list[float]) -> float:
+def _objective_value(objective: pyo.Objective, form: StandardForm, values: np.ndarray) -> float:
     """`objective` at the solution `values`: from the costs handed over when it is their objective.
 
     (Evaluating the Pyomo expression would walk all of it again.)

@@ -11,6 +11,7 @@ import pyomo.environ as pyo
 
 from planner.models.layout import OPEN
 from planner.scenario.schema import SolverOptions
+from planner.solve.deadline import deadline
 from planner.solve.highs import KeptHandOver
 from planner.solve.solvers import solve
 from planner.solve.status import SolveResult, relative_gap
@@ -63,13 +64,15 @@ def solve_polished(model: pyo.ConcreteModel, options: SolverOptions, objective: 
     """`solve` then `polish`, the two within the one time limit of `options`.
 
     The MIP gets all but POLISH_SHARE of the limit and the polish what it leaves (with a fresh limit
-    of its own, a run at its limit could take twice it). With HiGHS the polish re-uses the MIP's
+    of its own, a run at its limit could take twice it); both keep to one deadline (planner.solve.deadline),
+    counted from this call, so hand-over and read-back count too. With HiGHS the polish re-uses the MIP's
     hand-over (`kept`, or one made for this call). `solve_args` go to `solve` (mip_start, progress);
     the result records `options` as given.
     """
     kept = kept if kept is not None else KeptHandOver()
-    result = solve(model, first_share(options), objective=objective, kept=kept, **solve_args)
-    return polish(model, options, dataclasses.replace(result, options=options.model_dump()), objective, kept)
+    with deadline(options.time_limit):
+        result = solve(model, first_share(options), objective=objective, kept=kept, **solve_args)
+        return polish(model, options, dataclasses.replace(result, options=options.model_dump()), objective, kept)
 
 
 def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult, objective: Any = None,
