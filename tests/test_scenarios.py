@@ -52,3 +52,49 @@ def test_national_baseline_proves_its_gap_and_shows_the_gradient(tmp_path):
     assert outcome.status == "optimal" and summary["mip_gap"] <= 0.001 and summary["violations"] == []
     shares = summary["division_of_labour"]
     assert shares["rd"]["center"] > 0.9 and shares["production"]["outer"] > 0.9
+
+
+NATIONAL = SCENARIOS / "national"
+
+
+def _rows(path: Path) -> list[dict]:
+    import csv
+
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_national_transition_stock_adds_up_to_its_sourced_totals():
+    """Issue 20: the national transition's production stock equals the sourced totals it apportions
+    (high-tech revenue per province; each division's national revenue = R&D / R&D intensity), its
+    2025 demand equals the stock, and every stock row names its source."""
+    stock = _rows(NATIONAL / "tables" / "transition" / "stock.csv")
+    assert stock and all(row["source"].strip() for row in stock)
+    assert all(row["function"] != "production" for row in stock if row["source"].startswith("assumption"))
+    region_of = {s["id"]: s["region"] for s in _rows(NATIONAL / "tables" / "transition" / "sites.csv")}
+    zh = {r["id"]: r["name_zh"] for r in _rows(NATIONAL / "tables" / "regions.csv")}
+    hitech = {r["province"]: float(r["hitech_revenue_2023_yi"])
+              for r in _rows(NATIONAL / "sources" / "provinces_industry_2023.csv")}
+    production = [r for r in stock if r["function"] == "production"]
+    for rid, name in zh.items():
+        emerging = sum(float(r["capacity"]) for r in production
+                       if region_of[r["site"]] == rid and r["industry"].startswith("e_"))
+        assert emerging == pytest.approx(hitech[name], abs=0.5), rid
+    for div in _rows(NATIONAL / "sources" / "division_rd_2022.csv"):
+        revenue = float(div["rd_2022_yi"]) / float(div["rd_intensity_2022_pct"]) * 100
+        total = sum(float(r["capacity"]) for r in production if r["industry"] == div["code"].lower())
+        assert total == pytest.approx(revenue, abs=93 * 0.05), div["code"]
+    demand = {i["id"]: float(i["demand"]) for i in _rows(NATIONAL / "tables" / "transition" / "industries.csv")}
+    for industry in {r["industry"] for r in production}:
+        total = sum(float(r["capacity"]) for r in production if r["industry"] == industry)
+        assert demand[industry] == pytest.approx(total, abs=0.05), industry
+
+
+def test_national_transition_variants_differ_only_in_the_transition_mode():
+    """Issue 20: build_first is the default national transition, `free` its variant; nothing else differs."""
+    first = load_scenario(NATIONAL / "transition.yaml")
+    free = load_scenario(NATIONAL / "transition-free.yaml")
+    assert first.spec.settings.transition == "build_first" and free.spec.settings.transition == "free"
+    assert first.spec.settings.periods == free.spec.settings.periods == [2025, 2030, 2035]
+    assert first.spec.settings.discount_rate == free.spec.settings.discount_rate == 0.08
+    assert first.spec.tables == free.spec.tables
