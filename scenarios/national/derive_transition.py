@@ -26,11 +26,20 @@ SOURCES = HERE / "sources"
 # 《2022年全国科技经费投入统计公报》 附表1 (NBS/MOST/MOF, 2023-09-18). Operating revenue of a
 # division = R&D / intensity (DERIVED; the intensities are rounded to 0.01 %, so a division's
 # revenue is known to about +-0.5 % / intensity, e.g. +-2.5 % for C16 at 0.20 %).
-# sources/provinces_industry_2023.csv: China Statistical Yearbook on Science and Technology 2024
-# (via github huhuaping/techme): high-tech manufacturing 主营业务收入 by province 2023 (亿元;
-# national 224,693) and R&D expenditure by province and type of activity 2023 (万元).
-# sources/provinces_2023.csv: GDP 2023 by province (亿元; preliminary, secondary source, see
-# sources/README.md) - the apportioning key for the traditional divisions.
+# sources/provinces_industry_2023.csv: 中国科技统计年鉴2024 (via github huhuaping/techme): table
+# 5-2 high-tech industry (manufacturing) 营业收入 by province 2023 (亿元; national 224,693); R&D
+# expenditure by province and type of activity 2023, all performers (万元); table 2-14 R&D of
+# industrial enterprises above designated size by province 2023, total and experimental
+# development (万元). Pilot stock apportions the industrial enterprises' experimental
+# development (试验发展 = 中试, the baseline's mapping); R&D stock apportions all performers'
+# basic + applied research (universities and institutes do most of it).
+# No province x division table of revenue or value added was found in the material searched
+# (the provincial yearbooks' and 中国工业统计年鉴's tables were not available), so every
+# traditional row is APPORTIONED: a division's national revenue x the province's share of the
+# industrial enterprises' new-product sales revenue 2023 (table 2-23; 341,334 亿元 nationally).
+# The key is industrial and sourced, but it weights innovative provinces more than their
+# output (new products are a larger share of sales there); GDP, the other key at hand, would
+# weight service economies such as 北京 more than their industry.
 
 # ---------------------------------------------------------------- assumptions
 # Zone split of every stock row: the version 1 split of new industrial land, 20 % center,
@@ -115,19 +124,17 @@ def division_revenue() -> dict[str, float]:
 
 
 def province_figures(regions: list[dict]) -> dict[str, dict]:
-    """GDP, high-tech revenue and R&D by activity per region id (亿元)."""
-    gdp = {row["province"]: float(row["gdp2023_secondary_yi"])
-           for row in read_csv(SOURCES / "provinces_2023.csv")}
+    """New-product sales, high-tech revenue and R&D per region id (亿元)."""
     ind = {row["province"]: row for row in read_csv(SOURCES / "provinces_industry_2023.csv")}
     out = {}
     for reg in regions:
         zh = reg["name_zh"]
         row = ind[zh]
         out[reg["id"]] = {
-            "gdp": gdp[zh],
+            "new_products": float(row["ind_new_product_sales_2023_wan"]) / 1e4,
             "hitech": float(row["hitech_revenue_2023_yi"]),
             "research": (float(row["basic_2023_wan"]) + float(row["applied_2023_wan"])) / 1e4,
-            "experimental": float(row["experimental_2023_wan"]) / 1e4,
+            "experimental": float(row["ind_experimental_2023_wan"]) / 1e4,
         }
     return out
 
@@ -135,7 +142,7 @@ def province_figures(regions: list[dict]) -> dict[str, dict]:
 def production_stock(regions, industries, prov) -> dict[tuple[str, str], tuple[float, str]]:
     """(industry, region) -> (production capacity, source note), before the zone split."""
     rev = division_revenue()
-    gdp_total = sum(p["gdp"] for p in prov.values())
+    key_total = sum(p["new_products"] for p in prov.values())
     ht_share = {f: rev[d.lower()] for f, d in HIGH_TECH_FIELDS.items()}
     ht_total = sum(ht_share.values())
     out = {}
@@ -144,12 +151,14 @@ def production_stock(regions, industries, prov) -> dict[tuple[str, str], tuple[f
         for reg in regions:
             p = prov[reg["id"]]
             if ind["category"] == "traditional":
-                cap = rev[i] * p["gdp"] / gdp_total
-                note = (f"apportioned: national revenue 2022 of {i.upper()} (2022年科技经费投入统计公报 "
-                        f"附表1, R&D / intensity) x province's share of GDP 2023; zone 20/60/20")
+                cap = rev[i] * p["new_products"] / key_total
+                note = (f"apportioned: national revenue 2022 of {i.upper()} (2022年科技经费投入统计公报 附表1, "
+                        "R&D / intensity) x province's share of industrial new-product sales 2023 "
+                        "(中国科技统计年鉴2024 table 2-23); zone 20/60/20")
             elif i in HIGH_TECH_FIELDS:
                 cap = p["hitech"] * ht_share[i] / ht_total
-                note = ("apportioned: province's high-tech manufacturing revenue 2023 (中国科技统计年鉴2024) "
+                note = ("apportioned: province's high-tech manufacturing 营业收入 2023 "
+                        "(中国科技统计年鉴2024 table 5-2) "
                         f"x {HIGH_TECH_FIELDS[i]}'s share of C39+C27+C37 revenue 2022; zone 20/60/20")
             else:
                 continue
@@ -158,8 +167,9 @@ def production_stock(regions, industries, prov) -> dict[tuple[str, str], tuple[f
 
 
 def support_stock(prov_rows, funcs, prov, rid) -> tuple[dict, dict, str, str]:
-    """Pilot and R&D stock per industry of one region: the provincial totals of experimental
-    development (pilot) and basic + applied research (rd), 2023, apportioned over the region's
+    """Pilot and R&D stock per industry of one region: the provincial totals of industrial
+    enterprises' experimental development (pilot) and of all performers' basic + applied research
+    (rd), 2023, apportioned over the region's
     industries in proportion to what its standing production needs (support ratio x capacity),
     and topped up to that need where the provincial total is smaller (stated in the source)."""
     need_pilot = {i: cap * funcs[(i, "production")] for i, cap in prov_rows.items()}
@@ -174,7 +184,8 @@ def support_stock(prov_rows, funcs, prov, rid) -> tuple[dict, dict, str, str]:
            "to the support its standing production needs; zone 20/60/20")
     topped = ("assumption: province's {what} 2023 (中国科技统计年鉴2024) is below what its standing "
               "production needs at the national support ratios; topped up to that need; zone 20/60/20")
-    note_pilot = (how if k_pilot > 1.0 else topped).format(what="experimental development spending")
+    note_pilot = (how if k_pilot > 1.0 else topped).format(
+        what="industrial enterprises' experimental development spending (table 2-14)")
     note_rd = (how if k_rd > 1.0 else topped).format(what="basic + applied research spending")
     return pilot, rd, note_pilot, note_rd
 
