@@ -206,6 +206,8 @@ def build_stock(regions, industries, funcs, prov, sites) -> list[list]:
             for zone, share in ZONE_SHARE.items():
                 site = site_of[(rid, zone)]
                 q = round(mine[i] * share, 1)
+                if q <= 0:  # below 0.05 units (500万元) after the zone split: left out (西藏's smallest divisions)
+                    continue
                 pq = ceil4(max(pilot[i] * share, q * funcs[(i, "production")]))
                 rq = ceil4(max(rd[i] * share, pq * funcs[(i, "pilot")]))
                 rows.append([i, "production", site, r(q, 1), prod[(i, rid)][1]])
