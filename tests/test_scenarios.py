@@ -66,16 +66,18 @@ def _rows(path: Path) -> list[dict]:
 
 def test_national_transition_stock_adds_up_to_its_sourced_totals():
     """Issue 20: the national transition's production stock equals the sourced totals it apportions
-    (high-tech revenue per province; each division's national revenue = R&D / R&D intensity), its
-    2025 demand equals the stock, and every stock row names its source."""
-    stock = _rows(NATIONAL / "tables" / "transition" / "stock.csv")
-    assert stock and all(row["source"].strip() for row in stock)
-    assert all(row["function"] != "production" for row in stock if row["source"].startswith("assumption"))
+    (high-tech revenue per province; each division's national revenue = R&D / R&D intensity), the
+    grouped tables (transition.yaml) hold the divisions' sums site by site, 2025 demand equals the
+    stock, and every stock row names its source."""
+    divisions = _rows(NATIONAL / "tables" / "transition-divisions" / "stock.csv")
+    groups = _rows(NATIONAL / "tables" / "transition" / "stock.csv")
+    assert all(row["source"].strip() for row in divisions + groups)
+    assert all(row["function"] != "production" for row in divisions if row["source"].startswith("assumption"))
     region_of = {s["id"]: s["region"] for s in _rows(NATIONAL / "tables" / "transition" / "sites.csv")}
     zh = {r["id"]: r["name_zh"] for r in _rows(NATIONAL / "tables" / "regions.csv")}
     hitech = {r["province"]: float(r["hitech_revenue_2023_yi"])
               for r in _rows(NATIONAL / "sources" / "provinces_industry_2023.csv")}
-    production = [r for r in stock if r["function"] == "production"]
+    production = [r for r in divisions if r["function"] == "production"]
     for rid, name in zh.items():
         emerging = sum(float(r["capacity"]) for r in production
                        if region_of[r["site"]] == rid and r["industry"].startswith("e_"))
@@ -84,10 +86,22 @@ def test_national_transition_stock_adds_up_to_its_sourced_totals():
         revenue = float(div["rd_2022_yi"]) / float(div["rd_intensity_2022_pct"]) * 100
         total = sum(float(r["capacity"]) for r in production if r["industry"] == div["code"].lower())
         assert total == pytest.approx(revenue, abs=93 * 0.05), div["code"]
-    demand = {i["id"]: float(i["demand"]) for i in _rows(NATIONAL / "tables" / "transition" / "industries.csv")}
-    for industry in {r["industry"] for r in production}:
-        total = sum(float(r["capacity"]) for r in production if r["industry"] == industry)
-        assert demand[industry] == pytest.approx(total, abs=0.05), industry
+    by_site_divisions: dict[str, float] = {}
+    for r in production:
+        by_site_divisions[r["site"]] = by_site_divisions.get(r["site"], 0.0) + float(r["capacity"])
+    by_site_groups: dict[str, float] = {}
+    for r in groups:
+        if r["function"] == "production":
+            by_site_groups[r["site"]] = by_site_groups.get(r["site"], 0.0) + float(r["capacity"])
+    assert by_site_groups == pytest.approx(by_site_divisions, abs=0.01)
+    for folder, rows in (("transition-divisions", production), ("transition", groups)):
+        demand = {i["id"]: float(i["demand"]) for i in _rows(NATIONAL / "tables" / folder / "industries.csv")}
+        totals: dict[str, float] = {}
+        for r in rows:
+            if r["function"] == "production":
+                totals[r["industry"]] = totals.get(r["industry"], 0.0) + float(r["capacity"])
+        for industry, total in totals.items():
+            assert demand[industry] == pytest.approx(total, abs=0.05), (folder, industry)
 
 
 def test_national_transition_variants_differ_only_in_the_transition_mode():
