@@ -52,3 +52,67 @@ def test_national_baseline_proves_its_gap_and_shows_the_gradient(tmp_path):
     assert outcome.status == "optimal" and summary["mip_gap"] <= 0.001 and summary["violations"] == []
     shares = summary["division_of_labour"]
     assert shares["rd"]["center"] > 0.9 and shares["production"]["outer"] > 0.9
+
+
+NATIONAL = SCENARIOS / "national"
+
+
+def _rows(path: Path) -> list[dict]:
+    import csv
+
+    with open(path, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_national_transition_stock_adds_up_to_its_sourced_totals():
+    """Issue 20: the national transition's production stock equals the sourced totals it apportions
+    (high-tech revenue per province; each division's national revenue = R&D / R&D intensity), the
+    grouped tables (transition.yaml) hold the divisions' sums site by site, 2025 demand equals the
+    stock, and every stock row names its source."""
+    divisions = _rows(NATIONAL / "tables" / "transition-divisions" / "stock.csv")
+    groups = _rows(NATIONAL / "tables" / "transition" / "stock.csv")
+    assert all(row["source"].strip() for row in divisions + groups)
+    assert all(row["function"] != "production" for row in divisions if row["source"].startswith("assumption"))
+    region_of = {s["id"]: s["region"] for s in _rows(NATIONAL / "tables" / "transition" / "sites.csv")}
+    zh = {r["id"]: r["name_zh"] for r in _rows(NATIONAL / "tables" / "regions.csv")}
+    hitech = {r["province"]: float(r["hitech_revenue_2023_yi"])
+              for r in _rows(NATIONAL / "sources" / "provinces_industry_2023.csv")}
+    production = [r for r in divisions if r["function"] == "production"]
+    for rid, name in zh.items():
+        emerging = sum(float(r["capacity"]) for r in production
+                       if region_of[r["site"]] == rid and r["industry"].startswith("e_"))
+        assert emerging == pytest.approx(hitech[name], abs=0.5), rid
+    for div in _rows(NATIONAL / "sources" / "division_rd_2022.csv"):
+        revenue = float(div["rd_2022_yi"]) / float(div["rd_intensity_2022_pct"]) * 100
+        total = sum(float(r["capacity"]) for r in production if r["industry"] == div["code"].lower())
+        assert total == pytest.approx(revenue, abs=93 * 0.05), div["code"]
+    by_site_divisions: dict[str, float] = {}
+    for r in production:
+        by_site_divisions[r["site"]] = by_site_divisions.get(r["site"], 0.0) + float(r["capacity"])
+    by_site_groups: dict[str, float] = {}
+    for r in groups:
+        if r["function"] == "production":
+            by_site_groups[r["site"]] = by_site_groups.get(r["site"], 0.0) + float(r["capacity"])
+    assert by_site_groups == pytest.approx(by_site_divisions, abs=0.01)
+    for folder, rows in (("transition-divisions", production), ("transition", groups)):
+        demand = {i["id"]: float(i["demand"]) for i in _rows(NATIONAL / "tables" / folder / "industries.csv")}
+        totals: dict[str, float] = {}
+        for r in rows:
+            if r["function"] == "production":
+                totals[r["industry"]] = totals.get(r["industry"], 0.0) + float(r["capacity"])
+        for industry, total in totals.items():
+            assert demand[industry] == pytest.approx(total, abs=0.05), (folder, industry)
+
+
+def test_national_transition_variants_differ_only_in_the_transition_mode():
+    """Issue 20: build_first is the default national transition, `free` its variant; nothing else differs
+    (read as YAML: test_bundled_scenario_validates loads both)."""
+    import yaml
+
+    first = yaml.safe_load((NATIONAL / "transition.yaml").read_text(encoding="utf-8"))
+    free = yaml.safe_load((NATIONAL / "transition-free.yaml").read_text(encoding="utf-8"))
+    settings = first["settings"]
+    assert settings["transition"] == "build_first" and settings["periods"] == [2025, 2030, 2035]
+    assert settings["discount_rate"] == 0.08 and "stock" in first["tables"]
+    assert free == {"extends": "transition.yaml", "name": "national-transition-free", "title": free["title"],
+                    "settings": {"transition": "free"}}
