@@ -18,7 +18,7 @@ from shapely.geometry import LineString, Point
 
 from planner import geodata
 from planner.maps.geometry import region_shapes
-from planner.maps.lang import column_title
+from planner.maps.lang import column_title, sheet_title
 from planner.maps.rundata import RunData, load_run
 from planner.runfolder.format import ASSIGNMENTS, LINKS, SITES
 from planner.runfolder.read import read_table
@@ -115,9 +115,10 @@ def workbook_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
 
 def write_workbook(run_dir: Path, path: Path, lang: str = "en") -> None:
     """Write the tables of the run folder `run_dir` as the Excel workbook `path`: one sheet per table, column
-    titles in `lang` (``en``: the CSV's column names; ``zh``: Chinese), text cells stored as text."""
+    titles and sheet names in `lang` (``en``: the CSV's column and file names; ``zh``: Chinese), text cells stored as
+    text."""
     tables = workbook_tables(Path(run_dir))
-    write_workbook_sheets(Path(path), {name: table.rename(columns=lambda c: column_title(c, lang))
+    write_workbook_sheets(Path(path), {sheet_title(name, lang): table.rename(columns=lambda c: column_title(c, lang))
                                        for name, table in tables.items()})
 
 
