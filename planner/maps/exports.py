@@ -127,6 +127,6 @@ def write_gpkg(path: Path) -> None:
     write_geopackage(Path(path).parent, Path(path))
 
 
-def write_xlsx(path: Path) -> None:
-    """Write ``plan.xlsx`` of the run folder `path` lies in (called by ``planner run``)."""
-    write_workbook(Path(path).parent, Path(path))
+def write_xlsx(path: Path, lang: str = "en") -> None:
+    """Write ``plan.xlsx`` of the run folder `path` lies in (called by ``planner run``), its titles in `lang`."""
+    write_workbook(Path(path).parent, Path(path), lang)

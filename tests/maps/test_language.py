@@ -173,3 +173,19 @@ def test_every_column_of_the_run_folder_has_a_chinese_title(tiny_run: Path) -> N
     columns |= {c for name in ("regions", "sites", "industries", "functions")
                 for c in pd.read_csv(tiny_run / "inputs" / f"{name}.csv")}
     assert sorted(columns - set(COLUMNS_ZH)) == []
+
+
+def test_run_in_chinese_writes_the_map_and_the_workbook_in_chinese(tmp_path: Path) -> None:
+    import openpyxl
+
+    from tests.maps.conftest import TINY
+
+    run = tmp_path / "run"
+    result = runner.invoke(app, ["run", str(TINY), "--out", str(run), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    page = (run / "map.html").read_text(encoding="utf-8")
+    assert json.dumps("图例")[1:-1] in page and "Legend" not in page
+    book = openpyxl.load_workbook(run / "plan.xlsx", read_only=True)
+    assert book.sheetnames[:3] == ["布局方案", "产业链联系", "园区用地"]
+    assert next(book["布局方案"].iter_rows(values_only=True))[:3] == ("产业", "环节", "园区")
+    assert (run / "assignments.csv").read_text(encoding="utf-8").startswith("industry,function,site")  # CSVs as ever
