@@ -223,10 +223,10 @@ class Solved:
     solver_log: str = ""
     """The solver's log of the run's solves (solver.log)."""
 
-    def write(self, force: bool) -> RunOutcome:
-        """Write the run folder."""
+    def write(self, force: bool, lang: str = "en") -> RunOutcome:
+        """Write the run folder (its map and workbook titles in `lang`)."""
         outcome = write_outcome(self.out, force, self.scenario, self.result, self.base, self.plan, self.violations,
-                                self.started, self.report, self.solver_log)
+                                self.started, self.report, self.solver_log, lang)
         return replace(outcome, interrupted_writing=True) if self.held_interrupt else outcome
 
 
@@ -351,33 +351,37 @@ def run(
     force: bool = False,
     progress: Callable[[str], None] = lambda message: None,
     watch: SolveWatch | None = None,
+    lang: str = "en",
     **solver_changes: Any,
 ) -> RunOutcome:
     """Run a scenario into the folder `out` (default `runs/NAME-YYYYMMDD-HHMMSS`).
 
     `solver_changes` (name, time_limit, mip_gap, threads, seed) win over the scenario's solver section;
-    `watch` hears the solver's log and progress (planner.solve.watch).
+    `watch` hears the solver's log and progress (planner.solve.watch); `lang` is the language of the map
+    (map.html) and of the workbook's titles (plan.xlsx): planner.maps.lang.
     """
     solved = solve_scenario(scenario_path, out, force=force, progress=progress, watch=watch, **solver_changes)
     progress("Writing the run folder")
-    return solved.write(force)
+    return solved.write(force, lang)
 
 
-def plan_exports() -> dict[str, Callable[[Path], None]]:
-    """The writers of the plan's GIS and Excel files (plan.gpkg, plan.xlsx), run after the tables and the map."""
+def plan_exports(lang: str = "en") -> dict[str, Callable[[Path], None]]:
+    """The writers of the plan's GIS and Excel files (plan.gpkg, plan.xlsx, its titles in `lang`), run after the
+    tables and the map."""
     from planner.maps.exports import write_gpkg, write_xlsx
 
-    return {GPKG: write_gpkg, XLSX: write_xlsx}
+    return {GPKG: write_gpkg, XLSX: partial(write_xlsx, lang=lang)}
 
 
 def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResult, base: dict[str, Any],
                   plan: Plan | TransitionPlan | None, found: list[str], started: str, report: str | None,
-                  solver_log: str = "") -> RunOutcome:
+                  solver_log: str = "", lang: str = "en") -> RunOutcome:
     """Write the run folder of a solved (or diagnosed) scenario atomically and return the outcome.
 
     `base` holds summary fields known before solving (scenario, title, build_seconds, model size);
     `found` the constraint violations of the plan; `report` the text of infeasibility.txt, if any;
-    `solver_log` the solver's log (solver.log, written when there is one).
+    `solver_log` the solver's log (solver.log, written when there is one); `lang` the language of map.html and of
+    plan.xlsx's titles.
     """
     summary = base | {
         "status": result.status,
@@ -417,11 +421,11 @@ def write_outcome(out: Path, force: bool, scenario: Scenario, result: SolveResul
         files[SOLVER_LOG] = lambda p: p.write_text(solver_log, encoding="utf-8")
     files[SUMMARY] = partial(write_json, data=summary)  # after the tables; the map is drawn from them
     if isinstance(plan, TransitionPlan):  # the tables of every period, then the map drawn from them
-        files |= transition_files(plan, write_map)
+        files |= transition_files(plan, partial(write_map, lang=lang))
     elif plan is not None:
-        files[MAP] = write_map
+        files[MAP] = partial(write_map, lang=lang)
     if plan is not None:
-        files |= plan_exports()  # after the tables and the map: they are read from the folder being written
+        files |= plan_exports(lang)  # after the tables and the map: they are read from the folder being written
     try:
         write_run_folder(out, force, files)
     except InterruptedWhileWriting:  # the folder is complete: the plan found is kept, the run ends as it would

@@ -260,7 +260,7 @@ def test_infeasibility_found_by_the_solver_exits_3(tiny):
 def test_failure_while_writing_leaves_no_folder(tiny, monkeypatch):
     import planner.run
 
-    def broken(path):
+    def broken(path, **options):  # write_map(path, lang=...)
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(planner.run, "write_map", broken)

@@ -78,14 +78,14 @@ def print_json(document: Any) -> None:
 
 ScenarioArg = Annotated[Path, typer.Argument(help="The scenario YAML file.", show_default=False)]
 RunDirArg = Annotated[Path, typer.Argument(help="A run folder written by `planner run`.", show_default=False)]
-def _language(value: str) -> str:
+def language(value: str) -> str:
     """`--lang`: en or zh, else exit 2 naming the choices."""
     if value not in ("en", "zh"):
         raise typer.BadParameter(f"{value!r} is not one of 'en', 'zh'")
     return value
 
 
-LangOption = Annotated[str, typer.Option("--lang", callback=_language, metavar="[en|zh]",
+LangOption = Annotated[str, typer.Option("--lang", callback=language, metavar="[en|zh]",
                                          help="Language of headings, labels, legends and table headers: en "
                                               "(English with the Chinese terms) or zh (Chinese).")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing non-empty output folder.")]

@@ -48,16 +48,13 @@ def map_command(
     from planner.runfolder import WriteFailed, atomic_file
     from planner.runfolder.read import RunFolderError
 
-    if lang == "zh" and not png:
-        raise fail("--lang zh is available for the static image (--png) and the report; the interactive map is "
-                   "bilingual")
     target = _target(run_dir, out, "map.png" if png else "map.html", force)
     try:
         with atomic_file(target) as tmp:  # a failed redraw keeps the map there was
             if png:
                 write_png(run_dir, tmp, lang)
             else:
-                save_html(plan_map(run_dir, tiles=tiles), tmp, offline=offline)
+                save_html(plan_map(run_dir, tiles=tiles, lang=lang), tmp, offline=offline)
     except (RunFolderError, OfflineAssetError, WriteFailed) as exc:
         raise fail(str(exc)) from None
     except ValueError as exc:  # e.g. an unknown tile name

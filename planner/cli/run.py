@@ -21,6 +21,7 @@ from planner.cli.common import (
     console,
     fail,
     input_errors,
+    language,
     out_console,
     print_json,
     styled,
@@ -81,6 +82,9 @@ def run(
                       "the optimum, e.g. 5 or 5%. [default: 5]")] = None,
     verbose: VerboseOption = False,
     as_json: JsonOption = False,
+    lang: Annotated[str, typer.Option("--lang", callback=language, metavar="[en|zh]",
+                                      help="Language of the run folder's map.html and of plan.xlsx's titles: en "
+                                           "(English with the Chinese terms) or zh (Chinese).")] = "en",
 ) -> None:
     """Solve a scenario and write its run folder (exit 0 plan, 2 bad input, 3 infeasible, 4 no solution).
 
@@ -96,7 +100,7 @@ def run(
         with LiveProgress(console, verbose=verbose) as live:
             if alternatives is None and within is None:
                 outcome = run_scenario(
-                    scenario, out, force=force, progress=live.step, watch=live.watch,
+                    scenario, out, force=force, progress=live.step, watch=live.watch, lang=lang,
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
             else:
@@ -105,7 +109,7 @@ def run(
 
                 found = run_alternatives(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
-                    progress=live.step, watch=live.watch,
+                    progress=live.step, watch=live.watch, lang=lang,
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
                     heuristic=heuristic)
                 outcome = found.optimum

@@ -6,6 +6,7 @@ import folium
 from folium import Element, MacroElement
 from folium.template import Template
 
+from planner.maps.lang import map_text, value
 from planner.maps.markup import escape
 from planner.maps.metrics import most_hosted
 from planner.maps.periods import period_text
@@ -224,60 +225,70 @@ def add_page_style(target: folium.Map) -> None:
     page_header(target).add_child(Element(MAP_CSS), name="planner_map_css")
 
 
-def title_html(run: RunData, heading: str | None = None) -> str:
-    """Scenario title, status and objective."""
+def title_html(run: RunData, heading: str | None = None, lang: str = "en") -> str:
+    """Scenario title, status and objective, in `lang`."""
     lead = f"<i>{escape(heading)}</i><br>" if heading else ""
     periods = list(run.summary.get("periods") or [])
-    shown = (f"<br><b>{escape(period_text('title', periods=', '.join(map(str, periods))))}</b>"
-             f"<br>{escape(period_text('target', period=periods[-1]))}" if periods else "")
-    when = f"in {escape(str(periods[-1]))}: " if periods else ""
-    return (f"{lead}<b>{escape(run.title)}</b><br>status <b>{escape(run.status)}</b>, "
-            f"objective <b>{fmt(run.objective, 2)}</b> (10k yuan) · {when}{len(run.opened_sites)} sites opened, "
-            f"{len(run.assignments)} functions placed, {len(run.links)} links{shown}")
+    shown = (f"<br><b>{escape(period_text('title', lang, periods=', '.join(map(str, periods))))}</b>"
+             f"<br>{escape(period_text('target', lang, period=periods[-1]))}" if periods else "")
+    outcome = map_text("status <b>{status}</b>, objective <b>{objective}</b> (10k yuan) · {sites} sites opened, "
+                       "{functions} functions placed, {links} links", lang, status=escape(value(run.status, lang)),
+                       objective=fmt(run.objective, 2), sites=len(run.opened_sites), functions=len(run.assignments),
+                       links=len(run.links))
+    return f"{lead}<b>{escape(run.title)}</b><br>{outcome}{shown}"
 
 
 def _row(swatch: str, label: str) -> str:
     return f"<div>{swatch}{escape(label)}</div>"
 
 
+def _heading(words: str, lang: str, **values: object) -> str:
+    """A heading of the legend in `lang`."""
+    return f"<h4>{escape(map_text(words, lang, **values))}</h4>"
+
+
 FOLD_LEGEND_INDUSTRIES_ABOVE = 12
 """With more industries than this, the legend's list of industries starts folded (click to open)."""
 
 
-def legend_html(run: RunData, metro: bool, outside: bool = False, folded: bool = False) -> str:
+def legend_html(run: RunData, metro: bool, outside: bool = False, folded: bool = False, lang: str = "en") -> str:
     """Legend: zones, functions, link types, industries, region shading, (metro) rings and, with
     `outside`, the grey of the provincial-level units outside the scenario; with `folded` it starts
-    closed (a click on its heading opens it), as on the narrow halves of a side-by-side map."""
-    parts = [f"<details{'' if folded else ' open'}><summary>Legend 图例</summary><h4>Sites by zone 区位</h4>"]
-    parts += [_row(f"<span class='pl-sw pl-dot' style='background:{ZONE_COLOURS[z]}'></span>", ZONE_LABELS[z])
+    closed (a click on its heading opens it), as on the narrow halves of a side-by-side map; words in `lang`."""
+    def tr(words: str) -> str:
+        return map_text(words, lang)
+
+    parts = [f"<details{'' if folded else ' open'}><summary>{escape(tr('Legend 图例'))}</summary>"
+             + _heading("Sites by zone 区位", lang)]
+    parts += [_row(f"<span class='pl-sw pl-dot' style='background:{ZONE_COLOURS[z]}'></span>", tr(ZONE_LABELS[z]))
               for z in ZONES]
-    parts.append("<h4>Functions 环节 (rings)</h4>")
+    parts.append(_heading("Functions 环节 (rings)", lang))
     parts += [_row(f"<span class='pl-sw pl-ring' style='border-color:{FUNCTION_COLOURS[f]}'></span>",
-                   FUNCTION_LABELS[f]) for f in FUNCTIONS]
-    parts.append("<h4>Chain links 链接 (width ∝ amount)</h4>")
+                   tr(FUNCTION_LABELS[f])) for f in FUNCTIONS]
+    parts.append(_heading("Chain links 链接 (width ∝ amount)", lang))
     for f, dash in LINK_DASHES.items():
         style = "dashed" if dash else "solid"
-        parts.append(_row(f"<span class='pl-line' style='border-top:3px {style} #555'></span>", LINK_LABELS[f]))
+        parts.append(_row(f"<span class='pl-line' style='border-top:3px {style} #555'></span>", tr(LINK_LABELS[f])))
     parts.append(_row("<span class='pl-count' style='margin-right:5px'>3</span>",
-                      "industries at a site 园区产业数 (zoomed in)"))
+                      tr("industries at a site 园区产业数 (zoomed in)")))
     colours = industry_colours(run.industry_ids)
     folded = len(run.industry_ids) > FOLD_LEGEND_INDUSTRIES_ABOVE
-    parts.append(f"<details{'' if folded else ' open'}><summary>Industries 产业 (links) "
-                 f"({len(run.industry_ids)})</summary>")
-    parts += [_row(f"<span class='pl-sw' style='background:{colours[i]}'></span>", run.industry_name(i))
+    parts.append(f"<details{'' if folded else ' open'}><summary>"
+                 f"{escape(map_text('Industries 产业 (links) ({n})', lang, n=len(run.industry_ids)))}</summary>")
+    parts += [_row(f"<span class='pl-sw' style='background:{colours[i]}'></span>", run.industry_name(i, lang))
               for i in run.industry_ids]
     parts.append("</details>")
     most = most_hosted(run)
-    parts.append("<h4>Regions: industries hosted 承接产业数</h4>")
+    parts.append(_heading("Regions: industries hosted 承接产业数", lang))
     parts += [_row(f"<span class='pl-sw' style='background:{hosted_colour(n, most)}'></span>", str(n))
               for n in hosted_steps(most)]
     if outside:
-        parts.append(_row(f"<span class='pl-sw' style='background:{OUTSIDE_COLOUR}'></span>", OUTSIDE_LABEL))
+        parts.append(_row(f"<span class='pl-sw' style='background:{OUTSIDE_COLOUR}'></span>", tr(OUTSIDE_LABEL)))
     if metro:
-        parts.append("<h4>Metro districts by ring 圈层</h4>")
+        parts.append(_heading("Metro districts by ring 圈层", lang))
         parts += [_row(f"<span class='pl-sw' style='background:{ZONE_COLOURS[z]};opacity:.6'></span>",
-                       ZONE_LABELS[z]) for z in ZONES]
+                       tr(ZONE_LABELS[z])) for z in ZONES]
         parts.append(_row(f"<span class='pl-sw' style='background:{UNCLASSIFIED_COLOUR}'></span>",
-                          "not classified 未分类"))
+                          tr("not classified 未分类")))
     parts.append("</details>")
     return "".join(parts)

@@ -22,7 +22,7 @@ from shapely.geometry import LineString, Point
 
 from planner import geodata
 from planner.maps.geometry import region_shapes
-from planner.maps.lang import column_title
+from planner.maps.lang import column_title, sheet_title
 from planner.maps.periods import REGIONS, TRANSITION, has_periods, load_periods
 from planner.maps.rundata import RunData, load_run
 from planner.runfolder.format import ASSIGNMENTS, LINKS, SITES
@@ -148,9 +148,10 @@ def workbook_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
 
 def write_workbook(run_dir: Path, path: Path, lang: str = "en") -> None:
     """Write the tables of the run folder `run_dir` as the Excel workbook `path`: one sheet per table, column
-    titles in `lang` (``en``: the CSV's column names; ``zh``: Chinese), text cells stored as text."""
+    titles and sheet names in `lang` (``en``: the CSV's column and file names; ``zh``: Chinese), text cells stored as
+    text."""
     tables = workbook_tables(Path(run_dir))
-    write_workbook_sheets(Path(path), {name: table.rename(columns=lambda c: column_title(c, lang))
+    write_workbook_sheets(Path(path), {sheet_title(name, lang): table.rename(columns=lambda c: column_title(c, lang))
                                        for name, table in tables.items()})
 
 
@@ -159,6 +160,6 @@ def write_gpkg(path: Path) -> None:
     write_geopackage(Path(path).parent, Path(path))
 
 
-def write_xlsx(path: Path) -> None:
-    """Write ``plan.xlsx`` of the run folder `path` lies in (called by ``planner run``)."""
-    write_workbook(Path(path).parent, Path(path))
+def write_xlsx(path: Path, lang: str = "en") -> None:
+    """Write ``plan.xlsx`` of the run folder `path` lies in (called by ``planner run``), its titles in `lang`."""
+    write_workbook(Path(path).parent, Path(path), lang)

@@ -64,27 +64,28 @@ def map_bounds(run: RunData) -> list[list[float]]:
 
 
 def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
-              collapsed: bool = True, narrow: bool = False) -> list[folium.FeatureGroup]:
+              collapsed: bool = True, narrow: bool = False, lang: str = "en") -> list[folium.FeatureGroup]:
     """Add the plan's layers, a layer control, the title and the legend to `target`; return the layers.
 
     A national view (:func:`planner.maps.geometry.national_view`) also gets the standard map's
     base: the provincial-level units outside the scenario in grey and the South China Sea line.
     The layer control starts collapsed (it opens on hover) and lists the layers in sections.
-    On a `narrow` map (a half of :func:`dual_map`) the legend starts folded.
+    On a `narrow` map (a half of :func:`dual_map`) the legend starts folded. Words in `lang`
+    (:mod:`planner.maps.lang`).
     """
     _leaflet_only(target)
     add_page_style(target)
     national = national_view(run)
     if national:
-        for base in china_base(run):
+        for base in china_base(run, lang):
             base.add_to(target)
-    layers = plan_layers(run)
+    layers = plan_layers(run, lang)
     periods = load_periods(run.run_dir) if has_periods(run.run_dir) else None
     sections = layers.sections
     for group in layers.groups:
         group.add_to(target)
     if periods is not None:
-        sections, stepper = period_view(target, periods, layers)
+        sections, stepper = period_view(target, periods, layers, lang)
     control = LayerControl(collapsed=collapsed, position="topright")
     control.add_to(target)
     LayerSections(control, sections).add_to(target)
@@ -92,16 +93,16 @@ def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
         stepper.add_to(target)
     outside = national and len(outside_provinces(run)) > 0
     FarClass(COUNTS_FROM_ZOOM).add_to(target)
-    legend = legend_html(run, bool(metro_cities(run)), outside, folded=narrow)
+    legend = legend_html(run, bool(metro_cities(run)), outside, folded=narrow, lang=lang)
     if periods is not None:  # the period view's block first
-        legend = legend.replace("</summary>", "</summary>" + period_legend_html(), 1)
+        legend = legend.replace("</summary>", "</summary>" + period_legend_html(lang), 1)
     HtmlControl(legend, position="bottomleft", css_class="pl-box pl-legend").add_to(target)
-    HtmlControl(title_html(run, heading), position="topleft", css_class="pl-box pl-title").add_to(target)
+    HtmlControl(title_html(run, heading, lang), position="topleft", css_class="pl-box pl-title").add_to(target)
     target.fit_bounds(map_bounds(run), padding_top_left=(LEFT_PANEL_PX, 0))
     return layers.groups
 
 
-def period_view(target: folium.Map, periods: PeriodRuns, layers: PlanLayers
+def period_view(target: folium.Map, periods: PeriodRuns, layers: PlanLayers, lang: str = "en"
                 ) -> tuple[list[tuple[str, list[folium.FeatureGroup], bool]], PeriodStepper]:
     """Add the layers of each period to `target` (a run with periods); return the layer control's sections (the
     periods first) and the period control to add after the layer control.
@@ -112,11 +113,12 @@ def period_view(target: folium.Map, periods: PeriodRuns, layers: PlanLayers
     for group in layers.groups:
         if group.layer_name not in (REGIONS_LAYER, METRO_LAYER):
             group.show = False
-    groups = period_groups(periods)
+    groups = period_groups(periods, lang)
     for group in groups:
         group.add_to(target)
     page_header(target).add_child(Element(PERIOD_CSS), name="planner_period_css")
-    return [(period_text("section"), groups, False), *layers.sections], PeriodStepper(groups, periods.periods)
+    return ([(period_text("section", lang), groups, False), *layers.sections],
+            PeriodStepper(groups, periods.periods, lang))
 
 
 def _new_map(run: RunData, tiles: str | None) -> folium.Map:
@@ -129,7 +131,8 @@ def _new_map(run: RunData, tiles: str | None) -> folium.Map:
     return fmap
 
 
-def plan_map(run_dir: Path, *, tiles: str | None = DEFAULT_TILES, heading: str | None = None) -> folium.Map:
+def plan_map(run_dir: Path, *, tiles: str | None = DEFAULT_TILES, heading: str | None = None,
+             lang: str = "en") -> folium.Map:
     """A folium map of the plan in `run_dir`.
 
     Regions shaded by the number of industries they host (boundaries from
@@ -137,17 +140,18 @@ def plan_map(run_dir: Path, *, tiles: str | None = DEFAULT_TILES, heading: str |
     site coloured by zone, a ring per function placed, chain links per industry (width by
     amount), metro districts coloured by ring when the sites carry district adcodes, a
     layer control, the title (scenario, status, objective) and a legend.
-    `tiles` is any tile name folium knows, or ``"none"``/None for a plain background.
+    `tiles` is any tile name folium knows, or ``"none"``/None for a plain background; `lang` the language of
+    its words (``en``: English with the Chinese terms; ``zh``: Chinese).
     Raises :class:`planner.maps.RunFolderError` when `run_dir` has no plan.
     """
     run = load_run(Path(run_dir))
     fmap = _new_map(run, tiles)
-    draw_plan(fmap, run, heading)
+    draw_plan(fmap, run, heading, lang=lang)
     return fmap
 
 
-def dual_map(run_a: Path, run_b: Path, *, tiles: str | None = DEFAULT_TILES) -> DualMap:
-    """Two runs side by side (left `run_a`, right `run_b`), panning and zooming together."""
+def dual_map(run_a: Path, run_b: Path, *, tiles: str | None = DEFAULT_TILES, lang: str = "en") -> DualMap:
+    """Two runs side by side (left `run_a`, right `run_b`), panning and zooming together; words in `lang`."""
     first, second = load_run(Path(run_a)), load_run(Path(run_b))
     (s1, w1), (n1, e1) = map_bounds(first)
     (s2, w2), (n2, e2) = map_bounds(second)
@@ -158,16 +162,16 @@ def dual_map(run_a: Path, run_b: Path, *, tiles: str | None = DEFAULT_TILES) -> 
     if tiles_option(tiles) is None:
         page_header(dual.m1).add_child(Element(_PLAIN_CSS), name="planner_plain_css")
     for side, run, label in ((dual.m1, first, f"A: {Path(run_a).name}"), (dual.m2, second, f"B: {Path(run_b).name}")):
-        draw_plan(side, run, heading=label, collapsed=True, narrow=True)
+        draw_plan(side, run, heading=label, collapsed=True, narrow=True, lang=lang)
         side.fit_bounds(bounds)
     return dual
 
 
-def write_map(path: Path, *, offline: bool = True, tiles: str | None = DEFAULT_TILES) -> None:
+def write_map(path: Path, *, offline: bool = True, tiles: str | None = DEFAULT_TILES, lang: str = "en") -> None:
     """Write the map of the run folder `path` lies in to `path`.
 
     Called by ``planner run`` with ``<run folder>/map.html``. By default the page is
-    self-contained (Leaflet inlined, no network needed but for the base tiles).
+    self-contained (Leaflet inlined, no network needed but for the base tiles); words in `lang`.
     """
     path = Path(path)
-    save_html(plan_map(path.parent, tiles=tiles), path, offline=offline)
+    save_html(plan_map(path.parent, tiles=tiles, lang=lang), path, offline=offline)

@@ -27,6 +27,18 @@ COLUMNS_ZH: dict[str, str] = {
 """Chinese title of each column of the run folder's tables and of ``inputs/``."""
 
 
+SHEETS_ZH: dict[str, str] = {
+    "assignments": "布局方案", "links": "产业链联系", "sites": "园区用地", "inputs_regions": "输入-地区",
+    "inputs_sites": "输入-园区", "inputs_industries": "输入-产业", "inputs_functions": "输入-环节",
+}
+"""Chinese name of each sheet of ``plan.xlsx`` (``en``: the table's name, as the run folder's file)."""
+
+
+def sheet_title(sheet: str, lang: str = "en") -> str:
+    """The name of the workbook's sheet `sheet` in `lang` (``en``: `sheet` itself)."""
+    return SHEETS_ZH.get(sheet, sheet) if lang == "zh" else sheet
+
+
 def column_title(column: str, lang: str = "en") -> str:
     """The title of the table column `column` in `lang` (``en``: the column's own name)."""
     if lang == "zh":
@@ -57,6 +69,19 @@ TEXT: dict[str, dict[str, str]] = {
         "function_zone": "function 环节 \\ zone 区位",
         "map_alt": "map of the plan",
         "unknown": "unknown",
+        "no_plan_infeasible": "The scenario has no feasible plan: its constraints cannot all hold at once (below, as "
+                              "diagnosed in infeasibility.txt). There are no costs, division of labour or map to "
+                              "report.",
+        "no_plan_no_solution": "No plan was found within the solver's limits. There are no costs, division of labour "
+                               "or map to report; a longer time limit (--time-limit) may find one.",
+        "no_plan_interrupted": "The solve was stopped (Ctrl-C) before a plan was found. There are no costs, division "
+                               "of labour or map to report.",
+        "no_plan_other": "The run has no plan (status {status}).",
+        "not_run": "{solver} (not run: the checks before solving found the conflict)",
+        "no_limit": "none",
+        "solver_default": "solver default",
+        "solver": "solver",
+        "as_recorded": "",
     },
     "zh": {
         "costs": "成本构成（万元）",
@@ -80,6 +105,16 @@ TEXT: dict[str, dict[str, str]] = {
         "function_zone": "环节 \\ 区位",
         "map_alt": "方案地图",
         "unknown": "未知",
+        "no_plan_infeasible": "情景没有可行方案：其约束无法同时满足（诊断见下文）。因此没有成本、分工或地图可报告。",
+        "no_plan_no_solution": ("在求解器的限制内未找到方案。因此没有成本、分工或地图可报告；"
+                                "延长求解时间上限或可找到方案。"),
+        "no_plan_interrupted": "求解在找到方案之前被手动中止。因此没有成本、分工或地图可报告。",
+        "no_plan_other": "该运行没有方案（状态：{status}）。",
+        "not_run": "{solver}（未运行：求解前的检查已发现冲突）",
+        "no_limit": "无",
+        "solver_default": "求解器默认",
+        "solver": "求解器",
+        "as_recorded": "以下为 planner 记录的原文（英文）：",
     },
 }
 """The words of the report (and the pages built like it) per language."""
@@ -97,6 +132,7 @@ VALUES_ZH: dict[str, str] = {
     "center": "中心", "inner": "近郊", "outer": "外围", "rd": "研发", "pilot": "中试", "production": "量产",
     "optimal": "最优", "feasible": "可行", "infeasible": "不可行", "no_solution": "无解", "error": "出错",
     "agree": "一致", "disagree": "不一致", "unknown": "未定",
+    "opened": "新增", "closed": "撤出", "resized": "调整规模", "True": "是", "False": "否",
 }
 """Chinese words for the run folder's codes (cost terms, zones, functions, statuses)."""
 
@@ -172,8 +208,110 @@ COMPARE_ZH: dict[str, str] = {
 }
 """compare.html's headings, notes and table headers (as ``en`` shows them) in Chinese."""
 
+COMPARE_ZH.update({
+    # the reasons of the agreement table and the verdict lines (planner.research.compare)
+    "neither run reports a bound: nothing contradicts, but nothing is proven":
+        "两次运行均未给出界：没有矛盾，但也未得到证明",
+    "{run} reports no bound; its plan costs no less than the other's bound, so the optimum lies in [{low}, {high}] "
+    "for both": "{run} 未给出界；其方案成本不低于另一运行的界，故二者的最优值均在 [{low}, {high}] 内",
+    "the optimum lies in [{low}, {high}] for both": "二者的最优值均在 [{low}, {high}] 内",
+    "{worse} found {objective} with bound {bound}, but {better} has a plan costing {cost}":
+        "{worse} 得到 {objective}，其界为 {bound}，但 {better} 有成本为 {cost} 的方案",
+    "the intervals [bound, objective] do not overlap (gap {gap})": "区间［界，目标值］不相交（相差 {gap}）",
+    "both infeasible": "二者均不可行", "one is infeasible, the other has a plan": "一个不可行，另一个有方案",
+    "statuses {a} and {b}: no optimum to compare": "状态为{a}与{b}：无最优值可比",
+    "model {model}: one run, {solvers}": "模型 {model}：仅一次运行，{solvers}",
+    "the optimum is in [{low}, {high}]": "最优值在 [{low}, {high}] 内", "all infeasible": "均不可行",
+    "model {model}: the {n} runs AGREE on the optimum within their gaps ({where}): {solvers}":
+        "模型 {model}：{n} 次运行在各自间隙内对最优值一致（{where}）：{solvers}",
+    "{a} vs {b}: {why}": "{a} 对 {b}：{why}", "; ": "；", ", ": "，",
+    "model {model}: the runs DISAGREE on the optimum ({details}): {solvers}":
+        "模型 {model}：各次运行对最优值不一致（{details}）：{solvers}",
+    "model {model}: agreement unknown (not every run has an optimum): {solvers}":
+        "模型 {model}：一致性未定（并非每次运行都有最优值）：{solvers}",
+    "the runs are of {n} different models; {agree} of {pairs} pairs across models happen to agree, {disagree} "
+    "DISAGREE": "各次运行属于 {n} 个不同模型；跨模型的 {pairs} 对中 {agree} 对恰好一致，{disagree} 对不一致",
+    # the note on the side-by-side map
+    "fewer than two runs have a plan: no map.": "有方案的运行不足两次：无地图。",
+    "left: {a}, right: {b} (panning and zooming together)": "左：{a}，右：{b}（同步平移缩放）",
+    "planner.maps is not available: a simple fallback map (opened sites only) is shown.":
+        "planner.maps 不可用：显示简易地图（仅启用园区）。",
+    "planner compare": "方案比较",
+    # runs with periods (planner.research.compare: comparability, the periods section)
+    "{periodic} {verb} over periods ({plans}) and {once} {verb_once} once: their objectives are not comparable (a "
+    "discounted total over the periods against the cost of one plan); their plans are compared on the last period "
+    "of the runs with periods":
+        "{periodic} 分期规划（{plans}），{once} 为单期规划：目标值不可比（多期折现总成本与单期方案成本）；"
+        "方案按分期运行的末期比较",
+    "the runs with periods plan over different periods: their plans and figures are compared for the periods they "
+    "share ({common}) and overall": "各分期运行的规划期不同：方案与指标按共有分期（{common}）及总体比较",
+    "none": "无", "Periods": "分期",
+    "Per period: the cost of the period (undiscounted), the same discounted to the first period, and the capacity "
+    "in use, kept from stock, built, retired and converted; overall: the discounted total (the objective).":
+        "分期：各期成本（未折现）、折现至首期的成本，以及在用、保留存量、新建、退出与改造的产能；总体：折现总成本（目标值）。",
+})
+
 
 def compare_text(words: str, lang: str = "en", **values: object) -> str:
     """compare.html's `words` (as ``en`` shows them) in `lang`, with `values` filled in."""
     shown = COMPARE_ZH.get(words, words) if lang == "zh" else words
     return shown.format(**values) if values else shown
+
+
+MAP_ZH: dict[str, str] = {
+    # layers and the sections of the layer control (planner.maps.layers)
+    "Regions: industries hosted 承接产业数": "各地区承接产业数", "Opened sites 园区": "启用园区",
+    "Metro districts by ring 圈层": "都市圈层", "Function: {name}": "环节：{name}", "Industry: {name}": "产业：{name}",
+    "Plan 规划": "规划", "Functions 环节": "环节", "Industries 产业": "产业",
+    "R&D 研发": "研发", "Pilot 中试": "中试", "Production 量产": "量产",
+    # legend and title (planner.maps.controls)
+    "Legend 图例": "图例", "Sites by zone 区位": "园区（按区位）", "Functions 环节 (rings)": "环节（圆环）",
+    "Chain links 链接 (width ∝ amount)": "产业链联系（线宽 ∝ 支撑量）",
+    "industries at a site 园区产业数 (zoomed in)": "园区产业数（放大后显示）",
+    "Industries 产业 (links) ({n})": "产业（联系线）（{n}）",
+    "status <b>{status}</b>, objective <b>{objective}</b> (10k yuan) · {sites} sites opened, {functions} functions "
+    "placed, {links} links":
+        "状态 <b>{status}</b>，目标值 <b>{objective}</b>（万元）· 启用园区 {sites} 个，"
+        "布局环节 {functions} 项，联系 {links} 条",
+    "the plan of the last period, <b>{last}</b> 末期规划 (periods {periods}; every period in transition.csv and "
+    "regions.csv)": "末期规划：<b>{last}</b>（规划期 {periods}；各期结果见运行文件夹）",
+    # tooltips and popups (planner.maps.text)
+    "site": "园区", "industry 产业": "产业", "function 环节": "环节", "capacity": "产能", "land ha": "用地（公顷）",
+    "cost": "成本（万元）", "cost {total} (10k yuan: {parts})": "成本 {total}（万元：{parts}）", ", ": "，",
+    " · zone {zone}": " · 区位 {zone}", "previous period": "上一期", "next period": "下一期",
+    "land used {used} of {land} ha ({share} %), land price {price} yuan/m²":
+        "已用地 {used} / {land} 公顷（{share} %），地价 {price} 元/平方米",
+    "{site}: {n} industries 产业 (click for the list)": "{site}：{n} 个产业（点击查看列表）",
+    "{what} ({land} ha)": "{what}（{land} 公顷）",
+    "{industry}: {kind} {a} → {b}, amount {amount}, {km} km, linkage cost {cost} (10k yuan)":
+        "{industry}：{kind} {a} → {b}，支撑量 {amount}，{km} 公里，联系成本 {cost}（万元）",
+    "{name} ({region}, tier {tier}): hosts {n} industries 产业": "{name}（{region}，等级 {tier}）：承接 {n} 个产业",
+    "hosts {n} industries 产业, land used {land} ha, ": "承接 {n} 个产业，用地 {land} 公顷，",
+    "nothing placed": "未布局", "not classified": "未分类", "none": "无",
+    "{name} · ring {ring} · {placed}": "{name} · 圈层 {ring} · {placed}", " · ring {ring}": " · 圈层 {ring}",
+    "sites: {sites}": "园区：{sites}",
+}
+"""The interactive map's words (keys, as ``en`` shows them) in Chinese; the static image's (:data:`FIGURE_ZH`)
+serve it too."""
+
+
+def map_text(words: str, lang: str = "en", **values: object) -> str:
+    """The interactive map's `words` (as ``en`` shows them) in `lang`, with `values` filled in."""
+    shown = MAP_ZH.get(words, FIGURE_ZH.get(words, words)) if lang == "zh" else words
+    return shown.format(**values) if values else shown
+
+
+KPI_ZH: dict[str, str] = {
+    "objective": "目标值", "best_bound": "最优界", "mip_gap": "间隙", "costs": "成本", "costs_unweighted": "未加权成本",
+    "division_of_labour": "分工", "hosts": "承接地区数", "extra_hosts": "超出上限的承接地区数",
+    "flow_radius_km": "联系半径（公里）", "opened_functions": "布局环节数", "opened_sites": "启用园区数",
+    "land_used_ha": "已用地（公顷）", "rd->pilot": "研发→中试", "pilot->production": "中试→量产",
+}
+"""Chinese names of the parts of a KPI's name (``costs.land``: 成本 · 土地; codes from :data:`VALUES_ZH`)."""
+
+
+def kpi_label(name: str, lang: str = "en") -> str:
+    """A KPI's name (``group.key[.key]``, as compare's kpi_deltas.csv has it) in `lang`; industry ids stay."""
+    if lang != "zh":
+        return name
+    return " · ".join(KPI_ZH.get(part, VALUES_ZH.get(part, part)) for part in name.split("."))

@@ -24,6 +24,7 @@ from planner.maps.geometry import (
     region_points,
     region_shapes,
 )
+from planner.maps.lang import map_text
 from planner.maps.metrics import (
     industries_hosted,
     industry_categories,
@@ -37,7 +38,6 @@ from planner.maps.style import (
     COUNT_OFFSET,
     DASH_COLOUR,
     FUNCTION_COLOURS,
-    FUNCTION_LABELS,
     FUNCTION_RADII,
     FUNCTIONS,
     LINK_DASHES,
@@ -61,14 +61,14 @@ METRO_LAYER = "Metro districts by ring 圈层"
 """Name of the layer of metro districts coloured by ring."""
 
 
-def function_layer(function: str) -> str:
+def function_layer(function: str, lang: str = "en") -> str:
     """Name of the layer of one function (a ring per site hosting it)."""
-    return f"Function: {FUNCTION_LABELS.get(function, function)}"
+    return map_text("Function: {name}", lang, name=text.function_label(function, lang))
 
 
-def industry_layer(run: RunData, industry: str) -> str:
+def industry_layer(run: RunData, industry: str, lang: str = "en") -> str:
     """Name of the layer of one industry (its chain links and a badge per site hosting it)."""
-    return f"Industry: {run.industry_name(industry)}"
+    return map_text("Industry: {name}", lang, name=run.industry_name(industry, lang))
 
 
 def css_token(value: str) -> str:
@@ -87,37 +87,38 @@ def _shape(geometry: Any, style: dict[str, Any], tooltip: str, popup: str) -> fo
     return shape
 
 
-def regions_group(run: RunData) -> folium.FeatureGroup:
+def regions_group(run: RunData, lang: str = "en") -> folium.FeatureGroup:
     """Region shapes from :mod:`planner.geodata` by adcode, shaded by industries hosted; other regions as points."""
-    group = folium.FeatureGroup(name=REGIONS_LAYER)
+    group = folium.FeatureGroup(name=map_text(REGIONS_LAYER, lang))
     hosted, most = industries_hosted(run), most_hosted(run)
     for region, row in region_shapes(run).iterrows():
         style = {"fillColor": hosted_colour(int(hosted[region]), most), "fillOpacity": 0.45,
                  "color": "#555555", "weight": 1.5}
-        _shape(row.geometry, style, text.region_tooltip(run, region), text.region_popup(run, region)).add_to(group)
+        _shape(row.geometry, style, text.region_tooltip(run, region, lang),
+               text.region_popup(run, region, lang)).add_to(group)
     for region in region_points(run):
         folium.CircleMarker(
             [float(run.regions.at[region, "lat"]), float(run.regions.at[region, "lon"])], radius=14,
             color="#555555", weight=1.5, fill=True, fill_color=hosted_colour(int(hosted[region]), most),
-            fill_opacity=0.7, class_name="pl-region pl-region-point", tooltip=text.region_tooltip(run, region),
-        ).add_child(HtmlPopup(text.region_popup(run, region))).add_to(group)
+            fill_opacity=0.7, class_name="pl-region pl-region-point", tooltip=text.region_tooltip(run, region, lang),
+        ).add_child(HtmlPopup(text.region_popup(run, region, lang))).add_to(group)
     return group
 
 
-def _count_marker(run: RunData, site: str, industries: int) -> folium.Marker:
+def _count_marker(run: RunData, site: str, industries: int, lang: str = "en") -> folium.Marker:
     """The number of industries placed at `site`, in a small box next to it; the popup lists them."""
     dx, dy = COUNT_OFFSET
     icon = folium.DivIcon(html=f"<div class='pl-count'>{industries}</div>", icon_size=(22, 16),
                           icon_anchor=(-dx + 11, dy + 8), class_name="pl-count-icon")
-    tooltip = text.count_tooltip(run, site, industries)
+    tooltip = text.count_tooltip(run, site, industries, lang)
     marker = folium.Marker(run.site_point(site), icon=icon, tooltip=tooltip)
-    return marker.add_child(HtmlPopup(text.site_popup(run, site), 520))
+    return marker.add_child(HtmlPopup(text.site_popup(run, site, lang), 520))
 
 
-def sites_group(run: RunData) -> folium.FeatureGroup:
+def sites_group(run: RunData, lang: str = "en") -> folium.FeatureGroup:
     """One marker per opened site, coloured by zone, its popup listing functions, capacities, land and cost,
     and next to it the number of industries placed there (one box per site, not one badge per industry)."""
-    group = folium.FeatureGroup(name=SITES_LAYER)
+    group = folium.FeatureGroup(name=map_text(SITES_LAYER, lang))
     per_site: dict[str, int] = {}
     for site, _ in site_industries(run):
         per_site[site] = per_site.get(site, 0) + 1
@@ -126,33 +127,33 @@ def sites_group(run: RunData) -> folium.FeatureGroup:
         folium.CircleMarker(
             run.site_point(site), radius=SITE_RADIUS, color="#222222", weight=1.5, fill=True,
             fill_color=ZONE_COLOURS.get(zone, "#999999"), fill_opacity=0.95,
-            class_name=f"pl-site pl-zone-{css_token(zone)}", tooltip=text.site_tooltip(run, site),
-        ).add_child(HtmlPopup(text.site_popup(run, site), 520)).add_to(group)
+            class_name=f"pl-site pl-zone-{css_token(zone)}", tooltip=text.site_tooltip(run, site, lang),
+        ).add_child(HtmlPopup(text.site_popup(run, site, lang), 520)).add_to(group)
     for site in run.opened_sites:
         if per_site.get(site):
-            _count_marker(run, site, per_site[site]).add_to(group)
+            _count_marker(run, site, per_site[site], lang).add_to(group)
     return group
 
 
-def function_groups(run: RunData) -> list[folium.FeatureGroup]:
+def function_groups(run: RunData, lang: str = "en") -> list[folium.FeatureGroup]:
     """One layer per function: a ring around each site hosting it (rings nest: R&D inside, production outside)."""
     pairs = site_functions(run)
     groups = []
     for function in FUNCTIONS:
-        group = folium.FeatureGroup(name=function_layer(function))
+        group = folium.FeatureGroup(name=function_layer(function, lang))
         for site, _ in (p for p in pairs if p[1] == function):
             folium.CircleMarker(
                 run.site_point(site), radius=FUNCTION_RADII[function], color=FUNCTION_COLOURS[function],
                 weight=2.5, fill=False, class_name=f"pl-fn pl-fn-{function}",
-                tooltip=text.function_tooltip(run, site, function),
-            ).add_child(HtmlPopup(text.site_popup(run, site), 520)).add_to(group)
+                tooltip=text.function_tooltip(run, site, function, lang),
+            ).add_child(HtmlPopup(text.site_popup(run, site, lang), 520)).add_to(group)
         groups.append(group)
     return groups
 
 
-def _link(run: RunData, link: Any, colour: str, largest: float) -> folium.MacroElement:
+def _link(run: RunData, link: Any, colour: str, largest: float, lang: str = "en") -> folium.MacroElement:
     weight = link_weight(float(link["amount"]), largest)
-    tooltip = text.link_tooltip(run, link)
+    tooltip = text.link_tooltip(run, link, lang)
     classes = f"pl-link pl-link-{link['function']} pl-ind-{css_token(link['industry'])}"
     ends = [run.site_point(str(link["from_site"])), run.site_point(str(link["to_site"]))]
     if link["from_site"] == link["to_site"]:  # support inside one site: a dashed loop around it
@@ -163,20 +164,20 @@ def _link(run: RunData, link: Any, colour: str, largest: float) -> folium.MacroE
                            class_name=classes, tooltip=tooltip)
 
 
-def industry_groups(run: RunData) -> list[folium.FeatureGroup]:
+def industry_groups(run: RunData, lang: str = "en") -> list[folium.FeatureGroup]:
     """One layer per industry: its chain links (R&D -> pilot -> production, width by amount)."""
     colours = industry_colours(run.industry_ids)
     largest = float(run.links["amount"].max()) if len(run.links) else 0.0
     groups = []
     for industry in run.industry_ids:
-        group = folium.FeatureGroup(name=industry_layer(run, industry))
+        group = folium.FeatureGroup(name=industry_layer(run, industry, lang))
         for _, link in run.links[run.links["industry"] == industry].iterrows():
-            _link(run, link, colours[industry], largest).add_to(group)
+            _link(run, link, colours[industry], largest, lang).add_to(group)
         groups.append(group)
     return groups
 
 
-def metro_group(run: RunData) -> folium.FeatureGroup | None:
+def metro_group(run: RunData, lang: str = "en") -> folium.FeatureGroup | None:
     """Districts of the metros hosting sites, coloured by ring, listing the functions placed in each.
 
     Only for a metro scenario (:func:`planner.maps.geometry.metro_cities`), as in the static image.
@@ -184,15 +185,15 @@ def metro_group(run: RunData) -> folium.FeatureGroup | None:
     view = metro_view(run)
     if view is None or not metro_cities(run, view):
         return None
-    group = folium.FeatureGroup(name=METRO_LAYER)
+    group = folium.FeatureGroup(name=map_text(METRO_LAYER, lang))
     for code, unit in view.units.iterrows():
         sites = [s for s, u in view.site_unit.items() if u == code]
         ring = str(unit["ring"] or "")
         style = {"fillColor": ZONE_COLOURS.get(ring, UNCLASSIFIED_COLOUR), "fillOpacity": 0.35 if ring else 0.25,
                  "color": "#222222" if sites else "#777777", "weight": 2.5 if sites else 0.8}
-        name = f"{unit['name_zh']} {unit['name']}"
-        _shape(unit.geometry, style, text.unit_tooltip(run, name, ring, sites),
-               text.unit_popup(run, name, ring, sites)).add_to(group)
+        name = str(unit["name_zh"]) if lang == "zh" else f"{unit['name_zh']} {unit['name']}"
+        _shape(unit.geometry, style, text.unit_tooltip(run, name, ring, sites, lang),
+               text.unit_popup(run, name, ring, sites, lang)).add_to(group)
     return group
 
 
@@ -219,39 +220,44 @@ INDUSTRIES_SECTION = "Industries 产业"
 """Heading (or prefix of the headings by category) of the industry layers in the layer control."""
 
 
-def plan_layers(run: RunData) -> PlanLayers:
-    """The plan's layers and their layer-control sections: plan, functions, industries by category."""
-    regions, metro, sites = regions_group(run), metro_group(run), sites_group(run)
-    industries = industry_groups(run)
-    functions = function_groups(run)
+def plan_layers(run: RunData, lang: str = "en") -> PlanLayers:
+    """The plan's layers and their layer-control sections: plan, functions, industries by category; names in
+    `lang`."""
+    regions, metro, sites = regions_group(run, lang), metro_group(run, lang), sites_group(run, lang)
+    industries = industry_groups(run, lang)
+    functions = function_groups(run, lang)
+    industries_section = map_text(INDUSTRIES_SECTION, lang)
     by_id = dict(zip(run.industry_ids, industries, strict=True))
     categories = industry_categories(run)
     fold = len(industries) > FOLD_INDUSTRIES_ABOVE
     if len(categories) > 1:
-        industry_sections = [(f"{INDUSTRIES_SECTION} · {CATEGORY_LABELS.get(c, c)}", [by_id[i] for i in members], fold)
-                             for c, members in categories.items()]
+        industry_sections = [(f"{industries_section} · {map_text(CATEGORY_LABELS.get(c, c), lang)}",
+                              [by_id[i] for i in members], fold) for c, members in categories.items()]
     else:
-        industry_sections = [(INDUSTRIES_SECTION, industries, fold)]
+        industry_sections = [(industries_section, industries, fold)]
     plan = [regions, *([metro] if metro else []), sites]
-    sections = [(PLAN_SECTION, plan, False), (FUNCTIONS_SECTION, functions, False), *industry_sections]
+    sections = [(map_text(PLAN_SECTION, lang), plan, False), (map_text(FUNCTIONS_SECTION, lang), functions, False),
+                *industry_sections]
     return PlanLayers(groups=[regions, *([metro] if metro else []), *industries, *functions, sites],
                       sections=sections)
 
 
-def plan_groups(run: RunData) -> list[folium.FeatureGroup]:
+def plan_groups(run: RunData, lang: str = "en") -> list[folium.FeatureGroup]:
     """Every layer of a plan, bottom first."""
-    return plan_layers(run).groups
+    return plan_layers(run, lang).groups
 
 
-def china_base(run: RunData) -> list[folium.GeoJson]:
+def china_base(run: RunData, lang: str = "en") -> list[folium.GeoJson]:
     """The standard map's base of a national map: the provincial-level units outside the scenario in grey
     (not shaded by the plan; a tooltip names them) and the dashes of the South China Sea line.
 
     Not in the layer control: a map of China always shows them.
     """
     outside = outside_provinces(run)
+    outside_label = map_text(OUTSIDE_LABEL, lang)
     features = [{"type": "Feature", "geometry": mapping(row.geometry),
-                 "properties": {"name": f"{row['name_zh']} {row['name']} · {OUTSIDE_LABEL}"}}
+                 "properties": {"name": (f"{row['name_zh']} · {outside_label}" if lang == "zh"
+                                         else f"{row['name_zh']} {row['name']} · {outside_label}")}}
                 for _, row in outside.iterrows()]
     style = {"fillColor": OUTSIDE_COLOUR, "fillOpacity": 0.8, "color": "#999999", "weight": 1}
     layers = []

@@ -15,10 +15,12 @@ from folium import MacroElement
 from folium.template import Template
 
 from planner.maps.controls import HtmlPopup
+from planner.maps.lang import map_text, value
 from planner.maps.layers import css_token
 from planner.maps.markup import escape
 from planner.maps.periods import (
     CHANGE_COLOURS,
+    MOVE_TITLES,
     MOVES,
     SHOWN,
     PeriodRuns,
@@ -44,45 +46,49 @@ PERIOD_CSS = """<style>
 """Style of the period control."""
 
 
-def period_layer(period: int) -> str:
+def period_layer(period: int, lang: str = "en") -> str:
     """Name of the layer of one period."""
-    return period_text("layer", period=period)
+    return period_text("layer", lang, period=period)
 
 
 def _move_cell(value: float) -> str:
     return f"<td class='n'>{fmt(value, 2) if value > SHOWN else '–'}</td>"
 
 
-def moves_popup(run: RunData, transition: pd.DataFrame, period: int, site: str) -> str:
+def moves_popup(run: RunData, transition: pd.DataFrame, period: int, site: str, lang: str = "en") -> str:
     """A site in a period: per industry and function, capacity before, kept from stock, built, retired, converted
-    in and out and in use."""
+    in and out and in use (words in `lang`)."""
     rows = transition[(transition["period"] == period) & (transition["site"] == site)]
     order = {f: k for k, f in enumerate(FUNCTIONS)}
     rows = rows.assign(_f=rows["function"].map(order)).sort_values(["industry", "_f"], kind="stable")
-    head = ("<tr><th>industry 产业</th><th>function 环节</th><th>previous 期初</th><th>kept 保留</th>"
-            "<th>built 新建</th><th>retired 退出</th><th>converted in 改造转入</th><th>converted out 改造转出</th>"
-            "<th>in use 在用</th></tr>")
+    titles = MOVE_TITLES.get(lang, MOVE_TITLES["en"])
+    head = "".join(f"<th>{escape(title)}</th>" for title in (
+        map_text("industry 产业", lang), map_text("function 环节", lang),
+        *(titles[c] for c in ("previous", *MOVES, "capacity"))))
+    head = f"<tr>{head}</tr>"
     body = "".join(
-        f"<tr><td>{escape(run.industry_name(r.industry)) if r.industry in run.industries.index else escape(r.industry)}"
-        f"</td><td>{escape(FUNCTION_LABELS.get(r.function, str(r.function)))}</td>"
+        "<tr><td>" + escape(run.industry_name(r.industry, lang) if r.industry in run.industries.index else r.industry)
+        + f"</td><td>{escape(map_text(FUNCTION_LABELS.get(r.function, str(r.function)), lang))}</td>"
         + "".join(_move_cell(float(getattr(r, c))) for c in ("previous", *MOVES, "capacity")) + "</tr>"
         for r in rows.itertuples())
     zone = str(run.sites.at[site, "zone"]) if site in run.sites.index else ""
     region = str(run.sites.at[site, "region"]) if site in run.sites.index else ""
-    where = f" · {escape(run.region_name(region))}" if region in run.regions.index else ""
-    return (f"<div class='pl-pop'><b>{escape(site)}</b>{where} · zone {escape(zone)} · "
-            f"<b>{escape(period_layer(period))}</b><table class='pl-table pl-moves'>{head}{body}</table></div>")
+    where = f" · {escape(run.region_name(region, lang))}" if region in run.regions.index else ""
+    zone_words = escape(map_text(" · zone {zone}", lang, zone=value(zone, lang)))
+    return (f"<div class='pl-pop'><b>{escape(site)}</b>{where}{zone_words} · "
+            f"<b>{escape(period_layer(period, lang))}</b><table class='pl-table pl-moves'>{head}{body}</table></div>")
 
 
-def _tooltip(site: str, period: int, moves: pd.Series) -> str:
-    parts = [f"{label} {fmt(float(moves[c]), 1)}" for c, label in
-             (("built", "built 新建"), ("retired", "retired 退出"), ("converted_in", "converted 改造"))
+def _tooltip(site: str, period: int, moves: pd.Series, lang: str = "en") -> str:
+    titles = MOVE_TITLES.get(lang, MOVE_TITLES["en"])
+    parts = [f"{titles[c]} {fmt(float(moves[c]), 1)}" for c in ("built", "retired", "converted_in")
              if float(moves[c]) > SHOWN]
-    return escape(f"{site} · {period}: in use {fmt(float(moves['capacity']), 1)}"
-                  + (f"; {', '.join(parts)}" if parts else f"; {period_text('nothing')}"))
+    return escape(f"{site} · {period}: {titles['capacity']} {fmt(float(moves['capacity']), 1)}"
+                  + (f"; {', '.join(parts)}" if parts else f"; {period_text('nothing', lang)}"))
 
 
-def _site_marker(run: RunData, site: str, period: int, moves: pd.Series, popup: str) -> folium.CircleMarker:
+def _site_marker(run: RunData, site: str, period: int, moves: pd.Series, popup: str,
+                 lang: str = "en") -> folium.CircleMarker:
     """The site's marker in a period: fill by zone, a green outline where capacity was built, hollow grey when all
     was retired."""
     changes = site_change(moves)
@@ -93,7 +99,7 @@ def _site_marker(run: RunData, site: str, period: int, moves: pd.Series, popup: 
     return folium.CircleMarker(
         run.site_point(site), radius=SITE_RADIUS + 1, color=CHANGE_COLOURS[first], weight=1.5 if first == "kept" else 3,
         fill=not closed, fill_color=None if closed else ZONE_COLOURS.get(zone, "#999999"), fill_opacity=0.95,
-        dash_array="3 3" if closed else None, class_name=classes, tooltip=_tooltip(site, period, moves),
+        dash_array="3 3" if closed else None, class_name=classes, tooltip=_tooltip(site, period, moves, lang),
     ).add_child(HtmlPopup(popup, 640))
 
 
@@ -107,39 +113,40 @@ def _period_links(run: RunData, group: folium.FeatureGroup) -> None:
                         class_name=f"pl-plink pl-ind-{css_token(link.industry)}").add_to(group)
 
 
-def period_group(periods: PeriodRuns, period: int, show: bool) -> folium.FeatureGroup:
+def period_group(periods: PeriodRuns, period: int, show: bool, lang: str = "en") -> folium.FeatureGroup:
     """The layer of one period: its links, a grey dashed ring where capacity was retired, a marker per site."""
     run = periods.runs[period]
-    group = folium.FeatureGroup(name=period_layer(period), show=show)
+    group = folium.FeatureGroup(name=period_layer(period, lang), show=show)
     _period_links(run, group)
     moves = site_moves(periods.transition, period)
     for site, row in moves.iterrows():
         site = str(site)
         if site not in run.sites.index:
             continue
-        popup = moves_popup(run, periods.transition, period, site)
+        popup = moves_popup(run, periods.transition, period, site, lang)
         for change, radius, dash in (("retired", RETIRED_RADIUS, "4 3"), ("converted", CONVERTED_RADIUS, None)):
             amount = row["retired"] if change == "retired" else row["converted_in"] + row["converted_out"]
             if float(amount) > SHOWN:
                 folium.CircleMarker(run.site_point(site), radius=radius, color=CHANGE_COLOURS[change], weight=2.5,
                                     fill=False, dash_array=dash, class_name=f"pl-{change}-ring",
-                                    tooltip=_tooltip(site, period, row)).add_child(HtmlPopup(popup, 640)).add_to(group)
-        _site_marker(run, site, period, row, popup).add_to(group)
+                                    tooltip=_tooltip(site, period, row, lang)
+                                    ).add_child(HtmlPopup(popup, 640)).add_to(group)
+        _site_marker(run, site, period, row, popup, lang).add_to(group)
     return group
 
 
-def period_groups(periods: PeriodRuns) -> list[folium.FeatureGroup]:
+def period_groups(periods: PeriodRuns, lang: str = "en") -> list[folium.FeatureGroup]:
     """One layer per period, the first shown."""
-    return [period_group(periods, t, show=k == 0) for k, t in enumerate(periods.periods)]
+    return [period_group(periods, t, show=k == 0, lang=lang) for k, t in enumerate(periods.periods)]
 
 
-def period_legend_html() -> str:
+def period_legend_html(lang: str = "en") -> str:
     """The legend's block of the period view: the marker outlines and the retired ring."""
     def row(style: str, key: str) -> str:
         return (f"<div><span class='pl-sw pl-dot' style='box-sizing:border-box;{style}'></span>"
-                f"{escape(period_text(key))}</div>")
+                f"{escape(period_text(key, lang))}</div>")
 
-    return (f"<h4>{escape(period_text('legend'))}</h4>"
+    return (f"<h4>{escape(period_text('legend', lang))}</h4>"
             + row(f"background:#fff;border:3px solid {CHANGE_COLOURS['built']}", "built")
             + row(f"background:transparent;border:2.5px solid {CHANGE_COLOURS['converted']}", "converted")
             + row(f"background:transparent;border:2.5px dashed {CHANGE_COLOURS['retired']}", "retired")
@@ -175,10 +182,10 @@ class PeriodStepper(MacroElement):
                 var title = L.DomUtil.create("b", "", div);
                 title.textContent = {{ this.title|tojson }};
                 var prev = L.DomUtil.create("button", "pl-prev", div);
-                prev.type = "button"; prev.textContent = "◀"; prev.title = "previous period";
+                prev.type = "button"; prev.textContent = "◀"; prev.title = {{ this.buttons[0]|tojson }};
                 label = L.DomUtil.create("span", "pl-period", div);
                 var next = L.DomUtil.create("button", "pl-next", div);
-                next.type = "button"; next.textContent = "▶"; next.title = "next period";
+                next.type = "button"; next.textContent = "▶"; next.title = {{ this.buttons[1]|tojson }};
                 L.DomEvent.on(prev, "click", function (e) { L.DomEvent.stop(e); only(Math.max(current() - 1, 0)); });
                 L.DomEvent.on(next, "click", function (e) {
                     L.DomEvent.stop(e); only(Math.min(current() + 1, layers.length - 1));
@@ -199,9 +206,10 @@ class PeriodStepper(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, layers: list[folium.FeatureGroup], periods: list[int]) -> None:
+    def __init__(self, layers: list[folium.FeatureGroup], periods: list[int], lang: str = "en") -> None:
         super().__init__()
         self._name = "PeriodStepper"
         self.layers = [layer.get_name() for layer in layers]
         self.periods = [int(p) for p in periods]
-        self.title = period_text("stepper")
+        self.title = period_text("stepper", lang)
+        self.buttons = (map_text("previous period", lang), map_text("next period", lang))

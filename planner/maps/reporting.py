@@ -174,7 +174,7 @@ def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> 
     if read_summary(run_dir).get("status") not in PLAN_STATUSES:
         return no_plan_html(run_dir, lang)
     run = load_run(run_dir)
-    map_page = render_html(plan_map(run.run_dir, tiles=tiles), offline=True)
+    map_page = render_html(plan_map(run.run_dir, tiles=tiles, lang=lang), offline=True)
     manifest = read_manifest(run.run_dir)
     stopped = _stop_reason(run.summary, manifest, lang)
     outcome = (text("status_line", lang, status=escape(value(run.status, lang)), objective=fmt(run.objective, 2))
@@ -195,19 +195,24 @@ def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> 
     return _page(run.title, body)
 
 
-NO_PLAN = {
-    "infeasible": "The scenario has no feasible plan: its constraints cannot all hold at once (below, as diagnosed "
-                  "in infeasibility.txt). There are no costs, division of labour or map to report.",
-    "no_solution": "No plan was found within the solver's limits. There are no costs, division of labour or map to "
-                   "report; a longer time limit (--time-limit) may find one.",
-}
-"""What the report of a run without a plan says, by status."""
-INTERRUPTED = ("The solve was stopped (Ctrl-C) before a plan was found. There are no costs, division of labour or map "
-               "to report.")
+NO_PLAN = {"infeasible": text("no_plan_infeasible"), "no_solution": text("no_plan_no_solution")}
+"""What the report of a run without a plan says, by status (``en``; :mod:`planner.maps.lang` has each language's)."""
+INTERRUPTED = text("no_plan_interrupted")
 
 
-def _facts(summary: dict[str, Any], manifest: dict[str, Any]) -> list[tuple[str, str]]:
-    """(item, value) rows on how the run went: status, solver and its options, times, model size (what is recorded)."""
+def _meaning(summary: dict[str, Any], lang: str = "en") -> str:
+    """What a run without a plan means, in `lang`."""
+    status = str(summary.get("status"))
+    if summary.get("interrupted"):
+        return text("no_plan_interrupted", lang)
+    if status in NO_PLAN:
+        return text(f"no_plan_{status}", lang)
+    return text("no_plan_other", lang, status=value(status, lang))
+
+
+def _facts(summary: dict[str, Any], manifest: dict[str, Any], lang: str = "en") -> list[tuple[str, str]]:
+    """(item, value) rows on how the run went: status, solver and its options, times, model size (what is recorded);
+    the values in `lang`."""
     options = (manifest.get("solver") or {}).get("options") or {}
 
     def shown(value: Any, form: str) -> str | None:
@@ -216,12 +221,11 @@ def _facts(summary: dict[str, Any], manifest: dict[str, Any]) -> list[tuple[str,
     built = summary.get("n_variables") is not None  # else the checks before solving found the conflict
     solver = _solver_name(manifest) or None
     rows = [
-        ("status", summary.get("status")),
-        ("solver",
-         solver if built or solver is None else f"{solver} (not run: the checks before solving found the conflict)"),
-        ("time limit (s)", (shown(options.get("time_limit"), "g") or "none") if options else None),
+        ("status", value(str(summary.get("status")), lang)),
+        ("solver", solver if built or solver is None else text("not_run", lang, solver=solver)),
+        ("time limit (s)", (shown(options.get("time_limit"), "g") or text("no_limit", lang)) if options else None),
         ("MIP gap", shown(options.get("mip_gap"), "g")),
-        ("threads", (shown(options.get("threads"), "d") or "solver default") if options else None),
+        ("threads", (shown(options.get("threads"), "d") or text("solver_default", lang)) if options else None),
         ("seed", shown(options.get("seed"), "d")),
         ("started", manifest.get("started_at")),
         ("finished", manifest.get("finished_at")),
@@ -238,7 +242,8 @@ def _facts(summary: dict[str, Any], manifest: dict[str, Any]) -> list[tuple[str,
 def no_plan_html(run_dir: Path, lang: str = "en") -> str:
     """The report of a run without a plan as one HTML page: title, status, what it means, solver, options, times,
     notes and, for an infeasible run, its ``infeasibility.txt`` (RunFolderError when that file is missing).
-    Headings and the names of the facts in `lang`; the explanations and the diagnosis are in English."""
+    Headings, explanations and the facts in `lang`; the diagnosis and the notes are quoted as planner recorded them
+    (English), under a line saying so in ``zh``."""
     run_dir = Path(run_dir)
     summary, manifest = read_summary(run_dir), read_manifest(run_dir)
     status = str(summary.get("status"))
@@ -247,26 +252,31 @@ def no_plan_html(run_dir: Path, lang: str = "en") -> str:
         path = run_dir / "infeasibility.txt"
         if not path.is_file():
             raise RunFolderError(f"{path} is missing: not a complete run folder (status: infeasible)")
-        diagnosis = (f'<section id="infeasibility"><h2>{text("why", lang)}</h2>\n'
+        diagnosis = (f'<section id="infeasibility"><h2>{text("why", lang)}</h2>\n{_as_recorded(lang)}'
                      f'<pre class="diagnosis">{escape(path.read_text(encoding="utf-8").strip())}</pre></section>')
-    meaning = (INTERRUPTED if summary.get("interrupted")
-               else NO_PLAN.get(status, f"The run has no plan (status {status})."))
+    meaning = _meaning(summary, lang)
     named = FACTS_ZH if lang == "zh" else {}
     facts = "".join(f"<tr><th>{escape(named.get(item, item))}</th><td>{escape(shown)}</td></tr>"
-                    for item, shown in _facts(summary, manifest))
+                    for item, shown in _facts(summary, manifest, lang))
     notes = [*(summary.get("warnings") or []), *(summary.get("solver_notes") or [])]
     listed = "".join(f"<li>{escape(str(note))}</li>" for note in notes)
     title = run_title(summary, run_dir)
     solver = _solver_name(manifest) if summary.get("n_variables") is not None else ""
     outcome = text("no_plan_line", lang, status=escape(value(status, lang))) + (
-        f' <span class="meta">{"求解器" if lang == "zh" else "solver"} {escape(solver)}</span>' if solver else "")
+        f' <span class="meta">{text("solver", lang)} {escape(solver)}</span>' if solver else "")
     body = f"""{_header(title, summary, run_dir, outcome, lang)}
 <section id="outcome"><h2>{text("outcome", lang)}</h2><p>{escape(meaning)}</p>
 <table class="data facts">{facts}</table></section>
 {diagnosis}
-{f'<section id="notes"><h2>{text("notes", lang)}</h2><ul>{listed}</ul></section>' if listed else ''}
+{f'<section id="notes"><h2>{text("notes", lang)}</h2>{_as_recorded(lang)}<ul>{listed}</ul></section>' if listed else ''}
 {_footer(lang)}"""
     return _page(title, body)
+
+
+def _as_recorded(lang: str) -> str:
+    """The line before text quoted as planner recorded it (none in ``en``, which it is written in)."""
+    said = text("as_recorded", lang)
+    return f'<p class="meta">{escape(said)}</p>' if said else ""
 
 
 def report(run_dir: Path, path: Path, lang: str = "en") -> None:

@@ -87,19 +87,30 @@ class RunData:
         """Industries in the order of ``inputs/industries.csv``."""
         return list(self.industries.index)
 
-    def region_name(self, region: str) -> str:
-        """Chinese and English name of a region, e.g. ``北京 Beijing``."""
+    def region_name(self, region: str, lang: str = "en") -> str:
+        """Chinese and English name of a region, e.g. ``北京 Beijing`` (``zh``: the Chinese name, else the id)."""
         row = self.regions.loc[region]
+        if lang == "zh":
+            return _chinese_name(row, region)
         return " ".join(str(v) for v in (row.get("name_zh"), row.get("name")) if isinstance(v, str) and v)
 
-    def industry_name(self, industry: str) -> str:
-        """Chinese and English name of an industry, e.g. ``人工智能 Artificial intelligence``."""
+    def industry_name(self, industry: str, lang: str = "en") -> str:
+        """Chinese and English name of an industry, e.g. ``人工智能 Artificial intelligence`` (``zh``: the Chinese
+        name, else the id)."""
         row = self.industries.loc[industry]
+        if lang == "zh":
+            return _chinese_name(row, industry)
         return " ".join(str(v) for v in (row.get("name_zh"), row.get("name")) if isinstance(v, str) and v)
 
     def site_point(self, site: str) -> tuple[float, float]:
         """(lat, lon) of a site."""
         return float(self.sites.at[site, "lat"]), float(self.sites.at[site, "lon"])
+
+
+def _chinese_name(row: pd.Series, code: str) -> str:
+    """A row's ``name_zh`` when it has one, else its id `code`."""
+    name = row.get("name_zh")
+    return name if isinstance(name, str) and name else str(code)
 
 
 def run_title(summary: dict[str, Any], run_dir: Path) -> str:

@@ -246,11 +246,12 @@ def run_alternatives(
     force: bool = False,
     progress: Callable[[str], None] = lambda message: None,
     watch: SolveWatch | None = None,
+    lang: str = "en",
     **solver_changes: Any,
 ) -> AlternativesOutcome:
     """Solve a scenario, then find up to `n` distinct plans within `within` percent of the optimum.
 
-    `solver_changes` (name, time_limit, mip_gap, threads, seed) and `watch` (the optimum's solve) as for
+    `solver_changes` (name, time_limit, mip_gap, threads, seed), `watch` (the optimum's solve) and `lang` as for
     `planner.run.run`. The time
     limit applies to the optimum and to each alternative (its solves together). Writes OUT (the optimum),
     OUT/alt-k, OUT/alternatives.csv and OUT/selection_frequency.csv (module docstring).
@@ -264,7 +265,7 @@ def run_alternatives(
     solved = solve_scenario(scenario_path, out, force=force, progress=progress, command="run --alternatives",
                             watch=watch, **solver_changes)
     if solved.plan is None:
-        return AlternativesOutcome(solved.write(force), stopped="no optimum")
+        return AlternativesOutcome(solved.write(force, lang), stopped="no optimum")
     scenario, options, out, base, result = solved.scenario, solved.options, solved.out, solved.base, solved.result
     first = Found(result, solved.plan, solved.violations, x_pattern(solved.built.model), solved.started)
     optimum = result.objective
@@ -286,7 +287,7 @@ def run_alternatives(
                                       "optimum_folder": ".."}})
             target = tmp if k == 0 else tmp / _folder(k)
             done = write_outcome(target, k == 0, scenario, f.result, base | extra, f.plan, f.violations, f.started,
-                                 None)
+                                 None, lang=lang)
             outcomes.append(RunOutcome(done.status, out if k == 0 else out / _folder(k), done.summary, done.violations))
         write_csv(tmp / "alternatives.csv", table)
         write_csv(tmp / "selection_frequency.csv", frequency)

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from planner.formatting import number, percent, seconds
-from planner.maps.lang import compare_text, value
+from planner.maps.lang import compare_text, kpi_label, value
 from planner.maps.markup import TABLE_CSS, escape, html_table
 from planner.research.common import RunRecord, default_out, read_run
 from planner.runfolder import atomic_folder, write_csv
@@ -98,13 +99,16 @@ def run_row(label: str, run: RunRecord, model: str) -> dict[str, Any]:
     }
 
 
-def agreement(a: RunRecord, b: RunRecord, rel_tol: float = REL_TOL) -> dict[str, Any]:
+def agreement(a: RunRecord, b: RunRecord, rel_tol: float = REL_TOL, lang: str = "en") -> dict[str, Any]:
     """Whether two runs agree on the optimum within their gaps: verdict `agree`, `disagree` or `unknown`.
 
     With plans on both sides: agree when [bound_a, objective_a] and [bound_b, objective_b] overlap
     (a missing bound counts as -infinity). Both infeasible: agree. One infeasible, one with a plan:
-    disagree. Anything else (no solution within the limits, an error): unknown.
+    disagree. Anything else (no solution within the limits, an error): unknown. The reason in `lang`.
     """
+    def tr(words: str, **values: object) -> str:
+        return compare_text(words, lang, **values)
+
     out: dict[str, Any] = {"status_a": a.status, "status_b": b.status, "objective_a": a.objective,
                            "objective_b": b.objective, "bound_a": a.best_bound, "bound_b": b.best_bound,
                            "difference": None, "relative_difference": None, "slack": None}
@@ -120,24 +124,27 @@ def agreement(a: RunRecord, b: RunRecord, rel_tol: float = REL_TOL) -> dict[str,
         if slack >= -tol:
             unbounded = [r.path.name for r in (a, b) if r.best_bound is None]
             if len(unbounded) == 2:
-                detail = "neither run reports a bound: nothing contradicts, but nothing is proven"
+                detail = tr("neither run reports a bound: nothing contradicts, but nothing is proven")
             elif unbounded:
-                detail = (f"{unbounded[0]} reports no bound; its plan costs no less than the other's bound, "
-                          f"so the optimum lies in [{low:.10g}, {high:.10g}] for both")
+                detail = tr("{run} reports no bound; its plan costs no less than the other's bound, so the optimum "
+                            "lies in [{low}, {high}] for both", run=unbounded[0], low=f"{low:.10g}",
+                            high=f"{high:.10g}")
             else:
-                detail = f"the optimum lies in [{low:.10g}, {high:.10g}] for both"
+                detail = tr("the optimum lies in [{low}, {high}] for both", low=f"{low:.10g}", high=f"{high:.10g}")
             return out | {"verdict": "agree", "reason": detail}
         worse, better = (a, b) if a.objective > b.objective else (b, a)
         return out | {"verdict": "disagree",
-                      "reason": f"{worse.path.name} found {worse.objective:.10g} with bound {worse.best_bound}, "
-                                f"but {better.path.name} has a plan costing {better.objective:.10g}"
+                      "reason": tr("{worse} found {objective} with bound {bound}, but {better} has a plan costing "
+                                   "{cost}", worse=worse.path.name, objective=f"{worse.objective:.10g}",
+                                   bound=worse.best_bound, better=better.path.name, cost=f"{better.objective:.10g}")
                       if worse.best_bound is not None and worse.best_bound > better.objective + tol else
-                      f"the intervals [bound, objective] do not overlap (gap {-slack:.6g})"}
+                      tr("the intervals [bound, objective] do not overlap (gap {gap})", gap=f"{-slack:.6g}")}
     if a.status == "infeasible" and b.status == "infeasible":
-        return out | {"verdict": "agree", "reason": "both infeasible"}
+        return out | {"verdict": "agree", "reason": tr("both infeasible")}
     if "infeasible" in (a.status, b.status) and (a.objective is not None or b.objective is not None):
-        return out | {"verdict": "disagree", "reason": "one is infeasible, the other has a plan"}
-    return out | {"verdict": "unknown", "reason": f"statuses {a.status} and {b.status}: no optimum to compare"}
+        return out | {"verdict": "disagree", "reason": tr("one is infeasible, the other has a plan")}
+    return out | {"verdict": "unknown", "reason": tr("statuses {a} and {b}: no optimum to compare",
+                                                     a=value(str(a.status), lang), b=value(str(b.status), lang))}
 
 
 def comparable_plans(base: RunRecord, run: RunRecord) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
@@ -247,23 +254,25 @@ def period_rows(label: str, run: RunRecord) -> list[dict[str, Any]]:
     return rows
 
 
-def comparability(labels: list[str], runs: list[RunRecord]) -> list[str]:
-    """What can be compared between runs with and without periods, one sentence each (none when all runs are alike)."""
+def comparability(labels: list[str], runs: list[RunRecord], lang: str = "en") -> list[str]:
+    """What can be compared between runs with and without periods, one sentence each in `lang` (none when all runs
+    are alike)."""
     with_periods = [(lab, r) for lab, r in zip(labels, runs, strict=False) if r.periods]
     without = [lab for lab, r in zip(labels, runs, strict=False) if not r.periods]
     lines = []
     if with_periods and without:
         plans = "; ".join(f"{lab}: {', '.join(map(str, r.periods))}" for lab, r in with_periods)
-        lines.append(f"{', '.join(lab for lab, _ in with_periods)} {_verb(len(with_periods))} over periods ({plans}) "
-                     f"and {', '.join(without)} {_verb(len(without))} once: their objectives are not comparable (a "
-                     "discounted total over "
-                     "the periods against the cost of one plan); their plans are compared on the last period of "
-                     "the runs with periods")
+        lines.append(compare_text(
+            "{periodic} {verb} over periods ({plans}) and {once} {verb_once} once: their objectives are not "
+            "comparable (a discounted total over the periods against the cost of one plan); their plans are compared "
+            "on the last period of the runs with periods", lang, periodic=", ".join(lab for lab, _ in with_periods),
+            verb=_verb(len(with_periods)), plans=plans, once=", ".join(without), verb_once=_verb(len(without))))
     kinds = {tuple(r.periods) for _, r in with_periods}
     if len(kinds) > 1:
         common = sorted(set.intersection(*(set(k) for k in kinds)))
-        lines.append("the runs with periods plan over different periods: their plans and figures are compared for "
-                     f"the periods they share ({', '.join(map(str, common)) or 'none'}) and overall")
+        lines.append(compare_text("the runs with periods plan over different periods: their plans and figures are "
+                                  "compared for the periods they share ({common}) and overall", lang,
+                                  common=", ".join(map(str, common)) or compare_text("none", lang)))
     return lines
 
 
@@ -305,6 +314,8 @@ class Comparison:
     def has_periods(self) -> bool:
         """Whether any run plans over periods (docs/model.md version 2)."""
         return any(r.periods for r in self.runs)
+    rel_tol: float = REL_TOL
+    """Relative tolerance of the agreement test."""
 
     @property
     def base(self) -> str | None:
@@ -331,42 +342,63 @@ class Comparison:
         """Whether every pair of runs agrees on the optimum within the gaps."""
         return bool(len(self.agreement)) and bool((self.agreement["verdict"] == "agree").all())
 
-    def verdict_lines(self) -> list[str]:
-        """The findings, one sentence each."""
-        lines = comparability(self.labels, self.runs)
+    def agreement_in(self, lang: str = "en") -> pd.DataFrame:
+        """:attr:`agreement` with its reasons in `lang` (the CSV keeps them in English)."""
+        if lang == "en" or not len(self.agreement):
+            return self.agreement
+        runs = dict(zip(self.labels, self.runs, strict=False))
+        out = self.agreement.copy()
+        out["reason"] = [agreement(runs[a], runs[b], self.rel_tol, lang)["reason"]
+                         for a, b in zip(out["run_a"], out["run_b"], strict=False)]
+        return out
+
+    def verdict_lines(self, lang: str = "en") -> list[str]:
+        """The findings, one sentence each, in `lang`."""
+        return [line for _, line in self.verdicts(lang)]
+
+    def verdicts(self, lang: str = "en") -> list[tuple[str, str]]:
+        """The findings as (verdict: agree, disagree or unknown; the sentence in `lang`)."""
+        def tr(words: str, **values: object) -> str:
+            return compare_text(words, lang, **values)
+
+        table = self.agreement_in(lang)
+        lines: list[tuple[str, str]] = [("unknown", line) for line in comparability(self.labels, self.runs, lang)]
         rows = {lab: r for lab, r in zip(self.labels, self.runs, strict=False)}
         for model, labels in self.model_groups().items():
             runs = [rows[lab] for lab in labels]
-            solvers = ", ".join(f"{lab} ({solver_label(r.solver)})" for lab, r in zip(labels, runs, strict=False))
+            solvers = tr(", ").join(f"{lab} ({solver_label(r.solver)})" for lab, r in zip(labels, runs, strict=False))
             if len(labels) == 1:
-                lines.append(f"model {model}: one run, {solvers}")
+                lines.append(("unknown", tr("model {model}: one run, {solvers}", model=model, solvers=solvers)))
                 continue
-            pairs = self.agreement[(self.agreement["run_a"].isin(labels)) & (self.agreement["run_b"].isin(labels))]
+            pairs = table[(table["run_a"].isin(labels)) & (table["run_b"].isin(labels))]
             verdicts = set(pairs["verdict"])
             if verdicts == {"agree"}:
                 plans = [r for r in runs if r.objective is not None]
                 if plans:
                     low = max((r.best_bound for r in plans if r.best_bound is not None), default=-math.inf)
                     high = min(r.objective for r in plans)
-                    where = f"the optimum is in [{low:.10g}, {high:.10g}]"
+                    where = tr("the optimum is in [{low}, {high}]", low=f"{low:.10g}", high=f"{high:.10g}")
                 else:
-                    where = "all infeasible"
-                lines.append(f"model {model}: the {len(labels)} runs AGREE on the optimum within their gaps ({where}): "
-                             f"{solvers}")
+                    where = tr("all infeasible")
+                lines.append(("agree", tr("model {model}: the {n} runs AGREE on the optimum within their gaps "
+                                          "({where}): {solvers}", model=model, n=len(labels), where=where,
+                                          solvers=solvers)))
             elif "disagree" in verdicts:
                 bad = pairs[pairs["verdict"] == "disagree"]
-                lines.append(f"model {model}: the runs DISAGREE on the optimum ("
-                             + "; ".join(f"{a} vs {b}: {why}" for a, b, why in zip(bad["run_a"], bad["run_b"],
-                                                                                   bad["reason"], strict=False))
-                             + f"): {solvers}")
+                details = tr("; ").join(tr("{a} vs {b}: {why}", a=a, b=b, why=why)
+                                        for a, b, why in zip(bad["run_a"], bad["run_b"], bad["reason"], strict=False))
+                lines.append(("disagree", tr("model {model}: the runs DISAGREE on the optimum ({details}): {solvers}",
+                                             model=model, details=details, solvers=solvers)))
             else:
-                lines.append(f"model {model}: agreement unknown (not every run has an optimum): {solvers}")
+                lines.append(("unknown", tr("model {model}: agreement unknown (not every run has an optimum): "
+                                            "{solvers}", model=model, solvers=solvers)))
         if len(self.model_groups()) > 1:
-            cross = self.agreement[~self.agreement["same_model"]]
-            n_agree = int((cross["verdict"] == "agree").sum())
-            lines.append(f"the runs are of {len(self.model_groups())} different models; "
-                         f"{n_agree} of {len(cross)} pairs across models happen to agree, "
-                         f"{int((cross['verdict'] == 'disagree').sum())} DISAGREE")
+            cross = table[~table["same_model"]]
+            disagree = int((cross["verdict"] == "disagree").sum())
+            lines.append(("disagree" if disagree else "unknown",
+                          tr("the runs are of {n} different models; {agree} of {pairs} pairs across models happen to "
+                             "agree, {disagree} DISAGREE", n=len(self.model_groups()),
+                             agree=int((cross["verdict"] == "agree").sum()), pairs=len(cross), disagree=disagree)))
         return lines
 
 
@@ -412,7 +444,7 @@ def compare_runs(run_dirs: Iterable[Path | str], rel_tol: float = REL_TOL) -> Co
                            columns=PERIOD_COLUMNS) if any(r.periods for r in runs) else None
     return Comparison(runs, labels, table, agree, cat(diffs, _with_period(DIFF_COLUMNS, per_period)),
                       cat(moved, _with_period(MOVED_COLUMNS, per_period)), cat(kpis, KPI_COLUMNS),
-                      *([periods] if periods is not None else []))
+                      **({"periods": periods} if periods is not None else {}), rel_tol=rel_tol)
 
 
 # ------------------------------------------------------------------------------------------ writing
@@ -426,8 +458,8 @@ RUN_OUTCOME = ["run", "scenario", "model", "status", "objective", "best_bound", 
                "handover_seconds", "solve_seconds", "n_opened", "violations"]
 """Columns of the runs table shown first on the page (the outcome); the rest follow in a second table."""
 
-CODE_COLUMNS = frozenset({"status", "status_a", "status_b", "function", "zone", "verdict"})
-"""Columns of codes (statuses, functions, zones, verdicts) shown in the page's language."""
+CODE_COLUMNS = frozenset({"status", "status_a", "status_b", "function", "zone", "verdict", "change"})
+"""Columns of codes (statuses, functions, zones, verdicts, changes) shown in the page's language."""
 
 AGREEMENT_VERDICT = ["run_a", "run_b", "same_model", "status_a", "status_b", "verdict", "reason"]
 """Columns of the agreement table shown first on the page; its numbers follow in a second table."""
@@ -460,6 +492,11 @@ def _html_table(frame: pd.DataFrame, digits: int = 2, lang: str = "en") -> str:
         if not pd.api.types.is_numeric_dtype(shown[col]) and col not in _PAGE_FORMATS:
             shown[col] = shown[col].map(lambda v: None if isinstance(v, float) and math.isnan(v) else v)
     if lang == "zh":
+        if "kpi" in shown.columns:
+            shown["kpi"] = shown["kpi"].map(lambda v: kpi_label(v, lang) if isinstance(v, str) else v)
+        for col in [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])
+                    or pd.api.types.is_bool_dtype(shown[c])]:  # yes / no
+            shown[col] = shown[col].map(lambda v: value(str(v), lang) if isinstance(v, (bool, np.bool_)) else v)
         for col in CODE_COLUMNS & set(shown.columns):
             shown[col] = shown[col].map(lambda v: value(v, lang) if isinstance(v, str) else v)
     formats = {_header(c, lang): f for c, f in _PAGE_FORMATS.items() if c in shown.columns}
@@ -473,15 +510,13 @@ def _header(column: str, lang: str = "en") -> str:
 
 def report_html(cmp: Comparison, map_file: str | None, map_note: str, lang: str = "en") -> str:
     """The HTML report of a comparison; `map_file` is the side-by-side map page next to it (if any); headings and
-    table headers in `lang` (the verdict lines and the map note stay English)."""
+    table headers, verdict lines and reasons in `lang` (``map_note``: given in it)."""
     def tr(words: str, **values: object) -> str:
         return compare_text(words, lang, **values)
 
     base = escape(str(cmp.base))
     map_title = tr("Side-by-side map")
-    verdicts = "".join(
-        f"<li class='{'disagree' if 'DISAGREE' in line else 'agree' if 'AGREE' in line else 'unknown'}'>"
-        f"{escape(line)}</li>" for line in cmp.verdict_lines())
+    verdicts = "".join(f"<li class='{kind}'>{escape(line)}</li>" for kind, line in cmp.verdicts(lang))
     if len(cmp.kpis):
         scale = cmp.kpis["value_base"].abs().fillna(0).clip(lower=1.0)
         changed = ((cmp.kpis["delta"].abs() > 1e-7 * scale)
@@ -490,7 +525,7 @@ def report_html(cmp: Comparison, map_file: str | None, map_note: str, lang: str 
     else:
         kpis = cmp.kpis
     parts = [
-        "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>planner compare</title>",
+        f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{tr('planner compare')}</title>",
         f"<style>{TABLE_CSS}{_CSS}</style></head><body>",
         f"<h1>{tr('Comparison of runs 方案比较')}</h1>",
         f"<h2>{tr('Verdict')}</h2><ul>{verdicts}</ul>",
@@ -501,7 +536,7 @@ def report_html(cmp: Comparison, map_file: str | None, map_note: str, lang: str 
         f"<h2>{tr('Runs: solver and model size')}</h2>",
         _html_table(cmp.table[["run", *(c for c in RUN_COLUMNS if c not in RUN_OUTCOME and c != "path")]], lang=lang),
         *_periods_section(cmp, lang),
-        f"<h2>{tr('Agreement, pair by pair')}</h2>", _html_table(cmp.agreement[AGREEMENT_VERDICT], lang=lang),
+        f"<h2>{tr('Agreement, pair by pair')}</h2>", _html_table(cmp.agreement_in(lang)[AGREEMENT_VERDICT], lang=lang),
         f"<h2>{tr('Agreement: the numbers')}</h2>",
         _html_table(cmp.agreement[["run_a", "run_b", *(c for c in AGREEMENT_COLUMNS if c not in AGREEMENT_VERDICT)]],
                     lang=lang),
@@ -534,18 +569,18 @@ def _periods_section(cmp: Comparison, lang: str) -> list[str]:
             _html_table(cmp.periods, lang=lang)]
 
 
-def write_dual_map(run_a: Path, run_b: Path, path: Path) -> str:
-    """Write the side-by-side map of two runs to `path`; return a note on how it was drawn."""
+def write_dual_map(run_a: Path, run_b: Path, path: Path, lang: str = "en") -> str:
+    """Write the side-by-side map of two runs to `path`, its words in `lang`; return a note on how it was drawn."""
     try:
         from planner.maps import dual_map, save_html
     except ImportError:
         fallback_dual_map(run_a, run_b).save(str(path))
-        return "planner.maps is not available: a simple fallback map (opened sites only) is shown."
+        return compare_text("planner.maps is not available: a simple fallback map (opened sites only) is shown.", lang)
     try:
-        save_html(dual_map(run_a, run_b), path, offline=True)
+        save_html(dual_map(run_a, run_b, lang=lang), path, offline=True)
     except Exception:  # offline assets missing: the page loads them from the CDN instead
-        save_html(dual_map(run_a, run_b), path, offline=False)
-    return f"left: {run_a.name}, right: {run_b.name} (panning and zooming together)"
+        save_html(dual_map(run_a, run_b, lang=lang), path, offline=False)
+    return compare_text("left: {a}, right: {b} (panning and zooming together)", lang, a=run_a.name, b=run_b.name)
 
 
 def fallback_dual_map(run_a: Path, run_b: Path) -> Any:
@@ -578,9 +613,9 @@ def write_comparison(cmp: Comparison, out: Path, force: bool = False, lang: str 
         write_csv(tmp / "kpi_deltas.csv", cmp.kpis)
         if cmp.has_periods:
             write_csv(tmp / "periods.csv", cmp.periods)
-        map_file, note = None, "fewer than two runs have a plan: no map."
+        map_file, note = None, compare_text("fewer than two runs have a plan: no map.", lang)
         if len(plans) >= 2:
-            note = write_dual_map(plans[0], plans[1], tmp / "dual_map.html")
+            note = write_dual_map(plans[0], plans[1], tmp / "dual_map.html", lang)
             map_file = "dual_map.html"
         (tmp / "compare.html").write_text(report_html(cmp, map_file, note, lang), encoding="utf-8")
     return out

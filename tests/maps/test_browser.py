@@ -447,3 +447,57 @@ def test_the_map_of_a_run_with_periods_steps_through_them(browser: Any, periods_
         assert state["label"] == "2025" and state["sites"] == len(site_moves(transition, 2025))
     finally:
         browser.set_window_size(1400, 1000)
+
+
+WORDS_JS = """
+const map = Object.keys(window).filter(k => k.startsWith('map_') && window[k] instanceof L.Map).map(k => window[k])[0];
+function shown(html) {
+  if (html instanceof Node) { return html.textContent; }
+  const d = document.createElement('div'); d.innerHTML = html; return d.textContent;
+}
+const texts = [];
+function add(content, layer) {
+  if (typeof content === 'function') {
+    if (layer.eachLayer) { layer.eachLayer(child => texts.push(shown(content(child)))); }
+    else { texts.push(shown(content(layer))); }
+  } else if (content !== undefined && content !== null) { texts.push(shown(content)); }
+}
+map.eachLayer(layer => {
+  if (layer.getPopup && layer.getPopup()) { add(layer.getPopup().getContent(), layer); }
+  if (layer.getTooltip && layer.getTooltip()) { add(layer.getTooltip().getContent(), layer); }
+});
+const page = document.body.cloneNode(true);
+page.querySelectorAll('script, style').forEach(e => e.remove());
+return {page: page.textContent, popups: texts};
+"""
+"""The words of the map: the page's text (title, legend, layer control, hidden parts too), every popup and tooltip."""
+
+
+def test_the_chinese_national_map_has_no_english_word_at_1366x768(browser: Any, national_run: Path,
+                                                                  tmp_path: Path) -> None:
+    from tests.maps.words import data_words, english
+
+    page = tmp_path / "zh-map.html"
+    save_html(plan_map(national_run, tiles="none", lang="zh"), page, offline=True)
+    _viewport(browser, 1366, 768)
+    try:
+        assert _open(browser, page) == []
+        words = browser.execute_script(WORDS_JS)
+        boxes = browser.execute_script(BOXES_JS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "map-national-zh-1366x768.png"))
+        _expand_control(browser)
+        headings = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.pl-layer-section')).map(e => e.textContent)")
+        browser.save_screenshot(str(ARTIFACTS / "map-national-zh-1366x768-control.png"))
+    finally:
+        browser.set_window_size(1400, 1000)
+    texts = [*words["page"].split("\n"), *words["popups"]]
+    assert len(words["popups"]) > 40  # regions (and the grey units outside), sites, rings, links, counts
+    assert english(texts, data_words(national_run)) == []
+    assert "图例" in words["page"] and "状态 最优，目标值" in words["page"] and "情景外" in words["page"]
+    assert any("台湾" in t and "· 情景外" in t for t in words["popups"])
+    assert headings[:2] == ["规划 (2)", "环节 (3)"] and all(h.startswith("产业") for h in headings[2:])
+    # the words are longer or shorter, the page reads the same: the control folded, clear of the title and legend
+    assert not boxes["expanded"] and _overlap(boxes["control"], boxes["title"]) == 0
+    assert _overlap(boxes["title"], boxes["legend"]) == 0 and boxes["legend"][2] < 0.3 * 1366

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from planner.cells import as_written
 from planner.cli import app
-from planner.maps.lang import COLUMNS_ZH
+from planner.maps.lang import COLUMNS_ZH, SHEETS_ZH
 
 runner = CliRunner()
 
@@ -126,7 +126,8 @@ def test_export_writes_both_files_for_an_older_run_folder_in_chinese(tiny_run: P
     assert result.exit_code == 0, result.output
     assert result.output == f"wrote {gpkg}\nwrote {xlsx}\n"
     assert len(gpd.read_file(gpkg, layer="sites")) == len(_csv(run / "inputs" / "sites.csv"))
-    header = _sheet(xlsx, "assignments").columns.tolist()
+    assert openpyxl.load_workbook(xlsx, read_only=True).sheetnames == list(SHEETS_ZH.values())
+    header = _sheet(xlsx, "布局方案").columns.tolist()
     assert header == [COLUMNS_ZH[c] for c in _csv(run / "assignments.csv").columns]
     assert header[:3] == ["产业", "环节", "园区"]
     again = runner.invoke(app, ["export", str(run), "--xlsx", str(xlsx)])
