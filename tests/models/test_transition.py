@@ -271,7 +271,7 @@ def test_a_phase_out_in_one_period_without_stock_acts_as_a_lock_out(tiny, tmp_pa
         pd.read_csv(tmp_path / "phased" / "assignments.csv").query("function == 'production'")["zone"])
 
 
-def test_export_writes_the_whole_period_model_and_compare_refuses_its_run(tmp_path, monkeypatch):
+def test_export_writes_the_whole_period_model_and_compare_takes_its_run(tmp_path, monkeypatch):
     yaml = phase_out_case(tmp_path / "case", "  transition: build_first\n")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
@@ -282,9 +282,10 @@ def test_export_writes_the_whole_period_model_and_compare_refuses_its_run(tmp_pa
     assert runner.invoke(app, ["run", str(yaml), "--out", "out"]).exit_code == 0
     shutil.copytree(tmp_path / "out", tmp_path / "again")
     result = runner.invoke(app, ["compare", "out", "again", "--out", "cmp"])
-    assert result.exit_code == 2
-    assert "is a run with periods or stock (version 2), which this command does not support yet" in " ".join(
-        result.output.split())
+    assert result.exit_code == 0, result.output
+    periods = pd.read_csv(tmp_path / "cmp" / "periods.csv")
+    assert set(periods["run"]) == {"out", "again"}
+    assert {"2025", "2030", "overall"} <= set(periods["period"].astype(str))
 
 
 def test_the_inputs_of_a_run_with_stock_rerun_to_the_same_plan(tmp_path):
