@@ -23,6 +23,10 @@ COLUMNS_ZH: dict[str, str] = {
     "land_per_unit": "单位产能用地", "unit_cost": "单位成本", "min_scale": "最小规模", "max_scale": "最大规模",
     "support_ratio": "支撑比例", "energy_per_unit": "单位能耗", "req_research": "科研要求",
     "term": "成本项", "weighted": "加权", "unweighted": "未加权", "weight": "权重",
+    "period": "分期", "previous": "期初", "stock_kept": "保留存量", "built": "新建", "retired": "退出",
+    "converted_in": "改造转入", "converted_out": "改造转出", "production": "量产产能",
+    "growth": "年增长率", "upgrades": "可改造产业", "upgrade_cost": "改造成本", "retire_cost": "退出成本",
+    "source": "来源",
 }
 """Chinese title of each column of the run folder's tables and of ``inputs/``."""
 
@@ -30,6 +34,7 @@ COLUMNS_ZH: dict[str, str] = {
 SHEETS_ZH: dict[str, str] = {
     "assignments": "布局方案", "links": "产业链联系", "sites": "园区用地", "inputs_regions": "输入-地区",
     "inputs_sites": "输入-园区", "inputs_industries": "输入-产业", "inputs_functions": "输入-环节",
+    "transition": "分期变化", "regions": "各地区量产产能", "inputs_stock": "输入-存量",
 }
 """Chinese name of each sheet of ``plan.xlsx`` (``en``: the table's name, as the run folder's file)."""
 
@@ -42,7 +47,8 @@ def sheet_title(sheet: str, lang: str = "en") -> str:
 def column_title(column: str, lang: str = "en") -> str:
     """The title of the table column `column` in `lang` (``en``: the column's own name)."""
     if lang == "zh":
-        return COLUMNS_ZH.get(column, column)
+        year = column.removeprefix("demand_")
+        return f"需求（{year}年）" if year != column and year.isdigit() else COLUMNS_ZH.get(column, column)
     return column
 
 

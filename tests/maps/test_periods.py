@@ -104,7 +104,7 @@ def test_export_writes_them_for_a_run_with_periods(periods_run: Path, tmp_path: 
     assert result.exit_code == 0, result.output
     assert [name for name, _ in pyogrio.list_layers(tmp_path / "p.gpkg")] == ["regions", "sites", "links",
                                                                               "transition"]
-    assert openpyxl.load_workbook(tmp_path / "p.xlsx", read_only=True).sheetnames[3:5] == ["transition", "regions"]
+    assert openpyxl.load_workbook(tmp_path / "p.xlsx", read_only=True).sheetnames[3:5] == ["分期变化", "各地区量产产能"]
     ours = gpd.read_file(tmp_path / "p.gpkg", layer="transition")
     assert len(ours) == len(_csv(periods_run / "transition.csv"))
 
@@ -201,3 +201,25 @@ def test_a_site_whose_capacity_is_all_retired_is_drawn_hollow_and_grey(periods_r
     assert (hollow["fill"], hollow["color"], hollow["dashArray"]) == (False, CHANGE_COLOURS["retired"], "3 3")
     built = _site_marker(periods.last, "A-center", 2035, moves(built=5.0, retired=0.0, capacity=5.0), "").options
     assert (built["fill"], built["color"], built.get("dashArray")) == (True, CHANGE_COLOURS["built"], None)
+
+
+def test_a_run_with_periods_in_chinese_has_no_english_sheet_title_or_period_word(periods_run: Path,
+                                                                                 tmp_path: Path) -> None:
+    """--lang zh: the workbook's sheets (the period tables and the stock among them) and column titles, and the
+    period view of the map (layers, control, legend) are Chinese."""
+    from tests.maps.words import english
+
+    book, page = tmp_path / "p.xlsx", tmp_path / "m.html"
+    assert runner.invoke(app, ["export", str(periods_run), "--xlsx", str(book), "--lang", "zh"]).exit_code == 0
+    workbook = openpyxl.load_workbook(book, read_only=True)
+    titles = [*workbook.sheetnames, *(str(c) for sheet in workbook for c in next(sheet.iter_rows(values_only=True)))]
+    assert {"分期变化", "各地区量产产能", "输入-存量"} <= set(workbook.sheetnames)
+    assert english(titles, set()) == [], titles
+    result = runner.invoke(app, ["map", str(periods_run), "--lang", "zh", "--tiles", "none", "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    for words in (*(period_text("layer", "zh", period=t) for t in PERIODS), period_text("legend", "zh"),
+                  period_text("built", "zh"), "上一期"):
+        assert json.dumps(words)[1:-1] in text, words
+    for words in (period_text("legend"), period_text("built"), "previous period", "zone "):
+        assert json.dumps(words)[1:-1] not in text, words
