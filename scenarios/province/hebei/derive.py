@@ -67,6 +67,7 @@ BASE_FUNCTIONS_FROM = "steel"     # jjj's traditional industry's rows stand for 
 DROPPED = "steel"                 # the base holds Hebei's existing industry, steel included
 RETIRE_COST_PRODUCTION = 50.0     # as scenarios/transition
 PERIODS = (2025, 2030, 2035)      # as scenario.yaml
+MAX_HOSTS = 3                     # per new industry (README.md)
 
 
 def read(path: Path) -> list[dict]:
@@ -198,6 +199,10 @@ def main() -> None:
     ind_header = list(ind[0])
     total = round(sum(float(r[3]) for r in stock if r[1] == "production"), 1)
     rows = [[r[h] for h in ind_header] for r in ind if r["id"] != DROPPED]
+    # ASSUMPTION (as metro-beijing): at most 3 host regions per new industry, one per chain
+    # function; jjj's 2 was set for 3 regions and would leave one Hebei city per industry.
+    for r in rows:
+        r[ind_header.index("max_hosts")] = str(MAX_HOSTS)
     # No upgrade path: base's demand equals its stock and no new base may be built, so no base
     # production could be converted (README.md).
     for r in rows:
