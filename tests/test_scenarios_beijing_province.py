@@ -1,0 +1,76 @@
+"""The version 2 default scenarios of issue 20 items 2 and 3: Beijing's relief of non-capital functions
+(scenarios/metro/beijing/transition.yaml) and Hebei by prefecture-level city (scenarios/province/hebei).
+Cheap checks only (no solve): the rules name what exists, the stock adds up to its published totals,
+every stock row says where it comes from, and every city joins its boundary in geodata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import shapely
+
+from planner import geodata
+from planner.scenario import load_scenario
+
+SCENARIOS = Path(__file__).parents[1] / "scenarios"
+BEIJING = SCENARIOS / "metro" / "beijing" / "transition.yaml"
+HEBEI = SCENARIOS / "province" / "hebei" / "scenario.yaml"
+
+# 北京市统计局, 规模以上工业总产值(按区划分), 2017年1-5月 (10k yuan): the city total less "其他"
+# (grid companies not located in a district), x 12/5 to a year, / 10,000 to 亿元.
+BEIJING_STOCK_UNITS = (68_630_320 - 12_142_999) * 12 / 5 / 10_000
+# 河北省 2020 第二产业增加值 (亿元), the total the Hebei stock apportions.
+HEBEI_SECONDARY_2020 = 13_597.2
+
+
+@pytest.fixture(scope="module", params=[BEIJING, HEBEI], ids=["beijing", "hebei"])
+def scenario(request):
+    return load_scenario(request.param)
+
+
+def production_stock(scenario) -> float:
+    return sum(row.capacity for row in scenario.stock.values() if row.function == "production")
+
+
+def test_rules_name_existing_regions_industries_and_zones(scenario):
+    known = {"region": set(scenario.regions), "industry": set(scenario.industries),
+             "site": set(scenario.sites), "zone": {s.zone for s in scenario.sites.values()}}
+    for rule in scenario.rules:
+        selector = rule.lock_in or rule.lock_out or rule.phase_out
+        for key, names in known.items():
+            value = getattr(selector, key)
+            values = [value] if isinstance(value, str) else list(value or [])
+            assert set(values) <= names, (rule, key)
+
+
+def test_every_stock_row_names_its_source(scenario):
+    assert scenario.stock and all(row.source.strip() for row in scenario.stock.values())
+
+
+def test_beijing_stock_is_the_published_district_output():
+    scenario = load_scenario(BEIJING)
+    assert production_stock(scenario) == pytest.approx(BEIJING_STOCK_UNITS, abs=16 * 0.05)
+    assert {row.site for row in scenario.stock.values()} == set(scenario.sites)  # every district
+    phase_outs = [r.phase_out for r in scenario.rules if r.phase_out]
+    assert [(p.zone, p.industry, p.by) for p in phase_outs] == [("center", "mfg", 2030)]
+    assert scenario.periods[0] <= 2030 <= scenario.periods[-1]
+
+
+def test_hebei_stock_adds_up_to_the_provincial_total():
+    scenario = load_scenario(HEBEI)
+    assert production_stock(scenario) == pytest.approx(HEBEI_SECONDARY_2020, abs=33 * 0.05)
+
+
+def test_every_hebei_city_joins_its_boundary_and_holds_its_sites():
+    scenario = load_scenario(HEBEI)
+    cities = geodata.districts("Hebei").set_index("adcode")
+    hebei = {r.id: r for r in scenario.regions.values() if r.id.startswith("HE-")}
+    assert sorted(r.adcode for r in hebei.values()) == sorted(cities.index)  # all 11, once each
+    for region in hebei.values():
+        polygon = cities.loc[region.adcode, "geometry"]
+        sites = [s for s in scenario.sites.values() if s.region == region.id]
+        assert sorted(s.zone for s in sites) == ["center", "inner", "outer"]
+        for site in sites:
+            # boundaries simplified at 0.001 degree: allow a point that close to the border
+            assert polygon.buffer(0.002).contains(shapely.Point(site.lon, site.lat)), site.id
