@@ -82,7 +82,7 @@ REQUIREMENTS: dict[str, dict[str, tuple[float, float]]] = {
     "traditional": {"rd": (0.3, 0.45), "pilot": (0.2, 0.35), "production": (0.0, 0.1)},
 }
 
-BROWNFIELD_SIZES: tuple[tuple[int, int], ...] = ((8, 10), (31, 40))
+BROWNFIELD_SIZES: tuple[tuple[int, int], ...] = ((8, 10), (16, 20), (31, 40))
 """(regions, industries) of the brownfield multi-period instances (3 periods each) `benchmarks/run.py --brownfield`
 times."""
 BROWNFIELD_LARGE: tuple[tuple[int, int], ...] = ((100, 40),)
