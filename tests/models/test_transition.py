@@ -271,9 +271,10 @@ def test_the_run_folder_of_a_run_with_periods(tmp_path):
     discounted = sum(f["discount_factor"] * sum(f["costs"].values()) for f in summary["periods"].values())
     assert discounted == pytest.approx(summary["objective"])
     assert summary["transition"] == {"mode": "free", "lag": 0, "discount_rate": 0.05, "stock_rows": 1}
-    assignments = pd.read_csv(out / "assignments.csv").set_index(["period", "site"])
-    assert assignments.loc[(2025, "A-c"), "setup_cost"] == 0  # the stock stands: no setup, no land bought
-    assert assignments.loc[(2030, "B-o"), ["land_cost", "setup_cost"]].tolist() == [1000, 100]
+    # production's rows (R&D and pilot cost nothing here: an optimal plan may open them at no capacity)
+    assignments = pd.read_csv(out / "assignments.csv").set_index(["period", "site", "function"])
+    assert assignments.loc[(2025, "A-c", "production"), "setup_cost"] == 0  # the stock stands: no setup, no land
+    assert assignments.loc[(2030, "B-o", "production"), ["land_cost", "setup_cost"]].tolist() == [1000, 100]
 
 
 def test_a_phase_out_in_one_period_without_stock_acts_as_a_lock_out(tiny, tmp_path):
