@@ -82,8 +82,11 @@ REQUIREMENTS: dict[str, dict[str, tuple[float, float]]] = {
     "traditional": {"rd": (0.3, 0.45), "pilot": (0.2, 0.35), "production": (0.0, 0.1)},
 }
 
-BROWNFIELD_SIZES: tuple[tuple[int, int], ...] = ((31, 40),)
-"""(regions, industries) of the brownfield multi-period instances (3 periods each)."""
+BROWNFIELD_SIZES: tuple[tuple[int, int], ...] = ((8, 10), (16, 20), (31, 40))
+"""(regions, industries) of the brownfield multi-period instances (3 periods each) `benchmarks/run.py --brownfield`
+times."""
+BROWNFIELD_LARGE: tuple[tuple[int, int], ...] = ((100, 40),)
+"""The brownfield sizes added by `benchmarks/run.py --brownfield --large` (issue 22's multi-period goal)."""
 PERIODS: tuple[int, ...] = (2025, 2030, 2035)
 """Periods of the brownfield instances: three five-year plans."""
 GROWTH = {"future": (0.05, 0.10), "emerging": (0.03, 0.06)}

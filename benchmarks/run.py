@@ -42,6 +42,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import FULL_SIZES, QUICK_SIZES, generate
+from benchmarks.generate import (
+    BROWNFIELD_LARGE,
+    BROWNFIELD_SIZES,
+    FULL_SIZES,
+    QUICK_SIZES,
+    generate,
+    generate_brownfield,
+)
 from planner.solve.watch import new_highs
 
 STEPS = ("load", "build", "handover", "readback", "solve")
@@ -78,16 +86,20 @@ def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> tuple[
     from planner.run import build, solver_options
     from planner.scenario import load_scenario
     from planner.solve import solve
+    from planner.transition import mip_options
 
     start = time.perf_counter()
     sc = load_scenario(scenario)
     load = time.perf_counter() - start
     start = time.perf_counter()
-    with PauseGC():  # as `build` derives them
-        ix = index_sets(sc)
+    with PauseGC():  # as `build` derives them (version 2's model derives its own, in `build`)
+        ix = None if sc.is_version2 else index_sets(sc)
     sets = time.perf_counter() - start
     built = build(sc, ix)
-    result = solve(built.model, solver_options(sc, time_limit=time_limit, mip_gap=mip_gap, threads=1, seed=0))
+    options = solver_options(sc, time_limit=time_limit, mip_gap=mip_gap, threads=1, seed=0)
+    if built.transition is not None:  # version 2: its MIP's options, as planner.transition.solve_transition
+        options = mip_options(options)
+    result = solve(built.model, options)
     start = time.perf_counter()
     gc.collect(1)  # the pass over the new objects the next allocations would trigger
     readback = result.readback_seconds + time.perf_counter() - start
@@ -372,11 +384,15 @@ class _Proxy:
         return getattr(self._module, name)
 
 
-def measure_floor(scenario: Path, time_limit: float, mip_gap: float) -> tuple[dict[str, Any], None]:
-    """Load, build and solve with the reference implementation, its steps timed through highspy calls."""
+def measure_floor(scenario: Path, time_limit: float, mip_gap: float, version: int = 1) -> tuple[dict[str, Any], None]:
+    """Load, build and solve with the reference implementation, its steps timed through highspy calls.
+
+    `version` 2: the version 2 reference (tests/reference/model2.py), for scenarios with periods and stock.
+    """
     import highspy
 
     from tests.reference import model as reference
+    from tests.reference import model2
     from tests.reference.scenario import load_scenario
 
     marks: dict[str, Any] = {}
@@ -410,16 +426,20 @@ def measure_floor(scenario: Path, time_limit: float, mip_gap: float) -> tuple[di
         marks.setdefault("arrays", time.perf_counter())
         return original_lp(self)
 
-    reference.highspy = _Proxy(highspy, Highs=TimedHighs)  # type: ignore[assignment]
+    module = model2 if version == 2 else reference  # both build with reference._Builder
+    module.highspy = _Proxy(highspy, Highs=TimedHighs)  # type: ignore[attr-defined]
     reference._Builder.lp = timed_lp  # type: ignore[method-assign]
     try:
         start = time.perf_counter()
         scn = load_scenario(scenario)
         loaded = time.perf_counter()
-        result = reference.solve_scenario(scn, mip_gap, time_limit)
+        if version == 2:
+            result = model2.solve_scenario_v2(scn, mip_gap, time_limit)
+        else:
+            result = reference.solve_scenario(scn, mip_gap, time_limit)
         returned = time.perf_counter()
     finally:
-        reference.highspy = highspy
+        module.highspy = highspy  # type: ignore[attr-defined]
         reference._Builder.lp = original_lp  # type: ignore[method-assign]
     status = {"Optimal": "optimal", "Infeasible": "infeasible"}.get(marks.get("model_status", ""), None)
     if status is None:
@@ -437,12 +457,17 @@ def child(kind: str, scenario: Path, time_limit: float, mip_gap: float) -> dict[
     """
     if kind == "limits":
         return measure_limit(scenario, time_limit, mip_gap)
-    measure = measure_planner if kind == "planner" else measure_floor
+    measure = {"planner": measure_planner, "floor": measure_floor, "planner2": measure_planner,
+               "floor2": partial(measure_floor, version=2)}[kind]
     with tempfile.TemporaryDirectory() as tmp:
         measure(generate(2, 2, 0, tmp), 10.0, mip_gap)
     base = _rss_mib()
+    start, cpu = time.perf_counter(), time.process_time()
     out, model = measure(scenario, time_limit, mip_gap)
+    out["wall"], out["cpu"] = time.perf_counter() - start, time.process_time() - cpu
     peak = _peak_mib()
+    if kind == "planner2":  # no Pyomo floors: they are a version 1 question
+        model = None
     return out | {"peak_mib": peak, "growth_mib": peak - base} | (pyomo_floors(model) if model is not None else {})
 
 
@@ -561,6 +586,79 @@ def report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def brownfield(sizes: list[tuple[int, ...]] | tuple[tuple[int, int], ...], seed: int, time_limit: float,
+               mip_gap: float, timeout: float, raw: Path | None) -> None:
+    """Time planner against the version 2 reference on brownfield multi-period instances, back to back per size.
+
+    Each instance comes from `generate_brownfield` (3 periods, 先立后破 with lag 0); planner and the reference
+    each solve it in a fresh subprocess (`child`), one after the other, so that the ratios compare the two
+    under the same load of the machine.
+    """
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n_regions, n_industries in sizes:
+            name = f"{n_regions}x{n_industries}x3"
+            print(f"{name} generating ...", file=sys.stderr, flush=True)
+            scenario = generate_brownfield(n_regions, n_industries, seed, Path(tmp) / name)
+            row: dict[str, Any] = {"size": name}
+            for kind in ("planner2", "floor2"):
+                print(f"{name} {kind} ...", file=sys.stderr, flush=True)
+                row[kind.rstrip("2")] = run_child(kind, scenario, time_limit, mip_gap, timeout)
+            rows.append(row)
+    settings = {"seed": seed, "time_limit": time_limit, "mip_gap": mip_gap, "threads": 1, "brownfield": True}
+    if raw:
+        raw.write_text(json.dumps({"settings": settings, "rows": rows}, indent=2) + "\n", encoding="utf-8")
+    print(brownfield_report(rows, settings))
+
+
+def same_optimum(p: dict[str, Any], f: dict[str, Any]) -> str:
+    """Whether two objectives agree: equal (1e-6 relative), within the sum of the two gaps, or not."""
+    if p.get("objective") is None or f.get("objective") is None:
+        return ""
+    rel = abs(p["objective"] - f["objective"]) / max(1.0, abs(f["objective"]))
+    if rel <= 1e-6:
+        return "yes"
+    gaps = (p.get("gap") or 0.0) + (f.get("gap") or 0.0)
+    return f"within both gaps (rel. diff {rel:.1e})" if rel <= gaps + 1e-9 else f"NO: rel. diff {rel:.1e}"
+
+
+def brownfield_report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> str:
+    """The brownfield results as markdown: machine, settings, one line per size and implementation, the ratios.
+
+    Set-up is build + hand-over (the model made and passed to HiGHS); wall is load, set-up, solve and read-back,
+    CPU the processor time of the same (on a shared machine, less affected by the other jobs than wall time).
+    """
+    lines = ["| " + " | ".join(machine()) + " |", "|" + "---|" * len(machine()),
+             "| " + " | ".join(machine().values()) + " |", "",
+             f"Settings: {json.dumps(settings)}", "",
+             "| size (regions x industries x periods) | impl | columns | rows | build s | hand-over s | set-up s "
+             "| set-up s per 100k columns | solve s | wall s | CPU s | peak MiB | status | objective | gap |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        for kind in ("planner", "floor"):
+            r = row[kind]
+            setup = r["build"] + r["handover"] if "build" in r else None
+            per = setup / r["columns"] * 1e5 if setup is not None and r.get("columns") else None
+            gap = f"{100 * r['gap']:.4f}%" if r.get("gap") is not None else ""
+            objective = f"{r['objective']:.4f}" if r.get("objective") is not None else ""
+            lines.append(f"| {row['size']} | {kind} | {r.get('columns', '')} | {r.get('rows', '')} "
+                         f"| {_num(r.get('build'))} | {_num(r.get('handover'))} | {_num(setup)} | {_num(per)} "
+                         f"| {_num(r.get('solve'))} | {_num(r.get('wall'))} | {_num(r.get('cpu'))} "
+                         f"| {_num(r.get('peak_mib'), 0)} "
+                         f"| {r.get('status', '')} | {objective} | {gap} |")
+    lines += ["", "Ratios planner / reference (same run, back to back):", "",
+              "| size | set-up | solve | wall | CPU | peak memory | same optimum |", "|---|---|---|---|---|---|---|"]
+    for row in rows:
+        p, f = row["planner"], row["floor"]
+        setup_p = p["build"] + p["handover"] if "build" in p else None
+        setup_f = f["build"] + f["handover"] if "build" in f else None
+        lines.append(f"| {row['size']} | {_ratio(setup_p, setup_f)} | {_ratio(p.get('solve'), f.get('solve'))} "
+                     f"| {_ratio(p.get('wall'), f.get('wall'))} | {_ratio(p.get('cpu'), f.get('cpu'))} "
+                     f"| {_ratio(p.get('peak_mib'), f.get('peak_mib'))} "
+                     f"| {same_optimum(p, f)} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: run the benchmark sizes, or (internally) one measurement with --child."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -576,12 +674,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write the raw measurements here")
     parser.add_argument("--limits", action="store_true",
                         help="time limits kept: each size (default every size) with its short limit, planner only")
-    parser.add_argument("--child", choices=("planner", "floor", "limits"), help=argparse.SUPPRESS)
+    parser.add_argument("--brownfield", action="store_true",
+                        help=f"the brownfield multi-period sizes {BROWNFIELD_SIZES} x 3 periods against the version 2 "
+                        "reference (default time limit 900 s)")
+    parser.add_argument("--large", action="store_true",
+                        help=f"with --brownfield: add {BROWNFIELD_LARGE} x 3 periods (long)")
+    parser.add_argument("--child", choices=("planner", "floor", "planner2", "floor2", "limits"), help=argparse.SUPPRESS)
     parser.add_argument("--scenario", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    time_limit = args.time_limit or (300.0 if args.full else 60.0)
+    time_limit = args.time_limit or (900.0 if args.brownfield else 300.0 if args.full else 60.0)
     if args.child:
         print(json.dumps(child(args.child, args.scenario, time_limit, args.mip_gap)))
+        return
+    if args.brownfield:
+        sizes = ([tuple(int(n) for n in s.lower().split("x")[:2]) for s in args.sizes.split(",")] if args.sizes
+                 else BROWNFIELD_SIZES + (BROWNFIELD_LARGE if args.large else ()))
+        brownfield(sizes, args.seed, time_limit, args.mip_gap, args.timeout or time_limit + 900, args.json)
         return
     sizes = ([tuple(int(n) for n in s.lower().split("x")) for s in args.sizes.split(",")] if args.sizes
              else FULL_SIZES if args.full or args.limits else QUICK_SIZES)

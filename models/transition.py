@@ -25,6 +25,7 @@ from planner.models.layout import BLOCKS, COST_TERMS, _costs, _Parts, _sets_and_
 from planner.models.sets import IndexSets, Triple, _links, index_sets, least_capacity
 from planner.scenario.eligibility import rule_matches
 from planner.scenario.scenario import Scenario
+from planner.scenario.schema import FUNCTIONS, PREDECESSOR
 
 TRANSITION_COST_TERMS: tuple[str, ...] = (*COST_TERMS, "retire", "upgrade")
 """The objective terms of version 2, in docs/model.md order."""
@@ -61,6 +62,9 @@ class TransitionSets:
     """The scenario of each period: demand D_it, hosting caps H'_i and L'_r."""
     discount: dict[int, float]
     """δ_t."""
+    bounds: dict[int, dict[Triple, float]] = dataclasses.field(default_factory=dict)
+    """Each period's upper bounds on q, no larger than U' and kept by some optimal plan (`period_bounds`); the
+    period's block uses them as version 1 uses `tight` (absent period: U')."""
 
     def phased_out(self, triple: Triple, period: int) -> bool:
         """Whether `triple` may hold no capacity in `period` (constraint 14)."""
@@ -134,7 +138,48 @@ def transition_sets(scenario: Scenario) -> TransitionSets:
         rate = scenario.settings.discount_rate
         discount = {t: (1 + rate) ** -(t - labels[0]) for t in labels}
         scenarios = {t: period_scenario(scenario, y) for t, y in zip(labels, years, strict=True)}
-        return TransitionSets(ix, eligible, labels, stock, conversions, phased, scenarios, discount)
+        bounds = period_bounds(ix, stock, scenarios)
+        return TransitionSets(ix, eligible, labels, stock, conversions, phased, scenarios, discount, bounds)
+
+
+def period_bounds(ix: IndexSets, stock: dict[Triple, float],
+                  scenarios: dict[int, Scenario]) -> dict[int, dict[Triple, float]]:
+    """Upper bounds on q in each period that keep the optimum of docs/model.md version 2.
+
+    Production: min(U', (1 + θ_i) D_it), which every feasible plan respects (constraint 3, q >= 0); version 1's
+    bound max(min_scale, D_i) does not carry over (docs/model.md "Version 2 reformulations"). Pilot: the same
+    bound B in every period, the largest of its stock E and, over the periods, min(U', max(min_scale, ρ times
+    the production it can reach, at most (1 + θ) D_it)); R&D: likewise from the pilot bounds it can reach.
+    A plan whose pilot or R&D capacity exceeds B in some periods is cut to min(q, B) in every period, with no
+    more built and no more retired than before (B is constant and at least E), and its support received cut
+    with it; pilot and R&D have no conversion and are not counted by 先立后破, and every cost coefficient is
+    non-negative, so the cut plan is feasible and costs no more.
+    """
+    reach: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for i, f, a, b in ix.links:
+        reach[i, PREDECESSOR[f], a].append(b)
+    bounds: dict[int, dict[Triple, float]] = {}
+    for t, sc in scenarios.items():
+        most = {i: (1 + ind.overcapacity) * ind.demand for i, ind in sc.industries.items()}
+        bounds[t] = {(i, f, s): min(u, most[i]) for (i, f, s), u in ix.upper.items() if f == "production"}
+    sc = next(iter(scenarios.values()))
+    for f in ("pilot", "rd"):
+        nxt = FUNCTIONS[FUNCTIONS.index(f) + 1]
+        ratio = {i: sc.functions[i, nxt].support_ratio or 0.0 for i in sc.industries}
+        for (i, g, s), u in ix.upper.items():
+            if g != f:
+                continue
+            floor = sc.functions[i, f].min_scale
+            most_by_period = []
+            for t, period in bounds.items():
+                reachable = sum(period[i, nxt, b] for b in reach[i, f, s])
+                if nxt == "production":
+                    reachable = min(reachable, (1 + sc.industries[i].overcapacity) * scenarios[t].industries[i].demand)
+                most_by_period.append(min(u, max(floor, ratio[i] * reachable)))
+            bound = max(stock.get((i, f, s), 0.0), *most_by_period)
+            for period in bounds.values():
+                period[i, f, s] = bound
+    return bounds
 
 
 def build_transition_model(scenario: Scenario, ts: TransitionSets) -> pyo.ConcreteModel:
@@ -145,8 +190,9 @@ def build_transition_model(scenario: Scenario, ts: TransitionSets) -> pyo.Concre
         parts = {}
         for t in ts.periods:
             block = m.period[t]
-            block.transfer_attributes_from(_sets_and_variables(ts.scenarios[t], ts.ix))
-            ix = dataclasses.replace(ts.ix, need=least_capacity(ts.scenarios[t]))  # N_if of the period's demand
+            # the period's bounds on q (`period_bounds`) and N_if of the period's demand
+            ix = dataclasses.replace(ts.ix, tight=ts.bounds.get(t, ts.ix.upper), need=least_capacity(ts.scenarios[t]))
+            block.transfer_attributes_from(_sets_and_variables(ts.scenarios[t], ix))
             parts[t] = _Parts.of(block, ts.scenarios[t], ix)
             for add in PERIOD_BLOCKS:
                 add(block, parts[t])

@@ -150,6 +150,27 @@ def test_grandfathered_hosts_and_growth(tmp_path):
     assert summary["periods"]["2030"]["extra_hosts"] == {"steel": 0}
 
 
+def test_period_bounds_hold_the_demand_and_keep_the_stock(tmp_path):
+    """Production at a site is bounded by (1 + θ) D_t of its period (150 and 165, below the land's 200); pilot
+    stock that supports nothing keeps its bound at the stock (30: cutting it would be a retirement); R&D that
+    supports nothing is bounded by 0. The optimum keeps the pilot (retiring it costs 10 a unit, keeping it 0)."""
+    industries = ("id,name,name_zh,category,demand,overcapacity,growth\n"
+                  "steel,Steel,钢铁,traditional,100,0.5,0.01924487\n")
+    yaml = write_case(tmp_path / "case", industries=industries,
+                      stock="steel,production,A-o,100\nsteel,pilot,A-o,30\n",
+                      settings="  periods: [2025, 2030]\n")
+    built = build(load_scenario(yaml))
+    q = {t: built.model.period[t].q for t in (2025, 2030)}
+    assert q[2025]["steel", "production", "B-o"].ub == pytest.approx(150)
+    assert q[2030]["steel", "production", "B-o"].ub == pytest.approx(1.5 * 100 * 1.01924487**5)
+    assert q[2025]["steel", "pilot", "A-o"].ub == q[2030]["steel", "pilot", "A-o"].ub == pytest.approx(30)
+    assert q[2025]["steel", "rd", "A-o"].ub == 0
+    value, summary = objective(yaml, tmp_path / "out")
+    # operating 1 a unit: 100 in 2025, 110 in 2030; the 10 more built at A-c (land free, setup 100)
+    assert value == pytest.approx(100 + 110 + 100, rel=1e-6)
+    assert summary["periods"]["2030"]["capacity"]["retired"] == 0
+
+
 def test_one_period_and_no_stock_is_version1(tiny):
     """periods: [2025] without stock: version 1's model and run folder, unchanged."""
     tiny.replace("scenario.yaml", "  duplication: hard", "  duplication: hard\n  periods: [2025]")
@@ -249,9 +270,10 @@ def test_the_run_folder_of_a_run_with_periods(tmp_path):
     discounted = sum(f["discount_factor"] * sum(f["costs"].values()) for f in summary["periods"].values())
     assert discounted == pytest.approx(summary["objective"])
     assert summary["transition"] == {"mode": "free", "lag": 0, "discount_rate": 0.05, "stock_rows": 1}
-    assignments = pd.read_csv(out / "assignments.csv").set_index(["period", "site"])
-    assert assignments.loc[(2025, "A-c"), "setup_cost"] == 0  # the stock stands: no setup, no land bought
-    assert assignments.loc[(2030, "B-o"), ["land_cost", "setup_cost"]].tolist() == [1000, 100]
+    # production's rows (R&D and pilot cost nothing here: an optimal plan may open them at no capacity)
+    assignments = pd.read_csv(out / "assignments.csv").set_index(["period", "site", "function"])
+    assert assignments.loc[(2025, "A-c", "production"), "setup_cost"] == 0  # the stock stands: no setup, no land
+    assert assignments.loc[(2030, "B-o", "production"), ["land_cost", "setup_cost"]].tolist() == [1000, 100]
 
 
 def test_a_phase_out_in_one_period_without_stock_acts_as_a_lock_out(tiny, tmp_path):
