@@ -24,6 +24,7 @@ from planner.runfolder import write_csv
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult, solve
+from planner.solve.deadline import deadline
 from planner.solve.polish import first_share, polished
 
 EPS = 1e-6
@@ -208,7 +209,14 @@ def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
                      progress: Callable[[str], None] = lambda message: None) -> SolveResult:
     """Solve the version 2 `model`, then polish its plan as version 1's is (planner.polish): every period's x
     rounded and fixed, the rest re-solved as a linear programme within what the MIP left of the time limit.
-    The MIP is solved with `mip_options` (no RENS start)."""
+    The MIP is solved with `mip_options` (no RENS start). Both solves keep to one deadline (planner.solve.deadline).
+    """
+    with deadline(options.time_limit):
+        return _solve_and_polish(model, options, progress)
+
+
+def _solve_and_polish(model: pyo.ConcreteModel, options: SolverOptions,
+                      progress: Callable[[str], None]) -> SolveResult:
     result = solve(model, first_share(mip_options(options)), progress=progress)
     result = dataclasses.replace(result, options=options.model_dump())
     if result.objective is None:
