@@ -36,7 +36,7 @@ changed there in a period."""
 PERIOD_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "section": "Periods 分期",
-        "layer": "Period {period} 第{period}期",
+        "layer": "Period {period} {period}年",
         "stepper": "Period 分期",
         "legend": "Periods 分期: what changed at a site",
         "built": "new capacity built 新建 (green outline)",
@@ -51,7 +51,7 @@ PERIOD_TEXT: dict[str, dict[str, str]] = {
         "chart_x": "period 分期 (year)",
         "panel": "{period}: built {built}, retired {retired}, converted {converted}",
         "periods_heading": "Periods 分期",
-        "period_heading": "Period {period} 第{period}期",
+        "period_heading": "Period {period} {period}年",
         "period_line": "In use {in_use}, kept from stock {kept}, built {built}, retired {retired}, converted "
                        "{converted} (capacity units); cost {cost} (10k yuan, undiscounted).",
         "sites_changed": "Sites and what changed there 各园区变化:",
@@ -61,7 +61,7 @@ PERIOD_TEXT: dict[str, dict[str, str]] = {
     },
     "zh": {
         "section": "分期",
-        "layer": "第{period}期",
+        "layer": "{period}年",
         "stepper": "分期",
         "legend": "分期：园区变化",
         "built": "新建（绿色轮廓）",
@@ -76,7 +76,7 @@ PERIOD_TEXT: dict[str, dict[str, str]] = {
         "chart_x": "分期（年）",
         "panel": "{period}：新建 {built}，退出 {retired}，改造 {converted}",
         "periods_heading": "分期",
-        "period_heading": "第{period}期",
+        "period_heading": "{period}年",
         "period_line": "在用 {in_use}，保留存量 {kept}，新建 {built}，退出 {retired}，改造 {converted}（产能单位）；"
                        "成本 {cost}（万元，未折现）。",
         "sites_changed": "各园区变化：",
