@@ -76,9 +76,9 @@ def write(name: str, header: list[str], rows: list[list]) -> None:
         w.writerows(rows)
 
 
-def fmt(x: float) -> str:
-    """Four decimals, no trailing zeros."""
-    return f"{x:.4f}".rstrip("0").rstrip(".")
+def fmt(x: float, nd: int = 4) -> str:
+    """Rounded to `nd` decimals, no trailing zeros."""
+    return f"{x:.{nd}f}".rstrip("0").rstrip(".")
 
 
 def ceil4(x: float) -> float:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import os
 import sqlite3
 import sys
@@ -30,6 +29,9 @@ TABLES = HERE / "tables"
 TRANSITION = ROOT / "scenarios" / "transition" / "tables"
 sys.path.insert(0, str(ROOT / "geodata"))
 from build import CITIES, gcj02_to_wgs84  # noqa: E402  (the same conversion as the committed boundaries)
+
+sys.path.insert(0, str(ROOT / "scenarios" / "metro" / "beijing"))
+from derive_transition import ceil4, fmt, max_scales  # noqa: E402  (the same rounding and scale rule as Beijing's)
 
 # ---------------------------------------------------------------- published figures
 # GDP by city, 100 million yuan (亿元), 2016: http://gkjzy.com/news/shuju/785201.html
@@ -82,33 +84,6 @@ def write(name: str, header: list[str], rows: list[list]) -> None:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header)
         w.writerows(rows)
-
-
-def fmt(x: float, nd: int = 4) -> str:
-    """Rounded, no trailing zeros."""
-    return f"{x:.{nd}f}".rstrip("0").rstrip(".")
-
-
-def ceil4(x: float) -> float:
-    """Round up to 4 decimals, so a standing chain is complete."""
-    return math.ceil(x * 10_000 - 1e-9) / 10_000
-
-
-def max_scales(industries: list[dict], periods: tuple[int, ...], functions: dict) -> dict[tuple[str, str], float]:
-    """A max scale that never binds: no site holds more of a function than the whole chain needs in
-    the last period, (1 + overcapacity) x the largest demand x the support ratios (rounded up).
-    With stock land on the sites, land / land_per_unit would otherwise be the upper bound of
-    constraint 1 and the relaxation of the setup decisions would be very weak."""
-    out = {}
-    for r in industries:
-        years = periods[-1] - periods[0]
-        growth = float(r.get("growth") or 0)
-        top = float(r["demand"]) * (1 + growth) ** years * (1 + float(r["overcapacity"]))
-        pilot = top * float(functions[(r["id"], "production")]["support_ratio"])
-        rd = pilot * float(functions[(r["id"], "pilot")]["support_ratio"])
-        for fn, value in (("production", top), ("pilot", pilot), ("rd", rd)):
-            out[(r["id"], fn)] = math.ceil(value * 100) / 100
-    return out
 
 
 def counties() -> dict[str, list[tuple[str, str, object]]]:
