@@ -138,7 +138,7 @@ VALUES_ZH: dict[str, str] = {
     "center": "中心", "inner": "近郊", "outer": "外围", "rd": "研发", "pilot": "中试", "production": "量产",
     "optimal": "最优", "feasible": "可行", "infeasible": "不可行", "no_solution": "无解", "error": "出错",
     "agree": "一致", "disagree": "不一致", "unknown": "未定",
-    "opened": "新增", "closed": "撤出", "resized": "调整规模", "True": "是", "False": "否",
+    "opened": "新增", "closed": "撤出", "resized": "调整规模", "True": "是", "False": "否", "overall": "总体",
 }
 """Chinese words for the run folder's codes (cost terms, zones, functions, statuses)."""
 
@@ -252,6 +252,9 @@ COMPARE_ZH.update({
     "the runs with periods plan over different periods: their plans and figures are compared for the periods they "
     "share ({common}) and overall": "各分期运行的规划期不同：方案与指标按共有分期（{common}）及总体比较",
     "none": "无", "Periods": "分期",
+    "period": "分期", "discount factor": "折现系数", "cost": "成本（万元）", "cost discounted": "折现成本（万元）",
+    "in use": "在用", "stock kept": "保留存量", "built": "新建", "retired": "退出", "converted in": "改造转入",
+    "converted out": "改造转出",
     "Per period: the cost of the period (undiscounted), the same discounted to the first period, and the capacity "
     "in use, kept from stock, built, retired and converted; overall: the discounted total (the objective).":
         "分期：各期成本（未折现）、折现至首期的成本，以及在用、保留存量、新建、退出与改造的产能；总体：折现总成本（目标值）。",
@@ -309,6 +312,9 @@ def map_text(words: str, lang: str = "en", **values: object) -> str:
 
 KPI_ZH: dict[str, str] = {
     "objective": "目标值", "best_bound": "最优界", "mip_gap": "间隙", "costs": "成本", "costs_unweighted": "未加权成本",
+    "periods": "分期", "retire": "退出", "upgrade": "改造", "discount_factor": "折现系数", "capacity": "产能",
+    "in_use": "在用", "stock_kept": "保留存量", "built": "新建", "retired": "退出", "converted_in": "改造转入",
+    "converted_out": "改造转出",
     "division_of_labour": "分工", "hosts": "承接地区数", "extra_hosts": "超出上限的承接地区数",
     "flow_radius_km": "联系半径（公里）", "opened_functions": "布局环节数", "opened_sites": "启用园区数",
     "land_used_ha": "已用地（公顷）", "rd->pilot": "研发→中试", "pilot->production": "中试→量产",

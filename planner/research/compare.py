@@ -458,8 +458,9 @@ RUN_OUTCOME = ["run", "scenario", "model", "status", "objective", "best_bound", 
                "handover_seconds", "solve_seconds", "n_opened", "violations"]
 """Columns of the runs table shown first on the page (the outcome); the rest follow in a second table."""
 
-CODE_COLUMNS = frozenset({"status", "status_a", "status_b", "function", "zone", "verdict", "change"})
-"""Columns of codes (statuses, functions, zones, verdicts, changes) shown in the page's language."""
+CODE_COLUMNS = frozenset({"status", "status_a", "status_b", "function", "zone", "verdict", "change", "period"})
+"""Columns of codes (statuses, functions, zones, verdicts, changes, `overall` among the periods) shown in the page's
+language."""
 
 AGREEMENT_VERDICT = ["run_a", "run_b", "same_model", "status_a", "status_b", "verdict", "reason"]
 """Columns of the agreement table shown first on the page; its numbers follow in a second table."""

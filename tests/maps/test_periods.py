@@ -223,3 +223,19 @@ def test_a_run_with_periods_in_chinese_has_no_english_sheet_title_or_period_word
         assert json.dumps(words)[1:-1] in text, words
     for words in (period_text("legend"), period_text("built"), "previous period", "zone "):
         assert json.dumps(words)[1:-1] not in text, words
+
+
+def test_the_chinese_comparison_of_a_run_with_periods_has_chinese_period_headers(periods_run: Path, tiny_run: Path,
+                                                                               tmp_path: Path) -> None:
+    """--lang zh: the comparison's per-period table (headers and `overall`) and its comparability line are Chinese."""
+    from tests.maps.words import data_words, english, visible_text
+
+    result = runner.invoke(app, ["compare", str(periods_run), str(tiny_run), "--out", str(tmp_path / "c"),
+                                 "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "c" / "compare.html").read_text(encoding="utf-8")
+    models = pd.read_csv(tmp_path / "c" / "compare.csv", dtype=str)["model"]
+    every = visible_text(page)
+    assert english(every, data_words(periods_run) | data_words(tiny_run, *models)) == []
+    assert ("th", "折现成本（万元）") in every and ("td", "总体") in every
+    assert any(t == "li" and "目标值不可比" in x for t, x in every)
