@@ -5,7 +5,7 @@ reformulations `reform` on the period's least capacities), built by version 1's 
 (`planner.models.layout.BLOCKS`) for the period's scenario
 (`period_scenario`: demand D_it, hosting caps H'_i and L'_r); the model adds the transition blocks
 (`TRANSITION_BLOCKS`): new capacity, retirement, openings and conversion (variables), balance (11),
-opening (12), 先立后破 (13), phase-out (14) and the discounted objective.
+opening (12), 先立后破 (13), phase-out (14), the valid inequality `stock_kept` and the discounted objective.
 
 A scenario with one period and no stock is not built here: it gets version 1's model (`build_model`).
 """
@@ -292,6 +292,31 @@ def _phase_out(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets, p: Parts)
                 p[y].x[t].fix(0)
 
 
+def _stock_kept(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets, p: Parts) -> None:
+    """Standing stock keeps its site open (a valid inequality, docs/model.md "Reformulations with periods or stock"):
+    E_ifs x_ifst + Σ_{τ <= t} (r_ifsτ + c_out) >= E_ifs.
+
+    The balance (11) gives q_t >= E - Σ_{τ <= t} (r + c_out) (new capacity and conversions in only add), and x_t = 0
+    forces q_t = 0 (1): so until the stock is retired or converted, x_t = 1. Every feasible plan satisfies it; in the
+    relaxation it replaces x_t >= q_t / U by x_t >= (E - retired) / E, so a region holding stock can free its hosting
+    slot (y >= x) only by retiring that stock.
+    """
+    out_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for i, s in ts.conversions:
+        out_of[sc.industries[i].upgrades, s].append(i)  # type: ignore[index]
+    rows = [(*t, y) for y in ts.periods for t, e in ts.stock.items() if e > 0 and not p[y].x[t].fixed]
+    position = {y: n for n, y in enumerate(ts.periods)}
+
+    def rule(m: pyo.ConcreteModel, i: str, f: str, s: str, y: int) -> object:
+        gone = [(1, m.retire[i, f, s, z]) for z in ts.periods[:position[y] + 1]]
+        if f == "production":
+            gone += [(1, m.convert[k, s, z]) for k in out_of[i, s] for z in ts.periods[:position[y] + 1]]
+        e = ts.stock[i, f, s]
+        return linear([(e, p[y].x[i, f, s]), *gone]) >= e
+
+    m.stock_kept = pyo.Constraint(rows, rule=rule, doc="standing stock keeps its site open until retired")
+
+
 def _transition_costs(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets, p: Parts) -> None:
     """The objective: each period's terms (undiscounted, unweighted) as `period[t].cost_<term>`; their discounted
     sums as `cost_<term>`; the weighted sum of those as the objective."""
@@ -321,5 +346,5 @@ def _transition_costs(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets, p:
 
 
 TRANSITION_BLOCKS: tuple[Callable[[pyo.ConcreteModel, Scenario, TransitionSets, Parts], None], ...] = (
-    _transition_variables, _balance, _opening, _build_first, _phase_out, _transition_costs)
+    _transition_variables, _balance, _opening, _build_first, _phase_out, _stock_kept, _transition_costs)
 """The blocks version 2 adds, in the order their components are added (after every period's version 1 blocks)."""
