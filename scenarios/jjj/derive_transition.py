@@ -36,8 +36,8 @@ BEIJING = HERE.parent / "metro" / "beijing" / "tables"
 # ai, humanoid and nev have no stock, as the national transition's future directions and e_nev:
 # they have no separate statistics (their output today is inside the divisions' figures).
 FROM_NATIONAL = {"ic": "e_ngit", "biomed": "e_bio", "steel": "c31"}
-# 北京 has no steel: the 2014 《北京市工业污染行业、生产工艺调整退出及设备淘汰目录》 required its
-# listed capacity (钢铁 among the eleven categories) to exit by the end of 2017 (SOURCED, as
+# 北京 has no steel: the 2014 工业污染行业退出目录 required its listed capacity (钢铁 among its
+# eleven categories) to exit by the end of 2017 (SOURCED, as
 # scenarios/metro/beijing/README_transition.md); the national rows of c31 in 北京 are apportioned
 # by new-product sales and are left out.
 DROPPED = {("steel", "BJ")}
