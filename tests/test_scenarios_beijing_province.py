@@ -74,3 +74,19 @@ def test_every_hebei_city_joins_its_boundary_and_holds_its_sites():
         for site in sites:
             # boundaries simplified at 0.001 degree: allow a point that close to the border
             assert polygon.buffer(0.002).contains(shapely.Point(site.lon, site.lat)), site.id
+
+
+def test_hebei_capability_follows_the_published_city_rd_intensity():
+    # 河北省统计局 2023 (tjj.hebei.gov.cn): the five cities above the provincial 2.08 %
+    published = {"HE-Baoding": 3.46, "HE-Shijiazhuang": 2.76, "HE-Qinhuangdao": 2.69,
+                 "HE-Handan": 2.52, "HE-Xingtai": 2.12}
+    scenario = load_scenario(HEBEI)
+    for site in scenario.sites.values():
+        if not site.region.startswith("HE-"):
+            continue
+        pct = published.get(site.region, 2.08)
+        factor = {"center": 1.0, "inner": 0.5, "outer": 0.25}[site.zone]
+        assert site.capabilities["research"] == pytest.approx(pct / 6.73 * factor, abs=6e-4), site.id
+    emerging_rd = [s.id for s in scenario.sites.values()
+                   if s.region.startswith("HE-") and s.capabilities["research"] >= 0.446]
+    assert emerging_rd == ["HE-Baoding-center"]

@@ -59,6 +59,30 @@ SECONDARY_SOURCE = "河北省2020年统计公报 第二产业增加值 13597.2�
 # R&D intensity of Hebei 2023 (%): 2023年全国科技经费投入统计公报 table 1
 # (scenarios/national/sources/provinces_2023.csv); tier IV as in jjj.
 HEBEI_RD_INTENSITY_PCT = 2.08
+# R&D intensity 2023 (R&D ÷ GDP, %) of the cities above the provincial average: 河北省统计局,
+# "2023年全省R&D经费投入增长7.4%" (2024-12-20), http://tjj.hebei.gov.cn/hbstjj/sj/zxfb/101731892569586.html:
+# "超过全省平均水平的有6个地区,分别为保定市、石家庄市、秦皇岛市、邯郸市、辛集市和邢台市,分别为3.46%、
+# 2.76%、2.69%、2.52%、2.31%和2.12%" (辛集, a county-level city the province administers
+# directly, is not one of the 11 cities). The other six cities are at most the provincial
+# 2.08 % (the same page), which they keep (ASSUMPTION: the upper bound; their own figures
+# were not found).
+CITY_RD_INTENSITY_2023_PCT = {"130600": 3.46, "130100": 2.76, "130300": 2.69, "130400": 2.52, "130500": 2.12}
+RD_SOURCE = "tjj.hebei.gov.cn/hbstjj/sj/zxfb/101731892569586.html (2023 R&D intensity by city)"
+# jjj's capability rule (scenarios/jjj/README.md, Sites): cap_research = the region's R&D
+# intensity ÷ Beijing's 6.73 % x zone factor (center 1, inner 0.5, outer 0.25).
+BEIJING_RD_INTENSITY_PCT = 6.73
+ZONE_FACTOR = {"center": 1.0, "inner": 0.5, "outer": 0.25}
+
+
+def tier(pct: float) -> str:
+    """The seed's tier thresholds (jjj README): I > 4 %, II > 3 %, III > 2 %, else IV."""
+    return "I" if pct > 4 else "II" if pct > 3 else "III" if pct > 2 else "IV"
+
+
+def cap_research(code: str, zone: str, hebei: str) -> str:
+    """A city's capability: its published intensity by jjj's rule, else Hebei's (jjj's value)."""
+    pct = CITY_RD_INTENSITY_2023_PCT.get(code)
+    return hebei if pct is None else fmt(round(pct / BEIJING_RD_INTENSITY_PCT * ZONE_FACTOR[zone], 3))
 
 # ---------------------------------------------------------------- assumptions (README.md)
 RING_SHARE = {"center": 0.20, "inner": 0.60, "outer": 0.20}   # jjj's ring shares of land supply
@@ -148,7 +172,9 @@ def main() -> None:
         share = gdp / gdp_sum
         rid = f"HE-{en}"
         pts = city_points(units[code])
-        regions.append([rid, en, zh, "IV", fmt(pts["center"][0]), fmt(pts["center"][1]), code, "", ""])
+        pct = CITY_RD_INTENSITY_2023_PCT.get(code)
+        city_tier = "IV" if pct is None else tier(pct)  # IV: Hebei's tier in jjj
+        regions.append([rid, en, zh, city_tier, fmt(pts["center"][0]), fmt(pts["center"][1]), code, "", ""])
         city_base = HEBEI_SECONDARY_2020_YI * share
         for zone, ring in RING_SHARE.items():
             prod = round(city_base * ring, 1)
@@ -165,7 +191,7 @@ def main() -> None:
             he = jjj_sites[f"HE-{zone}"]
             sites.append([sid, rid, zone, fmt(HE_LAND_HA[zone] * share + ceil4(land_stock)),
                           he["land_price"], fmt(pts[zone][0]), fmt(pts[zone][1]), "1", pts[zone][2],
-                          he["cap_research"]])
+                          cap_research(code, zone, he["cap_research"])])
     write("regions.csv", region_header, regions)
     write("sites.csv", site_header, sites)
     write("stock.csv", ["industry", "function", "site", "capacity", "source"], stock)
