@@ -286,3 +286,15 @@ def test_the_chart_legend_shows_a_region_named_with_a_leading_underscore(periods
     shown = [t.get_text() for t in ax.get_legend().get_texts()]
     assert shown == [{"en": "_x", "zh": "_甲"}[lang], {"en": "乙 Beta", "zh": "乙"}[lang],
                      {"en": "capacity retired 退出", "zh": "退出"}[lang]]
+
+
+def test_the_chinese_report_names_the_cost_terms_of_a_run_with_periods_in_chinese(periods_run: Path) -> None:
+    """--lang zh: the cost table's terms retire and upgrade (version 2's) are 退出 and 改造, as the others are
+    Chinese (土地, 设立, ...)."""
+    from planner.maps.metrics import cost_table
+    from planner.maps.reporting import _table
+    from planner.maps.rundata import load_run
+
+    table = _table(cost_table(load_run(periods_run)), lang="zh")
+    terms = re.findall(r"<tr><td>([^<]+)</td>", table)
+    assert terms == ["土地", "设立", "运营", "联系", "重复建设", "退出", "改造"]
