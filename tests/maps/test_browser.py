@@ -536,6 +536,8 @@ def test_the_chinese_period_table_of_a_comparison_keeps_each_row_on_one_line(bro
         browser.get(page.as_uri())
         browser.execute_async_script("document.fonts.ready.then(arguments[arguments.length - 1])")
         rows = browser.execute_script(ROW_LINES_JS, "分期")
+        browser.execute_script("[...document.querySelectorAll('h2')].find(h => h.textContent === '分期')"
+                               ".scrollIntoView()")
         browser.save_screenshot(str(ARTIFACTS / "compare-periods-zh.png"))
     finally:
         browser.set_window_size(1400, 1000)
