@@ -172,7 +172,8 @@ def load_runs(run_dir: Path, periods: list[int | None]) -> dict[int | None, RunD
 
 def _plan_of(run_dir: Path, summary: dict[str, Any], scenario: dict[str, Any], tables: dict[str, pd.DataFrame],
              period: int | None) -> RunData:
-    """The plan of `period` from the tables of a run folder (:func:`load_runs`); every frame its own copy."""
+    """The plan of `period` from the tables of a run folder (:func:`load_runs`): frames of its own, the summary and
+    scenario shared with the other periods' plans."""
     used = _period(tables["used"], period).set_index("site")[["land_used_ha", "share_used"]]
     sites = tables["sites"].join(used, how="left").fillna({"land_used_ha": 0.0, "share_used": 0.0})
     return RunData(
