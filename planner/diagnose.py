@@ -197,12 +197,19 @@ def _deletion_filter(m: pyo.ConcreteModel, records: list[Record], conflict: list
     return kept
 
 
-def _elastic_copy(model: pyo.ConcreteModel, ix: IndexSets) -> tuple[pyo.ConcreteModel, list[Record]]:
-    """A copy of `model` whose data constraints and lock_ins have slacks, minimising relative violation."""
+def _elastic_base(model: pyo.ConcreteModel) -> pyo.ConcreteModel:
+    """A copy of `model` without its objective, with an empty list of slacks (`slack`) and of the constraints that
+    take them (`elastic`), for an elastic filter to fill."""
     m = model.clone()
     m.objective.deactivate()
     m.slack = pyo.VarList(domain=pyo.NonNegativeReals)
     m.elastic = pyo.ConstraintList()
+    return m
+
+
+def _elastic_copy(model: pyo.ConcreteModel, ix: IndexSets) -> tuple[pyo.ConcreteModel, list[Record]]:
+    """A copy of `model` whose data constraints and lock_ins have slacks, minimising relative violation."""
+    m = _elastic_base(model)
     records = _elastic_block(m, m, ix, lambda index: index)
     m.violation = pyo.Objective(expr=sum(slack / max(1.0, abs(rhs)) for _, _, _, slack, rhs in records))
     return m, records
@@ -442,10 +449,7 @@ def transition_elastic_conflicts(scenario: Scenario, ts: TransitionSets, model: 
     """The elastic filter of `elastic_conflicts` on the model over periods: version 1's data constraints of every
     period, the 先立后破 rows and the phase-outs get slacks (the balance and opening rows define the variables and
     stay); the conflict in planners' words, each statement with its period (None if none was isolated)."""
-    m = model.clone()
-    m.objective.deactivate()
-    m.slack = pyo.VarList(domain=pyo.NonNegativeReals)
-    m.elastic = pyo.ConstraintList()
+    m = _elastic_base(model)
     records: list[Record] = []
     for t in ts.periods:
         records += _elastic_block(m, m.period[t], ts.ix, lambda index, t=t: (t, index))

@@ -19,13 +19,13 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from planner.models.transition import TRANSITION_COST_TERMS, TransitionSets
-from planner.results import OPEN, Plan, _values, extract_plan, summary_kpis
+from planner.results import Plan, _values, extract_plan, summary_kpis
 from planner.runfolder import write_csv
 from planner.scenario.scenario import Scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult, solve
 from planner.solve.deadline import deadline
-from planner.solve.polish import first_share, polished
+from planner.solve.polish import first_share, polish
 
 EPS = 1e-6
 """Amounts at or below this are not listed in transition.csv."""
@@ -217,23 +217,10 @@ def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
 
 def _solve_and_polish(model: pyo.ConcreteModel, options: SolverOptions,
                       progress: Callable[[str], None]) -> SolveResult:
+    """The MIP within all but the polish's share of the time limit, then version 1's polish (every period's x
+    rounded and fixed by :func:`planner.solve.polish.polish`) within what it left."""
     result = solve(model, first_share(mip_options(options)), progress=progress)
-    result = dataclasses.replace(result, options=options.model_dump())
-    if result.objective is None:
-        return result
-    left = None if options.time_limit is None else options.time_limit - result.solve_seconds
-    if left is not None and left <= 0:
-        return dataclasses.replace(result,
-                                   notes=(*result.notes, "the plan is not polished: the MIP used all the time limit"))
-    free = [v for t in model.period for v in model.period[t].x.values() if not v.fixed]
-    for v in free:
-        v.fix(1 if (v.value or 0.0) > OPEN else 0)
-    try:
-        lp = solve(model, options.model_copy(update={"heuristic": False, "time_limit": left}))
-    finally:
-        for v in free:
-            v.unfix()
-    return polished(result, lp, left)
+    return polish(model, options, dataclasses.replace(result, options=options.model_dump()))
 
 
 INFEASIBLE = """The plan over the periods has no feasible solution.

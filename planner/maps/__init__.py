@@ -13,8 +13,9 @@ line at start-up) stays cheap.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from planner.lazy import names_on_first_use
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.maps.assets import OfflineAssetError
@@ -33,8 +34,4 @@ _EXPORTS = {
 __all__ = ["DEFAULT_TILES", "OfflineAssetError", "RunFolderError", "dual_map", "load_run", "plan_map", "png",
            "render_html", "report", "save_html", "write_map"]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+__getattr__ = names_on_first_use(__name__, _EXPORTS)

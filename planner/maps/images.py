@@ -8,8 +8,8 @@ from matplotlib.figure import Figure
 
 from planner.maps import fonts
 from planner.maps.period_figures import periods_figure
-from planner.maps.periods import has_periods, load_periods
-from planner.maps.rundata import load_run
+from planner.maps.periods import PeriodRuns, load_plan
+from planner.maps.rundata import RunData
 from planner.maps.static import figure
 
 
@@ -17,10 +17,15 @@ def plan_figure(run_dir: Path, lang: str = "en") -> Figure:
     """The figure of the run folder `run_dir`: :func:`planner.maps.static.figure` of its plan, or for a run with
     periods :func:`planner.maps.period_figures.periods_figure` (the periods side by side and production per
     region over time). Draw it inside :func:`planner.maps.fonts.cjk_context`."""
-    run_dir = Path(run_dir)
-    if has_periods(run_dir):
-        return periods_figure(load_periods(run_dir), lang)
-    return figure(load_run(run_dir), lang)
+    return run_figure(*load_plan(Path(run_dir)), lang=lang)
+
+
+def run_figure(run: RunData, periods: PeriodRuns | None = None, lang: str = "en", chart: bool = True) -> Figure:
+    """:func:`plan_figure` of a run already read (:func:`planner.maps.periods.load_plan`); without the chart of
+    production per region when not `chart` (the report shows that chart on its own)."""
+    if periods is not None:
+        return periods_figure(periods, lang, chart=chart)
+    return figure(run, lang)
 
 
 def png(run_dir: Path, path: Path, lang: str = "en") -> None:

@@ -22,8 +22,8 @@ from planner.maps.htmlout import save_html
 from planner.maps.layers import METRO_LAYER, REGIONS_LAYER, PlanLayers, china_base, plan_layers
 from planner.maps.markup import LayerControl
 from planner.maps.period_layers import PERIOD_CSS, PeriodStepper, period_groups, period_legend_html
-from planner.maps.periods import PeriodRuns, has_periods, load_periods, period_text
-from planner.maps.rundata import RunData, load_run
+from planner.maps.periods import PeriodRuns, load_plan, period_text
+from planner.maps.rundata import RunData
 
 DEFAULT_TILES = "OpenStreetMap"
 """Base tiles by default (any name folium knows; ``"none"`` for a plain background)."""
@@ -63,15 +63,16 @@ def map_bounds(run: RunData) -> list[list[float]]:
     return CHINA_BOUNDS if national_view(run) else view_bounds(run)
 
 
-def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
-              collapsed: bool = True, narrow: bool = False, lang: str = "en") -> list[folium.FeatureGroup]:
+def draw_plan(target: folium.Map, run: RunData, heading: str | None = None, collapsed: bool = True,
+              narrow: bool = False, lang: str = "en", periods: PeriodRuns | None = None) -> list[folium.FeatureGroup]:
     """Add the plan's layers, a layer control, the title and the legend to `target`; return the layers.
 
     A national view (:func:`planner.maps.geometry.national_view`) also gets the standard map's
     base: the provincial-level units outside the scenario in grey and the South China Sea line.
     The layer control starts collapsed (it opens on hover) and lists the layers in sections.
     On a `narrow` map (a half of :func:`dual_map`) the legend starts folded. Words in `lang`
-    (:mod:`planner.maps.lang`).
+    (:mod:`planner.maps.lang`). A run with periods (`periods`, :func:`planner.maps.periods.load_plan`) also gets
+    a layer per period and the period control.
     """
     _leaflet_only(target)
     add_page_style(target)
@@ -80,7 +81,6 @@ def draw_plan(target: folium.Map, run: RunData, heading: str | None = None,
         for base in china_base(run, lang):
             base.add_to(target)
     layers = plan_layers(run, lang)
-    periods = load_periods(run.run_dir) if has_periods(run.run_dir) else None
     sections = layers.sections
     for group in layers.groups:
         group.add_to(target)
@@ -144,15 +144,21 @@ def plan_map(run_dir: Path, *, tiles: str | None = DEFAULT_TILES, heading: str |
     its words (``en``: English with the Chinese terms; ``zh``: Chinese).
     Raises :class:`planner.maps.RunFolderError` when `run_dir` has no plan.
     """
-    run = load_run(Path(run_dir))
+    run, periods = load_plan(Path(run_dir))
+    return run_map(run, periods, tiles=tiles, heading=heading, lang=lang)
+
+
+def run_map(run: RunData, periods: PeriodRuns | None = None, *, tiles: str | None = DEFAULT_TILES,
+            heading: str | None = None, lang: str = "en") -> folium.Map:
+    """:func:`plan_map` of a run already read (:func:`planner.maps.periods.load_plan`)."""
     fmap = _new_map(run, tiles)
-    draw_plan(fmap, run, heading, lang=lang)
+    draw_plan(fmap, run, heading, lang=lang, periods=periods)
     return fmap
 
 
 def dual_map(run_a: Path, run_b: Path, *, tiles: str | None = DEFAULT_TILES, lang: str = "en") -> DualMap:
     """Two runs side by side (left `run_a`, right `run_b`), panning and zooming together; words in `lang`."""
-    first, second = load_run(Path(run_a)), load_run(Path(run_b))
+    (first, first_periods), (second, second_periods) = load_plan(Path(run_a)), load_plan(Path(run_b))
     (s1, w1), (n1, e1) = map_bounds(first)
     (s2, w2), (n2, e2) = map_bounds(second)
     bounds = [[min(s1, s2), min(w1, w2)], [max(n1, n2), max(e1, e2)]]
@@ -161,8 +167,9 @@ def dual_map(run_a: Path, run_b: Path, *, tiles: str | None = DEFAULT_TILES, lan
                    zoom_snap=0.5 if national_view(first) or national_view(second) else 1)
     if tiles_option(tiles) is None:
         page_header(dual.m1).add_child(Element(_PLAIN_CSS), name="planner_plain_css")
-    for side, run, label in ((dual.m1, first, f"A: {Path(run_a).name}"), (dual.m2, second, f"B: {Path(run_b).name}")):
-        draw_plan(side, run, heading=label, collapsed=True, narrow=True, lang=lang)
+    for side, run, periods, label in ((dual.m1, first, first_periods, f"A: {Path(run_a).name}"),
+                                      (dual.m2, second, second_periods, f"B: {Path(run_b).name}")):
+        draw_plan(side, run, heading=label, collapsed=True, narrow=True, lang=lang, periods=periods)
         side.fit_bounds(bounds)
     return dual
 

@@ -135,6 +135,7 @@ REPORT_COLUMNS_ZH: dict[str, str] = {
 
 VALUES_ZH: dict[str, str] = {
     "land": "土地", "setup": "设立", "operating": "运营", "linkage": "联系", "duplication": "重复建设",
+    "retire": "退出", "upgrade": "改造",
     "center": "中心", "inner": "近郊", "outer": "外围", "rd": "研发", "pilot": "中试", "production": "量产",
     "optimal": "最优", "feasible": "可行", "infeasible": "不可行", "no_solution": "无解", "error": "出错",
     "agree": "一致", "disagree": "不一致", "unknown": "未定",

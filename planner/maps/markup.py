@@ -29,8 +29,8 @@ def escape(value: object) -> str:
 
 TABLE_CSS = """
 table.data { border-collapse: collapse; margin: 8px 0; font-size: 13px; max-width: 100%; }
-table.data th, table.data td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top;
-  overflow-wrap: break-word; }
+table.data th, table.data td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: baseline;
+  line-height: 1.4; overflow-wrap: break-word; }
 table.data th { background: #f0f3f6; }
 table.data td.num, table.data th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data td.num { white-space: nowrap; }
@@ -44,7 +44,8 @@ table.data td.num { white-space: nowrap; }
 }
 """
 """Style of every table :func:`html_table` writes: text left, numbers right, long text wrapped, within an A4 page
-width when printed."""
+width when printed. The cells of a row share their text's baseline and one line height, so a Chinese word (the web
+font, taller than the Latin one) sits on the line of the numbers and Latin words beside it."""
 
 Formatter = Callable[[Any], str]
 """A cell's value -> its text on the page."""

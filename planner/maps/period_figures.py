@@ -107,11 +107,13 @@ def production_chart(ax: Axes, periods: PeriodRuns, lang: str = "en") -> None:
     retired = periods.regions.pivot_table(index="period", columns="region", values="retired", aggfunc="sum") \
         if "retired" in periods.regions else None
     names = periods.regions.drop_duplicates("region").set_index("region")
+    handles: list[Line2D] = []
     for region in table.columns:
         run = periods.last
         label = (str(names.at[region, "name_zh"]) if lang == "zh" and "name_zh" in names
                  else run.region_name(region) if region in run.regions.index else str(region))
         line, = ax.plot(table.index, table[region], marker="o", linewidth=1.8, label=label)
+        handles.append(line)
         if retired is not None and region in retired:
             when = [t for t in table.index if float(retired.at[t, region]) > SHOWN]
             ax.scatter(when, [table.at[t, region] for t in when], marker="v", s=70, color=line.get_color(),
@@ -127,10 +129,10 @@ def production_chart(ax: Axes, periods: PeriodRuns, lang: str = "en") -> None:
     ax.set_title(period_text("chart_title", lang), fontsize=10)
     ax.tick_params(labelsize=7)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    handles = [*ax.get_legend_handles_labels()[0],
-               Line2D([], [], marker="v", linestyle="", color="#888888", markeredgecolor="#222222")]
-    labels = [*ax.get_legend_handles_labels()[1], period_text("retired", lang).split(" (")[0].split("（")[0]]
-    ax.legend(handles, labels, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    # the labels given as they are: a region named "_x" is data, not a label matplotlib should leave out
+    triangle = Line2D([], [], marker="v", linestyle="", color="#888888", markeredgecolor="#222222")
+    labels = [h.get_label() for h in handles] + [period_text("retired", lang).split(" (")[0].split("（")[0]]
+    ax.legend([*handles, triangle], labels, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_gid(CHART_GID)
 
 
@@ -144,8 +146,9 @@ def _period_legend(lang: str) -> list[_Entry]:
     return entries
 
 
-def periods_figure(periods: PeriodRuns, lang: str = "en") -> Figure:
-    """The periods side by side (a map panel each) above the chart of production per region over the periods."""
+def periods_figure(periods: PeriodRuns, lang: str = "en", chart: bool = True) -> Figure:
+    """The periods side by side (a map panel each) above the chart of production per region over the periods
+    (without the chart when not `chart`)."""
     last = periods.last
     national = national_view(last)
     bounds = NATIONAL_FRAME if national else view_bounds(last)
@@ -157,15 +160,17 @@ def periods_figure(periods: PeriodRuns, lang: str = "en") -> Figure:
     columns = _layout(blocks, width - 0.5)
     legend_height = max(len(c) for c in columns) * LEGEND_FONT * 1.5 / 72 + 0.2
     map_height = min(max((width - 0.6 * count) / count * _aspect(bounds), 3.0), 6.0)
-    fig = Figure(figsize=(width, map_height + CHART_HEIGHT + 1.4 + legend_height), dpi=150, layout="constrained")
-    grid = fig.add_gridspec(2, count, height_ratios=[map_height, CHART_HEIGHT])
+    rows = [map_height, CHART_HEIGHT] if chart else [map_height]
+    fig = Figure(figsize=(width, sum(rows) + 1.4 + legend_height), dpi=150, layout="constrained")
+    grid = fig.add_gridspec(len(rows), count, height_ratios=rows)
     axes = [fig.add_subplot(grid[0, k]) for k in range(count)]
     panels = []
     for ax, period in zip(axes, periods.periods, strict=True):
         labels = _panel(ax, periods, period, bounds, colours, national, lang)
         points = [periods.runs[period].site_point(s)[::-1] for s in periods.runs[period].opened_sites]
         panels.append((ax, labels, points))
-    production_chart(fig.add_subplot(grid[1, :]), periods, lang)
+    if chart:
+        production_chart(fig.add_subplot(grid[1, :]), periods, lang)
     status = VALUES_ZH.get(last.status, last.status) if lang == "zh" else last.status
     fig.suptitle(f"{last.title}\n" + figure_text("status {status}, objective {objective} (10k yuan)", lang,
                                                   status=status, objective=fmt(last.objective, 2)), fontsize=11)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.maps.rundata import RunData, load_run, run_periods
+from planner.maps.rundata import RunData, load_run, load_runs, run_periods
 from planner.runfolder.read import RunFolderError, read_summary, read_table
 
 TRANSITION = "transition.csv"
@@ -135,15 +135,24 @@ def has_periods(run_dir: Path) -> bool:
 def load_periods(run_dir: Path) -> PeriodRuns:
     """Read a run folder with periods; :class:`RunFolderError` when it has no plan or no transition tables."""
     run_dir = Path(run_dir)
-    last = load_run(run_dir)
-    periods = run_periods(last.summary)
+    periods = run_periods(read_summary(run_dir))
+    plans = load_runs(run_dir, [*periods[:-1], None])  # None: the last period, as load_run gives it
     if not periods:
         raise RunFolderError(f"{run_dir / 'summary.json'} has no periods: not a run with periods")
     transition = read_table(run_dir / TRANSITION, ["period", "industry", "function", "site", "region", "capacity",
                                                    *MOVES])
     regions = read_table(run_dir / REGIONS, ["period", "region", "production"])
-    runs = {t: load_run(run_dir, t) for t in periods[:-1]} | {periods[-1]: last}
+    runs = {t: plans[t] for t in periods[:-1]} | {periods[-1]: plans[None]}
     return PeriodRuns(periods, runs, transition, regions)
+
+
+def load_plan(run_dir: Path) -> tuple[RunData, PeriodRuns | None]:
+    """Read the run folder `run_dir` once: its plan (a run with periods: the last period's) and, for a run with
+    periods, its :class:`PeriodRuns` (else None); :class:`RunFolderError` when it has no plan."""
+    if has_periods(run_dir):
+        periods = load_periods(run_dir)
+        return periods.last, periods
+    return load_run(Path(run_dir)), None
 
 
 def site_moves(transition: pd.DataFrame, period: int) -> pd.DataFrame:

@@ -21,8 +21,8 @@ from planner.formatting import percent, seconds
 from planner.maps import fonts
 from planner.maps.controls import FONT_STACK
 from planner.maps.htmlout import render_html
-from planner.maps.images import plan_figure
-from planner.maps.interactive import plan_map
+from planner.maps.images import run_figure
+from planner.maps.interactive import run_map
 from planner.maps.lang import FACTS_ZH, header, text, value
 from planner.maps.markup import TABLE_CSS, escape, html_table
 from planner.maps.metrics import (
@@ -33,11 +33,10 @@ from planner.maps.metrics import (
     land_table,
 )
 from planner.maps.period_report import periods_html
-from planner.maps.periods import has_periods, load_periods
+from planner.maps.periods import PeriodRuns, load_plan
 from planner.maps.rundata import (
     PLAN_STATUSES,
     RunData,
-    load_run,
     read_scenario,
     run_title,
 )
@@ -100,10 +99,12 @@ def _division(run: RunData, lang: str = "en") -> str:
             + f"<p>{text('division_capacity', lang)}</p>" + _table(capacity, 2))
 
 
-def _png_base64(run: RunData, lang: str = "en") -> str:
+def _png_base64(run: RunData, periods: PeriodRuns | None, lang: str = "en") -> str:
+    """The plan's image as base64 PNG; a run with periods: the periods side by side, without the chart of
+    production per region (the report's section ``periods`` has it)."""
     buffer = io.BytesIO()
-    with fonts.cjk_context():  # a run with periods: the periods side by side and production per region
-        plan_figure(run.run_dir, lang=lang).savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.2)
+    with fonts.cjk_context():
+        run_figure(run, periods, lang, chart=False).savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.2)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -173,10 +174,11 @@ def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> 
     run_dir = Path(run_dir)
     if read_summary(run_dir).get("status") not in PLAN_STATUSES:
         return no_plan_html(run_dir, lang)
-    run = load_run(run_dir)
-    map_page = render_html(plan_map(run.run_dir, tiles=tiles, lang=lang), offline=True)
+    run, periods = load_plan(run_dir)
+    map_page = render_html(run_map(run, periods, tiles=tiles, lang=lang), offline=True)
     manifest = read_manifest(run.run_dir)
     stopped = _stop_reason(run.summary, manifest, lang)
+    image = _png_base64(run, periods, lang)
     outcome = (text("status_line", lang, status=escape(value(run.status, lang)), objective=fmt(run.objective, 2))
                + (f" {escape(stopped)}" if stopped else "")
                + f'\n<span class="meta">{_solver_line(run, manifest, lang)}</span>')
@@ -185,11 +187,11 @@ def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> 
 <section id="division"><h2>{text('division', lang)}</h2>{_division(run, lang)}</section>
 <section id="hosts"><h2>{text('hosts', lang)}</h2>{_table(hosts_table(run), 0, lang=lang)}</section>
 <section id="land"><h2>{text('land', lang)}</h2>{_table(land_table(run), lang=lang)}</section>
-{periods_html(load_periods(run.run_dir), run.summary, lang) if has_periods(run.run_dir) else ""}
+{periods_html(periods, run.summary, lang) if periods is not None else ""}
 <section id="map" class="screen-only"><h2>{text('interactive', lang)}</h2>
 <iframe class="map-frame" title="{text('interactive', lang)}" srcdoc="{escape(map_page)}"></iframe></section>
 <section id="static-map"><h2>{text('static', lang)}</h2>
-<figure><img class="static-map" alt="{text('map_alt', lang)}" src="data:image/png;base64,{_png_base64(run, lang)}">\
+<figure><img class="static-map" alt="{text('map_alt', lang)}" src="data:image/png;base64,{image}">\
 </figure></section>
 {_footer(lang)}"""
     return _page(run.title, body)

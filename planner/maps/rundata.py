@@ -147,6 +147,11 @@ def load_run(run_dir: Path, period: int | None = None) -> RunData:
 
     A run with periods gives the plan of `period` (default: the last period, the target of the transition).
     """
+    return load_runs(run_dir, [period])[period]
+
+
+def load_runs(run_dir: Path, periods: list[int | None]) -> dict[int | None, RunData]:
+    """:func:`load_run` of each of `periods` (None: the last period), reading each table of `run_dir` once."""
     run_dir = Path(run_dir)
     summary = read_summary(run_dir)
     if summary.get("status") not in PLAN_STATUSES:
@@ -155,16 +160,29 @@ def load_run(run_dir: Path, period: int | None = None) -> RunData:
         raise RunFolderError(f"{run_dir / 'assignments.csv'} is missing, though summary.json reports a plan "
                              f"(status: {summary.get('status')})")
     inputs = run_dir / "inputs"
-    sites = _csv(inputs / "sites.csv", ["id"]).set_index("id")
-    used = _period(_csv(run_dir / "sites.csv", SITE_COLUMNS), period).set_index("site")[["land_used_ha", "share_used"]]
-    sites = sites.join(used, how="left").fillna({"land_used_ha": 0.0, "share_used": 0.0})
+    tables = {"sites": _csv(inputs / "sites.csv", ["id"]).set_index("id"),
+              "used": _csv(run_dir / "sites.csv", SITE_COLUMNS),
+              "regions": _csv(inputs / "regions.csv", ["id"]).set_index("id"),
+              "industries": _csv(inputs / "industries.csv", ["id"]).set_index("id"),
+              "assignments": _csv(run_dir / "assignments.csv", ASSIGNMENT_COLUMNS),
+              "links": _csv(run_dir / "links.csv", LINK_COLUMNS)}
+    scenario = read_scenario(run_dir)
+    return {period: _plan_of(run_dir, summary, scenario, tables, period) for period in periods}
+
+
+def _plan_of(run_dir: Path, summary: dict[str, Any], scenario: dict[str, Any], tables: dict[str, pd.DataFrame],
+             period: int | None) -> RunData:
+    """The plan of `period` from the tables of a run folder (:func:`load_runs`): frames of its own, the summary and
+    scenario shared with the other periods' plans."""
+    used = _period(tables["used"], period).set_index("site")[["land_used_ha", "share_used"]]
+    sites = tables["sites"].join(used, how="left").fillna({"land_used_ha": 0.0, "share_used": 0.0})
     return RunData(
         run_dir=run_dir,
         summary=summary,
-        scenario=read_scenario(run_dir),
-        regions=_regions_with_sites(_csv(inputs / "regions.csv", ["id"]).set_index("id"), sites),
+        scenario=scenario,
+        regions=_regions_with_sites(tables["regions"].copy(), sites),
         sites=sites,
-        industries=_csv(inputs / "industries.csv", ["id"]).set_index("id"),
-        assignments=_period(_csv(run_dir / "assignments.csv", ASSIGNMENT_COLUMNS), period),
-        links=_period(_csv(run_dir / "links.csv", LINK_COLUMNS), period),
+        industries=tables["industries"].copy(),
+        assignments=_period(tables["assignments"], period),
+        links=_period(tables["links"], period),
     )

@@ -48,7 +48,7 @@ from planner.runfolder import atomic_folder, now, write_csv
 from planner.scenario import Scenario
 from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult, solve
-from planner.solve.polish import Opening, first_share, fixed_x, solve_polished, x_pattern, x_vars
+from planner.solve.polish import Opening, first_share, fixed_x, solve_polished, time_left, x_pattern, x_vars
 from planner.solve.watch import SolveWatch
 from planner.transition import TransitionPlan
 
@@ -218,7 +218,7 @@ def _diverse(model: pyo.ConcreteModel, options: SolverOptions, found: list[Found
         first = dataclasses.replace(solve(model, first_share(options), objective=hsj), options=options.model_dump())
     if first.objective is None:
         return first
-    left = None if options.time_limit is None else options.time_limit - first.solve_seconds
+    left = time_left(options, first)
     if left is not None and left <= 0:
         note = ("the plan is not re-solved for the least cost with its openings fixed: "
                 "the Hop-Skip-Jump solve used all the time limit")

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -42,6 +44,19 @@ class AsciiLabeler:
         return label if label.isascii() else "".join(c if c.isascii() else f"u{ord(c):x}" for c in label)
 
 
+@contextmanager
+def _written_in_place(path: Path) -> Iterator[Path]:
+    """A temporary sibling of `path` to write (its folder made, its suffix kept: writers tell the format by it),
+    renamed to `path` when the block ends; removed whatever happens, so `path` is never half written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        yield tmp
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 @dataclass(frozen=True)
 class Exported:
     """One written file."""
@@ -65,19 +80,15 @@ def export_model(scenario_path: Path | str, lp: Path | str | None = None, mps: P
         if target is None:
             continue
         path = Path(target)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.partial")
         try:
-            built.model.write(str(tmp), format=FORMATS[kind],
-                              io_options={"labeler": AsciiLabeler()} if symbolic else {"symbolic_solver_labels": False})
-            tmp.replace(path)
+            with _written_in_place(path) as tmp:
+                built.model.write(str(tmp), format=FORMATS[kind], io_options={"labeler": AsciiLabeler()} if symbolic
+                                  else {"symbolic_solver_labels": False})
         except RuntimeError as exc:  # Pyomo's "Duplicate symbol": two ids that differ only where names use `_`
             if "Duplicate symbol" not in str(exc):
                 raise
             raise ValueError(f"two ids give the same name in the {kind.upper()} file ({str(exc).strip()}); "
                              "write it with --no-symbolic") from None
-        finally:
-            tmp.unlink(missing_ok=True)
         written.append(Exported(path, kind, size["n_variables"], size["n_binaries"], size["n_constraints"]))
     return written
 
@@ -96,13 +107,8 @@ def export_run(run_dir: Path | str, gpkg: Path | str | None = None, xlsx: Path |
         if target is None:
             continue
         path = Path(target)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
-        try:
+        with _written_in_place(path) as tmp:
             writer(Path(run_dir), tmp)
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
         written.append(path)
     return written
 
@@ -135,13 +141,8 @@ def export_tables(scenario_path: Path | str, xlsx: Path | str) -> ExportedTables
                                   for row in table.rows], columns=table.columns, dtype=object)
               for name, table in tables.items()}
     path = Path(xlsx)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
-    try:
+    with _written_in_place(path) as tmp:
         write_workbook_sheets(tmp, sheets)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
     relative = os.path.relpath(path.resolve(), Path(scenario_path).resolve().parent)
     return ExportedTables(path, tuple(sheets), f"tables: {Path(relative).as_posix()}")
 

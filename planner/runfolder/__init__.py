@@ -7,8 +7,7 @@ pandas, and nothing here imports the solvers.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from planner.lazy import names_on_first_use
 
 _HOMES = {
     **dict.fromkeys(("OutputExists", "check_output", "check_file_output", "check_location", "atomic_folder", "sha256",
@@ -27,10 +26,4 @@ _HOMES = {
 
 __all__ = sorted(_HOMES)
 
-
-def __getattr__(name: str) -> Any:
-    """`name` from its module (`_HOMES`), imported on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+__getattr__ = names_on_first_use(__name__, _HOMES)

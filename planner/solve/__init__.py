@@ -7,10 +7,11 @@ package (its statuses, for the run folder) does not import Pyomo and the solvers
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import Any
+
+from planner.lazy import names_on_first_use
 
 _HOMES = {
     "STATUSES": "status", "SolveResult": "status", "relative_gap": "status", "normalise": "status",
@@ -23,13 +24,7 @@ _HOMES = {
 
 __all__ = sorted(_HOMES)
 
-
-def __getattr__(name: str) -> Any:
-    """`name` from its module (`_HOMES`), imported on first use."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
+__getattr__ = names_on_first_use(__name__, _HOMES)
 
 
 class _CallableModule(types.ModuleType):

@@ -59,6 +59,12 @@ def first_share(options: SolverOptions) -> SolverOptions:
     return options.model_copy(update={"time_limit": (1 - POLISH_SHARE) * options.time_limit})
 
 
+def time_left(options: SolverOptions, first: SolveResult) -> float | None:
+    """Seconds of the time limit of `options` that the first of two solves sharing it (`first`, given
+    `first_share`) left to the second: None without a limit, at most 0 when nothing is left."""
+    return None if options.time_limit is None else options.time_limit - first.solve_seconds
+
+
 def solve_polished(model: pyo.ConcreteModel, options: SolverOptions, objective: Any = None,
                    kept: KeptHandOver | None = None, **solve_args: Any) -> SolveResult:
     """`solve` then `polish`, the two within the one time limit of `options`.
@@ -89,7 +95,7 @@ def polish(model: pyo.ConcreteModel, options: SolverOptions, result: SolveResult
     """
     if result.objective is None:
         return result
-    left = None if options.time_limit is None else options.time_limit - result.solve_seconds
+    left = time_left(options, result)
     if left is not None and left <= 0:
         return dataclasses.replace(result,
                                    notes=(*result.notes, "the plan is not polished: the MIP used all the time limit"))

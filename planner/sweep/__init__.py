@@ -6,8 +6,9 @@ The names are imported on first use, so that the command line's start-up stays c
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from planner.lazy import names_on_first_use
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.sweep.runner import SweepOutcome, run_sweep
@@ -17,8 +18,4 @@ _EXPORTS = {"SweepOutcome": "runner", "run_sweep": "runner", "Member": "spec", "
 
 __all__ = ["Member", "Sweep", "SweepOutcome", "load_sweep", "run_sweep"]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+__getattr__ = names_on_first_use(__name__, _EXPORTS)

@@ -501,3 +501,48 @@ def test_the_chinese_national_map_has_no_english_word_at_1366x768(browser: Any, 
     # the words are longer or shorter, the page reads the same: the control folded, clear of the title and legend
     assert not boxes["expanded"] and _overlap(boxes["control"], boxes["title"]) == 0
     assert _overlap(boxes["title"], boxes["legend"]) == 0 and boxes["legend"][2] < 0.3 * 1366
+
+
+# --- the tables of compare.html and the report: Chinese words on the line of the Latin ones and the numbers -----
+
+ROW_LINES_JS = """
+const table = [...document.querySelectorAll('h2')].find(h => h.textContent === arguments[0])
+  .nextElementSibling.nextElementSibling;
+return [...table.querySelectorAll('tbody tr')].map(row => {
+  const baselines = [...row.cells].filter(c => c.textContent.trim()).map(cell => {
+    const mark = document.createElement('span');  // an empty inline-block sits on its line's baseline
+    mark.style.cssText = 'display:inline-block;width:0;height:0';
+    cell.appendChild(mark);
+    const y = mark.getBoundingClientRect().bottom;
+    mark.remove();
+    return y;
+  });
+  return [row.cells[1].textContent, row.getBoundingClientRect().height, baselines];
+});
+"""
+
+
+def test_the_chinese_period_table_of_a_comparison_keeps_each_row_on_one_line(browser: Any, periods_run: Path,
+                                                                             tiny_run: Path, tmp_path: Path) -> None:
+    """compare --lang zh at 1366 x 768: in the per-period table the 总体 (overall) row's label (Chinese, in the
+    page's web font) sits on the baseline of its run name and numbers, and that row is as tall as a year's."""
+    from planner.research.compare import compare_runs
+    from planner.research.compare import report_html as compare_html
+
+    page = tmp_path / "compare.html"
+    page.write_text(compare_html(compare_runs([periods_run, tiny_run]), None, "", "zh"), encoding="utf-8")
+    _viewport(browser, 1366, 768)
+    try:
+        browser.get(page.as_uri())
+        browser.execute_async_script("document.fonts.ready.then(arguments[arguments.length - 1])")
+        rows = browser.execute_script(ROW_LINES_JS, "分期")
+        browser.execute_script("[...document.querySelectorAll('h2')].find(h => h.textContent === '分期')"
+                               ".scrollIntoView()")
+        browser.save_screenshot(str(ARTIFACTS / "compare-periods-zh.png"))
+    finally:
+        browser.set_window_size(1400, 1000)
+    assert [label for label, _, _ in rows].count("总体") == 2 and len(rows) == 5
+    for label, _, baselines in rows:
+        assert max(baselines) - min(baselines) < 0.5, (label, baselines)
+    heights = {label: height for label, height, _ in rows}
+    assert abs(heights["总体"] - heights["2030"]) <= 1.0, heights

@@ -160,8 +160,34 @@ def test_the_chart_draws_production_per_region_over_time(periods_figure, periods
         assert (rows["retired"].cumsum() <= rows["built"].cumsum() + 1e-6).all()
 
 
-def test_the_report_has_the_chart_and_a_section_per_period(periods_run: Path) -> None:
+def test_the_report_has_the_chart_and_a_section_per_period(periods_run: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chart of production per region is drawn once (in the section ``periods``, not again under the map
+    panels of the static image) and each table of the run folder is read once."""
+    import planner.maps.period_figures as figures_module
+    import planner.maps.period_report as report_module
+    import planner.maps.periods as periods_module
+    import planner.maps.rundata as rundata_module
+
+    charts: list[str] = []
+    reads: list[str] = []
+
+    def counted(function, log: list[str], name):  # type: ignore[no-untyped-def]
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            log.append(name(*args))
+            return function(*args, **kwargs)
+        return call
+
+    chart = counted(figures_module.production_chart, charts, lambda *_: "chart")
+    monkeypatch.setattr(figures_module, "production_chart", chart)
+    monkeypatch.setattr(report_module, "production_chart", chart)
+    for module in (periods_module, rundata_module):
+        monkeypatch.setattr(module, "read_table", counted(module.read_table, reads,
+                                                          lambda path, *_: path.relative_to(periods_run).as_posix()))
     page = report_html(periods_run)
+    assert charts == ["chart"]
+    assert sorted(reads) == sorted(["transition.csv", "regions.csv", "inputs/sites.csv", "sites.csv",
+                                    "inputs/regions.csv", "inputs/industries.csv", "assignments.csv", "links.csv"])
     assert '<section id="periods">' in page and 'class="static-map production-chart"' in page
     assert re.findall(r'<section class="period" id="period-(\d+)">', page) == [str(t) for t in PERIODS]
     for t in PERIODS:
@@ -239,3 +265,36 @@ def test_the_chinese_comparison_of_a_run_with_periods_has_chinese_period_headers
     assert english(every, data_words(periods_run) | data_words(tiny_run, *models)) == []
     assert ("th", "折现成本（万元）") in every and ("td", "总体") in every
     assert any(t == "li" and "目标值不可比" in x for t, x in every)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_chart_legend_shows_a_region_named_with_a_leading_underscore(periods_run: Path, lang: str) -> None:
+    """A region id or name is data: matplotlib leaves out labels starting with "_" unless they are given as they
+    are, so region A renamed ``_x`` (its Chinese name ``_甲``) must still be listed in the chart's legend."""
+    from dataclasses import replace
+
+    from matplotlib.figure import Figure
+
+    from planner.maps.period_figures import production_chart
+
+    periods = load_periods(periods_run)
+    regions = periods.regions.assign(region=periods.regions["region"].replace({"A": "_x"}))
+    regions.loc[regions["region"] == "_x", "name_zh"] = "_甲"
+    ax = Figure().add_subplot()
+    with fonts.cjk_context():
+        production_chart(ax, replace(periods, regions=regions), lang)
+    shown = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert shown == [{"en": "_x", "zh": "_甲"}[lang], {"en": "乙 Beta", "zh": "乙"}[lang],
+                     {"en": "capacity retired 退出", "zh": "退出"}[lang]]
+
+
+def test_the_chinese_report_names_the_cost_terms_of_a_run_with_periods_in_chinese(periods_run: Path) -> None:
+    """--lang zh: the cost table's terms retire and upgrade (version 2's) are 退出 and 改造, as the others are
+    Chinese (土地, 设立, ...)."""
+    from planner.maps.metrics import cost_table
+    from planner.maps.reporting import _table
+    from planner.maps.rundata import load_run
+
+    table = _table(cost_table(load_run(periods_run)), lang="zh")
+    terms = re.findall(r"<tr><td>([^<]+)</td>", table)
+    assert terms == ["土地", "设立", "运营", "联系", "重复建设", "退出", "改造"]

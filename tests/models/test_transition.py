@@ -319,3 +319,37 @@ def test_the_inputs_of_a_run_with_stock_rerun_to_the_same_plan(tmp_path):
     assert (inputs / "stock.csv").is_file()
     again, _ = objective(inputs / "scenario.yaml", tmp_path / "again")
     assert again == pytest.approx(first)
+
+
+def test_the_period_mip_and_its_polish_share_one_time_limit(tmp_path, monkeypatch):
+    """Version 2 polishes as version 1 does (planner.solve.polish.polish): the MIP gets 90 % of the limit without
+    RENS, the linear programme with every period's x fixed what the MIP left; the plan is the optimum 2300."""
+    import planner.solve.polish
+    import planner.transition
+    from planner.run import solver_options
+    from planner.solve.polish import POLISH_SHARE
+
+    scenario = load_scenario(phase_out_case(tmp_path / "case", ""))
+    model = build(scenario).model
+    fixed_by_model = {v.name for t in model.period for v in model.period[t].x.values() if v.fixed}  # phase-out
+    assert fixed_by_model
+    solves = []  # (options given, seconds taken, binaries fixed) of each solve, the real solver running
+
+    def recording(real):
+        def call(*args, **kwargs):
+            result = real(*args, **kwargs)
+            fixed = all(v.fixed for t in model.period for v in model.period[t].x.values())
+            solves.append((args[1], result.solve_seconds, fixed))
+            return result
+        return call
+
+    for module in (planner.transition, planner.solve.polish):
+        monkeypatch.setattr(module, "solve", recording(module.solve))
+    result = planner.transition.solve_transition(model, solver_options(scenario, time_limit=50.0))
+    assert result.status == "optimal" and result.objective == pytest.approx(2300) and result.notes == ()
+    assert result.options["time_limit"] == 50.0
+    (mip, mip_seconds, mip_fixed), (lp, _, lp_fixed) = solves
+    assert mip.time_limit == pytest.approx((1 - POLISH_SHARE) * 50.0) and not mip.heuristic and not mip_fixed
+    assert lp.time_limit == pytest.approx(50.0 - mip_seconds) and not lp.heuristic and lp_fixed
+    after = {v.name for t in model.period for v in model.period[t].x.values() if v.fixed}
+    assert after == fixed_by_model  # the polish unfixes what it fixed, and only that
