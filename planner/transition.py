@@ -9,6 +9,7 @@ figure per period under `periods` and the discounted totals at its top level.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -17,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
 
 from planner.models.transition import TRANSITION_COST_TERMS, TransitionSets
 from planner.results import Plan, _values, extract_plan, summary_kpis
@@ -26,6 +28,7 @@ from planner.scenario.schema import SolverOptions
 from planner.solve import SolveResult, solve
 from planner.solve.deadline import deadline
 from planner.solve.polish import first_share, polish
+from planner.solve.relaxfix import relax_and_fix
 
 EPS = 1e-6
 """Amounts at or below this are not listed in transition.csv."""
@@ -219,8 +222,24 @@ def _solve_and_polish(model: pyo.ConcreteModel, options: SolverOptions,
                       progress: Callable[[str], None]) -> SolveResult:
     """The MIP within all but the polish's share of the time limit, then version 1's polish (every period's x
     rounded and fixed by :func:`planner.solve.polish.polish`) within what it left."""
-    result = solve(model, first_share(mip_options(options)), progress=progress)
-    return polish(model, options, dataclasses.replace(result, options=options.model_dump()))
+    began = time.perf_counter()
+    start = period_start(model, options, progress) if options.period_start else None
+    spent = time.perf_counter() - began
+    mip = first_share(mip_options(options))
+    if mip.time_limit is not None:
+        mip = mip.model_copy(update={"time_limit": max(mip.time_limit - spent, 0.0)})
+    result = solve(model, mip, mip_start=start, progress=progress)
+    result = dataclasses.replace(result, options=options.model_dump(), solve_seconds=result.solve_seconds + spent)
+    return polish(model, options, result)
+
+
+def period_start(model: pyo.ConcreteModel, options: SolverOptions,
+                 progress: Callable[[str], None]) -> ComponentMap | None:
+    """`solver.period_start`: a start for the version 2 `model` built period by period (planner.solve.relaxfix),
+    the free integer variables of each period a stage; None when a stage found no plan."""
+    stages = [[v for v in model.period[t].component_data_objects(pyo.Var) if v.is_integer() and not v.fixed]
+              for t in model.period]
+    return relax_and_fix(model, stages, mip_options(options), progress)
 
 
 INFEASIBLE = """The plan over the periods has no feasible solution.

@@ -478,6 +478,11 @@ class SolverOptions(_Model):
     """HiGHS only: before branch and bound, strengthen the relaxation with knapsack cover cuts on the land
     rows and find a start with RENS (fix the integer variables the relaxation sets to whole values, solve the
     small MIP left); at most 20 % of the time limit per step. The cuts stay in the main solve."""
+    period_start: bool = False
+    """Runs with periods only: before the MIP, build a start period by period (relax-and-fix: every later period's
+    integer variables relaxed, each period's MIP solved and its openings fixed in turn) within at most 20 % of the
+    time limit, and offer its plan to the MIP as a start (HiGHS). It pays where the solver finds no first plan of
+    the whole model by itself (the 河北 scenario); where it does, it only costs time (docs/model.md)."""
 
 
 class ScenarioFile(_Model):
