@@ -104,30 +104,41 @@ def child(scenario: Path, time_limit: float, mip_gap: float, threads: int, seed:
 
 def solve_together(scenario: Path, time_limit: float, mip_gap: float, solves: list[tuple[int, int]],
                    timeout: float) -> list[dict[str, Any]]:
-    """The (threads, solver seed) `solves` of `scenario`, each in a fresh subprocess, started together once
-    every process has built its model; a process over `timeout` seconds is stopped (status `timeout`)."""
+    """The (threads, solver seed) `solves` (one or two) of `scenario`, each in a fresh subprocess, started together
+    once every process has built its model; a process over `timeout` seconds is stopped (status `timeout`)."""
     command = [sys.executable, str(Path(__file__).resolve().parent / "run.py"), "--child", "threads",
                "--scenario", str(scenario), "--time-limit", str(time_limit), "--mip-gap", str(mip_gap)]
-    procs = [subprocess.Popen([*command, "--child-threads", str(t), "--child-seed", str(s)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for t, s in solves]
-    for p in procs:
-        p.stdout.readline()  # "ready" (or nothing, if it failed)
-    for p in procs:
+    with tempfile.TemporaryFile("w+") as e0, tempfile.TemporaryFile("w+") as e1:  # stderr: no pipe to fill
+        procs = [subprocess.Popen([*command, "--child-threads", str(t), "--child-seed", str(s)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True)
+                 for (t, s), err in zip(solves, (e0, e1), strict=False)]
+        for p in procs:
+            p.stdout.readline()  # "ready" (or nothing, if it failed)
+        for p in procs:
+            _say_go(p)
+        return [_outcome(p, err, timeout) for p, err in zip(procs, (e0, e1), strict=False)]
+
+
+def _say_go(p: subprocess.Popen[str]) -> None:
+    """Tell the child `p` to start its solve (nothing if it has ended already)."""
+    try:
         p.stdin.write("go\n")
         p.stdin.flush()
-    return [_outcome(p, timeout) for p in procs]
+    except BrokenPipeError:
+        pass
 
 
-def _outcome(p: subprocess.Popen[str], timeout: float) -> dict[str, Any]:
-    """What the child `p` printed last (its measurement), or why there is none."""
+def _outcome(p: subprocess.Popen[str], err: Any, timeout: float) -> dict[str, Any]:
+    """What the child `p` printed last (its measurement), or why there is none (from `err`, its stderr)."""
     try:
-        out, err = p.communicate(timeout=timeout)
+        out, _ = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         p.kill()
         p.communicate()
         return {"status": f"timeout {timeout:.0f}s"}
     if p.returncode != 0 or not out.strip():
-        return {"status": "crashed", "error": err.strip().splitlines()[-1:] or [""]}
+        err.seek(0)
+        return {"status": "crashed", "error": err.read().strip().splitlines()[-1:] or [""]}
     return json.loads(out.strip().splitlines()[-1])
 
 
