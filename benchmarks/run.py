@@ -20,12 +20,15 @@ objective and gap, and the ratios planner / floor from the same run.
     python benchmarks/run.py            # quick sizes, a few minutes on 2 cores
     python benchmarks/run.py --full     # every size (long; the reference's build is quadratic)
     python benchmarks/run.py --limits   # time limits kept: every size with a short limit, planner only
+    python benchmarks/run.py --threads  # two threads against one, and against two one-thread solves side by side
 
 `--limits` (issue 22, "Time limits kept") solves each fixed size (seed 1) with planner as `planner run` does
 (`solve_polished`: cuts, RENS, HiGHS, read-back, polish) under a short limit (LIMITS), one size at a time in
 a fresh subprocess, and prints the limit, the wall time of the whole solve, the overrun against the allowed
 one (the larger of 2 s and 5 %), status, gap and peak memory (the process and, separately, the largest
 forked solve of planner.solve.apart).
+
+`--threads` (issue 22, "Two threads"): benchmarks/threads.py.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import threads as two_threads
 from benchmarks.generate import (
     BROWNFIELD_LARGE,
     BROWNFIELD_SIZES,
@@ -671,6 +675,19 @@ def brownfield_report(rows: list[dict[str, Any]], settings: dict[str, Any]) -> s
     return "\n".join(lines)
 
 
+def threads_mode(sizes: list[tuple[int, int]], seed: int, time_limit: float, mip_gap: float, timeout: float,
+                 raw: Path | None) -> None:
+    """`--threads`: benchmarks/threads.py's three modes at each size; the raw measurements to `raw`, if given."""
+    rows = two_threads.run_threads(sizes, seed, time_limit, mip_gap, timeout)
+    settings = {"seed": seed, "time_limit": time_limit, "mip_gap": mip_gap,
+                "modes": {mode: [{"threads": t, "solver_seed": s} for t, s in solves]
+                          for mode, solves in two_threads.MODES.items()}}
+    if raw:
+        raw.write_text(json.dumps({"settings": settings, "machine": machine(), "rows": rows}, indent=2) + "\n",
+                       encoding="utf-8")
+    print(two_threads.threads_report(rows, settings, machine()))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command line: run the benchmark sizes, or (internally) one measurement with --child."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -691,10 +708,21 @@ def main(argv: list[str] | None = None) -> None:
                         "reference (default time limit 900 s)")
     parser.add_argument("--large", action="store_true",
                         help=f"with --brownfield: add {BROWNFIELD_LARGE} x 3 periods (long)")
-    parser.add_argument("--child", choices=("planner", "floor", "planner2", "floor2", "limits"), help=argparse.SUPPRESS)
+    parser.add_argument("--threads", action="store_true",
+                        help=f"two threads against one and against two one-thread solves side by side: sizes "
+                        f"{two_threads.SIZES}, {two_threads.TIME_LIMIT:.0f} s per solve unless given")
+    parser.add_argument("--child", choices=("planner", "floor", "planner2", "floor2", "limits", "threads"),
+                        help=argparse.SUPPRESS)
     parser.add_argument("--scenario", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-threads", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--child-seed", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    time_limit = args.time_limit or (900.0 if args.brownfield else 300.0 if args.full else 60.0)
+    time_limit = args.time_limit or (900.0 if args.brownfield else two_threads.TIME_LIMIT if args.threads
+                                     else 300.0 if args.full else 60.0)
+    if args.child == "threads":
+        print(json.dumps(two_threads.child(args.scenario, time_limit, args.mip_gap, args.child_threads,
+                                           args.child_seed)))
+        return
     if args.child:
         print(json.dumps(child(args.child, args.scenario, time_limit, args.mip_gap)))
         return
@@ -704,7 +732,10 @@ def main(argv: list[str] | None = None) -> None:
         brownfield(sizes, args.seed, time_limit, args.mip_gap, args.timeout or time_limit + 900, args.json)
         return
     sizes = ([tuple(int(n) for n in s.lower().split("x")) for s in args.sizes.split(",")] if args.sizes
-             else FULL_SIZES if args.full or args.limits else QUICK_SIZES)
+             else list(two_threads.SIZES) if args.threads else FULL_SIZES if args.full or args.limits else QUICK_SIZES)
+    if args.threads:
+        threads_mode(sizes, args.seed, time_limit, args.mip_gap, args.timeout or time_limit + 900, args.json)
+        return
     if args.limits:
         rows = run_limits(sizes, args.seed, args.mip_gap)
         if args.json:

@@ -456,6 +456,11 @@ INT32_MAX = 2**31 - 1
 MAX_THREADS = 1024
 """The most solver threads a scenario may ask for (assumption: far above the cores of the machines planner runs on;
 HiGHS starts as many threads as it is given)."""
+DEFAULT_THREADS = 1
+"""Solver threads of a run whose scenario and command line set none. One: on a 2-core machine HiGHS 1.16's
+parallel MIP on two threads found the same plans and bounds in the same time as one thread, using 10 to 44 %
+more processor time, while two one-thread solves side by side (two sweep members) did 1.8 to 2.1 times the work
+of one alone in the same time (benchmarks/RESULTS.md, "Two threads")."""
 
 
 class SolverOptions(_Model):
@@ -469,9 +474,10 @@ class SolverOptions(_Model):
     (90 %) and the polish of its plan (what the MIP leaves, at least 10 %)."""
     mip_gap: NonNegative = 1e-4
     """Relative optimality gap at which the solve stops."""
-    threads: Whole | None = Field(default=None, ge=1, le=MAX_THREADS)
-    """Threads the solver may use; not set = the solver's default. At most 1024: HiGHS starts every thread it is
-    given (a larger count only exhausts memory)."""
+    threads: Whole | None = Field(default=DEFAULT_THREADS, ge=1, le=MAX_THREADS)
+    """Threads the solver may use; not set = DEFAULT_THREADS (1); `null` = the solver's own choice (HiGHS 1.16
+    took 2 on a 2-core machine). At most 1024: HiGHS starts every thread it is given (a larger count only
+    exhausts memory)."""
     seed: Whole = Field(default=0, ge=0, le=INT32_MAX)
     """Random seed of the solver, at most 2147483647 (the solvers' integer range: HiGHS ignores a larger one)."""
     heuristic: bool = True

@@ -219,7 +219,7 @@ def test_report_of_a_run_without_a_solution_says_so(tmp_path: Path) -> None:
     assert "<p>Status <b>no_solution</b>: no plan." in page
     assert html.escape("No plan was found within the solver's limits.") in page
     for row in ("<tr><th>status</th><td>no_solution</td></tr>", "<tr><th>time limit (s)</th><td>0.001</td></tr>",
-                "<tr><th>threads</th><td>solver default</td></tr>",
+                "<tr><th>threads</th><td>1</td></tr>",
                 f"<tr><th>variables</th><td>{summary['n_variables']:,}</td></tr>",
                 f"<tr><th>binaries</th><td>{summary['n_binaries']:,}</td></tr>"):
         assert row in page

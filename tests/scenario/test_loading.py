@@ -120,3 +120,12 @@ def test_solver_section_and_command_line(tiny):
     assert sc.solver.time_limit == 30 and sc.solver.mip_gap == 0 and sc.solver.name == "highs"
     options = solver_options(sc, time_limit=5, seed=3, mip_gap=None)
     assert (options.time_limit, options.seed, options.mip_gap, options.threads) == (5, 3, 0, 1)
+
+
+def test_one_solver_thread_unless_the_scenario_or_the_command_line_says_otherwise(tiny):
+    tiny.replace("scenario.yaml", "  threads: 1\n", "")
+    sc = load_scenario(tiny.yaml)
+    assert "threads" not in tiny.yaml.read_text(encoding="utf-8") and sc.solver.threads == 1
+    assert solver_options(sc, threads=2).threads == 2
+    tiny.replace("scenario.yaml", "solver:\n", "solver:\n  threads: null\n")
+    assert load_scenario(tiny.yaml).solver.threads is None  # the solver's own choice
