@@ -220,8 +220,9 @@ def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
 
 def _solve_and_polish(model: pyo.ConcreteModel, options: SolverOptions,
                       progress: Callable[[str], None]) -> SolveResult:
-    """The MIP within all but the polish's share of the time limit, then version 1's polish (every period's x
-    rounded and fixed by :func:`planner.solve.polish.polish`) within what it left."""
+    """With `solver.period_start`, a start built period by period (`period_start`); the MIP within what is left
+    of all but the polish's share of the time limit; then version 1's polish (every period's x rounded and fixed
+    by :func:`planner.solve.polish.polish`) within what they left."""
     began = time.perf_counter()
     start = period_start(model, options, progress) if options.period_start else None
     spent = time.perf_counter() - began
