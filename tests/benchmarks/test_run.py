@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pyomo.environ as pyo
 import pytest
@@ -73,6 +74,7 @@ def test_the_kernel_route_hands_highs_planner_s_model_and_reads_back_its_plan() 
     assert sum(kind == kind.kInteger for kind in lp.integrality_) == sum(v.is_integer() for v in form.columns) > 0
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("threads", 1)
+    highspy.Highs.resetGlobalScheduler(True)  # HiGHS >= 1.16: one thread scheduler per process
     h.run()
     assert h.modelStatusToString(h.getModelStatus()) == "Optimal"
     optimum = h.getInfo().objective_function_value + form.offset
