@@ -220,14 +220,21 @@ def _transition_variables(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets
                         doc="production of up(i) converted into production of i")
 
 
+def _converted_out_of(sc: Scenario, ts: TransitionSets) -> dict[tuple[str, str], list[str]]:
+    """(j, s) -> the industries i whose production at s may be converted from j's (up(i) = j; c_ist)."""
+    out_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for i, s in ts.conversions:
+        out_of[sc.industries[i].upgrades, s].append(i)  # type: ignore[index]
+    return out_of
+
+
 def _balance(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets, p: Parts) -> None:
     """11. Balance: q_t = q_prev + b_t - r_t + c_in - c_out (q_prev(t_1) = E)."""
     build, retire, convert = dict(m.build.items()), dict(m.retire.items()), dict(m.convert.items())
     into: dict[tuple[str, str], list] = defaultdict(list)
-    out_of: dict[tuple[str, str], list] = defaultdict(list)
     for i, s in ts.conversions:
         into[i, s].append(i)
-        out_of[sc.industries[i].upgrades, s].append(i)  # type: ignore[index]
+    out_of = _converted_out_of(sc, ts)
     rows = [(t, y) for y in ts.periods for t in ts.ix.triples]
     previous = dict(zip(ts.periods[1:], ts.periods, strict=False))
 
@@ -301,9 +308,7 @@ def _stock_kept(m: pyo.ConcreteModel, sc: Scenario, ts: TransitionSets, p: Parts
     relaxation it replaces x_t >= q_t / U by x_t >= (E - retired) / E, so a region holding stock can free its hosting
     slot (y >= x) only by retiring that stock.
     """
-    out_of: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for i, s in ts.conversions:
-        out_of[sc.industries[i].upgrades, s].append(i)  # type: ignore[index]
+    out_of = _converted_out_of(sc, ts)
     rows = [(*t, y) for y in ts.periods for t, e in ts.stock.items() if e > 0 and not p[y].x[t].fixed]
     position = {y: n for n, y in enumerate(ts.periods)}
 

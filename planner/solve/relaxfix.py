@@ -29,7 +29,7 @@ BUDGET_SHARE = 0.2
 def relaxed(stages: Sequence[Sequence[Any]]) -> Iterator[None]:
     """Relax every integer variable of `stages` (continuous within its bounds) for the duration; restore their
     domains, bounds and fixing after."""
-    kept = [(v, v.domain, v.lower, v.upper, v.fixed, v.value) for stage in stages for v in stage]
+    kept = [(v, v.domain, v.lower, v.upper, v.fixed) for stage in stages for v in stage]
     for v, *_ in kept:
         lb, ub = v.bounds
         v.domain = pyo.Reals
@@ -38,7 +38,7 @@ def relaxed(stages: Sequence[Sequence[Any]]) -> Iterator[None]:
     try:
         yield
     finally:
-        for v, domain, lower, upper, fixed, _ in kept:
+        for v, domain, lower, upper, fixed in kept:
             v.domain = domain
             v.lower, v.upper = lower, upper
             if not fixed:
