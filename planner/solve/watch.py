@@ -146,11 +146,13 @@ def new_highs() -> Any:
     """A highspy.Highs that prints nothing: its banner and log go to the current watch's log, or nowhere.
 
     HiGHS >= 1.16 prints its banner on stdout (file descriptor 1) when the object is made; stdout is
-    pointed at a temporary file for that moment only.
+    pointed at a temporary file for that moment only. HiGHS's thread scheduler is reset first (see
+    `_reset_scheduler`), so that the new object's `threads` option is the one its solve runs with.
     """
     import highspy
 
     with _CONSTRUCTION, _stdout_caught() as caught:
+        _reset_scheduler(highspy)
         h = highspy.Highs()
     h.setOptionValue("log_to_console", False)
     watch = current_watch()
@@ -161,6 +163,19 @@ def new_highs() -> Any:
         watch.log(caught[0])
     h.cbLogging += lambda event: watch.log(event.message)
     return h
+
+
+def _reset_scheduler(highspy: Any) -> None:
+    """Drop HiGHS's thread scheduler, to be made again by the next solve with that solve's `threads`.
+
+    HiGHS keeps one scheduler per process, made by the first solve; a later solve whose `threads` option
+    differs (say 1 after a solve with HiGHS's default on a machine of 4 cores) fails at once with the status
+    "Not Set". planner never runs two HiGHS solves at once in one process (sweep workers are processes, or one
+    thread), so nothing is running when a Highs object is made.
+    """
+    reset = getattr(highspy.Highs, "resetGlobalScheduler", None)  # not in every highspy planner accepts
+    if reset is not None:
+        reset(True)
 
 
 @contextmanager

@@ -9,6 +9,7 @@ import pytest
 from planner.run import build, solver_options
 from planner.scenario import load_scenario
 from planner.solve import SolverUnavailable, native_options, solve, solver_versions
+from planner.solve.highs import _to_highs
 from tests.reference.generator import write_random_scenario
 from tests.reference.model import solve_reference
 
@@ -34,6 +35,20 @@ def test_options_are_named_for_each_solver(tiny):
     assert native_options("highs", options) == {"time_limit": 12.5, "mip_rel_gap": 0.01, "threads": 2, "random_seed": 5}
     assert native_options("cbc", options) == {"seconds": 12.5, "ratioGap": 0.01, "threads": 2, "randomCbcSeed": 5}
     assert native_options("glpk", options) == {"tmlim": 12, "mipgap": 0.01, "seed": 5}
+
+
+def test_a_highs_object_runs_with_its_own_thread_count_after_one_with_another_ran(tmp_path):
+    """HiGHS keeps one thread scheduler per process: a run with 1 thread after one with 2 ended at once with the
+    status 'Not Set' (it did in CI) before planner reset the scheduler whenever it makes a Highs object."""
+    yaml = write_random_scenario(tmp_path, seed=1)
+    reference = solve_reference(yaml)
+    model = build(load_scenario(yaml)).model
+    for threads in (2, 1):
+        h, _, _ = _to_highs(model)
+        h.setOptionValue("threads", threads)
+        h.run()
+        assert h.modelStatusToString(h.getModelStatus()) == "Optimal", threads
+        assert math.isclose(h.getInfo().objective_function_value, reference.objective, rel_tol=1e-6)
 
 
 def test_unknown_solver(tiny):
