@@ -150,6 +150,61 @@ def test_grandfathered_hosts_and_growth(tmp_path):
     assert summary["periods"]["2030"]["extra_hosts"] == {"steel": 0}
 
 
+def stock_kept_case(root: Path) -> Path:
+    """Steel, 1 host region: stock 100 at A-s (region A, land 40 a unit), demand 100 in 2025 and 150 in 2030;
+    B-o (region B, land 10 a unit) is cheaper but region A's stock already takes the one hosting slot."""
+    industries = ("id,name,name_zh,category,demand,overcapacity,max_hosts,demand_2030\n"
+                  "steel,Steel,钢铁,traditional,100,0,1,150\n")
+    sites = ("id,region,zone,land_ha,land_price,lon,lat\n"
+             "A-s,A,outer,1000,40,116.2,40.4\nB-o,B,outer,1000,10,117.4,39.6\n")
+    return write_case(root, industries=industries, stock="steel,production,A-s,100\n",
+                      settings="  periods: [2025, 2030]\n", sites=sites)
+
+
+def test_stock_kept_raises_the_relaxation_and_keeps_the_optimum(tmp_path):
+    """The valid inequality `stock_kept` (docs/model.md "Standing stock keeps its site open"), on `stock_kept_case`.
+    Production bound in 2030: min(land 1000, D 150) = 150; operating 1 a unit: 100 + 150 = 250 in every plan.
+
+    MIP: keep the stock and build 50 at A-s (land 40 x 50 = 2000, no setup: A-s is open): 2250. Moving to B
+    means retiring all of A's stock (1000) and building 150 at B-o (1500 + setup 100): 2850.
+    Relaxation without the rows: 2030 keeps q_A = 100 with x_A = 100 / 150 = 2/3, so y_A = 2/3 and the
+    freed third of the hosting slot opens B-o at x_B = 1/3, enough for the missing 50 (q_B <= 150 x_B):
+    250 + land 10 x 50 + setup 100 / 3 = 2350 / 3 (a lower bound too: any unit at B costs 10 + 100/150 in
+    land and setup, any unit at A 40 of land or 10 of retirement, and q_B <= 50 + retired).
+    Relaxation with the rows: 100 x_A + retired ρ >= 100, so y_B <= 1 - x_A <= ρ / 100 and q_B <= 1.5 ρ;
+    with q_A + q_B = 150 and q_A = 100 - ρ + built at A, the cost is at least
+    250 + 10 ρ + 40 (50 + ρ - q_B) + (10 + 2/3) q_B = 2250 + 50 ρ - (88/3) q_B >= 2250 + 6 ρ >= 2250,
+    reached by the MIP's plan (ρ = 0): the rows close the whole gap here.
+    """
+    import pyomo.environ as pyo
+
+    from planner.scenario.schema import SolverOptions
+    from planner.solve import solve
+    from tests.reference.model2 import solve_reference_v2
+
+    yaml = stock_kept_case(tmp_path / "case")
+    options = SolverOptions(mip_gap=0, threads=1)
+
+    def optima(relaxed: bool) -> tuple[float, float]:
+        """The optimum of the model (or its relaxation) with the rows `stock_kept`, then without them."""
+        model = build(load_scenario(yaml)).model
+        assert len(model.stock_kept) == 2  # A-s's production in 2025 and 2030
+        if relaxed:
+            pyo.TransformationFactory("core.relax_integer_vars").apply_to(model)
+        kept = solve(model, options)
+        model.stock_kept.deactivate()
+        dropped = solve(model, options)
+        assert kept.status == dropped.status == "optimal"
+        return kept.objective, dropped.objective
+
+    with_rows, without_rows = optima(relaxed=True)
+    assert with_rows == pytest.approx(2250)
+    assert without_rows == pytest.approx(2350 / 3)
+    mip_with, mip_without = optima(relaxed=False)
+    assert mip_with == mip_without == pytest.approx(2250)
+    assert solve_reference_v2(yaml).objective == pytest.approx(2250)
+
+
 def test_period_bounds_hold_the_demand_and_keep_the_stock(tmp_path):
     """Production at a site is bounded by (1 + θ) D_t of its period (150 and 165, below the land's 200); pilot
     stock that supports nothing keeps its bound at the stock (30: cutting it would be a retirement); R&D that
