@@ -138,12 +138,13 @@ def transition_sets(scenario: Scenario) -> TransitionSets:
         rate = scenario.settings.discount_rate
         discount = {t: (1 + rate) ** -(t - labels[0]) for t in labels}
         scenarios = {t: period_scenario(scenario, y) for t, y in zip(labels, years, strict=True)}
-        bounds = period_bounds(ix, stock, scenarios)
+        bounds = period_bounds(ix, stock, scenarios, eligible, phased)
         return TransitionSets(ix, eligible, labels, stock, conversions, phased, scenarios, discount, bounds)
 
 
-def period_bounds(ix: IndexSets, stock: dict[Triple, float],
-                  scenarios: dict[int, Scenario]) -> dict[int, dict[Triple, float]]:
+def period_bounds(ix: IndexSets, stock: dict[Triple, float], scenarios: dict[int, Scenario],
+                  eligible: frozenset[Triple] = frozenset(), phased: dict[Triple, int] | None = None
+                  ) -> dict[int, dict[Triple, float]]:
     """Upper bounds on q in each period that keep the optimum of docs/model.md version 2.
 
     Production: min(U', (1 + θ_i) D_it), which every feasible plan respects (constraint 3, q >= 0); version 1's
@@ -154,6 +155,11 @@ def period_bounds(ix: IndexSets, stock: dict[Triple, float],
     more built and no more retired than before (B is constant and at least E), and its support received cut
     with it; pilot and R&D have no conversion and are not counted by 先立后破, and every cost coefficient is
     non-negative, so the cut plan is feasible and costs no more.
+
+    Then every bound is lowered to the land its site has left when each triple holds the least capacity it
+    holds in every plan within those bounds (`least_capacities`, `_keep_land_left`): a standing base that may
+    not grow and whose demand needs all of it keeps its land in every plan, and new functions fit only in the
+    rest (given `eligible`, the triples that may get new capacity, and `phased`, the phase-out years).
     """
     reach: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for i, f, a, b in ix.links:
@@ -179,7 +185,55 @@ def period_bounds(ix: IndexSets, stock: dict[Triple, float],
             bound = max(stock.get((i, f, s), 0.0), *most_by_period)
             for period in bounds.values():
                 period[i, f, s] = bound
+    for t, period in bounds.items():
+        least = least_capacities(period, scenarios[t], stock, eligible, _out_in(phased or {}, t))
+        _keep_land_left(period, scenarios[t], least)
     return bounds
+
+
+def _out_in(phased: dict[Triple, int], period: int) -> frozenset[Triple]:
+    """The triples a phase-out empties in `period` (constraint 14)."""
+    return frozenset(t for t, by in phased.items() if period >= by)
+
+
+def least_capacities(bounds: dict[Triple, float], sc: Scenario, stock: dict[Triple, float],
+                     eligible: frozenset[Triple], out: frozenset[Triple]) -> dict[Triple, float]:
+    """The least capacity each triple holds in every plan within `bounds`, in one period of scenario `sc`
+    (positive ones only).
+
+    A function's total is at least its need (production D_it, constraint 3; pilot ρ times the production's
+    need, R&D ρ times the pilot's, constraints 4-5), and a site holds at most its bound, or its stock where no
+    capacity can be added (not eligible: no new capacity, no conversion in; balance 11), or 0 once phased out:
+    so a site holds at least the need less the most all the function's other sites can hold.
+    """
+    most: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for (i, f, s), bound in bounds.items():
+        held = 0.0 if (i, f, s) in out else bound if (i, f, s) in eligible else min(stock.get((i, f, s), 0.0), bound)
+        most[i, f][s] = held
+    least: dict[Triple, float] = {}
+    for i, ind in sc.industries.items():
+        need = ind.demand
+        for f in reversed(FUNCTIONS):  # production, pilot, R&D
+            sites = most.get((i, f), {})
+            total = sum(sites.values())
+            for s, held in sites.items():
+                if need - (total - held) > 0:
+                    least[i, f, s] = min(need - (total - held), held)
+            need *= sc.functions[i, f].support_ratio or 0.0
+    return least
+
+
+def _keep_land_left(bounds: dict[Triple, float], sc: Scenario, least: dict[Triple, float]) -> None:
+    """Lower `bounds` to the land a site has left when every triple holds its least capacity (`least`):
+    a_if q_ifs <= A_s - Σ_{other triples at s} a least (the land row, constraint 2)."""
+    taken: dict[str, float] = defaultdict(float)
+    for (i, f, s), held in least.items():
+        taken[s] += sc.functions[i, f].land_per_unit * held
+    for (i, f, s), bound in bounds.items():
+        if taken[s] > 0:
+            land = sc.functions[i, f].land_per_unit
+            left = (sc.sites[s].land_ha - taken[s]) / land + least.get((i, f, s), 0.0)
+            bounds[i, f, s] = min(bound, max(left, 0.0))
 
 
 def build_transition_model(scenario: Scenario, ts: TransitionSets) -> pyo.ConcreteModel:

@@ -20,9 +20,24 @@ from pyomo.common.collections import ComponentMap
 from planner.scenario.schema import SolverOptions
 from planner.solve.deadline import capped
 from planner.solve.solvers import solve
+from planner.solve.watch import SolveWatch, current_watch, watching
 
 BUDGET_SHARE = 0.2
 """Share of the time limit the stages may take together (the main solve keeps the rest)."""
+
+
+@contextmanager
+def stages_heard(time_limit: float | None) -> Iterator[None]:
+    """Inside the block, the stages' solver log goes to the run's watch (solver.log, --verbose), but not their
+    progress: a stage's best and bound, with later periods relaxed or earlier ones fixed, are neither a plan nor a
+    bound of the whole model. The run's clock starts here, with the run's `time_limit`."""
+    watch = current_watch()
+    if watch is None:
+        yield
+        return
+    watch.begin(time_limit)
+    with watching(SolveWatch(echo=watch.log)):
+        yield
 
 
 @contextmanager
@@ -57,11 +72,12 @@ def relax_and_fix(model: pyo.ConcreteModel, stages: Sequence[Sequence[Any]], opt
     """A start for `model` (integer variable -> value) built stage by stage; None when a stage finds no plan.
 
     `stages` lists the free integer variables of each stage, in order. The model is left as it was (domains,
-    bounds, fixing); the values of the last stage's plan stay loaded.
+    bounds, fixing); the values of the last stage's plan stay loaded. The stages' solver log goes to the run's
+    watch, their progress does not (`stages_heard`).
     """
     seconds = stage_seconds(options, len(stages))
     start = ComponentMap()
-    with relaxed(stages):
+    with stages_heard(options.time_limit), relaxed(stages):
         for n, stage in enumerate(stages, start=1):
             for v in stage:
                 v.domain = pyo.Integers

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from planner.cli import app
 from planner.run import build, run
 from planner.scenario import load_scenario
+from planner.scenario.schema import SolverOptions
 
 REGIONS = "id,name,name_zh,tier,lon,lat\nA,Alpha,甲,I,116.4,39.9\nB,Beta,乙,III,117.2,39.1\n"
 SITES = ("id,region,zone,land_ha,land_price,lon,lat\nA-c,A,center,200,0,116.40,39.90\n"
@@ -178,7 +179,6 @@ def test_stock_kept_raises_the_relaxation_and_keeps_the_optimum(tmp_path):
     """
     import pyomo.environ as pyo
 
-    from planner.scenario.schema import SolverOptions
     from planner.solve import solve
     from tests.reference.model2 import solve_reference_v2
 
@@ -203,6 +203,38 @@ def test_stock_kept_raises_the_relaxation_and_keeps_the_optimum(tmp_path):
     mip_with, mip_without = optima(relaxed=False)
     assert mip_with == mip_without == pytest.approx(2250)
     assert solve_reference_v2(yaml).objective == pytest.approx(2250)
+
+
+def test_a_standing_base_keeps_its_land_out_of_the_bounds(tmp_path):
+    """`period_bounds` lowers every bound to the land a site has left when the base holds what it must
+    (`least_capacities`). Base: stock 100 at A-o, demand 100, no overcapacity, no new capacity (lock_out): it
+    holds 100 of A-o's 200 ha in every plan. Chip: demand 150 (bound (1 + 0) 150 at each site), land 10 at
+    A-o, 20 at B-o, setup 100, operating 1 (base 100 + chip 150 = 250 in every plan).
+
+    MIP: 100 at A-o (the land left) and 50 at B-o: 1000 + 1000 + setup 200 + 250 = 2450 (all at B-o: 3350).
+    Relaxation with the bound 100 at A-o: x_A = q_A / 100, x_B = q_B / 150 and the split of `reform`
+    (sole: split >= q_A / 300) cost 3100 - (29 / 3) q_A + 250, least at q_A = 100: 2383 1/3; with A-o's
+    bound at 150 (the whole site) it was 2100 + 250 = 2350.
+    """
+    import pyomo.environ as pyo
+
+    from planner.solve import solve
+    from tests.reference.model2 import solve_reference_v2
+
+    industries = ("id,name,name_zh,category,demand,overcapacity\n"
+                  "base,Base,存量,traditional,100,0\nchip,Chip,芯片,emerging,150,0\n")
+    sites = ("id,region,zone,land_ha,land_price,lon,lat\n"
+             "A-o,A,outer,200,10,116.20,40.40\nB-o,B,outer,200,20,117.40,39.60\n")
+    yaml = write_case(tmp_path / "case", industries=industries, stock="base,production,A-o,100\n", settings="",
+                      rules="rules:\n  - lock_out: {industry: base}\n", sites=sites, functions=("base", "chip"))
+    model = build(load_scenario(yaml)).model
+    q = model.period[1].q
+    assert (q["base", "production", "A-o"].ub, q["chip", "production", "A-o"].ub) == (100, 100)
+    assert q["chip", "production", "B-o"].ub == 150
+    assert solve(model, SolverOptions(mip_gap=0, threads=1)).objective == pytest.approx(2450)
+    assert solve_reference_v2(yaml).objective == pytest.approx(2450)
+    pyo.TransformationFactory("core.relax_integer_vars").apply_to(model)
+    assert solve(model, SolverOptions(threads=1)).objective == pytest.approx(2383 + 1 / 3)
 
 
 def test_period_bounds_hold_the_demand_and_keep_the_stock(tmp_path):

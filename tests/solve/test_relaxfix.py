@@ -12,6 +12,7 @@ import pytest
 
 from planner.run import build, run, solver_options
 from planner.scenario import load_scenario
+from planner.solve.watch import SolveWatch, watching
 from planner.transition import period_start
 from tests.reference.checker2 import check_run_folder_v2
 from tests.reference.model2 import solve_reference_v2
@@ -43,6 +44,19 @@ def test_the_period_start_is_a_whole_plan_and_leaves_the_model_as_it_was():
     assert all(value in (0.0, 1.0) or float(value).is_integer() for value in start.values())
     assert _broken_rows(model) == []  # the last stage's plan, loaded, is feasible for the whole model
     assert {v.name: (v.domain, v.bounds, v.fixed) for v in integers} == before
+
+
+def test_the_stages_log_to_the_run_but_report_no_progress():
+    """A stage's best and bound (later periods relaxed, earlier ones fixed) are not the whole model's: the run's
+    watch keeps every stage's solver log but hears no progress from them."""
+    scenario = load_scenario(FIXTURE / "scenario.yaml")
+    model = build(scenario).model
+    reports: list = []
+    watch = SolveWatch(on_progress=reports.append)
+    with watching(watch):
+        assert period_start(model, solver_options(scenario), progress=lambda message: None) is not None
+    assert reports == [] and watch.objective is None and watch.bound is None
+    assert watch.text().count("Solving report") == len(model.period)  # one MIP per stage (period)
 
 
 def test_a_run_with_the_period_start_reaches_the_reference_optimum(tmp_path):
