@@ -186,12 +186,12 @@ def period_bounds(ix: IndexSets, stock: dict[Triple, float], scenarios: dict[int
             for period in bounds.values():
                 period[i, f, s] = bound
     for t, period in bounds.items():
-        least = least_capacities(period, scenarios[t], stock, eligible, _out_in(phased or {}, t))
+        least = least_capacities(period, scenarios[t], stock, eligible, _emptied(phased or {}, t))
         _keep_land_left(period, scenarios[t], least)
     return bounds
 
 
-def _out_in(phased: dict[Triple, int], period: int) -> frozenset[Triple]:
+def _emptied(phased: dict[Triple, int], period: int) -> frozenset[Triple]:
     """The triples a phase-out empties in `period` (constraint 14)."""
     return frozenset(t for t, by in phased.items() if period >= by)
 
@@ -210,16 +210,14 @@ def least_capacities(bounds: dict[Triple, float], sc: Scenario, stock: dict[Trip
     for (i, f, s), bound in bounds.items():
         held = 0.0 if (i, f, s) in out else bound if (i, f, s) in eligible else min(stock.get((i, f, s), 0.0), bound)
         most[i, f][s] = held
+    need = least_capacity(sc)  # production D_it, pilot ρ D_it, R&D ρ ρ D_it
     least: dict[Triple, float] = {}
-    for i, ind in sc.industries.items():
-        need = ind.demand
-        for f in reversed(FUNCTIONS):  # production, pilot, R&D
-            sites = most.get((i, f), {})
-            total = sum(sites.values())
-            for s, held in sites.items():
-                if need - (total - held) > 0:
-                    least[i, f, s] = min(need - (total - held), held)
-            need *= sc.functions[i, f].support_ratio or 0.0
+    for (i, f), sites in most.items():
+        total = sum(sites.values())
+        for s, held in sites.items():
+            short = need[i, f] - (total - held)
+            if short > 0:
+                least[i, f, s] = min(short, held)
     return least
 
 
