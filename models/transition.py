@@ -143,8 +143,7 @@ def transition_sets(scenario: Scenario) -> TransitionSets:
 
 
 def period_bounds(ix: IndexSets, stock: dict[Triple, float], scenarios: dict[int, Scenario],
-                  eligible: frozenset[Triple] = frozenset(), phased: dict[Triple, int] | None = None
-                  ) -> dict[int, dict[Triple, float]]:
+                  eligible: frozenset[Triple], phased: dict[Triple, int]) -> dict[int, dict[Triple, float]]:
     """Upper bounds on q in each period that keep the optimum of docs/model.md version 2.
 
     Production: min(U', (1 + θ_i) D_it), which every feasible plan respects (constraint 3, q >= 0); version 1's
@@ -186,7 +185,7 @@ def period_bounds(ix: IndexSets, stock: dict[Triple, float], scenarios: dict[int
             for period in bounds.values():
                 period[i, f, s] = bound
     for t, period in bounds.items():
-        least = least_capacities(period, scenarios[t], stock, eligible, _emptied(phased or {}, t))
+        least = least_capacities(period, scenarios[t], stock, eligible, _emptied(phased, t))
         _keep_land_left(period, scenarios[t], least)
     return bounds
 
