@@ -168,6 +168,8 @@ def _run_copy(h: Any, pipe: BinaryIO, watch: SolveWatch | None, probe: Any) -> N
     try:
         if watch is not None:  # the copy's watch: the parent's echoes and reports, not this copy's
             watch.echo = watch.on_progress = None
+        h.setOptionValue("output_flag", True)  # HiGHS calls the MIP log callback, the bounds' source, only then
+        h.setOptionValue("log_to_console", False)
         h.cbLogging += lambda event: send("log", event.message)
         h.cbMipImprovingSolution += lambda event: send(
             "plan", event.data_out.objective_function_value, np.array(event.data_out.mip_solution, dtype=float))
