@@ -38,7 +38,6 @@ import gc
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -64,6 +63,7 @@ from benchmarks.generate import (
     generate,
     generate_brownfield,
 )
+from benchmarks.usage import children_peak_mib, cpu_seconds, peak_mib
 from planner.solve.watch import new_highs
 
 STEPS = ("load", "build", "handover", "readback", "solve")
@@ -75,23 +75,6 @@ def _rss_mib() -> float:
     """Current resident memory of this process in MiB."""
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _peak_mib() -> float:
-    """Peak resident memory of this process in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _cpu_seconds() -> float:
-    """CPU seconds of this process and of its children that ended (HiGHS's forked copy, planner.solve.apart)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def _children_peak_mib() -> float:
-    """Peak resident memory of the largest child that ended, in MiB (a forked copy counts the pages it shares
-    with this process too, so this errs high)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> tuple[dict[str, Any], Any]:
@@ -149,7 +132,7 @@ def measure_limit(scenario: Path, time_limit: float, mip_gap: float) -> dict[str
             "gap": result.mip_gap, "message": result.message, "notes": list(result.notes),
             "columns": built.size["n_variables"], "solve": result.solve_seconds, "handover": result.handover_seconds,
             "rens": (result.heuristic or {}).get("seconds"), "readback": result.readback_seconds,
-            "peak_mib": _peak_mib(), "apart_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "peak_mib": peak_mib(), "apart_peak_mib": children_peak_mib(),
             "pss_peak_mib": memory.peak}
 
 
@@ -478,10 +461,10 @@ def child(kind: str, scenario: Path, time_limit: float, mip_gap: float) -> dict[
     with tempfile.TemporaryDirectory() as tmp:
         measure(generate(2, 2, 0, tmp), 10.0, mip_gap)
     base = _rss_mib()
-    start, cpu = time.perf_counter(), _cpu_seconds()
+    start, cpu = time.perf_counter(), cpu_seconds()
     out, model = measure(scenario, time_limit, mip_gap)
-    out["wall"], out["cpu"] = time.perf_counter() - start, _cpu_seconds() - cpu
-    peak = max(_peak_mib(), _children_peak_mib())  # HiGHS may run in a forked copy (planner.solve.apart)
+    out["wall"], out["cpu"] = time.perf_counter() - start, cpu_seconds() - cpu
+    peak = max(peak_mib(), children_peak_mib())  # HiGHS may run in a forked copy (planner.solve.apart)
     if kind == "planner2":  # no Pyomo floors: they are a version 1 question
         model = None
     return out | {"peak_mib": peak, "growth_mib": peak - base} | (pyomo_floors(model) if model is not None else {})

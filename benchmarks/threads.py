@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import generate
+from benchmarks.usage import children_cpu, children_peak_mib, peak_mib
 
 SIZES: tuple[tuple[int, int], ...] = ((31, 40), (100, 40), (31, 100), (100, 100))
 """The sizes of the two-thread benchmark (regions x industries), run in this order."""
@@ -64,24 +64,17 @@ def measure_solve(scenario: Path, time_limit: float, mip_gap: float, threads: in
     if ready is not None:
         ready()
     watch = SolveWatch()
-    cpu, children = time.process_time(), _children_cpu()
+    cpu, children = time.process_time(), children_cpu()
     started, start = time.time(), time.perf_counter()
     with watching(watch):
         result = solve_polished(built.model, options)
     wall = time.perf_counter() - start
     return {"threads": threads, "seed": seed, "columns": built.size["n_variables"], "build": built.seconds,
             "wall": wall, "started": started, "ended": started + wall, "solve": result.solve_seconds,
-            "cpu": time.process_time() - cpu, "cpu_apart": _children_cpu() - children, "status": result.status,
+            "cpu": time.process_time() - cpu, "cpu_apart": children_cpu() - children, "status": result.status,
             "objective": result.objective, "bound": result.best_bound, "gap": result.mip_gap,
-            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "apart_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "peak_mib": peak_mib(), "apart_peak_mib": children_peak_mib(),
             "workers": workers_lines(watch.text()), "notes": list(result.notes)}
-
-
-def _children_cpu() -> float:
-    """Processor seconds of this process's ended children (the forked solves of planner.solve.apart)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def workers_lines(log: str) -> list[str]:
