@@ -20,13 +20,11 @@ from planner.maps.style import (
     OUTSIDE_COLOUR,
     OUTSIDE_LABEL,
     UNCLASSIFIED_COLOUR,
-    ZONE_COLOURS,
-    ZONE_LABELS,
-    ZONES,
+    UNCLASSIFIED_LABEL,
     fmt,
-    hosted_colour,
-    hosted_steps,
+    hosted_swatches,
     industry_colours,
+    zone_swatches,
 )
 
 FONT_STACK = '"Planner CJK", "Helvetica Neue", Arial, Helvetica, sans-serif'
@@ -260,8 +258,8 @@ def legend_html(run: RunData, metro: bool, outside: bool = False, folded: bool =
 
     parts = [f"<details{'' if folded else ' open'}><summary>{escape(tr('Legend 图例'))}</summary>"
              + _heading("Sites by zone 区位", lang)]
-    parts += [_row(f"<span class='pl-sw pl-dot' style='background:{ZONE_COLOURS[z]}'></span>", tr(ZONE_LABELS[z]))
-              for z in ZONES]
+    parts += [_row(f"<span class='pl-sw pl-dot' style='background:{colour}'></span>", tr(label))
+              for colour, label in zone_swatches()]
     parts.append(_heading("Functions 环节 (rings)", lang))
     parts += [_row(f"<span class='pl-sw pl-ring' style='border-color:{FUNCTION_COLOURS[f]}'></span>",
                    tr(FUNCTION_LABELS[f])) for f in FUNCTIONS]
@@ -280,15 +278,15 @@ def legend_html(run: RunData, metro: bool, outside: bool = False, folded: bool =
     parts.append("</details>")
     most = most_hosted(run)
     parts.append(_heading("Regions: industries hosted 承接产业数", lang))
-    parts += [_row(f"<span class='pl-sw' style='background:{hosted_colour(n, most)}'></span>", str(n))
-              for n in hosted_steps(most)]
+    parts += [_row(f"<span class='pl-sw' style='background:{colour}'></span>", str(n))
+              for colour, n in hosted_swatches(most)]
     if outside:
         parts.append(_row(f"<span class='pl-sw' style='background:{OUTSIDE_COLOUR}'></span>", tr(OUTSIDE_LABEL)))
     if metro:
         parts.append(_heading("Metro districts by ring 圈层", lang))
-        parts += [_row(f"<span class='pl-sw' style='background:{ZONE_COLOURS[z]};opacity:.6'></span>",
-                       tr(ZONE_LABELS[z])) for z in ZONES]
+        parts += [_row(f"<span class='pl-sw' style='background:{colour};opacity:.6'></span>", tr(label))
+                  for colour, label in zone_swatches()]
         parts.append(_row(f"<span class='pl-sw' style='background:{UNCLASSIFIED_COLOUR}'></span>",
-                          tr("not classified 未分类")))
+                          tr(UNCLASSIFIED_LABEL)))
     parts.append("</details>")
     return "".join(parts)

@@ -53,14 +53,15 @@ from planner.maps.style import (
     OUTSIDE_COLOUR,
     OUTSIDE_LABEL,
     UNCLASSIFIED_COLOUR,
+    UNCLASSIFIED_LABEL,
     ZONE_COLOURS,
-    ZONE_LABELS,
     ZONES,
     fmt,
     hosted_colour,
-    hosted_steps,
+    hosted_swatches,
     industry_colours,
     link_weight,
+    zone_swatches,
 )
 
 SHORT_FUNCTION = {"rd": "研发", "pilot": "中试", "production": "量产"}
@@ -475,8 +476,8 @@ def _legend_blocks(run: RunData, colours: dict[str, str], view: MetroView | None
         return figure_text(words, lang, **values)
 
     sites = [_Entry(_blank(), tr("站点 Sites"), True)]
-    sites += [_Entry(Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=ZONE_COLOURS[z],
-                            markeredgecolor="#222222"), tr(ZONE_LABELS[z])) for z in ZONES]
+    sites += [_Entry(Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=colour,
+                            markeredgecolor="#222222"), tr(label)) for colour, label in zone_swatches()]
     if len(run.opened_sites) < len(run.sites):
         sites.append(_Entry(Line2D([], [], marker="o", linestyle="", markersize=3.5, markerfacecolor="white",
                                    markeredgecolor="#999999"), tr("not opened 未启用")))
@@ -488,17 +489,17 @@ def _legend_blocks(run: RunData, colours: dict[str, str], view: MetroView | None
                                    markeredgecolor="#888888", markeredgewidth=2.2), tr("same site 同址 (ring)")))
     most = most_hosted(run)
     regions = [_Entry(_blank(), tr("区域 Regions hosting"), True)]
-    regions += [_Entry(Patch(facecolor=hosted_colour(n, most), edgecolor="#aaaaaa", linewidth=0.5),
-                       tr("{n} 产业 industries", n=n)) for n in hosted_steps(most)]
+    regions += [_Entry(Patch(facecolor=colour, edgecolor="#aaaaaa", linewidth=0.5),
+                       tr("{n} 产业 industries", n=n)) for colour, n in hosted_swatches(most)]
     if outside:
         regions.append(_Entry(Patch(facecolor=OUTSIDE_COLOUR, edgecolor="#aaaaaa", linewidth=0.5), tr(OUTSIDE_LABEL)))
     blocks = [sites, links, regions]
     if view is not None and cities:
         rings = [_Entry(_blank(), tr("圈层 Rings"), True)]
-        rings += [_Entry(Patch(color=ZONE_COLOURS[z], alpha=0.45), tr(ZONE_LABELS[z])) for z in ZONES]
+        rings += [_Entry(Patch(color=colour, alpha=0.45), tr(label)) for colour, label in zone_swatches()]
         shown = view.units[view.units["city"].isin(cities)]
         if (~shown["ring"].isin(ZONES)).any() or len(shown) < len(view.units):
-            rings.append(_Entry(Patch(color=UNCLASSIFIED_COLOUR, alpha=0.45), tr("not classified 未分类")))
+            rings.append(_Entry(Patch(color=UNCLASSIFIED_COLOUR, alpha=0.45), tr(UNCLASSIFIED_LABEL)))
         blocks.append(rings)
     if grouped(run):
         for category, members in industry_groups(run).items():

@@ -16,6 +16,9 @@ ZONE_COLOURS: dict[str, str] = {"center": "#d7301f", "inner": "#fc8d59", "outer"
 UNCLASSIFIED_COLOUR = "#bdbdbd"
 """Fill of metro districts whose ring is not classified."""
 
+UNCLASSIFIED_LABEL = "not classified 未分类"
+"""Legend label of the metro districts whose ring is not classified."""
+
 OUTSIDE_COLOUR = "#e0e0e0"
 """Fill of provincial-level units that are not regions of the scenario (drawn, not shaded by the plan)."""
 
@@ -86,3 +89,13 @@ def link_weight(amount: float, largest: float) -> float:
 def fmt(value: float | None, digits: int = 1) -> str:
     """A number with thousands separators, or an en dash when missing (planner.formatting.number)."""
     return number(value, digits, missing="–")
+
+
+def zone_swatches() -> list[tuple[str, str]]:
+    """(colour, label) of each zone type / metro ring, center first: the rows of a legend's zones or rings."""
+    return [(ZONE_COLOURS[z], ZONE_LABELS[z]) for z in ZONES]
+
+
+def hosted_swatches(most: int) -> list[tuple[str, int]]:
+    """(fill, count) of each step of a legend's scale of industries hosted, when the most any region hosts is `most`."""
+    return [(hosted_colour(n, most), n) for n in hosted_steps(most)]
