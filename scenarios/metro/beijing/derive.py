@@ -1,9 +1,8 @@
 """Rebuild the metro-beijing tables (16 districts of Beijing, one site each).
 
-Run from anywhere: `python scenarios/metro/beijing/derive.py` rewrites tables/*.csv.
-Every figure is either published (source in the comment and in README.md) or an
-ASSUMPTION (reasoning in README.md). Shared rules (industries, functions, capability,
-center-price rule) are in ../common.py and are those of scenarios/jjj.
+Run from anywhere: `python scenarios/metro/beijing/derive.py` rewrites tables/*.csv from Beijing's
+figures below (R&D intensity, the 2023 land supply plan and its ring shares, 2020-02 land prices)
+and the rules of ../common.py.
 """
 
 from __future__ import annotations
@@ -40,10 +39,9 @@ SAMPLES_2020_02 = {
 
 
 def main() -> None:
-    ring_price = {z: common.price(s) for z, s in SAMPLES_2020_02.items()}
-    # ASSUMPTION (jjj's BJ-center rule): no industrial-land transaction in the 中心城区 was
-    # found; center = inner x Tianjin's same-month center/inner ratio (2016-03).
-    ring_price["center"] = ring_price["inner"] * common.TJ_CENTER_INNER_RATIO
+    # No industrial-land transaction in the 中心城区 (center ring) was found: its price is
+    # common.ring_prices's ASSUMPTION (jjj's BJ-center rule).
+    ring_price = common.ring_prices(SAMPLES_2020_02)
     rep = common.build(
         out_dir=HERE, city="Beijing", prefix="BJ", city_zh="北京", tier=TIER,
         rd_intensity_pct=RD_INTENSITY_PCT,

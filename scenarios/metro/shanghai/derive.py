@@ -1,10 +1,7 @@
 """Rebuild the metro-shanghai tables (16 districts of Shanghai, one site each).
 
-Run from anywhere: `python scenarios/metro/shanghai/derive.py` rewrites tables/*.csv.
-Every figure is either published (source in the comment and in README.md) or an
-ASSUMPTION (reasoning in README.md). Shared rules (industries, functions, capability,
-center-price rule) are in ../common.py and are those of scenarios/jjj.
-"""
+`python scenarios/metro/shanghai/derive.py` (from anywhere) rewrites tables/*.csv from Shanghai's R&D
+intensity, its 2022 land transactions, the 2017-06 land prices below and the rules of ../common.py."""
 
 from __future__ import annotations
 
@@ -40,10 +37,9 @@ SAMPLES_2017_06 = {
 
 
 def main() -> None:
-    ring_price = {z: common.price(s) for z, s in SAMPLES_2017_06.items()}
-    # ASSUMPTION (jjj's BJ-center rule): no industrial-land transaction in 中心城 was found;
-    # center = inner x Tianjin's same-month center/inner ratio (2016-03).
-    ring_price["center"] = ring_price["inner"] * common.TJ_CENTER_INNER_RATIO
+    # No industrial-land transaction in the 中心城 (center ring) was found: its price is
+    # common.ring_prices's ASSUMPTION (jjj's BJ-center rule).
+    ring_price = common.ring_prices(SAMPLES_2017_06)
     rep = common.build(
         out_dir=HERE, city="Shanghai", prefix="SH", city_zh="上海", tier=TIER,
         rd_intensity_pct=RD_INTENSITY_PCT, ring_land_ha=None,
