@@ -47,12 +47,8 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
 
 
 def write_records(path: Path, header: list[str], rows: list[dict[str, object]]) -> None:
-    """Write one CSV table (UTF-8, \\n line ends) from dicts: the columns of `header`, a missing or None value empty."""
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n")
-        w.writeheader()
-        for row in rows:
-            w.writerow({k: "" if row.get(k) is None else row[k] for k in header})
+    """Write one CSV table from dicts: the columns of `header`, a missing or None value empty (see write_csv)."""
+    write_csv(path, header, [["" if row.get(k) is None else row[k] for k in header] for row in rows])
 
 
 def price(sample: list[tuple[float, float]]) -> float:

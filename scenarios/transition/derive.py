@@ -10,12 +10,14 @@ Standard library only.
 
 from __future__ import annotations
 
-import csv
-import math
 import shutil
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from derive_common import ceil4, read_csv, write_records  # noqa: E402  (scenarios/derive_common.py)
+
 TABLES = HERE / "tables"
 JJJ = HERE.parent / "jjj" / "tables"
 
@@ -40,23 +42,9 @@ SUPPORT_SITES = {"steel": {"pilot": "HE-outer", "rd": "HE-center"}, "nev": {"pil
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def _write(path: Path, header: list[str], rows: list[dict[str, object]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "" if row.get(k) is None else row[k] for k in header})
-
-
-def _round_up(value: float, digits: int = 4) -> float:
-    """Round up, so standing support covers what standing production needs (ρ q)."""
-    scale = 10**digits
-    return math.ceil(value * scale) / scale
+    """The header and the rows of one of jjj's tables."""
+    rows = read_csv(path)
+    return list(rows[0]), rows
 
 
 def stock_rows(functions: list[dict[str, str]]) -> list[dict[str, object]]:
@@ -68,8 +56,8 @@ def stock_rows(functions: list[dict[str, str]]) -> list[dict[str, object]]:
                      "source": "assumption: illustrative existing base (README, Stock)"})
     for i in sorted({i for i, _ in PRODUCTION_STOCK}):
         production = sum(q for (j, _), q in PRODUCTION_STOCK.items() if j == i)
-        pilot = _round_up(ratio[(i, "production")] * production)
-        rd = _round_up(ratio[(i, "pilot")] * pilot)
+        pilot = ceil4(ratio[(i, "production")] * production)  # rounded up: standing support covers ρ q
+        rd = ceil4(ratio[(i, "pilot")] * pilot)
         for function, amount in (("pilot", pilot), ("rd", rd)):
             rows.append({"industry": i, "function": function, "site": SUPPORT_SITES[i][function],
                          "capacity": amount,
@@ -90,13 +78,13 @@ def main() -> None:
                 row[f"demand_{year}"] = demand
         if row["id"] in UPGRADE:
             row["upgrades"], row["upgrade_cost"] = UPGRADE[row["id"]]
-    _write(TABLES / "industries.csv",
+    write_records(TABLES / "industries.csv",
            header + ["growth"] + [f"demand_{y}" for y in STEEL_DEMAND] + ["upgrades", "upgrade_cost"], industries)
     header, functions = _read(JJJ / "functions.csv")
     for row in functions:
         row["retire_cost"] = RETIRE_COST.get(row["function"])
-    _write(TABLES / "functions.csv", header + ["retire_cost"], functions)
-    _write(TABLES / "stock.csv", ["industry", "function", "site", "capacity", "source"], stock_rows(functions))
+    write_records(TABLES / "functions.csv", header + ["retire_cost"], functions)
+    write_records(TABLES / "stock.csv", ["industry", "function", "site", "capacity", "source"], stock_rows(functions))
 
 
 if __name__ == "__main__":
