@@ -277,24 +277,23 @@ MAX_HOSTS_TIERS = {"future": ("I",), "emerging": ("I", "II"), "traditional": Non
 # Each names the R&D-intensity proxy (a GB/T 4754 division, or "HT" = 高技术制造业) used for
 # its support ratio and the division whose minimum plot ratio sets its pilot land use
 # (ASSUMPTION: the mapping; there is no GB/T 4754 division for these industries).
-FUTURE = [
-    ("f_mfg", "Future manufacturing", "未来制造", "C34", "C34"),
-    ("f_info", "Future information", "未来信息", "HT", "C39"),
-    ("f_mat", "Future materials", "未来材料", "HT", "C26"),
-    ("f_energy", "Future energy", "未来能源", "C38", "C38"),
-    ("f_space", "Future space", "未来空间", "C37", "C37"),
-    ("f_health", "Future health", "未来健康", "C27", "C27"),
-]
-EMERGING = [
-    ("e_ngit", "New-generation information technology", "新一代信息技术", "C39", "C39"),
-    ("e_equip", "High-end equipment manufacturing", "高端装备制造", "C35", "C35"),
-    ("e_mat", "New materials", "新材料", "C26", "C26"),
-    ("e_bio", "Biotechnology", "生物", "C27", "C27"),
-    ("e_nev", "New-energy vehicles", "新能源汽车", "C36", "C36"),
-    ("e_energy", "New energy", "新能源", "C38", "C38"),
-    ("e_green", "Energy saving and environmental protection", "节能环保", "C35", "C35"),
-    ("e_digital", "Digital creative industries", "数字创意", "C39", "C39"),
-    ("e_services", "Related services", "相关服务业", "HT", "C39"),
+NEW_INDUSTRIES = [
+    # id, name, name_zh, category, R&D-intensity proxy, plot-ratio division
+    ("f_mfg", "Future manufacturing", "未来制造", "future", "C34", "C34"),
+    ("f_info", "Future information", "未来信息", "future", "HT", "C39"),
+    ("f_mat", "Future materials", "未来材料", "future", "HT", "C26"),
+    ("f_energy", "Future energy", "未来能源", "future", "C38", "C38"),
+    ("f_space", "Future space", "未来空间", "future", "C37", "C37"),
+    ("f_health", "Future health", "未来健康", "future", "C27", "C27"),
+    ("e_ngit", "New-generation information technology", "新一代信息技术", "emerging", "C39", "C39"),
+    ("e_equip", "High-end equipment manufacturing", "高端装备制造", "emerging", "C35", "C35"),
+    ("e_mat", "New materials", "新材料", "emerging", "C26", "C26"),
+    ("e_bio", "Biotechnology", "生物", "emerging", "C27", "C27"),
+    ("e_nev", "New-energy vehicles", "新能源汽车", "emerging", "C36", "C36"),
+    ("e_energy", "New energy", "新能源", "emerging", "C38", "C38"),
+    ("e_green", "Energy saving and environmental protection", "节能环保", "emerging", "C35", "C35"),
+    ("e_digital", "Digital creative industries", "数字创意", "emerging", "C39", "C39"),
+    ("e_services", "Related services", "相关服务业", "emerging", "HT", "C39"),
 ]
 DIVISION_EN = {
     "C13": "Processing of food from agricultural products",
@@ -469,12 +468,10 @@ def build_sites(prov: dict[str, dict]) -> list[dict]:
 
 
 def build_industries(tier: dict[str, str]) -> list[dict]:
+    """The future and emerging industries, then one traditional industry per manufacturing division, with max_hosts."""
     names = read_divisions()
-    out = []
-    for iid, en, zh, rd_proxy, far_div in FUTURE:
-        out.append(dict(id=iid, name=en, name_zh=zh, category="future", rd=rd_proxy, far=far_div))
-    for iid, en, zh, rd_proxy, far_div in EMERGING:
-        out.append(dict(id=iid, name=en, name_zh=zh, category="emerging", rd=rd_proxy, far=far_div))
+    out = [dict(id=iid, name=en, name_zh=zh, category=cat, rd=rd_proxy, far=far_div)
+           for iid, en, zh, cat, rd_proxy, far_div in NEW_INDUSTRIES]
     for code in sorted(DIVISION_RD_INTENSITY):
         g_en, g_zh = GROUP_LABEL[NOTE1_GROUP[code]]
         out.append(dict(id=code.lower(), name=f"{DIVISION_EN[code]} ({g_en})",
