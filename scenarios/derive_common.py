@@ -45,7 +45,6 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
         w.writerows(rows)
 
 
-
 def write_records(path: Path, header: list[str], rows: list[dict[str, object]]) -> None:
     """Write one CSV table from dicts: the columns of `header`, a missing or None value empty (see write_csv)."""
     write_csv(path, header, [["" if row.get(k) is None else row[k] for k in header] for row in rows])
@@ -70,6 +69,7 @@ V1_COLUMNS: dict[str, list[str]] = {
 def write_v1_table(tables: Path, name: str, rows: list[list], extra_columns: tuple[str, ...] = ()) -> None:
     """Write tables/<name>.csv with the columns V1_COLUMNS[name] and then `extra_columns`."""
     write_csv(tables / f"{name}.csv", V1_COLUMNS[name] + list(extra_columns), rows)
+
 
 # ---------------------------------------------------------------- the chain's coefficients (jjj's; sources in
 # scenarios/jjj/README.md, "Functions"; national and metro take them over unchanged)
