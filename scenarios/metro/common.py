@@ -2,8 +2,9 @@
 
 Each city's derive.py holds that city's figures (land total and split, land-price
 samples, R&D intensity), each either published (source in the comment and in the city's
-README.md) or an ASSUMPTION (reasoning in README.md), and calls `build()`. Everything that is not city-specific is
-taken over from scenarios/jjj so the metro scenarios stay consistent with it:
+README.md) or an ASSUMPTION (reasoning in README.md), and calls `build()`. Everything that
+is not city-specific is taken over from scenarios/jjj so the metro scenarios stay
+consistent with it:
 
 * the industries and the functions table (support ratios, land per unit, capability
   requirements, setup costs, minimum scales) are recomputed with jjj's formulas and
