@@ -12,6 +12,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
+from planner.models.layout import reformulation_variables
 from planner.scenario.schema import SolverOptions
 from planner.solve.apart import KILL_GRACE, Ended, runs_apart, solve_apart
 from planner.solve.deadline import READBACK_SECONDS_PER_COLUMN, capped, deadline
@@ -92,7 +93,8 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     reserve = READBACK_SECONDS_PER_COLUMN * len(form.columns)
     budget = capped(options.time_limit, reserve)
     skip = mip and options.heuristic and not _rens_fits(budget, handover)
-    heuristic = _rens_start(h, options, not mip_start, budget) if mip and options.heuristic and not skip else None
+    heuristic = (_rens_start(h, options, not mip_start, budget, _decisions(model, form))
+                 if mip and options.heuristic and not skip else None)
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
     if heuristic is not None:
@@ -186,14 +188,21 @@ def _ending(status_code: Any) -> Ending:
     return "limit" if status_code in _LIMITS else "other"
 
 
-def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | None) -> Rens:
+def _decisions(model: pyo.ConcreteModel, form: StandardForm) -> np.ndarray:
+    """Which columns of `form` are decisions RENS may fix: all but the reformulation's (`reformulation_variables`)."""
+    auxiliary = reformulation_variables(model)
+    return np.fromiter((id(v) not in auxiliary for v in form.columns), dtype=bool, count=len(form.columns))
+
+
+def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | None, fixable: np.ndarray) -> Rens:
     """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`).
 
-    Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves).
+    Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves); it
+    fixes only the `fixable` columns.
     """
     native = native_options("highs", options)
     native.pop("time_limit", None)
-    found = rens(h, native, time_limit, plan)
+    found = rens(h, native, time_limit, plan, fixable)
     if len(found.columns):
         h.setSolution(len(found.columns), found.columns, found.values)
     return found

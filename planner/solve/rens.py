@@ -1,11 +1,12 @@
 """A start for HiGHS from a quick heuristic: RENS (relaxation enforced neighbourhood search, Berthold 2014).
 
 Solve the linear relaxation, strengthened by rounds of knapsack cover cuts (planner.solve.covers), fix
-every integer column whose relaxed value is already integral, and solve the small MIP that is
-left. Its plan is feasible for the whole model, and after the reformulation of models/ it is
-usually within the gap of the relaxation's bound, so the main solve can stop as soon as its root
-confirms it. HiGHS runs RENS itself too, but only after its root cut loop, which is where the time
-of the benchmark models went.
+every integer column of a decision (x, y) whose relaxed value is already integral, and solve the
+small MIP that is left (the reformulation's counts and splits stay free: they follow from x). Its
+plan is feasible for the whole model, and after the reformulation of models/ it is usually within
+the gap of the relaxation's bound, so the main solve can stop as soon as its root confirms it.
+HiGHS runs RENS itself too, but only after its root cut loop, which is where the time of the
+benchmark models went.
 """
 
 from __future__ import annotations
@@ -91,8 +92,11 @@ def _sub_solver(lp: Any, options: dict[str, Any], budget: float) -> Any:
     return h
 
 
-def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool = True) -> Rens:
+def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool = True,
+         fixable: np.ndarray | None = None) -> Rens:
     """Run RENS on the MIP held by `h` (a highspy.Highs), with `options` (HiGHS names) on its solves.
+
+    `fixable` marks the columns RENS may fix (None: every integer column).
 
     With `plan` False (the solve already has a start), only the cover cuts are made: no small MIP.
 
@@ -104,12 +108,13 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
     """
     start = time.perf_counter()
     try:
-        return _rens(h, options, time_limit, start, plan)
+        return _rens(h, options, time_limit, start, plan, fixable)
     except KeyboardInterrupt:
         return Rens(time.perf_counter() - start, 0, 0, interrupted=True)
 
 
-def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float, plan: bool) -> Rens:
+def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float, plan: bool,
+          fixable: np.ndarray | None) -> Rens:
     """`rens` itself, started at `start` (time.perf_counter)."""
     import highspy
 
@@ -136,7 +141,7 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     _add(h, cuts)
     if not plan or lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # e.g. out of time: no small MIP
         return Rens(time.perf_counter() - start, 0, int(integer.sum()), cuts=len(cuts), interrupted=_interrupted(lp))
-    fix = integer & (np.abs(x - np.round(x)) < 1e-6)
+    fix = integer & (np.abs(x - np.round(x)) < 1e-6) & (True if fixable is None else fixable)
     lower, upper = np.array(model.col_lower_), np.array(model.col_upper_)
     lower[fix] = upper[fix] = np.round(x[fix])
     model.col_lower_, model.col_upper_ = lower, upper

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.generate import generate
 from planner.run import build, run
 from planner.scenario.loader import load_scenario
-from planner.solve.highs import _to_highs
+from planner.solve.highs import _decisions, _to_highs
 from planner.solve.rens import feasibility_jump_fits, rens
 from tests.reference.model import solve_reference
 
@@ -46,6 +46,23 @@ def test_the_optimum_is_the_same_with_and_without_the_start(scenario: Path, tmp_
         assert record["seconds"] <= outcome.summary["solve_seconds"]
     else:
         assert record is None
+
+
+def test_rens_fixes_the_decisions_and_leaves_the_reformulation_free(scenario: Path) -> None:
+    model = build(load_scenario(scenario)).model
+    h, form, _ = _to_highs(model)
+    fixable = _decisions(model, form)
+    kinds = {v.parent_component().local_name: bool(ok) for v, ok in zip(form.columns, fixable, strict=True)}
+    assert kinds == {"x": True, "y": True, "q": True, "g": True, "split": False, "count": False}
+    integer = [int(kind) == 1 for kind in h.getLp().integrality_]
+    auxiliary = sum(1 for ok, whole in zip(fixable, integer, strict=True) if whole and not ok)
+    every = rens(h, {"threads": 1}, time_limit=None)
+    h, _, _ = _to_highs(model)
+    decisions = rens(h, {"threads": 1}, time_limit=None, fixable=fixable)
+    assert auxiliary > 0 and decisions.free >= auxiliary > every.free  # every split and count stays free
+    assert decisions.fixed + decisions.free == every.fixed + every.free == sum(integer)
+    optimum = solve_reference(scenario, mip_gap=0.0).objective
+    assert decisions.objective is not None and decisions.objective >= optimum * (1 - 1e-9)
 
 
 def test_rens_stops_at_the_relaxation_when_its_budget_runs_out(scenario: Path) -> None:
