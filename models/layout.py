@@ -157,13 +157,15 @@ def _reformulations(m: pyo.ConcreteModel, p: _Parts) -> None:
 
 
 def reformulation_variables(m: pyo.ConcreteModel) -> set[int]:
-    """The ids of the variables of `m`'s reformulation blocks (`split`, `count`): their values follow from x.
-
-    A heuristic that fixes variables (RENS) fixes x and y only: a count or split that is integral in the
-    relaxation while its x are not would cut off every plan of the neighbourhood.
-    """
+    """The ids of the variables of `m`'s reformulation blocks (`split`, `count`): their values follow from x."""
     return {id(v) for block in m.block_data_objects() if block.local_name == REFORMULATION
             for v in block.component_data_objects(pyo.Var, descend_into=False)}
+
+
+def hosting_variables(m: pyo.ConcreteModel) -> set[int]:
+    """The ids of `m`'s hosting variables y_ir (of every period, in a model with periods)."""
+    return {id(v) for block in m.block_data_objects() if isinstance(block.component("y"), pyo.Var)
+            for v in block.component("y").values()}
 
 
 def _support(m: pyo.ConcreteModel, p: _Parts) -> None:

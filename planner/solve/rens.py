@@ -12,7 +12,8 @@ benchmark models went.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -93,15 +94,16 @@ def _sub_solver(lp: Any, options: dict[str, Any], budget: float) -> Any:
 
 
 def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool = True,
-         fixable: np.ndarray | None = None) -> Rens:
+         fixable: Sequence[np.ndarray] = ()) -> Rens:
     """Run RENS on the MIP held by `h` (a highspy.Highs), with `options` (HiGHS names) on its solves.
 
-    `fixable` marks the columns RENS may fix (None: every integer column).
+    `fixable` are the neighbourhoods to try, each a mask of the columns RENS may fix, in turn until one has a
+    plan (none given: one, every integer column).
 
     With `plan` False (the solve already has a start), only the cover cuts are made: no small MIP.
 
     The relaxation is first strengthened by rounds of knapsack cover cuts (planner.solve.covers); the
-    cuts are added to `h` as well. The relaxation with its cuts, and then the small MIP, may each
+    cuts are added to `h` as well. The relaxation with its cuts, and then the small MIPs together, may each
     take BUDGET_SHARE of `time_limit` (BUDGET_SECONDS without one); when the relaxation does not
     reach its optimum in time, RENS stops there. Ctrl-C stops it too (`interrupted`): HiGHS's solves
     stop by themselves, and planner's own steps between them stop with no plan.
@@ -114,7 +116,7 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
 
 
 def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float, plan: bool,
-          fixable: np.ndarray | None) -> Rens:
+          fixable: Sequence[np.ndarray]) -> Rens:
     """`rens` itself, started at `start` (time.perf_counter)."""
     import highspy
 
@@ -141,20 +143,32 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     _add(h, cuts)
     if not plan or lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # e.g. out of time: no small MIP
         return Rens(time.perf_counter() - start, 0, int(integer.sum()), cuts=len(cuts), interrupted=_interrupted(lp))
-    fix = integer & (np.abs(x - np.round(x)) < 1e-6) & (True if fixable is None else fixable)
+    integral = integer & (np.abs(x - np.round(x)) < 1e-6)
+    ends = time.perf_counter() + budget
+    for mask in fixable or (integer,):
+        found = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, integral & mask, np.round(x))
+        if found.objective is not None or found.interrupted or time.perf_counter() >= ends:
+            break
+    return replace(found, seconds=time.perf_counter() - start, free=int((integer & ~(integral & mask)).sum()))
+
+
+def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cut], integer: np.ndarray,
+               fix: np.ndarray, values: np.ndarray) -> Rens:
+    """Solve `model` (a highspy.HighsLp; `integer` marks its integer columns) with the `fix` columns fixed at
+    `values`, and `cuts`, within `budget` seconds: its plan, if any (`seconds` and `free` are left to the caller)."""
     lower, upper = np.array(model.col_lower_), np.array(model.col_upper_)
-    lower[fix] = upper[fix] = np.round(x[fix])
+    lower[fix] = upper[fix] = values[fix]
+    original = model.col_lower_, model.col_upper_
     model.col_lower_, model.col_upper_ = lower, upper
-    small = _sub_solver(model, options, budget)
+    small = _sub_solver(model, options, max(budget, 0.0))
+    model.col_lower_, model.col_upper_ = original
     _add(small, cuts)
     small.solve()
-    seconds = time.perf_counter() - start
-    fixed, free = int(fix.sum()), int((integer & ~fix).sum())
     if small.getInfo().primal_solution_status != 2:
-        return Rens(seconds, fixed, free, cuts=len(cuts), interrupted=_interrupted(small))
+        return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts), interrupted=_interrupted(small))
     columns = np.flatnonzero(integer).astype(np.int32)
     values = np.asarray(small.getSolution().col_value)[columns]
-    return Rens(seconds, fixed, free, float(small.getInfo().objective_function_value), columns, values, len(cuts),
+    return Rens(0.0, int(fix.sum()), 0, float(small.getInfo().objective_function_value), columns, values, len(cuts),
                 _interrupted(small))
 
 
