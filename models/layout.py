@@ -19,6 +19,8 @@ COST_TERMS: tuple[str, ...] = ("land", "setup", "operating", "linkage", "duplica
 """The objective terms, in docs/model.md order."""
 OPEN = 0.5
 """A binary above this value counts as 1."""
+REFORMULATION = "reform"
+"""Name of the block of reformulation variables and rows (`_reformulation`), in a model or in each period block."""
 
 
 def linear(terms: Iterable[tuple[float, Any]]) -> LinearExpression:
@@ -151,7 +153,19 @@ def _demand(m: pyo.ConcreteModel, p: _Parts) -> None:
 
 def _reformulations(m: pyo.ConcreteModel, p: _Parts) -> None:
     """Reformulations that keep the optimum: the block `reform` (see `_reformulation`)."""
-    m.reform = _reformulation(p.sc, p.ix, p.x, p.q)
+    m.add_component(REFORMULATION, _reformulation(p.sc, p.ix, p.x, p.q))
+
+
+def reformulation_variables(m: pyo.ConcreteModel) -> set[int]:
+    """The ids of the variables of `m`'s reformulation blocks (`split`, `count`): their values follow from x."""
+    return {id(v) for block in m.block_data_objects() if block.local_name == REFORMULATION
+            for v in block.component_data_objects(pyo.Var, descend_into=False)}
+
+
+def hosting_variables(m: pyo.ConcreteModel) -> set[int]:
+    """The ids of `m`'s hosting variables y_ir (of every period, in a model with periods)."""
+    return {id(v) for block in m.block_data_objects() if isinstance(block.component("y"), pyo.Var)
+            for v in block.component("y").values()}
 
 
 def _support(m: pyo.ConcreteModel, p: _Parts) -> None:

@@ -199,12 +199,8 @@ def transition_files(plan: TransitionPlan, draw_map: Callable[[Path], None]) -> 
 
 
 def mip_options(options: SolverOptions) -> SolverOptions:
-    """The options of the version 2 MIP solve: `options` without the RENS start and its cover cuts.
-
-    (`solver.heuristic` is version 1's.) On the brownfield benchmarks the relaxation of the period model is too
-    far from the optimum for RENS's neighbourhood: at 31 x 40 x 3 its plan was 9 % above the optimum after a
-    fifth of the time limit, and no cover cut was found; HiGHS alone reached the 0.1 % gap (docs/model.md).
-    """
+    """`options` without the RENS start and its cover cuts: for the stages of the period start, and for the MIP
+    solved from that start (RENS would only add its cuts to a solve that has a start)."""
     return options.model_copy(update={"heuristic": False})
 
 
@@ -212,7 +208,8 @@ def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
                      progress: Callable[[str], None] = lambda message: None) -> SolveResult:
     """Solve the version 2 `model`, then polish its plan as version 1's is (planner.polish): every period's x
     rounded and fixed, the rest re-solved as a linear programme within what the MIP left of the time limit.
-    The MIP is solved with `mip_options` (no RENS start). Both solves keep to one deadline (planner.solve.deadline).
+    The MIP gets a RENS start unless it has the period start. Both solves keep to one deadline
+    (planner.solve.deadline).
     """
     with deadline(options.time_limit):
         return _solve_and_polish(model, options, progress)
@@ -226,7 +223,7 @@ def _solve_and_polish(model: pyo.ConcreteModel, options: SolverOptions,
     began = time.perf_counter()
     start = period_start(model, options, progress) if options.period_start else None
     spent = time.perf_counter() - began
-    mip = first_share(mip_options(options))
+    mip = first_share(options if start is None else mip_options(options))  # RENS where there is no start
     if mip.time_limit is not None:
         mip = mip.model_copy(update={"time_limit": max(mip.time_limit - spent, 0.0)})
     result = solve(model, mip, mip_start=start, progress=progress)

@@ -4,7 +4,7 @@ offered before branch and bound, the solution mapped back into the model."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,6 +12,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
+from planner.models.layout import hosting_variables, reformulation_variables
 from planner.scenario.schema import SolverOptions
 from planner.solve.apart import KILL_GRACE, Ended, runs_apart, solve_apart
 from planner.solve.deadline import READBACK_SECONDS_PER_COLUMN, capped, deadline
@@ -92,7 +93,8 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     reserve = READBACK_SECONDS_PER_COLUMN * len(form.columns)
     budget = capped(options.time_limit, reserve)
     skip = mip and options.heuristic and not _rens_fits(budget, handover)
-    heuristic = _rens_start(h, options, not mip_start, budget) if mip and options.heuristic and not skip else None
+    heuristic = (_rens_start(h, options, not mip_start, budget, _neighbourhoods(model, form))
+                 if mip and options.heuristic and not skip else None)
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
     if heuristic is not None:
@@ -186,14 +188,24 @@ def _ending(status_code: Any) -> Ending:
     return "limit" if status_code in _LIMITS else "other"
 
 
-def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | None) -> Rens:
+def _neighbourhoods(model: pyo.ConcreteModel, form: StandardForm) -> tuple[np.ndarray, np.ndarray]:
+    """The columns of `form` RENS may fix, widest fixing first: every decision (all but the reformulation's
+    counts and splits, `reformulation_variables`, whose values follow from x); then the hosting y alone."""
+    auxiliary, hosting = reformulation_variables(model), hosting_variables(model)
+    decisions = np.fromiter((id(v) not in auxiliary for v in form.columns), dtype=bool, count=len(form.columns))
+    return decisions, np.fromiter((id(v) in hosting for v in form.columns), dtype=bool, count=len(form.columns))
+
+
+def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | None,
+                fixable: Sequence[np.ndarray]) -> Rens:
     """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`).
 
-    Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves).
+    Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves); it
+    fixes the `fixable` columns of the first neighbourhood that has a plan.
     """
     native = native_options("highs", options)
     native.pop("time_limit", None)
-    found = rens(h, native, time_limit, plan)
+    found = rens(h, native, time_limit, plan, fixable)
     if len(found.columns):
         h.setSolution(len(found.columns), found.columns, found.values)
     return found

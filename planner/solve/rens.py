@@ -1,17 +1,19 @@
 """A start for HiGHS from a quick heuristic: RENS (relaxation enforced neighbourhood search, Berthold 2014).
 
 Solve the linear relaxation, strengthened by rounds of knapsack cover cuts (planner.solve.covers), fix
-every integer column whose relaxed value is already integral, and solve the small MIP that is
-left. Its plan is feasible for the whole model, and after the reformulation of models/ it is
-usually within the gap of the relaxation's bound, so the main solve can stop as soon as its root
-confirms it. HiGHS runs RENS itself too, but only after its root cut loop, which is where the time
-of the benchmark models went.
+every integer column of a decision (x, y) whose relaxed value is already integral, and solve the
+small MIP that is left (the reformulation's counts and splits stay free: they follow from x). Its
+plan is feasible for the whole model, and after the reformulation of models/ it is usually within
+the gap of the relaxation's bound, so the main solve can stop as soon as its root confirms it.
+HiGHS runs RENS itself too, but only after its root cut loop, which is where the time of the
+benchmark models went.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -91,25 +93,30 @@ def _sub_solver(lp: Any, options: dict[str, Any], budget: float) -> Any:
     return h
 
 
-def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool = True) -> Rens:
+def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool = True,
+         fixable: Sequence[np.ndarray] = ()) -> Rens:
     """Run RENS on the MIP held by `h` (a highspy.Highs), with `options` (HiGHS names) on its solves.
+
+    `fixable` are the neighbourhoods to try, each a mask of the columns RENS may fix, in turn until one has a
+    plan (none given: one, every integer column).
 
     With `plan` False (the solve already has a start), only the cover cuts are made: no small MIP.
 
     The relaxation is first strengthened by rounds of knapsack cover cuts (planner.solve.covers); the
-    cuts are added to `h` as well. The relaxation with its cuts, and then the small MIP, may each
+    cuts are added to `h` as well. The relaxation with its cuts, and then the small MIPs together, may each
     take BUDGET_SHARE of `time_limit` (BUDGET_SECONDS without one); when the relaxation does not
     reach its optimum in time, RENS stops there. Ctrl-C stops it too (`interrupted`): HiGHS's solves
     stop by themselves, and planner's own steps between them stop with no plan.
     """
     start = time.perf_counter()
     try:
-        return _rens(h, options, time_limit, start, plan)
+        return _rens(h, options, time_limit, start, plan, fixable)
     except KeyboardInterrupt:
         return Rens(time.perf_counter() - start, 0, 0, interrupted=True)
 
 
-def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float, plan: bool) -> Rens:
+def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float, plan: bool,
+          fixable: Sequence[np.ndarray]) -> Rens:
     """`rens` itself, started at `start` (time.perf_counter)."""
     import highspy
 
@@ -136,20 +143,32 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     _add(h, cuts)
     if not plan or lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # e.g. out of time: no small MIP
         return Rens(time.perf_counter() - start, 0, int(integer.sum()), cuts=len(cuts), interrupted=_interrupted(lp))
-    fix = integer & (np.abs(x - np.round(x)) < 1e-6)
+    integral = integer & (np.abs(x - np.round(x)) < 1e-6)
+    ends = time.perf_counter() + budget
+    for mask in fixable or (integer,):
+        found = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, integral & mask, np.round(x))
+        if found.objective is not None or found.interrupted or time.perf_counter() >= ends:
+            break
+    return replace(found, seconds=time.perf_counter() - start, free=int((integer & ~(integral & mask)).sum()))
+
+
+def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cut], integer: np.ndarray,
+               fix: np.ndarray, values: np.ndarray) -> Rens:
+    """Solve `model` (a highspy.HighsLp; `integer` marks its integer columns) with the `fix` columns fixed at
+    `values`, and `cuts`, within `budget` seconds: its plan, if any (`seconds` and `free` are left to the caller)."""
     lower, upper = np.array(model.col_lower_), np.array(model.col_upper_)
-    lower[fix] = upper[fix] = np.round(x[fix])
+    lower[fix] = upper[fix] = values[fix]
+    original = model.col_lower_, model.col_upper_
     model.col_lower_, model.col_upper_ = lower, upper
-    small = _sub_solver(model, options, budget)
+    small = _sub_solver(model, options, max(budget, 0.0))
+    model.col_lower_, model.col_upper_ = original
     _add(small, cuts)
     small.solve()
-    seconds = time.perf_counter() - start
-    fixed, free = int(fix.sum()), int((integer & ~fix).sum())
     if small.getInfo().primal_solution_status != 2:
-        return Rens(seconds, fixed, free, cuts=len(cuts), interrupted=_interrupted(small))
+        return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts), interrupted=_interrupted(small))
     columns = np.flatnonzero(integer).astype(np.int32)
     values = np.asarray(small.getSolution().col_value)[columns]
-    return Rens(seconds, fixed, free, float(small.getInfo().objective_function_value), columns, values, len(cuts),
+    return Rens(0.0, int(fix.sum()), 0, float(small.getInfo().objective_function_value), columns, values, len(cuts),
                 _interrupted(small))
 
 

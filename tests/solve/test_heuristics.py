@@ -7,12 +7,13 @@ import math
 from pathlib import Path
 
 import highspy
+import numpy as np
 import pytest
 
 from benchmarks.generate import generate
 from planner.run import build, run
 from planner.scenario.loader import load_scenario
-from planner.solve.highs import _to_highs
+from planner.solve.highs import _neighbourhoods, _to_highs
 from planner.solve.rens import feasibility_jump_fits, rens
 from tests.reference.model import solve_reference
 
@@ -46,6 +47,49 @@ def test_the_optimum_is_the_same_with_and_without_the_start(scenario: Path, tmp_
         assert record["seconds"] <= outcome.summary["solve_seconds"]
     else:
         assert record is None
+
+
+def test_rens_fixes_the_decisions_and_leaves_the_reformulation_free(scenario: Path) -> None:
+    model = build(load_scenario(scenario)).model
+    h, form, _ = _to_highs(model)
+    fixable, hosting = _neighbourhoods(model, form)
+    kinds = {v.parent_component().local_name: (bool(a), bool(b)) for v, a, b in zip(form.columns, fixable, hosting,
+                                                                                     strict=True)}
+    assert kinds == {"x": (True, False), "y": (True, True), "q": (True, False), "g": (True, False),
+                     "split": (False, False), "count": (False, False)}
+    integer = [int(kind) == 1 for kind in h.getLp().integrality_]
+    auxiliary = sum(1 for ok, whole in zip(fixable, integer, strict=True) if whole and not ok)
+    every = rens(h, {"threads": 1}, time_limit=None)
+    h, _, _ = _to_highs(model)
+    decisions = rens(h, {"threads": 1}, time_limit=None, fixable=[fixable])
+    assert auxiliary > 0 and decisions.free >= auxiliary > every.free  # every split and count stays free
+    assert decisions.fixed + decisions.free == every.fixed + every.free == sum(integer)
+    optimum = solve_reference(scenario, mip_gap=0.0).objective
+    assert decisions.objective is not None and decisions.objective >= optimum * (1 - 1e-9)
+
+
+def _one_way_out() -> highspy.Highs:
+    """min z over binaries x, z with 2x - z = 1: the relaxation has z = 0 (integral) and x = 1/2; the only plan is
+    x = z = 1, outside the neighbourhood that fixes z."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = 2, 1
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.array([0.0, 1.0]), np.zeros(2), np.ones(2)
+    lp.row_lower_ = lp.row_upper_ = np.array([1.0])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = [0, 1, 2], [0, 0], [2.0, -1.0]
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * 2
+    h.passModel(lp)
+    return h
+
+
+def test_rens_tries_its_next_neighbourhood_when_one_has_no_plan() -> None:
+    fix_z, fix_none = np.array([False, True]), np.array([False, False])
+    assert rens(_one_way_out(), {"threads": 1}, time_limit=None, fixable=[fix_z]).objective is None
+    found = rens(_one_way_out(), {"threads": 1}, time_limit=None, fixable=[fix_z, fix_none])
+    assert (found.objective, found.fixed, found.free) == (1.0, 0, 2)
+    assert found.values.tolist() == [1.0, 1.0]
 
 
 def test_rens_stops_at_the_relaxation_when_its_budget_runs_out(scenario: Path) -> None:
