@@ -85,7 +85,6 @@ def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> tuple[
     from planner.run import build, solver_options
     from planner.scenario import load_scenario
     from planner.solve import solve
-    from planner.transition import mip_options
 
     start = time.perf_counter()
     sc = load_scenario(scenario)
@@ -96,9 +95,7 @@ def measure_planner(scenario: Path, time_limit: float, mip_gap: float) -> tuple[
     sets = time.perf_counter() - start
     built = build(sc, ix)
     options = solver_options(sc, time_limit=time_limit, mip_gap=mip_gap, threads=1, seed=0)
-    if built.transition is not None:  # version 2: its MIP's options, as planner.transition.solve_transition
-        options = mip_options(options)
-    result = solve(built.model, options)
+    result = solve(built.model, options)  # version 2 too: with no period start, its MIP has the same options
     start = time.perf_counter()
     gc.collect(1)  # the pass over the new objects the next allocations would trigger
     readback = result.readback_seconds + time.perf_counter() - start
