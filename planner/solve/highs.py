@@ -189,8 +189,9 @@ def _ending(status_code: Any) -> Ending:
 
 
 def _neighbourhoods(model: pyo.ConcreteModel, form: StandardForm) -> tuple[np.ndarray, np.ndarray]:
-    """The columns of `form` RENS may fix, widest fixing first: every decision (all but the reformulation's
-    counts and splits, `reformulation_variables`, whose values follow from x); then the hosting y alone."""
+    """The columns of `form` RENS may fix, in the order it tries them (the most fixed first): every decision (all
+    but the reformulation's counts and splits, `reformulation_variables`, whose values follow from x); then the
+    hosting y alone."""
     auxiliary, hosting = reformulation_variables(model), hosting_variables(model)
     decisions = np.fromiter((id(v) not in auxiliary for v in form.columns), dtype=bool, count=len(form.columns))
     return decisions, np.fromiter((id(v) in hosting for v in form.columns), dtype=bool, count=len(form.columns))
