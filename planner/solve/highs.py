@@ -93,8 +93,8 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     reserve = READBACK_SECONDS_PER_COLUMN * len(form.columns)
     budget = capped(options.time_limit, reserve)
     skip = mip and options.heuristic and not _rens_fits(budget, handover)
-    heuristic = (_rens_start(h, options, not mip_start, budget, _neighbourhoods(model, form))
-                 if mip and options.heuristic and not skip else None)
+    heuristic = (_rens_start(h, options, not mip_start, budget, () if mip_start else _neighbourhoods(model, form))
+                 if mip and options.heuristic and not skip else None)  # with a start: the cuts only, no neighbourhood
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
     if heuristic is not None:

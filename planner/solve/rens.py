@@ -146,10 +146,10 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     integral = integer & (np.abs(x - np.round(x)) < 1e-6)
     ends = time.perf_counter() + budget
     for mask in fixable or (integer,):
-        found = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, integral & mask, np.round(x))
-        if found.objective is not None or found.interrupted or time.perf_counter() >= ends:
+        small = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, integral & mask, np.round(x))
+        if small.objective is not None or small.interrupted or time.perf_counter() >= ends:
             break
-    return replace(found, seconds=time.perf_counter() - start, free=int((integer & ~(integral & mask)).sum()))
+    return replace(small, seconds=time.perf_counter() - start, free=int((integer & ~(integral & mask)).sum()))
 
 
 def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cut], integer: np.ndarray,
