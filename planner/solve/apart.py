@@ -14,6 +14,8 @@ process as before.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import pickle
 import signal
@@ -68,6 +70,21 @@ def runs_apart(nonzeros: int, time_limit: float | None) -> bool:
     return time_limit is not None and nonzeros >= APART_NONZEROS and fork_available()
 
 
+def trim_heap() -> bool:
+    """Give the free pages of the C heap back to the system (glibc's `malloc_trim`); whether it could.
+
+    HiGHS frees what RENS's relaxation and small MIP took, but glibc keeps much of it in the process, resident:
+    at 300x100, 1.1 GB (3,019 to 1,915 MiB after RENS). A copy forked with those pages counts them as its own
+    too. Elsewhere than glibc, nothing is done.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
 def solve_apart(h: Any, time_limit: float, watch: SolveWatch | None, follow: bool, probe: Any = None) -> Ended:
     """Run `h.solve()` in a forked copy of this process, stopped `time_limit` + KILL_GRACE seconds from now.
 
@@ -77,6 +94,7 @@ def solve_apart(h: Any, time_limit: float, watch: SolveWatch | None, follow: boo
     """
     sys.stdout.flush()
     sys.stderr.flush()
+    trim_heap()
     read, write = os.pipe()
     with warnings.catch_warnings():  # Python >= 3.12 warns of fork in a threaded process: the copy runs only HiGHS
         warnings.simplefilter("ignore", DeprecationWarning)

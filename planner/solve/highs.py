@@ -21,7 +21,7 @@ from planner.solve.registry import _highs_version, native_options
 from planner.solve.rens import Rens, feasibility_jump_fits, rens
 from planner.solve.standard_form import StandardForm, column_positions, standard_form, with_objective
 from planner.solve.status import Ending, SolveResult, normalise
-from planner.solve.watch import SolveWatch, current_watch, follow_mip, new_highs
+from planner.solve.watch import SolveWatch, current_watch, follow_mip, new_highs, stoppable
 
 
 @dataclass
@@ -85,7 +85,6 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     handover = time.perf_counter() - start
     for key, value in native_options("highs", options).items():
         h.setOptionValue(key, value)
-    h.HandleKeyboardInterrupt = True
     watch = current_watch()
     if watch is not None:
         watch.begin(options.time_limit)
@@ -111,7 +110,8 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     if skip:
         notes = (f"the cover cuts and RENS were left out: the {budget:.1f} s left of the time limit were less than "
                  f"{RENS_HANDOVERS:.0f} times the hand-over ({handover:.1f} s)", *notes)
-    end = _run(h, left, watch if follow else None, probe) if mip and not _stopped(heuristic) else _run_here(h)
+    with stoppable(h):
+        end = _run(h, left, watch if follow else None, probe) if mip and not _stopped(heuristic) else _run_here(h)
     seconds = time.perf_counter() - start
     if end.stopped:
         notes = (*notes, f"HiGHS had not stopped {KILL_GRACE:.0f} s after its time limit of {left:.1f} s (parts of its "

@@ -3,12 +3,14 @@ it."""
 
 from __future__ import annotations
 
+import gc
 import math
 from pathlib import Path
 
 import highspy
 import numpy as np
 import pytest
+from pyomo.common.gc_manager import PauseGC
 
 from benchmarks.generate import generate
 from planner.run import build, run
@@ -116,3 +118,11 @@ def test_feasibility_jump_is_turned_off_when_it_could_overrun_the_time_limit(
 def test_feasibility_jump_fits_three_quarters_of_the_time_left() -> None:
     assert feasibility_jump_fits(3_000_000, 40.1)  # 30 s of 40.1
     assert not feasibility_jump_fits(3_000_000, 39.9)
+
+
+def test_rens_frees_its_solvers_while_the_garbage_collector_is_paused(scenario: Path) -> None:
+    h, form, _ = _to_highs(build(load_scenario(scenario)).model)
+    with PauseGC():  # as during planner's solves
+        found = rens(h, {"threads": 1}, time_limit=None)
+        alive = [o for o in gc.get_objects() if type(o) is highspy.Highs]
+    assert found.objective is not None and alive == [h]  # the relaxation's and the small MIP's solvers are gone

@@ -3,6 +3,9 @@ limit plus 2 s, with the best plan found; a MIP run apart (planner.solve.apart) 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
 import time
 from pathlib import Path
 
@@ -67,3 +70,24 @@ def test_a_mip_apart_that_overruns_its_time_limit_is_stopped(scenario: Path) -> 
     assert 2.0 + planner.solve.apart.KILL_GRACE <= wall <= 2.0 + planner.solve.apart.KILL_GRACE + 1.0
     assert end.values is None or len(end.values) == len(form.columns)
     assert end.bound > -1e30  # the last bound of HiGHS's MIP log, heard though `h` logs nowhere (output_flag off)
+
+
+def _resident_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not planner.solve.apart.fork_available(), reason="glibc's heap, as on Linux")
+def test_the_heap_freed_before_a_fork_goes_back_to_the_system() -> None:
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    blocks = [libc.malloc(64 * 1024) for _ in range(3200)]  # 200 MiB in blocks glibc keeps on its heap
+    for block in blocks:
+        ctypes.memset(block, 1, 64 * 1024)
+    for block in blocks[:-1]:  # the last one keeps the heap's top, so free() alone gives nothing back
+        libc.free(block)
+    held = _resident_bytes()
+    assert planner.solve.apart.trim_heap()
+    assert held - _resident_bytes() > 150 * 2**20
+    libc.free(blocks[-1])
