@@ -122,7 +122,6 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
 def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float, plan: bool,
           fixable: Sequence[np.ndarray]) -> Rens:
     """`rens` itself, started at `start` (time.perf_counter)."""
-
     budget = BUDGET_SHARE * time_limit if time_limit else BUDGET_SECONDS
     model = h.getLp()  # one copy: each sub-solver takes its own copy of it in passModel
     kinds = model.integrality_
@@ -181,8 +180,7 @@ def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cu
         _add(small, cuts)
         small.solve()
         interrupted, info = _interrupted(small), small.getInfo()
-        found = info.primal_solution_status == 2
-        plan = np.asarray(small.getSolution().col_value) if found else None
+        plan = np.asarray(small.getSolution().col_value) if info.primal_solution_status == 2 else None
         objective = float(info.objective_function_value)
     if plan is None:
         return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts), interrupted=interrupted)
