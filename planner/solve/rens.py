@@ -128,8 +128,9 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     integer = np.array([int(kind) == 1 for kind in kinds], dtype=bool)
     sacks = knapsacks(model)
     model.integrality_ = []
-    with stoppable(_sub_solver(model, options, budget)) as lp:
-        model.integrality_ = kinds
+    lp = _sub_solver(model, options, budget)
+    model.integrality_ = kinds
+    with stoppable(lp):
         x, cuts = _relaxation(lp, sacks, budget, start)
         interrupted = _interrupted(lp)
     _add(h, cuts)

@@ -121,7 +121,7 @@ def test_feasibility_jump_fits_three_quarters_of_the_time_left() -> None:
 
 
 def test_rens_frees_its_solvers_while_the_garbage_collector_is_paused(scenario: Path) -> None:
-    h, form, _ = _to_highs(build(load_scenario(scenario)).model)
+    h, _, _ = _to_highs(build(load_scenario(scenario)).model)
     with PauseGC():  # as during planner's solves
         found = rens(h, {"threads": 1}, time_limit=None)
         alive = [o for o in gc.get_objects() if type(o) is highspy.Highs]
