@@ -21,6 +21,7 @@ objective and gap, and the ratios planner / floor from the same run.
     python benchmarks/run.py --full     # every size (long; the reference's build is quadratic)
     python benchmarks/run.py --limits   # time limits kept: every size with a short limit, planner only
     python benchmarks/run.py --threads  # two threads against one, and against two one-thread solves side by side
+    python benchmarks/run.py --decompose  # a decomposition by industry on the Dask cluster, 1 and 2 workers
 
 `--limits` (issue 22, "Time limits kept") solves each fixed size (seed 1) with planner as `planner run` does
 (`solve_polished`: cuts, RENS, HiGHS, read-back, polish) under a short limit (LIMITS), one size at a time in
@@ -28,7 +29,8 @@ a fresh subprocess, and prints the limit, the wall time of the whole solve, the 
 one (the larger of 2 s and 5 %), status, gap and peak memory (the process and, separately, the largest
 forked solve of planner.solve.apart).
 
-`--threads` (issue 22, "Two threads"): benchmarks/threads.py.
+`--threads` (issue 22, "Two threads"): benchmarks/threads.py. `--decompose` (issue 22, goal 6):
+benchmarks/decompose.py.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import decompose
 from benchmarks import threads as two_threads
 from benchmarks.generate import (
     BROWNFIELD_LARGE,
@@ -691,6 +694,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", action="store_true",
                         help=f"two threads against one and against two one-thread solves side by side: sizes "
                         f"{two_threads.SIZES}, {two_threads.TIME_LIMIT:.0f} s per solve unless given")
+    parser.add_argument("--decompose", action="store_true",
+                        help=f"a decomposition by industry on 1 and 2 Dask workers: sizes {decompose.SIZES}")
     parser.add_argument("--child", choices=("planner", "floor", "planner2", "floor2", "limits", "threads"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--scenario", type=Path, help=argparse.SUPPRESS)
@@ -712,7 +717,12 @@ def main(argv: list[str] | None = None) -> None:
         brownfield(sizes, args.seed, time_limit, args.mip_gap, args.timeout or time_limit + 900, args.json)
         return
     sizes = ([tuple(int(n) for n in s.lower().split("x")) for s in args.sizes.split(",")] if args.sizes
-             else list(two_threads.SIZES) if args.threads else FULL_SIZES if args.full or args.limits else QUICK_SIZES)
+             else list(two_threads.SIZES) if args.threads else list(decompose.SIZES) if args.decompose
+             else FULL_SIZES if args.full or args.limits else QUICK_SIZES)
+    if args.decompose:
+        with tempfile.TemporaryDirectory() as tmp:
+            decompose.run(tuple(sizes), args.seed, Path(tmp))
+        return
     if args.threads:
         threads_mode(sizes, args.seed, time_limit, args.mip_gap, args.timeout or time_limit + 900, args.json)
         return
