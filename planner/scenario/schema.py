@@ -483,7 +483,8 @@ class SolverOptions(_Model):
     heuristic: bool = True
     """HiGHS only: before branch and bound, strengthen the relaxation with knapsack cover cuts on the land
     rows and find a start with RENS (fix the openings and hosting decisions the relaxation sets to whole
-    values, solve the small MIP left; if it has no plan, fix the hosting alone); at most 20 % of the time limit
+    values, solve the small MIP left; if it has no plan, or one more than 1 % above the relaxation's bound, fix
+    the hosting alone and solve again from that plan); at most 20 % of the time limit
     per step, the relaxation's first solve up to half of it. The cuts stay in the main solve. A run with periods
     and `period_start` skips both."""
     period_start: bool = False

@@ -202,7 +202,7 @@ def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | 
     """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`).
 
     Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves); it
-    fixes the `fixable` columns of the first neighbourhood that has a plan.
+    tries the `fixable` neighbourhoods in turn, each from the best plan before it.
     """
     native = native_options("highs", options)
     native.pop("time_limit", None)

@@ -94,6 +94,41 @@ def test_rens_tries_its_next_neighbourhood_when_one_has_no_plan() -> None:
     assert found.values.tolist() == [1.0, 1.0]
 
 
+def _better_further_out(offset: float = 0.0) -> highspy.Highs:
+    """min -4x - 2z + 10y (+ `offset`) over binaries x, z and y >= 0 with 3x + 2z - y <= 2: the relaxation has
+    z = 0 (integral) and x = 2/3 (-8/3); with z fixed at 0 the best plan is x = z = 0 (0), the optimum is z = 1
+    (-2)."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = 3, 1
+    lp.col_cost_, lp.col_lower_ = np.array([-4.0, -2.0, 10.0]), np.zeros(3)
+    lp.col_upper_ = np.array([1.0, 1.0, highspy.kHighsInf])
+    lp.offset_ = offset
+    lp.row_lower_, lp.row_upper_ = np.array([-highspy.kHighsInf]), np.array([2.0])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = [0, 1, 2, 3], [0, 0, 0], [3.0, 2.0, -1.0]
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * 2 + [highspy.HighsVarType.kContinuous]
+    h.passModel(lp)
+    return h
+
+
+def test_rens_goes_on_to_its_next_neighbourhood_from_the_plan_it_has_and_keeps_the_better() -> None:
+    fix_z, fix_none = np.array([False, True, False]), np.array([False, False, False])
+    assert rens(_better_further_out(), {"threads": 1}, time_limit=None, fixable=[fix_z]).objective == 0.0
+    found = rens(_better_further_out(), {"threads": 1}, time_limit=None, fixable=[fix_z, fix_none])
+    assert (found.objective, found.fixed, found.free) == (-2.0, 0, 2)
+    assert found.values.tolist() == [0.0, 1.0]
+
+
+@pytest.mark.parametrize("gap, objective", [(0.05, 100.0), (0.01, 98.0)])
+def test_rens_goes_on_only_while_its_plan_is_not_within_the_gap_of_the_relaxation(gap: float, objective: float) -> None:
+    both = [np.array([False, True, False]), np.array([False, False, False])]
+    # the first plan (100) is 2.7 % above the relaxation (97.33): within a 5 % gap, not within 1 %
+    found = rens(_better_further_out(100.0), {"threads": 1, "mip_rel_gap": gap}, None, fixable=both)
+    assert found.objective == objective
+
+
 def test_rens_stops_at_the_relaxation_when_its_budget_runs_out(scenario: Path) -> None:
     h, _, _ = _to_highs(build(load_scenario(scenario)).model)
     found = rens(h, {"threads": 1}, time_limit=1e-6)
