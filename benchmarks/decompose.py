@@ -96,7 +96,8 @@ def split_by_industry(scenario: Path) -> tuple[Split, float]:
 def relaxation(split: Split) -> tuple[float, np.ndarray, float]:
     """The whole model's linear relaxation: objective, row duals and seconds."""
     began = time.perf_counter()
-    h = _highs(_lp(split, np.arange(len(split.cost)), np.arange(len(split.row_lower)), split.cost, integer=False))
+    h = _highs(_problem(split, np.arange(len(split.cost)), np.arange(len(split.row_lower)), split.cost, integer=False),
+               seconds=np.inf)
     h.run()
     return h.getInfo().objective_function_value, np.asarray(h.getSolution().row_dual), time.perf_counter() - began
 
@@ -113,7 +114,7 @@ def priced(split: Split, duals: np.ndarray) -> tuple[np.ndarray, float]:
     return split.cost - split.A.T @ y, constant + split.offset
 
 
-def _lp(split: Split, columns: np.ndarray, rows: np.ndarray, cost: np.ndarray, integer: bool = True,
+def _problem(split: Split, columns: np.ndarray, rows: np.ndarray, cost: np.ndarray, integer: bool = True,
         shift: np.ndarray | None = None) -> dict[str, Any]:
     """The problem over `columns` and `rows` (row bounds less `shift`, the activity of columns fixed elsewhere)."""
     sub = sp.csc_array(split.A[rows][:, columns])
@@ -160,7 +161,7 @@ def lagrangian(client: Any, split: Split, cost: np.ndarray, constant: float) -> 
     began = time.perf_counter()
     groups = range(-1, int(split.group.max()) + 1)
     columns = [np.flatnonzero(split.group == g) for g in groups]
-    problems = [_lp(split, cols, np.flatnonzero(split.owner == g), cost) for g, cols in zip(groups, columns,
+    problems = [_problem(split, cols, np.flatnonzero(split.owner == g), cost) for g, cols in zip(groups, columns,
                                                                                            strict=True)]
     results = client.gather(client.map(solve_group, client.scatter(problems), pure=False))
     plan = np.zeros(len(cost))
@@ -177,7 +178,7 @@ def broken_rows(split: Split, plan: np.ndarray) -> np.ndarray:
     rows = np.flatnonzero(split.coupling)
     k = len(rows)
     within = split.A[rows]
-    problem = _lp(split, shared, rows, split.cost, shift=within[:, fixed] @ plan[fixed])
+    problem = _problem(split, shared, rows, split.cost, shift=within[:, fixed] @ plan[fixed])
     slack = sp.csc_array(sp.hstack([sp.csc_array(within[:, shared]), sp.eye_array(k), -sp.eye_array(k)]))
     problem.update(cost=np.r_[np.zeros(len(shared)), np.ones(2 * k)], lower=np.r_[problem["lower"], np.zeros(2 * k)],
                    upper=np.r_[problem["upper"], np.full(2 * k, np.inf)], start=slack.indptr, index=slack.indices,
@@ -199,7 +200,7 @@ def repair(split: Split, plan: np.ndarray, rows: np.ndarray) -> dict[str, Any]:
     free = np.isin(split.group, list(industries)) | (split.group < 0)
     columns, fixed = np.flatnonzero(free), np.flatnonzero(~free)
     touched = np.flatnonzero(np.diff(sp.csc_array(split.A[:, columns]).tocsr().indptr) > 0)
-    problem = _lp(split, columns, touched, split.cost, shift=split.A[touched][:, fixed] @ plan[fixed])
+    problem = _problem(split, columns, touched, split.cost, shift=split.A[touched][:, fixed] @ plan[fixed])
     h = _highs(problem, gap=GROUP_GAP, seconds=REPAIR_SECONDS)
     h.run()
     found = h.getInfo().primal_solution_status == 2

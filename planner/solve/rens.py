@@ -147,17 +147,15 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
         return Rens(time.perf_counter() - start, 0, int(integer.sum()), cuts=len(cuts), interrupted=interrupted)
     integral = integer & (np.abs(x - np.round(x)) < 1e-6)
     ends = time.perf_counter() + budget
-    best: Rens | None = None
+    best = Rens(0.0, 0, int(integer.sum()))  # no plan yet
     for mask in fixable or (integer,):
-        small = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, integral & mask, np.round(x),
-                           best)
-        small = replace(small, free=int((integer & ~(integral & mask)).sum()))
-        if best is None or (small.objective is not None
-                            and (best.objective is None or small.objective < best.objective)):
+        fix = integral & mask
+        small = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, fix, np.round(x), best)
+        small = replace(small, free=int((integer & ~fix).sum()))
+        if best.objective is None or (small.objective is not None and small.objective < best.objective):
             best = small
         if small.interrupted or time.perf_counter() >= ends or _close_enough(best.objective, bound, options):
             break
-    assert best is not None
     return replace(best, seconds=time.perf_counter() - start, interrupted=small.interrupted)
 
 
@@ -192,7 +190,7 @@ def _relaxation(lp: Any, sacks: Any, budget: float, start: float) -> tuple[np.nd
 
 
 def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cut], integer: np.ndarray,
-               fix: np.ndarray, values: np.ndarray, start: Rens | None = None) -> Rens:
+               fix: np.ndarray, values: np.ndarray, start: Rens) -> Rens:
     """Solve `model` (a highspy.HighsLp; `integer` marks its integer columns) with the `fix` columns fixed at
     `values`, and `cuts`, within `budget` seconds, from the plan of `start` if it has one (a plan of a smaller
     neighbourhood): its plan, if any (`seconds` and `free` are left to the caller)."""
@@ -203,7 +201,7 @@ def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cu
     with stoppable(_sub_solver(model, options, max(budget, 0.0))) as small:
         model.col_lower_, model.col_upper_ = original
         _add(small, cuts)
-        if start is not None and start.objective is not None:
+        if start.objective is not None:
             small.setSolution(len(start.columns), start.columns, start.values)
         small.solve()
         interrupted, info = _interrupted(small), small.getInfo()
