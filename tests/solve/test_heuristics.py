@@ -70,20 +70,29 @@ def test_rens_fixes_the_decisions_and_leaves_the_reformulation_free(scenario: Pa
     assert decisions.objective is not None and decisions.objective >= optimum * (1 - 1e-9)
 
 
-def _one_way_out() -> highspy.Highs:
-    """min z over binaries x, z with 2x - z = 1: the relaxation has z = 0 (integral) and x = 1/2; the only plan is
-    x = z = 1, outside the neighbourhood that fixes z."""
+def _one_row_mip(cost: list[float], upper: list[float], row: tuple[float, float], coefficients: list[float],
+                 integers: int, offset: float = 0.0) -> highspy.Highs:
+    """min cost x (+ `offset`) over 0 <= x <= `upper` with row[0] <= coefficients x <= row[1], the first `integers`
+    columns integer."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = 2, 1
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.array([0.0, 1.0]), np.zeros(2), np.ones(2)
-    lp.row_lower_ = lp.row_upper_ = np.array([1.0])
+    n = len(cost)
+    lp.num_col_, lp.num_row_ = n, 1
+    lp.col_cost_, lp.col_lower_, lp.col_upper_, lp.offset_ = np.array(cost), np.zeros(n), np.array(upper), offset
+    lp.row_lower_, lp.row_upper_ = np.array([row[0]]), np.array([row[1]])
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = [0, 1, 2], [0, 0], [2.0, -1.0]
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * 2
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = list(range(n + 1)), [0] * n, coefficients
+    kinds = highspy.HighsVarType
+    lp.integrality_ = [kinds.kInteger] * integers + [kinds.kContinuous] * (n - integers)
     h.passModel(lp)
     return h
+
+
+def _one_way_out() -> highspy.Highs:
+    """min z over binaries x, z with 2x - z = 1: the relaxation has z = 0 (integral) and x = 1/2; the only plan is
+    x = z = 1, outside the neighbourhood that fixes z."""
+    return _one_row_mip([0.0, 1.0], [1.0, 1.0], (1.0, 1.0), [2.0, -1.0], 2)
 
 
 def test_rens_tries_its_next_neighbourhood_when_one_has_no_plan() -> None:
@@ -98,19 +107,8 @@ def _better_further_out(offset: float = 0.0) -> highspy.Highs:
     """min -4x - 2z + 10y (+ `offset`) over binaries x, z and y >= 0 with 3x + 2z - y <= 2: the relaxation has
     z = 0 (integral) and x = 2/3 (-8/3); with z fixed at 0 the best plan is x = z = 0 (0), the optimum is z = 1
     (-2)."""
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = 3, 1
-    lp.col_cost_, lp.col_lower_ = np.array([-4.0, -2.0, 10.0]), np.zeros(3)
-    lp.col_upper_ = np.array([1.0, 1.0, highspy.kHighsInf])
-    lp.offset_ = offset
-    lp.row_lower_, lp.row_upper_ = np.array([-highspy.kHighsInf]), np.array([2.0])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = [0, 1, 2, 3], [0, 0, 0], [3.0, 2.0, -1.0]
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * 2 + [highspy.HighsVarType.kContinuous]
-    h.passModel(lp)
-    return h
+    return _one_row_mip([-4.0, -2.0, 10.0], [1.0, 1.0, highspy.kHighsInf], (-highspy.kHighsInf, 2.0),
+                        [3.0, 2.0, -1.0], 2, offset)
 
 
 def test_rens_goes_on_to_its_next_neighbourhood_from_the_plan_it_has_and_keeps_the_better() -> None:
