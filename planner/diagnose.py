@@ -179,7 +179,8 @@ def _deletion_filter(m: pyo.ConcreteModel, records: list[Record], conflict: list
     """Shrink an infeasible set of enforced constraints to an irreducible one.
 
     Constraints outside the set are dropped (free slack, no cost); each member is dropped in
-    turn and stays dropped when the rest is still infeasible.
+    turn and stays dropped when the rest is still infeasible. The members left come in the order of `records`,
+    whichever rounds of the filter enforced them (a solver may give way at other rows of equal violation).
     """
     m.violation.deactivate()
     m.feasibility = pyo.Objective(expr=0.0)
@@ -194,7 +195,8 @@ def _deletion_filter(m: pyo.ConcreteModel, records: list[Record], conflict: list
             kept.remove(record)
         else:
             record[3].fix(0.0)
-    return kept
+    order = {id(r): k for k, r in enumerate(records)}
+    return sorted(kept, key=lambda r: order[id(r)])
 
 
 def _elastic_base(model: pyo.ConcreteModel) -> pyo.ConcreteModel:
