@@ -199,8 +199,8 @@ def transition_files(plan: TransitionPlan, draw_map: Callable[[Path], None]) -> 
 
 
 def mip_options(options: SolverOptions) -> SolverOptions:
-    """`options` without the RENS start and its cover cuts: for the stages of the period start, and for the MIP
-    solved from that start (RENS would only add its cuts to a solve that has a start)."""
+    """`options` without the RENS start and its cover cuts: for the stages of the period start (each a small MIP of
+    its own)."""
     return options.model_copy(update={"heuristic": False})
 
 
@@ -208,7 +208,8 @@ def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
                      progress: Callable[[str], None] = lambda message: None) -> SolveResult:
     """Solve the version 2 `model`, then polish its plan as version 1's is (planner.polish): every period's x
     rounded and fixed, the rest re-solved as a linear programme within what the MIP left of the time limit.
-    The MIP gets a RENS start unless it has the period start. Both solves keep to one deadline
+    The MIP gets a RENS start unless it has the period start (then RENS's cover cuts only, as any solve with a
+    start). Both solves keep to one deadline
     (planner.solve.deadline).
     """
     with deadline(options.time_limit):
@@ -223,7 +224,7 @@ def _solve_and_polish(model: pyo.ConcreteModel, options: SolverOptions,
     began = time.perf_counter()
     start = period_start(model, options, progress) if options.period_start else None
     spent = time.perf_counter() - began
-    mip = first_share(options if start is None else mip_options(options))  # RENS where there is no start
+    mip = first_share(options)  # with the period start: RENS's cover cuts only (planner.solve.highs)
     if mip.time_limit is not None:
         mip = mip.model_copy(update={"time_limit": max(mip.time_limit - spent, 0.0)})
     result = solve(model, mip, mip_start=start, progress=progress)

@@ -484,9 +484,9 @@ class SolverOptions(_Model):
     """HiGHS only: before branch and bound, strengthen the relaxation with knapsack cover cuts on the land
     rows and find a start with RENS (fix the openings and hosting decisions the relaxation sets to whole
     values, solve the small MIP left; if it has no plan, or one more than 1 % above the relaxation's bound, fix
-    the hosting alone and solve again from that plan); at most 20 % of the time limit
-    per step, the relaxation's first solve up to half of it. The cuts stay in the main solve. A run with periods
-    and `period_start` skips both."""
+    the hosting alone and solve again from that plan); at most 20 % of the time limit per step, the relaxation's
+    first solve up to half of it. The cuts stay in the main solve. A solve that already has a start
+    (`period_start`, a sweep's `--reuse`) gets the cuts only."""
     period_start: bool = False
     """Runs with periods only: before the MIP, build a start period by period (relax-and-fix: every later period's
     integer variables relaxed, each period's MIP solved and its openings fixed in turn) within at most 20 % of the
