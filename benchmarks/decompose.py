@@ -31,6 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from benchmarks.generate import generate
+from planner.solve.watch import new_highs
 
 SIZES: tuple[tuple[int, int], ...] = ((100, 100),)
 """The sizes measured (regions x industries)."""
@@ -126,10 +127,10 @@ def _problem(split: Split, columns: np.ndarray, rows: np.ndarray, cost: np.ndarr
 
 
 def _highs(problem: dict[str, Any], gap: float = GROUP_GAP, seconds: float = GROUP_SECONDS) -> Any:
-    """A one-thread, silent highspy.Highs holding `problem`."""
+    """A one-thread highspy.Highs holding `problem`, silent (planner.solve.watch.new_highs, the one maker of them)."""
     import highspy
 
-    h = highspy.Highs()
+    h = new_highs()
     for key, value in {"output_flag": False, "threads": 1, "mip_rel_gap": gap, "time_limit": seconds}.items():
         h.setOptionValue(key, value)
     lp = highspy.HighsLp()
@@ -161,8 +162,8 @@ def lagrangian(client: Any, split: Split, cost: np.ndarray, constant: float) -> 
     began = time.perf_counter()
     groups = range(-1, int(split.group.max()) + 1)
     columns = [np.flatnonzero(split.group == g) for g in groups]
-    problems = [_problem(split, cols, np.flatnonzero(split.owner == g), cost) for g, cols in zip(groups, columns,
-                                                                                           strict=True)]
+    problems = [_problem(split, cols, np.flatnonzero(split.owner == g), cost)
+                for g, cols in zip(groups, columns, strict=True)]
     results = client.gather(client.map(solve_group, client.scatter(problems), pure=False))
     plan = np.zeros(len(cost))
     for cols, (_, values) in zip(columns, results, strict=True):

@@ -198,19 +198,12 @@ def transition_files(plan: TransitionPlan, draw_map: Callable[[Path], None]) -> 
     }
 
 
-def mip_options(options: SolverOptions) -> SolverOptions:
-    """`options` without the RENS start and its cover cuts: for the stages of the period start (each a small MIP of
-    its own)."""
-    return options.model_copy(update={"heuristic": False})
-
-
 def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
                      progress: Callable[[str], None] = lambda message: None) -> SolveResult:
     """Solve the version 2 `model`, then polish its plan as version 1's is (planner.polish): every period's x
     rounded and fixed, the rest re-solved as a linear programme within what the MIP left of the time limit.
     The MIP gets a RENS start unless it has the period start (then RENS's cover cuts only, as any solve with a
-    start). Both solves keep to one deadline
-    (planner.solve.deadline).
+    start). Both solves keep to one deadline (planner.solve.deadline).
     """
     with deadline(options.time_limit):
         return _solve_and_polish(model, options, progress)
@@ -235,10 +228,11 @@ def _solve_and_polish(model: pyo.ConcreteModel, options: SolverOptions,
 def period_start(model: pyo.ConcreteModel, options: SolverOptions,
                  progress: Callable[[str], None]) -> ComponentMap | None:
     """`solver.period_start`: a start for the version 2 `model` built period by period (planner.solve.relaxfix),
-    the free integer variables of each period a stage; None when a stage found no plan."""
+    the free integer variables of each period a stage; None when a stage found no plan. The stages, each a small
+    MIP of its own, run without RENS and its cover cuts."""
     stages = [[v for v in model.period[t].component_data_objects(pyo.Var) if v.is_integer() and not v.fixed]
               for t in model.period]
-    return relax_and_fix(model, stages, mip_options(options), progress)
+    return relax_and_fix(model, stages, options.model_copy(update={"heuristic": False}), progress)
 
 
 INFEASIBLE = """The plan over the periods has no feasible solution.

@@ -3,6 +3,7 @@ reference's optimum, at least the relaxation's; its repaired plan keeps every ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -35,9 +36,9 @@ def plan_of(split: Split, cost: np.ndarray, constant: float) -> tuple[float, np.
 
 @pytest.mark.parametrize("make", [lambda d: generate(6, 8, 1, d), lambda d: generate(5, 6, 3, d),
                                   lambda d: write_random_scenario(d, 11, n_regions=4, n_industries=4)])
-def test_the_decomposition_bounds_the_optimum_from_below_and_its_repaired_plan_is_feasible(tmp_path: Path,
-                                                                                         make: object) -> None:
-    scenario = make(tmp_path / "s")  # type: ignore[operator]
+def test_the_decomposition_bounds_the_optimum_from_below_and_its_repaired_plan_is_feasible(
+        tmp_path: Path, make: Callable[[Path], Path]) -> None:
+    scenario = make(tmp_path / "s")
     optimum = solve_reference(scenario, mip_gap=0.0).objective
     split, _ = split_by_industry(scenario)
     relaxed, duals, _ = relaxation(split)

@@ -74,3 +74,5 @@ def test_a_run_with_the_period_start_reaches_the_reference_optimum(tmp_path):
     assert outcome.summary["objective"] == pytest.approx(optimum, rel=1e-9)
     assert check_run_folder_v2(tmp_path / "run", yaml) == []
     assert any(message.startswith("start period by period: a plan of") for message in heard)
+    # the MIP after the start gets RENS's cover cuts as any solve with a start does, and no RENS plan
+    assert outcome.summary["heuristic"]["name"] == "rens" and outcome.summary["heuristic"]["objective"] is None
