@@ -1,10 +1,13 @@
 """The version 2 default scenarios of issue 20 items 2 and 3: Beijing's relief of non-capital functions
 (scenarios/metro/beijing/transition.yaml) and Hebei by prefecture-level city (scenarios/province/hebei).
-Cheap checks only (no solve): the rules name what exists, the stock adds up to its published totals,
+Cheap checks only (no solve): the rules name what exists, the stock is its published (or derived) figures,
 every stock row says where it comes from, and every city joins its boundary in geodata."""
 
 from __future__ import annotations
 
+import csv
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,8 +23,8 @@ HEBEI = SCENARIOS / "province" / "hebei" / "scenario.yaml"
 # 北京市统计局, 规模以上工业总产值(按区划分), 2017年1-5月 (10k yuan): the city total less "其他"
 # (grid companies not located in a district), x 12/5 to a year, / 10,000 to 亿元.
 BEIJING_STOCK_UNITS = (68_630_320 - 12_142_999) * 12 / 5 / 10_000
-# 河北省 2020 第二产业增加值 (亿元), the total the Hebei stock apportions.
-HEBEI_SECONDARY_2020 = 13_597.2
+# The Hebei cities' 2023 figures as the 中国城市统计年鉴2024 prints them (sources/README.md).
+HEBEI_CITIES_2023 = HEBEI.parent / "sources" / "cities_2023.csv"
 
 
 @pytest.fixture(scope="module", params=[BEIJING, HEBEI], ids=["beijing", "hebei"])
@@ -57,9 +60,52 @@ def test_beijing_stock_is_the_published_district_output():
     assert scenario.periods[0] <= 2030 <= scenario.periods[-1]
 
 
-def test_hebei_stock_adds_up_to_the_provincial_total():
+def hebei_cities() -> list[dict[str, str]]:
+    with HEBEI_CITIES_2023.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_hebei_sources_gdp_adds_up_to_the_yearbook_cities_sum():
+    rows = hebei_cities()
+    assert len(rows) == 11 and len({r["adcode"] for r in rows}) == 11
+    assert sum(int(r["gdp_2023_total_city_yi"]) for r in rows) == 44_092
+
+
+def test_hebei_production_stock_is_each_citys_derived_secondary_value_added():
+    # 第二产业增加值 = GDP x 第二产业's share / 100, 全市 for the city, 市辖区 for its districts;
+    # the outer site (counties and county-level cities) holds the difference, center + inner the districts
     scenario = load_scenario(HEBEI)
-    assert production_stock(scenario) == pytest.approx(HEBEI_SECONDARY_2020, abs=33 * 0.05)
+    region_of = {r.adcode: r.id for r in scenario.regions.values() if r.id.startswith("HE-")}
+    for row in hebei_cities():
+        total = float(row["gdp_2023_total_city_yi"]) * float(row["secondary_share_2023_total_city_pct"]) / 100
+        districts = float(row["gdp_2023_districts_yi"]) * float(row["secondary_share_2023_districts_pct"]) / 100
+        rid = region_of[row["adcode"]]
+        by_zone = {scenario.sites[s.site].zone: s.capacity for s in scenario.stock.values()
+                   if s.function == "production" and scenario.sites[s.site].region == rid}
+        assert sorted(by_zone) == ["center", "inner", "outer"], rid
+        assert sum(by_zone.values()) == pytest.approx(total, abs=3 * 0.05), rid
+        assert by_zone["outer"] == pytest.approx(total - districts, abs=0.05), rid
+        assert by_zone["center"] + by_zone["inner"] == pytest.approx(districts, abs=2 * 0.05), rid
+
+
+def test_hebei_derive_stops_when_a_citys_districts_exceed_the_whole_city(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "path", list(sys.path))  # derive.py puts its helper folders first
+    before = set(sys.modules)
+    try:
+        spec = importlib.util.spec_from_file_location("hebei_derive", HEBEI.parent / "derive.py")
+        derive = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(derive)
+        text = HEBEI_CITIES_2023.read_text(encoding="utf-8")
+        bad = tmp_path / "cities_2023.csv"  # 承德's 市辖区 GDP raised from 474 to the whole city's 1852 亿元
+        bad.write_text(text.replace("130800,承德市,1852,474,", "130800,承德市,1852,1852,"), encoding="utf-8")
+        with pytest.raises(SystemExit) as stop:
+            derive.read_cities(bad)
+    finally:
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
+    assert stop.value.code == 2
+    assert capsys.readouterr().err == ("cities_2023.csv: row 9, 承德市: the 市辖区 第二产业增加值 808.21 亿元 exceeds "
+                                       "the whole city's 586.90: its outer site's stock would be negative\n")
 
 
 def test_every_hebei_city_joins_its_boundary_and_holds_its_sites():

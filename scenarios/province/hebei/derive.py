@@ -18,6 +18,7 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import shapely
 from shapely.geometry import shape
@@ -36,58 +37,35 @@ sys.path.insert(0, str(ROOT / "scenarios" / "metro" / "beijing"))
 from derive_transition import max_scales  # noqa: E402  (the same scale rule as Beijing's)
 
 # ---------------------------------------------------------------- published figures
-# GDP by city, 100 million yuan (亿元), 2016: http://gkjzy.com/news/shuju/785201.html
-# ("衡水经济排名及人均GDP数据分析", 总量排名). The page gives no year; its national figures
-# (GDP 744,127 亿元, population 138,271 万) are NBS's for 2016, so the city figures are 2016's.
-# A secondary source; no official table of the cities' GDP was found in the time given.
-GDP_2016_YI = {
-    "130100": 5857.80,  # 石家庄
-    "130200": 6306.2,   # 唐山
-    "130300": 1339.5,   # 秦皇岛
-    "130400": 3337.1,   # 邯郸
-    "130500": 1954.8,   # 邢台
-    "130600": 3435.3,   # 保定
-    "130700": 1461.1,   # 张家口
-    "130800": 1432.9,   # 承德
-    "130900": 3533.4,   # 沧州
-    "131000": 2706.3,   # 廊坊
-    "131100": 1413.4,   # 衡水
+# The cities' 2023 figures, as the 中国城市统计年鉴2024 prints them (tables 2-6 GDP, 2-7 shares of
+# GDP, 2-13 规模以上工业营业收入; 全市 = the whole city, 市辖区 = its districts) and the five
+# published R&D intensities: sources/cities_2023.csv, each column's source in sources/README.md.
+CITIES_2023 = HERE / "sources" / "cities_2023.csv"
+STOCK_SOURCE = {
+    "total": "中国城市统计年鉴2024 (2023) 表2-6 GDP x 表2-7 第二产业比重",
+    "center": "市辖区 value x 1/4 (assumption: jjj's 20:60 center:inner)",
+    "inner": "市辖区 value x 3/4 (assumption: jjj's 20:60 center:inner)",
+    "outer": "全市 less 市辖区 (the counties and county-level cities)",
 }
-GDP_SOURCE = "gkjzy.com/news/shuju/785201.html (city GDP 2016, secondary)"
-# Hebei's 第二产业增加值 2020: 13,597.2 亿元, 河北省2020年国民经济和社会发展统计公报, as quoted
-# in https://wiwikim.kfd.me/zh-tw/河北省经济 (note 10). The provincial total the stock apportions.
-HEBEI_SECONDARY_2020_YI = 13597.2
-SECONDARY_SOURCE = "河北省2020年统计公报 第二产业增加值 13597.2亿 (via wiwikim.kfd.me/zh-tw/河北省经济)"
 # R&D intensity of Hebei 2023 (%): 2023年全国科技经费投入统计公报 table 1
 # (scenarios/national/sources/provinces_2023.csv); tier IV as in jjj.
 HEBEI_RD_INTENSITY_PCT = 2.08
-# R&D intensity 2023 (R&D ÷ GDP, %) of the cities above the provincial average: 河北省统计局,
-# "2023年全省R&D经费投入增长7.4%" (2024-12-20), http://tjj.hebei.gov.cn/hbstjj/sj/zxfb/101731892569586.html:
-# "超过全省平均水平的有6个地区,分别为保定市、石家庄市、秦皇岛市、邯郸市、辛集市和邢台市,分别为3.46%、
-# 2.76%、2.69%、2.52%、2.31%和2.12%" (辛集, a county-level city the province administers
-# directly, is not one of the 11 cities). The other six cities are at most the provincial
-# 2.08 % (the same page), which they keep (ASSUMPTION: the upper bound; their own figures
-# were not found).
-CITY_RD_INTENSITY_2023_PCT = {"130600": 3.46, "130100": 2.76, "130300": 2.69, "130400": 2.52, "130500": 2.12}
-RD_SOURCE = "tjj.hebei.gov.cn/hbstjj/sj/zxfb/101731892569586.html (2023 R&D intensity by city)"
+# R&D intensity 2023 (R&D ÷ GDP, %) of the cities above the provincial average (column
+# rd_intensity_2023_pct of sources/cities_2023.csv): 河北省统计局, "2023年全省R&D经费投入增长7.4%"
+# (2024-12-20), http://tjj.hebei.gov.cn/hbstjj/sj/zxfb/101731892569586.html (保定, 石家庄, 秦皇岛,
+# 邯郸, 邢台; and 辛集, a county-level city the province administers directly, not one of the 11).
+# The other six cities are at most the provincial 2.08 % (the same page), which they keep
+# (ASSUMPTION: the upper bound; their own figures were not found).
 # jjj's capability rule (scenarios/jjj/README.md, Sites): cap_research = the region's R&D
 # intensity ÷ Beijing's 6.73 % x zone factor (center 1, inner 0.5, outer 0.25).
 BEIJING_RD_INTENSITY_PCT = 6.73
 ZONE_FACTOR = {"center": 1.0, "inner": 0.5, "outer": 0.25}
 
 
-def tier(pct: float) -> str:
-    """The seed's tier thresholds (jjj README): I > 4 %, II > 3 %, III > 2 %, else IV."""
-    return "I" if pct > 4 else "II" if pct > 3 else "III" if pct > 2 else "IV"
-
-
-def cap_research(code: str, zone: str, hebei: str) -> str:
-    """A city's capability: its published intensity by jjj's rule, else Hebei's (jjj's value)."""
-    pct = CITY_RD_INTENSITY_2023_PCT.get(code)
-    return hebei if pct is None else fmt(round(pct / BEIJING_RD_INTENSITY_PCT * ZONE_FACTOR[zone], 3))
-
 # ---------------------------------------------------------------- assumptions (README.md)
-RING_SHARE = {"center": 0.20, "inner": 0.60, "outer": 0.20}   # jjj's ring shares of land supply
+ZONES = ("center", "inner", "outer")
+# The 市辖区's stock split center : inner = 1 : 3, jjj's 20 : 60 ring shares of land supply.
+DISTRICT_SPLIT = {"center": 0.25, "inner": 0.75}
 HE_LAND_HA = {"center": 220.0, "inner": 660.0, "outer": 220.0}  # jjj's Hebei new-land supply
 BASE = "base"
 BASE_ROW = ["base", "Existing secondary industry", "现有第二产业", "traditional"]
@@ -96,6 +74,66 @@ DROPPED = "steel"                 # the base holds Hebei's existing industry, st
 RETIRE_COST_PRODUCTION = 50.0     # as scenarios/transition
 PERIODS = (2025, 2030, 2035)      # as scenario.yaml
 MAX_HOSTS = 3                     # per new industry (README.md)
+
+
+def tier(pct: float) -> str:
+    """The seed's tier thresholds (jjj README): I > 4 %, II > 3 %, III > 2 %, else IV."""
+    return "I" if pct > 4 else "II" if pct > 3 else "III" if pct > 2 else "IV"
+
+
+def cap_research(pct: float | None, zone: str, hebei: str) -> str:
+    """A city's capability: its published intensity by jjj's rule, else Hebei's (jjj's value)."""
+    return hebei if pct is None else fmt(round(pct / BEIJING_RD_INTENSITY_PCT * ZONE_FACTOR[zone], 3))
+
+
+class City(NamedTuple):
+    """One city of sources/cities_2023.csv: the published figures the scenario uses, and two derived."""
+
+    code: str
+    name_zh: str
+    gdp_yi: float                   # 2023 GDP, 全市 (亿元), table 2-6
+    secondary_yi: float             # 第二产业增加值, 全市 (亿元): derived, GDP x share / 100
+    districts_secondary_yi: float   # 第二产业增加值, 市辖区 (亿元): derived the same way
+    rd_pct: float | None            # 2023 R&D intensity (%), where published
+
+
+def secondary_value_added(gdp_yi: str, share_pct: str) -> float:
+    """第二产业增加值 (亿元) derived from GDP (亿元) and 第二产业's share of it (%), both as printed."""
+    return float(gdp_yi) * float(share_pct) / 100
+
+
+def city_from_row(row: dict) -> City:
+    """A row of sources/cities_2023.csv as a City."""
+    rd = row["rd_intensity_2023_pct"]
+    return City(row["adcode"], row["name_zh"], float(row["gdp_2023_total_city_yi"]),
+                secondary_value_added(row["gdp_2023_total_city_yi"], row["secondary_share_2023_total_city_pct"]),
+                secondary_value_added(row["gdp_2023_districts_yi"], row["secondary_share_2023_districts_pct"]),
+                float(rd) if rd else None)
+
+
+def read_cities(path: Path = CITIES_2023) -> list[City]:
+    """The 11 cities of the sources table; exit 2 with one line per problem (an unknown city, or a
+    市辖区 value above the whole city's, which would leave the outer site a negative stock)."""
+    rows = read_csv(path)
+    cities = [city_from_row(r) for r in rows]
+    problems = [f"{path.name}: row {i}, adcode {c.code}: name_zh {c.name_zh} is not a Hebei city of geodata/build.py"
+                for i, c in enumerate(cities, 2) if CITIES.get(c.code, ("",))[0] != c.name_zh]
+    problems += [f"{path.name}: row {i}, {c.name_zh}: the 市辖区 第二产业增加值 {c.districts_secondary_yi:.2f} 亿元 "
+                 f"exceeds the whole city's {c.secondary_yi:.2f}: its outer site's stock would be negative"
+                 for i, c in enumerate(cities, 2) if c.secondary_yi - c.districts_secondary_yi < 0]
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        sys.exit(2)
+    return cities
+
+
+def production_by_site(city: City) -> dict[str, float]:
+    """A city's standing production (units = 亿元) by ring, rounded to 0.1: outer = the whole city less
+    its 市辖区 (sourced); the 市辖区 value split center : inner by DISTRICT_SPLIT (ASSUMPTION)."""
+    districts = city.districts_secondary_yi
+    return {"center": round(districts * DISTRICT_SPLIT["center"], 1),
+            "inner": round(districts * DISTRICT_SPLIT["inner"], 1),
+            "outer": round(city.secondary_yi - districts, 1)}
 
 
 def counties() -> dict[str, list[tuple[str, str, object]]]:
@@ -139,13 +177,40 @@ def city_points(units: list[tuple[str, str, object]]) -> dict[str, tuple[float, 
     }
 
 
+def city_rows(city: City, share: float, pts: dict, fn: dict, jjj_sites: dict) -> tuple[list, list, list]:
+    """One city's region row, its three site rows and its nine stock rows (production, pilot, R&D by
+    site). Land: jjj's Hebei new-land supply x the city's share of the 11 cities' GDP (ASSUMPTION)
+    plus the land its stock stands on."""
+    zh, en = CITIES[city.code]
+    rid = f"HE-{en}"
+    city_tier = "IV" if city.rd_pct is None else tier(city.rd_pct)  # IV: Hebei's tier in jjj
+    region = [rid, en, zh, city_tier, fmt(pts["center"][0]), fmt(pts["center"][1]), city.code, "", ""]
+    sites, stock = [], []
+    note = "support of the standing production by jjj's support ratios (README.md, Stock)"
+    for zone, prod in production_by_site(city).items():
+        pilot = ceil4(prod * float(fn[(BASE_FUNCTIONS_FROM, "production")]["support_ratio"]))
+        rd = ceil4(pilot * float(fn[(BASE_FUNCTIONS_FROM, "pilot")]["support_ratio"]))
+        sid = f"{rid}-{zone}"
+        src = f"derived: {STOCK_SOURCE['total']} / 100; {STOCK_SOURCE[zone]}; sources/cities_2023.csv"
+        stock += [[BASE, "production", sid, fmt(prod), src], [BASE, "pilot", sid, fmt(pilot), note],
+                  [BASE, "rd", sid, fmt(rd), note]]
+        land_stock = sum(float(fn[(BASE_FUNCTIONS_FROM, f)]["land_per_unit"]) * c
+                         for f, c in (("production", prod), ("pilot", pilot), ("rd", rd)))
+        he = jjj_sites[f"HE-{zone}"]
+        sites.append([sid, rid, zone, fmt(HE_LAND_HA[zone] * share + ceil4(land_stock)),
+                      he["land_price"], fmt(pts[zone][0]), fmt(pts[zone][1]), "1", pts[zone][2],
+                      cap_research(city.rd_pct, zone, he["cap_research"])])
+    return region, sites, stock
+
+
 def main() -> None:
     TABLES.mkdir(exist_ok=True)
+    cities = read_cities()
     jjj_sites = {r["id"]: r for r in read_csv(TRANSITION / "sites.csv")}
     jjj_regions = {r["id"]: r for r in read_csv(TRANSITION / "regions.csv")}
     functions = read_csv(TRANSITION / "functions.csv")
     fn = {(r["industry"], r["function"]): r for r in functions}
-    gdp_sum = sum(GDP_2016_YI.values())
+    gdp_sum = sum(c.gdp_yi for c in cities)
     units = counties()
 
     regions, sites, stock = [], [], []
@@ -153,33 +218,14 @@ def main() -> None:
     site_header = list(jjj_sites["BJ-center"])
     for key in ("BJ", "TJ"):
         regions.append([jjj_regions[key][h] for h in region_header])
-        for zone in RING_SHARE:
+        for zone in ZONES:
             sites.append([jjj_sites[f"{key}-{zone}"][h] for h in site_header])
-    for code, gdp in GDP_2016_YI.items():
-        zh, en = CITIES[code]
-        share = gdp / gdp_sum
-        rid = f"HE-{en}"
-        pts = city_points(units[code])
-        pct = CITY_RD_INTENSITY_2023_PCT.get(code)
-        city_tier = "IV" if pct is None else tier(pct)  # IV: Hebei's tier in jjj
-        regions.append([rid, en, zh, city_tier, fmt(pts["center"][0]), fmt(pts["center"][1]), code, "", ""])
-        city_base = HEBEI_SECONDARY_2020_YI * share
-        for zone, ring in RING_SHARE.items():
-            prod = round(city_base * ring, 1)
-            pilot = ceil4(prod * float(fn[(BASE_FUNCTIONS_FROM, "production")]["support_ratio"]))
-            rd = ceil4(pilot * float(fn[(BASE_FUNCTIONS_FROM, "pilot")]["support_ratio"]))
-            sid = f"{rid}-{zone}"
-            src = (f"apportioned: {SECONDARY_SOURCE} x city GDP share {share:.4f} ({GDP_SOURCE}) "
-                   f"x ring share {ring} (assumption)")
-            note = "support of the standing production by jjj's support ratios (README.md, Stock)"
-            stock += [[BASE, "production", sid, fmt(prod), src], [BASE, "pilot", sid, fmt(pilot), note],
-                      [BASE, "rd", sid, fmt(rd), note]]
-            land_stock = sum(float(fn[(BASE_FUNCTIONS_FROM, f)]["land_per_unit"]) * c
-                             for f, c in (("production", prod), ("pilot", pilot), ("rd", rd)))
-            he = jjj_sites[f"HE-{zone}"]
-            sites.append([sid, rid, zone, fmt(HE_LAND_HA[zone] * share + ceil4(land_stock)),
-                          he["land_price"], fmt(pts[zone][0]), fmt(pts[zone][1]), "1", pts[zone][2],
-                          cap_research(code, zone, he["cap_research"])])
+    for city in cities:
+        region, city_sites, city_stock = city_rows(city, city.gdp_yi / gdp_sum, city_points(units[city.code]),
+                                                   fn, jjj_sites)
+        regions.append(region)
+        sites += city_sites
+        stock += city_stock
     write_csv(TABLES / "regions.csv", region_header, regions)
     write_csv(TABLES / "sites.csv", site_header, sites)
     write_csv(TABLES / "stock.csv", ["industry", "function", "site", "capacity", "source"], stock)
@@ -213,7 +259,7 @@ def main() -> None:
         if r[1] == "production":
             r[fn_header.index("retire_cost")] = fmt(RETIRE_COST_PRODUCTION)
     write_csv(TABLES / "functions.csv", fn_header, out)
-    print(f"base stock {total} units over {len(GDP_2016_YI)} cities; {len(sites)} sites")
+    print(f"base stock {total} units over {len(cities)} cities; {len(sites)} sites")
 
 
 if __name__ == "__main__":
