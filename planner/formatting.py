@@ -16,14 +16,19 @@ def number(value: Any, digits: int = 2, missing: str = "-") -> str:
     return f"{value:,.{digits}f}"
 
 
+NOISE = 1e-9
+"""A fraction smaller than this is rounding in the solver's arithmetic (its tolerances are about 1e-9), shown as 0."""
+
+
 def percent(fraction: Any, digits: int = 2, missing: str = "-") -> str:
     """A fraction (0.0123) as a percentage for people ("1.23 %"); very small non-zero values keep two
-    significant digits ("0.0041 %") so a gap of 4e-05 does not read as zero."""
+    significant digits ("0.0041 %") so a gap of 4e-05 does not read as zero, and below NOISE read as zero
+    (a proven gap of 5.8e-16 is "0.00 %", not "5.8e-14 %")."""
     if fraction is None or (isinstance(fraction, Real) and math.isnan(fraction)):
         return missing
-    value = 100 * float(fraction)
+    value = 100 * float(fraction) if abs(float(fraction)) >= NOISE else 0.0
     if value != 0 and abs(value) < 10 ** -digits:
-        return f"{value:.2g} %"
+        return f"{value:.{1 - math.floor(math.log10(abs(value)))}f} %"
     return f"{number(value, digits)} %"
 
 

@@ -1,12 +1,14 @@
 """The version 2 default scenarios of issue 20 items 2 and 3: Beijing's relief of non-capital functions
 (scenarios/metro/beijing/transition.yaml) and Hebei by prefecture-level city (scenarios/province/hebei).
-Cheap checks only (no solve): the rules name what exists, the stock is its published (or derived) figures,
-every stock row says where it comes from, and every city joins its boundary in geodata."""
+Cheap checks: the rules name what exists, the stock is its published (or derived) figures, every stock row
+says where it comes from, every city joins its boundary in geodata; and one solve of the Hebei scenario as
+shipped (about 2 s) against the independent version 2 reference's optimum (about 20 s)."""
 
 from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -14,7 +16,10 @@ import pytest
 import shapely
 
 from planner import geodata
+from planner.run import run
 from planner.scenario import load_scenario
+from tests.reference.checker2 import check_run_folder_v2
+from tests.reference.model2 import solve_reference_v2
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
 BEIJING = SCENARIOS / "metro" / "beijing" / "transition.yaml"
@@ -106,6 +111,35 @@ def test_hebei_derive_stops_when_a_citys_districts_exceed_the_whole_city(tmp_pat
     assert stop.value.code == 2
     assert capsys.readouterr().err == ("cities_2023.csv: row 9, 承德市: the 市辖区 第二产业增加值 808.21 亿元 exceeds "
                                        "the whole city's 586.90: its outer site's stock would be negative\n")
+
+
+def test_hebei_new_land_is_ten_years_of_supply_split_by_2023_gdp():
+    # jjj's Hebei supply per ring (scenarios/transition/tables/sites.csv), ten years of it (2025 to 2035)
+    scenario = load_scenario(HEBEI)
+    supply = {"center": 220.0, "inner": 660.0, "outer": 220.0}
+    gdp = {r["adcode"]: float(r["gdp_2023_total_city_yi"]) for r in hebei_cities()}
+    code = {r.id: r.adcode for r in scenario.regions.values()}
+    stock_land: dict[str, float] = {}
+    for row in scenario.stock.values():
+        land = scenario.functions[row.industry, row.function].land_per_unit * row.capacity
+        stock_land[row.site] = stock_land.get(row.site, 0.0) + land
+    for site in scenario.sites.values():
+        if site.region.startswith("HE-"):
+            share = gdp[code[site.region]] / sum(gdp.values())
+            free = site.land_ha - stock_land[site.id]
+            assert free == pytest.approx(10 * supply[site.zone] * share, abs=1e-3), site.id
+
+
+def test_hebei_as_shipped_proves_its_gap_at_the_reference_optimum_and_keeps_every_constraint(tmp_path):
+    out = tmp_path / "run"
+    outcome = run(HEBEI, out, threads=1)
+    assert outcome.status == "optimal", outcome.status
+    reference = solve_reference_v2(HEBEI, mip_gap=0.0)
+    assert reference.status == "optimal"
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    tolerance = 1e-6 * reference.objective  # both solvers' feasibility tolerances
+    assert reference.objective - tolerance <= summary["objective"] <= reference.objective * 1.001 + tolerance
+    assert summary["violations"] == [] and check_run_folder_v2(out, HEBEI) == []
 
 
 def test_every_hebei_city_joins_its_boundary_and_holds_its_sites():

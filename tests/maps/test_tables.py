@@ -9,7 +9,8 @@ from planner.formatting import number, percent, seconds
 from planner.maps.markup import TABLE_CSS, html_table
 
 
-@pytest.mark.parametrize(("fraction", "shown"), [(4.05413e-05, "0.0041 %"), (0.0047, "0.47 %"), (0.0, "0.00 %"),
+@pytest.mark.parametrize(("fraction", "shown"), [(4.05413e-05, "0.0041 %"), (4.05413e-07, "0.000041 %"),
+                                                 (5.8e-16, "0.00 %"), (0.0047, "0.47 %"), (0.0, "0.00 %"),
                                                  (0.12345, "12.35 %"), (12.5, "1,250.00 %"), (None, "-")])
 def test_a_gap_reads_as_a_percentage(fraction: float | None, shown: str) -> None:
     assert percent(fraction) == shown

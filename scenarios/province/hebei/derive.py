@@ -68,7 +68,10 @@ ZONE_FACTOR = {"center": 1.0, "inner": 0.5, "outer": 0.25}
 ZONES = ("center", "inner", "outer")
 # The 市辖区's stock split center : inner = 1 : 3, jjj's 20 : 60 ring shares of land supply.
 DISTRICT_SPLIT = {"center": 0.25, "inner": 0.75}
-HE_LAND_HA = {"center": 220.0, "inner": 660.0, "outer": 220.0}  # jjj's Hebei new-land supply
+HE_LAND_HA = {"center": 220.0, "inner": 660.0, "outer": 220.0}  # jjj's Hebei new-land supply (one year's)
+# New land over the plan's ten years (2025 to 2035): ten years of that supply, the rule of the 京津冀
+# and national transitions (scenarios/jjj/derive_transition.py YEARS_OF_SUPPLY).
+YEARS_OF_SUPPLY = 10
 BASE = "base"
 BASE_ROW = ["base", "Existing secondary industry", "现有第二产业", "traditional"]
 BASE_FUNCTIONS_FROM = "steel"     # jjj's traditional industry's rows stand for the base
@@ -181,7 +184,7 @@ def city_points(units: list[tuple[str, str, object]]) -> dict[str, tuple[float, 
 
 def city_rows(city: City, share: float, pts: dict, fn: dict, jjj_sites: dict) -> tuple[list, list, list]:
     """One city's region row, its three site rows and its nine stock rows (production, pilot, R&D by
-    site). Land: jjj's Hebei new-land supply x the city's share of the 11 cities' GDP (ASSUMPTION)
+    site). Land: ten years of jjj's Hebei new-land supply x the city's share of the 11 cities' GDP (ASSUMPTION)
     plus the land its stock stands on."""
     zh, en = CITIES[city.code]
     rid = f"HE-{en}"
@@ -199,7 +202,7 @@ def city_rows(city: City, share: float, pts: dict, fn: dict, jjj_sites: dict) ->
         land_stock = sum(float(fn[(BASE_FUNCTIONS_FROM, f)]["land_per_unit"]) * c
                          for f, c in (("production", prod), ("pilot", pilot), ("rd", rd)))
         he = jjj_sites[f"HE-{zone}"]
-        sites.append([sid, rid, zone, fmt(HE_LAND_HA[zone] * share + ceil4(land_stock)),
+        sites.append([sid, rid, zone, fmt(YEARS_OF_SUPPLY * HE_LAND_HA[zone] * share + ceil4(land_stock)),
                       he["land_price"], fmt(pts[zone][0]), fmt(pts[zone][1]), "1", pts[zone][2],
                       cap_research(city.rd_pct, zone, he["cap_research"])])
     return region, sites, stock
