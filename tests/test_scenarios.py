@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from planner.run import run
 from planner.scenario import load_scenario
+from planner.scenario.yamlfile import read_scenario_yaml
 from tests.reference.availability import (
     PENDING_REASON,
     planner_has_version_2,
@@ -34,6 +36,26 @@ def test_there_are_the_expected_scenarios():
     names = {load_scenario(p).name for p in LOADABLE}
     assert {"jjj-baseline", "national-baseline", "metro-beijing", "metro-shanghai"} <= names
     assert len(names) == len(LOADABLE)  # every file has its own name
+
+
+def test_every_bundled_file_has_a_description_of_its_own():
+    """Reports print the description under the title, and `extends` passes the base's on: every bundled
+    scenario, variant and sweep writes its own, and a variant's differs from its base's."""
+    problems = []
+    for path in sorted(SCENARIOS.rglob("*.yaml")):
+        own = yaml.safe_load(path.read_text(encoding="utf-8"))
+        shown = path.relative_to(SCENARIOS)
+        text = " ".join(str(own.get("description") or "").split())
+        if not text:
+            problems.append(f"{shown}: no description")
+            continue
+        base = own.get("extends") or own.get("base")  # a variant's base, or a sweep's
+        inherited = read_scenario_yaml(path.parent / base).data.get("description") if base else None
+        if text == " ".join(str(inherited or "").split()):
+            problems.append(f"{shown}: the same description as its base {base}")
+        if "extends" in own and read_scenario_yaml(path).data["description"] != own["description"]:
+            problems.append(f"{shown}: its description is not the one its report shows")
+    assert problems == []
 
 
 @pytest.mark.parametrize("relative", ["metro/shanghai/scenario.yaml", "variants/jjj-radius-150.yaml"])
@@ -107,12 +129,10 @@ def test_national_transition_stock_adds_up_to_its_sourced_totals():
 def test_national_transition_variants_differ_only_in_the_transition_mode():
     """Issue 20: build_first is the default national transition, `free` its variant; nothing else differs
     (read as YAML: test_bundled_scenario_validates loads both)."""
-    import yaml
-
     first = yaml.safe_load((NATIONAL / "transition.yaml").read_text(encoding="utf-8"))
     free = yaml.safe_load((NATIONAL / "transition-free.yaml").read_text(encoding="utf-8"))
     settings = first["settings"]
     assert settings["transition"] == "build_first" and settings["periods"] == [2025, 2030, 2035]
     assert settings["discount_rate"] == 0.08 and "stock" in first["tables"]
     assert free == {"extends": "transition.yaml", "name": "national-transition-free", "title": free["title"],
-                    "settings": {"transition": "free"}}
+                    "description": free["description"], "settings": {"transition": "free"}}

@@ -63,6 +63,8 @@ def member_document(sweep: Sweep, member: Member, scenario_file: Path) -> dict[s
         "title": f"{title} [{labels}]" if labels else str(title),
         "extends": _reference(sweep.base, scenario_file.parent),
     }
+    if sweep.spec.description:
+        doc["description"] = member_description(sweep.spec.description, labels)
     changes = json.loads(json.dumps(member.settings))
     solver = dict(changes.pop("solver", {}))
     doc.update(changes)
@@ -74,6 +76,12 @@ def member_document(sweep: Sweep, member: Member, scenario_file: Path) -> dict[s
     if member.overrides:
         doc["overrides"] = list(merged.get("overrides") or []) + member.overrides
     return copy.deepcopy(doc)
+
+
+def member_description(description: str, labels: str) -> str:
+    """The sweep's description, then the member's values (`labels`, as in its title)."""
+    text = " ".join(description.split())
+    return f"{text} This member: {labels}." if labels else text
 
 
 def label(value: Value) -> str:

@@ -124,6 +124,9 @@ class SweepFile(_Model):
     """Short name; the default output folder is `sweeps/NAME`. Default: the file name without `.yaml`."""
     title: str | None = None
     """Free-text title."""
+    description: str | None = None
+    """Longer free-text description of what the sweep asks; each member's scenario gets it, followed by the
+    member's values, so a member's report describes the sweep rather than only its base."""
     base: str
     """The base scenario file, relative to the sweep file."""
     grid: Grid = Grid()

@@ -143,6 +143,22 @@ def test_member_titles_write_null_and_booleans_as_member_names_do(tmp_path: Path
     ]
 
 
+def test_members_describe_the_sweep_when_it_has_a_description(tmp_path: Path) -> None:
+    base = generate(2, 2, 3, tmp_path / "base")
+    base.write_text(base.read_text(encoding="utf-8") + "description: the base\n", encoding="utf-8")
+    grid = {"product": [{"name": "land", "table": "sites", "column": "land_price", "scale": [0.5, 2]}]}
+    path = _write_sweep(tmp_path, base, grid)
+    plain = load_sweep(path)
+    assert "description" not in member_document(plain, plain.members[0], tmp_path / "a.yaml")  # the base's
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump({**doc, "description": "Land prices\nhalved or doubled."}), encoding="utf-8")
+    sweep = load_sweep(path)
+    member = tmp_path / "scenarios" / "land=0.5.yaml"
+    member.parent.mkdir()
+    member.write_text(yaml.safe_dump(member_document(sweep, sweep.members[0], member)), encoding="utf-8")
+    assert load_scenario(member).spec.description == "Land prices halved or doubled. This member: land=0.5."
+
+
 def test_cli_prints_only_the_problems_of_a_wrong_sweep(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
