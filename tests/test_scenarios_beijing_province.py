@@ -12,10 +12,15 @@ import json
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import shapely
+from matplotlib.text import Annotation
 
 from planner import geodata
+from planner.maps import fonts
+from planner.maps.images import plan_figure
+from planner.maps.period_figures import CHART_GID, PANEL_GID
 from planner.run import run
 from planner.scenario import load_scenario
 from tests.reference.checker2 import check_run_folder_v2
@@ -140,6 +145,29 @@ def test_hebei_as_shipped_proves_its_gap_at_the_reference_optimum_and_keeps_ever
     tolerance = 1e-6 * reference.objective  # both solvers' feasibility tolerances
     assert reference.objective - tolerance <= summary["objective"] <= reference.objective * 1.001 + tolerance
     assert summary["violations"] == [] and check_run_folder_v2(out, HEBEI) == []
+    hebei_image_shows_what_changed(out)
+
+
+def hebei_image_shows_what_changed(out: Path) -> None:
+    """36 sites hold something in every period: each period's panel labels only the sites where something changed
+    (and their cities); the stock's rounding remainders the plan retires (0.0001 a row) draw no retirement ring,
+    here or on the interactive map; and no two cities' lines in the production chart look alike."""
+    transition = pd.read_csv(out / "transition.csv")
+    assert 0 < transition["retired"].sum() < 0.01  # the remainders, nothing more
+    with fonts.cjk_context():
+        figure = plan_figure(out)
+    panels = [ax for ax in figure.axes if ax.get_gid() == PANEL_GID]
+    for ax, (period, rows) in zip(panels, transition.groupby("period"), strict=True):
+        changed = set(rows.loc[rows["built"] > 0, "site"])
+        texts = [a.get_text() for a in ax.texts if isinstance(a, Annotation)]
+        assert {t.split(" ")[0] for t in texts if "\n" not in t} == changed, period  # sites: "HE-Baoding-outer 量产"
+        cities = {t.split("\n")[0] for t in texts if "\n" in t}  # regions: "保定市 Baoding\n6 产业"
+        assert len(cities) == len(set(rows.loc[rows["built"] > 0, "region"])), period
+        assert not [c for c in ax.collections if c.get_gid() == "pl-retired-ring"], period
+    chart = next(ax for ax in figure.axes if ax.get_gid() == CHART_GID)
+    looks = [(line.get_color(), line.get_marker()) for line in chart.get_lines() if line.get_xdata().size]
+    assert len(looks) == 11 and len(set(looks)) == 11
+    assert "pl-retired-ring" not in (out / "map.html").read_text(encoding="utf-8")
 
 
 def test_every_hebei_city_joins_its_boundary_and_holds_its_sites():

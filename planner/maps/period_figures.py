@@ -9,6 +9,8 @@ production stands. :func:`production_chart` draws the chart alone (the report sh
 
 from __future__ import annotations
 
+import matplotlib
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -23,6 +25,7 @@ from planner.maps.periods import (
     period_text,
     period_totals,
     production_by_region,
+    site_change,
     site_moves,
 )
 from planner.maps.rundata import RunData
@@ -49,6 +52,12 @@ from planner.maps.style import fmt
 
 RING_SIZES: dict[str, float] = {"built": 110.0, "converted": 190.0, "retired": 290.0}
 """Marker size (points², as scatter's ``s``) of the ring drawn around a site for each change in a period."""
+
+CHART_MARKERS = ("o", "s", "D", "P")
+"""Markers of the production chart's lines, one per ten regions (the triangle marks a retirement)."""
+
+PANEL_LABELS = 12
+"""Above this many opened sites, a period's panel labels only the sites where something changed in that period."""
 
 PANEL_WIDTH = 4.6
 """Width (inches) of each period's map panel."""
@@ -78,17 +87,29 @@ def _change_rings(ax: Axes, run: RunData, moves: dict[str, dict[str, float]]) ->
                            gid=f"pl-{change}-ring")
 
 
+def _labelled_sites(run: RunData, moves: pd.DataFrame) -> set[str] | None:
+    """The sites a period's panel labels: every opened site (None) when there are at most
+    :data:`PANEL_LABELS`, else only those where something changed in the period (and their regions), so a
+    province of 39 sites stays readable at a third of the image's width."""
+    if len(run.opened_sites) <= PANEL_LABELS:
+        return None
+    return {str(site) for site, row in moves.iterrows() if site_change(row) != ["kept"]}
+
+
 def _panel(ax: Axes, periods: PeriodRuns, period: int, bounds: list[list[float]], colours: dict[str, str],
            national: bool, lang: str) -> list[_Label]:
     """One period's map: regions, chain links, sites and their change rings, titled with the period's moves."""
     run = periods.runs[period]
     labels: list[_Label] = []
+    moves = site_moves(periods.transition, period)
+    sites = _labelled_sites(run, moves)
+    regions = None if sites is None else {str(run.sites.at[s, "region"]) for s in sites if s in run.sites.index}
     _context(ax, run, bounds)
-    _regions(ax, run, labels, lang)
+    _regions(ax, run, labels, lang, regions)
     if national:
         _dashes(ax, 1.0)
-    _sites_and_links(ax, run, bounds, colours, labels)
-    _change_rings(ax, run, site_moves(periods.transition, period).to_dict("index"))
+    _sites_and_links(ax, run, bounds, colours, labels, sites)
+    _change_rings(ax, run, moves.to_dict("index"))
     _frame(ax, bounds, lang)
     if national:
         _south_china_sea(ax, run)
@@ -108,14 +129,19 @@ def production_chart(ax: Axes, periods: PeriodRuns, lang: str = "en") -> None:
         if "retired" in periods.regions else None
     names = periods.regions.drop_duplicates("region").set_index("region")
     handles: list[Line2D] = []
-    for region in table.columns:
+    marked = False
+    palette = matplotlib.colormaps["tab10"].colors
+    for k, region in enumerate(table.columns):
         run = periods.last
         label = (str(names.at[region, "name_zh"]) if lang == "zh" and "name_zh" in names
                  else run.region_name(region) if region in run.regions.index else str(region))
-        line, = ax.plot(table.index, table[region], marker="o", linewidth=1.8, label=label)
+        # ten colours, then the same colours with the next marker: no two of 40 regions look alike
+        line, = ax.plot(table.index, table[region], marker=CHART_MARKERS[k // len(palette) % len(CHART_MARKERS)],
+                        color=palette[k % len(palette)], linewidth=1.8, label=label)
         handles.append(line)
         if retired is not None and region in retired:
             when = [t for t in table.index if float(retired.at[t, region]) > SHOWN]
+            marked = marked or bool(when)
             ax.scatter(when, [table.at[t, region] for t in when], marker="v", s=70, color=line.get_color(),
                        edgecolors="#222222", zorder=5)
     ax.xaxis.set_major_locator(FixedLocator([float(t) for t in table.index]))
@@ -130,9 +156,11 @@ def production_chart(ax: Axes, periods: PeriodRuns, lang: str = "en") -> None:
     ax.tick_params(labelsize=7)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     # the labels given as they are: a region named "_x" is data, not a label matplotlib should leave out
-    triangle = Line2D([], [], marker="v", linestyle="", color="#888888", markeredgecolor="#222222")
-    labels = [h.get_label() for h in handles] + [period_text("retired", lang).split(" (")[0].split("（")[0]]
-    ax.legend([*handles, triangle], labels, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    labels = [h.get_label() for h in handles]
+    if marked:  # the triangle explained only where one is drawn
+        handles.append(Line2D([], [], marker="v", linestyle="", color="#888888", markeredgecolor="#222222"))
+        labels.append(period_text("retired", lang).split(" (")[0].split("（")[0])
+    ax.legend(handles, labels, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_gid(CHART_GID)
 
 

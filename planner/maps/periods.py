@@ -26,8 +26,9 @@ REGIONS = "regions.csv"
 MOVES: tuple[str, ...] = ("stock_kept", "built", "retired", "converted_in", "converted_out")
 """Capacity movements of transition.csv, in the order tables list them."""
 
-SHOWN = 1e-6
-"""Amounts at or below this count as nothing."""
+SHOWN = 0.005
+"""Amounts at or below this count as nothing on maps, images and reports: they print as 0.00 in their tables.
+(A scenario's stock rounded up to four decimals leaves such remainders, which the plan may retire.)"""
 
 CHANGE_COLOURS: dict[str, str] = {"built": "#1a9850", "converted": "#7b3294", "retired": "#8c8c8c", "kept": "#222222"}
 """Colour of a site's marker outline (built, kept), or of the ring around it (converted, retired: dashed), by what

@@ -10,6 +10,7 @@ industries they are listed by category, one colour family per category.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -241,7 +242,9 @@ def _link_slots(run: RunData) -> dict[int, tuple[int, int]]:
 
 
 def _sites_and_links(ax: Axes, run: RunData, bounds: list[list[float]], colours: dict[str, str],
-                     labels: list[_Label]) -> None:
+                     labels: list[_Label], labelled: Collection[str] | None = None) -> None:
+    """The chain links, then every site (grey when not opened), each opened site labelled (only those in
+    `labelled` when given)."""
     largest = float(run.links["amount"].max()) if len(run.links) else 0.0
     span = max(bounds[1][0] - bounds[0][0], bounds[1][1] - bounds[0][1])
     slots = _link_slots(run)
@@ -278,6 +281,8 @@ def _sites_and_links(ax: Axes, run: RunData, bounds: list[list[float]], colours:
         lat, lon = run.site_point(site)
         ax.scatter([lon], [lat], s=60, color=ZONE_COLOURS.get(str(run.sites.at[site, "zone"]), "#999999"),
                    edgecolors="#222222", linewidths=0.8, zorder=5)
+        if labelled is not None and site not in labelled:
+            continue
         text = ax.annotate(_site_label(run, site), (lon, lat), xytext=(6, 5), textcoords="offset points",
                            fontsize=7, zorder=7, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                                                        "alpha": 0.8},
@@ -299,13 +304,18 @@ def _region_fills(ax: Axes, run: RunData) -> None:
                           edgecolor=edge, linewidth=width, alpha=0.7)
 
 
-def _regions(ax: Axes, run: RunData, labels: list[_Label], lang: str = "en") -> None:
+def _regions(ax: Axes, run: RunData, labels: list[_Label], lang: str = "en",
+             labelled: Collection[str] | None = None) -> None:
+    """The regions, shaded and dotted by the industries they host; each hosting region labelled (only those in
+    `labelled` when given)."""
     hosted, most = industries_hosted(run), most_hosted(run)
     _region_fills(ax, run)
     for region in region_points(run):
         ax.scatter([run.regions.at[region, "lon"]], [run.regions.at[region, "lat"]], s=500,
                    color=hosted_colour(int(hosted[region]), most), edgecolors="#555555", zorder=2)
     for region in labelled_regions(run):
+        if labelled is not None and region not in labelled:
+            continue
         row = run.regions.loc[region]
         name = str(row.get("name_zh") or region) if lang == "zh" else run.region_name(region)
         text = ax.annotate(f"{name}\n{int(hosted[region])} 产业", (row["lon"], row["lat"]),

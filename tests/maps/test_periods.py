@@ -23,7 +23,7 @@ from planner.maps.images import plan_figure
 from planner.maps.period_figures import CHART_GID, PANEL_GID
 from planner.maps.period_layers import period_layer
 from planner.maps.period_report import periods_html
-from planner.maps.periods import load_periods, period_text, site_change, site_moves
+from planner.maps.periods import SHOWN, load_periods, period_text, site_change, site_moves
 from planner.maps.reporting import report_html
 from tests.maps.test_static_image import _label_overlaps
 
@@ -137,8 +137,8 @@ def test_the_image_puts_the_periods_side_by_side(periods_figure, periods_run: Pa
     transition = _csv(periods_run / "transition.csv")
     for t in PERIODS:
         moves = site_moves(transition, t)
-        assert rings[t].count("pl-retired-ring") == int((moves["retired"] > 1e-6).sum())
-        assert rings[t].count("pl-converted-ring") == int(((moves["converted_in"] + moves["converted_out"]) > 1e-6)
+        assert rings[t].count("pl-retired-ring") == int((moves["retired"] > SHOWN).sum())
+        assert rings[t].count("pl-converted-ring") == int(((moves["converted_in"] + moves["converted_out"]) > SHOWN)
                                                           .sum())
     assert _label_overlaps(periods_figure) == []
 
