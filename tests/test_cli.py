@@ -161,26 +161,29 @@ def test_existing_folder_is_refused_then_replaced_with_force(tiny):
 
 def test_a_plan_without_a_bound_is_printed_with_bound_unknown(tiny, capsys):
     # GLPK stopping on its gap gives such a plan (status feasible, no bound): it is a plan, exit 0
+    from planner.cli.common import out_console
     from planner.cli.run import _print_outcome
     from planner.run import run
 
     outcome = run(tiny.yaml, tiny.root.parent / "run")
     outcome.summary["best_bound"] = outcome.summary["mip_gap"] = None
-    _print_outcome(outcome)
-    said = capsys.readouterr().err
-    assert f"objective {outcome.summary['objective']:,.2f} (10k yuan), bound unknown, gap unknown;" in said
+    _print_outcome(outcome, out_console)
+    said = capsys.readouterr()  # the results on stdout (README "Output"), nothing of them on stderr
+    assert f"objective {outcome.summary['objective']:,.2f} (10k yuan), bound unknown, gap unknown;" in said.out
+    assert said.err == ""
 
 
 def test_ctrl_c_before_any_plan_is_printed_as_such(tiny, capsys):
+    from planner.cli.common import out_console
     from planner.cli.run import _print_outcome
     from planner.run import run
 
     outcome = run(tiny.yaml, tiny.root.parent / "run")
     outcome.summary["interrupted"] = True
-    _print_outcome(outcome)
+    _print_outcome(outcome, out_console)
     assert "interrupted by Ctrl-C: the plan below is the best found until then." in capsys.readouterr().err
     outcome.summary["objective"] = None  # as an interrupt before the first plan leaves it
-    _print_outcome(outcome)
+    _print_outcome(outcome, out_console)
     said = capsys.readouterr().err
     assert "interrupted by Ctrl-C: no plan was found until then." in said and "the plan below" not in said
 

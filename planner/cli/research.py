@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from planner.cli.common import (
@@ -262,11 +263,11 @@ def _export_plan(run_dir: Path, gpkg: Path | None, xlsx: Path | None, lang: str)
 
 # ------------------------------------------------------------------------- run --alternatives
 
-def print_alternatives(found: Any) -> None:
-    """The table of `planner run --alternatives` (found: AlternativesOutcome)."""
+def print_alternatives(found: Any, to: Console = out_console) -> None:
+    """The table of `planner run --alternatives` (found: AlternativesOutcome), on `to` (stdout unless --json)."""
     if found.table is None:
         why = {"infeasible": "the scenario is infeasible", "no_solution": "no plan was found within the limits"}
-        console.print(f"no alternatives: {why.get(found.optimum.status, 'there is no optimum to start from')}",
+        to.print(f"no alternatives: {why.get(found.optimum.status, 'there is no optimum to start from')}",
                       highlight=False)
         return
     table = Table("plan", "folder", "objective", "+ %", "opened", "differs from optimum", "new vs optimum",
@@ -275,12 +276,12 @@ def print_alternatives(found: Any) -> None:
         table.add_row("optimum" if row.rank == 0 else f"alt {row.rank}", row.folder, num(row.objective),
                       num(row.increase_pct, 3), str(row.n_opened), str(row.hamming_to_optimum),
                       row.opened_vs_optimum or "-")
-    console.print(table)
+    to.print(table)
     n = len(found.table) - 1
     requested = found.optimum.summary.get("alternatives", {}).get("requested", n)
     if n < requested:
-        console.print(f"found {n} of {requested} alternatives: {found.stopped}", highlight=False)
-    console.print(f"selection frequency: {found.optimum.out / 'selection_frequency.csv'}", highlight=False)
+        to.print(f"found {n} of {requested} alternatives: {found.stopped}", highlight=False)
+    to.print(f"selection frequency: {found.optimum.out / 'selection_frequency.csv'}", highlight=False)
 
 
 def parse_within(text: str | None) -> float:

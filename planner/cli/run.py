@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from planner.cli.common import (
@@ -123,11 +124,12 @@ def run(
     except KeyboardInterrupt:
         console.print(styled(("Interrupted", "bold red"), " before a plan was found; nothing was written."))
         raise typer.Exit(1) from None
-    _print_outcome(outcome)
+    results = console if as_json else out_console  # with --json, stdout holds the JSON document alone
+    _print_outcome(outcome, results)
     if found is not None:
         from planner.cli.research import print_alternatives
 
-        print_alternatives(found)
+        print_alternatives(found, results)
     if as_json:
         print_json({"status": outcome.status, "exit_code": outcome.exit_code, "run_folder": str(outcome.out),
                     "summary": outcome.summary, "violations": outcome.violations,
@@ -143,12 +145,13 @@ def _print_warnings(warnings: list[str]) -> None:
         console.print(styled(("warning:", "yellow"), f" {warning}"))
 
 
-def _print_outcome(outcome: RunOutcome) -> None:
-    """What `planner run` prints of its outcome: warnings, status, objective, division of labour, the folder."""
+def _print_outcome(outcome: RunOutcome, to: Console) -> None:
+    """What `planner run` prints of its outcome: warnings (stderr), then on `to` (stdout unless --json) status,
+    objective, division of labour, periods, violations and the folder."""
     s = outcome.summary
     _print_warnings(s["warnings"])
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
-    console.print(styled((outcome.status, f"bold {colour}"), f" {s['title']}"))
+    to.print(styled((outcome.status, f"bold {colour}"), f" {s['title']}"))
     if outcome.interrupted_writing:
         console.print(styled(("Ctrl-C while writing:", "yellow"),
                              " the run folder was completed first; the plan is kept."))
@@ -158,23 +161,23 @@ def _print_outcome(outcome: RunOutcome) -> None:
     if s["objective"] is not None:
         gap = f"{100 * s['mip_gap']:.3f} %" if s["mip_gap"] is not None else "unknown"
         bound = f"{s['best_bound']:,.2f}" if s["best_bound"] is not None else "unknown"
-        console.print(f"objective {s['objective']:,.2f} (10k yuan), bound {bound}, gap {gap}; "
-                      f"built in {s['build_seconds']:.2f} s, solved in {s['solve_seconds']:.2f} s")
+        to.print(f"objective {s['objective']:,.2f} (10k yuan), bound {bound}, gap {gap}; "
+                 f"built in {s['build_seconds']:.2f} s, solved in {s['solve_seconds']:.2f} s")
         last = f", last period {list(s['periods'])[-1]}" if s.get("periods") else ""
         table = Table("function", "center", "inner", "outer", title=f"Division of labour (share of capacity{last})")
         for f, shares in s["division_of_labour"].items():
             table.add_row(f, *(f"{100 * shares[z]:.0f} %" for z in ("center", "inner", "outer")))
-        console.print(table)
+        to.print(table)
         if s.get("periods"):
             from planner.transition import periods_tables
 
             for table in periods_tables(s):
-                console.print(table)
+                to.print(table)
     for v in outcome.violations:
-        console.print(styled(("constraint violated:", "red"), f" {v}"))
+        to.print(styled(("constraint violated:", "red"), f" {v}"))
     if outcome.status == "infeasible":
-        console.print((outcome.out / "infeasibility.txt").read_text(encoding="utf-8"))
-    console.print(f"run folder: {outcome.out}")
+        to.print((outcome.out / "infeasibility.txt").read_text(encoding="utf-8"))
+    to.print(f"run folder: {outcome.out}")
 
 
 def solvers(as_json: JsonOption = False) -> None:
