@@ -1,6 +1,6 @@
 """The version 2 default scenarios of issue 20 items 2 and 3: Beijing's relief of non-capital functions
 (scenarios/metro/beijing/transition.yaml) and Hebei by prefecture-level city (scenarios/province/hebei).
-Cheap checks: the rules name what exists, the stock is its published (or derived) figures, every stock row
+Cheap checks: the rules name what exists, the stock is its published figures, every stock row
 says where it comes from, every city joins its boundary in geodata; and one solve of the Hebei scenario as
 shipped (about 2 s) against the independent version 2 reference's optimum (about 20 s)."""
 
@@ -81,14 +81,15 @@ def test_hebei_sources_gdp_adds_up_to_the_yearbook_cities_sum():
     assert sum(int(r["gdp_2023_total_city_yi"]) for r in rows) == 44_092
 
 
-def test_hebei_production_stock_is_each_citys_derived_secondary_value_added():
-    # 第二产业增加值 = GDP x 第二产业's share / 100, 全市 for the city, 市辖区 for its districts;
+def test_hebei_production_stock_is_each_citys_industrial_revenue():
+    # 规模以上工业营业收入 (万元) / 10,000 = 亿元 (jjj's unit of production, annual output), 全市 for the city, 市辖区
+    # for its districts;
     # the outer site (counties and county-level cities) holds the difference, center + inner the districts
     scenario = load_scenario(HEBEI)
     region_of = {r.adcode: r.id for r in scenario.regions.values() if r.id.startswith("HE-")}
     for row in hebei_cities():
-        total = float(row["gdp_2023_total_city_yi"]) * float(row["secondary_share_2023_total_city_pct"]) / 100
-        districts = float(row["gdp_2023_districts_yi"]) * float(row["secondary_share_2023_districts_pct"]) / 100
+        total = float(row["industrial_revenue_2023_total_city_10k_yuan"]) / 10_000
+        districts = float(row["industrial_revenue_2023_districts_10k_yuan"]) / 10_000
         rid = region_of[row["adcode"]]
         by_zone = {scenario.sites[s.site].zone: s.capacity for s in scenario.stock.values()
                    if s.function == "production" and scenario.sites[s.site].region == rid}
@@ -100,28 +101,29 @@ def test_hebei_production_stock_is_each_citys_derived_secondary_value_added():
 
 def test_hebei_derive_stops_when_a_citys_districts_exceed_the_whole_city(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "path", list(sys.path))  # derive.py puts its helper folders first
-    before = set(sys.modules)
+    helpers = {"hebei_derive", "build", "derive_common", "derive_transition"} - set(sys.modules)  # derive's own
     try:
         spec = importlib.util.spec_from_file_location("hebei_derive", HEBEI.parent / "derive.py")
         derive = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(derive)
         text = HEBEI_CITIES_2023.read_text(encoding="utf-8")
-        bad = tmp_path / "cities_2023.csv"  # 承德's 市辖区 GDP raised from 474 to the whole city's 1852 亿元
-        bad.write_text(text.replace("130800,承德市,1852,474,", "130800,承德市,1852,1852,"), encoding="utf-8")
+        bad = tmp_path / "cities_2023.csv"  # 承德's 市辖区 revenue raised from 8,127,814 to 18,127,814 万元
+        bad.write_text(text.replace(",17736864,8127814,", ",17736864,18127814,"), encoding="utf-8")
         with pytest.raises(SystemExit) as stop:
             derive.read_cities(bad)
     finally:
-        for name in set(sys.modules) - before:
+        for name in helpers & set(sys.modules):
             del sys.modules[name]
     assert stop.value.code == 2
-    assert capsys.readouterr().err == ("cities_2023.csv: row 9, 承德市: the 市辖区 第二产业增加值 808.21 亿元 exceeds "
-                                       "the whole city's 586.90: its outer site's stock would be negative\n")
+    assert capsys.readouterr().err == ("cities_2023.csv: row 9, 承德市: the 市辖区 规模以上工业营业收入 1812.78 亿元 "
+                                       "exceeds the whole city's 1773.69: its outer site's stock would be negative\n")
 
 
 def test_hebei_new_land_is_ten_years_of_supply_split_by_2023_gdp():
     # jjj's Hebei supply per ring (scenarios/transition/tables/sites.csv), ten years of it (2025 to 2035)
     scenario = load_scenario(HEBEI)
-    supply = {"center": 220.0, "inner": 660.0, "outer": 220.0}
+    with (SCENARIOS / "transition" / "tables" / "sites.csv").open(encoding="utf-8", newline="") as f:
+        supply = {r["zone"]: float(r["land_ha"]) for r in csv.DictReader(f) if r["region"] == "HE"}
     gdp = {r["adcode"]: float(r["gdp_2023_total_city_yi"]) for r in hebei_cities()}
     code = {r.id: r.adcode for r in scenario.regions.values()}
     stock_land: dict[str, float] = {}

@@ -9,8 +9,9 @@ production stands. :func:`production_chart` draws the chart alone (the report sh
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -49,6 +50,9 @@ from planner.maps.static import (
     outside_in_frame,
 )
 from planner.maps.style import fmt
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RING_SIZES: dict[str, float] = {"built": 110.0, "converted": 190.0, "retired": 290.0}
 """Marker size (points², as scatter's ``s``) of the ring drawn around a site for each change in a period."""

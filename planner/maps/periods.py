@@ -26,9 +26,13 @@ REGIONS = "regions.csv"
 MOVES: tuple[str, ...] = ("stock_kept", "built", "retired", "converted_in", "converted_out")
 """Capacity movements of transition.csv, in the order tables list them."""
 
-SHOWN = 0.005
-"""Amounts at or below this count as nothing on maps, images and reports: they print as 0.00 in their tables.
-(A scenario's stock rounded up to four decimals leaves such remainders, which the plan may retire.)"""
+SHOWN = 1e-6
+"""Amounts at or below this count as nothing."""
+
+REMAINDER = 1e-3
+"""A row's build, retirement or conversion below this share of its capacity (before or after) is a rounding
+remainder, not a decision, and marks nothing on the maps: a stock rounded up to four decimals (pilot and R&D
+stock derived from production) leaves such remainders, which a plan may retire at no cost."""
 
 CHANGE_COLOURS: dict[str, str] = {"built": "#1a9850", "converted": "#7b3294", "retired": "#8c8c8c", "kept": "#222222"}
 """Colour of a site's marker outline (built, kept), or of the ring around it (converted, retired: dashed), by what
@@ -157,8 +161,12 @@ def load_plan(run_dir: Path) -> tuple[RunData, PeriodRuns | None]:
 
 
 def site_moves(transition: pd.DataFrame, period: int) -> pd.DataFrame:
-    """Per site in `period`: previous, kept, built, retired, converted in and out and in use (sums over its rows)."""
-    rows = transition[transition["period"] == period]
+    """Per site in `period`: previous, kept, built, retired, converted in and out and in use (sums over its rows;
+    a row's movements below :data:`REMAINDER` of its capacity left out)."""
+    rows = transition[transition["period"] == period].copy()
+    scale = rows[["previous", "capacity"]].max(axis=1) if "previous" in rows else rows["capacity"]
+    for move in ("built", "retired", "converted_in", "converted_out"):
+        rows.loc[rows[move] < REMAINDER * scale, move] = 0.0
     columns = ["previous", *MOVES, "capacity"] if "previous" in rows else [*MOVES, "capacity"]
     return rows.groupby("site", sort=False)[columns].sum()
 

@@ -15,13 +15,15 @@ PROPER_NAMES = {"planner", "UTC", "highs", "WGS", "Leaflet"}
 
 
 def data_words(run_dir: Path, *more: str) -> set[str]:
-    """Words that are data of the run (ids and names of its inputs, its title, the folder's name) or proper names
-    (:data:`PROPER_NAMES`), and the words of `more`."""
+    """Words that are data of the run (ids and names of its inputs, its title and description, the folder's name)
+    or proper names (:data:`PROPER_NAMES`), and the words of `more`."""
     import pandas as pd
+    import yaml
 
     from planner.runfolder.read import read_summary
 
-    values: list[object] = [read_summary(run_dir).get("title"), run_dir.name, *more]
+    scenario = yaml.safe_load((run_dir / "inputs" / "scenario.yaml").read_text(encoding="utf-8"))
+    values: list[object] = [read_summary(run_dir).get("title"), scenario.get("description"), run_dir.name, *more]
     for table, columns in (("sites", ["id"]), ("regions", ["id", "name", "tier"]), ("industries", ["id", "name"])):
         frame = pd.read_csv(run_dir / "inputs" / f"{table}.csv", dtype=str, keep_default_na=False)
         values += [v for c in columns if c in frame for v in frame[c]]

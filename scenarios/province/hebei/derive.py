@@ -7,8 +7,9 @@ Usage (from the repository root)::
 
 Reads the cities' 2023 figures from sources/cities_2023.csv (sources in sources/README.md) and
 writes tables/regions.csv, sites.csv, industries.csv, functions.csv and stock.csv. Every figure is
-published (source in sources/README.md, a comment and README.md), derived from published figures
-(each city's 第二产业增加值 = GDP x 第二产业 share / 100) or an ASSUMPTION (reasoning in README.md).
+published (source in sources/README.md, a comment and README.md) or an ASSUMPTION (reasoning in
+README.md): each city's stock is its 规模以上工业营业收入 as the yearbook prints it (jjj's unit of
+production, annual output), the outer site's the whole city's less its 市辖区's.
 The five new industries, their functions and the version 2 settings are
 scenarios/transition's (京津冀 worked example); Beijing's and Tianjin's sites are jjj's.
 """
@@ -44,14 +45,11 @@ from derive_transition import max_scales  # noqa: E402  (the same scale rule as 
 # published R&D intensities: sources/cities_2023.csv, each column's source in sources/README.md.
 CITIES_2023 = HERE / "sources" / "cities_2023.csv"
 STOCK_SOURCE = {
-    "total": "中国城市统计年鉴2024 (2023) 表2-6 GDP x 表2-7 第二产业比重",
+    "total": "中国城市统计年鉴2024 (2023) 表2-13 规模以上工业营业收入",
     "center": "市辖区 value x 1/4 (assumption: jjj's 20:60 center:inner)",
     "inner": "市辖区 value x 3/4 (assumption: jjj's 20:60 center:inner)",
     "outer": "全市 less 市辖区 (the counties and county-level cities)",
 }
-# R&D intensity of Hebei 2023 (%): 2023年全国科技经费投入统计公报 table 1
-# (scenarios/national/sources/provinces_2023.csv); tier IV as in jjj.
-HEBEI_RD_INTENSITY_PCT = 2.08
 # R&D intensity 2023 (R&D ÷ GDP, %) of the cities above the provincial average (column
 # rd_intensity_2023_pct of sources/cities_2023.csv): 河北省统计局, "2023年全省R&D经费投入增长7.4%"
 # (2024-12-20), http://tjj.hebei.gov.cn/hbstjj/sj/zxfb/101731892569586.html (保定, 石家庄, 秦皇岛,
@@ -69,11 +67,12 @@ ZONES = ("center", "inner", "outer")
 # The 市辖区's stock split center : inner = 1 : 3, jjj's 20 : 60 ring shares of land supply.
 DISTRICT_SPLIT = {"center": 0.25, "inner": 0.75}
 HE_LAND_HA = {"center": 220.0, "inner": 660.0, "outer": 220.0}  # jjj's Hebei new-land supply (one year's)
-# New land over the plan's ten years (2025 to 2035): ten years of that supply, the rule of the 京津冀
-# and national transitions (scenarios/jjj/derive_transition.py YEARS_OF_SUPPLY).
+# New land over the plan's ten years (2025 to 2035): ten years of that supply, as the 京津冀 and national
+# transitions add (scenarios/jjj/derive_transition.py YEARS_OF_SUPPLY; they also add land for their stock's
+# growth, which this base, held at its stock, does not need).
 YEARS_OF_SUPPLY = 10
 BASE = "base"
-BASE_ROW = ["base", "Existing secondary industry", "现有第二产业", "traditional"]
+BASE_ROW = ["base", "Existing industry (above designated size)", "现有规上工业", "traditional"]
 BASE_FUNCTIONS_FROM = "steel"     # jjj's traditional industry's rows stand for the base
 DROPPED = "steel"                 # the base holds Hebei's existing industry, steel included
 RETIRE_COST_PRODUCTION = 50.0     # as scenarios/transition
@@ -92,27 +91,26 @@ def cap_research(pct: float | None, zone: str, hebei: str) -> str:
 
 
 class City(NamedTuple):
-    """One city of sources/cities_2023.csv: the published figures the scenario uses, and two derived."""
+    """One city of sources/cities_2023.csv: the published figures the scenario uses."""
 
     code: str
     name_zh: str
-    gdp_yi: float                   # 2023 GDP, 全市 (亿元), table 2-6
-    secondary_yi: float             # 第二产业增加值, 全市 (亿元): derived, GDP x share / 100
-    districts_secondary_yi: float   # 第二产业增加值, 市辖区 (亿元): derived the same way
+    gdp_yi: float                   # 2023 GDP, 全市 (亿元), table 2-6: the land split
+    revenue_yi: float               # 规模以上工业营业收入, 全市 (亿元), table 2-13: the stock (jjj's unit, annual output)
+    districts_revenue_yi: float     # the same, 市辖区 (亿元)
     rd_pct: float | None            # 2023 R&D intensity (%), where published
 
 
-def secondary_value_added(gdp_yi: str, share_pct: str) -> float:
-    """第二产业增加值 (亿元) derived from GDP (亿元) and 第二产业's share of it (%), both as printed."""
-    return float(gdp_yi) * float(share_pct) / 100
+YI_PER_10K = 1e-4
+"""亿元 per 万元: the yearbook prints 规模以上工业营业收入 in 万元, the scenario's units are 亿元."""
 
 
 def city_from_row(row: dict) -> City:
     """A row of sources/cities_2023.csv as a City."""
     rd = row["rd_intensity_2023_pct"]
     return City(row["adcode"], row["name_zh"], float(row["gdp_2023_total_city_yi"]),
-                secondary_value_added(row["gdp_2023_total_city_yi"], row["secondary_share_2023_total_city_pct"]),
-                secondary_value_added(row["gdp_2023_districts_yi"], row["secondary_share_2023_districts_pct"]),
+                float(row["industrial_revenue_2023_total_city_10k_yuan"]) * YI_PER_10K,
+                float(row["industrial_revenue_2023_districts_10k_yuan"]) * YI_PER_10K,
                 float(rd) if rd else None)
 
 
@@ -123,9 +121,9 @@ def read_cities(path: Path = CITIES_2023) -> list[City]:
     cities = [city_from_row(r) for r in rows]
     problems = [f"{path.name}: row {i}, adcode {c.code}: name_zh {c.name_zh} is not a Hebei city of geodata/build.py"
                 for i, c in enumerate(cities, 2) if CITIES.get(c.code, ("",))[0] != c.name_zh]
-    problems += [f"{path.name}: row {i}, {c.name_zh}: the 市辖区 第二产业增加值 {c.districts_secondary_yi:.2f} 亿元 "
-                 f"exceeds the whole city's {c.secondary_yi:.2f}: its outer site's stock would be negative"
-                 for i, c in enumerate(cities, 2) if c.secondary_yi - c.districts_secondary_yi < 0]
+    problems += [f"{path.name}: row {i}, {c.name_zh}: the 市辖区 规模以上工业营业收入 {c.districts_revenue_yi:.2f} 亿元 "
+                 f"exceeds the whole city's {c.revenue_yi:.2f}: its outer site's stock would be negative"
+                 for i, c in enumerate(cities, 2) if c.revenue_yi - c.districts_revenue_yi < 0]
     if problems:
         print("\n".join(problems), file=sys.stderr)
         sys.exit(2)
@@ -135,10 +133,10 @@ def read_cities(path: Path = CITIES_2023) -> list[City]:
 def production_by_site(city: City) -> dict[str, float]:
     """A city's standing production (units = 亿元) by ring, rounded to 0.1: outer = the whole city less
     its 市辖区 (sourced); the 市辖区 value split center : inner by DISTRICT_SPLIT (ASSUMPTION)."""
-    districts = city.districts_secondary_yi
+    districts = city.districts_revenue_yi
     return {"center": round(districts * DISTRICT_SPLIT["center"], 1),
             "inner": round(districts * DISTRICT_SPLIT["inner"], 1),
-            "outer": round(city.secondary_yi - districts, 1)}
+            "outer": round(city.revenue_yi - districts, 1)}
 
 
 def counties() -> dict[str, list[tuple[str, str, object]]]:
@@ -196,7 +194,7 @@ def city_rows(city: City, share: float, pts: dict, fn: dict, jjj_sites: dict) ->
         pilot = ceil4(prod * float(fn[(BASE_FUNCTIONS_FROM, "production")]["support_ratio"]))
         rd = ceil4(pilot * float(fn[(BASE_FUNCTIONS_FROM, "pilot")]["support_ratio"]))
         sid = f"{rid}-{zone}"
-        src = f"derived: {STOCK_SOURCE['total']} / 100; {STOCK_SOURCE[zone]}; sources/cities_2023.csv"
+        src = f"{STOCK_SOURCE['total']} / 10000 (万元 to 亿元); {STOCK_SOURCE[zone]}; sources/cities_2023.csv"
         stock += [[BASE, "production", sid, fmt(prod), src], [BASE, "pilot", sid, fmt(pilot), note],
                   [BASE, "rd", sid, fmt(rd), note]]
         land_stock = sum(float(fn[(BASE_FUNCTIONS_FROM, f)]["land_per_unit"]) * c
