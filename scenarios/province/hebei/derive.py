@@ -96,7 +96,7 @@ class City(NamedTuple):
     code: str
     name_zh: str
     gdp_yi: float                   # 2023 GDP, 全市 (亿元), table 2-6: the land split
-    revenue_yi: float               # 规模以上工业营业收入, 全市 (亿元), table 2-13: the stock (jjj's unit, annual output)
+    revenue_yi: float               # 规模以上工业营业收入, 全市 (亿元), table 2-13: the stock (annual output)
     districts_revenue_yi: float     # the same, 市辖区 (亿元)
     rd_pct: float | None            # 2023 R&D intensity (%), where published
 
@@ -121,8 +121,9 @@ def read_cities(path: Path = CITIES_2023) -> list[City]:
     cities = [city_from_row(r) for r in rows]
     problems = [f"{path.name}: row {i}, adcode {c.code}: name_zh {c.name_zh} is not a Hebei city of geodata/build.py"
                 for i, c in enumerate(cities, 2) if CITIES.get(c.code, ("",))[0] != c.name_zh]
-    problems += [f"{path.name}: row {i}, {c.name_zh}: the 市辖区 规模以上工业营业收入 {c.districts_revenue_yi:.2f} 亿元 "
-                 f"exceeds the whole city's {c.revenue_yi:.2f}: its outer site's stock would be negative"
+    problems += [f"{path.name}: row {i}, {c.name_zh}: the 市辖区 规模以上工业营业收入 "
+                 f"{c.districts_revenue_yi:.2f} 亿元 exceeds the whole city's {c.revenue_yi:.2f}: its outer site's "
+                 "stock would be negative"
                  for i, c in enumerate(cities, 2) if c.revenue_yi - c.districts_revenue_yi < 0]
     if problems:
         print("\n".join(problems), file=sys.stderr)
