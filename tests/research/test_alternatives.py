@@ -148,6 +148,12 @@ def test_command_line(tiny_yaml: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "alt-1" / "assignments.csv").is_file() and (out / "alt-2" / "assignments.csv").is_file()
     assert (out / "selection_frequency.csv").is_file()
+    # the table is a result: on stdout (README "Output"); with --json, stdout holds the JSON document alone
+    assert "Plans within" in result.stdout and "Plans within" not in result.stderr
+    as_json = runner.invoke(app, ["run", str(tiny_yaml), "--out", str(tmp_path / "json"), "--alternatives", "1",
+                                  "--within", "1%", "--mip-gap", "0", "--json"])
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout)["alternatives"][0]["status"] == "optimal"
+    assert "Plans within" in as_json.stderr
     bad = runner.invoke(app, ["run", str(tiny_yaml), "--out", str(tmp_path / "x"), "--alternatives", "2",
                               "--within", "lots"])
     assert bad.exit_code == 2 and not (tmp_path / "x").exists()
