@@ -268,7 +268,7 @@ def print_alternatives(found: Any, to: Console = out_console) -> None:
     if found.table is None:
         why = {"infeasible": "the scenario is infeasible", "no_solution": "no plan was found within the limits"}
         to.print(f"no alternatives: {why.get(found.optimum.status, 'there is no optimum to start from')}",
-                      highlight=False)
+                 highlight=False)
         return
     table = Table("plan", "folder", "objective", "+ %", "opened", "differs from optimum", "new vs optimum",
                   title=f"Plans within {num(found.cost_bound)} (10k yuan)")

@@ -66,8 +66,8 @@ ZONE_FACTOR = {"center": 1.0, "inner": 0.5, "outer": 0.25}
 ZONES = ("center", "inner", "outer")
 # The 市辖区's stock split center : inner = 1 : 3, jjj's 20 : 60 ring shares of land supply.
 DISTRICT_SPLIT = {"center": 0.25, "inner": 0.75}
-HE_LAND_HA = {"center": 220.0, "inner": 660.0, "outer": 220.0}  # jjj's Hebei new-land supply (one year's)
-# New land over the plan's ten years (2025 to 2035): ten years of that supply, as the 京津冀 and national
+# New land over the plan's ten years (2025 to 2035): ten years of jjj's Hebei supply per ring (one year's, the
+# land_ha of scenarios/transition/tables/sites.csv HE-center / inner / outer), as the 京津冀 and national
 # transitions add (scenarios/jjj/derive_transition.py YEARS_OF_SUPPLY; they also add land for their stock's
 # growth, which this base, held at its stock, does not need).
 YEARS_OF_SUPPLY = 10
@@ -201,7 +201,7 @@ def city_rows(city: City, share: float, pts: dict, fn: dict, jjj_sites: dict) ->
         land_stock = sum(float(fn[(BASE_FUNCTIONS_FROM, f)]["land_per_unit"]) * c
                          for f, c in (("production", prod), ("pilot", pilot), ("rd", rd)))
         he = jjj_sites[f"HE-{zone}"]
-        sites.append([sid, rid, zone, fmt(YEARS_OF_SUPPLY * HE_LAND_HA[zone] * share + ceil4(land_stock)),
+        sites.append([sid, rid, zone, fmt(YEARS_OF_SUPPLY * float(he["land_ha"]) * share + ceil4(land_stock)),
                       he["land_price"], fmt(pts[zone][0]), fmt(pts[zone][1]), "1", pts[zone][2],
                       cap_research(city.rd_pct, zone, he["cap_research"])])
     return region, sites, stock
