@@ -168,6 +168,24 @@ def hosting_variables(m: pyo.ConcreteModel) -> set[int]:
             for v in block.component("y").values()}
 
 
+def industry_of_variables(m: pyo.ConcreteModel) -> dict[int, str]:
+    """The industry each variable of `m` belongs to, by id (every variable indexed by industry first: x, q, y, g,
+    u and, with periods, build, retire, open, convert); the reformulation's counts, shared by industries, have none.
+    """
+    industries = {t[0] for block in m.block_data_objects() if isinstance(block.component("T"), pyo.Set)
+                  for t in block.component("T")}
+    owners: dict[int, str] = {}
+    for block in m.block_data_objects():
+        if block.local_name == REFORMULATION:
+            continue
+        for v in block.component_data_objects(pyo.Var, descend_into=False):
+            index = v.index()
+            first = index[0] if isinstance(index, tuple) else index
+            if first in industries:
+                owners[id(v)] = first
+    return owners
+
+
 def _support(m: pyo.ConcreteModel, p: _Parts) -> None:
     """4. Support received, 5. support given."""
     spec, q, g, incoming, outgoing = p.sc.functions, p.q, p.g, p.incoming, p.outgoing

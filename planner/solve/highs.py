@@ -12,7 +12,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 
-from planner.models.layout import hosting_variables, reformulation_variables
+from planner.models.layout import hosting_variables, industry_of_variables, reformulation_variables
 from planner.scenario.schema import SolverOptions
 from planner.solve.apart import KILL_GRACE, Ended, runs_apart, solve_apart
 from planner.solve.deadline import READBACK_SECONDS_PER_COLUMN, capped, deadline
@@ -92,7 +92,8 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     reserve = READBACK_SECONDS_PER_COLUMN * len(form.columns)
     budget = capped(options.time_limit, reserve)
     skip = mip and options.heuristic and not _rens_fits(budget, handover)
-    heuristic = (_rens_start(h, options, not mip_start, budget, () if mip_start else _neighbourhoods(model, form))
+    heuristic = (_rens_start(h, options, not mip_start, budget, () if mip_start else _neighbourhoods(model, form),
+                             None if mip_start else _owners(model, form))
                  if mip and options.heuristic and not skip else None)  # with a start: the cuts only, no neighbourhood
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
@@ -197,16 +198,25 @@ def _neighbourhoods(model: pyo.ConcreteModel, form: StandardForm) -> tuple[np.nd
     return decisions, np.fromiter((id(v) in hosting for v in form.columns), dtype=bool, count=len(form.columns))
 
 
+def _owners(model: pyo.ConcreteModel, form: StandardForm) -> np.ndarray:
+    """The industry of each column of `form`, as a code (-1: none), for the swaps after RENS."""
+    owner = industry_of_variables(model)
+    codes = {name: k for k, name in enumerate(sorted(set(owner.values())))}
+    return np.fromiter((codes.get(owner.get(id(v)), -1) for v in form.columns), dtype=np.int32,
+                       count=len(form.columns))
+
+
 def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | None,
-                fixable: Sequence[np.ndarray]) -> Rens:
+                fixable: Sequence[np.ndarray], owners: np.ndarray | None) -> Rens:
     """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`).
 
     Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves); it
-    tries the `fixable` neighbourhoods in turn, each from the best plan before it.
+    tries the `fixable` neighbourhoods in turn, each from the best plan before it, then swaps industries from its
+    plan (`owners`: each column's industry).
     """
     native = native_options("highs", options)
     native.pop("time_limit", None)
-    found = rens(h, native, time_limit, plan, fixable)
+    found = rens(h, native, time_limit, plan, fixable, owners)
     if len(found.columns):
         h.setSolution(len(found.columns), found.columns, found.values)
     return found

@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from planner.solve.covers import Cut, knapsacks, separate
+from planner.solve import swaps
+from planner.solve.apart import runs_apart, solve_apart
+from planner.solve.covers import Cut, _rows, knapsacks, separate
 from planner.solve.watch import new_highs, stoppable
 
 BUDGET_SHARE = 0.2
@@ -38,6 +40,16 @@ brownfield benchmark 100 x 40 x 3, 2.07 % (802,332.9; the next neighbourhood fou
 ended at 0.76 % instead of 1.35 %); the national transition, 0.0036 % (the optimum already: the next neighbourhood
 added about 30 s to its 90 s solve); 100 x 100 seed 1, 0.31 % (the next neighbourhood found nothing better within
 the budget of a 120 s run)."""
+SWAP_SHARE = 0.25
+"""Share of the time limit the swaps after RENS (planner.solve.swaps) may take at most. On the 100 x 100 benchmark
+(seed 1, 120 s) its neighbourhoods took 3 to 10 s each, two found better plans (RENS's 2,392,369.8 became
+2,390,209.3), and HiGHS still had the time of its root."""
+SWAP_RATIO = 2.0
+"""The swaps take at most this many times what the relaxation and RENS's small MIPs took: on a model that RENS
+solves in a second, a neighbourhood that does not end soon is not worth a long wait (20 x 30 seed 9: one took 16 s
+and found nothing)."""
+DEFAULT_GAP = 1e-4
+"""HiGHS's own `mip_rel_gap`, for a solve that sets none."""
 MAX_ROUNDS = 20
 """Rounds of cover cuts on the relaxation at most (they stop earlier when a round finds none)."""
 JUMP_SECONDS_PER_NONZERO = 1e-5
@@ -75,18 +87,25 @@ class Rens:
     """Knapsack cover cuts added to the relaxation (and to the main solve)."""
     interrupted: bool = False
     """Ctrl-C stopped it; the main solve then only takes its plan, if any."""
+    solution: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Every column's value in the plan (empty when none was found)."""
+    swapped: int = 0
+    """Neighbourhoods of industries re-solved together after RENS (planner.solve.swaps)."""
+    improved: int = 0
+    """Those that found a better plan."""
 
     def summary(self) -> str:
         """One line for the user: what the cuts and RENS gave, before branch and bound starts."""
         found = f"a plan of {self.objective:,.1f}" if self.objective is not None else "no RENS plan"
         if self.interrupted:
             return f"Stopped (Ctrl-C) during RENS with {found}"
-        return f"Branch and bound from {found} ({self.cuts} cover cuts, RENS in {self.seconds:.1f} s)"
+        swapped = f", {self.improved} of {self.swapped} swaps better" if self.swapped else ""
+        return f"Branch and bound from {found} ({self.cuts} cover cuts{swapped}, RENS in {self.seconds:.1f} s)"
 
     def report(self) -> dict[str, Any]:
         """The record kept in the run's summary."""
         return {"name": "rens", "seconds": self.seconds, "cuts": self.cuts, "fixed": self.fixed, "free": self.free,
-                "objective": self.objective}
+                "objective": self.objective, "swaps": self.swapped, "swaps_improved": self.improved}
 
 
 def _interrupted(h: Any) -> bool:
@@ -105,7 +124,7 @@ def _sub_solver(lp: Any, options: dict[str, Any], budget: float) -> Any:
 
 
 def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool = True,
-         fixable: Sequence[np.ndarray] = ()) -> Rens:
+         fixable: Sequence[np.ndarray] = (), owners: np.ndarray | None = None) -> Rens:
     """Run RENS on the MIP held by `h` (a highspy.Highs), with `options` (HiGHS names) on its solves.
 
     `fixable` are the neighbourhoods to try, each a mask of the columns RENS may fix, in turn, each from the best
@@ -120,16 +139,20 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
     FIRST_SOLVE_BUDGETS of them. A round of cuts that does not reach the optimum in time leaves the last
     optimum the small MIP's; when the first does not reach it, RENS stops there. Ctrl-C stops it too
     (`interrupted`): HiGHS's solves stop by themselves, and planner's own steps between them stop with no plan.
+
+    With `owners` (the industry of each column, a code; -1 for none), what the small MIPs' budget leaves goes to
+    swaps (planner.solve.swaps) from RENS's plan, unless that plan is already within the solve's gap
+    (`mip_rel_gap`) of the relaxation's bound.
     """
     start = time.perf_counter()
     try:
-        return _rens(h, options, time_limit, start, plan, fixable)
+        return _rens(h, options, time_limit, start, plan, fixable, owners)
     except KeyboardInterrupt:
         return Rens(time.perf_counter() - start, 0, 0, interrupted=True)
 
 
 def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float, plan: bool,
-          fixable: Sequence[np.ndarray]) -> Rens:
+          fixable: Sequence[np.ndarray], owners: np.ndarray | None) -> Rens:
     """`rens` itself, started at `start` (time.perf_counter)."""
     budget = BUDGET_SHARE * time_limit if time_limit else BUDGET_SECONDS
     model = h.getLp()  # one copy: each sub-solver takes its own copy of it in passModel
@@ -156,7 +179,30 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
             best = small
         if small.interrupted or time.perf_counter() >= ends or _close_enough(best.objective, bound, options):
             break
-    return replace(best, seconds=time.perf_counter() - start, interrupted=small.interrupted)
+    if owners is not None and best.objective is not None and not small.interrupted \
+            and best.objective - bound > options.get("mip_rel_gap", 0.0) * abs(best.objective):
+        spent = time.perf_counter() - start
+        swap_budget = min(SWAP_SHARE * time_limit if time_limit else BUDGET_SECONDS, SWAP_RATIO * spent)
+        best = _swaps(model, options, cuts, integer, owners, best, x, time.perf_counter() + swap_budget)
+    return replace(best, seconds=time.perf_counter() - start, interrupted=best.interrupted or small.interrupted)
+
+
+def _swaps(model: Any, options: dict[str, Any], cuts: list[Cut], integer: np.ndarray, owners: np.ndarray,
+           plan: Rens, relaxed: np.ndarray, ends: float) -> Rens:
+    """planner.solve.swaps from `plan` until `ends`, each small MIP to a tenth of the solve's gap (swaps.GAP_SHARE):
+    the best plan."""
+    tight = {**options, "mip_rel_gap": swaps.GAP_SHARE * options.get("mip_rel_gap", DEFAULT_GAP)}
+    stopped = False
+
+    def solve_small(fix: np.ndarray, start: Rens, budget: float) -> Rens:
+        nonlocal stopped
+        found = _small_mip(model, tight, budget, cuts, integer, fix, np.round(start.solution), start)
+        stopped = found.interrupted
+        return found
+
+    best, tried, improved = swaps.search(solve_small, _rows(model), np.asarray(model.row_lower_),
+                                         np.asarray(model.row_upper_), plan, relaxed, owners, integer, ends)
+    return replace(best, fixed=plan.fixed, free=plan.free, swapped=tried, improved=improved, interrupted=stopped)
 
 
 def _close_enough(objective: float | None, bound: float, options: dict[str, Any]) -> bool:
@@ -203,14 +249,24 @@ def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cu
         _add(small, cuts)
         if start.objective is not None:
             small.setSolution(len(start.columns), start.columns, start.values)
-        small.solve()
-        interrupted, info = _interrupted(small), small.getInfo()
-        plan = np.asarray(small.getSolution().col_value) if info.primal_solution_status == 2 else None
-        objective = float(info.objective_function_value)
+        plan, interrupted = _solve_small(small, max(budget, 0.0))
     if plan is None:
         return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts), interrupted=interrupted)
+    objective = float(np.dot(np.asarray(model.col_cost_), plan) + model.offset_)
     columns = np.flatnonzero(integer).astype(np.int32)
-    return Rens(0.0, int(fix.sum()), 0, objective, columns, plan[columns], len(cuts), interrupted)
+    return Rens(0.0, int(fix.sum()), 0, objective, columns, plan[columns], len(cuts), interrupted, plan)
+
+
+def _solve_small(small: Any, budget: float) -> tuple[np.ndarray | None, bool]:
+    """Solve the small MIP held by `small` within `budget` seconds: its plan (None: none) and whether Ctrl-C stopped
+    it. A large one runs apart (planner.solve.apart), stopped at its budget: HiGHS's root node of a neighbourhood
+    can take twice its time limit and more (on 100 x 100, 28 s of a 12 s limit in a neighbourhood of swaps)."""
+    if runs_apart(small.getNumNz(), budget):
+        end = solve_apart(small, budget, None, False)
+        return end.values, end.interrupted
+    small.solve()
+    found = small.getInfo().primal_solution_status == 2
+    return (np.asarray(small.getSolution().col_value) if found else None), _interrupted(small)
 
 
 def _add(h: Any, cuts: list[Cut]) -> None:

@@ -1,0 +1,140 @@
+"""Swaps after RENS (planner/solve/swaps.py): which industries are re-solved together, and that a swap finds the
+better packing of a full site, on HiGHS."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import highspy
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from benchmarks.generate import generate
+from planner.run import build
+from planner.scenario.loader import load_scenario
+from planner.solve import rens as rens_module
+from planner.solve import swaps
+from planner.solve.highs import _neighbourhoods, _owners, _to_highs
+from planner.solve.rens import rens
+from tests.reference.model import solve_reference
+
+INF = highspy.kHighsInf
+
+
+def test_a_neighbourhood_is_the_industries_of_a_full_row_shared_by_their_capacities() -> None:
+    # columns: capacities of A and B at site 1, of C and A at site 2 (continuous), openings of A and B (binary)
+    owners = np.array([0, 1, 2, 0, 0, 1])
+    integer = np.array([False, False, False, False, True, True])
+    rows = sp.csr_matrix(np.array([
+        [1, 1, 0, 0, 0, 0],    # site 1's land, 9.5 of 10 used: full
+        [0, 0, 1, 1, 0, 0],    # site 2's land, 3 of 10 used
+        [0, 0, 0, 0, 1, 1],    # joins A and B by their binaries only
+        [1, 0, 0, 0, -5, 0],   # A's scale at site 1: one industry
+    ], dtype=float))
+    lower, upper = np.array([-INF, -INF, 1.0, -INF]), np.array([10.0, 10.0, INF, 0.0])
+    plan = np.array([0.0, 9.5, 3.0, 0.0, 0.0, 1.0])
+    relaxed = np.array([0.4, 9.1, 3.0, 0.0, 0.08, 0.9])  # the relaxation puts some of A at site 1
+    found = swaps.neighbourhoods(rows, lower, upper, plan, relaxed, owners, integer)
+    assert [group.tolist() for group in found] == [[0, 1]]
+    # A not at site 1 in the relaxation either: site 1's row is B's alone, no neighbourhood
+    relaxed[0] = 0.0
+    assert swaps.neighbourhoods(rows, lower, upper, plan, relaxed, owners, integer) == []
+
+
+@dataclass
+class Plan:
+    objective: float | None
+    solution: np.ndarray
+    interrupted: bool = False
+
+
+def _two_industries_one_cheap_site() -> highspy.Highs:
+    """Industries A (5.1 ha) and B (5 ha) each open at one of site 1 (5.2 ha at 1 a hectare) and site 2 (100 ha at
+    10): only one fits site 1, and A there is cheaper (5.1 + 50) than B there (5 + 51). Industry C holds 1 ha of
+    site 2, whatever the plan.
+
+    Columns: qA1, qA2, qB1, qB2 (land used), xA1, xA2, xB1, xB2 (opened), qC2."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    lp = highspy.HighsLp()
+    dense = np.array([
+        [1, 0, 1, 0, 0, 0, 0, 0, 0],         # site 1's land <= 5.2
+        [0, 1, 0, 1, 0, 0, 0, 0, 1],         # site 2's land <= 100
+        [1, 0, 0, 0, -5.1, 0, 0, 0, 0],      # qA1 = 5.1 xA1
+        [0, 1, 0, 0, 0, -5.1, 0, 0, 0],
+        [0, 0, 1, 0, 0, 0, -5, 0, 0],        # qB1 = 5 xB1
+        [0, 0, 0, 1, 0, 0, 0, -5, 0],
+        [0, 0, 0, 0, 1, 1, 0, 0, 0],         # A opens once
+        [0, 0, 0, 0, 0, 0, 1, 1, 0],         # B opens once
+    ], dtype=float)
+    matrix = sp.csc_matrix(dense)
+    lp.num_col_, lp.num_row_ = 9, 8
+    lp.col_cost_ = np.array([1.0, 10.0, 1.0, 10.0, 0, 0, 0, 0, 10.0])
+    lp.col_lower_, lp.col_upper_ = np.array([0.0] * 8 + [1.0]), np.array([INF] * 4 + [1.0] * 5)
+    lp.row_lower_ = np.array([-INF, -INF, 0, 0, 0, 0, 1, 1])
+    lp.row_upper_ = np.array([5.2, 100, 0, 0, 0, 0, 1, 1])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 9, 8
+    lp.integrality_ = [highspy.HighsVarType.kContinuous] * 4 + [highspy.HighsVarType.kInteger] * 4 + [
+        highspy.HighsVarType.kContinuous]
+    h.passModel(lp)
+    return h
+
+
+def test_a_swap_finds_the_better_packing_of_a_full_site() -> None:
+    h = _two_industries_one_cheap_site()
+    model = h.getLp()
+    owners, integer = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2]), np.array([False] * 4 + [True] * 4 + [False])
+    start = Plan(66.0, np.array([0, 5.1, 5, 0, 0, 1, 1, 0, 1], dtype=float))  # B at site 1, A at site 2
+    relaxed = np.array([0.2, 4.9, 5.0, 0.0, 0.04, 0.96, 1.0, 0.0, 1.0])
+    held: list[np.ndarray] = []
+
+    def solve_small(fix: np.ndarray, plan: Plan, budget: float) -> Plan:
+        held.append(fix)
+        h.changeColsBounds(int(fix.sum()), np.flatnonzero(fix).astype(np.int32), plan.solution[fix],
+                           plan.solution[fix])
+        h.solve()
+        found = Plan(h.getInfo().objective_function_value, np.asarray(h.getSolution().col_value))
+        h.changeColsBounds(9, np.arange(9, dtype=np.int32), np.asarray(model.col_lower_),
+                           np.asarray(model.col_upper_))
+        return found
+
+    best, tried, improved = swaps.search(solve_small, sp.csr_matrix(_dense(model)), np.asarray(model.row_lower_),
+                                         np.asarray(model.row_upper_), start, relaxed, owners, integer, ends=math.inf)
+    assert (tried, improved) == (1, 1) and not held[0].any()  # both industries free: nothing held
+    assert best.objective == pytest.approx(65.1) and best.solution[[4, 7]].tolist() == [1.0, 1.0]
+
+
+def _dense(model: highspy.HighsLp) -> np.ndarray:
+    a = model.a_matrix_
+    return sp.csc_matrix((a.value_, a.index_, a.start_), shape=(model.num_row_, model.num_col_)).toarray()
+
+
+@pytest.fixture(scope="module")
+def packed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated instance on which RENS's plan packs a full site worse than the optimum (measured)."""
+    return generate(20, 30, 4, tmp_path_factory.mktemp("swaps"))
+
+
+def test_swaps_after_rens_find_a_better_plan_of_the_whole_model(packed: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rens_module, "SWAP_RATIO", 100.0)  # the budget of a solve with no time limit, whatever
+    model = build(load_scenario(packed)).model
+    options = {"threads": 1, "mip_rel_gap": 1e-4}
+    h, form, _ = _to_highs(model)
+    alone = rens(h, options, None, True, _neighbourhoods(model, form))
+    h, form, _ = _to_highs(model)
+    swapped = rens(h, options, None, True, _neighbourhoods(model, form), _owners(model, form))
+    assert alone.swapped == 0 and swapped.swapped >= swapped.improved >= 1
+    assert swapped.objective < alone.objective * (1 - 1e-5)
+    optimum = solve_reference(packed, mip_gap=0.0).objective
+    assert swapped.objective >= optimum * (1 - 1e-9)
+    h.changeColsBounds(len(swapped.columns), swapped.columns, swapped.values, swapped.values)  # its openings, fixed
+    h.solve()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    assert math.isclose(h.getInfo().objective_function_value, swapped.objective, rel_tol=1e-6)
