@@ -47,7 +47,7 @@ class Cut:
     rhs: float
 
 
-def _rows(lp: object) -> sp.csr_matrix | None:
+def by_rows(lp: object) -> sp.csr_matrix | None:
     """The constraint matrix of a highspy HighsLp by rows (None: a format planner does not read)."""
     import highspy
 
@@ -62,7 +62,7 @@ def _rows(lp: object) -> sp.csr_matrix | None:
 
 def knapsacks(lp: object) -> list[Knapsack]:
     """The knapsack rows of a highspy HighsLp whose binary items do not all fit (so a cover exists)."""
-    matrix = _rows(lp) if len(lp.integrality_) else None
+    matrix = by_rows(lp) if len(lp.integrality_) else None
     if matrix is None:
         return []
     n_rows = lp.num_row_

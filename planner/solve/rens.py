@@ -20,8 +20,8 @@ import numpy as np
 
 from planner.solve import swaps
 from planner.solve.apart import runs_apart, solve_apart
-from planner.solve.covers import Cut, _rows, knapsacks, separate
-from planner.solve.watch import new_highs, stoppable
+from planner.solve.covers import Cut, by_rows, knapsacks, separate
+from planner.solve.watch import current_watch, new_highs, stoppable
 
 BUDGET_SHARE = 0.2
 """Share of the time limit RENS may take for each of its two steps (the relaxation with its cuts, the small MIP)."""
@@ -41,9 +41,13 @@ ended at 0.76 % instead of 1.35 %); the national transition, 0.0036 % (the optim
 added about 30 s to its 90 s solve); 100 x 100 seed 1, 0.31 % (the next neighbourhood found nothing better within
 the budget of a 120 s run)."""
 SWAP_SHARE = 0.25
-"""Share of the time limit the swaps after RENS (planner.solve.swaps) may take at most. On the 100 x 100 benchmark
-(seed 1, 120 s) its neighbourhoods took 3 to 10 s each, two found better plans (RENS's 2,392,369.8 became
-2,390,209.3), and HiGHS still had the time of its root."""
+"""Share of the time limit the swaps after RENS (planner.solve.swaps) may take at most (without a limit, at most
+BUDGET_SECONDS). On the 100 x 100 benchmark (seed 1, 120 s) its neighbourhoods took 3 to 10 s each, one or two
+found better plans (RENS's 2,392,369.8 became 2,390,614.4 or 2,390,209.3), and HiGHS still had the time of its
+root."""
+MAIN_SHARE = 0.3
+"""Share of the time limit the swaps leave to the main solve, whatever RENS took (RENS itself takes at most
+(FIRST_SOLVE_BUDGETS + 1) BUDGET_SHARE, 70 %)."""
 SWAP_RATIO = 2.0
 """The swaps take at most this many times what the relaxation and RENS's small MIPs took: on a model that RENS
 solves in a second, a neighbourhood that does not end soon is not worth a long wait (20 x 30 seed 9: one took 16 s
@@ -72,7 +76,7 @@ class Rens:
     """What RENS did before the main solve."""
 
     seconds: float
-    """Time of the relaxation and the small MIP."""
+    """Time of the relaxation, the small MIPs and the swaps."""
     fixed: int
     """Integer columns fixed at their integral relaxed value."""
     free: int
@@ -140,9 +144,10 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
     optimum the small MIP's; when the first does not reach it, RENS stops there. Ctrl-C stops it too
     (`interrupted`): HiGHS's solves stop by themselves, and planner's own steps between them stop with no plan.
 
-    With `owners` (the industry of each column, a code; -1 for none), what the small MIPs' budget leaves goes to
-    swaps (planner.solve.swaps) from RENS's plan, unless that plan is already within the solve's gap
-    (`mip_rel_gap`) of the relaxation's bound.
+    With `owners` (the industry of each column, a code; -1 for none), swaps (planner.solve.swaps) follow from
+    RENS's plan, unless it is already within the solve's gap (`mip_rel_gap`) of the relaxation's bound, within
+    their own budget (`_swap_budget`); `seconds` counts them too. With a time limit, the small MIPs of large
+    models run apart (planner.solve.apart), so that they end within their budgets.
     """
     start = time.perf_counter()
     try:
@@ -155,6 +160,7 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
           fixable: Sequence[np.ndarray], owners: np.ndarray | None) -> Rens:
     """`rens` itself, started at `start` (time.perf_counter)."""
     budget = BUDGET_SHARE * time_limit if time_limit else BUDGET_SECONDS
+    apart = time_limit is not None
     model = h.getLp()  # one copy: each sub-solver takes its own copy of it in passModel
     kinds = model.integrality_
     integer = np.array([int(kind) == 1 for kind in kinds], dtype=bool)
@@ -173,43 +179,55 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     best = Rens(0.0, 0, int(integer.sum()))  # no plan yet
     for mask in fixable or (integer,):
         fix = integral & mask
-        small = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, fix, np.round(x), best)
+        small = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, fix, np.round(x), best, apart)
         small = replace(small, free=int((integer & ~fix).sum()))
         if best.objective is None or (small.objective is not None and small.objective < best.objective):
             best = small
         if small.interrupted or time.perf_counter() >= ends or _close_enough(best.objective, bound, options):
             break
+    gap = options.get("mip_rel_gap", DEFAULT_GAP)
     if owners is not None and best.objective is not None and not small.interrupted \
-            and best.objective - bound > options.get("mip_rel_gap", 0.0) * abs(best.objective):
+            and not _within(best.objective, bound, gap):
         spent = time.perf_counter() - start
-        swap_budget = min(SWAP_SHARE * time_limit if time_limit else BUDGET_SECONDS, SWAP_RATIO * spent)
-        best = _swaps(model, options, cuts, integer, owners, best, x, time.perf_counter() + swap_budget)
+        ends = time.perf_counter() + _swap_budget(time_limit, spent)
+        best = _swaps(model, {**options, "mip_rel_gap": swaps.GAP_SHARE * gap}, cuts, integer, owners, best, x,
+                      ends, apart)
     return replace(best, seconds=time.perf_counter() - start, interrupted=best.interrupted or small.interrupted)
 
 
+def _swap_budget(time_limit: float | None, spent: float) -> float:
+    """Seconds the swaps may take after RENS took `spent`: SWAP_SHARE of `time_limit` (BUDGET_SECONDS without one),
+    at most SWAP_RATIO times `spent`, and no more than leaves the main solve MAIN_SHARE of the limit."""
+    if not time_limit:
+        return min(BUDGET_SECONDS, SWAP_RATIO * spent)
+    return max(min(SWAP_SHARE * time_limit, SWAP_RATIO * spent, (1 - MAIN_SHARE) * time_limit - spent), 0.0)
+
+
 def _swaps(model: Any, options: dict[str, Any], cuts: list[Cut], integer: np.ndarray, owners: np.ndarray,
-           plan: Rens, relaxed: np.ndarray, ends: float) -> Rens:
-    """planner.solve.swaps from `plan` until `ends`, each small MIP to a tenth of the solve's gap (swaps.GAP_SHARE):
-    the best plan."""
-    tight = {**options, "mip_rel_gap": swaps.GAP_SHARE * options.get("mip_rel_gap", DEFAULT_GAP)}
-    stopped = False
+           plan: Rens, relaxed: np.ndarray, ends: float, apart: bool) -> Rens:
+    """planner.solve.swaps from `plan` until `ends`, each small MIP with `options`: the best plan."""
+    rows = by_rows(model)
+    if rows is None:
+        return plan
 
     def solve_small(fix: np.ndarray, start: Rens, budget: float) -> Rens:
-        nonlocal stopped
-        found = _small_mip(model, tight, budget, cuts, integer, fix, np.round(start.solution), start)
-        stopped = found.interrupted
-        return found
+        return _small_mip(model, options, budget, cuts, integer, fix, np.round(start.solution), start, apart)
 
-    best, tried, improved = swaps.search(solve_small, _rows(model), np.asarray(model.row_lower_),
-                                         np.asarray(model.row_upper_), plan, relaxed, owners, integer, ends)
-    return replace(best, fixed=plan.fixed, free=plan.free, swapped=tried, improved=improved, interrupted=stopped)
+    done = swaps.search(solve_small, rows, np.asarray(model.row_lower_), np.asarray(model.row_upper_), plan, relaxed,
+                        owners, integer, ends)
+    return replace(done.best, fixed=plan.fixed, free=plan.free, swapped=done.tried, improved=done.improved,
+                   interrupted=done.interrupted)
+
+
+def _within(objective: float | None, bound: float, gap: float) -> bool:
+    """Whether a plan of `objective` is within the relative `gap` of `bound`."""
+    return objective is not None and objective - bound <= gap * abs(objective)
 
 
 def _close_enough(objective: float | None, bound: float, options: dict[str, Any]) -> bool:
     """Whether a plan of `objective` is within FOLLOW_ON_GAP (or the solve's own gap, `mip_rel_gap`, if larger) of
     the relaxation's `bound`: then RENS tries no larger neighbourhood."""
-    gap = max(FOLLOW_ON_GAP, options.get("mip_rel_gap", 0.0))
-    return objective is not None and objective - bound <= gap * abs(objective)
+    return _within(objective, bound, max(FOLLOW_ON_GAP, options.get("mip_rel_gap", 0.0)))
 
 
 def _relaxation(lp: Any, sacks: Any, budget: float, start: float) -> tuple[np.ndarray | None, float, list[Cut]]:
@@ -236,10 +254,11 @@ def _relaxation(lp: Any, sacks: Any, budget: float, start: float) -> tuple[np.nd
 
 
 def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cut], integer: np.ndarray,
-               fix: np.ndarray, values: np.ndarray, start: Rens) -> Rens:
+               fix: np.ndarray, values: np.ndarray, start: Rens, apart: bool) -> Rens:
     """Solve `model` (a highspy.HighsLp; `integer` marks its integer columns) with the `fix` columns fixed at
     `values`, and `cuts`, within `budget` seconds, from the plan of `start` if it has one (a plan of a smaller
-    neighbourhood): its plan, if any (`seconds` and `free` are left to the caller)."""
+    neighbourhood), `apart` when large (`_solve_small`): its plan, if any (`seconds` and `free` are left to the
+    caller)."""
     lower, upper = np.array(model.col_lower_), np.array(model.col_upper_)
     lower[fix] = upper[fix] = values[fix]
     original = model.col_lower_, model.col_upper_
@@ -249,20 +268,24 @@ def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cu
         _add(small, cuts)
         if start.objective is not None:
             small.setSolution(len(start.columns), start.columns, start.values)
-        plan, interrupted = _solve_small(small, max(budget, 0.0))
+        plan, interrupted = _solve_small(small, max(budget, 0.0), apart)
     if plan is None:
         return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts), interrupted=interrupted)
-    objective = float(np.dot(np.asarray(model.col_cost_), plan) + model.offset_)
     columns = np.flatnonzero(integer).astype(np.int32)
-    return Rens(0.0, int(fix.sum()), 0, objective, columns, plan[columns], len(cuts), interrupted, plan)
+    return Rens(0.0, int(fix.sum()), 0, objective=float(np.dot(np.asarray(model.col_cost_), plan) + model.offset_),
+                columns=columns, values=plan[columns], cuts=len(cuts), interrupted=interrupted, solution=plan)
 
 
-def _solve_small(small: Any, budget: float) -> tuple[np.ndarray | None, bool]:
+def _solve_small(small: Any, budget: float, apart: bool) -> tuple[np.ndarray | None, bool]:
     """Solve the small MIP held by `small` within `budget` seconds: its plan (None: none) and whether Ctrl-C stopped
-    it. A large one runs apart (planner.solve.apart), stopped at its budget: HiGHS's root node of a neighbourhood
-    can take twice its time limit and more (on 100 x 100, 28 s of a 12 s limit in a neighbourhood of swaps)."""
-    if runs_apart(small.getNumNz(), budget):
-        end = solve_apart(small, budget, None, False)
+    it. With `apart`, a large one runs apart (planner.solve.apart), stopped at its budget: HiGHS's root node of a
+    neighbourhood can take twice its time limit and more (on 100 x 100, 28 s of a 12 s limit in a neighbourhood of
+    swaps). A copy that fails gives no plan: this is a heuristic."""
+    if apart and runs_apart(small.getNumNz(), budget):
+        try:
+            end = solve_apart(small, budget, current_watch(), False)
+        except RuntimeError:
+            return None, False
         return end.values, end.interrupted
     small.solve()
     found = small.getInfo().primal_solution_status == 2

@@ -6,8 +6,9 @@ industries moved between eleven regions, 0.08 % of the objective). A neighbourho
 Shaw 1998) belongs to one row that is full, or nearly, in the plan and shares something among industries'
 capacities (a site's land): every industry with a column in that row that the plan or the relaxation uses. Its
 small MIP frees those industries' integer decisions everywhere and holds every other industry's at the plan, so
-the freed ones can trade places at the full site and anywhere else. The fullest rows come first; after a pass that
-changed the plan, the new plan's rows not tried yet. Each small MIP is solved to a tenth of the run's gap
+the freed ones can trade places at the full site and anywhere else. The fullest rows come first, then pairs of
+them (two full sites whose industries trade); once a neighbourhood finds a better plan, that plan's neighbourhoods
+not tried yet. Each small MIP is solved to a tenth of the run's gap
 (GAP_SHARE): solved only to the run's gap it would stop at the plan it starts from, whose root bound is usually
 within that gap.
 
@@ -19,7 +20,9 @@ bound of the main solve are unchanged; the best plan is its start. The budget is
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,6 +38,37 @@ USED = 1e-6
 """A column is used by a plan or the relaxation above this value."""
 EACH_SHARE = 1 / 3
 """Share of the swaps' budget one neighbourhood may take, so that a slow one leaves time for others."""
+MIN_SECONDS = 1.0
+"""No neighbourhood is tried with less time than this left: a small MIP of a large model (solved apart, a second
+to start and stop) would end before its root."""
+
+
+class Plan(Protocol):
+    """What the search needs of a plan."""
+
+    objective: float | None
+    """Its cost (None: no plan)."""
+    solution: np.ndarray
+    """Every column's value."""
+    interrupted: bool
+    """Ctrl-C stopped the solve that found it."""
+
+
+P = TypeVar("P", bound=Plan)
+
+
+@dataclass(frozen=True)
+class Swapped(Generic[P]):
+    """What the search did."""
+
+    best: P
+    """The best plan (the start when no neighbourhood found a better one)."""
+    tried: int
+    """Neighbourhoods solved."""
+    improved: int
+    """Those that found a better plan."""
+    interrupted: bool
+    """Ctrl-C stopped it."""
 
 
 def neighbourhoods(rows: sp.csr_matrix, lower: np.ndarray, upper: np.ndarray, plan: np.ndarray,
@@ -49,20 +83,33 @@ def neighbourhoods(rows: sp.csr_matrix, lower: np.ndarray, upper: np.ndarray, pl
     used = (np.abs(plan) > USED) | (np.abs(relaxed) > USED)
     full = _full_rows(rows, lower, upper, plan)
     joining = full[_industries_per_row(rows[full], used & ~integer, owners) > 1]
-    every = len(np.unique(owners[owners >= 0]))
-    groups = {group.tobytes(): group for group in (_industries(rows, r, used, owners) for r in joining)
-              if len(group) < every}
-    return list(groups.values())
+    groups = {group.tobytes(): group for group in (_industries(rows, r, used, owners) for r in joining)}
+    return [group for group in groups.values() if _not_all(group, owners)]
+
+
+def pairs(singles: list[np.ndarray], owners: np.ndarray) -> list[np.ndarray]:
+    """The unions of two of `singles`, but none of every industry."""
+    unions = (np.union1d(a, b) for k, a in enumerate(singles) for b in singles[k + 1:])
+    return [group for group in unions if _not_all(group, owners)]
+
+
+def _not_all(group: np.ndarray, owners: np.ndarray) -> bool:
+    """Whether `group` leaves out an industry of `owners`."""
+    return len(group) < len(np.unique(owners[owners >= 0]))
 
 
 def _full_rows(rows: sp.csr_matrix, lower: np.ndarray, upper: np.ndarray, plan: np.ndarray) -> np.ndarray:
-    """The rows at (or within FULL of) a finite bound in `plan`, the fullest first."""
+    """The inequality rows at (or within FULL of) a finite bound in `plan`, the fullest first."""
     activity = rows @ plan
-    slack = np.minimum(np.where(np.isfinite(upper), upper - activity, np.inf),
-                       np.where(np.isfinite(lower), activity - lower, np.inf))
-    share = slack / np.maximum(np.abs(np.where(np.isfinite(upper), upper, lower)), 1.0)
-    full = np.flatnonzero(share <= FULL)
+    share = np.minimum(_slack_share(upper - activity, upper), _slack_share(activity - lower, lower))
+    full = np.flatnonzero((share <= FULL) & (lower < upper))
     return full[np.argsort(share[full], kind="stable")]
+
+
+def _slack_share(slack: np.ndarray, bound: np.ndarray) -> np.ndarray:
+    """`slack` to a `bound` as a share of it (of 1 when it is smaller); infinite where the bound is."""
+    finite = np.isfinite(bound)
+    return np.where(finite, slack / np.maximum(np.abs(np.where(finite, bound, 1.0)), 1.0), np.inf)
 
 
 def _industries_per_row(rows: sp.csr_matrix, columns: np.ndarray, owners: np.ndarray) -> np.ndarray:
@@ -80,43 +127,43 @@ def _industries(rows: sp.csr_matrix, row: int, used: np.ndarray, owners: np.ndar
     return np.unique(found[found >= 0])
 
 
-def free_industries(owners: np.ndarray, decisions: np.ndarray, group: np.ndarray) -> np.ndarray:
+def held_columns(owners: np.ndarray, decisions: np.ndarray, group: np.ndarray) -> np.ndarray:
     """The columns to hold at the plan: the `decisions` of every industry not in `group`."""
     return decisions & ~np.isin(owners, group)
 
 
-def search(solve_small: Any, rows: sp.csr_matrix, lower: np.ndarray, upper: np.ndarray, plan: Any,
-           relaxed: np.ndarray, owners: np.ndarray, integer: np.ndarray, ends: float) -> tuple[Any, int, int]:
-    """Try the neighbourhoods of `plan` in turn, each from the best plan so far, until `ends` (time.perf_counter):
-    the best plan found (`plan` if none), the neighbourhoods tried and how many of them found a better plan.
+def search(solve_small: Callable[[np.ndarray, P, float], P], rows: sp.csr_matrix, lower: np.ndarray,
+           upper: np.ndarray, plan: P, relaxed: np.ndarray, owners: np.ndarray, integer: np.ndarray,
+           ends: float) -> Swapped[P]:
+    """Try the neighbourhoods of `plan` in turn, each from the best plan so far, until `ends` (time.perf_counter).
 
-    `solve_small(fix, start, budget)` solves the small MIP with the `fix` columns held at `start`'s values from
-    `start`, within `budget` seconds, and returns a plan like `start` (objective None: none found); `plan` has
-    `objective`, `solution` (every column's value) and `interrupted`. The columns held are the integer ones
-    (`integer`) of the industries outside the neighbourhood.
+    `solve_small(held, start, budget)` solves the small MIP with the `held` columns at `start`'s values, from
+    `start`, within `budget` seconds, and returns a plan like `start` (objective None: none found). The columns
+    held are the integer ones (`integer`) of the industries outside the neighbourhood. Ctrl-C stops the search
+    with the best plan found.
     """
     best, tried, improved = plan, 0, 0
     budget = ends - time.perf_counter()
     decisions = integer & (owners >= 0)
     done: set[bytes] = set()
-    while True:  # the neighbourhoods of the best plan not tried yet, then their pairs; again when the plan changed
-        singles = neighbourhoods(rows, lower, upper, best.solution, relaxed, owners, integer)
-        pairs = (np.union1d(a, b) for k, a in enumerate(singles) for b in singles[k + 1:])
-        todo = (group for group in (*singles, *pairs) if group.tobytes() not in done)
-        before = best
-        for group in todo:
-            left = ends - time.perf_counter()
-            if left <= 0:
-                return best, tried, improved
-            done.add(group.tobytes())
-            found = solve_small(free_industries(owners, decisions, group), best, min(left, EACH_SHARE * budget))
-            tried += 1
-            if found.objective is not None and found.objective < best.objective - BETTER * abs(best.objective):
-                best, improved = found, improved + 1
-            if found.interrupted:
-                return best, tried, improved
-            if best is not before:
-                break  # the plan changed: its own neighbourhoods next
-        if best is before:
-            break
-    return best, tried, improved
+    try:
+        while True:  # the neighbourhoods of the best plan not tried yet, then their pairs; anew once it changes
+            singles = neighbourhoods(rows, lower, upper, best.solution, relaxed, owners, integer)
+            before = best
+            for group in (g for g in (*singles, *pairs(singles, owners)) if g.tobytes() not in done):
+                left = ends - time.perf_counter()
+                if left < MIN_SECONDS:
+                    return Swapped(best, tried, improved, False)
+                done.add(group.tobytes())
+                found = solve_small(held_columns(owners, decisions, group), best, min(left, EACH_SHARE * budget))
+                tried += 1
+                if found.objective is not None and found.objective < best.objective - BETTER * abs(best.objective):
+                    best, improved = found, improved + 1
+                if found.interrupted:
+                    return Swapped(best, tried, improved, True)
+                if best is not before:
+                    break
+            if best is before:
+                return Swapped(best, tried, improved, False)
+    except KeyboardInterrupt:
+        return Swapped(best, tried, improved, True)

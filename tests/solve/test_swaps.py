@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from benchmarks.generate import generate
+from benchmarks.generate import generate, generate_brownfield
 from planner.run import build
 from planner.scenario.loader import load_scenario
+from planner.solve import apart, swaps
 from planner.solve import rens as rens_module
-from planner.solve import swaps
 from planner.solve.highs import _neighbourhoods, _owners, _to_highs
 from planner.solve.rens import rens
 from tests.reference.model import solve_reference
@@ -33,8 +33,10 @@ def test_a_neighbourhood_is_the_industries_of_a_full_row_shared_by_their_capacit
         [0, 0, 1, 1, 0, 0],    # site 2's land, 3 of 10 used
         [0, 0, 0, 0, 1, 1],    # joins A and B by their binaries only
         [1, 0, 0, 0, -5, 0],   # A's scale at site 1: one industry
+        [0, 1, 1, 0, 0, 0],    # an equation joining B and C: always at its bound, never full
+        [1, 0, 1, 0, 0, 0],    # a row with no bound
     ], dtype=float))
-    lower, upper = np.array([-INF, -INF, 1.0, -INF]), np.array([10.0, 10.0, INF, 0.0])
+    lower, upper = np.array([-INF, -INF, 1.0, -INF, 12.5, -INF]), np.array([10.0, 10.0, INF, 0.0, 12.5, INF])
     plan = np.array([0.0, 9.5, 3.0, 0.0, 0.0, 1.0])
     relaxed = np.array([0.4, 9.1, 3.0, 0.0, 0.08, 0.9])  # the relaxation puts some of A at site 1
     found = swaps.neighbourhoods(rows, lower, upper, plan, relaxed, owners, integer)
@@ -42,6 +44,12 @@ def test_a_neighbourhood_is_the_industries_of_a_full_row_shared_by_their_capacit
     # A not at site 1 in the relaxation either: site 1's row is B's alone, no neighbourhood
     relaxed[0] = 0.0
     assert swaps.neighbourhoods(rows, lower, upper, plan, relaxed, owners, integer) == []
+
+
+def test_no_neighbourhood_frees_every_industry() -> None:
+    owners = np.array([0, 1, 2, -1])
+    singles = [np.array([0, 1]), np.array([1, 2]), np.array([0])]
+    assert [group.tolist() for group in swaps.pairs(singles, owners)] == [[0, 1]]  # {0, 1, 2} left out
 
 
 @dataclass
@@ -56,32 +64,33 @@ def _two_industries_one_cheap_site() -> highspy.Highs:
     10): only one fits site 1, and A there is cheaper (5.1 + 50) than B there (5 + 51). Industry C holds 1 ha of
     site 2, whatever the plan.
 
-    Columns: qA1, qA2, qB1, qB2 (land used), xA1, xA2, xB1, xB2 (opened), qC2."""
+    Columns: qA1, qA2, qB1, qB2 (land used), xA1, xA2, xB1, xB2 (opened), qC2, xC2."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     lp = highspy.HighsLp()
     dense = np.array([
-        [1, 0, 1, 0, 0, 0, 0, 0, 0],         # site 1's land <= 5.2
-        [0, 1, 0, 1, 0, 0, 0, 0, 1],         # site 2's land <= 100
-        [1, 0, 0, 0, -5.1, 0, 0, 0, 0],      # qA1 = 5.1 xA1
-        [0, 1, 0, 0, 0, -5.1, 0, 0, 0],
-        [0, 0, 1, 0, 0, 0, -5, 0, 0],        # qB1 = 5 xB1
-        [0, 0, 0, 1, 0, 0, 0, -5, 0],
-        [0, 0, 0, 0, 1, 1, 0, 0, 0],         # A opens once
-        [0, 0, 0, 0, 0, 0, 1, 1, 0],         # B opens once
+        [1, 0, 1, 0, 0, 0, 0, 0, 0, 0],         # site 1's land <= 5.2
+        [0, 1, 0, 1, 0, 0, 0, 0, 1, 0],         # site 2's land <= 100
+        [1, 0, 0, 0, -5.1, 0, 0, 0, 0, 0],      # qA1 = 5.1 xA1
+        [0, 1, 0, 0, 0, -5.1, 0, 0, 0, 0],
+        [0, 0, 1, 0, 0, 0, -5, 0, 0, 0],        # qB1 = 5 xB1
+        [0, 0, 0, 1, 0, 0, 0, -5, 0, 0],
+        [0, 0, 0, 0, 1, 1, 0, 0, 0, 0],         # A opens once
+        [0, 0, 0, 0, 0, 0, 1, 1, 0, 0],         # B opens once
+        [0, 0, 0, 0, 0, 0, 0, 0, 1, -1],        # qC2 = xC2
     ], dtype=float)
     matrix = sp.csc_matrix(dense)
-    lp.num_col_, lp.num_row_ = 9, 8
-    lp.col_cost_ = np.array([1.0, 10.0, 1.0, 10.0, 0, 0, 0, 0, 10.0])
-    lp.col_lower_, lp.col_upper_ = np.array([0.0] * 8 + [1.0]), np.array([INF] * 4 + [1.0] * 5)
-    lp.row_lower_ = np.array([-INF, -INF, 0, 0, 0, 0, 1, 1])
-    lp.row_upper_ = np.array([5.2, 100, 0, 0, 0, 0, 1, 1])
+    lp.num_col_, lp.num_row_ = 10, 9
+    lp.col_cost_ = np.array([1.0, 10.0, 1.0, 10.0, 0, 0, 0, 0, 10.0, 0])
+    lp.col_lower_, lp.col_upper_ = np.array([0.0] * 8 + [1.0, 0.0]), np.array([INF] * 4 + [1.0] * 6)
+    lp.row_lower_ = np.array([-INF, -INF, 0, 0, 0, 0, 1, 1, 0])
+    lp.row_upper_ = np.array([5.2, 100, 0, 0, 0, 0, 1, 1, 0])
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 9, 8
-    lp.integrality_ = [highspy.HighsVarType.kContinuous] * 4 + [highspy.HighsVarType.kInteger] * 4 + [
-        highspy.HighsVarType.kContinuous]
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 10, 9
+    kinds = highspy.HighsVarType
+    lp.integrality_ = [kinds.kContinuous] * 4 + [kinds.kInteger] * 4 + [kinds.kContinuous, kinds.kInteger]
     h.passModel(lp)
     return h
 
@@ -89,9 +98,10 @@ def _two_industries_one_cheap_site() -> highspy.Highs:
 def test_a_swap_finds_the_better_packing_of_a_full_site() -> None:
     h = _two_industries_one_cheap_site()
     model = h.getLp()
-    owners, integer = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2]), np.array([False] * 4 + [True] * 4 + [False])
-    start = Plan(66.0, np.array([0, 5.1, 5, 0, 0, 1, 1, 0, 1], dtype=float))  # B at site 1, A at site 2
-    relaxed = np.array([0.2, 4.9, 5.0, 0.0, 0.04, 0.96, 1.0, 0.0, 1.0])
+    owners = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2, 2])
+    integer = np.array([False] * 4 + [True] * 4 + [False, True])
+    start = Plan(66.0, np.array([0, 5.1, 5, 0, 0, 1, 1, 0, 1, 1], dtype=float))  # B at site 1, A at site 2
+    relaxed = np.array([0.2, 4.9, 5.0, 0.0, 0.04, 0.96, 1.0, 0.0, 1.0, 1.0])
     held: list[np.ndarray] = []
 
     def solve_small(fix: np.ndarray, plan: Plan, budget: float) -> Plan:
@@ -100,14 +110,15 @@ def test_a_swap_finds_the_better_packing_of_a_full_site() -> None:
                            plan.solution[fix])
         h.solve()
         found = Plan(h.getInfo().objective_function_value, np.asarray(h.getSolution().col_value))
-        h.changeColsBounds(9, np.arange(9, dtype=np.int32), np.asarray(model.col_lower_),
+        h.changeColsBounds(10, np.arange(10, dtype=np.int32), np.asarray(model.col_lower_),
                            np.asarray(model.col_upper_))
         return found
 
-    best, tried, improved = swaps.search(solve_small, sp.csr_matrix(_dense(model)), np.asarray(model.row_lower_),
-                                         np.asarray(model.row_upper_), start, relaxed, owners, integer, ends=math.inf)
-    assert (tried, improved) == (1, 1) and not held[0].any()  # both industries free: nothing held
-    assert best.objective == pytest.approx(65.1) and best.solution[[4, 7]].tolist() == [1.0, 1.0]
+    done = swaps.search(solve_small, sp.csr_matrix(_dense(model)), np.asarray(model.row_lower_),
+                        np.asarray(model.row_upper_), start, relaxed, owners, integer, ends=math.inf)
+    assert (done.tried, done.improved, done.interrupted) == (1, 1, False)
+    assert np.flatnonzero(held[0]).tolist() == [9]  # A and B free, C's opening held
+    assert done.best.objective == pytest.approx(65.1) and done.best.solution[[4, 7]].tolist() == [1.0, 1.0]
 
 
 def _dense(model: highspy.HighsLp) -> np.ndarray:
@@ -123,7 +134,8 @@ def packed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_swaps_after_rens_find_a_better_plan_of_the_whole_model(packed: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rens_module, "SWAP_RATIO", 100.0)  # the budget of a solve with no time limit, whatever
+    monkeypatch.setattr(rens_module, "SWAP_RATIO", 100.0)  # the budget of a solve with no time limit (60 s),
+    monkeypatch.setattr(swaps, "EACH_SHARE", 1.0)  # all of it for any neighbourhood, however long RENS took
     model = build(load_scenario(packed)).model
     options = {"threads": 1, "mip_rel_gap": 1e-4}
     h, form, _ = _to_highs(model)
@@ -138,3 +150,32 @@ def test_swaps_after_rens_find_a_better_plan_of_the_whole_model(packed: Path,
     h.solve()
     assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     assert math.isclose(h.getInfo().objective_function_value, swapped.objective, rel_tol=1e-6)
+
+
+def test_a_small_mip_solved_apart_gives_the_plan_solved_here(scenario_6x6: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    model = build(load_scenario(scenario_6x6)).model
+    here = rens(_to_highs(model)[0], {"threads": 1}, None)  # no time limit: never apart
+    monkeypatch.setattr(apart, "APART_NONZEROS", 0)  # every small MIP with a time limit apart
+    there = rens(_to_highs(model)[0], {"threads": 1}, 600.0)
+    assert here.objective is not None and there.objective == pytest.approx(here.objective, rel=1e-9)
+    assert np.array_equal(there.values, here.values)
+
+
+@pytest.fixture(scope="module")
+def scenario_6x6(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(6, 6, 2, tmp_path_factory.mktemp("apart"))
+
+
+def test_each_column_of_a_model_with_periods_has_its_industry(tmp_path: Path) -> None:
+    model = build(load_scenario(generate_brownfield(6, 5, 202, tmp_path / "scenario"))).model
+    _, form, _ = _to_highs(model)
+    owners = _owners(model, form)
+    names = sorted({v.index()[0] for v in model.period[model.period.index_set().first()].y.values()})
+    for v, code in zip(form.columns, owners, strict=True):
+        kind = v.parent_component().local_name
+        if kind in ("split", "count"):
+            assert code == -1, v.name
+        else:  # x, q, y, g, u of each period; build, retire, open and convert across them
+            index = v.index()
+            assert names[code] == (index[0] if isinstance(index, tuple) else index), v.name
