@@ -18,7 +18,7 @@ from planner.scenario.loader import load_scenario
 from planner.solve import apart, swaps
 from planner.solve import rens as rens_module
 from planner.solve.highs import _neighbourhoods, _owners, _to_highs
-from planner.solve.rens import rens
+from planner.solve.rens import Rens, rens
 from tests.reference.model import solve_reference
 
 INF = highspy.kHighsInf
@@ -154,12 +154,18 @@ def test_swaps_after_rens_find_a_better_plan_of_the_whole_model(packed: Path,
 
 def test_a_small_mip_solved_apart_gives_the_plan_solved_here(scenario_6x6: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    model = build(load_scenario(scenario_6x6)).model
-    here = rens(_to_highs(model)[0], {"threads": 1}, None)  # no time limit: never apart
-    monkeypatch.setattr(apart, "APART_NONZEROS", 0)  # every small MIP with a time limit apart
-    there = rens(_to_highs(model)[0], {"threads": 1}, 600.0)
+    lp = _to_highs(build(load_scenario(scenario_6x6)).model)[0].getLp()
+    integer = np.array([int(kind) == 1 for kind in lp.integrality_])
+    nothing = np.zeros(lp.num_col_, dtype=bool)
+    monkeypatch.setattr(apart, "APART_NONZEROS", 0)  # every small MIP asked to run apart does
+
+    def small(in_copy: bool) -> Rens:
+        return rens_module._small_mip(lp, {"threads": 1}, 60.0, [], integer, nothing, np.zeros(lp.num_col_),
+                                      Rens(0.0, 0, 0), in_copy)
+
+    here, there = small(False), small(True)
     assert here.objective is not None and there.objective == pytest.approx(here.objective, rel=1e-9)
-    assert np.array_equal(there.values, here.values)
+    assert np.array_equal(there.values, here.values) and len(there.solution) == lp.num_col_
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +185,20 @@ def test_each_column_of_a_model_with_periods_has_its_industry(tmp_path: Path) ->
         else:  # x, q, y, g, u of each period; build, retire, open and convert across them
             index = v.index()
             assert names[code] == (index[0] if isinstance(index, tuple) else index), v.name
+
+
+def test_ctrl_c_during_the_swaps_keeps_the_best_plan_found() -> None:
+    owners, integer = np.array([0, 1, 2]), np.zeros(3, dtype=bool)
+    rows = sp.csr_matrix(np.array([[1, 1, 0], [0, 1, 1]], dtype=float))  # two full sites: A and B, B and C
+    lower, upper = np.full(2, -INF), np.array([2.0, 2.0])
+    solution = np.ones(3)
+    calls: list[int] = []
+
+    def solve_small(held: np.ndarray, start: Plan, budget: float) -> Plan:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return Plan(start.objective - 1.0, solution)
+
+    done = swaps.search(solve_small, rows, lower, upper, Plan(10.0, solution), solution, owners, integer, math.inf)
+    assert (done.best.objective, done.tried, done.improved, done.interrupted) == (9.0, 1, 1, True)
