@@ -7,14 +7,14 @@ Shaw 1998) belongs to one row that is full, or nearly, in the plan and shares so
 capacities (a site's land): every industry with a column in that row that the plan or the relaxation uses. Its
 small MIP frees those industries' integer decisions everywhere and holds every other industry's at the plan, so
 the freed ones can trade places at the full site and anywhere else. The fullest rows come first, then pairs of
-them (two full sites whose industries trade); once a neighbourhood finds a better plan, that plan's neighbourhoods
-not tried yet. Each small MIP is solved to a tenth of the run's gap
-(GAP_SHARE): solved only to the run's gap it would stop at the plan it starts from, whose root bound is usually
-within that gap.
+them (two full sites whose industries trade); once a neighbourhood finds a better plan, the new plan's
+neighbourhoods not tried yet come next. Each small MIP is solved to a tenth of the run's gap (GAP_SHARE): solved
+only to the run's gap it would stop at the plan it starts from, whose root bound is usually within that gap.
 
 Any plan found is a plan of the whole model (the other columns stay as in a plan of it), so the optimum and the
-bound of the main solve are unchanged; the best plan is its start. The budget is the caller's
-(planner.solve.rens.SWAP_SHARE, SWAP_RATIO); each neighbourhood takes at most EACH_SHARE of it.
+bound of the main solve are unchanged; the best plan is its start. When the swaps run and for how long is the
+caller's (planner.solve.rens: SWAP_FROM, SWAP_SHARE, SWAP_RATIO, MAIN_SHARE); each neighbourhood takes at most
+EACH_SHARE of that budget.
 """
 
 from __future__ import annotations
