@@ -140,6 +140,16 @@ def test_run_writes_the_whole_folder(tiny):
     assert manifest["scenario"]["settings"]["chain_radius_km"] == 300
 
 
+def test_no_alongside_reaches_the_solve_and_its_record(tiny):
+    out = tiny.root.parent / "run-no-alongside"
+    result = invoke("run", tiny.yaml, "--out", out, "--no-alongside")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["solver"]["options"]["alongside"] is False
+    heuristic = json.loads((out / "summary.json").read_text(encoding="utf-8"))["heuristic"]
+    assert heuristic["swaps_alongside"] is False
+
+
 def test_rerun_from_the_run_folder_gives_the_same_plan(tiny):
     first, second = tiny.root.parent / "a", tiny.root.parent / "b"
     assert invoke("run", tiny.yaml, "--out", first).exit_code == 0

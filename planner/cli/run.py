@@ -75,6 +75,9 @@ def run(
     seed: SeedOption = None,
     heuristic: Annotated[bool | None, typer.Option("--heuristic/--no-heuristic", help="HiGHS: cover cuts and a "
                          "RENS start before branch and bound (default from the scenario, else on).")] = None,
+    alongside: Annotated[bool | None, typer.Option("--alongside/--no-alongside", help="HiGHS: the swaps after RENS "
+                         "on a second core beside the MIP (default from the scenario, else when a core is "
+                         "free).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
     alternatives: Annotated[int | None, typer.Option("--alternatives", min=1, help="Also find up to N other plans "
                             "with different openings within --within of the optimum (OUT/alt-1, ...; "
@@ -103,7 +106,7 @@ def run(
                 outcome = run_scenario(
                     scenario, out, force=force, progress=live.step, watch=live.watch, lang=lang,
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
-                    heuristic=heuristic)
+                    heuristic=heuristic, alongside=alongside)
             else:
                 from planner.cli.research import parse_within
                 from planner.research.alternatives import run_alternatives
@@ -112,7 +115,7 @@ def run(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
                     progress=live.step, watch=live.watch, lang=lang,
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
-                    heuristic=heuristic)
+                    heuristic=heuristic, alongside=alongside)
                 outcome = found.optimum
     except InputErrors as exc:
         raise input_errors(exc) from None

@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -37,6 +38,8 @@ KILL_GRACE = 1.0
 """Seconds the copy gets after its time limit to end by itself before it is stopped."""
 INTERRUPT_GRACE = 5.0
 """Seconds the copy gets after Ctrl-C to report its plan before it is stopped."""
+POLL = 0.25
+"""Seconds between two looks at whether a wait for the copy is cancelled (or Ctrl-C was pressed)."""
 
 
 @dataclass
@@ -85,12 +88,18 @@ def trim_heap() -> bool:
     return True
 
 
-def solve_apart(h: Any, time_limit: float, watch: SolveWatch | None, follow: bool, probe: Any = None) -> Ended:
+def solve_apart(h: Any, time_limit: float | None, watch: SolveWatch | None, follow: bool, probe: Any = None,
+                on_plan: Callable[[float, np.ndarray], None] | None = None,
+                beside: Callable[[], Callable[[], None]] | None = None, cancel: threading.Event | None = None) -> Ended:
     """Run `h.solve()` in a forked copy of this process, stopped `time_limit` + KILL_GRACE seconds from now.
 
-    `h`'s time limit option should be `time_limit` already. Log lines go to `watch`; with `follow`, each
-    improving plan and each line of the MIP log is reported to it too (planner.solve.watch.follow_mip). `probe`
-    (a planner.solve.mipstart.StartProbe, if a start was offered) is sent back with its verdict.
+    `h`'s time limit option should be `time_limit` already (None: none; the copy then runs until HiGHS ends).
+    Log lines go to `watch`; with `follow`, each improving plan and each line of the MIP log is reported to it
+    too (planner.solve.watch.follow_mip). `probe` (a planner.solve.mipstart.StartProbe, if a start was offered)
+    is sent back with its verdict. `on_plan(objective, values)` hears every improving plan of the copy.
+    `beside()`, called once the copy runs, starts work of this process's own alongside it and returns the
+    function that stops that work; it is called when the copy has ended (planner.solve.alongside). Setting
+    `cancel` stops the copy at once, as its time limit would.
     """
     sys.stdout.flush()
     sys.stderr.flush()
@@ -104,10 +113,16 @@ def solve_apart(h: Any, time_limit: float, watch: SolveWatch | None, follow: boo
         _run_copy(h, os.fdopen(write, "wb"), watch, probe)
     os.close(write)
     ending = Ended()
-    reader = threading.Thread(target=_hear, args=(os.fdopen(read, "rb"), ending, watch, follow), daemon=True)
+    reader = threading.Thread(target=_hear, args=(os.fdopen(read, "rb"), ending, watch, follow, on_plan),
+                              daemon=True)
     reader.start()
-    _wait(pid, reader, time_limit + KILL_GRACE, ending)
-    os.waitpid(pid, 0)
+    stop = beside() if beside is not None else None
+    try:
+        _wait(pid, reader, None if time_limit is None else time_limit + KILL_GRACE, ending, cancel)
+        os.waitpid(pid, 0)
+    finally:
+        if stop is not None:
+            stop()
     return _settled(ending)
 
 
@@ -124,11 +139,16 @@ def _settled(ending: Ended) -> Ended:
     return ending
 
 
-def _wait(pid: int, reader: threading.Thread, seconds: float, ending: Ended) -> None:
-    """Wait for the copy to end (its pipe closed) for `seconds`, then stop it; Ctrl-C asks it to stop first."""
-    end = time.perf_counter() + seconds
+def _wait(pid: int, reader: threading.Thread, seconds: float | None, ending: Ended,
+          cancel: threading.Event | None = None) -> None:
+    """Wait for the copy to end (its pipe closed) for `seconds` (None: as long as it runs), then stop it; Ctrl-C
+    asks it to stop first. Setting `cancel` stops it at once."""
+    end = None if seconds is None else time.perf_counter() + seconds
     try:
-        reader.join(max(end - time.perf_counter(), 0.0))
+        while reader.is_alive() and (end is None or time.perf_counter() < end):
+            if cancel is not None and cancel.is_set():
+                break
+            reader.join(POLL if end is None else min(POLL, max(end - time.perf_counter(), 0.0)))
     except KeyboardInterrupt:
         ending.interrupted = True
         os.kill(pid, signal.SIGINT)
@@ -139,7 +159,8 @@ def _wait(pid: int, reader: threading.Thread, seconds: float, ending: Ended) -> 
         reader.join()
 
 
-def _hear(pipe: BinaryIO, ending: Ended, watch: SolveWatch | None, follow: bool) -> None:
+def _hear(pipe: BinaryIO, ending: Ended, watch: SolveWatch | None, follow: bool,
+          on_plan: Callable[[float, np.ndarray], None] | None = None) -> None:
     """Take the copy's messages until its pipe closes: log lines, plans, bounds and its end."""
     with pipe:
         while True:
@@ -148,6 +169,8 @@ def _hear(pipe: BinaryIO, ending: Ended, watch: SolveWatch | None, follow: bool)
             except Exception:  # the pipe closed, or the copy was stopped mid-message
                 return
             _take(kind, body, ending, watch, follow)
+            if kind == "plan" and on_plan is not None:
+                on_plan(body[0], body[1])
 
 
 def _take(kind: str, body: list[Any], ending: Ended, watch: SolveWatch | None, follow: bool) -> None:

@@ -14,6 +14,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from planner.models.layout import hosting_variables, industry_of_variables, reformulation_variables
 from planner.scenario.schema import SolverOptions
+from planner.solve.alongside import runs_alongside, solve_beside
 from planner.solve.apart import KILL_GRACE, Ended, runs_apart, solve_apart
 from planner.solve.deadline import READBACK_SECONDS_PER_COLUMN, capped, deadline
 from planner.solve.mipstart import StartProbe, offer
@@ -93,7 +94,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     budget = capped(options.time_limit, reserve)
     skip = mip and options.heuristic and not _rens_fits(budget, handover)
     heuristic = (_rens_start(h, options, not mip_start, budget, () if mip_start else _neighbourhoods(model, form),
-                             None if mip_start else _owners(model, form))
+                             None if mip_start else _owners(model, form), runs_alongside(options))
                  if mip and options.heuristic and not skip else None)  # with a start: the cuts only, no neighbourhood
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
@@ -112,7 +113,11 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
         notes = (f"the cover cuts and RENS were left out: the {budget:.1f} s left of the time limit were less than "
                  f"{RENS_HANDOVERS:.0f} times the hand-over ({handover:.1f} s)", *notes)
     with stoppable(h):
-        end = _run(h, left, watch if follow else None, probe) if mip and not _stopped(heuristic) else _run_here(h)
+        if mip and not _stopped(heuristic) and heuristic is not None and heuristic.later is not None:
+            end, heuristic = _run_beside(h, heuristic, left, watch if follow else None, follow, probe,
+                                         options.mip_gap)
+        else:
+            end = _run(h, left, watch if follow else None, probe) if mip and not _stopped(heuristic) else _run_here(h)
     seconds = time.perf_counter() - start
     if end.stopped:
         notes = (*notes, f"HiGHS had not stopped {KILL_GRACE:.0f} s after its time limit of {left:.1f} s (parts of its "
@@ -166,6 +171,16 @@ def _run(h: Any, left: float | None, watch: SolveWatch | None, probe: StartProbe
     return end
 
 
+def _run_beside(h: Any, heuristic: Rens, left: float | None, watch: SolveWatch | None, follow: bool,
+                probe: StartProbe | None, gap: float) -> tuple[Ended, Rens]:
+    """Solve the MIP in `h` apart with the swaps beside it (planner.solve.alongside): how it ended, and RENS's
+    record with the swaps' work."""
+    end, best = solve_beside(h, heuristic.later, heuristic, left, watch, follow, probe, gap)
+    if probe is not None and end.start_accepted is not None:
+        probe.accepted = end.start_accepted
+    return end, replace(heuristic, swapped=best.swapped, improved=best.improved, alongside=True, later=None)
+
+
 def _run_here(h: Any) -> Ended:
     """Solve in this process: how `h` ended."""
     import highspy
@@ -207,16 +222,16 @@ def _owners(model: pyo.ConcreteModel, form: StandardForm) -> np.ndarray:
 
 
 def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | None,
-                fixable: Sequence[np.ndarray], owners: np.ndarray | None) -> Rens:
+                fixable: Sequence[np.ndarray], owners: np.ndarray | None, alongside: bool) -> Rens:
     """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`).
 
     Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves); it
     tries the `fixable` neighbourhoods in turn, each from the best plan before it, then swaps industries from its
-    plan (`owners`: each column's industry).
+    plan (`owners`: each column's industry), before the main solve or, with `alongside`, beside it.
     """
     native = native_options("highs", options)
     native.pop("time_limit", None)
-    found = rens(h, native, time_limit, plan, fixable, owners)
+    found = rens(h, native, time_limit, plan, fixable, owners, alongside)
     if len(found.columns):
         h.setSolution(len(found.columns), found.columns, found.values)
     return found

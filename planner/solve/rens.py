@@ -11,8 +11,9 @@ benchmark models went.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -102,6 +103,10 @@ class Rens:
     """Neighbourhoods of industries re-solved together after RENS (planner.solve.swaps)."""
     improved: int = 0
     """Those that found a better plan."""
+    alongside: bool = False
+    """The swaps ran beside the main solve (planner.solve.alongside), not before it."""
+    later: SwapsLater | None = field(default=None, compare=False, repr=False)
+    """The swaps, when they are to run alongside the main solve (planner.solve.alongside) rather than before it."""
 
     def summary(self) -> str:
         """One line for the user: what the cuts and RENS gave, before branch and bound starts."""
@@ -109,12 +114,15 @@ class Rens:
         if self.interrupted:
             return f"Stopped (Ctrl-C) during RENS with {found}"
         swapped = f", {self.improved} of {self.swapped} swaps better" if self.swapped else ""
-        return f"Branch and bound from {found} ({self.cuts} cover cuts{swapped}, RENS in {self.seconds:.1f} s)"
+        beside = "; swaps alongside it" if self.later is not None else ""
+        return (f"Branch and bound from {found} ({self.cuts} cover cuts{swapped}, RENS in {self.seconds:.1f} s)"
+                f"{beside}")
 
     def report(self) -> dict[str, Any]:
         """The record kept in the run's summary."""
         return {"name": "rens", "seconds": self.seconds, "cuts": self.cuts, "fixed": self.fixed, "free": self.free,
-                "objective": self.objective, "swaps": self.swapped, "swaps_improved": self.improved}
+                "objective": self.objective, "swaps": self.swapped, "swaps_improved": self.improved,
+                "swaps_alongside": self.alongside}
 
 
 def _interrupted(h: Any) -> bool:
@@ -133,7 +141,7 @@ def _sub_solver(lp: Any, options: dict[str, Any], budget: float) -> Any:
 
 
 def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool = True,
-         fixable: Sequence[np.ndarray] = (), owners: np.ndarray | None = None) -> Rens:
+         fixable: Sequence[np.ndarray] = (), owners: np.ndarray | None = None, alongside: bool = False) -> Rens:
     """Run RENS on the MIP held by `h` (a highspy.Highs), with `options` (HiGHS names) on its solves.
 
     `fixable` are the neighbourhoods to try, each a mask of the columns RENS may fix, in turn, each from the best
@@ -154,17 +162,18 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
     within their own budget (`_swap_budget`); `seconds` counts them too. With a time limit, the swaps' small MIPs
     of large models run apart (planner.solve.apart), so that they end within their budgets. RENS's own small MIPs
     run here, as they did before the swaps: where one overruns its budget it still ends with its plan, and the
-    main solve's share makes up for it.
+    main solve's share makes up for it. With `alongside`, the swaps do not run here: the plan's `later` holds
+    them, for planner.solve.alongside to run beside the main solve.
     """
     start = time.perf_counter()
     try:
-        return _rens(h, options, time_limit, start, plan, fixable, owners)
+        return _rens(h, options, time_limit, start, plan, fixable, owners, alongside)
     except KeyboardInterrupt:
         return Rens(time.perf_counter() - start, 0, 0, interrupted=True)
 
 
 def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float, plan: bool,
-          fixable: Sequence[np.ndarray], owners: np.ndarray | None) -> Rens:
+          fixable: Sequence[np.ndarray], owners: np.ndarray | None, alongside: bool) -> Rens:
     """`rens` itself, started at `start` (time.perf_counter)."""
     budget = BUDGET_SHARE * time_limit if time_limit else BUDGET_SECONDS
     model = h.getLp()  # one copy: each sub-solver takes its own copy of it in passModel
@@ -194,10 +203,12 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     gap = options.get("mip_rel_gap", DEFAULT_GAP)
     if owners is not None and best.objective is not None and not small.interrupted \
             and not _within(best.objective, bound, max(gap, SWAP_FROM)):
-        spent = time.perf_counter() - start
-        ends = time.perf_counter() + _swap_budget(time_limit, spent)
-        best = _swaps(model, {**options, "mip_rel_gap": swaps.GAP_SHARE * gap}, cuts, integer, owners, best, x,
-                      ends, apart=time_limit is not None)
+        later = SwapsLater(model, {**options, "mip_rel_gap": swaps.GAP_SHARE * gap}, cuts, integer, owners, x)
+        if alongside:
+            best = replace(best, later=later)
+        else:
+            best = later.run(best, time.perf_counter() + _swap_budget(time_limit, time.perf_counter() - start),
+                             apart=time_limit is not None)
     return replace(best, seconds=time.perf_counter() - start, interrupted=best.interrupted or small.interrupted)
 
 
@@ -209,20 +220,50 @@ def _swap_budget(time_limit: float | None, spent: float) -> float:
     return max(min(SWAP_SHARE * time_limit, SWAP_RATIO * spent, (1 - MAIN_SHARE) * time_limit - spent), 0.0)
 
 
-def _swaps(model: Any, options: dict[str, Any], cuts: list[Cut], integer: np.ndarray, owners: np.ndarray,
-           plan: Rens, relaxed: np.ndarray, ends: float, apart: bool) -> Rens:
-    """planner.solve.swaps from `plan` until `ends`, each small MIP with `options`: the best plan."""
-    rows = by_rows(model)
-    if rows is None:
-        return plan
+@dataclass(frozen=True)
+class SwapsLater:
+    """What the swaps after RENS (planner.solve.swaps) need: the model (a highspy.HighsLp), the options of their
+    small MIPs, RENS's cuts, the integer columns, each column's industry and the relaxation's values."""
 
-    def solve_small(fix: np.ndarray, start: Rens, budget: float) -> Rens:
-        return _small_mip(model, options, budget, cuts, integer, fix, np.round(start.solution), start, apart)
+    model: Any
+    options: dict[str, Any]
+    cuts: list[Cut]
+    integer: np.ndarray
+    owners: np.ndarray
+    relaxed: np.ndarray
 
-    done = swaps.search(solve_small, rows, np.asarray(model.row_lower_), np.asarray(model.row_upper_), plan, relaxed,
-                        owners, integer, ends)
-    return replace(done.best, fixed=plan.fixed, free=plan.free, swapped=done.tried, improved=done.improved,
-                   interrupted=done.interrupted)
+    def run(self, plan: Rens, ends: float, apart: bool, cancel: threading.Event | None = None,
+            newer: Callable[[Rens], Rens] | None = None, each: float | None = None,
+            on_better: Callable[[Rens], None] | None = None) -> Rens:
+        """The swaps from `plan` until `ends` (time.perf_counter): the best plan, with what they tried.
+
+        Large small MIPs run `apart`; with `cancel`, every one does, and setting it stops the search and the small
+        MIP running. `newer(best)` gives a better plan found elsewhere, to go on from; `each` caps the seconds of one
+        neighbourhood (planner.solve.swaps.search); `on_better` hears each plan better than the one its small MIP
+        started from.
+        """
+        rows = by_rows(self.model)
+        if rows is None:
+            return plan
+
+        def solve_small(fix: np.ndarray, start: Rens, budget: float) -> Rens:
+            found = _small_mip(self.model, self.options, budget, self.cuts, self.integer, fix,
+                               np.round(start.solution), start, apart, cancel)
+            if on_better is not None and found.objective is not None and found.objective < start.objective:
+                on_better(found)
+            return found
+
+        done = swaps.search(solve_small, rows, np.asarray(self.model.row_lower_), np.asarray(self.model.row_upper_),
+                            plan, self.relaxed, self.owners, self.integer, ends,
+                            stop=cancel.is_set if cancel is not None else None, newer=newer, each=each)
+        return replace(done.best, fixed=plan.fixed, free=plan.free, swapped=plan.swapped + done.tried,
+                       improved=plan.improved + done.improved, interrupted=done.interrupted, later=None)
+
+    def plan(self, values: np.ndarray) -> Rens:
+        """A plan of the model from its column `values` (found elsewhere, say by the main solve)."""
+        columns = np.flatnonzero(self.integer).astype(np.int32)
+        objective = float(np.dot(np.asarray(self.model.col_cost_), values) + self.model.offset_)
+        return Rens(0.0, 0, 0, objective=objective, columns=columns, values=values[columns], solution=values)
 
 
 def _within(objective: float | None, bound: float, gap: float) -> bool:
@@ -260,11 +301,12 @@ def _relaxation(lp: Any, sacks: Any, budget: float, start: float) -> tuple[np.nd
 
 
 def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cut], integer: np.ndarray,
-               fix: np.ndarray, values: np.ndarray, start: Rens, apart: bool) -> Rens:
+               fix: np.ndarray, values: np.ndarray, start: Rens, apart: bool,
+               cancel: threading.Event | None = None) -> Rens:
     """Solve `model` (a highspy.HighsLp; `integer` marks its integer columns) with the `fix` columns fixed at
     `values`, and `cuts`, within `budget` seconds, from the plan of `start` if it has one (a plan of a smaller
-    neighbourhood), `apart` when large (`_solve_small`): its plan, if any (`seconds` and `free` are left to the
-    caller)."""
+    neighbourhood), `apart` when large (`_solve_small`; with `cancel`, always): its plan, if any (`seconds` and
+    `free` are left to the caller)."""
     lower, upper = np.array(model.col_lower_), np.array(model.col_upper_)
     lower[fix] = upper[fix] = values[fix]
     original = model.col_lower_, model.col_upper_
@@ -274,7 +316,7 @@ def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cu
         _add(small, cuts)
         if start.objective is not None:
             small.setSolution(len(start.columns), start.columns, start.values)
-        plan, interrupted = _solve_small(small, max(budget, 0.0), apart)
+        plan, interrupted = _solve_small(small, max(budget, 0.0), apart, cancel)
     if plan is None:
         return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts), interrupted=interrupted)
     columns = np.flatnonzero(integer).astype(np.int32)
@@ -282,14 +324,16 @@ def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cu
                 columns=columns, values=plan[columns], cuts=len(cuts), interrupted=interrupted, solution=plan)
 
 
-def _solve_small(small: Any, budget: float, apart: bool) -> tuple[np.ndarray | None, bool]:
+def _solve_small(small: Any, budget: float, apart: bool, cancel: threading.Event | None = None
+                 ) -> tuple[np.ndarray | None, bool]:
     """Solve the small MIP held by `small` within `budget` seconds: its plan (None: none) and whether Ctrl-C stopped
     it. With `apart`, a large one runs apart (planner.solve.apart), stopped at its budget: HiGHS's root node of a
     neighbourhood can take twice its time limit and more (on 100 x 100, 28 s of a 12 s limit in a neighbourhood of
-    swaps). A copy that fails gives no plan: this is a heuristic."""
-    if apart and runs_apart(small.getNumNz(), budget):
+    swaps). A copy that fails gives no plan: this is a heuristic. With `cancel` it always runs apart, and setting
+    `cancel` stops it with the best plan it had found."""
+    if cancel is not None or (apart and runs_apart(small.getNumNz(), budget)):
         try:
-            end = solve_apart(small, budget, current_watch(), False)
+            end = solve_apart(small, budget, current_watch(), False, cancel=cancel)
         except RuntimeError:
             return None, False
         return end.values, end.interrupted

@@ -13,8 +13,8 @@ only to the run's gap it would stop at the plan it starts from, whose root bound
 
 Any plan found is a plan of the whole model (the other columns stay as in a plan of it), so the optimum and the
 bound of the main solve are unchanged; the best plan is its start. When the swaps run and for how long is the
-caller's (planner.solve.rens: SWAP_FROM, SWAP_SHARE, SWAP_RATIO, MAIN_SHARE); each neighbourhood takes at most
-EACH_SHARE of that budget.
+caller's (planner.solve.rens: SWAP_FROM, SWAP_SHARE, SWAP_RATIO, MAIN_SHARE; or beside the main solve, as long
+as it runs: planner.solve.alongside); each neighbourhood takes at most EACH_SHARE of that budget.
 """
 
 from __future__ import annotations
@@ -134,36 +134,40 @@ def held_columns(owners: np.ndarray, decisions: np.ndarray, group: np.ndarray) -
 
 def search(solve_small: Callable[[np.ndarray, P, float], P], rows: sp.csr_matrix, lower: np.ndarray,
            upper: np.ndarray, plan: P, relaxed: np.ndarray, owners: np.ndarray, integer: np.ndarray,
-           ends: float) -> Swapped[P]:
+           ends: float, stop: Callable[[], bool] | None = None, newer: Callable[[P], P] | None = None,
+           each: float | None = None) -> Swapped[P]:
     """Try the neighbourhoods of `plan` in turn, each from the best plan so far, until `ends` (time.perf_counter).
 
     `solve_small(held, start, budget)` solves the small MIP with the `held` columns at `start`'s values, from
     `start`, within `budget` seconds, and returns a plan like `start` (objective None: none found). The columns
-    held are the integer ones (`integer`) of the industries outside the neighbourhood. Ctrl-C stops the search
-    with the best plan found.
+    held are the integer ones (`integer`) of the industries outside the neighbourhood. One neighbourhood takes
+    at most `each` seconds (default EACH_SHARE of the time to `ends`). Ctrl-C, or `stop()` turning true, stops
+    the search with the best plan found. `newer(best)` returns `best` or a better plan found elsewhere (the main
+    solve's, when the swaps run alongside it); the search goes on from that one's neighbourhoods.
     """
     best, tried, improved = plan, 0, 0
-    budget = ends - time.perf_counter()
+    each = EACH_SHARE * (ends - time.perf_counter()) if each is None else each
     decisions = integer & (owners >= 0)
     done: set[bytes] = set()
     try:
         while True:  # the neighbourhoods of the best plan not tried yet, then their pairs; anew once it changes
+            best = newer(best) if newer is not None else best
             singles = neighbourhoods(rows, lower, upper, best.solution, relaxed, owners, integer)
             before = best
             for group in (g for g in (*singles, *pairs(singles, owners)) if g.tobytes() not in done):
                 left = ends - time.perf_counter()
-                if left < MIN_SECONDS:
+                if left < MIN_SECONDS or (stop is not None and stop()):
                     return Swapped(best, tried, improved, False)
                 done.add(group.tobytes())
-                found = solve_small(held_columns(owners, decisions, group), best, min(left, EACH_SHARE * budget))
+                found = solve_small(held_columns(owners, decisions, group), best, min(left, each))
                 tried += 1
                 if found.objective is not None and found.objective < best.objective - BETTER * abs(best.objective):
                     best, improved = found, improved + 1
                 if found.interrupted:
                     return Swapped(best, tried, improved, True)
-                if best is not before:
+                if best is not before or (newer is not None and newer(best) is not best):
                     break
-            if best is before:
+            if best is before and (newer is None or newer(best) is best):
                 return Swapped(best, tried, improved, False)
     except KeyboardInterrupt:
         return Swapped(best, tried, improved, True)

@@ -71,6 +71,8 @@ def member_document(sweep: Sweep, member: Member, scenario_file: Path) -> dict[s
     solver = {**sweep.spec.solver, **solver}
     if "threads" not in solver and "threads" not in (merged.get("solver") or {}):
         solver["threads"] = 1  # one solver thread per worker: members run side by side
+    if "alongside" not in solver and "alongside" not in (merged.get("solver") or {}):
+        solver["alongside"] = False  # no swaps on a core of their own: the other members take it
     if solver:
         doc["solver"] = solver
     if member.overrides:

@@ -202,3 +202,26 @@ def test_ctrl_c_during_the_swaps_keeps_the_best_plan_found() -> None:
 
     done = swaps.search(solve_small, rows, lower, upper, Plan(10.0, solution), solution, owners, integer, math.inf)
     assert (done.best.objective, done.tried, done.improved, done.interrupted) == (9.0, 1, 1, True)
+
+
+def test_the_search_goes_on_from_a_better_plan_found_elsewhere_and_stops_when_told() -> None:
+    owners, integer = np.array([0, 1, 2]), np.zeros(3, dtype=bool)
+    rows = sp.csr_matrix(np.array([[1, 1, 0], [0, 1, 1]], dtype=float))  # two full sites: A and B, B and C
+    lower, upper = np.full(2, -INF), np.array([2.0, 2.0])
+    elsewhere = Plan(5.0, np.ones(3))  # the main solve's plan, better than any swap's
+    starts: list[float] = []
+
+    def solve_small(held: np.ndarray, start: Plan, budget: float) -> Plan:
+        starts.append(start.objective)
+        return Plan(None, start.solution)  # no better plan in any neighbourhood
+
+    def newer(best: Plan) -> Plan:
+        return elsewhere if starts and elsewhere.objective < best.objective else best
+
+    done = swaps.search(solve_small, rows, lower, upper, Plan(10.0, np.ones(3)), np.ones(3), owners, integer,
+                        math.inf, newer=newer, each=1.0)
+    assert done.best is elsewhere and (done.tried, done.improved) == (2, 0)
+    assert starts == [10.0, 5.0]  # the second neighbourhood (B and C) from the plan found elsewhere
+    stopped = swaps.search(solve_small, rows, lower, upper, Plan(10.0, np.ones(3)), np.ones(3), owners, integer,
+                           math.inf, stop=lambda: True)
+    assert (stopped.tried, stopped.interrupted) == (0, False)

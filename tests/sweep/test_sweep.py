@@ -103,6 +103,7 @@ def test_member_scenario_extends_the_base_and_reproduces_the_member(swept: tuple
     assert doc["overrides"][0]["scale"] == {"land_price": 1.5} and doc["overrides"][1]["set"] == {"max_hosts": 4}
     scenario = load_scenario(out / "scenarios" / f"{name}.yaml")
     assert scenario.settings.chain_radius_km is None and scenario.solver.threads == 1
+    assert scenario.solver.alongside is False  # members take every core: no swaps alongside their MIPs
     capped = [i for i in scenario.industries.values() if i.category in ("future", "emerging")]
     assert capped and all(i.max_hosts == 4 for i in capped)
     manifest = json.loads((out / name / "manifest.json").read_text(encoding="utf-8"))
