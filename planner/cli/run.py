@@ -76,8 +76,8 @@ def run(
     heuristic: Annotated[bool | None, typer.Option("--heuristic/--no-heuristic", help="HiGHS: cover cuts and a "
                          "RENS start before branch and bound (default from the scenario, else on).")] = None,
     alongside: Annotated[bool | None, typer.Option("--alongside/--no-alongside", help="HiGHS: the swaps after RENS "
-                         "on a second core beside the MIP (default from the scenario, else when a core is "
-                         "free).")] = None,
+                         "on a second core beside the MIP (default from the scenario, else on models of 200k "
+                         "nonzeros and more when a core is free).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
     alternatives: Annotated[int | None, typer.Option("--alternatives", min=1, help="Also find up to N other plans "
                             "with different openings within --within of the optimum (OUT/alt-1, ...; "

@@ -491,8 +491,9 @@ class SolverOptions(_Model):
     """HiGHS only, with `heuristic`: when RENS's plan is not yet within 0.1 % of the relaxation's bound, run the
     swaps after RENS (industries that share a full site re-solved together) on a second core beside the MIP
     instead of before it, handing each better plan to HiGHS and taking up HiGHS's; the run keeps the better plan.
-    Not set = on when `threads` is 1 and the machine has a second core (Linux); sweeps set it off, their members
-    taking every core already."""
+    Not set = on when `threads` is 1, the machine has a second core and the model at least 200k nonzeros (Linux;
+    smaller models solve in seconds, where it costs more than it gains); sweeps set it off, their members taking
+    every core already."""
     period_start: bool = False
     """Runs with periods only: before the MIP, build a start period by period (relax-and-fix: every later period's
     integer variables relaxed, each period's MIP solved and its openings fixed in turn) within at most 20 % of the

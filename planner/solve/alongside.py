@@ -29,7 +29,7 @@ import numpy as np
 
 from planner.scenario.schema import SolverOptions
 from planner.solve import swaps
-from planner.solve.apart import Ended, fork_available, solve_apart
+from planner.solve.apart import APART_NONZEROS, Ended, fork_available, solve_apart
 from planner.solve.rens import BUDGET_SECONDS, Rens, SwapsLater
 from planner.solve.watch import SolveWatch
 
@@ -47,12 +47,16 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def runs_alongside(options: SolverOptions) -> bool:
-    """Whether the swaps may run alongside HiGHS's MIP in a solve with `options` (`alongside`; not set: when HiGHS
-    has one thread and the machine a second core, on Linux)."""
+def runs_alongside(options: SolverOptions, nonzeros: int) -> bool:
+    """Whether the swaps may run alongside HiGHS's MIP of `nonzeros` in a solve with `options` (`alongside`; not
+    set: when HiGHS has one thread, the machine a second core and the matrix at least APART_NONZEROS, on Linux).
+
+    Below that size HiGHS solves in the process itself, and the swaps before it have a budget of twice RENS's
+    time, a second or two: a forked MIP and a busy second core cost more than the swaps gain there (the national
+    baseline, 18 s to its gap with the swaps before the MIP, took 21 to 24 s with them beside it)."""
     if options.alongside is not None:
         return options.alongside and fork_available()
-    return options.threads == 1 and cores() >= 2 and fork_available()
+    return options.threads == 1 and nonzeros >= APART_NONZEROS and cores() >= 2 and fork_available()
 
 
 class SharedPlan:

@@ -94,7 +94,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     budget = capped(options.time_limit, reserve)
     skip = mip and options.heuristic and not _rens_fits(budget, handover)
     heuristic = (_rens_start(h, options, not mip_start, budget, () if mip_start else _neighbourhoods(model, form),
-                             None if mip_start else _owners(model, form), runs_alongside(options))
+                             None if mip_start else _owners(model, form), runs_alongside(options, h.getNumNz()))
                  if mip and options.heuristic and not skip else None)  # with a start: the cuts only, no neighbourhood
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start

@@ -76,15 +76,17 @@ def test_highs_takes_the_plan_handed_to_it_during_its_solve() -> None:
     assert np.asarray(h.getSolution().col_value).round().tolist() == plan.tolist()
 
 
-def test_the_swaps_run_alongside_when_a_core_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_swaps_run_alongside_a_large_mip_when_a_core_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(alongside, "cores", lambda: 2)
     base = solver_options(load_scenario(Path("scenarios/jjj/scenario.yaml")))
-    assert base.threads == 1 and runs_alongside(base) is True
-    assert runs_alongside(base.model_copy(update={"threads": 2})) is False  # HiGHS takes both cores
-    assert runs_alongside(base.model_copy(update={"alongside": False})) is False
+    large, small = alongside.APART_NONZEROS, alongside.APART_NONZEROS - 1
+    assert base.threads == 1 and runs_alongside(base, large) is True
+    assert runs_alongside(base, small) is False  # solved in the process, in seconds
+    assert runs_alongside(base.model_copy(update={"threads": 2}), large) is False  # HiGHS takes both cores
+    assert runs_alongside(base.model_copy(update={"alongside": False}), large) is False
     monkeypatch.setattr(alongside, "cores", lambda: 1)
-    assert runs_alongside(base) is False
-    assert runs_alongside(base.model_copy(update={"alongside": True})) is True  # asked for: runs anyway
+    assert runs_alongside(base, large) is False
+    assert runs_alongside(base.model_copy(update={"alongside": True}), small) is True  # asked for: runs anyway
 
 
 @pytest.fixture(scope="module")
