@@ -19,6 +19,7 @@ from planner.solve import apart, swaps
 from planner.solve import rens as rens_module
 from planner.solve.highs import _neighbourhoods, _owners, _to_highs
 from planner.solve.rens import Rens, rens
+from planner.solve.watch import new_highs
 from tests.reference.model import solve_reference
 
 INF = highspy.kHighsInf
@@ -65,8 +66,7 @@ def _two_industries_one_cheap_site() -> highspy.Highs:
     site 2, whatever the plan.
 
     Columns: qA1, qA2, qB1, qB2 (land used), xA1, xA2, xB1, xB2 (opened), qC2, xC2."""
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()  # HiGHS's thread scheduler made anew: one left by an earlier test may have other threads
     h.setOptionValue("threads", 1)
     lp = highspy.HighsLp()
     dense = np.array([
