@@ -165,20 +165,20 @@ def _better(objective: float, than: float) -> bool:
 
 
 def solve_beside(h: Any, later: SwapsLater, plan: Rens, seconds: float | None, watch: SolveWatch | None,
-                 follow: bool, probe: Any, gap: float) -> tuple[Ended, Rens]:
+                 gap: float) -> tuple[Ended, Rens]:
     """Solve the MIP in `h` apart within `seconds` (None: no limit), the swaps from `plan` beside it: how it ended,
     with the better plan of the two (the swaps' only when they improved on RENS's and beat HiGHS's by more than
     rounding), and the swaps' best plan (`swapped` and `improved` count their work).
 
-    `watch`, `follow` and `probe` are as for planner.solve.apart.solve_apart. A HiGHS that ended at its limit is
-    `optimal` when the swaps' plan is within the relative `gap` of its bound.
+    `watch` (None: none) hears the log, the progress and the swaps' better plans. A HiGHS that ended at its limit
+    is `optimal` when the swaps' plan is within the relative `gap` of its bound.
     """
     import highspy
 
     shared = SharedPlan(h.getNumCol())
     h.cbMipUserSolution += shared.give
-    beside = Beside(later, plan, shared, seconds, watch if follow else None)
-    end = solve_apart(h, seconds, watch, follow, probe, on_plan=beside.heard, beside=beside.start)
+    beside = Beside(later, plan, shared, seconds, watch)
+    end = solve_apart(h, seconds, watch, watch is not None, on_plan=beside.heard, beside=beside.start)
     best = beside.best
     if best.improved and (end.values is None or _better(best.objective, later.plan(end.values).objective)):
         end.values = best.solution

@@ -113,11 +113,12 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
         notes = (f"the cover cuts and RENS were left out: the {budget:.1f} s left of the time limit were less than "
                  f"{RENS_HANDOVERS:.0f} times the hand-over ({handover:.1f} s)", *notes)
     with stoppable(h):
-        if mip and not _stopped(heuristic) and heuristic is not None and heuristic.later is not None:
-            end, heuristic = _run_beside(h, heuristic, left, watch if follow else None, follow, probe,
-                                         options.mip_gap)
+        if not mip or _stopped(heuristic):
+            end = _run_here(h)
+        elif heuristic is not None and heuristic.later is not None:  # no start offered then: RENS's is the start
+            end, heuristic = _run_beside(h, heuristic, left, watch if follow else None, options.mip_gap)
         else:
-            end = _run(h, left, watch if follow else None, probe) if mip and not _stopped(heuristic) else _run_here(h)
+            end = _run(h, left, watch if follow else None, probe)
     seconds = time.perf_counter() - start
     if end.stopped:
         notes = (*notes, f"HiGHS had not stopped {KILL_GRACE:.0f} s after its time limit of {left:.1f} s (parts of its "
@@ -171,13 +172,11 @@ def _run(h: Any, left: float | None, watch: SolveWatch | None, probe: StartProbe
     return end
 
 
-def _run_beside(h: Any, heuristic: Rens, left: float | None, watch: SolveWatch | None, follow: bool,
-                probe: StartProbe | None, gap: float) -> tuple[Ended, Rens]:
+def _run_beside(h: Any, heuristic: Rens, left: float | None, watch: SolveWatch | None, gap: float
+                ) -> tuple[Ended, Rens]:
     """Solve the MIP in `h` apart with the swaps beside it (planner.solve.alongside): how it ended, and RENS's
-    record with the swaps' work."""
-    end, best = solve_beside(h, heuristic.later, heuristic, left, watch, follow, probe, gap)
-    if probe is not None and end.start_accepted is not None:
-        probe.accepted = end.start_accepted
+    record with the swaps' work. `watch` (None: none to follow) hears its progress."""
+    end, best = solve_beside(h, heuristic.later, heuristic, left, watch, gap)
     return end, replace(heuristic, swapped=best.swapped, improved=best.improved, alongside=True, later=None)
 
 

@@ -255,7 +255,8 @@ class SwapsLater:
 
         done = swaps.search(solve_small, rows, np.asarray(self.model.row_lower_), np.asarray(self.model.row_upper_),
                             plan, self.relaxed, self.owners, self.integer, ends,
-                            stop=cancel.is_set if cancel is not None else None, newer=newer, each=each)
+                            stop=cancel.is_set if cancel is not None else lambda: False,
+                            newer=newer or (lambda best: best), each=each)
         return replace(done.best, fixed=plan.fixed, free=plan.free, swapped=plan.swapped + done.tried,
                        improved=plan.improved + done.improved, interrupted=done.interrupted, later=None)
 

@@ -134,7 +134,7 @@ def held_columns(owners: np.ndarray, decisions: np.ndarray, group: np.ndarray) -
 
 def search(solve_small: Callable[[np.ndarray, P, float], P], rows: sp.csr_matrix, lower: np.ndarray,
            upper: np.ndarray, plan: P, relaxed: np.ndarray, owners: np.ndarray, integer: np.ndarray,
-           ends: float, stop: Callable[[], bool] | None = None, newer: Callable[[P], P] | None = None,
+           ends: float, stop: Callable[[], bool] = lambda: False, newer: Callable[[P], P] = lambda best: best,
            each: float | None = None) -> Swapped[P]:
     """Try the neighbourhoods of `plan` in turn, each from the best plan so far, until `ends` (time.perf_counter).
 
@@ -151,12 +151,12 @@ def search(solve_small: Callable[[np.ndarray, P, float], P], rows: sp.csr_matrix
     done: set[bytes] = set()
     try:
         while True:  # the neighbourhoods of the best plan not tried yet, then their pairs; anew once it changes
-            best = newer(best) if newer is not None else best
+            best = newer(best)
             singles = neighbourhoods(rows, lower, upper, best.solution, relaxed, owners, integer)
             before = best
             for group in (g for g in (*singles, *pairs(singles, owners)) if g.tobytes() not in done):
                 left = ends - time.perf_counter()
-                if left < MIN_SECONDS or (stop is not None and stop()):
+                if left < MIN_SECONDS or stop():
                     return Swapped(best, tried, improved, False)
                 done.add(group.tobytes())
                 found = solve_small(held_columns(owners, decisions, group), best, min(left, each))
@@ -165,9 +165,9 @@ def search(solve_small: Callable[[np.ndarray, P, float], P], rows: sp.csr_matrix
                     best, improved = found, improved + 1
                 if found.interrupted:
                     return Swapped(best, tried, improved, True)
-                if best is not before or (newer is not None and newer(best) is not best):
+                if best is not before or newer(best) is not best:
                     break
-            if best is before and (newer is None or newer(best) is best):
+            if best is before and newer(best) is best:
                 return Swapped(best, tried, improved, False)
     except KeyboardInterrupt:
         return Swapped(best, tried, improved, True)

@@ -69,10 +69,10 @@ def member_document(sweep: Sweep, member: Member, scenario_file: Path) -> dict[s
     solver = dict(changes.pop("solver", {}))
     doc.update(changes)
     solver = {**sweep.spec.solver, **solver}
-    if "threads" not in solver and "threads" not in (merged.get("solver") or {}):
-        solver["threads"] = 1  # one solver thread per worker: members run side by side
-    if "alongside" not in solver and "alongside" not in (merged.get("solver") or {}):
-        solver["alongside"] = False  # no swaps on a core of their own: the other members take it
+    # one solver thread per worker, and no swaps on a core of their own: members run side by side on every core
+    for key, value in (("threads", 1), ("alongside", False)):
+        if key not in solver and key not in (merged.get("solver") or {}):
+            solver[key] = value
     if solver:
         doc["solver"] = solver
     if member.overrides:
