@@ -256,7 +256,7 @@ class SwapsLater:
         done = swaps.search(solve_small, rows, np.asarray(self.model.row_lower_), np.asarray(self.model.row_upper_),
                             plan, self.relaxed, self.owners, self.integer, ends,
                             stop=cancel.is_set if cancel is not None else lambda: False,
-                            newer=newer or (lambda best: best), each=each)
+                            newer=newer or (lambda best: best), each=each, cost=np.asarray(self.model.col_cost_))
         return replace(done.best, fixed=plan.fixed, free=plan.free, swapped=plan.swapped + done.tried,
                        improved=plan.improved + done.improved, interrupted=done.interrupted, later=None)
 

@@ -53,6 +53,27 @@ def test_no_neighbourhood_frees_every_industry() -> None:
     assert [group.tolist() for group in swaps.pairs(singles, owners)] == [[0, 1]]  # {0, 1, 2} left out
 
 
+def test_the_neighbourhoods_of_regret_are_the_industries_whose_plan_costs_most_above_the_relaxation() -> None:
+    owners = np.array([0, 0, 1, 2, 3, 4, 5, -1])
+    cost = np.array([1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 5.0])
+    plan = np.array([3.0, 1.0, 0.0, 5.0, 1.0, 2.0, 4.0, 9.0])
+    relaxed = np.array([1.0, 0.5, 1.0, 1.0, 1.0, 0.0, 4.0, 0.0])  # regrets 3, -1, 4, 0, 2, 0; the count has none
+    found = swaps.regret_windows(plan, relaxed, cost, owners)
+    assert [window.tolist() for window in found] == [[0, 2, 4]]  # 2, 0, 4 by regret, sorted; none of no regret
+    assert swaps.regret_windows(plan[[0, 1, 3, 5]], relaxed[[0, 1, 3, 5]], cost[[0, 1, 3, 5]],
+                                np.array([0, 0, 1, 2])) == []  # the window of every industry is the whole model
+
+
+def test_a_neighbourhood_of_regret_holds_the_other_industries_only_where_nothing_uses_them() -> None:
+    owners, decisions = np.array([0, 0, 1, 1, 1]), np.array([True, True, True, True, False])
+    used = np.array([False, True, True, False, False])
+    group = np.array([0])
+    assert swaps.Neighbourhood(group).held(owners, decisions, used).tolist() == [False, False, True, True, False]
+    assert swaps.Neighbourhood(group, True).held(owners, decisions, used).tolist() == [False, False, False, True,
+                                                                                       False]
+    assert swaps.Neighbourhood(group).key() != swaps.Neighbourhood(group, True).key()
+
+
 @dataclass
 class Plan:
     objective: float | None
@@ -119,6 +140,35 @@ def test_a_swap_finds_the_better_packing_of_a_full_site() -> None:
     assert (done.tried, done.improved, done.interrupted) == (1, 1, False)
     assert np.flatnonzero(held[0]).tolist() == [9]  # A and B free, C's opening held
     assert done.best.objective == pytest.approx(65.1) and done.best.solution[[4, 7]].tolist() == [1.0, 1.0]
+
+
+def test_neighbourhoods_of_regret_and_of_full_rows_take_turns() -> None:
+    h = _two_industries_one_cheap_site()
+    model = h.getLp()
+    owners = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2, 2])
+    integer = np.array([False] * 4 + [True] * 4 + [False, True])
+    start = Plan(66.0, np.array([0, 5.1, 5, 0, 0, 1, 1, 0, 1, 1], dtype=float))  # B at site 1, A at site 2
+    relaxed = np.array([0.2, 4.9, 5.0, 0.0, 0.04, 0.96, 1.0, 0.0, 1.0, 1.0])  # A's regret 1.8, B's and C's none
+    held: list[list[int]] = []
+
+    def solve_small(fix: np.ndarray, plan: Plan, budget: float) -> Plan:
+        held.append(np.flatnonzero(fix).tolist())
+        h.changeColsBounds(int(fix.sum()), np.flatnonzero(fix).astype(np.int32), plan.solution[fix],
+                           plan.solution[fix])
+        h.solve()
+        found = Plan(h.getInfo().objective_function_value, np.asarray(h.getSolution().col_value))
+        h.changeColsBounds(10, np.arange(10, dtype=np.int32), np.asarray(model.col_lower_),
+                           np.asarray(model.col_upper_))
+        return found
+
+    done = swaps.search(solve_small, sp.csr_matrix(_dense(model)), np.asarray(model.row_lower_),
+                        np.asarray(model.row_upper_), start, relaxed, owners, integer, ends=math.inf,
+                        cost=np.asarray(model.col_cost_))
+    # A's regret first: A free, B only at site 1 (where the plan and the relaxation put it), C's opening used: no
+    # better plan; then site 1's full row, A and B free: A at site 1; then B's regret in the new plan, every
+    # opening used by it or the relaxation: nothing better
+    assert held == [[7], [9], []]
+    assert (done.tried, done.improved) == (3, 1) and done.best.objective == pytest.approx(65.1)
 
 
 def _dense(model: highspy.HighsLp) -> np.ndarray:
