@@ -116,39 +116,18 @@ def _two_industries_one_cheap_site() -> highspy.Highs:
     return h
 
 
-def test_a_swap_finds_the_better_packing_of_a_full_site() -> None:
+OWNERS = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2, 2])
+"""The industry of each column of `_two_industries_one_cheap_site`."""
+INTEGER = np.array([False] * 4 + [True] * 4 + [False, True])
+B_AT_SITE_1 = Plan(66.0, np.array([0, 5.1, 5, 0, 0, 1, 1, 0, 1, 1], dtype=float))  # A at site 2
+RELAXED = np.array([0.2, 4.9, 5.0, 0.0, 0.04, 0.96, 1.0, 0.0, 1.0, 1.0])  # A's regret 1.8, B's and C's none
+
+
+def _search(cost: np.ndarray | None = None) -> tuple[swaps.Swapped[Plan], list[list[int]]]:
+    """The swaps on `_two_industries_one_cheap_site` from B_AT_SITE_1 (`cost`: with neighbourhoods of regret), and
+    the columns each small MIP held."""
     h = _two_industries_one_cheap_site()
     model = h.getLp()
-    owners = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2, 2])
-    integer = np.array([False] * 4 + [True] * 4 + [False, True])
-    start = Plan(66.0, np.array([0, 5.1, 5, 0, 0, 1, 1, 0, 1, 1], dtype=float))  # B at site 1, A at site 2
-    relaxed = np.array([0.2, 4.9, 5.0, 0.0, 0.04, 0.96, 1.0, 0.0, 1.0, 1.0])
-    held: list[np.ndarray] = []
-
-    def solve_small(fix: np.ndarray, plan: Plan, budget: float) -> Plan:
-        held.append(fix)
-        h.changeColsBounds(int(fix.sum()), np.flatnonzero(fix).astype(np.int32), plan.solution[fix],
-                           plan.solution[fix])
-        h.solve()
-        found = Plan(h.getInfo().objective_function_value, np.asarray(h.getSolution().col_value))
-        h.changeColsBounds(10, np.arange(10, dtype=np.int32), np.asarray(model.col_lower_),
-                           np.asarray(model.col_upper_))
-        return found
-
-    done = swaps.search(solve_small, sp.csr_matrix(_dense(model)), np.asarray(model.row_lower_),
-                        np.asarray(model.row_upper_), start, relaxed, owners, integer, ends=math.inf)
-    assert (done.tried, done.improved, done.interrupted) == (1, 1, False)
-    assert np.flatnonzero(held[0]).tolist() == [9]  # A and B free, C's opening held
-    assert done.best.objective == pytest.approx(65.1) and done.best.solution[[4, 7]].tolist() == [1.0, 1.0]
-
-
-def test_neighbourhoods_of_regret_and_of_full_rows_take_turns() -> None:
-    h = _two_industries_one_cheap_site()
-    model = h.getLp()
-    owners = np.array([0, 0, 1, 1, 0, 0, 1, 1, 2, 2])
-    integer = np.array([False] * 4 + [True] * 4 + [False, True])
-    start = Plan(66.0, np.array([0, 5.1, 5, 0, 0, 1, 1, 0, 1, 1], dtype=float))  # B at site 1, A at site 2
-    relaxed = np.array([0.2, 4.9, 5.0, 0.0, 0.04, 0.96, 1.0, 0.0, 1.0, 1.0])  # A's regret 1.8, B's and C's none
     held: list[list[int]] = []
 
     def solve_small(fix: np.ndarray, plan: Plan, budget: float) -> Plan:
@@ -162,8 +141,20 @@ def test_neighbourhoods_of_regret_and_of_full_rows_take_turns() -> None:
         return found
 
     done = swaps.search(solve_small, sp.csr_matrix(_dense(model)), np.asarray(model.row_lower_),
-                        np.asarray(model.row_upper_), start, relaxed, owners, integer, ends=math.inf,
-                        cost=np.asarray(model.col_cost_))
+                        np.asarray(model.row_upper_), B_AT_SITE_1, RELAXED, OWNERS, INTEGER, ends=math.inf,
+                        cost=cost)
+    return done, held
+
+
+def test_a_swap_finds_the_better_packing_of_a_full_site() -> None:
+    done, held = _search()
+    assert (done.tried, done.improved, done.interrupted) == (1, 1, False)
+    assert held == [[9]]  # A and B free, C's opening held
+    assert done.best.objective == pytest.approx(65.1) and done.best.solution[[4, 7]].tolist() == [1.0, 1.0]
+
+
+def test_neighbourhoods_of_regret_and_of_full_rows_take_turns() -> None:
+    done, held = _search(cost=np.array([1.0, 10.0, 1.0, 10.0, 0, 0, 0, 0, 10.0, 0]))  # the model's costs
     # A's regret first: A free, B only at site 1 (where the plan and the relaxation put it), C's opening used: no
     # better plan; then site 1's full row, A and B free: A at site 1; then B's regret in the new plan, every
     # opening used by it or the relaxation: nothing better
