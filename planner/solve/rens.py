@@ -233,7 +233,7 @@ class SwapsLater:
     relaxed: np.ndarray
 
     def run(self, plan: Rens, ends: float, apart: bool, cancel: threading.Event | None = None,
-            newer: Callable[[Rens], Rens] | None = None, each: float | None = None,
+            newer: Callable[[Rens], Rens] = lambda best: best, each: float | None = None,
             on_better: Callable[[Rens], None] | None = None) -> Rens:
         """The swaps from `plan` until `ends` (time.perf_counter): the best plan, with what they tried.
 
@@ -256,7 +256,7 @@ class SwapsLater:
         done = swaps.search(solve_small, rows, np.asarray(self.model.row_lower_), np.asarray(self.model.row_upper_),
                             plan, self.relaxed, self.owners, self.integer, ends,
                             stop=cancel.is_set if cancel is not None else lambda: False,
-                            newer=newer or (lambda best: best), each=each, cost=np.asarray(self.model.col_cost_))
+                            newer=newer, each=each, cost=np.asarray(self.model.col_cost_))
         return replace(done.best, fixed=plan.fixed, free=plan.free, swapped=plan.swapped + done.tried,
                        improved=plan.improved + done.improved, interrupted=done.interrupted, later=None)
 

@@ -183,16 +183,18 @@ class Neighbourhood:
 
 
 def tries(rows: sp.csr_matrix, lower: np.ndarray, upper: np.ndarray, plan: np.ndarray, relaxed: np.ndarray,
-          owners: np.ndarray, integer: np.ndarray, cost: np.ndarray | None, regret_first: bool = True
-          ) -> list[Neighbourhood]:
-    """The neighbourhoods of `plan` in the order to try them: one of regret (none without `cost`) and one of a full
-    row (`neighbourhoods`) in turn, of regret first with `regret_first`, then the pairs of full rows (`pairs`)."""
+          owners: np.ndarray, integer: np.ndarray, cost: np.ndarray | None, regret_first: bool = True,
+          done: frozenset[bytes] | set[bytes] = frozenset()) -> list[Neighbourhood]:
+    """The neighbourhoods of `plan` not `done` (their keys) in the order to try them: one of regret (none without
+    `cost`) and one of a full row (`neighbourhoods`) in turn, of regret first with `regret_first`, then the pairs
+    of full rows (`pairs`)."""
     singles = neighbourhoods(rows, lower, upper, plan, relaxed, owners, integer)
     regret = [] if cost is None else regret_windows(plan, relaxed, cost, owners)
     kinds = [[Neighbourhood(group, True) for group in regret], [Neighbourhood(group) for group in singles]]
-    turns = zip_longest(*(kinds if regret_first else kinds[::-1]))
+    turns = zip_longest(*([near for near in kind if near.key() not in done] for kind in
+                          (kinds if regret_first else kinds[::-1])))
     return [*(near for turn in turns for near in turn if near is not None),
-            *(Neighbourhood(group) for group in pairs(singles, owners))]
+            *(near for near in map(Neighbourhood, pairs(singles, owners)) if near.key() not in done)]
 
 
 def search(solve_small: Callable[[np.ndarray, P, float], P], rows: sp.csr_matrix, lower: np.ndarray,
@@ -219,8 +221,8 @@ def search(solve_small: Callable[[np.ndarray, P, float], P], rows: sp.csr_matrix
             best = newer(best)
             used = used_columns(best.solution, relaxed)
             before = best
-            for near in tries(rows, lower, upper, best.solution, relaxed, owners, integer, cost, regret_next):
-                if near.key() in done:
+            for near in tries(rows, lower, upper, best.solution, relaxed, owners, integer, cost, regret_next, done):
+                if near.key() in done:  # a pair that is also a single
                     continue
                 left = ends - time.perf_counter()
                 if left < MIN_SECONDS or stop():

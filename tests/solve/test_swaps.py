@@ -245,6 +245,29 @@ def test_ctrl_c_during_the_swaps_keeps_the_best_plan_found() -> None:
     assert (done.best.objective, done.tried, done.improved, done.interrupted) == (9.0, 1, 1, True)
 
 
+def test_the_two_kinds_of_neighbourhood_take_turns_across_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(swaps, "WINDOW", 1)
+    # industries 0 to 5, each a capacity (continuous) and an opening (integer); 0 and 1 fill one site, 2 and 3
+    # another; 5 and 4 have regret (their openings cost 2 and 1, the relaxation opens neither)
+    owners, integer = np.tile(np.arange(6), 2), np.repeat([False, True], 6)
+    rows = sp.csr_matrix(np.array([[1, 1, 0, 0, 0, 0] + [0] * 6, [0, 0, 1, 1, 0, 0] + [0] * 6], dtype=float))
+    lower, upper = np.full(2, -INF), np.full(2, 2.0)
+    plan = np.ones(12)
+    relaxed = np.array([1.0] * 10 + [0.0, 0.0])
+    cost = np.array([0.0] * 10 + [1.0, 2.0])
+    kinds: list[str] = []
+
+    def solve_small(held: np.ndarray, start: Plan, budget: float) -> Plan:
+        kinds.append("full row" if held.any() else "regret")  # every column used: regret holds none
+        return Plan(start.objective - 1.0 if len(kinds) == 1 else None, start.solution)  # the first is better
+
+    done = swaps.search(solve_small, rows, lower, upper, Plan(10.0, plan), relaxed, owners, integer, math.inf,
+                        cost=cost)
+    # 5's regret (a better plan), then a full row of the new plan, 4's regret, the other full row, their pair
+    assert kinds == ["regret", "full row", "regret", "full row", "full row"]
+    assert (done.tried, done.improved, done.best.objective) == (5, 1, 9.0)
+
+
 def test_the_search_goes_on_from_a_better_plan_found_elsewhere_and_stops_when_told() -> None:
     owners, integer = np.array([0, 1, 2]), np.zeros(3, dtype=bool)
     rows = sp.csr_matrix(np.array([[1, 1, 0], [0, 1, 1]], dtype=float))  # two full sites: A and B, B and C
