@@ -56,7 +56,9 @@ class Ended:
     start_accepted: bool | None = None
     """HiGHS's verdict on the MIP start, as the copy heard it."""
     stopped: bool = False
-    """planner stopped the copy at the deadline."""
+    """planner stopped the copy: at the deadline, or once `proven`."""
+    proven: bool = False
+    """planner stopped the copy before its deadline: the best plan known was within the gap of its bound."""
     interrupted: bool = False
     """Ctrl-C stopped the solve."""
     error: str | None = None
@@ -90,13 +92,15 @@ def trim_heap() -> bool:
 
 def solve_apart(h: Any, time_limit: float | None, watch: SolveWatch | None, follow: bool, probe: Any = None,
                 on_plan: Callable[[float, np.ndarray], None] | None = None,
-                beside: Callable[[], Callable[[], None]] | None = None, cancel: threading.Event | None = None) -> Ended:
+                beside: Callable[[], Callable[[], None]] | None = None, cancel: threading.Event | None = None,
+                on_bound: Callable[[float], None] | None = None) -> Ended:
     """Run `h.solve()` in a forked copy of this process, stopped `time_limit` + KILL_GRACE seconds from now.
 
     `h`'s time limit option should be `time_limit` already (None: none; the copy then runs until HiGHS ends).
     Log lines go to `watch`; with `follow`, each improving plan and each line of the MIP log is reported to it
     too (planner.solve.watch.follow_mip). `probe` (a planner.solve.mipstart.StartProbe, if a start was offered)
-    is sent back with its verdict. `on_plan(objective, values)` hears every improving plan of the copy.
+    is sent back with its verdict. `on_plan(objective, values)` hears every improving plan of the copy, and
+    `on_bound(bound)` every rise of its lower bound.
     `beside()`, called once the copy runs, starts work of this process's own alongside it and returns the
     function that stops that work; it is called when the copy has ended (planner.solve.alongside). Setting
     `cancel` stops the copy at once, as its time limit would.
@@ -113,7 +117,7 @@ def solve_apart(h: Any, time_limit: float | None, watch: SolveWatch | None, foll
         _run_copy(h, os.fdopen(write, "wb"), watch, probe)
     os.close(write)
     ending = Ended()
-    reader = threading.Thread(target=_hear, args=(os.fdopen(read, "rb"), ending, watch, follow, on_plan),
+    reader = threading.Thread(target=_hear, args=(os.fdopen(read, "rb"), ending, watch, follow, on_plan, on_bound),
                               daemon=True)
     reader.start()
     stop = beside() if beside is not None else None
@@ -160,7 +164,8 @@ def _wait(pid: int, reader: threading.Thread, seconds: float | None, ending: End
 
 
 def _hear(pipe: BinaryIO, ending: Ended, watch: SolveWatch | None, follow: bool,
-          on_plan: Callable[[float, np.ndarray], None] | None = None) -> None:
+          on_plan: Callable[[float, np.ndarray], None] | None = None,
+          on_bound: Callable[[float], None] | None = None) -> None:
     """Take the copy's messages until its pipe closes: log lines, plans, bounds and its end."""
     with pipe:
         while True:
@@ -168,9 +173,12 @@ def _hear(pipe: BinaryIO, ending: Ended, watch: SolveWatch | None, follow: bool,
                 kind, *body = pickle.load(pipe)
             except Exception:  # the pipe closed, or the copy was stopped mid-message
                 return
+            bound = ending.bound
             _take(kind, body, ending, watch, follow)
             if kind == "plan" and on_plan is not None:
                 on_plan(body[0], body[1])
+            if kind == "bound" and on_bound is not None and ending.bound > bound:
+                on_bound(ending.bound)
 
 
 def _take(kind: str, body: list[Any], ending: Ended, watch: SolveWatch | None, follow: bool) -> None:

@@ -120,7 +120,10 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
         else:
             end = _run(h, left, watch if follow else None, probe)
     seconds = time.perf_counter() - start
-    if end.stopped:
+    if end.proven:
+        notes = (*notes, f"planner stopped HiGHS after {seconds:.1f} s: the best plan known was within the gap of "
+                         "HiGHS's last bound (HiGHS hears no plan while it computes its analytic centre)")
+    elif end.stopped:
         notes = (*notes, f"HiGHS had not stopped {KILL_GRACE:.0f} s after its time limit of {left:.1f} s (parts of its "
                          "presolve and root node, its analytic centre above all, do not check it): planner stopped it "
                          "and kept the best plan it had reported, if any")

@@ -202,7 +202,7 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
             break
     gap = options.get("mip_rel_gap", DEFAULT_GAP)
     if owners is not None and best.objective is not None and not small.interrupted \
-            and not _within(best.objective, bound, max(gap, SWAP_FROM)):
+            and not within_gap(best.objective, bound, max(gap, SWAP_FROM)):
         later = SwapsLater(model, {**options, "mip_rel_gap": swaps.GAP_SHARE * gap}, cuts, integer, owners, x)
         if alongside:
             best = replace(best, later=later)
@@ -267,7 +267,7 @@ class SwapsLater:
         return Rens(0.0, 0, 0, objective=objective, columns=columns, values=values[columns], solution=values)
 
 
-def _within(objective: float | None, bound: float, gap: float) -> bool:
+def within_gap(objective: float | None, bound: float, gap: float) -> bool:
     """Whether a plan of `objective` is within the relative `gap` of `bound`."""
     return objective is not None and objective - bound <= gap * abs(objective)
 
@@ -275,7 +275,7 @@ def _within(objective: float | None, bound: float, gap: float) -> bool:
 def _close_enough(objective: float | None, bound: float, options: dict[str, Any]) -> bool:
     """Whether a plan of `objective` is within FOLLOW_ON_GAP (or the solve's own gap, `mip_rel_gap`, if larger) of
     the relaxation's `bound`: then RENS tries no larger neighbourhood."""
-    return _within(objective, bound, max(FOLLOW_ON_GAP, options.get("mip_rel_gap", 0.0)))
+    return within_gap(objective, bound, max(FOLLOW_ON_GAP, options.get("mip_rel_gap", 0.0)))
 
 
 def _relaxation(lp: Any, sacks: Any, budget: float, start: float) -> tuple[np.ndarray | None, float, list[Cut]]:

@@ -125,3 +125,24 @@ def test_a_solve_with_swaps_alongside_reaches_the_optimum(packed: Path, monkeypa
     optimum = solve_reference(packed, mip_gap=0.0).objective
     assert result.status == "optimal" and result.objective == pytest.approx(optimum, rel=1e-4)
     assert result.objective >= optimum * (1 - 1e-9) and result.heuristic["swaps_alongside"] is True
+
+
+def test_a_silent_highs_is_stopped_once_the_best_plan_is_within_the_gap_of_its_bound(packed: Path) -> None:
+    """HiGHS hears no plan while it computes its analytic centre (a minute at 100 x 100). Here it falls silent, as
+    there, once it has reported a bound: planner must stop it at once, the plan known being within the gap."""
+    model = build(load_scenario(packed)).model
+    h, form, _ = _to_highs(model)
+    start = rens(h, {"threads": 1, "mip_rel_gap": 1e-4}, None, True, _neighbourhoods(model, form), _owners(model, form),
+                 alongside=True)
+    reported = []
+    h.cbMipLogging += lambda event: reported.append(event.data_out.mip_dual_bound)  # in HiGHS's copy, before
+    h.cbMipInterrupt += lambda event: time.sleep(600) if any(np.isfinite(reported)) else None  # planner hears it
+    h.setOptionValue("mip_rel_gap", 1e-4)
+    h.setOptionValue("time_limit", 300.0)
+    began = time.monotonic()
+    end, _ = alongside.solve_beside(h, start.later, start, 300.0, None, gap=0.05)
+    optimum = solve_reference(packed, mip_gap=0.0).objective
+    objective = start.later.plan(end.values).objective
+    assert time.monotonic() - began < 60 and end.proven and end.stopped
+    assert end.status == highspy.HighsModelStatus.kOptimal and end.bound <= optimum * (1 + 1e-9)
+    assert optimum * (1 - 1e-9) <= objective and objective - end.bound <= 0.05 * objective
