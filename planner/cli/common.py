@@ -119,6 +119,8 @@ TimeOption = Annotated[float | None, solver_option("time_limit", "--time-limit",
 GapOption = Annotated[float | None, solver_option("mip_gap", "--mip-gap", "Relative optimality gap, e.g. 0.0001.")]
 ThreadsOption = Annotated[int | None, solver_option("threads", "--threads", "Solver threads.")]
 SeedOption = Annotated[int | None, solver_option("seed", "--seed", "Solver random seed.")]
+MemoryOption = Annotated[float | None, solver_option("memory_limit", "--memory-limit", "HiGHS: GiB the solve may "
+                                                     "hold; a MIP of the whole model needing more is left out.")]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -14,6 +14,7 @@ from rich.table import Table
 from planner.cli.common import (
     GapOption,
     JsonOption,
+    MemoryOption,
     ScenarioArg,
     SeedOption,
     ThreadsOption,
@@ -78,6 +79,7 @@ def run(
     alongside: Annotated[bool | None, typer.Option("--alongside/--no-alongside", help="HiGHS: the swaps after RENS "
                          "on a second core beside the MIP (default from the scenario, else on models of 200k "
                          "nonzeros and more when a core is free).")] = None,
+    memory_limit: MemoryOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing non-empty run folder.")] = False,
     alternatives: Annotated[int | None, typer.Option("--alternatives", min=1, help="Also find up to N other plans "
                             "with different openings within --within of the optimum (OUT/alt-1, ...; "
@@ -106,7 +108,7 @@ def run(
                 outcome = run_scenario(
                     scenario, out, force=force, progress=live.step, watch=live.watch, lang=lang,
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
-                    heuristic=heuristic, alongside=alongside)
+                    heuristic=heuristic, alongside=alongside, memory_limit=memory_limit)
             else:
                 from planner.cli.research import parse_within
                 from planner.research.alternatives import run_alternatives
@@ -115,7 +117,7 @@ def run(
                     scenario, out, n=alternatives or 1, within=parse_within(within), force=force,
                     progress=live.step, watch=live.watch, lang=lang,
                     name=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads, seed=seed,
-                    heuristic=heuristic, alongside=alongside)
+                    heuristic=heuristic, alongside=alongside, memory_limit=memory_limit)
                 outcome = found.optimum
     except InputErrors as exc:
         raise input_errors(exc) from None

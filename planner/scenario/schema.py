@@ -494,6 +494,12 @@ class SolverOptions(_Model):
     Not set = on when `threads` is 1, the machine has a second core and the model at least 200k nonzeros (Linux;
     smaller models solve in seconds, where it costs more than it gains); sweeps set it off, their members taking
     every core already."""
+    memory_limit: Positive | None = None
+    """HiGHS only, with `heuristic`: GiB the solve may hold. When HiGHS's MIP of the whole model would take planner's
+    process above it (estimated from the matrix: about 1.25 kB per nonzero, 4.3 GiB at the 300 x 100 benchmark's
+    3.7 M nonzeros, beside what planner holds), that MIP is left out: the plan is RENS's, improved by the swaps until
+    the time limit, and the bound the relaxation's with its cover cuts (at 300 x 100: see benchmarks/RESULTS.md).
+    The relaxation and the small MIPs are not limited. Not set = no limit."""
     period_start: bool = False
     """Runs with periods only: before the MIP, build a start period by period (relax-and-fix: every later period's
     integer variables relaxed, each period's MIP solved and its openings fixed in turn) within at most 20 % of the

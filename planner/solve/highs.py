@@ -14,12 +14,14 @@ from pyomo.common.gc_manager import PauseGC
 
 from planner.models.layout import hosting_variables, industry_of_variables, reformulation_variables
 from planner.scenario.schema import SolverOptions
+from planner.solve import swaps
 from planner.solve.alongside import runs_alongside, solve_beside
 from planner.solve.apart import KILL_GRACE, Ended, runs_apart, solve_apart
 from planner.solve.deadline import READBACK_SECONDS_PER_COLUMN, capped, deadline
+from planner.solve.memory import mip_memory
 from planner.solve.mipstart import StartProbe, offer
 from planner.solve.registry import _highs_version, native_options
-from planner.solve.rens import Rens, feasibility_jump_fits, rens
+from planner.solve.rens import BUDGET_SECONDS, Rens, feasibility_jump_fits, rens, within_gap
 from planner.solve.standard_form import StandardForm, column_positions, standard_form, with_objective
 from planner.solve.status import Ending, SolveResult, normalise
 from planner.solve.watch import SolveWatch, current_watch, follow_mip, new_highs, stoppable
@@ -93,8 +95,11 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     reserve = READBACK_SECONDS_PER_COLUMN * len(form.columns)
     budget = capped(options.time_limit, reserve)
     skip = mip and options.heuristic and not _rens_fits(budget, handover)
+    memory = mip_memory(options.memory_limit, h.getNumNz())
+    lean = mip and options.heuristic and not skip and not mip_start and not memory.fits  # no MIP of the whole model
     heuristic = (_rens_start(h, options, not mip_start, budget, () if mip_start else _neighbourhoods(model, form),
-                             None if mip_start else _owners(model, form), runs_alongside(options, h.getNumNz()))
+                             None if mip_start else _owners(model, form),
+                             lean or runs_alongside(options, h.getNumNz()))
                  if mip and options.heuristic and not skip else None)  # with a start: the cuts only, no neighbourhood
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
@@ -108,13 +113,18 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     left = capped(_time_left(options, heuristic), reserve)
     if left is not None:
         h.setOptionValue("time_limit", left)
-    notes = _keep_to_time_limit(h, left) if mip and left is not None and not _stopped(heuristic) else ()
+    notes = _keep_to_time_limit(h, left) if mip and not lean and left is not None and not _stopped(heuristic) else ()
+    if lean:
+        notes = (memory.note(), *notes)
+        progress(memory.note())
     if skip:
         notes = (f"the cover cuts and RENS were left out: the {budget:.1f} s left of the time limit were less than "
                  f"{RENS_HANDOVERS:.0f} times the hand-over ({handover:.1f} s)", *notes)
     with stoppable(h):
         if not mip or _stopped(heuristic):
             end = _run_here(h)
+        elif lean:
+            end, heuristic = _swaps_only(heuristic, left, options.mip_gap)
         elif heuristic is not None and heuristic.later is not None:  # no start offered then: RENS's is the start
             end, heuristic = _run_beside(h, heuristic, left, watch if follow else None, options.mip_gap)
         else:
@@ -181,6 +191,27 @@ def _run_beside(h: Any, heuristic: Rens, left: float | None, watch: SolveWatch |
     record with the swaps' work. `watch` (None: none to follow) hears its progress."""
     end, best = solve_beside(h, heuristic.later, heuristic, left, watch, gap)
     return end, replace(heuristic, swapped=best.swapped, improved=best.improved, alongside=True, later=None)
+
+
+def _swaps_only(heuristic: Rens, left: float | None, gap: float) -> tuple[Ended, Rens]:
+    """In place of HiGHS's MIP of the whole model (`solver.memory_limit`): the swaps from RENS's plan for the
+    `left` seconds (None: until they have tried every neighbourhood). How it ended, with the relaxation's bound
+    (`optimal` when the plan is within the relative `gap` of it), and RENS's record with the swaps' work."""
+    import highspy
+
+    best = heuristic
+    if heuristic.later is not None:
+        ends = time.perf_counter() + (left if left is not None else np.inf)
+        each = swaps.EACH_SHARE * (left if left is not None else BUDGET_SECONDS)
+        best = heuristic.later.run(heuristic, ends, apart=True, each=each)
+    found = best.objective is not None
+    proved = within_gap(best.objective, heuristic.bound, gap)
+    status = highspy.HighsModelStatus.kOptimal if proved else highspy.HighsModelStatus.kTimeLimit
+    message = ("Optimal (RENS and the swaps, within the gap of the relaxation's bound)" if proved
+               else "No MIP of the whole model (memory limit): the best plan of RENS and the swaps")
+    end = Ended(status=status, message=message, values=best.solution if found else None, bound=heuristic.bound,
+                interrupted=best.interrupted)
+    return end, replace(heuristic, swapped=best.swapped, improved=best.improved, later=None)
 
 
 def _run_here(h: Any) -> Ended:

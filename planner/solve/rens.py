@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from planner.solve import swaps
-from planner.solve.apart import runs_apart, solve_apart
+from planner.solve.apart import runs_apart, solve_apart, trim_heap
 from planner.solve.covers import Cut, by_rows, knapsacks, separate
+from planner.solve.submodel import submodel
 from planner.solve.watch import current_watch, new_highs, stoppable
 
 BUDGET_SHARE = 0.2
@@ -99,6 +100,8 @@ class Rens:
     """Ctrl-C stopped it; the main solve then only takes its plan, if any."""
     solution: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """Every column's value in the plan (empty when none was found)."""
+    bound: float = -np.inf
+    """The relaxation's bound, with the cover cuts (-inf: no optimum of it in time)."""
     swapped: int = 0
     """Neighbourhoods of industries re-solved together after RENS (planner.solve.swaps)."""
     improved: int = 0
@@ -186,9 +189,12 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     with stoppable(lp):
         x, bound, cuts = _relaxation(lp, sacks, budget, start)
         interrupted = _interrupted(lp)
+    del lp  # its factors (1.4 GB at 300 x 100) would stay beside every small MIP, and in the copies forked after
+    trim_heap()
     _add(h, cuts)
     if not plan or x is None or interrupted:  # e.g. out of time before the first optimum: no small MIP
-        return Rens(time.perf_counter() - start, 0, int(integer.sum()), cuts=len(cuts), interrupted=interrupted)
+        return Rens(time.perf_counter() - start, 0, int(integer.sum()), cuts=len(cuts), interrupted=interrupted,
+                    bound=bound)
     integral = integer & (np.abs(x - np.round(x)) < 1e-6)
     ends = time.perf_counter() + budget
     best = Rens(0.0, 0, int(integer.sum()))  # no plan yet
@@ -209,7 +215,8 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
         else:
             best = later.run(best, time.perf_counter() + _swap_budget(time_limit, time.perf_counter() - start),
                              apart=time_limit is not None)
-    return replace(best, seconds=time.perf_counter() - start, interrupted=best.interrupted or small.interrupted)
+    return replace(best, seconds=time.perf_counter() - start, interrupted=best.interrupted or small.interrupted,
+                   bound=bound)
 
 
 def _swap_budget(time_limit: float | None, spent: float) -> float:
@@ -307,19 +314,19 @@ def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cu
     """Solve `model` (a highspy.HighsLp; `integer` marks its integer columns) with the `fix` columns fixed at
     `values`, and `cuts`, within `budget` seconds, from the plan of `start` if it has one (a plan of a smaller
     neighbourhood), `apart` when large (`_solve_small`; with `cancel`, always): its plan, if any (`seconds` and
-    `free` are left to the caller)."""
-    lower, upper = np.array(model.col_lower_), np.array(model.col_upper_)
-    lower[fix] = upper[fix] = values[fix]
-    original = model.col_lower_, model.col_upper_
-    model.col_lower_, model.col_upper_ = lower, upper
-    with stoppable(_sub_solver(model, options, max(budget, 0.0))) as small:
-        model.col_lower_, model.col_upper_ = original
-        _add(small, cuts)
+    `free` are left to the caller). HiGHS gets only what is left free (planner.solve.submodel)."""
+    sub = submodel(model, by_rows(model), fix, values)
+    if sub is None:  # the fixed values break a row by themselves
+        return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts))
+    with stoppable(_sub_solver(sub.lp, options, max(budget, 0.0))) as small:
+        _add(small, sub.cuts(cuts))
         if start.objective is not None:
-            small.setSolution(len(start.columns), start.columns, start.values)
+            columns, kept = sub.start(start.columns, start.values)
+            small.setSolution(len(columns), columns, kept)
         plan, interrupted = _solve_small(small, max(budget, 0.0), apart, cancel)
     if plan is None:
         return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts), interrupted=interrupted)
+    plan = sub.whole(plan)
     columns = np.flatnonzero(integer).astype(np.int32)
     return Rens(0.0, int(fix.sum()), 0, objective=float(np.dot(np.asarray(model.col_cost_), plan) + model.offset_),
                 columns=columns, values=plan[columns], cuts=len(cuts), interrupted=interrupted, solution=plan)

@@ -1,0 +1,43 @@
+"""What a solve may hold in memory: HiGHS's MIP of the whole model, estimated from its matrix, against the run's
+`solver.memory_limit`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psutil
+
+GIB = 2**30
+HIGHS_MIP_BYTES_PER_NONZERO = 1250
+"""Memory HiGHS's MIP takes per nonzero of the matrix handed to it, on top of what planner's process holds: about
+4.6 GB for the 3.67 M nonzeros of the 300 x 100 benchmark (benchmarks/RESULTS.md, "Memory and a loaded machine at
+300 x 100"; HiGHS alone on the same model, read from a file, peaked at 4.4 GiB: "HiGHS's analytic centre")."""
+
+
+@dataclass(frozen=True)
+class MipMemory:
+    """What HiGHS's MIP of the whole model would need beside what the process holds, against a limit."""
+
+    held: float
+    """GiB this process holds now (resident)."""
+    need: float
+    """GiB HiGHS's MIP would take on top (HIGHS_MIP_BYTES_PER_NONZERO)."""
+    limit: float | None
+    """The run's `solver.memory_limit` in GiB (None: none)."""
+
+    @property
+    def fits(self) -> bool:
+        """Whether the MIP fits within the limit."""
+        return self.limit is None or self.held + self.need <= self.limit
+
+    def note(self) -> str:
+        """Why the MIP was left out, for the run's solver notes."""
+        return (f"HiGHS's MIP of the whole model was left out: it would need about {self.need:.1f} GiB beside the "
+                f"{self.held:.1f} GiB planner holds, above the memory limit of {self.limit:g} GiB; the plan is RENS's "
+                "improved by the swaps, the bound the relaxation's with its cover cuts")
+
+
+def mip_memory(limit: float | None, nonzeros: int) -> MipMemory:
+    """What a MIP of `nonzeros` would need now, against `limit` GiB (None: none)."""
+    held = psutil.Process().memory_info().rss / GIB
+    return MipMemory(held, HIGHS_MIP_BYTES_PER_NONZERO * nonzeros / GIB, limit)
