@@ -4,8 +4,8 @@ RENS and the swaps fix most of the model's decisions and leave HiGHS the rest. H
 bounds, HiGHS copies and presolves all of it: at 300 x 100 (1.2 M columns) a small MIP took about 1.7 GB of its own.
 Here the small MIP gets only the columns left free and the rows they appear in, the fixed columns' part of each row
 moved into its bounds. A fixed column also forces others to zero: a capacity held at zero by its closed site
-(`q <= U x`), then the support it would give or receive (`g`). Those go too: a row whose free columns are all
-nonnegative, with coefficients of one sign, and whose bound leaves them nothing (`sum <= 0`) holds each at zero.
+(`q <= U x`), then the support it would give or receive (`g`). Those go too: a row whose free columns all have
+lower bound zero and coefficients of one sign, and whose bound leaves them nothing (`sum <= 0`), holds each at zero.
 Every plan of the small MIP, with the fixed values, is a plan of the whole model, and the other way round.
 """
 
@@ -66,13 +66,13 @@ def forced_zero(rows: sp.csr_matrix, row_lower: np.ndarray, row_upper: np.ndarra
     held = np.where(fixed, values, 0.0)
     coo = rows.tocoo()
     row, col, coef = coo.row, coo.col, coo.data
-    nonnegative = col_lower[col] >= 0
+    at_zero = col_lower[col] == 0  # a column that must be above zero makes such a row infeasible: left to HiGHS
     while True:
         activity = rows @ held
         free = ~fixed[col]
         count = np.bincount(row[free], minlength=rows.shape[0])
-        up = np.bincount(row[free & (coef > 0) & nonnegative], minlength=rows.shape[0])
-        down = np.bincount(row[free & (coef < 0) & nonnegative], minlength=rows.shape[0])
+        up = np.bincount(row[free & (coef > 0) & at_zero], minlength=rows.shape[0])
+        down = np.bincount(row[free & (coef < 0) & at_zero], minlength=rows.shape[0])
         empty = ((count > 0) & (count == up) & (row_upper - activity <= TOLERANCE)) \
             | ((count > 0) & (count == down) & (row_lower - activity >= -TOLERANCE))
         zero = np.unique(col[free & empty[row]])

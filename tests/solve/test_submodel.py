@@ -14,23 +14,28 @@ from planner.solve.submodel import forced_zero, submodel
 INF = highspy.kHighsInf
 
 
-def _site() -> highspy.HighsLp:
+SITE_ROWS = np.array([[-5.0, 0, 1, 0, 0],    # q0 - 5 x0 <= 0
+                      [0, -5.0, 0, 1, 0],    # q1 - 5 x1 <= 0
+                      [0, 0, -1.0, 0, 1],    # g0 - q0 <= 0
+                      [0, 0, 1.0, 1, 0]])    # q0 + q1 >= 4
+
+
+def _site(extra: np.ndarray | None = None, col_lower: np.ndarray | None = None) -> highspy.HighsLp:
     """Two sites for one function: opening x0, x1 (binary, setup 10 and 30), capacity q0 <= 5 x0, q1 <= 5 x1
-    (unit cost 1 and 2), support g0 <= q0 given to the other site, at cost 1; demand q0 + q1 >= 4.
-    Columns x0, x1, q0, q1, g0."""
+    (unit cost 1 and 2), support g0 <= q0 given to the other site, at cost 1; demand q0 + q1 >= 4; `extra` rows
+    (<= 0) after these. Columns x0, x1, q0, q1, g0."""
+    rows = SITE_ROWS if extra is None else np.vstack([SITE_ROWS, extra])
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = 5, 4
+    lp.num_col_, lp.num_row_ = 5, len(rows)
     lp.col_cost_ = np.array([10.0, 30.0, 1.0, 2.0, 1.0])
-    lp.col_lower_, lp.col_upper_ = np.zeros(5), np.array([1.0, 1.0, INF, INF, INF])
-    rows = sp.csr_matrix(np.array([[-5.0, 0, 1, 0, 0],    # q0 - 5 x0 <= 0
-                                   [0, -5.0, 0, 1, 0],    # q1 - 5 x1 <= 0
-                                   [0, 0, -1.0, 0, 1],    # g0 - q0 <= 0
-                                   [0, 0, 1.0, 1, 0]]))   # q0 + q1 >= 4
-    lp.row_lower_, lp.row_upper_ = np.array([-INF, -INF, -INF, 4.0]), np.array([0.0, 0.0, 0.0, INF])
-    matrix = rows.tocsc()
+    lp.col_lower_ = np.zeros(5) if col_lower is None else col_lower
+    lp.col_upper_ = np.array([1.0, 1.0, INF, INF, INF])
+    lp.row_lower_ = np.array([-INF, -INF, -INF, 4.0] + [-INF] * (len(rows) - 4))
+    lp.row_upper_ = np.array([0.0, 0.0, 0.0, INF] + [0.0] * (len(rows) - 4))
+    matrix = sp.csc_matrix(rows)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 5, 4
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = 5, len(rows)
     lp.integrality_ = [highspy.HighsVarType.kInteger] * 2 + [highspy.HighsVarType.kContinuous] * 3
     return lp
 
@@ -75,3 +80,16 @@ def test_the_small_mip_keeps_what_is_free_and_its_plan_is_the_whole_models() -> 
 def test_fixed_values_that_break_a_row_by_themselves_leave_no_small_mip() -> None:
     lp = _site()
     assert submodel(lp, by_rows(lp), np.ones(5, dtype=bool), np.zeros(5)) is None  # demand q0 + q1 >= 4 broken
+
+
+def test_a_column_that_must_be_open_is_not_forced_to_zero_but_left_to_highs() -> None:
+    """x0 locked in (lower bound 1) on a closed site: q0 - 5 x0 <= 0 and x0 <= x1 with x1 fixed at 0. Forcing x0 to
+    zero would break its bound; the row stays, and HiGHS finds the neighbourhood infeasible."""
+    lp = _site(np.array([[1.0, -1.0, 0, 0, 0]]), np.array([1.0, 0, 0, 0, 0]))
+    sub = submodel(lp, by_rows(lp), np.array([False, True, False, False, False]), np.zeros(5))
+    assert sub is not None and 0 in sub.kept
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(sub.lp)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInfeasible
