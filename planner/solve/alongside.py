@@ -211,10 +211,10 @@ def solve_beside(h: Any, later: SwapsLater, plan: Rens, seconds: float | None, w
     end = solve_apart(h, seconds, watch, watch is not None, on_plan=beside.heard, beside=beside.start,
                       cancel=beside.proven, on_bound=beside.bound)
     ours = beside.incumbent
-    if end.values is None or _better(ours.objective, later.plan(end.values).objective):
-        end.values = ours.solution
+    kept = later.plan(end.values).objective if end.values is not None else None  # HiGHS's plan
+    if kept is None or _better(ours.objective, kept):
+        end.values, kept = ours.solution, ours.objective
     end.proven = end.stopped and beside.proven.is_set()
-    kept = later.plan(end.values).objective if end.values is not None else None
     if end.status != highspy.HighsModelStatus.kOptimal and not end.interrupted and within_gap(kept, end.bound, gap):
         end.status, end.message = highspy.HighsModelStatus.kOptimal, "Optimal (with the swaps' plan)"
     return end, beside.best

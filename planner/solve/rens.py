@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from planner.solve import swaps
 from planner.solve.apart import runs_apart, solve_apart, trim_heap
@@ -198,9 +199,11 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     integral = integer & (np.abs(x - np.round(x)) < 1e-6)
     ends = time.perf_counter() + budget
     best = Rens(0.0, 0, int(integer.sum()))  # no plan yet
+    rows = by_rows(model)
     for mask in fixable or (integer,):
         fix = integral & mask
-        small = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, fix, np.round(x), best, False)
+        small = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, fix, np.round(x), best, False,
+                           rows=rows)
         small = replace(small, free=int((integer & ~fix).sum()))
         if best.objective is None or (small.objective is not None and small.objective < best.objective):
             best = small
@@ -255,7 +258,7 @@ class SwapsLater:
 
         def solve_small(fix: np.ndarray, start: Rens, budget: float) -> Rens:
             found = _small_mip(self.model, self.options, budget, self.cuts, self.integer, fix,
-                               np.round(start.solution), start, apart, cancel)
+                               np.round(start.solution), start, apart, cancel, rows=rows)
             if on_better is not None and found.objective is not None and found.objective < start.objective:
                 on_better(found)
             return found
@@ -310,12 +313,13 @@ def _relaxation(lp: Any, sacks: Any, budget: float, start: float) -> tuple[np.nd
 
 def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cut], integer: np.ndarray,
                fix: np.ndarray, values: np.ndarray, start: Rens, apart: bool,
-               cancel: threading.Event | None = None) -> Rens:
+               cancel: threading.Event | None = None, rows: sp.csr_matrix | None = None) -> Rens:
     """Solve `model` (a highspy.HighsLp; `integer` marks its integer columns) with the `fix` columns fixed at
     `values`, and `cuts`, within `budget` seconds, from the plan of `start` if it has one (a plan of a smaller
     neighbourhood), `apart` when large (`_solve_small`; with `cancel`, always): its plan, if any (`seconds` and
-    `free` are left to the caller). HiGHS gets only what is left free (planner.solve.submodel)."""
-    sub = submodel(model, by_rows(model), fix, values)
+    `free` are left to the caller). HiGHS gets only what is left free (planner.solve.submodel); `rows` is `model`'s
+    matrix by rows, made once by callers that solve many (None: made here)."""
+    sub = submodel(model, by_rows(model) if rows is None else rows, fix, values)
     if sub is None:  # the fixed values break a row by themselves
         return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts))
     with stoppable(_sub_solver(sub.lp, options, max(budget, 0.0))) as small:

@@ -39,10 +39,15 @@ class Submodel:
         out[self.kept] = values
         return out
 
-    def cuts(self, cuts: list[Cut]) -> list[Cut]:
-        """`cuts` of the whole model over the small MIP's columns, the fixed columns' part moved into the bound."""
+    def positions(self) -> np.ndarray:
+        """Each whole-model column's position in the small MIP (-1: fixed)."""
         position = np.full(len(self.fixed), -1)
         position[self.kept] = np.arange(len(self.kept))
+        return position
+
+    def cuts(self, cuts: list[Cut]) -> list[Cut]:
+        """`cuts` of the whole model over the small MIP's columns, the fixed columns' part moved into the bound."""
+        position = self.positions()
         out = []
         for cut in cuts:
             inside = position[cut.columns] >= 0
@@ -52,8 +57,7 @@ class Submodel:
 
     def start(self, columns: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A start given over the whole model's `columns`, over the small MIP's."""
-        position = np.full(len(self.fixed), -1)
-        position[self.kept] = np.arange(len(self.kept))
+        position = self.positions()
         inside = position[columns] >= 0
         return position[columns[inside]].astype(np.int32), values[inside]
 
@@ -89,16 +93,16 @@ def submodel(model: Any, rows: sp.csr_matrix, fix: np.ndarray, values: np.ndarra
 
     lower, upper = np.asarray(model.row_lower_), np.asarray(model.row_upper_)
     fixed = forced_zero(rows, lower, upper, np.asarray(model.col_lower_), fix, values)
-    held = np.where(fixed, np.where(fix, values, 0.0), 0.0)
+    held = np.where(fix, values, 0.0)  # the columns forced to zero are at zero
     activity = rows @ held
     kept = np.flatnonzero(~fixed)
-    inner = rows[:, kept].tocsc()
-    used = np.diff(inner.tocsr().indptr) > 0
+    inner = rows[:, kept]
+    used = np.diff(inner.indptr) > 0
     scale = np.maximum(1.0, np.abs(activity))
     broken = ~used & ((activity < lower - TOLERANCE * scale) | (activity > upper + TOLERANCE * scale))
     if broken.any():
         return None
-    inner = inner[used].tocsc() if not used.all() else inner
+    inner = inner[used].tocsc()
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(kept), int(used.sum())
     cost = np.asarray(model.col_cost_)
