@@ -19,6 +19,7 @@ VALUES = {
     "mip_gap": ["-0.5", "0", "0.1", "2", "nan", "inf"],
     "threads": ["-1", "0", "1", "2"],
     "seed": ["-3", "0", "7"],
+    "memory_limit": ["-1", "0", "0.5", "4", "nan", "inf"],
 }
 
 
@@ -59,6 +60,8 @@ def test_the_bounds_are_read_from_the_fields() -> None:
     assert field_bounds(SolverOptions, "mip_gap") == Bounds(ge=0, finite=True)
     assert field_bounds(SolverOptions, "threads").int_range() == (1, 1024)
     assert field_bounds(SolverOptions, "seed").int_range() == (0, 2**31 - 1)
+    assert field_bounds(SolverOptions, "memory_limit") == Bounds(ge=0, finite=True)
+    assert SolverOptions().memory_limit == 4.0  # GiB; 0 is no limit
 
 
 def test_a_changed_range_is_read_as_changed() -> None:

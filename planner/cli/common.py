@@ -120,7 +120,8 @@ GapOption = Annotated[float | None, solver_option("mip_gap", "--mip-gap", "Relat
 ThreadsOption = Annotated[int | None, solver_option("threads", "--threads", "Solver threads.")]
 SeedOption = Annotated[int | None, solver_option("seed", "--seed", "Solver random seed.")]
 MemoryOption = Annotated[float | None, solver_option("memory_limit", "--memory-limit", "HiGHS: GiB the solve may "
-                                                     "hold; a MIP of the whole model needing more is left out.")]
+                                                     "hold (default from the scenario, else 4; 0: no limit); a MIP "
+                                                     "of the whole model needing more is left out.")]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

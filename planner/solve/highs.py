@@ -107,8 +107,8 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
         progress(heuristic.summary())
     follow = watch is not None and mip and objective is form.objective and objective.sense == pyo.minimize
     if follow:
-        if heuristic is not None and heuristic.objective is not None:
-            watch.report(heuristic.objective, None)
+        if heuristic is not None:  # the relaxation's bound, with its cover cuts, bounds the whole model
+            watch.report(heuristic.objective, heuristic.bound)
         follow_mip(h, watch)
     left = capped(_time_left(options, heuristic), reserve)
     if left is not None:
@@ -124,7 +124,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
         if not mip or _stopped(heuristic):
             end = _run_here(h)
         elif lean:
-            end, heuristic = _swaps_only(heuristic, left, options.mip_gap)
+            end, heuristic = _swaps_only(heuristic, left, options.mip_gap, watch if follow else None)
         elif heuristic is not None and heuristic.later is not None:  # no start offered then: RENS's is the start
             end, heuristic = _run_beside(h, heuristic, left, watch if follow else None, options.mip_gap)
         else:
@@ -193,17 +193,19 @@ def _run_beside(h: Any, heuristic: Rens, left: float | None, watch: SolveWatch |
     return end, replace(heuristic, swapped=best.swapped, improved=best.improved, alongside=True, later=None)
 
 
-def _swaps_only(heuristic: Rens, left: float | None, gap: float) -> tuple[Ended, Rens]:
+def _swaps_only(heuristic: Rens, left: float | None, gap: float, watch: SolveWatch | None) -> tuple[Ended, Rens]:
     """In place of HiGHS's MIP of the whole model (`solver.memory_limit`): the swaps from RENS's plan for the
-    `left` seconds (None: until they have tried every neighbourhood). How it ended, with the relaxation's bound
-    (`optimal` when the plan is within the relative `gap` of it), and RENS's record with the swaps' work."""
+    `left` seconds (None: until they have tried every neighbourhood), each better plan reported to `watch` (None:
+    none). How it ended, with the relaxation's bound (`optimal` when the plan is within the relative `gap` of it),
+    and RENS's record with the swaps' work."""
     import highspy
 
     best = heuristic
     if heuristic.later is not None:
         ends = time.perf_counter() + (left if left is not None else np.inf)
         each = swaps.EACH_SHARE * (left if left is not None else BUDGET_SECONDS)
-        best = heuristic.later.run(heuristic, ends, apart=True, each=each)
+        heard = (lambda plan: watch.report(plan.objective, None)) if watch is not None else None
+        best = heuristic.later.run(heuristic, ends, apart=True, each=each, on_better=heard)
     found = best.objective is not None
     proved = within_gap(best.objective, heuristic.bound, gap)
     status = highspy.HighsModelStatus.kOptimal if proved else highspy.HighsModelStatus.kTimeLimit

@@ -22,13 +22,13 @@ class MipMemory:
     """GiB this process holds now (resident)."""
     need: float
     """GiB HiGHS's MIP would take on top (HIGHS_MIP_BYTES_PER_NONZERO)."""
-    limit: float | None
-    """The run's `solver.memory_limit` in GiB (None: none)."""
+    limit: float
+    """The run's `solver.memory_limit` in GiB (0: none)."""
 
     @property
     def fits(self) -> bool:
         """Whether the MIP fits within the limit."""
-        return self.limit is None or self.held + self.need <= self.limit
+        return self.limit == 0 or self.held + self.need <= self.limit
 
     def note(self) -> str:
         """Why the MIP was left out, for the run's solver notes."""
@@ -37,7 +37,7 @@ class MipMemory:
                 "improved by the swaps, the bound the relaxation's with its cover cuts")
 
 
-def mip_memory(limit: float | None, nonzeros: int) -> MipMemory:
-    """What a MIP of `nonzeros` would need now, against `limit` GiB (None: none)."""
+def mip_memory(limit: float, nonzeros: int) -> MipMemory:
+    """What a MIP of `nonzeros` would need now, against `limit` GiB (0: none)."""
     held = psutil.Process().memory_info().rss / GIB
     return MipMemory(held, HIGHS_MIP_BYTES_PER_NONZERO * nonzeros / GIB, limit)

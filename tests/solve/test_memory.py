@@ -13,6 +13,7 @@ from planner.run import build, solver_options
 from planner.scenario.loader import load_scenario
 from planner.solve.highs import solve_highs
 from planner.solve.memory import GIB, HIGHS_MIP_BYTES_PER_NONZERO, mip_memory
+from planner.solve.watch import Progress, SolveWatch, watching
 from tests.reference.model import solve_reference
 
 
@@ -21,7 +22,7 @@ def test_the_estimate_is_what_the_process_holds_and_the_mip_would_add() -> None:
     assert estimate.need == pytest.approx(HIGHS_MIP_BYTES_PER_NONZERO * 1_000_000 / GIB)
     assert 0 < estimate.held < 4.0 and estimate.fits
     assert not mip_memory(estimate.held + estimate.need - 0.01, 1_000_000).fits
-    assert mip_memory(None, 10**12).fits  # no limit
+    assert mip_memory(0, 10**12).fits  # no limit
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,9 @@ def test_a_mip_above_the_memory_limit_is_left_out_for_the_swaps(packed: Path) ->
     scenario = load_scenario(packed)
     model = build(scenario).model
     options = solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1, memory_limit=0.01)
-    result = solve_highs(model, options, model.objective)
+    heard: list[Progress] = []
+    with watching(SolveWatch(on_progress=heard.append)):
+        result = solve_highs(model, options, model.objective)
     optimum = solve_reference(packed, mip_gap=0.0).objective
     assert result.notes[0].startswith("HiGHS's MIP of the whole model was left out: it would need about ")
     assert result.notes[0].endswith("above the memory limit of 0.01 GiB; the plan is RENS's improved by the swaps, "
@@ -43,12 +46,16 @@ def test_a_mip_above_the_memory_limit_is_left_out_for_the_swaps(packed: Path) ->
     assert result.status == "feasible" and result.objective >= optimum * (1 - 1e-9)
     assert result.best_bound <= optimum * (1 + 1e-9) and result.mip_gap < 0.01
     assert result.objective == pytest.approx(model.objective(), rel=1e-9)
+    # progress: RENS's plan with the relaxation's bound at once, then each better plan of the swaps, down to the end
+    assert heard[0].bound == pytest.approx(result.best_bound, rel=1e-9) and heard[0].objective > result.objective
+    assert [p.objective for p in heard if p.improved][-1] == pytest.approx(result.objective, rel=1e-9)
 
 
 def test_without_a_limit_the_mip_runs_and_proves_the_optimum(packed: Path) -> None:
     scenario = load_scenario(packed)
     model = build(scenario).model
-    result = solve_highs(model, solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1), model.objective)
+    options = solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1, memory_limit=0)
+    result = solve_highs(model, options, model.objective)
     assert not any("left out" in note for note in result.notes)
     assert result.status == "optimal"
     assert result.objective == pytest.approx(solve_reference(packed, mip_gap=0.0).objective, rel=1e-6)
