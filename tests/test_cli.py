@@ -183,6 +183,22 @@ def test_a_plan_without_a_bound_is_printed_with_bound_unknown(tiny, capsys):
     assert said.err == ""
 
 
+def test_a_solver_note_is_printed_on_stderr(tiny, capsys):
+    # the default memory limit that leaves HiGHS's MIP out must be told on the console, not only in summary.json
+    from planner.cli.common import out_console
+    from planner.cli.run import _print_outcome
+    from planner.run import run
+
+    outcome = run(tiny.yaml, tiny.root.parent / "run", memory_limit=0.01)
+    capsys.readouterr()
+    _print_outcome(outcome, out_console)
+    said = capsys.readouterr()
+    notes = [line for line in said.err.splitlines() if line.startswith("solver note: ")]
+    assert len(notes) == len(outcome.summary["solver_notes"]) == 1
+    assert notes[0].startswith("solver note: HiGHS's MIP of the whole model was left out: it would need about ")
+    assert "solver note" not in said.out
+
+
 def test_ctrl_c_before_any_plan_is_printed_as_such(tiny, capsys):
     from planner.cli.common import out_console
     from planner.cli.run import _print_outcome

@@ -119,9 +119,10 @@ TimeOption = Annotated[float | None, solver_option("time_limit", "--time-limit",
 GapOption = Annotated[float | None, solver_option("mip_gap", "--mip-gap", "Relative optimality gap, e.g. 0.0001.")]
 ThreadsOption = Annotated[int | None, solver_option("threads", "--threads", "Solver threads.")]
 SeedOption = Annotated[int | None, solver_option("seed", "--seed", "Solver random seed.")]
-MemoryOption = Annotated[float | None, solver_option("memory_limit", "--memory-limit", "HiGHS: GiB the solve may "
-                                                     "hold (default from the scenario, else 4; 0: no limit); a MIP "
-                                                     "of the whole model needing more is left out.")]
+MemoryOption = Annotated[float | None, solver_option(
+    "memory_limit", "--memory-limit", "HiGHS with the heuristic: leave out the MIP of the whole model when it would "
+    "take planner's process above this many GiB (an estimate; default from the scenario, else 4; 0: no limit). Not "
+    "a cap on the build, the relaxation or the small MIPs.")]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -151,10 +151,12 @@ def _print_warnings(warnings: list[str]) -> None:
 
 
 def _print_outcome(outcome: RunOutcome, to: Console) -> None:
-    """What `planner run` prints of its outcome: warnings (stderr), then on `to` (stdout unless --json) status,
-    objective, division of labour, periods, violations and the folder."""
+    """What `planner run` prints of its outcome: warnings and solver notes (stderr), then on `to` (stdout unless
+    --json) status, objective, division of labour, periods, violations and the folder."""
     s = outcome.summary
     _print_warnings(s["warnings"])
+    for note in s.get("solver_notes", ()):  # what planner changed in this solve, as summary.json records it
+        console.print(styled(("solver note:", "cyan"), f" {note}"))
     colour = {"optimal": "green", "feasible": "yellow"}.get(outcome.status, "red")
     to.print(styled((outcome.status, f"bold {colour}"), f" {s['title']}"))
     if outcome.interrupted_writing:

@@ -495,15 +495,16 @@ class SolverOptions(_Model):
     smaller models solve in seconds, where it costs more than it gains); sweeps set it off, their members taking
     every core already."""
     memory_limit: NonNegative = 4.0
-    """HiGHS only, with `heuristic`: GiB the solve may hold; 0 = no limit. When HiGHS's MIP of the whole model would
-    take planner's process above it (estimated from the matrix: about 1.25 kB per nonzero, 4.3 GiB at the 300 x 100
-    benchmark's 3.7 M nonzeros, beside what planner holds), that MIP is left out: the plan is RENS's, improved by the
-    swaps until the time limit, and the bound the relaxation's with its cover cuts. The build, the relaxation and the
-    small MIPs are not limited. The default, 4 GiB, keeps a run within reach of an 8 GB laptop beside its other work
-    (an assumption about planners' machines; CPLEX's working memory, WorkMem, likewise defaults to 2,048 MB). The
-    benchmarks up to 300 x 40, 100 x 100 and brownfield 100 x 40 x 3 keep their MIP under it; at 300 x 100 it ends
-    at 0.12 to 0.37 % in 600 s within 3.8 GiB, against 0.34 % and 6.4 GiB with the MIP (benchmarks/RESULTS.md).
-    On a large machine, 0 gives the largest models HiGHS's bound too."""
+    """HiGHS only, with `heuristic`: leave out HiGHS's MIP of the whole model when it would take planner's process
+    above this many GiB (estimated from the matrix: about 1.3 kB per nonzero, 4.5 GiB at the 300 x 100 benchmark's
+    3.7 M nonzeros, beside what planner holds); 0 = no limit. The plan is then RENS's, improved by the swaps for at
+    most the rest of the time limit, and the bound the relaxation's with its cover cuts. Not a cap on the build, the
+    relaxation or the small MIPs; it applies only where RENS runs (no MIP start, time enough for RENS). The default,
+    4 GiB, keeps a run within reach of an 8 GB laptop beside its other work (an assumption about planners' machines;
+    CPLEX's working memory, WorkMem, likewise defaults to 2,048 MB). The benchmarks up to 300 x 40, 100 x 100 and
+    brownfield 100 x 40 x 3 keep their MIP under it; at 300 x 100, benchmark seed 1 ends at 0.369 % in 600 s with
+    planner's process tree within 3.84 GiB, against 0.336 % and 6.4 GiB with the MIP (benchmarks/RESULTS.md). On a
+    large machine, 0 gives the largest models HiGHS's bound too."""
     period_start: bool = False
     """Runs with periods only: before the MIP, build a start period by period (relax-and-fix: every later period's
     integer variables relaxed, each period's MIP solved and its openings fixed in turn) within at most 20 % of the

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import psutil
 
 GIB = 2**30
-HIGHS_MIP_BYTES_PER_NONZERO = 1250
-"""Memory HiGHS's MIP takes per nonzero of the matrix handed to it, on top of what planner's process holds: about
-4.6 GB for the 3.67 M nonzeros of the 300 x 100 benchmark (benchmarks/RESULTS.md, "Memory and a loaded machine at
-300 x 100"; HiGHS alone on the same model, read from a file, peaked at 4.4 GiB: "HiGHS's analytic centre")."""
+HIGHS_MIP_BYTES_PER_NONZERO = 1310
+"""Memory HiGHS's MIP takes per nonzero of the matrix handed to it, on top of what planner's process holds: 4,586 MiB
+for the 3.67 M nonzeros of the 300 x 100 benchmark (its forked solve peaked at 6,604 MiB resident, 2,018 of them
+planner's process at the fork: benchmarks/RESULTS.md, "Memory and a loaded machine at 300 x 100"; HiGHS alone on the
+same model, read from a file with its names, peaked at 4.4 GiB: "HiGHS's analytic centre")."""
 
 
 @dataclass(frozen=True)
