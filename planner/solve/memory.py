@@ -35,7 +35,8 @@ class MipMemory:
         """Why the MIP was left out, for the run's solver notes."""
         return (f"HiGHS's MIP of the whole model was left out: it would need about {self.need:.1f} GiB beside the "
                 f"{self.held:.1f} GiB planner holds, above the memory limit of {self.limit:g} GiB; the plan is RENS's "
-                "improved by the swaps, the bound the relaxation's with its cover cuts")
+                "improved by the swaps, the bound the relaxation's with its cover cuts (solver.memory_limit 0, or "
+                "--memory-limit 0, runs it)")
 
 
 def mip_memory(limit: float, nonzeros: int) -> MipMemory:

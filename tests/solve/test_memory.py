@@ -41,7 +41,8 @@ def test_a_mip_above_the_memory_limit_is_left_out_for_the_swaps(packed: Path) ->
     optimum = solve_reference(packed, mip_gap=0.0).objective
     assert result.notes[0].startswith("HiGHS's MIP of the whole model was left out: it would need about ")
     assert result.notes[0].endswith("above the memory limit of 0.01 GiB; the plan is RENS's improved by the swaps, "
-                                    "the bound the relaxation's with its cover cuts")
+                                    "the bound the relaxation's with its cover cuts (solver.memory_limit 0, or "
+                                    "--memory-limit 0, runs it)")
     assert result.heuristic["swaps_improved"] >= 1 and violations(model) == []
     assert result.status == "feasible" and result.objective >= optimum * (1 - 1e-9)
     assert result.best_bound <= optimum * (1 + 1e-9) and result.mip_gap < 0.01
