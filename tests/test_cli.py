@@ -37,6 +37,11 @@ def test_version_and_help():
         assert result.exit_code == 0 and "Usage" in result.output
 
 
+def test_a_help_paragraph_is_wrapped_to_the_terminal_not_at_the_docstring_s_line_breaks():
+    wide = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"}).output
+    assert "the best plan so far, the bound and the gap" in wide
+
+
 def test_the_command_line_starts_without_the_solver_maps_or_dask():
     # `planner --help` and `planner validate` stay quick: the heavy libraries load with the commands that use them
     import subprocess

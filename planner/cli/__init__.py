@@ -4,6 +4,7 @@ export; planner.cli.sweep: sweep), what they share in planner.cli.common."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Annotated
 
 import typer
@@ -48,5 +49,14 @@ def main(
     """Optimisation-based industrial layout planner."""
 
 
+def _reflowed(text: str) -> str:
+    """`text` (a docstring) with each paragraph on one line: typer's rich help keeps the line breaks of every
+    paragraph after the first, which the terminal then breaks again."""
+    return "\n\n".join(" ".join(paragraph.split("\n")) for paragraph in inspect.cleandoc(text).split("\n\n"))
+
+
 for _family in (run, maps, research, sweep):
     _family.register(app)
+for _info in app.registered_commands:
+    if _info.help is None and _info.callback is not None and _info.callback.__doc__:
+        _info.help = _reflowed(_info.callback.__doc__)
