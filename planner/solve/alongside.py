@@ -34,7 +34,7 @@ import numpy as np
 from planner.scenario.schema import SolverOptions
 from planner.solve import swaps
 from planner.solve.apart import APART_NONZEROS, Ended, fork_available, solve_apart
-from planner.solve.rens import BUDGET_SECONDS, Rens, SwapsLater, within_gap
+from planner.solve.rens import Rens, SwapsLater, swap_window, within_gap
 from planner.solve.watch import SolveWatch
 
 WAIT = 0.5
@@ -144,8 +144,7 @@ class Beside:
 
     def _run(self) -> None:
         """The swaps until cancelled or out of time; once every neighbourhood is tried, wait for HiGHS's next plan."""
-        ends = time.perf_counter() + (self._seconds if self._seconds is not None else np.inf)
-        each = swaps.EACH_SHARE * (self._seconds if self._seconds is not None else BUDGET_SECONDS)
+        ends, each = swap_window(self._seconds)
         while not self._cancel.is_set() and ends - time.perf_counter() >= swaps.MIN_SECONDS:
             try:
                 self.best = self._later.run(self.best, ends, apart=True, cancel=self._cancel, newer=self._newer,

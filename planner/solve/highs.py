@@ -14,14 +14,13 @@ from pyomo.common.gc_manager import PauseGC
 
 from planner.models.layout import hosting_variables, industry_of_variables, reformulation_variables
 from planner.scenario.schema import SolverOptions
-from planner.solve import swaps
 from planner.solve.alongside import runs_alongside, solve_beside
 from planner.solve.apart import KILL_GRACE, Ended, runs_apart, solve_apart
 from planner.solve.deadline import READBACK_SECONDS_PER_COLUMN, capped, deadline
 from planner.solve.memory import mip_memory
 from planner.solve.mipstart import StartProbe, offer
 from planner.solve.registry import _highs_version, native_options
-from planner.solve.rens import BUDGET_SECONDS, Rens, feasibility_jump_fits, rens, within_gap
+from planner.solve.rens import Rens, feasibility_jump_fits, rens, swap_window, within_gap
 from planner.solve.standard_form import StandardForm, column_positions, standard_form, with_objective
 from planner.solve.status import Ending, SolveResult, normalise
 from planner.solve.watch import SolveWatch, current_watch, follow_mip, new_highs, stoppable
@@ -95,12 +94,13 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     reserve = READBACK_SECONDS_PER_COLUMN * len(form.columns)
     budget = capped(options.time_limit, reserve)
     skip = mip and options.heuristic and not _rens_fits(budget, handover)
+    runs_rens = mip and options.heuristic and not skip
     memory = mip_memory(options.memory_limit, h.getNumNz())
-    lean = mip and options.heuristic and not skip and not mip_start and not memory.fits  # no MIP of the whole model
+    lean = runs_rens and not mip_start and not memory.fits  # no MIP of the whole model
     heuristic = (_rens_start(h, options, not mip_start, budget, () if mip_start else _neighbourhoods(model, form),
                              None if mip_start else _owners(model, form),
                              lean or runs_alongside(options, h.getNumNz()))
-                 if mip and options.heuristic and not skip else None)  # with a start: the cuts only, no neighbourhood
+                 if runs_rens else None)  # with a start: the cuts only, no neighbourhood
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
     if heuristic is not None:
@@ -202,8 +202,7 @@ def _swaps_only(heuristic: Rens, left: float | None, gap: float, watch: SolveWat
 
     best = heuristic
     if heuristic.later is not None:
-        ends = time.perf_counter() + (left if left is not None else np.inf)
-        each = swaps.EACH_SHARE * (left if left is not None else BUDGET_SECONDS)
+        ends, each = swap_window(left)
         heard = (lambda plan: watch.report(plan.objective, None)) if watch is not None else None
         best = heuristic.later.run(heuristic, ends, apart=True, each=each, on_better=heard)
     found = best.objective is not None

@@ -230,6 +230,13 @@ def _swap_budget(time_limit: float | None, spent: float) -> float:
     return max(min(SWAP_SHARE * time_limit, SWAP_RATIO * spent, (1 - MAIN_SHARE) * time_limit - spent), 0.0)
 
 
+def swap_window(seconds: float | None) -> tuple[float, float]:
+    """For swaps given `seconds` (None: no limit): when they must end (time.perf_counter) and the most one
+    neighbourhood may take (swaps.EACH_SHARE of them, of BUDGET_SECONDS without a limit)."""
+    ends = time.perf_counter() + (seconds if seconds is not None else np.inf)
+    return ends, swaps.EACH_SHARE * (seconds if seconds is not None else BUDGET_SECONDS)
+
+
 @dataclass(frozen=True)
 class SwapsLater:
     """What the swaps after RENS (planner.solve.swaps) need: the model (a highspy.HighsLp), the options of their
