@@ -61,7 +61,7 @@ def test_the_bounds_are_read_from_the_fields() -> None:
     assert field_bounds(SolverOptions, "threads").int_range() == (1, 1024)
     assert field_bounds(SolverOptions, "seed").int_range() == (0, 2**31 - 1)
     assert field_bounds(SolverOptions, "memory_limit") == Bounds(ge=0, finite=True)
-    assert SolverOptions().memory_limit == 4.0  # GiB; 0 is no limit
+    assert SolverOptions().memory_limit == 4.0  # GB; 0 is no limit
 
 
 def test_a_changed_range_is_read_as_changed() -> None:

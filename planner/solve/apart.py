@@ -59,6 +59,8 @@ class Ended:
     """planner stopped the copy: at the deadline, or once `proven`."""
     proven: bool = False
     """planner stopped the copy before its deadline: the best plan known was within the gap of its bound."""
+    over_memory: bool = False
+    """planner stopped the copy before its deadline: planner's processes held more than the memory limit."""
     interrupted: bool = False
     """Ctrl-C stopped the solve."""
     error: str | None = None
@@ -93,7 +95,7 @@ def trim_heap() -> bool:
 def solve_apart(h: Any, time_limit: float | None, watch: SolveWatch | None, follow: bool, probe: Any = None,
                 on_plan: Callable[[float, np.ndarray], None] | None = None,
                 beside: Callable[[], Callable[[], None]] | None = None, cancel: threading.Event | None = None,
-                on_bound: Callable[[float], None] | None = None) -> Ended:
+                on_bound: Callable[[float], None] | None = None, over: Callable[[], bool] | None = None) -> Ended:
     """Run `h.solve()` in a forked copy of this process, stopped `time_limit` + KILL_GRACE seconds from now.
 
     `h`'s time limit option should be `time_limit` already (None: none; the copy then runs until HiGHS ends).
@@ -103,7 +105,8 @@ def solve_apart(h: Any, time_limit: float | None, watch: SolveWatch | None, foll
     `on_bound(bound)` every rise of its lower bound.
     `beside()`, called once the copy runs, starts work of this process's own alongside it and returns the
     function that stops that work; it is called when the copy has ended (planner.solve.alongside). Setting
-    `cancel` stops the copy at once, as its time limit would.
+    `cancel` stops the copy at once, as its time limit would, and so does `over()` turning true (asked every POLL
+    seconds: planner's processes hold more than the memory limit, planner.solve.memory.over_limit).
     """
     sys.stdout.flush()
     sys.stderr.flush()
@@ -122,7 +125,7 @@ def solve_apart(h: Any, time_limit: float | None, watch: SolveWatch | None, foll
     reader.start()
     stop = beside() if beside is not None else None
     try:
-        _wait(pid, reader, None if time_limit is None else time_limit + KILL_GRACE, ending, cancel)
+        _wait(pid, reader, None if time_limit is None else time_limit + KILL_GRACE, ending, cancel, over)
         os.waitpid(pid, 0)
     finally:
         if stop is not None:
@@ -144,13 +147,16 @@ def _settled(ending: Ended) -> Ended:
 
 
 def _wait(pid: int, reader: threading.Thread, seconds: float | None, ending: Ended,
-          cancel: threading.Event | None = None) -> None:
+          cancel: threading.Event | None = None, over: Callable[[], bool] | None = None) -> None:
     """Wait for the copy to end (its pipe closed) for `seconds` (None: as long as it runs), then stop it; Ctrl-C
-    asks it to stop first. Setting `cancel` stops it at once."""
+    asks it to stop first. Setting `cancel`, or `over()` turning true, stops it at once."""
     end = None if seconds is None else time.perf_counter() + seconds
     try:
         while reader.is_alive() and (end is None or time.perf_counter() < end):
             if cancel is not None and cancel.is_set():
+                break
+            if over is not None and over():
+                ending.over_memory = True
                 break
             reader.join(POLL if end is None else min(POLL, max(end - time.perf_counter(), 0.0)))
     except KeyboardInterrupt:

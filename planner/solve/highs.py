@@ -99,7 +99,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     lean = runs_rens and not mip_start and not memory.fits  # no MIP of the whole model
     heuristic = (_rens_start(h, options, not mip_start, budget, () if mip_start else _neighbourhoods(model, form),
                              None if mip_start else _owners(model, form),
-                             lean or runs_alongside(options, h.getNumNz()))
+                             lean or runs_alongside(options, h.getNumNz()), lean)
                  if runs_rens else None)  # with a start: the cuts only, no neighbourhood
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
@@ -130,13 +130,7 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
         else:
             end = _run(h, left, watch if follow else None, probe)
     seconds = time.perf_counter() - start
-    if end.proven:
-        notes = (*notes, f"planner stopped HiGHS after {seconds:.1f} s: the best plan known was within the gap of "
-                         "HiGHS's last bound (HiGHS hears no plan while it computes its analytic centre)")
-    elif end.stopped:
-        notes = (*notes, f"HiGHS had not stopped {KILL_GRACE:.0f} s after its time limit of {left:.1f} s (parts of its "
-                         "presolve and root node, its analytic centre above all, do not check it): planner stopped it "
-                         "and kept the best plan it had reported, if any")
+    notes = (*notes, *_ending_notes(end, seconds, left, heuristic, options.memory_limit))
     start = time.perf_counter()
     has_solution = end.values is not None
     if has_solution:
@@ -153,6 +147,24 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
                        handover_seconds=handover, interrupted=end.interrupted or _stopped(heuristic),
                        mip_start=probe.report() if probe is not None else None, readback_seconds=readback,
                        heuristic=heuristic.report() if heuristic is not None else None, notes=notes)
+
+
+def _ending_notes(end: Ended, seconds: float, left: float | None, heuristic: Rens | None,
+                  memory_limit: float) -> tuple[str, ...]:
+    """The solver notes on how the MIP (`end`, after `seconds` of the `left` it was given) and the swaps ended."""
+    notes: tuple[str, ...] = ()
+    if end.proven:
+        notes = (f"planner stopped HiGHS after {seconds:.1f} s: the best plan known was within the gap of HiGHS's "
+                 "last bound (HiGHS hears no plan while it computes its analytic centre)",)
+    elif end.stopped:
+        notes = (f"HiGHS had not stopped {KILL_GRACE:.0f} s after its time limit of {left:.1f} s (parts of its "
+                 "presolve and root node, its analytic centre above all, do not check it): planner stopped it and "
+                 "kept the best plan it had reported, if any",)
+    if heuristic is not None and heuristic.skipped:
+        notes = (*notes, f"{heuristic.skipped} of the swaps' small MIPs were left out, or stopped with their best "
+                         f"plan, at the memory limit of {memory_limit:g} GB: they would have taken planner's "
+                         "processes above it")
+    return notes
 
 
 RENS_HANDOVERS = 3.0
@@ -190,7 +202,7 @@ def _run_beside(h: Any, heuristic: Rens, left: float | None, watch: SolveWatch |
     """Solve the MIP in `h` apart with the swaps beside it (planner.solve.alongside): how it ended, and RENS's
     record with the swaps' work. `watch` (None: none to follow) hears its progress."""
     end, best = solve_beside(h, heuristic.later, heuristic, left, watch, gap)
-    return end, replace(heuristic, swapped=best.swapped, improved=best.improved, alongside=True, later=None)
+    return end, replace(heuristic.with_swaps(best), alongside=True)
 
 
 def _swaps_only(heuristic: Rens, left: float | None, gap: float, watch: SolveWatch | None) -> tuple[Ended, Rens]:
@@ -212,7 +224,7 @@ def _swaps_only(heuristic: Rens, left: float | None, gap: float, watch: SolveWat
                else "No MIP of the whole model (memory limit): the best plan of RENS and the swaps")
     end = Ended(status=status, message=message, values=best.solution if found else None, bound=heuristic.bound,
                 interrupted=best.interrupted)
-    return end, replace(heuristic, swapped=best.swapped, improved=best.improved, later=None)
+    return end, heuristic.with_swaps(best)
 
 
 def _run_here(h: Any) -> Ended:
@@ -256,16 +268,21 @@ def _owners(model: pyo.ConcreteModel, form: StandardForm) -> np.ndarray:
 
 
 def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | None,
-                fixable: Sequence[np.ndarray], owners: np.ndarray | None, alongside: bool) -> Rens:
+                fixable: Sequence[np.ndarray], owners: np.ndarray | None, alongside: bool, lean: bool) -> Rens:
     """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`).
 
     Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves); it
     tries the `fixable` neighbourhoods in turn, each from the best plan before it, then swaps industries from its
-    plan (`owners`: each column's industry), before the main solve or, with `alongside`, beside it.
+    plan (`owners`: each column's industry), before the main solve or, with `alongside`, beside it. `lean` (the MIP
+    of the whole model left out for memory): the relaxation is solved without presolve, which holds less, and the
+    swaps that take the MIP's place keep their small MIPs to the memory limit of `options`. Beside the whole MIP
+    they do not: that MIP alone takes planner's processes near the limit it was judged by, or past it (brownfield
+    100 x 40 x 3: 4.2 GB), and the swaps would find no room (0.422 % instead of 0.292 % there in 300 s).
     """
     native = native_options("highs", options)
     native.pop("time_limit", None)
-    found = rens(h, native, time_limit, plan, fixable, owners, alongside)
+    found = rens(h, native, time_limit, plan, fixable, owners, alongside, options.memory_limit if lean else 0.0,
+                 presolve=not lean)
     if len(found.columns):
         h.setSolution(len(found.columns), found.columns, found.values)
     return found

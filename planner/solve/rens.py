@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from planner.solve import swaps
 from planner.solve.apart import runs_apart, solve_apart, trim_heap
 from planner.solve.covers import Cut, by_rows, knapsacks, separate
+from planner.solve.memory import SMALL_MIP_BYTES_PER_NONZERO, mip_memory, over_limit
 from planner.solve.submodel import submodel
 from planner.solve.watch import current_watch, new_highs, stoppable
 
@@ -107,6 +108,8 @@ class Rens:
     """Neighbourhoods of industries re-solved together after RENS (planner.solve.swaps)."""
     improved: int = 0
     """Those that found a better plan."""
+    skipped: int = 0
+    """Of those, how many were left out, or stopped, because their small MIPs would have passed the memory limit."""
     alongside: bool = False
     """The swaps ran beside the main solve (planner.solve.alongside), not before it."""
     later: SwapsLater | None = field(default=None, compare=False, repr=False)
@@ -122,11 +125,15 @@ class Rens:
         return (f"Branch and bound from {found} ({self.cuts} cover cuts{swapped}, RENS in {self.seconds:.1f} s)"
                 f"{beside}")
 
+    def with_swaps(self, swapped: Rens) -> Rens:
+        """This record with the swaps' work, counted in `swapped` (the record of their best plan)."""
+        return replace(self, swapped=swapped.swapped, improved=swapped.improved, skipped=swapped.skipped, later=None)
+
     def report(self) -> dict[str, Any]:
         """The record kept in the run's summary."""
         return {"name": "rens", "seconds": self.seconds, "cuts": self.cuts, "fixed": self.fixed, "free": self.free,
                 "objective": self.objective, "swaps": self.swapped, "swaps_improved": self.improved,
-                "swaps_alongside": self.alongside}
+                "swaps_skipped": self.skipped, "swaps_alongside": self.alongside}
 
 
 def _interrupted(h: Any) -> bool:
@@ -145,7 +152,8 @@ def _sub_solver(lp: Any, options: dict[str, Any], budget: float) -> Any:
 
 
 def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool = True,
-         fixable: Sequence[np.ndarray] = (), owners: np.ndarray | None = None, alongside: bool = False) -> Rens:
+         fixable: Sequence[np.ndarray] = (), owners: np.ndarray | None = None, alongside: bool = False,
+         memory_limit: float = 0.0, presolve: bool = True) -> Rens:
     """Run RENS on the MIP held by `h` (a highspy.Highs), with `options` (HiGHS names) on its solves.
 
     `fixable` are the neighbourhoods to try, each a mask of the columns RENS may fix, in turn, each from the best
@@ -167,25 +175,30 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
     of large models run apart (planner.solve.apart), so that they end within their budgets. RENS's own small MIPs
     run here, as they did before the swaps: where one overruns its budget it still ends with its plan, and the
     main solve's share makes up for it. With `alongside`, the swaps do not run here: the plan's `later` holds
-    them, for planner.solve.alongside to run beside the main solve.
+    them, for planner.solve.alongside to run beside the main solve. A small MIP of the swaps that would take
+    planner's processes above `memory_limit` GB (planner.solve.memory; 0: no limit) is left out. Without `presolve`,
+    the relaxation is solved without HiGHS's presolve, which holds less (at 300 x 100, about 500 MB less at the
+    relaxation's peak) but is slower on some models (brownfield 31 x 40 x 3: 4.4 times).
     """
     start = time.perf_counter()
+    relaxation = options if presolve else {**options, "presolve": "off"}
     try:
-        return _rens(h, options, time_limit, start, plan, fixable, owners, alongside)
+        return _rens(h, options, relaxation, time_limit, start, plan, fixable, owners, alongside, memory_limit)
     except KeyboardInterrupt:
         return Rens(time.perf_counter() - start, 0, 0, interrupted=True)
 
 
-def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: float, plan: bool,
-          fixable: Sequence[np.ndarray], owners: np.ndarray | None, alongside: bool) -> Rens:
-    """`rens` itself, started at `start` (time.perf_counter)."""
+def _rens(h: Any, options: dict[str, Any], relaxation: dict[str, Any], time_limit: float | None, start: float,
+          plan: bool, fixable: Sequence[np.ndarray], owners: np.ndarray | None, alongside: bool,
+          memory_limit: float) -> Rens:
+    """`rens` itself, started at `start` (time.perf_counter), the relaxation solved with the `relaxation` options."""
     budget = BUDGET_SHARE * time_limit if time_limit else BUDGET_SECONDS
     model = h.getLp()  # one copy: each sub-solver takes its own copy of it in passModel
     kinds = model.integrality_
     integer = np.array([int(kind) == 1 for kind in kinds], dtype=bool)
     sacks = knapsacks(model)
     model.integrality_ = []
-    lp = _sub_solver(model, options, budget)
+    lp = _sub_solver(model, relaxation, budget)
     model.integrality_ = kinds
     with stoppable(lp):
         x, bound, cuts = _relaxation(lp, sacks, budget, start)
@@ -212,7 +225,8 @@ def _rens(h: Any, options: dict[str, Any], time_limit: float | None, start: floa
     gap = options.get("mip_rel_gap", DEFAULT_GAP)
     if owners is not None and best.objective is not None and not small.interrupted \
             and not within_gap(best.objective, bound, max(gap, SWAP_FROM)):
-        later = SwapsLater(model, {**options, "mip_rel_gap": swaps.GAP_SHARE * gap}, cuts, integer, owners, x)
+        later = SwapsLater(model, {**options, "mip_rel_gap": swaps.GAP_SHARE * gap}, cuts, integer, owners, x,
+                           memory_limit)
         if alongside:
             best = replace(best, later=later)
         else:
@@ -240,7 +254,8 @@ def swap_window(seconds: float | None) -> tuple[float, float]:
 @dataclass(frozen=True)
 class SwapsLater:
     """What the swaps after RENS (planner.solve.swaps) need: the model (a highspy.HighsLp), the options of their
-    small MIPs, RENS's cuts, the integer columns, each column's industry and the relaxation's values."""
+    small MIPs, RENS's cuts, the integer columns, each column's industry, the relaxation's values and the memory
+    limit of their small MIPs (GB; 0: none)."""
 
     model: Any
     options: dict[str, Any]
@@ -248,6 +263,7 @@ class SwapsLater:
     integer: np.ndarray
     owners: np.ndarray
     relaxed: np.ndarray
+    memory_limit: float = 0.0
 
     def run(self, plan: Rens, ends: float, apart: bool, cancel: threading.Event | None = None,
             newer: Callable[[Rens], Rens] = lambda best: best, each: float | None = None,
@@ -257,15 +273,19 @@ class SwapsLater:
         Large small MIPs run `apart`; with `cancel`, every one does, and setting it stops the search and the small
         MIP running. `newer(best)` gives a better plan found elsewhere, to go on from; `each` caps the seconds of one
         neighbourhood (planner.solve.swaps.search); `on_better` hears each plan better than the one its small MIP
-        started from.
+        started from. A neighbourhood whose small MIP would pass the memory limit is left out, or stopped (`skipped`).
         """
         rows = by_rows(self.model)
         if rows is None:
             return plan
+        skipped = 0
 
         def solve_small(fix: np.ndarray, start: Rens, budget: float) -> Rens:
+            nonlocal skipped
             found = _small_mip(self.model, self.options, budget, self.cuts, self.integer, fix,
-                               np.round(start.solution), start, apart, cancel, rows=rows)
+                               np.round(start.solution), start, apart, cancel, rows=rows,
+                               memory_limit=self.memory_limit)
+            skipped += found.skipped
             if on_better is not None and found.objective is not None and found.objective < start.objective:
                 on_better(found)
             return found
@@ -275,7 +295,8 @@ class SwapsLater:
                             stop=cancel.is_set if cancel is not None else lambda: False,
                             newer=newer, each=each, cost=np.asarray(self.model.col_cost_))
         return replace(done.best, fixed=plan.fixed, free=plan.free, swapped=plan.swapped + done.tried,
-                       improved=plan.improved + done.improved, interrupted=done.interrupted, later=None)
+                       improved=plan.improved + done.improved, skipped=plan.skipped + skipped,
+                       interrupted=done.interrupted, later=None)
 
     def plan(self, values: np.ndarray) -> Rens:
         """A plan of the model from its column `values` (found elsewhere, say by the main solve)."""
@@ -320,45 +341,53 @@ def _relaxation(lp: Any, sacks: Any, budget: float, start: float) -> tuple[np.nd
 
 def _small_mip(model: Any, options: dict[str, Any], budget: float, cuts: list[Cut], integer: np.ndarray,
                fix: np.ndarray, values: np.ndarray, start: Rens, apart: bool,
-               cancel: threading.Event | None = None, rows: sp.csr_matrix | None = None) -> Rens:
+               cancel: threading.Event | None = None, rows: sp.csr_matrix | None = None,
+               memory_limit: float = 0.0) -> Rens:
     """Solve `model` (a highspy.HighsLp; `integer` marks its integer columns) with the `fix` columns fixed at
     `values`, and `cuts`, within `budget` seconds, from the plan of `start` if it has one (a plan of a smaller
     neighbourhood), `apart` when large (`_solve_small`; with `cancel`, always): its plan, if any (`seconds` and
     `free` are left to the caller). HiGHS gets only what is left free (planner.solve.submodel); `rows` is `model`'s
-    matrix by rows, made once by callers that solve many (None: made here)."""
+    matrix by rows, made once by callers that solve many (None: made here). A small MIP that would take planner's
+    processes above `memory_limit` GB (0: no limit) is not solved (no plan), and one run apart is stopped, with the
+    best plan it had found, once they hold more: `skipped` 1 for either."""
     sub = submodel(model, by_rows(model) if rows is None else rows, fix, values)
     if sub is None:  # the fixed values break a row by themselves
         return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts))
+    if not mip_memory(memory_limit, sub.nonzeros, SMALL_MIP_BYTES_PER_NONZERO).fits:
+        return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts), skipped=1)
     with stoppable(_sub_solver(sub.lp, options, max(budget, 0.0))) as small:
         _add(small, sub.cuts(cuts))
         if start.objective is not None:
             columns, kept = sub.start(start.columns, start.values)
             small.setSolution(len(columns), columns, kept)
-        plan, interrupted = _solve_small(small, max(budget, 0.0), apart, cancel)
+        plan, interrupted, over = _solve_small(small, max(budget, 0.0), apart, cancel, memory_limit)
     if plan is None:
-        return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts), interrupted=interrupted)
+        return Rens(0.0, int(fix.sum()), 0, cuts=len(cuts), interrupted=interrupted, skipped=int(over))
     plan = sub.whole(plan)
     columns = np.flatnonzero(integer).astype(np.int32)
     return Rens(0.0, int(fix.sum()), 0, objective=float(np.dot(np.asarray(model.col_cost_), plan) + model.offset_),
-                columns=columns, values=plan[columns], cuts=len(cuts), interrupted=interrupted, solution=plan)
+                columns=columns, values=plan[columns], cuts=len(cuts), interrupted=interrupted, solution=plan,
+                skipped=int(over))
 
 
-def _solve_small(small: Any, budget: float, apart: bool, cancel: threading.Event | None = None
-                 ) -> tuple[np.ndarray | None, bool]:
-    """Solve the small MIP held by `small` within `budget` seconds: its plan (None: none) and whether Ctrl-C stopped
-    it. With `apart`, a large one runs apart (planner.solve.apart), stopped at its budget: HiGHS's root node of a
-    neighbourhood can take twice its time limit and more (on 100 x 100, 28 s of a 12 s limit in a neighbourhood of
-    swaps). A copy that fails gives no plan: this is a heuristic. With `cancel` it always runs apart, and setting
-    `cancel` stops it with the best plan it had found."""
+def _solve_small(small: Any, budget: float, apart: bool, cancel: threading.Event | None = None,
+                 memory_limit: float = 0.0) -> tuple[np.ndarray | None, bool, bool]:
+    """Solve the small MIP held by `small` within `budget` seconds: its plan (None: none), whether Ctrl-C stopped
+    it and whether the memory limit did. With `apart`, a large one runs apart (planner.solve.apart), stopped at its
+    budget: HiGHS's root node of a neighbourhood can take twice its time limit and more (on 100 x 100, 28 s of a
+    12 s limit in a neighbourhood of swaps), and stopped once planner's processes hold more than `memory_limit` GB
+    (0: no limit). A copy that fails gives no plan: this is a heuristic. With `cancel` it always runs apart, and
+    setting `cancel` stops it with the best plan it had found."""
     if cancel is not None or (apart and runs_apart(small.getNumNz(), budget)):
         try:
-            end = solve_apart(small, budget, current_watch(), False, cancel=cancel)
+            end = solve_apart(small, budget, current_watch(), False, cancel=cancel,
+                              over=over_limit(memory_limit) if memory_limit else None)
         except RuntimeError:
-            return None, False
-        return end.values, end.interrupted
+            return None, False, False
+        return end.values, end.interrupted, end.over_memory
     small.solve()
     found = small.getInfo().primal_solution_status == 2
-    return (np.asarray(small.getSolution().col_value) if found else None), _interrupted(small)
+    return (np.asarray(small.getSolution().col_value) if found else None), _interrupted(small), False
 
 
 def _add(h: Any, cuts: list[Cut]) -> None:

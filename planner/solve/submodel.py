@@ -32,6 +32,8 @@ class Submodel:
     """Positions in the whole model of the small MIP's columns, in its order."""
     fixed: np.ndarray
     """Every column's value in the whole model where it is fixed (0 where kept)."""
+    nonzeros: int
+    """Nonzeros of its matrix."""
 
     def whole(self, values: np.ndarray) -> np.ndarray:
         """The whole model's column values of the small MIP's `values`."""
@@ -116,4 +118,4 @@ def submodel(model: Any, rows: sp.csr_matrix, fix: np.ndarray, values: np.ndarra
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = inner.indptr, inner.indices, inner.data
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
-    return Submodel(lp, kept, held)
+    return Submodel(lp, kept, held, inner.nnz)

@@ -1,9 +1,12 @@
 """A memory limit on a solve (planner/solve/memory.py, `solver.memory_limit`): HiGHS's MIP of the whole model left
-out when its estimate does not fit, the plan then RENS's improved by the swaps, with the relaxation's bound."""
+out when its estimate does not fit, the plan then RENS's improved by the swaps, with the relaxation's bound; a small
+MIP of the swaps left out when its own does not."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,15 +14,18 @@ from benchmarks.generate import generate
 from planner.check import violations
 from planner.run import build, solver_options
 from planner.scenario.loader import load_scenario
-from planner.solve.highs import solve_highs
-from planner.solve.memory import GIB, HIGHS_MIP_BYTES_PER_NONZERO, mip_memory
+from planner.solve import memory
+from planner.solve.apart import fork_available, solve_apart
+from planner.solve.highs import _to_highs, solve_highs
+from planner.solve.memory import GB, HIGHS_MIP_BYTES_PER_NONZERO, mip_memory
+from planner.solve.standard_form import standard_form
 from planner.solve.watch import Progress, SolveWatch, watching
 from tests.reference.model import solve_reference
 
 
 def test_the_estimate_is_what_the_process_holds_and_the_mip_would_add() -> None:
     estimate = mip_memory(4.0, 1_000_000)
-    assert estimate.need == pytest.approx(HIGHS_MIP_BYTES_PER_NONZERO * 1_000_000 / GIB)
+    assert estimate.need == pytest.approx(HIGHS_MIP_BYTES_PER_NONZERO * 1_000_000 / GB)
     assert 0 < estimate.held < 4.0 and estimate.fits
     assert not mip_memory(estimate.held + estimate.need - 0.01, 1_000_000).fits
     assert mip_memory(0, 10**12).fits  # no limit
@@ -31,19 +37,36 @@ def packed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return generate(20, 30, 4, tmp_path_factory.mktemp("memory"))
 
 
-def test_a_mip_above_the_memory_limit_is_left_out_for_the_swaps(packed: Path) -> None:
+HELD = 1.0
+"""GB planner's processes are taken to hold (`memory.held`), so that a limit falls between the MIPs' estimates."""
+
+
+@pytest.fixture
+def holding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """planner's processes hold HELD GB, whatever they hold: the estimates, not the machine, decide what fits."""
+    monkeypatch.setattr(memory, "held", lambda: HELD)
+
+
+def whole_need(model: Any) -> float:
+    """GB the MIP of the whole `model` is estimated to need."""
+    return mip_memory(0, standard_form(model).A.nnz).need
+
+
+def test_a_mip_above_the_memory_limit_is_left_out_for_the_swaps(packed: Path, holding: None) -> None:
     scenario = load_scenario(packed)
     model = build(scenario).model
-    options = solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1, memory_limit=0.01)
+    limit = HELD + 0.9 * whole_need(model)  # the whole MIP does not fit; the swaps' small MIPs do
+    options = solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1, memory_limit=limit)
     heard: list[Progress] = []
     with watching(SolveWatch(on_progress=heard.append)):
         result = solve_highs(model, options, model.objective)
     optimum = solve_reference(packed, mip_gap=0.0).objective
     assert result.notes[0].startswith("HiGHS's MIP of the whole model was left out: it would need about ")
-    assert result.notes[0].endswith("above the memory limit of 0.01 GiB; the plan is RENS's improved by the swaps, "
-                                    "the bound the relaxation's with its cover cuts (solver.memory_limit 0, or "
+    assert result.notes[0].endswith(f"above the memory limit of {limit:g} GB; the plan is RENS's improved by the "
+                                    "swaps, the bound the relaxation's with its cover cuts (solver.memory_limit 0, or "
                                     "--memory-limit 0, runs it)")
-    assert result.heuristic["swaps_improved"] >= 1 and violations(model) == []
+    assert result.heuristic["swaps_improved"] >= 1 and result.heuristic["swaps_skipped"] == 0
+    assert violations(model) == []
     assert result.status == "feasible" and result.objective >= optimum * (1 - 1e-9)
     assert result.best_bound <= optimum * (1 + 1e-9) and result.mip_gap < 0.01
     assert result.objective == pytest.approx(model.objective(), rel=1e-9)
@@ -60,3 +83,32 @@ def test_without_a_limit_the_mip_runs_and_proves_the_optimum(packed: Path) -> No
     assert not any("left out" in note for note in result.notes)
     assert result.status == "optimal"
     assert result.objective == pytest.approx(solve_reference(packed, mip_gap=0.0).objective, rel=1e-6)
+
+
+def test_a_small_mip_of_the_swaps_above_the_memory_limit_is_left_out(packed: Path, holding: None) -> None:
+    scenario = load_scenario(packed)
+    model = build(scenario).model
+    options = solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1, memory_limit=HELD + 1e-9)
+    result = solve_highs(model, options, model.objective)
+    swaps = result.heuristic
+    assert swaps["swaps"] == swaps["swaps_skipped"] >= 1 and swaps["swaps_improved"] == 0
+    assert result.objective == pytest.approx(swaps["objective"], rel=1e-9)  # RENS's plan, kept
+    assert result.notes[-1] == (f"{swaps['swaps_skipped']} of the swaps' small MIPs were left out, or stopped with "
+                                f"their best plan, at the memory limit of {HELD + 1e-9:g} GB: they would have taken "
+                                "planner's processes above it")
+    assert violations(model) == []
+
+
+@pytest.mark.skipif(not fork_available(), reason="a MIP apart needs os.fork (Linux)")
+def test_a_mip_apart_is_stopped_once_planner_holds_more_than_the_limit(tmp_path: Path) -> None:
+    hard = generate(12, 30, 1, tmp_path)  # the gap 0 not proven in 30 s (test_time_limits.py)
+    h, form, _ = _to_highs(build(load_scenario(hard)).model)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("time_limit", 60.0)
+    limit = memory.held() + 0.005  # 5 MB more: HiGHS's MIP in its copy takes that within a second
+    start = time.perf_counter()
+    end = solve_apart(h, 60.0, None, False, over=memory.over_limit(limit))
+    assert end.over_memory and end.stopped and not end.interrupted
+    assert time.perf_counter() - start < 30.0
+    assert end.values is None or len(end.values) == len(form.columns)
