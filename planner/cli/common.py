@@ -122,8 +122,8 @@ SeedOption = Annotated[int | None, solver_option("seed", "--seed", "Solver rando
 MemoryOption = Annotated[float | None, solver_option(
     "memory_limit", "--memory-limit", "HiGHS with the heuristic: leave out the MIP of the whole model when it would "
     "take planner's processes above this many GB (an estimate; default from the scenario, else 4; 0: no limit); the "
-    "swaps in its place then keep within it too. Not a cap on the build, the relaxation or a run that keeps the "
-    "whole MIP.")]
+    "swaps in its place then keep within it too. Not a cap on the build, the relaxation, RENS's own small MIP or a "
+    "run that keeps the whole MIP.")]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

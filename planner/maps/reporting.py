@@ -126,16 +126,24 @@ def _stop_reason(summary: dict[str, Any], manifest: dict[str, Any], lang: str = 
     if summary.get("status") != "feasible":
         return ""
     gap = summary.get("mip_gap")
-    limit = ((manifest.get("solver") or {}).get("options") or {}).get("time_limit")
+    options = (manifest.get("solver") or {}).get("options") or {}
+    limit = options.get("time_limit")
+    left_out = (summary.get("heuristic") or {}).get("mip_left_out")
     if lang == "zh":
         within = f"与最优界的差距在 {percent(gap)} 以内。" if gap is not None else ""
         if summary.get("interrupted"):
             return "求解被 Ctrl-C 中止，尚未证明此方案最优。" + within
+        if left_out:
+            return (f"整个模型的 MIP 超出 {options.get('memory_limit'):g} GB 的内存上限而未求解，"
+                    "此方案（RENS 及交换所得）未经证明最优。" + within)
         at = f"达到 {limit:g} 秒的时间上限" if limit is not None else "达到求解上限"
         return f"求解{at}，尚未证明此方案最优。" + within
     within = f" It is within {percent(gap)} of the best bound." if gap is not None else ""
     if summary.get("interrupted"):
         return "The solve was stopped by Ctrl-C before it could prove this plan optimal." + within
+    if left_out:
+        return (f"HiGHS's MIP of the whole model was left out at the memory limit of {options.get('memory_limit'):g} "
+                "GB, so this plan (RENS's and the swaps') is not proved optimal." + within)
     at = f"its time limit of {limit:g} s" if limit is not None else "a limit"
     return f"The solve stopped at {at} before it could prove this plan optimal." + within
 
@@ -193,6 +201,7 @@ def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> 
 <section id="static-map"><h2>{text('static', lang)}</h2>
 <figure><img class="static-map" alt="{text('map_alt', lang)}" src="data:image/png;base64,{image}">\
 </figure></section>
+{_notes(run.summary, lang)}
 {_footer(lang)}"""
     return _page(run.title, body)
 
@@ -260,8 +269,6 @@ def no_plan_html(run_dir: Path, lang: str = "en") -> str:
     named = FACTS_ZH if lang == "zh" else {}
     facts = "".join(f"<tr><th>{escape(named.get(item, item))}</th><td>{escape(shown)}</td></tr>"
                     for item, shown in _facts(summary, manifest, lang))
-    notes = [*(summary.get("warnings") or []), *(summary.get("solver_notes") or [])]
-    listed = "".join(f"<li>{escape(str(note))}</li>" for note in notes)
     title = run_title(summary, run_dir)
     solver = _solver_name(manifest) if summary.get("n_variables") is not None else ""
     outcome = text("no_plan_line", lang, status=escape(value(status, lang))) + (
@@ -270,9 +277,17 @@ def no_plan_html(run_dir: Path, lang: str = "en") -> str:
 <section id="outcome"><h2>{text("outcome", lang)}</h2><p>{escape(meaning)}</p>
 <table class="data facts">{facts}</table></section>
 {diagnosis}
-{f'<section id="notes"><h2>{text("notes", lang)}</h2>{_as_recorded(lang)}<ul>{listed}</ul></section>' if listed else ''}
+{_notes(summary, lang)}
 {_footer(lang)}"""
     return _page(title, body)
+
+
+def _notes(summary: dict[str, Any], lang: str) -> str:
+    """The run's warnings and solver notes as a section of the report ("" when it has none)."""
+    notes = [*(summary.get("warnings") or []), *(summary.get("solver_notes") or [])]
+    listed = "".join(f"<li>{escape(str(note))}</li>" for note in notes)
+    return f'<section id="notes"><h2>{text("notes", lang)}</h2>{_as_recorded(lang)}<ul>{listed}</ul></section>' \
+        if listed else ""
 
 
 def _as_recorded(lang: str) -> str:

@@ -224,7 +224,7 @@ def _swaps_only(heuristic: Rens, left: float | None, gap: float, watch: SolveWat
                else "No MIP of the whole model (memory limit): the best plan of RENS and the swaps")
     end = Ended(status=status, message=message, values=best.solution if found else None, bound=heuristic.bound,
                 interrupted=best.interrupted)
-    return end, heuristic.with_swaps(best)
+    return end, replace(heuristic.with_swaps(best), mip_left_out=True)
 
 
 def _run_here(h: Any) -> Ended:

@@ -47,10 +47,10 @@ class MipMemory:
 
     def note(self) -> str:
         """Why HiGHS's MIP of the whole model was left out, for the run's solver notes."""
-        return (f"HiGHS's MIP of the whole model was left out: it would need about {self.need:.1f} GB beside the "
-                f"{self.held:.1f} GB planner holds, above the memory limit of {self.limit:g} GB; the plan is RENS's "
-                "improved by the swaps, the bound the relaxation's with its cover cuts (solver.memory_limit 0, or "
-                "--memory-limit 0, runs it)")
+        return (f"HiGHS's MIP of the whole model was left out: it would need about {self.need:.2f} GB beside the "
+                f"{self.held:.2f} GB planner holds, above the memory limit of {self.limit:g} GB; the plan is RENS's, "
+                "improved by any swap that finds a better one, the bound the relaxation's with its cover cuts "
+                "(solver.memory_limit 0, or --memory-limit 0, runs it)")
 
 
 def held() -> float:

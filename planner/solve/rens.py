@@ -112,6 +112,8 @@ class Rens:
     """Of those, how many were left out, or stopped, because their small MIPs would have passed the memory limit."""
     alongside: bool = False
     """The swaps ran beside the main solve (planner.solve.alongside), not before it."""
+    mip_left_out: bool = False
+    """HiGHS's MIP of the whole model was left out for the memory limit; the swaps ran in its place."""
     later: SwapsLater | None = field(default=None, compare=False, repr=False)
     """The swaps, when they are to run alongside the main solve (planner.solve.alongside) rather than before it."""
 
@@ -133,7 +135,7 @@ class Rens:
         """The record kept in the run's summary."""
         return {"name": "rens", "seconds": self.seconds, "cuts": self.cuts, "fixed": self.fixed, "free": self.free,
                 "objective": self.objective, "swaps": self.swapped, "swaps_improved": self.improved,
-                "swaps_skipped": self.skipped, "swaps_alongside": self.alongside}
+                "swaps_skipped": self.skipped, "swaps_alongside": self.alongside, "mip_left_out": self.mip_left_out}
 
 
 def _interrupted(h: Any) -> bool:

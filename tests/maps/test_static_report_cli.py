@@ -264,3 +264,20 @@ def test_the_report_of_a_plan_not_proved_optimal_says_why_the_solve_stopped(tiny
     (run / "summary.json").write_text(json.dumps(summary), encoding="utf-8")  # the optimal plan: nothing said
     runner.invoke(app, ["report", str(run), "--force", "--out", str(tmp_path / "optimal.html")])
     assert "before it could prove" not in (tmp_path / "optimal.html").read_text(encoding="utf-8")
+
+
+def test_the_report_of_a_run_at_the_memory_limit_says_so_and_lists_its_notes(tiny, tmp_path: Path) -> None:
+    from planner.run import run as run_scenario
+
+    outcome = run_scenario(tiny.yaml, tmp_path / "run", memory_limit=0.01)  # HiGHS's MIP of the whole model left out
+    assert outcome.summary["status"] == "feasible" and outcome.summary["heuristic"]["mip_left_out"] is True
+    result = runner.invoke(app, ["report", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    gap = outcome.summary["mip_gap"] * 100
+    assert html.escape("HiGHS's MIP of the whole model was left out at the memory limit of 0.01 GB, so this plan "
+                       f"(RENS's and the swaps') is not proved optimal. It is within {gap:.2f} % of the best "
+                       "bound.") in page
+    assert '<section id="notes">' in page
+    for note in outcome.summary["solver_notes"]:
+        assert f"<li>{html.escape(note)}</li>" in page

@@ -62,9 +62,10 @@ def test_a_mip_above_the_memory_limit_is_left_out_for_the_swaps(packed: Path, ho
         result = solve_highs(model, options, model.objective)
     optimum = solve_reference(packed, mip_gap=0.0).objective
     assert result.notes[0].startswith("HiGHS's MIP of the whole model was left out: it would need about ")
-    assert result.notes[0].endswith(f"above the memory limit of {limit:g} GB; the plan is RENS's improved by the "
-                                    "swaps, the bound the relaxation's with its cover cuts (solver.memory_limit 0, or "
-                                    "--memory-limit 0, runs it)")
+    assert result.notes[0].endswith(f"above the memory limit of {limit:g} GB; the plan is RENS's, improved by any "
+                                    "swap that finds a better one, the bound the relaxation's with its cover cuts "
+                                    "(solver.memory_limit 0, or --memory-limit 0, runs it)")
+    assert result.heuristic["mip_left_out"] is True
     assert result.heuristic["swaps_improved"] >= 1 and result.heuristic["swaps_skipped"] == 0
     assert violations(model) == []
     assert result.status == "feasible" and result.objective >= optimum * (1 - 1e-9)
@@ -80,7 +81,7 @@ def test_without_a_limit_the_mip_runs_and_proves_the_optimum(packed: Path) -> No
     model = build(scenario).model
     options = solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1, memory_limit=0)
     result = solve_highs(model, options, model.objective)
-    assert not any("left out" in note for note in result.notes)
+    assert not any("left out" in note for note in result.notes) and result.heuristic["mip_left_out"] is False
     assert result.status == "optimal"
     assert result.objective == pytest.approx(solve_reference(packed, mip_gap=0.0).objective, rel=1e-6)
 
