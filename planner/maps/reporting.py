@@ -129,12 +129,13 @@ def _stop_reason(summary: dict[str, Any], manifest: dict[str, Any], lang: str = 
     options = (manifest.get("solver") or {}).get("options") or {}
     limit = options.get("time_limit")
     left_out = (summary.get("heuristic") or {}).get("mip_left_out")
+    memory = options.get("memory_limit")
     if lang == "zh":
         within = f"与最优界的差距在 {percent(gap)} 以内。" if gap is not None else ""
         if summary.get("interrupted"):
             return "求解被 Ctrl-C 中止，尚未证明此方案最优。" + within
         if left_out:
-            return (f"整个模型的 MIP 超出 {options.get('memory_limit'):g} GB 的内存上限而未求解，"
+            return (f"整个模型的 MIP 超出{f' {memory:g} GB 的' if memory else ''}内存上限而未求解，"
                     "此方案（RENS 及交换所得）未经证明最优。" + within)
         at = f"达到 {limit:g} 秒的时间上限" if limit is not None else "达到求解上限"
         return f"求解{at}，尚未证明此方案最优。" + within
@@ -142,8 +143,9 @@ def _stop_reason(summary: dict[str, Any], manifest: dict[str, Any], lang: str = 
     if summary.get("interrupted"):
         return "The solve was stopped by Ctrl-C before it could prove this plan optimal." + within
     if left_out:
-        return (f"HiGHS's MIP of the whole model was left out at the memory limit of {options.get('memory_limit'):g} "
-                "GB, so this plan (RENS's and the swaps') is not proved optimal." + within)
+        of = f" of {memory:g} GB" if memory else ""
+        return (f"HiGHS's MIP of the whole model was left out at the memory limit{of}, so this plan (RENS's and the "
+                "swaps') is not proved optimal." + within)
     at = f"its time limit of {limit:g} s" if limit is not None else "a limit"
     return f"The solve stopped at {at} before it could prove this plan optimal." + within
 

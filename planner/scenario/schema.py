@@ -499,8 +499,9 @@ class SolverOptions(_Model):
     beside what they hold already (about 1.3 kB per nonzero of its matrix: 4.8 GB for the 300 x 100 benchmark's
     3.7 M nonzeros); 0 = no limit. HiGHS's MIP of the whole model that would pass it is left out: the plan is then
     RENS's, improved by the swaps for at most the rest of the time limit, the bound the relaxation's with its cover
-    cuts, and the relaxation is solved without presolve, which holds less. Those swaps keep within the limit too:
-    a small MIP of theirs that would pass it is left out, and one that passes it is stopped with its best plan. Not a
+    cuts, and the relaxation of a model without periods is solved without presolve, which holds less. Those swaps
+    keep within the limit too: a small MIP of theirs that would pass it is left out, and one solved apart (Linux,
+    from 200k nonzeros) that passes it is stopped with its best plan. Not a
     cap on the build, the relaxation or RENS's own small MIP, nor on a run that keeps the whole MIP (its estimate
     decided that it fits; the swaps beside it add their own copy: `alongside`); it applies only where RENS runs (no
     MIP start, time enough for RENS). The default, 4 GB, keeps a run within reach of an 8 GB laptop beside its other

@@ -105,8 +105,8 @@ def solve_apart(h: Any, time_limit: float | None, watch: SolveWatch | None, foll
     `on_bound(bound)` every rise of its lower bound.
     `beside()`, called once the copy runs, starts work of this process's own alongside it and returns the
     function that stops that work; it is called when the copy has ended (planner.solve.alongside). Setting
-    `cancel` stops the copy at once, as its time limit would, and so does `over()` turning true (asked every POLL
-    seconds: planner's processes hold more than the memory limit, planner.solve.memory.over_limit).
+    `cancel` stops the copy at once, as its time limit would, and so does `over()` turning true (asked at each look,
+    every POLL seconds: planner's processes hold more than the memory limit, planner.solve.memory.over_limit).
     """
     sys.stdout.flush()
     sys.stderr.flush()
@@ -151,12 +151,13 @@ def _wait(pid: int, reader: threading.Thread, seconds: float | None, ending: End
     """Wait for the copy to end (its pipe closed) for `seconds` (None: as long as it runs), then stop it; Ctrl-C
     asks it to stop first. Setting `cancel`, or `over()` turning true, stops it at once."""
     end = None if seconds is None else time.perf_counter() + seconds
+    full = False
     try:
         while reader.is_alive() and (end is None or time.perf_counter() < end):
             if cancel is not None and cancel.is_set():
                 break
             if over is not None and over():
-                ending.over_memory = True
+                full = True
                 break
             reader.join(POLL if end is None else min(POLL, max(end - time.perf_counter(), 0.0)))
     except KeyboardInterrupt:
@@ -165,7 +166,7 @@ def _wait(pid: int, reader: threading.Thread, seconds: float | None, ending: End
         reader.join(INTERRUPT_GRACE)
     if reader.is_alive():
         os.kill(pid, signal.SIGKILL)
-        ending.stopped = True
+        ending.stopped, ending.over_memory = True, full  # not when the copy ended by itself meanwhile
         reader.join()
 
 

@@ -95,11 +95,12 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     budget = capped(options.time_limit, reserve)
     skip = mip and options.heuristic and not _rens_fits(budget, handover)
     runs_rens = mip and options.heuristic and not skip
-    memory = mip_memory(options.memory_limit, h.getNumNz())
-    lean = runs_rens and not mip_start and not memory.fits  # no MIP of the whole model
+    memory = mip_memory(options.memory_limit if runs_rens and not mip_start else 0, h.getNumNz())
+    lean = not memory.fits  # no MIP of the whole model
     heuristic = (_rens_start(h, options, not mip_start, budget, () if mip_start else _neighbourhoods(model, form),
                              None if mip_start else _owners(model, form),
-                             lean or runs_alongside(options, h.getNumNz()), lean)
+                             lean or runs_alongside(options, h.getNumNz()), lean,
+                             presolve=not lean or model.component("period") is not None)
                  if runs_rens else None)  # with a start: the cuts only, no neighbourhood
     probe = offer(h, form.columns,
                   mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
@@ -161,9 +162,9 @@ def _ending_notes(end: Ended, seconds: float, left: float | None, heuristic: Ren
                  "presolve and root node, its analytic centre above all, do not check it): planner stopped it and "
                  "kept the best plan it had reported, if any",)
     if heuristic is not None and heuristic.skipped:
-        notes = (*notes, f"{heuristic.skipped} of the swaps' small MIPs were left out, or stopped with their best "
-                         f"plan, at the memory limit of {memory_limit:g} GB: they would have taken planner's "
-                         "processes above it")
+        notes = (*notes, f"small MIPs of the swaps left out, or stopped with their best plan, at the memory limit of "
+                         f"{memory_limit:g} GB (they would have taken planner's processes above it): "
+                         f"{heuristic.skipped}")
     return notes
 
 
@@ -268,21 +269,24 @@ def _owners(model: pyo.ConcreteModel, form: StandardForm) -> np.ndarray:
 
 
 def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | None,
-                fixable: Sequence[np.ndarray], owners: np.ndarray | None, alongside: bool, lean: bool) -> Rens:
+                fixable: Sequence[np.ndarray], owners: np.ndarray | None, alongside: bool, lean: bool,
+                presolve: bool = True) -> Rens:
     """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`).
 
     Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves); it
     tries the `fixable` neighbourhoods in turn, each from the best plan before it, then swaps industries from its
     plan (`owners`: each column's industry), before the main solve or, with `alongside`, beside it. `lean` (the MIP
-    of the whole model left out for memory): the relaxation is solved without presolve, which holds less, and the
-    swaps that take the MIP's place keep their small MIPs to the memory limit of `options`. Beside the whole MIP
+    of the whole model left out for memory): the swaps that take the MIP's place keep their small MIPs to the
+    memory limit of `options`. Without `presolve`, the relaxation is solved without HiGHS's presolve, which holds
+    less: the caller asks that of a lean model with one period (a model with periods solves its relaxation 4.4 to
+    4.8 times slower without presolve, benchmarks/RESULTS.md session 20). Beside the whole MIP
     they do not: that MIP alone takes planner's processes near the limit it was judged by, or past it (brownfield
     100 x 40 x 3: 4.2 GB), and the swaps would find no room (0.422 % instead of 0.292 % there in 300 s).
     """
     native = native_options("highs", options)
     native.pop("time_limit", None)
     found = rens(h, native, time_limit, plan, fixable, owners, alongside, options.memory_limit if lean else 0.0,
-                 presolve=not lean)
+                 presolve)
     if len(found.columns):
         h.setSolution(len(found.columns), found.columns, found.values)
     return found

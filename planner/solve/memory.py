@@ -6,11 +6,11 @@ above it is left out, and one solved apart is stopped once they hold more."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import psutil
 
 GB = 10**9
@@ -55,13 +55,18 @@ class MipMemory:
 
 def held() -> float:
     """GB planner's processes hold now: this one's resident memory and what its children (a MIP solved apart,
-    planner.solve.apart) hold of their own."""
+    planner.solve.apart) hold of their own (a child that ended meanwhile, or whose memory cannot be read, counts
+    nothing)."""
     me = psutil.Process()
     own = 0
-    for child in me.children(recursive=True):
+    try:
+        children = me.children(recursive=True)
+    except (psutil.Error, OSError):
+        children = []
+    for child in children:
         try:
             own += child.memory_full_info().uss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):  # it ended meanwhile
+        except (psutil.Error, OSError):
             continue
     return (me.memory_info().rss + own) / GB
 
@@ -69,7 +74,7 @@ def held() -> float:
 def over_limit(limit: float, every: float = CHECK_SECONDS) -> Callable[[], bool]:
     """A function telling whether planner's processes hold more than `limit` GB, asking the system (`held`) at most
     once in `every` seconds and answering as then in between."""
-    last, over = -np.inf, False
+    last, over = -math.inf, False
 
     def ask() -> bool:
         nonlocal last, over

@@ -281,3 +281,7 @@ def test_the_report_of_a_run_at_the_memory_limit_says_so_and_lists_its_notes(tin
     assert '<section id="notes">' in page
     for note in outcome.summary["solver_notes"]:
         assert f"<li>{html.escape(note)}</li>" in page
+    result = runner.invoke(app, ["report", str(tmp_path / "run"), "--lang", "zh", "--out", str(tmp_path / "zh.html")])
+    assert result.exit_code == 0, result.output
+    assert ("整个模型的 MIP 超出 0.01 GB 的内存上限而未求解，此方案（RENS 及交换所得）未经证明最优。"
+            f"与最优界的差距在 {gap:.2f} % 以内。") in (tmp_path / "zh.html").read_text(encoding="utf-8")
