@@ -507,7 +507,7 @@ class SolverOptions(_Model):
     MIP start, time enough for RENS). The default, 4 GB, keeps a run within reach of an 8 GB laptop beside its other
     work (an assumption about planners' machines; CPLEX's working memory, WorkMem, likewise defaults to 2,048 MB).
     The benchmarks up to 300 x 40, 100 x 100 and brownfield 100 x 40 x 3 keep their MIP under it; at 300 x 100 the
-    MIP is left out, and the run peaks at 3.76 GB (benchmarks/RESULTS.md, "The memory limit on the swaps"). On a
+    MIP is left out, and the run peaks at 3.5 to 3.8 GB (benchmarks/RESULTS.md, "The memory limit on the swaps"). On a
     large machine, 0 gives the largest models HiGHS's bound too."""
     period_start: bool = False
     """Runs with periods only: before the MIP, build a start period by period (relax-and-fix: every later period's

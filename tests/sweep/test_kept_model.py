@@ -30,7 +30,6 @@ def test_members_differing_in_costs_or_solver_options_share_a_model(tmp_path: Pa
     assert table["model_reused"].tolist() == [False, True, True, True, True, True]
     assert table["costs_rewritten"].tolist() == [False, False, False, True, False, False]
     assert (table.loc[table["model_reused"] & ~table["costs_rewritten"], "build_seconds"] == 0).all()
-    assert table["build_seconds"].iloc[3] < table["build_seconds"].iloc[0]  # the objective alone
     for member in table.index:
         fresh = run(tmp_path / "out" / "scenarios" / f"{member}.yaml", tmp_path / "fresh" / member)
         assert "model_reused" not in fresh.summary
