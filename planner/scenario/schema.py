@@ -495,20 +495,20 @@ class SolverOptions(_Model):
     smaller models solve in seconds, where it costs more than it gains); sweeps set it off, their members taking
     every core already."""
     memory_limit: NonNegative = 4.0
-    """HiGHS only, with `heuristic`: GB (10^9 bytes) for planner's processes, against what a MIP is estimated to need
-    beside what they hold already (about 1.3 kB per nonzero of its matrix: 4.8 GB for the 300 x 100 benchmark's
+    """HiGHS only, with `heuristic`: GB (10^9 bytes) for planner's processes, against what a MIP is estimated to
+    need beside what they hold already (about 1.3 kB per nonzero of its matrix: 4.8 GB for the 300 x 100 benchmark's
     3.7 M nonzeros); 0 = no limit. HiGHS's MIP of the whole model that would pass it is left out: the plan is then
     RENS's, improved by the swaps for at most the rest of the time limit, the bound the relaxation's with its cover
     cuts, and the relaxation of a model without periods is solved without presolve, which holds less. Those swaps
     keep within the limit too: a small MIP of theirs that would pass it is left out, and one solved apart (Linux,
-    from 200k nonzeros) that passes it is stopped with its best plan. Not a
-    cap on the build, the relaxation or RENS's own small MIP, nor on a run that keeps the whole MIP (its estimate
-    decided that it fits; the swaps beside it add their own copy: `alongside`); it applies only where RENS runs (no
-    MIP start, time enough for RENS). The default, 4 GB, keeps a run within reach of an 8 GB laptop beside its other
-    work (an assumption about planners' machines; CPLEX's working memory, WorkMem, likewise defaults to 2,048 MB).
-    The benchmarks up to 300 x 40, 100 x 100 and brownfield 100 x 40 x 3 keep their MIP under it; at 300 x 100 the
-    MIP is left out, and the run peaks at 3.5 to 3.8 GB (benchmarks/RESULTS.md, "The memory limit on the swaps"). On a
-    large machine, 0 gives the largest models HiGHS's bound too."""
+    from 200k nonzeros) that passes it is stopped with its best plan. Not a cap on the build, the relaxation or
+    RENS's own small MIP, nor on a run that keeps the whole MIP (its estimate decided that it fits; the swaps beside
+    it add their own copy: `alongside`); it applies only where RENS runs (no MIP start, time enough for RENS). The
+    default, 4 GB, keeps a run within reach of an 8 GB laptop beside its other work (an assumption about planners'
+    machines; CPLEX's working memory, WorkMem, likewise defaults to 2,048 MB). The benchmarks up to 300 x 40, 100 x
+    100 and brownfield 100 x 40 x 3 keep their MIP under it; at 300 x 100 the MIP is left out, and the run peaks at
+    3.5 to 3.8 GB (benchmarks/RESULTS.md, "The memory limit on the swaps"). On a large machine, 0 gives the largest
+    models HiGHS's bound too."""
     period_start: bool = False
     """Runs with periods only: before the MIP, build a start period by period (relax-and-fix: every later period's
     integer variables relaxed, each period's MIP solved and its openings fixed in turn) within at most 20 % of the

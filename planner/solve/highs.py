@@ -275,13 +275,14 @@ def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | 
 
     Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves); it
     tries the `fixable` neighbourhoods in turn, each from the best plan before it, then swaps industries from its
-    plan (`owners`: each column's industry), before the main solve or, with `alongside`, beside it. `lean` (the MIP
-    of the whole model left out for memory): the swaps that take the MIP's place keep their small MIPs to the
-    memory limit of `options`. Without `presolve`, the relaxation is solved without HiGHS's presolve, which holds
-    less: the caller asks that of a lean model with one period (a model with periods solves its relaxation 4.4 to
-    4.8 times slower without presolve, benchmarks/RESULTS.md session 20). Beside the whole MIP
-    they do not: that MIP alone takes planner's processes near the limit it was judged by, or past it (brownfield
-    100 x 40 x 3: 4.2 GB), and the swaps would find no room (0.422 % instead of 0.292 % there in 300 s).
+    plan (`owners`: each column's industry), before the main solve or, with `alongside`, beside it.
+
+    `lean` (the MIP of the whole model left out for memory): the swaps that take the MIP's place keep their small
+    MIPs to the memory limit of `options`. Beside the whole MIP they do not: that MIP alone takes planner's processes
+    near the limit it was judged by, or past it (brownfield 100 x 40 x 3: 4.2 GB), and the swaps would find no room
+    (0.422 % instead of 0.292 % there in 300 s). Without `presolve`, the relaxation is solved without HiGHS's
+    presolve, which holds less: the caller asks that of a lean model with one period (a model with periods solves
+    its relaxation 4.4 to 4.8 times slower without presolve, benchmarks/RESULTS.md session 20).
     """
     native = native_options("highs", options)
     native.pop("time_limit", None)

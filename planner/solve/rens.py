@@ -178,7 +178,8 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
     run here, as they did before the swaps: where one overruns its budget it still ends with its plan, and the
     main solve's share makes up for it. With `alongside`, the swaps do not run here: the plan's `later` holds
     them, for planner.solve.alongside to run beside the main solve. A small MIP of the swaps that would take
-    planner's processes above `memory_limit` GB (planner.solve.memory; 0: no limit) is left out. Without `presolve`,
+    planner's processes above `memory_limit` GB (planner.solve.memory; 0: no limit) is left out, or stopped once
+    they hold more (`_small_mip`). Without `presolve`,
     the relaxation is solved without HiGHS's presolve, which holds less (at 300 x 100, about 500 MB less at the
     relaxation's peak) but is slower on some models (brownfield 31 x 40 x 3: 4.4 times).
     """
