@@ -503,7 +503,8 @@ class SolverOptions(_Model):
     keep within the limit too: a small MIP of theirs that would pass it is left out, and one solved apart (Linux,
     from 200k nonzeros) that passes it is stopped with its best plan. Not a cap on the build, the relaxation or
     RENS's own small MIP, nor on a run that keeps the whole MIP (its estimate decided that it fits; the swaps beside
-    it add their own copy: `alongside`); it applies only where RENS runs (no MIP start, time enough for RENS). The
+    it add their own copy: `alongside`); it applies only where RENS runs (time enough for RENS), and a MIP start
+    (`reuse`, `period_start`) of a MIP left out is RENS's first neighbourhood, its values fixed. The
     default, 4 GB, keeps a run within reach of an 8 GB laptop beside its other work (an assumption about planners'
     machines; CPLEX's working memory, WorkMem, likewise defaults to 2,048 MB). The benchmarks up to 300 x 40, 100 x
     100 and brownfield 100 x 40 x 3 keep their MIP under it; at 300 x 100 the MIP is left out, and the run peaks at

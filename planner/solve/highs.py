@@ -18,7 +18,7 @@ from planner.solve.alongside import runs_alongside, solve_beside
 from planner.solve.apart import KILL_GRACE, Ended, runs_apart, solve_apart
 from planner.solve.deadline import READBACK_SECONDS_PER_COLUMN, capped, deadline
 from planner.solve.memory import mip_memory
-from planner.solve.mipstart import StartProbe, offer
+from planner.solve.mipstart import StartProbe, offer, start_columns
 from planner.solve.registry import _highs_version, native_options
 from planner.solve.rens import Rens, feasibility_jump_fits, rens, swap_window, within_gap
 from planner.solve.standard_form import StandardForm, column_positions, standard_form, with_objective
@@ -68,8 +68,9 @@ def solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: pyo
     """HiGHS through highspy: the model handed over as sparse arrays, the solution mapped back.
 
     `mip_start` (variable -> value), when given, is offered as a partial MIP start (planner.solve.mipstart.offer)
-    and the result's `mip_start` says whether HiGHS took it. Python's cyclic garbage collector is
-    paused meanwhile: hand-over and read-back make many short-lived objects, none in cycles, and
+    and the result's `mip_start` says whether HiGHS took it; where HiGHS's MIP of the whole model is left out for
+    `solver.memory_limit`, RENS takes the start instead, as its first neighbourhood. Python's cyclic garbage
+    collector is paused meanwhile: hand-over and read-back make many short-lived objects, none in cycles, and
     would otherwise trigger full scans of the model. The whole call (hand-over, cuts and RENS, HiGHS,
     read-back) keeps to the time limit of `options`, or to an earlier deadline already current
     (planner.solve.deadline); large MIPs run where planner can stop them (planner.solve.apart).
@@ -95,15 +96,19 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     budget = capped(options.time_limit, reserve)
     skip = mip and options.heuristic and not _rens_fits(budget, handover)
     runs_rens = mip and options.heuristic and not skip
-    memory = mip_memory(options.memory_limit if runs_rens and not mip_start else 0, h.getNumNz())
-    lean = not memory.fits  # no MIP of the whole model
-    heuristic = (_rens_start(h, options, not mip_start, budget, () if mip_start else _neighbourhoods(model, form),
-                             None if mip_start else _owners(model, form),
+    memory = mip_memory(options.memory_limit if mip else 0, h.getNumNz())
+    lean = runs_rens and not memory.fits  # no MIP of the whole model
+    seeded = bool(mip_start) and not lean  # the start goes to HiGHS's MIP; RENS makes the cuts only
+    given = start_columns(form.columns, mip_start) if mip_start and lean else None
+    heuristic = (_rens_start(h, options, not seeded, budget, () if seeded else _neighbourhoods(model, form),
+                             None if seeded else _owners(model, form),
                              lean or runs_alongside(options, h.getNumNz()), lean,
-                             presolve=not lean or model.component("period") is not None)
-                 if runs_rens else None)  # with a start: the cuts only, no neighbourhood
-    probe = offer(h, form.columns,
-                  mip_start) if mip_start is not None else None  # after the cuts: adding rows drops a start
+                             presolve=not lean or model.component("period") is not None, start=given)
+                 if runs_rens else None)
+    if given is not None and heuristic is not None:  # lean: the start was RENS's first neighbourhood
+        probe = StartProbe(len(given[0]), heuristic.from_start)
+    else:  # after the cuts: adding rows drops a start
+        probe = offer(h, form.columns, mip_start) if mip_start is not None else None
     if heuristic is not None:
         progress(heuristic.summary())
     follow = watch is not None and mip and objective is form.objective and objective.sense == pyo.minimize
@@ -118,6 +123,8 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
     if lean:
         notes = (memory.note(), *notes)
         progress(memory.note())
+    elif not memory.fits:
+        notes = (memory.unheeded(), *notes)
     if skip:
         notes = (f"the cover cuts and RENS were left out: the {budget:.1f} s left of the time limit were less than "
                  f"{RENS_HANDOVERS:.0f} times the hand-over ({handover:.1f} s)", *notes)
@@ -270,7 +277,7 @@ def _owners(model: pyo.ConcreteModel, form: StandardForm) -> np.ndarray:
 
 def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | None,
                 fixable: Sequence[np.ndarray], owners: np.ndarray | None, alongside: bool, lean: bool,
-                presolve: bool = True) -> Rens:
+                presolve: bool = True, start: tuple[np.ndarray, np.ndarray] | None = None) -> Rens:
     """Run RENS (planner.solve.rens) on the MIP in `h` and offer its plan as a start (only the cuts without `plan`).
 
     Its budget is a share of `time_limit` (the time limit of `options`, at most what the deadline leaves); it
@@ -282,12 +289,13 @@ def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | 
     near the limit it was judged by, or past it (brownfield 100 x 40 x 3: 4.2 GB), and the swaps would find no room
     (0.422 % instead of 0.292 % there in 300 s). Without `presolve`, the relaxation is solved without HiGHS's
     presolve, which holds less: the caller asks that of a lean model with one period (a model with periods solves
-    its relaxation 4.4 to 4.8 times slower without presolve, benchmarks/RESULTS.md session 20).
+    its relaxation 4.4 to 4.8 times slower without presolve, benchmarks/RESULTS.md session 20). A `start` (columns
+    and values of a MIP start, given only when `lean`) is RENS's first neighbourhood.
     """
     native = native_options("highs", options)
     native.pop("time_limit", None)
     found = rens(h, native, time_limit, plan, fixable, owners, alongside, options.memory_limit if lean else 0.0,
-                 presolve)
+                 presolve, start)
     if len(found.columns):
         h.setSolution(len(found.columns), found.columns, found.values)
     return found

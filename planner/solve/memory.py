@@ -52,6 +52,12 @@ class MipMemory:
                 "improved by any swap that finds a better one, the bound the relaxation's with its cover cuts "
                 "(solver.memory_limit 0, or --memory-limit 0, runs it)")
 
+    def unheeded(self) -> str:
+        """That HiGHS's MIP of the whole model ran although it would pass the limit, for the run's solver notes."""
+        return (f"HiGHS's MIP of the whole model would need about {self.need:.2f} GB beside the {self.held:.2f} GB "
+                f"planner holds, above the memory limit of {self.limit:g} GB, and ran all the same: the limit applies "
+                "only where RENS runs (solver.heuristic on, and time enough for it)")
+
 
 def held() -> float:
     """GB planner's processes hold now: this one's resident memory and what its children (a MIP solved apart,

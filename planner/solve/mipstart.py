@@ -54,6 +54,13 @@ class StartProbe:
         return {"values": self.values, "accepted": bool(self.accepted)}
 
 
+def start_columns(columns: list[Any], start: Mapping[Any, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions in `columns` of the variables `start` gives a value (in order), and those values."""
+    position = {id(var): n for n, var in enumerate(columns)}
+    pairs = sorted((position[id(var)], value) for var, value in start.items() if id(var) in position)
+    return (np.array([n for n, _ in pairs], dtype=np.int32), np.array([v for _, v in pairs], dtype=float))
+
+
 def offer(h: Any, columns: list[Any], start: Mapping[Any, float]) -> StartProbe:
     """Give `h` (a highspy.Highs holding `columns`) the values of `start` as a partial MIP start.
 
@@ -62,10 +69,9 @@ def offer(h: Any, columns: list[Any], start: Mapping[Any, float]) -> StartProbe:
     are missing), checks feasibility and, if feasible, starts from it as the incumbent. To read its
     verdict, HiGHS' log goes to a callback (not the console) until the verdict is in.
     """
-    position = {id(var): n for n, var in enumerate(columns)}
-    pairs = sorted((position[id(var)], value) for var, value in start.items() if id(var) in position)
-    probe = StartProbe(len(pairs))
-    if not pairs:
+    index, values = start_columns(columns, start)
+    probe = StartProbe(len(index))
+    if not len(index):
         return probe
 
     def listen(event: Any) -> None:
@@ -74,8 +80,7 @@ def offer(h: Any, columns: list[Any], start: Mapping[Any, float]) -> StartProbe:
             probe.accepted = found.group(1) == "feasible"
             h.cbLogging.unsubscribe(listen)
 
-    h.setSolution(len(pairs), np.array([n for n, _ in pairs], dtype=np.int32),
-                  np.array([v for _, v in pairs], dtype=float))
+    h.setSolution(len(index), index, values)
     h.setOptionValue("log_to_console", False)  # planner's Highs logs nowhere (planner.solve): keep the console quiet
     h.setOptionValue("output_flag", True)
     h.cbLogging.subscribe(listen)

@@ -114,6 +114,8 @@ class Rens:
     """The swaps ran beside the main solve (planner.solve.alongside), not before it."""
     mip_left_out: bool = False
     """HiGHS's MIP of the whole model was left out for the memory limit; the swaps ran in its place."""
+    from_start: bool | None = None
+    """A MIP start given to RENS (`rens`'s `start`) gave a plan with its values fixed (None: none given)."""
     later: SwapsLater | None = field(default=None, compare=False, repr=False)
     """The swaps, when they are to run alongside the main solve (planner.solve.alongside) rather than before it."""
 
@@ -155,14 +157,17 @@ def _sub_solver(lp: Any, options: dict[str, Any], budget: float) -> Any:
 
 def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool = True,
          fixable: Sequence[np.ndarray] = (), owners: np.ndarray | None = None, alongside: bool = False,
-         memory_limit: float = 0.0, presolve: bool = True) -> Rens:
+         memory_limit: float = 0.0, presolve: bool = True, start: tuple[np.ndarray, np.ndarray] | None = None
+         ) -> Rens:
     """Run RENS on the MIP held by `h` (a highspy.Highs), with `options` (HiGHS names) on its solves.
 
     `fixable` are the neighbourhoods to try, each a mask of the columns RENS may fix, in turn, each from the best
     plan of those before it, while the budget lasts and that plan is not close to the relaxation's bound
     (FOLLOW_ON_GAP); the best plan is kept (none given: one neighbourhood, every integer column).
 
-    With `plan` False (the solve already has a start), only the cover cuts are made: no small MIP.
+    With `plan` False (the solve already has a start), only the cover cuts are made: no small MIP. A `start`
+    (integer columns and their values: a MIP start where HiGHS's MIP of the whole model is left out) is the first
+    neighbourhood instead: its columns fixed at its values (`from_start` says whether that gave a plan).
 
     The relaxation is first strengthened by rounds of knapsack cover cuts (planner.solve.covers); the
     cuts are added to `h` as well. The relaxation with its cuts, and then the small MIPs together, may each
@@ -183,18 +188,20 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
     the relaxation is solved without HiGHS's presolve, which holds less (at 300 x 100, about 500 MB less at the
     relaxation's peak) but is slower on some models (brownfield 31 x 40 x 3: 4.4 times).
     """
-    start = time.perf_counter()
+    began = time.perf_counter()
     relaxation = options if presolve else {**options, "presolve": "off"}
     try:
-        return _rens(h, options, relaxation, time_limit, start, plan, fixable, owners, alongside, memory_limit)
+        return _rens(h, options, relaxation, time_limit, began, plan, fixable, owners, alongside, memory_limit,
+                     start)
     except KeyboardInterrupt:
-        return Rens(time.perf_counter() - start, 0, 0, interrupted=True)
+        return Rens(time.perf_counter() - began, 0, 0, interrupted=True)
 
 
 def _rens(h: Any, options: dict[str, Any], relaxation: dict[str, Any], time_limit: float | None, start: float,
           plan: bool, fixable: Sequence[np.ndarray], owners: np.ndarray | None, alongside: bool,
-          memory_limit: float) -> Rens:
-    """`rens` itself, started at `start` (time.perf_counter), the relaxation solved with the `relaxation` options."""
+          memory_limit: float, given: tuple[np.ndarray, np.ndarray] | None) -> Rens:
+    """`rens` itself, started at `start` (time.perf_counter), the relaxation solved with the `relaxation` options,
+    from the MIP start `given` (`rens`'s `start`)."""
     budget = BUDGET_SHARE * time_limit if time_limit else BUDGET_SECONDS
     model = h.getLp()  # one copy: each sub-solver takes its own copy of it in passModel
     kinds = model.integrality_
@@ -209,24 +216,29 @@ def _rens(h: Any, options: dict[str, Any], relaxation: dict[str, Any], time_limi
     del lp  # its factors (1.4 GB at 300 x 100) would stay beside every small MIP, and in the copies forked after
     trim_heap()
     _add(h, cuts)
-    if not plan or x is None or interrupted:  # e.g. out of time before the first optimum: no small MIP
+    if not plan or (x is None and given is None) or interrupted:  # e.g. out of time before the first optimum
         return Rens(time.perf_counter() - start, 0, int(integer.sum()), cuts=len(cuts), interrupted=interrupted,
                     bound=bound)
-    integral = integer & (np.abs(x - np.round(x)) < 1e-6)
+    tries = [_start_fixing(given, integer)] if given is not None else []
+    if x is not None:
+        integral = integer & (np.abs(x - np.round(x)) < 1e-6)
+        tries += [(integral & mask, np.round(x)) for mask in fixable or (integer,)]
     ends = time.perf_counter() + budget
     best = Rens(0.0, 0, int(integer.sum()))  # no plan yet
+    accepted = None
     rows = by_rows(model)
-    for mask in fixable or (integer,):
-        fix = integral & mask
-        small = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, fix, np.round(x), best, False,
+    for n, (fix, values) in enumerate(tries):
+        small = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, fix, values, best, False,
                            rows=rows)
         small = replace(small, free=int((integer & ~fix).sum()))
         if best.objective is None or (small.objective is not None and small.objective < best.objective):
             best = small
+        if n == 0 and given is not None:
+            accepted = small.objective is not None
         if small.interrupted or time.perf_counter() >= ends or _close_enough(best.objective, bound, options):
             break
     gap = options.get("mip_rel_gap", DEFAULT_GAP)
-    if owners is not None and best.objective is not None and not small.interrupted \
+    if owners is not None and x is not None and best.objective is not None and not small.interrupted \
             and not within_gap(best.objective, bound, max(gap, SWAP_FROM)):
         later = SwapsLater(model, {**options, "mip_rel_gap": swaps.GAP_SHARE * gap}, cuts, integer, owners, x,
                            memory_limit)
@@ -236,7 +248,18 @@ def _rens(h: Any, options: dict[str, Any], relaxation: dict[str, Any], time_limi
             best = later.run(best, time.perf_counter() + _swap_budget(time_limit, time.perf_counter() - start),
                              apart=time_limit is not None)
     return replace(best, seconds=time.perf_counter() - start, interrupted=best.interrupted or small.interrupted,
-                   bound=bound)
+                   bound=bound, from_start=accepted)
+
+
+def _start_fixing(start: tuple[np.ndarray, np.ndarray], integer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The neighbourhood of a MIP `start` (columns, values): its integer columns to fix, and every column's value
+    (0 where it gives none)."""
+    columns, values = start
+    fix = np.zeros(len(integer), dtype=bool)
+    fix[columns] = True
+    full = np.zeros(len(integer))
+    full[columns] = values
+    return fix & integer, full
 
 
 def _swap_budget(time_limit: float | None, spent: float) -> float:

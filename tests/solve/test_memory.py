@@ -4,6 +4,7 @@ MIP of the swaps left out when its own does not."""
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from planner.solve import highs, memory, rens
 from planner.solve.apart import fork_available, solve_apart
 from planner.solve.highs import _to_highs, solve_highs
 from planner.solve.memory import GB, HIGHS_MIP_BYTES_PER_NONZERO, mip_memory
+from planner.solve.mipstart import integer_values, start_for
 from planner.solve.standard_form import standard_form
 from planner.solve.watch import Progress, SolveWatch, watching
 from tests.reference.model import solve_reference
@@ -136,6 +138,46 @@ def test_a_small_mip_of_the_swaps_that_passes_the_limit_apart_is_stopped(packed:
     assert result.notes[-1].startswith("small MIPs of the swaps left out, or stopped with their best plan, at ")
 
 
+def test_a_mip_above_the_limit_without_the_heuristic_runs_whole_and_says_so(packed: Path, holding: None) -> None:
+    scenario = load_scenario(packed)
+    model = build(scenario).model
+    limit = HELD + 0.9 * whole_need(model)
+    options = solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1, memory_limit=limit, heuristic=False)
+    result = solve_highs(model, options, model.objective)
+    assert result.heuristic is None and result.status == "optimal"
+    assert result.notes[0] == (f"HiGHS's MIP of the whole model would need about {whole_need(model):.2f} GB beside "
+                               f"the {HELD:.2f} GB planner holds, above the memory limit of {limit:g} GB, and ran all "
+                               "the same: the limit applies only where RENS runs (solver.heuristic on, and time "
+                               "enough for it)")
+
+
+@pytest.mark.parametrize("start", ["optimal", "broken", "empty"])
+def test_a_mip_start_above_the_memory_limit_is_rens_first_neighbourhood(packed: Path, holding: None,
+                                                                       start: str) -> None:
+    # a sweep's `reuse` or `period_start` gives a start: the whole MIP is still left out, RENS starts from the start
+    scenario = load_scenario(packed)
+    optimum = solve_reference(packed, mip_gap=0.0).objective
+    solved = build(scenario).model
+    solve_highs(solved, solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1, memory_limit=0),
+                solved.objective)
+    plan = integer_values(solved)
+    if start == "broken":  # no site open: the start breaks the demand rows, and RENS goes on from the relaxation
+        plan = {key: 0.0 if key[0] == "x" else value for key, value in plan.items()}
+    if start == "empty":  # a sweep worker's first member with `reuse`: solved as without a start
+        plan = {}
+    model = build(scenario).model
+    options = solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1, memory_limit=HELD + 0.9 * whole_need(
+        model))
+    result = solve_highs(model, options, model.objective, mip_start=start_for(model, plan))
+    assert result.heuristic["mip_left_out"] is True
+    assert result.notes[0].startswith("HiGHS's MIP of the whole model was left out: it would need about ")
+    assert result.mip_start == {"values": len(plan), "accepted": start == "optimal"}
+    assert violations(model) == [] and result.objective >= optimum * (1 - 1e-9)
+    assert result.heuristic["objective"] is not None and result.heuristic["fixed"] > 0  # RENS's plan
+    if start == "optimal":
+        assert result.objective == pytest.approx(optimum, rel=1e-6)  # the start's plan: the optimum
+
+
 @pytest.mark.parametrize("fixture, presolved", [("tiny", False), ("tiny_v2", True)])
 def test_a_lean_relaxation_is_presolved_only_with_periods(fixture: str, presolved: bool, holding: None,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,7 +185,7 @@ def test_a_lean_relaxation_is_presolved_only_with_periods(fixture: str, presolve
     asked: list[bool] = []
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
-        asked.append(args[-1])  # presolve, the last positional argument
+        asked.append(inspect.signature(rens.rens).bind(*args, **kwargs).arguments["presolve"])
         return rens.rens(*args, **kwargs)
 
     monkeypatch.setattr(highs, "rens", recorded)

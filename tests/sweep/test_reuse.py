@@ -61,6 +61,10 @@ def test_with_reuse_each_member_after_the_first_gets_the_previous_plan(
                for m in warm["member"]}
     rows = warm.set_index("member").loc[sorted(started, key=started.get)]  # the one worker's order
     assert rows["start_values"].iloc[0] == 0 and not rows["start_accepted"].iloc[0]
+    first = rows.index[0]  # its empty start: solved as without reuse, RENS's plan and all
+    cold = _summary(root / "cold" / first)["heuristic"]
+    assert cold["objective"] is not None
+    assert _summary(root / "warm" / first)["heuristic"]["objective"] == pytest.approx(cold["objective"], rel=1e-9)
     assert (rows["start_values"].iloc[1:] > 0).all()
     assert rows["start_accepted"].iloc[1:].sum() >= 4  # most neighbours' plans stay feasible
     for member, row in rows.iterrows():
