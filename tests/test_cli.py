@@ -229,11 +229,11 @@ def test_bad_input_exits_2_and_writes_nothing(tiny):
 
 
 @pytest.mark.parametrize("option, value, message", [
-    ("--time-limit", "-1", "Invalid value for '--time-limit': -1 is not greater than 0"),
-    ("--time-limit", "0", "Invalid value for '--time-limit': 0 is not greater than 0"),
-    ("--time-limit", "nan", "Invalid value for '--time-limit': nan is not greater than 0"),
-    ("--mip-gap", "-0.5", "Invalid value for '--mip-gap': -0.5 is not 0 or more"),
-    ("--mip-gap", "nan", "Invalid value for '--mip-gap': nan is not 0 or more"),
+    ("--time-limit", "-1", "Invalid value for '--time-limit': -1 must be greater than 0"),
+    ("--time-limit", "0", "Invalid value for '--time-limit': 0 must be greater than 0"),
+    ("--time-limit", "nan", "Invalid value for '--time-limit': nan must be greater than 0"),
+    ("--mip-gap", "-0.5", "Invalid value for '--mip-gap': -0.5 must be at least 0"),
+    ("--mip-gap", "nan", "Invalid value for '--mip-gap': nan must be at least 0"),
     ("--threads", "0", "Invalid value for '--threads'"),
     ("--seed", "-3", "Invalid value for '--seed'"),
 ])

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from planner.cli import app
 from planner.scenario.bounds import Bounds, field_bounds
+from planner.scenario.messages import describe
 from planner.scenario.schema import SolverOptions
 
 runner = CliRunner()
@@ -43,6 +44,19 @@ def test_the_command_line_refuses_what_the_schema_refuses(tmp_path, field: str, 
     assert not (tmp_path / "run").exists()
 
 
+@pytest.mark.parametrize("field, value, words", [
+    ("time_limit", -1, "-1 must be greater than 0"), ("mip_gap", -0.5, "-0.5 must be at least 0"),
+    ("threads", 0, "0 must be at least 1"), ("memory_limit", -2, "-2 must be at least 0")])
+def test_the_command_line_and_a_scenario_file_refuse_in_the_same_words(tmp_path, field: str, value: float,
+                                                                        words: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        SolverOptions.model_validate({field: value})
+    assert describe(refused.value.errors()[0]) == words  # `planner run` on solver.<field> in a scenario file
+    flag = "--" + field.replace("_", "-")
+    result = runner.invoke(app, ["run", str(tmp_path / "none.yaml"), flag, str(value)])
+    assert f"Invalid value for '{flag}': {words}" in " ".join(result.output.replace("│", " ").split())
+
+
 @pytest.mark.parametrize("option, value, message", [
     ("--time-limit", "inf", "Invalid value for '--time-limit': inf is not a finite number"),
     ("--mip-gap", "inf", "Invalid value for '--mip-gap': inf is not a finite number"),
@@ -70,9 +84,9 @@ def test_a_changed_range_is_read_as_changed() -> None:
         threads: int | None = Field(default=None, gt=1, lt=9)
 
     gap = field_bounds(Narrow, "mip_gap")
-    assert [gap.problem(v) for v in (0.0, 0.25, 0.5, 0.75)] == ["0 is not greater than 0", None, None,
-                                                              "0.75 is not 0.5 or less"]
+    assert [gap.problem(v) for v in (0.0, 0.25, 0.5, 0.75)] == ["0 must be greater than 0", None, None,
+                                                              "0.75 must be at most 0.5"]
     assert field_bounds(Narrow, "threads").int_range() == (2, 8)
-    assert Bounds(lt=3).problem(3) == "3 is not less than 3"
+    assert Bounds(lt=3).problem(3) == "3 must be less than 3"
     assert Bounds(ge=0).problem(float("inf")) is None and Bounds(ge=0, finite=True).problem(float("-inf")) == (
-        "-inf is not 0 or more")
+        "-inf must be at least 0")

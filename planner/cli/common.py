@@ -95,7 +95,7 @@ SolverOption = Annotated[str | None, typer.Option("--solver", help="Solver name 
 
 
 def within(bounds: Bounds) -> Callable[[float | None], float | None]:
-    """A typer callback that refuses (exit 2) a value outside `bounds`, in their words: '-1 is not greater than 0'."""
+    """A typer callback that refuses (exit 2) a value outside `bounds`, in their words: '-1 must be greater than 0'."""
     def check(value: float | None) -> float | None:
         problem = None if value is None else bounds.problem(value)
         if problem is not None:

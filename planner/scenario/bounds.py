@@ -16,6 +16,14 @@ from pydantic.fields import FieldInfo
 
 LIMITS = ("gt", "ge", "lt", "le")
 """The constraint keywords of `pydantic.Field` that bound a number."""
+WORDS = {"gt": "must be greater than", "ge": "must be at least", "lt": "must be less than", "le": "must be at most"}
+"""What each limit asks of a value, in the words of every message about a number outside its range."""
+
+
+def outside(value: str, limit: str, bound: Any) -> str:
+    """The message for `value` (as the user wrote it) outside the `limit` (a key of WORDS) at `bound`:
+    "-1 must be at least 0"."""
+    return f"{value} {WORDS[limit]} {bound:g}" if isinstance(bound, int | float) else f"{value} {WORDS[limit]} {bound}"
 
 
 @dataclass(frozen=True)
@@ -29,14 +37,12 @@ class Bounds:
     finite: bool = False
 
     def problem(self, value: float) -> str | None:
-        """Why `value` lies outside the range, e.g. '-1 is not greater than 0'; None when it lies inside."""
-        checks = ((self.gt, lambda bound: value > bound, "is not greater than {:g}"),
-                  (self.ge, lambda bound: value >= bound, "is not {:g} or more"),
-                  (self.lt, lambda bound: value < bound, "is not less than {:g}"),
-                  (self.le, lambda bound: value <= bound, "is not {:g} or less"))
-        for bound, holds, words in checks:
+        """Why `value` lies outside the range, e.g. '-1 must be greater than 0'; None when it lies inside."""
+        checks = (("gt", self.gt, lambda bound: value > bound), ("ge", self.ge, lambda bound: value >= bound),
+                  ("lt", self.lt, lambda bound: value < bound), ("le", self.le, lambda bound: value <= bound))
+        for limit, bound, holds in checks:
             if bound is not None and not holds(bound):
-                return f"{value:g} {words.format(bound)}"
+                return outside(f"{value:g}", limit, bound)
         if self.finite and not math.isfinite(value):
             return f"{value:g} is not a finite number"
         return None

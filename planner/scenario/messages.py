@@ -7,7 +7,11 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
+from planner.scenario.bounds import outside
 from planner.scenario.errors import quoted
+
+RANGES = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}
+"""Pydantic's error kinds for a number outside its range, and the limit each one is about."""
 
 
 def _fmt(value: Any) -> str:
@@ -28,12 +32,8 @@ def describe(error: ErrorDetails, model: type[BaseModel] | None = None) -> str:
         return f"{_fmt(value)} is not a whole number"
     if kind == "finite_number":
         return f"{_fmt(value)} is not a finite number"
-    if kind == "greater_than":
-        return f"{_fmt(value)} must be greater than {ctx['gt']}"
-    if kind == "greater_than_equal":
-        return f"{_fmt(value)} must be at least {ctx['ge']}"
-    if kind == "less_than_equal":
-        return f"{_fmt(value)} must be at most {ctx['le']}"
+    if kind in RANGES:
+        return outside(_fmt(value), RANGES[kind], ctx[RANGES[kind]])
     if kind == "string_too_short":
         return "a value is required"
     if kind == "string_pattern_mismatch":

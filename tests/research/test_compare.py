@@ -152,7 +152,7 @@ def test_a_negative_nan_or_infinite_tolerance_exits_2(runs: dict[str, Path], tmp
     result = runner.invoke(app, ["compare", str(runs["highs"]), str(runs["variant"]), "--tolerance", tolerance,
                                  "--out", str(tmp_path / "c")])
     assert result.exit_code == 2
-    why = "is not a finite number" if tolerance == "inf" else "is not 0 or more"
+    why = "is not a finite number" if tolerance == "inf" else "must be at least 0"
     assert f"Invalid value for '--tolerance': {tolerance} {why}" in " ".join(result.output.replace("│", " ").split())
     assert not (tmp_path / "c").exists()
 

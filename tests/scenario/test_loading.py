@@ -73,7 +73,7 @@ def test_a_scaled_value_out_of_range_names_its_override(tiny):
     with pytest.raises(Exception) as caught:
         load_scenario(tiny.yaml)
     assert [str(p) for p in caught.value.problems] == [
-        "tiny/tables/sites.csv row 3, column land_ha: '-60.0' must be greater than 0.0 "
+        "tiny/tables/sites.csv row 3, column land_ha: '-60.0' must be greater than 0 "
         "(the value of tiny/scenario.yaml key overrides[0].scale.land_ha)"]
 
 

@@ -64,15 +64,15 @@ def test_wrong_type(tiny):
     ("table", "old", "new", "expected"),
     [
         ("sites", "A-center,A,center,20,", "A-center,A,center,0,",
-         "tiny/tables/sites.csv row 2, column land_ha: '0' must be greater than 0.0"),
+         "tiny/tables/sites.csv row 2, column land_ha: '0' must be greater than 0"),
         ("sites", "A-center,A,center,20,3000", "A-center,A,center,20,-1",
-         "tiny/tables/sites.csv row 2, column land_price: '-1' must be at least 0.0"),
+         "tiny/tables/sites.csv row 2, column land_price: '-1' must be at least 0"),
         ("industries", "future,100,", "future,-100,",
-         "tiny/tables/industries.csv row 2, column demand: '-100' must be greater than 0.0"),
+         "tiny/tables/industries.csv row 2, column demand: '-100' must be greater than 0"),
         ("functions", "ai,rd,0.05,", "ai,rd,0,",
-         "tiny/tables/functions.csv row 2, column land_per_unit: '0' must be greater than 0.0"),
+         "tiny/tables/functions.csv row 2, column land_per_unit: '0' must be greater than 0"),
         ("sites", ",1.2,0.9", ",1.2,1.5",
-         "tiny/tables/sites.csv row 2, column cap_research: '1.5' must be at most 1.0"),
+         "tiny/tables/sites.csv row 2, column cap_research: '1.5' must be at most 1"),
         ("industries", "future,100,0.1,1,", "future,100,0.1,0,",
          "tiny/tables/industries.csv row 2, column max_hosts: '0' must be at least 1"),
         ("sites", "A-center,A,center,20,3000,116.40", "A-center,A,center,20,3000,nan",
@@ -230,7 +230,7 @@ def test_every_problem_reported_together(tiny):
     assert problems(tiny) == [
         "tiny/scenario.yaml key settings.duplication: 'medium' is not one of hard, soft",
         "tiny/tables/sites.csv row 3, column zone: 'centre' is not one of center, inner, outer",
-        "tiny/tables/industries.csv row 2, column demand: '-100' must be greater than 0.0",
+        "tiny/tables/industries.csv row 2, column demand: '-100' must be greater than 0",
     ]
 
 

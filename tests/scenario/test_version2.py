@@ -80,7 +80,7 @@ def test_stock_rows_name_known_things_once(tiny):
                            "steel,making,B-outer,10\nsteel,production,B-outer,0\nsteel,production,B-outer,5\n")
     assert problems(tiny) == [
         "tiny/tables/stock.csv row 4, column function: 'making' is not one of rd, pilot, production",
-        "tiny/tables/stock.csv row 5, column capacity: '0' must be greater than 0.0",
+        "tiny/tables/stock.csv row 5, column capacity: '0' must be greater than 0",
         "tiny/tables/stock.csv row 2, column industry: 'steal' is not an industry id of tiny/tables/industries.csv",
         "tiny/tables/stock.csv row 3, column site: 'Z-outer' is not a site id of tiny/tables/sites.csv",
         "tiny/tables/stock.csv row 6, column site: stock of steel production at B-outer is already given in row 5",
@@ -148,9 +148,9 @@ def test_bad_periods(tiny, periods, expected):
     ("transition: later", "key settings.transition: 'later' is not one of free, build_first"),
     ("transition_lag: -1", "key settings.transition_lag: -1 must be at least 0"),
     ("transition_lag: 0.5", "key settings.transition_lag: 0.5 is not a whole number"),
-    ("discount_rate: -0.05", "key settings.discount_rate: -0.05 must be at least 0.0"),
-    ("discount_rate: 5", "key settings.discount_rate: 5 must be at most 1.0"),
-    ("weights: {retire: -1}", "key settings.weights.retire: -1 must be at least 0.0"),
+    ("discount_rate: -0.05", "key settings.discount_rate: -0.05 must be at least 0"),
+    ("discount_rate: 5", "key settings.discount_rate: 5 must be at most 1"),
+    ("weights: {retire: -1}", "key settings.weights.retire: -1 must be at least 0"),
     ("weights: {upgrad: 1}", "key settings.weights.upgrad: unknown key; expected one of land, setup, operating, "
                              "linkage, duplication, retire, upgrade"),
 ])
@@ -166,7 +166,7 @@ def test_demand_columns_name_periods(tiny):
     tiny.replace("tables/industries.csv", "future,100,0.1,1,\n", "future,100,0.1,1,,,,0\n")
     tiny.replace("tables/industries.csv", "0.05,,\n", "0.05,,,,,\n")
     assert problems(tiny) == [
-        "tiny/tables/industries.csv row 2, column demand_2030: '0' must be greater than 0.0",
+        "tiny/tables/industries.csv row 2, column demand_2030: '0' must be greater than 0",
         "tiny/tables/industries.csv row 1, column demand_2031: 2031 is not a year of settings.periods "
         "(2025, 2030, 2035)",
         "tiny/tables/industries.csv row 1, column demand_next: 'next' is not a year; a demand_<year> column names a "
@@ -187,7 +187,7 @@ def test_growth_below_minus_one(tiny):
     tiny.replace("tables/industries.csv", "min_hosts\n", "min_hosts,growth\n")
     tiny.replace("tables/industries.csv", "future,100,0.1,1,\n", "future,100,0.1,1,,-1\n")
     tiny.replace("tables/industries.csv", "0.05,,\n", "0.05,,,x\n")
-    assert problems(tiny) == ["tiny/tables/industries.csv row 2, column growth: '-1' must be greater than -1.0",
+    assert problems(tiny) == ["tiny/tables/industries.csv row 2, column growth: '-1' must be greater than -1",
                               "tiny/tables/industries.csv row 3, column growth: 'x' is not a number"]
 
 
@@ -209,7 +209,7 @@ def test_upgrades_name_a_traditional_industry_that_upgrades_none(tiny):
                        "coal,Coal,煤,traditional,100,coal,", "x,X,叉,emerging,1,smart,", "y,Y,歪,emerging,1,nothing,",
                        "z,Z,泽,traditional,1,,-3", "w,W,窝,traditional,1,smart,", "v,V,微,emerging,1,w,"])
     assert problems(tiny) == [
-        "tiny/tables/industries.csv row 9, column upgrade_cost: '-3' must be at least 0.0",
+        "tiny/tables/industries.csv row 9, column upgrade_cost: '-3' must be at least 0",
         "tiny/tables/industries.csv row 5, column upgrades: 'ai' is a future industry (row 2); an upgrade converts the "
         "production of a traditional industry",
         "tiny/tables/industries.csv row 6, column upgrades: industry 'coal' cannot upgrade itself",
@@ -288,7 +288,7 @@ def test_every_problem_at_once(tiny):
     with_retire_cost(tiny, {"ai,rd": "-1"})
     assert problems(tiny) == [
         "tiny/scenario.yaml key settings.periods: periods must be strictly increasing years: 2020 follows 2025",
-        "tiny/tables/functions.csv row 2, column retire_cost: '-1' must be at least 0.0",
+        "tiny/tables/functions.csv row 2, column retire_cost: '-1' must be at least 0",
         "tiny/tables/stock.csv row 2, column site: 'Q' is not a site id of tiny/tables/sites.csv",
     ]
 

@@ -285,7 +285,7 @@ def test_parameters_the_base_does_not_accept_are_reported_at_the_parameter(tmp_p
     ]
     assert len(lines) == 3 + 9 + 1  # every site's land made negative, then the zip parameter
     assert lines[3] == ("wrong.yaml key grid.product[3] (ha=-1): base/tables/sites.csv row 2, column land_ha: "
-                        f"'{-load_scenario(base).sites['R001-center'].land_ha:g}' must be greater than 0.0")
+                        f"'{-load_scenario(base).sites['R001-center'].land_ha:g}' must be greater than 0")
     assert lines[-1] == "wrong.yaml key grid.zip[0] (km=far): settings.chain_radius_km: 'far' is not a number"
     assert not (tmp_path / "out").exists()
 
@@ -295,7 +295,7 @@ def test_the_sweeps_own_solver_section_is_checked_without_parameters(tmp_path: P
     monkeypatch.chdir(tmp_path)
     base = generate(3, 2, 5, tmp_path / "base")
     sweep = _sweep_file(tmp_path, {"base": str(base), "solver": {"time_limit": -1}, "grid": {}}, "bad4")
-    assert _refused(sweep, tmp_path / "out") == ["bad4.yaml key solver.time_limit: -1 must be greater than 0.0"]
+    assert _refused(sweep, tmp_path / "out") == ["bad4.yaml key solver.time_limit: -1 must be greater than 0"]
 
 
 def test_problems_of_the_base_and_the_sweeps_solver_are_reported_once(tmp_path: Path,
@@ -312,7 +312,7 @@ def test_problems_of_the_base_and_the_sweeps_solver_are_reported_once(tmp_path: 
     sweep = _sweep_file(tmp_path, {"base": str(base), "solver": {"time_limit": -1, "mip_gap": 0}, "grid": grid},
                         "bad2")
     assert _refused(sweep, tmp_path / "out") == [
-        "bad2.yaml key solver.time_limit: -1 must be greater than 0.0",
+        "bad2.yaml key solver.time_limit: -1 must be greater than 0",
         "base/tables/sites.csv row 3, column land_price: 'cheap' is not a number",
         "bad2.yaml key grid.product[1] (land=0.8): scale.land_prize: sites has no column 'land_prize'",
     ]
@@ -358,7 +358,7 @@ def test_a_bad_name_hides_no_other_problem(tmp_path: Path, monkeypatch: pytest.M
         "bad5.yaml key reuse: input should be a valid boolean, unable to interpret input",
         "bad5.yaml key grid: two members get the folder name 'land=0.8__a=1'; give values that differ when written "
         "short",
-        "bad5.yaml key solver.time_limit: -1 must be greater than 0.0",
+        "bad5.yaml key solver.time_limit: -1 must be greater than 0",
         "bad5.yaml key grid.product[0] (land=0.8): scale.land_prize: sites has no column 'land_prize'",
     ]
     assert not (tmp_path / "out").exists() and not (tmp_path / "sweeps").exists()
