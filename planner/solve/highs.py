@@ -129,8 +129,10 @@ def _solve_highs(model: pyo.ConcreteModel, options: SolverOptions, objective: py
         notes = (f"the cover cuts and RENS were left out: the {budget:.1f} s left of the time limit were less than "
                  f"{RENS_HANDOVERS:.0f} times the hand-over ({handover:.1f} s)", *notes)
     with stoppable(h):
-        if not mip or _stopped(heuristic):
+        if not mip:
             end = _run_here(h)
+        elif _stopped(heuristic):
+            end = _rens_plan(heuristic)
         elif lean:
             end, heuristic = _swaps_only(heuristic, left, options.mip_gap, watch if follow else None)
         elif heuristic is not None and heuristic.later is not None:  # no start offered then: RENS's is the start
@@ -235,6 +237,16 @@ def _swaps_only(heuristic: Rens, left: float | None, gap: float, watch: SolveWat
     return end, replace(heuristic.with_swaps(best), mip_left_out=True)
 
 
+def _rens_plan(heuristic: Rens) -> Ended:
+    """After Ctrl-C during RENS: its plan, if it had one, with the relaxation's bound; HiGHS's MIP of the whole model
+    is not started (its presolve alone takes time and, on large models, gigabytes)."""
+    import highspy
+
+    found = heuristic.objective is not None
+    return Ended(status=highspy.HighsModelStatus.kInterrupt, message="Interrupted (Ctrl-C) during RENS",
+                 values=heuristic.solution if found else None, bound=heuristic.bound, interrupted=True)
+
+
 def _run_here(h: Any) -> Ended:
     """Solve in this process: how `h` ended."""
     import highspy
@@ -302,9 +314,7 @@ def _rens_start(h: Any, options: SolverOptions, plan: bool, time_limit: float | 
 
 
 def _time_left(options: SolverOptions, heuristic: Rens | None) -> float | None:
-    """Seconds the main solve may take (None: no limit); none after Ctrl-C during RENS (it only takes RENS's plan)."""
-    if heuristic is not None and heuristic.interrupted:
-        return 0.0
+    """Seconds the main solve may take (None: no limit)."""
     if options.time_limit is None:
         return None
     return max(options.time_limit - (heuristic.seconds if heuristic else 0.0), 0.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import highspy
@@ -13,9 +14,12 @@ import pytest
 from pyomo.common.gc_manager import PauseGC
 
 from benchmarks.generate import generate
-from planner.run import build, run
+from planner.check import violations
+from planner.run import build, run, solver_options
 from planner.scenario.loader import load_scenario
-from planner.solve.highs import _neighbourhoods, _to_highs
+from planner.solve import highs
+from planner.solve import rens as rens_module
+from planner.solve.highs import _neighbourhoods, _to_highs, solve_highs
 from planner.solve.rens import feasibility_jump_fits, rens
 from tests.reference.model import solve_reference
 
@@ -49,6 +53,25 @@ def test_the_optimum_is_the_same_with_and_without_the_start(scenario: Path, tmp_
         assert record["seconds"] <= outcome.summary["solve_seconds"]
     else:
         assert record is None
+
+
+def test_ctrl_c_during_rens_returns_its_plan_without_starting_the_mip(scenario: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    found = []
+
+    def stopped(*args: object, **kwargs: object) -> rens_module.Rens:
+        plan = rens_module.rens(*args, **kwargs)
+        found.append(plan)
+        return replace(plan, interrupted=True)  # as when Ctrl-C stops its last small MIP, which keeps its plan
+
+    monkeypatch.setattr(highs, "rens", stopped)
+    monkeypatch.setattr(highs, "_run_here", lambda h: pytest.fail("HiGHS's MIP was started after Ctrl-C"))
+    scenario_ = load_scenario(scenario)
+    model = build(scenario_).model
+    result = solve_highs(model, solver_options(scenario_, time_limit=60, threads=1), model.objective)
+    assert result.interrupted and result.status == "feasible" and violations(model) == []
+    assert result.objective == pytest.approx(found[0].objective, rel=1e-9)
+    assert result.best_bound == pytest.approx(found[0].bound, rel=1e-9)  # the relaxation's, with its cover cuts
 
 
 def test_rens_fixes_the_decisions_and_leaves_the_reformulation_free(scenario: Path) -> None:
