@@ -15,7 +15,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from planner.cli.common import console, fail, input_errors, styled
+from planner.cli.common import console, fail, input_errors, out_console, styled
 
 
 def sweep(
@@ -55,7 +55,7 @@ def sweep(
     from planner.sweep.runner import SchedulerUnavailable, run_sweep
 
     columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    bar = Progress(*columns, console=console, transient=False)
+    bar = Progress(*columns, console=console, transient=False, disable=not console.is_terminal)  # piped: lines
     task = bar.add_task("members", total=None)
 
     def progress(done: int, total: int, message: str) -> None:
@@ -86,10 +86,10 @@ def sweep(
         start = ("" if pd.isna(row.start_values) else "none" if row.start_values == 0
                  else "taken" if row.start_accepted else "not taken")
         table.add_row(row.status, objective, gap, solve, "yes" if row.skipped else "", start, row.member)
-    console.print(table)
+    out_console.print(table)  # the results on stdout, as `planner run`'s
     for row in outcome.table[outcome.table["status"] == "error"].itertuples():
         console.print(styled((f"{row.member} failed:", "red"), f" {row.message}"))
-    console.print(f"{len(outcome.table)} members: {outcome.ran} run, {outcome.skipped} skipped (complete), "
+    out_console.print(f"{len(outcome.table)} members: {outcome.ran} run, {outcome.skipped} skipped (complete), "
                   f"{outcome.failed} failed, in {outcome.seconds:.1f} s; results: {outcome.out / 'results.parquet'}, "
                   f"{outcome.out / 'results.csv'}, {outcome.out / 'kpis.png'}", highlight=False)
     raise typer.Exit(outcome.exit_code)

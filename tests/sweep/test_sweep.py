@@ -473,3 +473,22 @@ def test_cli_runs_a_sweep(tmp_path: Path) -> None:
     assert len(pd.read_csv(tmp_path / "out" / "results.csv")) == 2
     result = CliRunner().invoke(app, ["sweep", str(tmp_path / "nothing.yaml")])
     assert result.exit_code == 2
+
+
+def test_piped_the_results_go_to_stdout_and_each_member_s_line_to_stderr(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    base = generate(2, 2, 3, tmp_path / "base")
+    sweep = _write_sweep(tmp_path, base, {"product": [{"name": "w", "key": "settings.weights.land",
+                                                       "values": [1, 2]}]})
+    done = subprocess.run([sys.executable, "-m", "planner", "sweep", str(sweep), "--out", str(tmp_path / "out"),
+                           "--workers", "1"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0] == "[0/2] 2 to run, 0 done or invalid" and len(lines) == 3, done.stderr
+    assert [line[:6] for line in lines[1:]] == ["[1/2] ", "[2/2] "]
+    assert sorted(line[6:].split(":")[0] for line in lines[1:]) == ["w=1", "w=2"]
+    said = done.stdout.splitlines()
+    assert said[0] == f"sweep {tmp_path / 'out'}"  # the table's title; no progress bar (stderr: its 3 lines)
+    assert said[-1].startswith("2 members: 2 run, 0 skipped (complete), 0 failed, in ")
