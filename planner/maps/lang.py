@@ -60,6 +60,8 @@ TEXT: dict[str, dict[str, str]] = {
         "division_capacity": "Capacity placed by function and zone:",
         "hosts": "Hosts per industry 各产业承接地区",
         "land": "Land use per site 各园区用地 (ha)",
+        "last_period": "{heading}: last period, {year} 末期",
+        "costs_periods": "Cost terms 成本构成 (10k yuan, discounted totals over the periods 各期折现合计)",
         "interactive": "Interactive map 交互地图",
         "static": "Map 地图",
         "outcome": "Outcome 求解结果",
@@ -96,6 +98,8 @@ TEXT: dict[str, dict[str, str]] = {
         "division_capacity": "各环节、各区位布局的产能：",
         "hosts": "各产业承接地区",
         "land": "各园区用地（公顷）",
+        "last_period": "{heading}（末期：{year} 年）",
+        "costs_periods": "成本构成（万元，各期折现合计）",
         "interactive": "交互地图",
         "static": "地图",
         "outcome": "求解结果",
@@ -130,6 +134,7 @@ REPORT_COLUMNS_ZH: dict[str, str] = {
     "产业": "产业", "name": "英文名称", "hosts": "承接地区数", "host regions": "承接地区", "max_hosts": "承接地区上限",
     "extra hosts": "超出上限", "site": "园区", "region": "地区", "zone": "区位", "land ha": "用地（公顷）",
     "used ha": "已用（公顷）", "share used %": "使用率（%）", "functions": "环节数", "cost (10k yuan)": "成本（万元）",
+    "cost in the period (10k yuan, undiscounted)": "本期成本（万元，未折现）",
 }
 """Chinese headers of the report's tables (planner.maps.metrics)."""
 

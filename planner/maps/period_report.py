@@ -52,8 +52,13 @@ def _sites_table(periods: PeriodRuns, period: int, lang: str) -> str:
 
 
 def _regions_table(periods: PeriodRuns, period: int, lang: str) -> str:
-    rows = periods.regions[periods.regions["period"] == period]
-    columns = [c for c in ("region", "name_zh", "production", *MOVES) if c in rows.columns]
+    """The regions' production in `period`: before it (`previous`, by the balance of MODEL.md's constraint 11: what
+    stands now, less what was built and converted in, plus what was retired and converted out), the moves of the
+    period, and what stands at its end, as the sites table has them."""
+    rows = periods.regions[periods.regions["period"] == period].copy()
+    rows["previous"] = (rows["production"] - rows["built"] + rows["retired"] - rows["converted_in"]
+                        + rows["converted_out"]).clip(lower=0.0)
+    columns = [c for c in ("region", "name_zh", "previous", *MOVES, "production") if c in rows.columns]
     return html_table(_titled(rows[columns], lang))
 
 

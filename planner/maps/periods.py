@@ -93,7 +93,8 @@ PERIOD_TEXT: dict[str, dict[str, str]] = {
 """The words of the period views (interactive map, image, report) per language, in one place."""
 
 MOVE_TITLES: dict[str, dict[str, str]] = {
-    "en": {"site": "site", "region": "region", "zone": "zone", "previous": "previous 期初", "stock_kept": "kept 保留",
+    "en": {"site": "site", "region": "region", "zone": "zone", "previous": "previous 期初",
+           "stock_kept": "kept from stock 保留存量",
            "built": "built 新建", "retired": "retired 退出", "converted_in": "converted in 改造转入",
            "converted_out": "converted out 改造转出", "capacity": "in use 在用", "production": "production 量产产能",
            "name_zh": "name 名称"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -192,11 +193,15 @@ def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> 
     outcome = (text("status_line", lang, status=escape(value(run.status, lang)), objective=fmt(run.objective, 2))
                + (f" {escape(stopped)}" if stopped else "")
                + f'\n<span class="meta">{_solver_line(run, manifest, lang)}</span>')
+    heading = _last_period_heading(periods, lang)
+    land = land_table(run) if periods is None else land_table(run).rename(columns={
+        "cost (10k yuan)": "cost in the period (10k yuan, undiscounted)"})
     body = f"""{_header(run.title, run.summary, run.run_dir, outcome, lang)}
-<section id="costs"><h2>{text('costs', lang)}</h2>{_table(cost_table(run), lang=lang)}</section>
-<section id="division"><h2>{text('division', lang)}</h2>{_division(run, lang)}</section>
-<section id="hosts"><h2>{text('hosts', lang)}</h2>{_table(hosts_table(run), 0, lang=lang)}</section>
-<section id="land"><h2>{text('land', lang)}</h2>{_table(land_table(run), lang=lang)}</section>
+<section id="costs"><h2>{text('costs' if periods is None else 'costs_periods', lang)}</h2>\
+{_table(cost_table(run), lang=lang)}</section>
+<section id="division"><h2>{heading('division')}</h2>{_division(run, lang)}</section>
+<section id="hosts"><h2>{heading('hosts')}</h2>{_table(hosts_table(run), 0, lang=lang)}</section>
+<section id="land"><h2>{heading('land')}</h2>{_table(land, lang=lang)}</section>
 {periods_html(periods, run.summary, lang) if periods is not None else ""}
 <section id="map" class="screen-only"><h2>{text('interactive', lang)}</h2>
 <iframe class="map-frame" title="{text('interactive', lang)}" srcdoc="{escape(map_page)}"></iframe></section>
@@ -206,6 +211,14 @@ def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> 
 {_notes(run.summary, lang)}
 {_footer(lang)}"""
     return _page(run.title, body)
+
+
+def _last_period_heading(periods: PeriodRuns | None, lang: str) -> Callable[[str], str]:
+    """The heading of a section of the report by its key: in a run with `periods`, the sections that show one
+    plan show the last period's, and say so."""
+    if periods is None:
+        return lambda key: text(key, lang)
+    return lambda key: text("last_period", lang, heading=text(key, lang), year=periods.periods[-1])
 
 
 NO_PLAN = {"infeasible": text("no_plan_infeasible"), "no_solution": text("no_plan_no_solution")}

@@ -199,6 +199,41 @@ def test_the_report_has_the_chart_and_a_section_per_period(periods_run: Path,
             site_moves(periods.transition, t).index)
 
 
+@pytest.mark.parametrize("lang, last, land_cost", [
+    ("en", ": last period, 2035 末期</h2>", "cost in the period (10k yuan, undiscounted)"),
+    ("zh", "（末期：2035 年）</h2>", "本期成本（万元，未折现）")])
+def test_the_report_s_one_plan_sections_say_they_show_the_last_period(periods_run: Path, tiny_run: Path, lang: str,
+                                                                      last: str, land_cost: str) -> None:
+    page = report_html(periods_run, lang=lang)
+    headings = re.findall(r'<section id="(costs|division|hosts|land)"><h2>([^<]+</h2>)', page)
+    assert [name for name, _ in headings] == ["costs", "division", "hosts", "land"]
+    assert all(heading.endswith(last) for name, heading in headings[1:])
+    assert ("discounted totals over the periods" if lang == "en" else "各期折现合计") in headings[0][1]
+    land = page.split('<section id="land">')[1].split("</section>")[0]
+    assert f'<th class="num">{land_cost}</th>' in land
+    plain = report_html(tiny_run, lang=lang)  # a run without periods: the headings as before
+    assert "末期" not in plain and "折现" not in plain
+
+
+def test_each_period_s_regions_table_starts_from_the_production_before_it(periods_run: Path) -> None:
+    page = report_html(periods_run)
+    regions = _csv(periods_run / "regions.csv")
+    before: dict[str, float] = {}
+    for t in PERIODS:
+        section = page.split(f'id="period-{t}"')[1].split("</section>")[0]
+        table = section.split("<table")[1]
+        titles = re.findall(r"<th[^>]*>([^<]+)</th>", table)
+        assert titles[2] == "previous 期初" and titles[-1] == "production 量产产能"
+        rows = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
+        now = regions[regions["period"] == t].set_index("region")["production"]
+        for row in rows:
+            previous = float(row[2].replace(",", "").replace("–", "0"))
+            if before:  # the production at the end of the period before
+                assert previous == pytest.approx(before[row[0]], abs=0.005)
+            assert float(row[-1].replace(",", "").replace("–", "0")) == pytest.approx(now[row[0]], abs=0.005)
+        before = now.to_dict()
+
+
 def test_the_period_sections_in_chinese(periods_run: Path) -> None:
     """--lang zh: the headings, lines and table headers of the period sections are Chinese."""
     part = periods_html(load_periods(periods_run), json.loads((periods_run / "summary.json").read_text()), "zh")
