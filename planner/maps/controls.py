@@ -58,6 +58,7 @@ body .leaflet-container, .pl-box {{ font-family: {FONT_STACK}; }}
 .pl-layer-section::before {{ content: "\\25BE\\00a0"; }}
 .pl-layer-section.pl-folded::before {{ content: "\\25B8\\00a0"; }}
 .pl-legend details details summary {{ font-weight: bold; margin-top: 6px; }}
+.pl-box.pl-aside {{ opacity: 0.15; pointer-events: none; }}
 .pl-pop table.pl-table {{ border-collapse: collapse; margin-top: 4px; }}
 .pl-pop td, .pl-pop th {{ border-bottom: 1px solid #ddd; padding: 1px 5px; text-align: left; }}
 .pl-pop td.n {{ text-align: right; }}
@@ -168,6 +169,54 @@ class LayerSections(MacroElement):
         self.control = control
         self.sections = [(heading, [layer.get_name() for layer in layers], folded)
                          for heading, layers, folded in sections]
+
+
+class PopupInView(MacroElement):
+    """Keeps an open popup clear of the title and legend on the left of its parent map.
+
+    Leaflet draws its controls above its popups, so a popup that opens under the legend is hidden. Once the popup
+    is open (and Leaflet's own pan into view has ended), the map is moved right until the popup clears the boxes it
+    overlaps; where the map is too narrow for that, those boxes fade (class ``pl-aside``) until it closes.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            function boxes() {
+                return Array.prototype.slice.call(map.getContainer().querySelectorAll(".leaflet-left .pl-box"));
+            }
+            function under(pop) {
+                return boxes().filter(function (box) {
+                    var r = box.getBoundingClientRect();
+                    return r.right > pop.left && r.left < pop.right && r.bottom > pop.top && r.top < pop.bottom;
+                });
+            }
+            function clear(popup) {
+                var element = popup.getElement();
+                if (!element || !map.hasLayer(popup)) { return; }
+                var pop = element.getBoundingClientRect();
+                var hidden = under(pop);
+                if (!hidden.length) { return; }
+                var edge = Math.max.apply(null, hidden.map(function (b) { return b.getBoundingClientRect().right; }));
+                var dx = edge + 10 - pop.left;
+                if (pop.right + dx <= map.getContainer().getBoundingClientRect().right - 5) {
+                    map.panBy([-dx, 0]);
+                } else {
+                    hidden.forEach(function (box) { box.classList.add("pl-aside"); });
+                }
+            }
+            map.on("popupopen", function (e) { setTimeout(function () { clear(e.popup); }, 300); });
+            map.on("popupclose", function () {
+                boxes().forEach(function (box) { box.classList.remove("pl-aside"); });
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PopupInView"
 
 
 class FarClass(MacroElement):

@@ -12,6 +12,7 @@ from planner.maps.controls import (
     FarClass,
     HtmlControl,
     LayerSections,
+    PopupInView,
     add_page_style,
     legend_html,
     page_header,
@@ -30,6 +31,10 @@ DEFAULT_TILES = "OpenStreetMap"
 
 LEFT_PANEL_PX = 290
 """Width (pixels) of the title and legend column on the left: the map fits the plan to its right."""
+
+TITLE_PX = 110
+"""Height (pixels) of the title box at the top of a half of a dual map, whose legend starts folded: the plans are
+fitted below it, across the whole width (a half is 550 px wide in the comparison page at 1366 px)."""
 
 COUNTS_FROM_ZOOM = 6
 """Zoom level from which the sites' industry counts show (below it a province's sites nearly coincide)."""
@@ -93,12 +98,14 @@ def draw_plan(target: folium.Map, run: RunData, heading: str | None = None, coll
         stepper.add_to(target)
     outside = national and len(outside_provinces(run)) > 0
     FarClass(COUNTS_FROM_ZOOM).add_to(target)
+    PopupInView().add_to(target)
     legend = legend_html(run, bool(metro_cities(run)), outside, folded=narrow, lang=lang)
     if periods is not None:  # the period view's block first
         legend = legend.replace("</summary>", "</summary>" + period_legend_html(lang), 1)
     HtmlControl(legend, position="bottomleft", css_class="pl-box pl-legend").add_to(target)
     HtmlControl(title_html(run, heading, lang), position="topleft", css_class="pl-box pl-title").add_to(target)
-    target.fit_bounds(map_bounds(run), padding_top_left=(LEFT_PANEL_PX, 0))
+    if not narrow:  # a dual map fits both plans itself
+        target.fit_bounds(map_bounds(run), padding_top_left=(LEFT_PANEL_PX, 0))
     return layers.groups
 
 
@@ -170,7 +177,7 @@ def dual_map(run_a: Path, run_b: Path, *, tiles: str | None = DEFAULT_TILES, lan
     for side, run, periods, label in ((dual.m1, first, first_periods, f"A: {Path(run_a).name}"),
                                       (dual.m2, second, second_periods, f"B: {Path(run_b).name}")):
         draw_plan(side, run, heading=label, collapsed=True, narrow=True, lang=lang, periods=periods)
-        side.fit_bounds(bounds)
+        side.fit_bounds(bounds, padding_top_left=(0, TITLE_PX))
     return dual
 
 

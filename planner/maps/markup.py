@@ -36,9 +36,8 @@ table.data td.num, table.data th.num { text-align: right; font-variant-numeric: 
 table.data td.num { white-space: nowrap; }
 @page { size: A4; margin: 14mm; }
 @media print {
-  table.data { width: 100%; table-layout: auto; font-size: 8.5pt; }
-  table.data th, table.data td { overflow-wrap: anywhere; padding: 2px 4px; }
-  table.data td.num { white-space: normal; }
+  table.data { width: 100%; table-layout: auto; font-size: 7.5pt; }
+  table.data th, table.data td { padding: 2px 3px; }
   table.data tr { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
 }
