@@ -288,9 +288,7 @@ def _solve_scenario(scenario_path: Path | str, out: Path | str | None, force: bo
                       report=infeasibility_report(scenario, causes, BEFORE_SOLVING))
     built = reused or build(scenario, ix)
     progress(f"Solving with {options.name}")
-    watch = current_watch()
-    if watch is not None:
-        watch.begin(options.time_limit)  # the clock of the whole limit (the MIP gets a share, the polish the rest)
+    _start_clock(options)
     mip_start = start_for(built.model, start) if start is not None else None
     result = solve_polished(built.model, options, kept=kept.handover if kept is not None else None,
                             mip_start=mip_start, progress=progress)
@@ -309,6 +307,14 @@ def _solve_scenario(scenario_path: Path | str, out: Path | str | None, force: bo
         report = infeasibility_report(scenario, elastic_conflicts(scenario, ix, built.model, options.time_limit),
                                       ELASTIC)
     return Solved(scenario, out, options, ix, result, base, started, built, report=report)
+
+
+def _start_clock(options: SolverOptions) -> None:
+    """Start the progress's clock on the whole time limit of `options` (the MIP gets a share of it, the polish the
+    rest), so that the time left it shows counts down from the limit the user set."""
+    watch = current_watch()
+    if watch is not None:
+        watch.begin(options.time_limit)
 
 
 def _solve_transition(scenario: Scenario, out: Path, options: SolverOptions, started: str,
@@ -331,6 +337,7 @@ def _solve_transition(scenario: Scenario, out: Path, options: SolverOptions, sta
         return Solved(scenario, out, options, built.index, result, base, started, built,
                       report=infeasibility_report(scenario, causes, BEFORE_SOLVING))
     progress(f"Solving with {options.name}")
+    _start_clock(options)
     result = solve_transition(built.model, options, progress=progress)
     if result.objective is not None:
         plan = extract_transition_plan(scenario, built.transition, built.model)

@@ -440,3 +440,15 @@ def test_the_period_mip_and_its_polish_share_one_time_limit(tmp_path, monkeypatc
     assert lp.time_limit == pytest.approx(50.0 - mip_seconds) and not lp.heuristic and lp_fixed
     after = {v.name for t in model.period for v in model.period[t].x.values() if v.fixed}
     assert after == fixed_by_model  # the polish unfixes what it fixed, and only that
+
+
+@pytest.mark.parametrize("fixture", ["tiny", "tiny_v2"])
+def test_the_progress_counts_down_from_the_whole_time_limit(fixture: str, tmp_path: Path) -> None:
+    # the MIP gets 90 % of the limit and the polish the rest; the time left shown is of the limit the user set
+    from planner.run import solve_scenario
+    from planner.solve.watch import Progress, SolveWatch
+
+    heard: list[Progress] = []
+    solve_scenario(Path(__file__).parents[1] / "fixtures" / fixture / "scenario.yaml", tmp_path / "out",
+                   watch=SolveWatch(on_progress=heard.append), time_limit=50)
+    assert heard and {p.time_limit for p in heard} == {50}
