@@ -58,6 +58,7 @@ body .leaflet-container, .pl-box {{ font-family: {FONT_STACK}; }}
 .pl-layer-section::before {{ content: "\\25BE\\00a0"; }}
 .pl-layer-section.pl-folded::before {{ content: "\\25B8\\00a0"; }}
 .pl-legend details details summary {{ font-weight: bold; margin-top: 6px; }}
+.leaflet-control-scale-line {{ font-size: 10px; padding: 0 3px; white-space: nowrap; }}
 .pl-box.pl-aside {{ opacity: 0.15; pointer-events: none; }}
 .pl-pop table.pl-table {{ border-collapse: collapse; margin-top: 4px; }}
 .pl-pop td, .pl-pop th {{ border-bottom: 1px solid #ddd; padding: 1px 5px; text-align: left; }}
