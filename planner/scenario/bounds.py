@@ -23,7 +23,8 @@ WORDS = {"gt": "must be greater than", "ge": "must be at least", "lt": "must be 
 def outside(value: str, limit: str, bound: Any) -> str:
     """The message for `value` (as the user wrote it) outside the `limit` (a key of WORDS) at `bound`:
     "-1 must be at least 0"."""
-    return f"{value} {WORDS[limit]} {bound:g}" if isinstance(bound, int | float) else f"{value} {WORDS[limit]} {bound}"
+    shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
+    return f"{value} {WORDS[limit]} {shown}"
 
 
 @dataclass(frozen=True)
