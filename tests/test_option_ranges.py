@@ -46,7 +46,8 @@ def test_the_command_line_refuses_what_the_schema_refuses(tmp_path, field: str, 
 
 @pytest.mark.parametrize("field, value, words", [
     ("time_limit", -1, "-1 must be greater than 0"), ("mip_gap", -0.5, "-0.5 must be at least 0"),
-    ("threads", 0, "0 must be at least 1"), ("memory_limit", -2, "-2 must be at least 0")])
+    ("threads", 0, "0 must be at least 1"), ("memory_limit", -2, "-2 must be at least 0"),
+    ("seed", -1, "-1 must be at least 0"), ("seed", 3_000_000_000, "3000000000 must be at most 2147483647")])
 def test_the_command_line_and_a_scenario_file_refuse_in_the_same_words(tmp_path, field: str, value: float,
                                                                         words: str) -> None:
     with pytest.raises(ValidationError) as refused:
@@ -72,8 +73,8 @@ def test_an_infinite_limit_is_refused_with_exit_2(tiny, option: str, value: str,
 def test_the_bounds_are_read_from_the_fields() -> None:
     assert field_bounds(SolverOptions, "time_limit") == Bounds(gt=0, finite=True)
     assert field_bounds(SolverOptions, "mip_gap") == Bounds(ge=0, finite=True)
-    assert field_bounds(SolverOptions, "threads").int_range() == (1, 1024)
-    assert field_bounds(SolverOptions, "seed").int_range() == (0, 2**31 - 1)
+    assert field_bounds(SolverOptions, "threads") == Bounds(ge=1, le=1024, finite=True)
+    assert field_bounds(SolverOptions, "seed") == Bounds(ge=0, le=2**31 - 1, finite=True)
     assert field_bounds(SolverOptions, "memory_limit") == Bounds(ge=0, finite=True)
     assert SolverOptions().memory_limit == 4.0  # GB; 0 is no limit
 
@@ -86,7 +87,9 @@ def test_a_changed_range_is_read_as_changed() -> None:
     gap = field_bounds(Narrow, "mip_gap")
     assert [gap.problem(v) for v in (0.0, 0.25, 0.5, 0.75)] == ["0 must be greater than 0", None, None,
                                                               "0.75 must be at most 0.5"]
-    assert field_bounds(Narrow, "threads").int_range() == (2, 8)
+    assert [field_bounds(Narrow, "threads").problem(v) for v in (1, 2, 8, 9)] == [
+        "1 must be greater than 1", None, None, "9 must be less than 9"]
+    assert Bounds(le=2**31 - 1).problem(3e9) == "3000000000 must be at most 2147483647"  # whole numbers in full
     assert Bounds(lt=3).problem(3) == "3 must be less than 3"
     assert Bounds(ge=0).problem(float("inf")) is None and Bounds(ge=0, finite=True).problem(float("-inf")) == (
         "-inf must be at least 0")

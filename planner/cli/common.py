@@ -12,7 +12,7 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, get_args
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -106,13 +106,8 @@ def within(bounds: Bounds) -> Callable[[float | None], float | None]:
 
 def solver_option(name: str, flag: str, text: str) -> Any:
     """The typer option `flag` (help `text`) of the solver option `name`, refusing what `SolverOptions.name`
-    refuses: the schema is the one place its range is written (whole numbers by typer's range, others by a callback)."""
-    bounds = field_bounds(SolverOptions, name)
-    annotation = SolverOptions.model_fields[name].annotation
-    if int in (annotation, *get_args(annotation)):
-        least, most = bounds.int_range()
-        return typer.Option(flag, min=least, max=most, help=text)
-    return typer.Option(flag, callback=within(bounds), help=text)
+    refuses, in the words a scenario file gets (`within`): the schema is the one place its range is written."""
+    return typer.Option(flag, callback=within(field_bounds(SolverOptions, name)), help=text)
 
 
 TimeOption = Annotated[float | None, solver_option("time_limit", "--time-limit", "Time limit in seconds, per solve.")]

@@ -23,8 +23,12 @@ WORDS = {"gt": "must be greater than", "ge": "must be at least", "lt": "must be 
 def outside(value: str, limit: str, bound: Any) -> str:
     """The message for `value` (as the user wrote it) outside the `limit` (a key of WORDS) at `bound`:
     "-1 must be at least 0"."""
-    shown = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
-    return f"{value} {WORDS[limit]} {shown}"
+    return f"{value} {WORDS[limit]} {number(bound) if isinstance(bound, int | float) else bound}"
+
+
+def number(value: float) -> str:
+    """`value` as a message shows it: whole numbers in full (2147483647, not 2.14748e+09), others as `:g`."""
+    return str(int(value)) if math.isfinite(value) and float(value).is_integer() else f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -43,18 +47,10 @@ class Bounds:
                   ("lt", self.lt, lambda bound: value < bound), ("le", self.le, lambda bound: value <= bound))
         for limit, bound, holds in checks:
             if bound is not None and not holds(bound):
-                return outside(f"{value:g}", limit, bound)
+                return outside(number(value), limit, bound)
         if self.finite and not math.isfinite(value):
-            return f"{value:g} is not a finite number"
+            return f"{number(value)} is not a finite number"
         return None
-
-    def int_range(self) -> tuple[int | None, int | None]:
-        """The least and the greatest whole number inside the range (None: no limit on that side)."""
-        low = [math.floor(self.gt) + 1] if self.gt is not None else []
-        low += [math.ceil(self.ge)] if self.ge is not None else []
-        high = [math.ceil(self.lt) - 1] if self.lt is not None else []
-        high += [math.floor(self.le)] if self.le is not None else []
-        return max(low, default=None), min(high, default=None)
 
 
 def field_bounds(model: type[BaseModel], name: str) -> Bounds:
