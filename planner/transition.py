@@ -203,7 +203,8 @@ def solve_transition(model: pyo.ConcreteModel, options: SolverOptions,
     """Solve the version 2 `model`, then polish its plan as version 1's is (planner.polish): every period's x
     rounded and fixed, the rest re-solved as a linear programme within what the MIP left of the time limit.
     The MIP gets a RENS start unless it has the period start (then RENS's cover cuts only, as any solve with a
-    start). Both solves keep to one deadline (planner.solve.deadline).
+    start, unless the memory limit leaves the MIP out: planner.solve.highs). Both solves keep to one deadline
+    (planner.solve.deadline).
     """
     with deadline(options.time_limit):
         return _solve_and_polish(model, options, progress)
@@ -217,7 +218,7 @@ def _solve_and_polish(model: pyo.ConcreteModel, options: SolverOptions,
     began = time.perf_counter()
     start = period_start(model, options, progress) if options.period_start else None
     spent = time.perf_counter() - began
-    mip = first_share(options)  # with the period start: RENS's cover cuts only (planner.solve.highs)
+    mip = first_share(options)  # with the period start: RENS's cover cuts only, as a rule (planner.solve.highs)
     if mip.time_limit is not None:
         mip = mip.model_copy(update={"time_limit": max(mip.time_limit - spent, 0.0)})
     result = solve(model, mip, mip_start=start, progress=progress)

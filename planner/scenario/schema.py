@@ -486,7 +486,8 @@ class SolverOptions(_Model):
     values, solve the small MIP left; if it has no plan, or one more than 1 % above the relaxation's bound, fix
     the hosting alone and solve again from that plan); at most 20 % of the time limit per step, the relaxation's
     first solve up to half of it. The cuts stay in the main solve. A solve that already has a start
-    (`period_start`, a sweep's `--reuse`) gets the cuts only."""
+    (`period_start`, a sweep's `--reuse`) gets the cuts only, unless `memory_limit` leaves the MIP of the whole
+    model out: the start is then RENS's first neighbourhood (its values fixed, the rest solved)."""
     alongside: bool | None = None
     """HiGHS only, with `heuristic`: when RENS's plan is not yet within 0.1 % of the relaxation's bound, run the
     swaps after RENS (industries that share a full site re-solved together) on a second core beside the MIP

@@ -44,6 +44,9 @@ brownfield benchmark 100 x 40 x 3, 2.07 % (802,332.9; the next neighbourhood fou
 ended at 0.76 % instead of 1.35 %); the national transition, 0.0036 % (the optimum already: the next neighbourhood
 added about 30 s to its 90 s solve); 100 x 100 seed 1, 0.31 % (the next neighbourhood found nothing better within
 the budget of a 120 s run)."""
+START_SHARE = 0.5
+"""Share of the small MIPs' budget a MIP start's neighbourhood may take (`rens`'s `start`): a start that gives every
+integer column is an LP, solved in a moment; a partial one leaves RENS's own neighbourhoods the rest."""
 SWAP_SHARE = 0.25
 """Share of the time limit the swaps after RENS (planner.solve.swaps) may take at most (without a limit, at most
 BUDGET_SECONDS). On the 100 x 100 benchmark (seed 1, 120 s) its neighbourhoods took 3 to 10 s each, one or two
@@ -167,7 +170,10 @@ def rens(h: Any, options: dict[str, Any], time_limit: float | None, plan: bool =
 
     With `plan` False (the solve already has a start), only the cover cuts are made: no small MIP. A `start`
     (integer columns and their values: a MIP start where HiGHS's MIP of the whole model is left out) is the first
-    neighbourhood instead: its columns fixed at its values (`from_start` says whether that gave a plan).
+    neighbourhood instead: its columns fixed at its values (`from_start` says whether that gave a plan), within
+    START_SHARE of the small MIPs' budget and, with `memory_limit`, only when its small MIP fits; values outside
+    their columns' bounds are not taken, and a start that would fix nothing is left out (its small MIP would be the
+    whole model).
 
     The relaxation is first strengthened by rounds of knapsack cover cuts (planner.solve.covers); the
     cuts are added to `h` as well. The relaxation with its cuts, and then the small MIPs together, may each
@@ -216,24 +222,29 @@ def _rens(h: Any, options: dict[str, Any], relaxation: dict[str, Any], time_limi
     del lp  # its factors (1.4 GB at 300 x 100) would stay beside every small MIP, and in the copies forked after
     trim_heap()
     _add(h, cuts)
-    if not plan or (x is None and given is None) or interrupted:  # e.g. out of time before the first optimum
-        return Rens(time.perf_counter() - start, 0, int(integer.sum()), cuts=len(cuts), interrupted=interrupted,
-                    bound=bound)
-    tries = [_start_fixing(given, integer)] if given is not None else []
+    tries: list[tuple[np.ndarray, np.ndarray, bool]] = []  # columns to fix, their values, whether the start's
+    if given is not None:
+        fix, values = _start_fixing(given, integer, model)
+        if fix.any():  # a start that fixes nothing would be the whole MIP
+            tries.append((fix, values, True))
     if x is not None:
         integral = integer & (np.abs(x - np.round(x)) < 1e-6)
-        tries += [(integral & mask, np.round(x)) for mask in fixable or (integer,)]
+        tries += [(integral & mask, np.round(x), False) for mask in fixable or (integer,)]
+    if not plan or not tries or interrupted:  # e.g. out of time before the first optimum, and no start
+        return Rens(time.perf_counter() - start, 0, int(integer.sum()), cuts=len(cuts), interrupted=interrupted,
+                    bound=bound)
     ends = time.perf_counter() + budget
     best = Rens(0.0, 0, int(integer.sum()))  # no plan yet
     accepted = None
     rows = by_rows(model)
-    for n, (fix, values) in enumerate(tries):
-        small = _small_mip(model, options, ends - time.perf_counter(), cuts, integer, fix, values, best, False,
-                           rows=rows)
+    for fix, values, started in tries:
+        left = ends - time.perf_counter()
+        small = _small_mip(model, options, START_SHARE * left if started else left, cuts, integer, fix, values, best,
+                           False, rows=rows, memory_limit=memory_limit if started else 0.0)
         small = replace(small, free=int((integer & ~fix).sum()))
         if best.objective is None or (small.objective is not None and small.objective < best.objective):
             best = small
-        if n == 0 and given is not None:
+        if started:
             accepted = small.objective is not None
         if small.interrupted or time.perf_counter() >= ends or _close_enough(best.objective, bound, options):
             break
@@ -251,14 +262,18 @@ def _rens(h: Any, options: dict[str, Any], relaxation: dict[str, Any], time_limi
                    bound=bound, from_start=accepted)
 
 
-def _start_fixing(start: tuple[np.ndarray, np.ndarray], integer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The neighbourhood of a MIP `start` (columns, values): its integer columns to fix, and every column's value
-    (0 where it gives none)."""
+def _start_fixing(start: tuple[np.ndarray, np.ndarray], integer: np.ndarray, model: Any
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The neighbourhood of a MIP `start` (columns, values) in `model` (a highspy.HighsLp): its integer columns to
+    fix, and every column's value (0 where it gives none). A value outside its column's bounds (a start from a
+    model whose bounds differ) is not taken."""
     columns, values = start
+    inside = ((values >= np.asarray(model.col_lower_)[columns] - 1e-9)
+              & (values <= np.asarray(model.col_upper_)[columns] + 1e-9))
     fix = np.zeros(len(integer), dtype=bool)
-    fix[columns] = True
+    fix[columns[inside]] = True
     full = np.zeros(len(integer))
-    full[columns] = values
+    full[columns[inside]] = values[inside]
     return fix & integer, full
 
 

@@ -134,6 +134,18 @@ def _better_further_out(offset: float = 0.0) -> highspy.Highs:
                         [3.0, 2.0, -1.0], 2, offset)
 
 
+@pytest.mark.parametrize("columns, values, tried, objective, fixed", [
+    ([0, 1], [0.0, 1.0], True, -2.0, 2),  # the optimum, every integer given: an LP
+    ([0, 1], [0.0, 5.0], True, -2.0, 1),  # z = 5 is outside z's bounds: not taken, z left to the small MIP
+    ([2], [0.0], None, 0.0, 1),  # only the continuous y: it would fix nothing, so RENS goes on without it
+])
+def test_a_mip_start_is_rens_first_neighbourhood(columns: list[int], values: list[float], tried: bool | None,
+                                                 objective: float, fixed: int) -> None:
+    found = rens(_better_further_out(), {"threads": 1}, time_limit=None,
+                 start=(np.array(columns, dtype=np.int32), np.array(values)))
+    assert (found.from_start, found.objective, found.fixed) == (tried, objective, fixed)
+
+
 def test_rens_goes_on_to_its_next_neighbourhood_from_the_plan_it_has_and_keeps_the_better() -> None:
     fix_z, fix_none = np.array([False, True, False]), np.array([False, False, False])
     assert rens(_better_further_out(), {"threads": 1}, time_limit=None, fixable=[fix_z]).objective == 0.0
