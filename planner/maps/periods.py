@@ -147,7 +147,7 @@ def load_periods(run_dir: Path) -> PeriodRuns:
         raise RunFolderError(f"{run_dir / 'summary.json'} has no periods: not a run with periods")
     transition = read_table(run_dir / TRANSITION, ["period", "industry", "function", "site", "region", "capacity",
                                                    *MOVES])
-    regions = read_table(run_dir / REGIONS, ["period", "region", "production"])
+    regions = read_table(run_dir / REGIONS, ["period", "region", "production", *MOVES])
     runs = {t: plans[t] for t in periods[:-1]} | {periods[-1]: plans[None]}
     return PeriodRuns(periods, runs, transition, regions)
 

@@ -346,10 +346,11 @@ A4_WIDTH_PX = round((210 - 2 * 14) / 25.4 * 96)
 """The printable width of an A4 page with the report's 14 mm margins, in CSS pixels."""
 
 
-def test_every_table_fits_an_a4_page_when_printed(browser: Any, tiny_run: Path, jjj_run: Path,
+def test_every_table_fits_an_a4_page_when_printed(browser: Any, tiny_run: Path, jjj_run: Path, periods_run: Path,
                                                   tmp_path: Path) -> None:
     """The report and compare.html printed (print media, a window as wide as an A4 page's text): no table is wider
-    than the page, even compare's runs table of 12 columns."""
+    than the page, even compare's runs table of 12 columns or a period's sites table of 10, and no number is broken
+    over two lines."""
     from typer.testing import CliRunner
 
     from planner.cli import app
@@ -361,7 +362,10 @@ def test_every_table_fits_an_a4_page_when_printed(browser: Any, tiny_run: Path, 
                                    str(tmp_path / f"report-{lang}.html")]).exit_code == 0
         assert runner.invoke(app, ["compare", str(tiny_run), str(jjj_run), "--lang", lang, "--out",
                                    str(tmp_path / f"compare-{lang}")]).exit_code == 0
-        pages += [tmp_path / f"report-{lang}.html", tmp_path / f"compare-{lang}" / "compare.html"]
+        assert runner.invoke(app, ["report", str(periods_run), "--lang", lang, "--out",
+                                   str(tmp_path / f"periods-{lang}.html")]).exit_code == 0
+        pages += [tmp_path / f"report-{lang}.html", tmp_path / f"compare-{lang}" / "compare.html",
+                  tmp_path / f"periods-{lang}.html"]
     size = browser.get_window_size()
     browser.set_window_size(A4_WIDTH_PX + 16, 1000)
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})

@@ -218,7 +218,10 @@ def test_the_report_s_one_plan_sections_say_they_show_the_last_period(periods_ru
 def test_each_period_s_regions_table_starts_from_the_production_before_it(periods_run: Path) -> None:
     page = report_html(periods_run)
     regions = _csv(periods_run / "regions.csv")
-    before: dict[str, float] = {}
+    stock = _csv(periods_run / "inputs" / "stock.csv")
+    stock = stock[stock["function"] == "production"]
+    sites = _csv(periods_run / "inputs" / "sites.csv").set_index("id")["region"]
+    before = stock.groupby(stock["site"].map(sites))["capacity"].sum().to_dict()  # what stands before the first
     for t in PERIODS:
         section = page.split(f'id="period-{t}"')[1].split("</section>")[0]
         table = section.split("<table")[1]
@@ -228,8 +231,7 @@ def test_each_period_s_regions_table_starts_from_the_production_before_it(period
         now = regions[regions["period"] == t].set_index("region")["production"]
         for row in rows:
             previous = float(row[2].replace(",", "").replace("–", "0"))
-            if before:  # the production at the end of the period before
-                assert previous == pytest.approx(before[row[0]], abs=0.005)
+            assert previous == pytest.approx(before.get(row[0], 0.0), abs=0.005)  # the period before's production
             assert float(row[-1].replace(",", "").replace("–", "0")) == pytest.approx(now[row[0]], abs=0.005)
         before = now.to_dict()
 
