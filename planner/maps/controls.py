@@ -26,6 +26,7 @@ from planner.maps.style import (
     industry_colours,
     zone_swatches,
 )
+from planner.maps.text import restriction
 
 FONT_STACK = '"Planner CJK", "Helvetica Neue", Arial, Helvetica, sans-serif'
 """CSS font stack. "Planner CJK" is the embedded subset of Noto Sans SC (see :mod:`planner.maps.fonts`),
@@ -283,7 +284,9 @@ def title_html(run: RunData, heading: str | None = None, lang: str = "en") -> st
                        "{functions} functions placed, {links} links", lang, status=escape(value(run.status, lang)),
                        objective=fmt(run.objective, 2), sites=len(run.opened_sites), functions=len(run.assignments),
                        links=len(run.links))
-    return f"{lead}<b>{escape(run.title)}</b><br>{outcome}{shown}"
+    restricted = restriction(run.summary, lang)
+    return f"{lead}<b>{escape(run.title)}</b><br>{outcome}{shown}" + (f"<br><i>{escape(restricted)}</i>"
+                                                                     if restricted else "")
 
 
 def _row(swatch: str, label: str) -> str:

@@ -42,6 +42,7 @@ from planner.maps.rundata import (
     run_title,
 )
 from planner.maps.style import FUNCTION_LABELS, ZONE_LABELS, fmt
+from planner.maps.text import restriction
 from planner.runfolder.read import (
     RunFolderError,
     read_manifest,
@@ -188,7 +189,8 @@ def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> 
     run, periods = load_plan(run_dir)
     map_page = render_html(run_map(run, periods, tiles=tiles, lang=lang), offline=True)
     manifest = read_manifest(run.run_dir)
-    stopped = _stop_reason(run.summary, manifest, lang)
+    stopped = " ".join(part for part in (_stop_reason(run.summary, manifest, lang), restriction(run.summary, lang))
+                       if part)
     image = _png_base64(run, periods, lang)
     outcome = (text("status_line", lang, status=escape(value(run.status, lang)), objective=fmt(run.objective, 2))
                + (f" {escape(stopped)}" if stopped else "")

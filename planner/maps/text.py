@@ -161,3 +161,26 @@ def unit_popup(run: RunData, name: str, ring: str, sites: list[str], lang: str =
     listed = map_text(", ", lang).join(sites) or map_text("none", lang)
     return (f"<div class='pl-pop'><b>{escape(name)}</b>{escape(map_text(' · ring {ring}', lang, ring=ring_label))}"
             f"<br>{escape(map_text('sites: {sites}', lang, sites=listed))}{table}</div>")
+
+
+def restriction(summary: dict[str, Any], lang: str = "en") -> str:
+    """What a plan written by ``run --alternatives`` (``alternative``) or ``pareto`` (``pareto``) is, as a sentence
+    in `lang`: its status and bound hold for the scenario with its restriction, not for the scenario alone ("" for
+    a run of the scenario itself)."""
+    alternative, point = summary.get("alternative"), summary.get("pareto")
+    if alternative:
+        rank, optimum = alternative.get("rank"), fmt(alternative.get("optimum"), 2)
+        increase = f"{float(alternative.get('increase_pct') or 0.0):.3f}"
+        if lang == "zh":
+            return (f"此为备选方案 {rank}：比最优值 {optimum} 高 {increase} %，是与此前各方案布局不同的方案中最优的"
+                    "（其状态与下界仅针对这一限定）。")
+        return (f"This is alternative plan {rank}: {increase} % above the optimum {optimum}, the best plan whose "
+                "layout differs from those before it (its status and bound hold for that restriction only).")
+    if point:
+        first, second = value(str(point.get("first")), lang), value(str(point.get("second")), lang)
+        if lang == "zh":
+            return (f"此为{first}与{second}之间帕累托前沿上的第 {point.get('point')} 点"
+                    "（其状态与下界仅针对该点的限定）。")
+        return (f"This is point {point.get('point')} of the Pareto frontier between {first} and {second} (its status "
+                "and bound hold for that point's restriction only).")
+    return ""

@@ -41,6 +41,13 @@ class RunRecord:
     """assignments.csv, None without a plan."""
 
     @property
+    def restricted(self) -> str | None:
+        """What the run is when its plan is not the scenario's own (written by ``run --alternatives`` or ``pareto``):
+        "an alternative plan" or "a Pareto point"; None for a run of the scenario itself."""
+        kinds = {"alternative": "an alternative plan", "pareto": "a Pareto point"}
+        return next((words for key, words in kinds.items() if self.summary.get(key)), None)
+
+    @property
     def has_plan(self) -> bool:
         """Whether the run produced a plan (status optimal or feasible, assignments.csv present)."""
         return self.assignments is not None and self.summary.get("objective") is not None

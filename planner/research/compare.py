@@ -56,6 +56,8 @@ PERIOD_COLUMNS = ["run", "period", "discount_factor", "cost", "cost_discounted",
 """Columns of periods.csv: per run and period (`overall`: the discounted totals), cost in 10k yuan, capacity in
 units."""
 INPUT_TABLES = ("regions", "sites", "industries", "functions")
+RESTRICTIONS = ("alternative", "pareto")
+"""summary.json's records of a plan's restriction (``run --alternatives``, ``pareto``): part of its model."""
 
 
 def model_fingerprint(run: RunRecord) -> str:
@@ -64,6 +66,8 @@ def model_fingerprint(run: RunRecord) -> str:
     spec = run.manifest.get("scenario") or {}
     digest = hashlib.sha256()
     digest.update(json.dumps({k: spec.get(k) for k in ("settings", "rules")}, sort_keys=True).encode())
+    if run.restricted:  # an alternative or a Pareto point: the scenario with a restriction, a model of its own
+        digest.update(json.dumps({k: run.summary.get(k) for k in RESTRICTIONS}, sort_keys=True, default=str).encode())
     for name in INPUT_TABLES:
         path = run.path / "inputs" / f"{name}.csv"
         if path.is_file():

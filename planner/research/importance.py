@@ -64,6 +64,10 @@ def site_importance(run_dir: Path | str | RunRecord, *, sites: list[str] | None 
     run = run_dir if isinstance(run_dir, RunRecord) else read_run(run_dir)
     if not run.has_plan:
         raise RunFolderError(f"{run.path} has no plan (status {run.status}): nothing to close")
+    if run.restricted:
+        raise RunFolderError(f"{run.path} is {run.restricted}, optimal only with its restriction: closing a site "
+                             "re-solves the scenario without it, so the importance would be against another plan; "
+                             "run importance on the scenario's own run folder")
     if not run.scenario_yaml.is_file():
         raise RunFolderError(f"{run.scenario_yaml} is missing: not a complete run folder")
     scenario = load_scenario(run.scenario_yaml)

@@ -168,3 +168,23 @@ def test_parse_percent(text: str, value: float) -> None:
 def test_parse_percent_rejects(text: str) -> None:
     with pytest.raises(ValueError, match=f"--within must be a non-negative percentage, got {text!r}"):
         parse_percent(text)
+
+
+def test_an_alternative_says_what_it_is_and_is_a_model_of_its_own(tiny_yaml: Path, tmp_path: Path) -> None:
+    # its status and bound hold for the scenario with the no-good cuts: it must not pass for the scenario's optimum
+    from planner.maps.reporting import report_html
+    from planner.research.compare import compare_runs, model_fingerprint
+    from planner.research.importance import site_importance
+    from planner.runfolder.read import RunFolderError
+
+    run_alternatives(tiny_yaml, tmp_path / "alt", n=1, within=WITHIN, mip_gap=0.0)
+    optimum, alternative = read_run(tmp_path / "alt"), read_run(tmp_path / "alt" / "alt-1")
+    assert alternative.restricted == "an alternative plan" and optimum.restricted is None
+    assert model_fingerprint(alternative) != model_fingerprint(optimum)
+    assert compare_runs([tmp_path / "alt", tmp_path / "alt" / "alt-1"]).same_model_agree() is not False  # --strict
+    increase = json.loads((tmp_path / "alt" / "alt-1" / "summary.json").read_text())["alternative"]["increase_pct"]
+    assert (f"This is alternative plan 1: {increase:.3f} % above the optimum "
+            f"{optimum.objective:,.2f}, the best plan whose layout differs") in report_html(tmp_path / "alt" / "alt-1")
+    assert "此为备选方案 1" in report_html(tmp_path / "alt" / "alt-1", lang="zh")
+    with pytest.raises(RunFolderError, match="alt-1 is an alternative plan, optimal only with its restriction"):
+        site_importance(tmp_path / "alt" / "alt-1")

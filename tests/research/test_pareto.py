@@ -63,6 +63,15 @@ def test_command_line(tiny_yaml: Path, tmp_path: Path) -> None:
                                  "--out", str(tmp_path / "p"), "--mip-gap", "0"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "p" / "point-1" / "summary.json").is_file()
+    # a point is optimal only with its restriction: it says so, and importance refuses it (exit 2)
+    from planner.maps.markup import escape
+    from planner.maps.reporting import report_html
+
+    assert escape("This is point 1 of the Pareto frontier between land and linkage (its status and bound hold for "
+                  "that point's restriction only).") in report_html(tmp_path / "p" / "point-1")
+    refused = runner.invoke(app, ["importance", str(tmp_path / "p" / "point-1"), "--out", str(tmp_path / "i")])
+    assert refused.exit_code == 2 and "point-1 is a Pareto point, optimal only with its restriction" in " ".join(
+        refused.output.split()) and not (tmp_path / "i").exists()
     bad = runner.invoke(app, ["pareto", str(tiny_yaml), "--between", "land", "land", "--out", str(tmp_path / "q")])
     assert bad.exit_code == 2 and not (tmp_path / "q").exists()
 
