@@ -8,6 +8,7 @@ the South China Sea line, always shown (not in the layer control).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -220,10 +221,26 @@ INDUSTRIES_SECTION = "Industries 产业"
 """Heading (or prefix of the headings by category) of the industry layers in the layer control."""
 
 
+def regions_are_districts(run: RunData) -> bool:
+    """Whether each region's sites lie in one district of the metro view, as when a metro scenario's regions are
+    its districts (not so in jjj, whose provinces hold sites in several districts)."""
+    view = metro_view(run)
+    if view is None:
+        return False
+    units: dict[str, set[str]] = defaultdict(set)
+    for site, unit in view.site_unit.items():
+        units[str(run.sites.at[site, "region"])].add(unit)
+    return bool(units) and all(len(held) == 1 for held in units.values())
+
+
 def plan_layers(run: RunData, lang: str = "en") -> PlanLayers:
     """The plan's layers and their layer-control sections: plan, functions, industries by category; names in
-    `lang`."""
+    `lang`. Where the regions are the metro's districts (each region's sites in one district: Beijing's, Shanghai's
+    scenarios), the districts by ring start shown and the regions' shading hidden: drawn over each other on the same
+    districts, their colours would blend into neither legend's."""
     regions, metro, sites = regions_group(run, lang), metro_group(run, lang), sites_group(run, lang)
+    if metro and regions_are_districts(run):
+        regions.show = False
     industries = industry_groups(run, lang)
     functions = function_groups(run, lang)
     industries_section = map_text(INDUSTRIES_SECTION, lang)

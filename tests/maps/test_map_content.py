@@ -131,6 +131,19 @@ def test_metro_view_only_for_district_sites(tiny_run: Path, jjj_run: Path) -> No
     assert "ring center 中心" in text
 
 
+def test_a_metro_scenario_s_districts_by_ring_start_shown_alone(metro_run: Path, jjj_run: Path) -> None:
+    # the regions' shading and the rings on the same districts blended into colours of neither legend
+    from planner.maps.layers import METRO_LAYER, plan_layers
+    from planner.maps.rundata import load_run
+
+    def shown(run_dir: Path) -> dict[str, bool]:
+        return {group.layer_name: group.show for group in plan_layers(load_run(run_dir)).groups
+                if group.layer_name in (REGIONS_LAYER, METRO_LAYER)}
+
+    assert shown(metro_run) == {REGIONS_LAYER: False, METRO_LAYER: True}
+    assert shown(jjj_run) == {REGIONS_LAYER: True, METRO_LAYER: True}  # provinces over several districts each
+
+
 @pytest.mark.parametrize("make", ["missing", "empty", "no plan"])
 def test_run_folder_errors(tmp_path: Path, tiny_run: Path, make: str) -> None:
     target = tmp_path / "run"
