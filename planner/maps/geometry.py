@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -166,8 +166,31 @@ def metro_cities(run: RunData, view: MetroView | None = None) -> list[str]:
     return sorted(city for city, _ in top)
 
 
+SHAPE_MARGIN = 0.05
+"""Degrees a view leaves around the regions' shapes it must show whole."""
+
+
+def regions_are_districts(run: RunData) -> bool:
+    """Whether each region's sites lie in one district of the metro view, as when a metro scenario's regions are
+    its districts (not so in jjj, whose provinces hold sites in several districts)."""
+    view = metro_view(run)
+    if view is None:
+        return False
+    units: dict[str, set[str]] = defaultdict(set)
+    for site, unit in view.site_unit.items():
+        units[str(run.sites.at[site, "region"])].add(unit)
+    return bool(units) and all(len(held) == 1 for held in units.values())
+
+
 def view_bounds(run: RunData, margin: float = 0.3) -> list[list[float]]:
-    """[[south, west], [north, east]] around the sites and region points, in degrees."""
+    """[[south, west], [north, east]] around the sites and region points, in degrees; where the regions are the
+    metro's districts (`regions_are_districts`), around their shapes too, which reach further out than their
+    points (Beijing's outer districts)."""
     lats = [*run.sites["lat"], *run.regions["lat"]]
     lons = [*run.sites["lon"], *run.regions["lon"]]
-    return [[min(lats) - margin, min(lons) - margin], [max(lats) + margin, max(lons) + margin]]
+    (south, west), (north, east) = (min(lats) - margin, min(lons) - margin), (max(lats) + margin, max(lons) + margin)
+    if regions_are_districts(run) and len(shapes := region_shapes(run)):
+        left, bottom, right, top = shapes.total_bounds
+        south, west = min(south, bottom - SHAPE_MARGIN), min(west, left - SHAPE_MARGIN)
+        north, east = max(north, top + SHAPE_MARGIN), max(east, right + SHAPE_MARGIN)
+    return [[south, west], [north, east]]

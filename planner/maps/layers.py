@@ -8,7 +8,6 @@ the South China Sea line, always shown (not in the layer control).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from planner.maps.geometry import (
     outside_provinces,
     region_points,
     region_shapes,
+    regions_are_districts,
 )
 from planner.maps.lang import map_text
 from planner.maps.metrics import (
@@ -219,18 +219,6 @@ FUNCTIONS_SECTION = "Functions 环节"
 
 INDUSTRIES_SECTION = "Industries 产业"
 """Heading (or prefix of the headings by category) of the industry layers in the layer control."""
-
-
-def regions_are_districts(run: RunData) -> bool:
-    """Whether each region's sites lie in one district of the metro view, as when a metro scenario's regions are
-    its districts (not so in jjj, whose provinces hold sites in several districts)."""
-    view = metro_view(run)
-    if view is None:
-        return False
-    units: dict[str, set[str]] = defaultdict(set)
-    for site, unit in view.site_unit.items():
-        units[str(run.sites.at[site, "region"])].add(unit)
-    return bool(units) and all(len(held) == 1 for held in units.values())
 
 
 def plan_layers(run: RunData, lang: str = "en") -> PlanLayers:

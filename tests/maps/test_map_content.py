@@ -144,6 +144,17 @@ def test_a_metro_scenario_s_districts_by_ring_start_shown_alone(metro_run: Path,
     assert shown(jjj_run) == {REGIONS_LAYER: True, METRO_LAYER: True}  # provinces over several districts each
 
 
+def test_a_metro_view_shows_its_districts_whole(metro_run: Path) -> None:
+    # Beijing's outer districts reach past their points: the static image's left panel cut off Huairou and Miyun
+    from planner.maps.geometry import region_shapes, view_bounds
+    from planner.maps.rundata import load_run
+
+    run = load_run(metro_run)
+    (south, west), (north, east) = view_bounds(run)
+    left, bottom, right, top = region_shapes(run).total_bounds
+    assert south <= bottom and west <= left and north >= top and east >= right
+
+
 @pytest.mark.parametrize("make", ["missing", "empty", "no plan"])
 def test_run_folder_errors(tmp_path: Path, tiny_run: Path, make: str) -> None:
     target = tmp_path / "run"
