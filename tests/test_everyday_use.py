@@ -295,8 +295,12 @@ def test_init_refuses_unknown_provinces_and_a_used_folder(tmp_path: Path) -> Non
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "mine.txt").write_text("keep")
     used = planner("init", tmp_path / "b")
-    assert used.returncode == 2 and "already exists and is not empty" in used.stderr
+    assert used.returncode == 2 and "already exists and is not empty; choose another folder or add --force" in " ".join(
+        used.stderr.split())  # init has no --out
     assert [p.name for p in (tmp_path / "b").iterdir()] == ["mine.txt"]
+    none = planner("init", tmp_path / "c", "--regions", " , ")
+    assert none.returncode == 2 and "--regions names no province: give the national data's ids, such as BJ,TJ,HE" \
+        in " ".join(none.stderr.split()) and not (tmp_path / "c").exists()
 
 
 def test_a_piped_sweep_prints_each_member_with_its_figures_and_no_banner(tmp_path: Path) -> None:

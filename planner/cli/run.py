@@ -224,10 +224,14 @@ def schema(
         typer.echo(text)
 
 
+INIT_REGIONS = "BJ,TJ,HE"
+"""The provinces `planner init` takes unless told (the jjj region)."""
+
+
 def init(
     folder: Annotated[Path, typer.Argument(help="The folder to write the scenario into.", show_default=False)],
     regions: Annotated[str, typer.Option("--regions", help="Provinces of the national data, by id, comma-separated "
-                                                           "(`planner init DIR --regions SH,JS,ZJ`).")] = "BJ,TJ,HE",
+                                                           "(`planner init DIR --regions SH,JS,ZJ`).")] = INIT_REGIONS,
     force: Annotated[bool, typer.Option("--force", help="Write into a non-empty folder.")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Keep the tables in one Excel workbook (tables.xlsx, a sheet "
                                                       "per table) instead of CSV files.")] = False,
@@ -238,8 +242,10 @@ def init(
     from planner.starter import StarterError, write_starter
 
     chosen = [r.strip().upper() for r in regions.split(",") if r.strip()]
+    if not chosen:
+        raise fail(f"--regions names no province: give the national data's ids, such as {INIT_REGIONS}")
     try:
-        check_output(folder, force)
+        check_output(folder, force, instead="another folder")
         write_starter(folder, chosen, xlsx)
     except (OutputExists, StarterError, OSError) as exc:
         raise fail(str(exc)) from None

@@ -59,15 +59,15 @@ def shown_path(path: Path | str, given: Path | str | None = None) -> str:
     return str(Path(os.path.abspath(path))) if Path(given).is_absolute() else display_path(path)
 
 
-def check_output(out: Path, force: bool) -> None:
+def check_output(out: Path, force: bool, instead: str = "another --out") -> None:
     """Refuse a non-empty existing output folder unless `force`, or one that cannot be made; called before any
-    solving."""
+    solving. The message suggests choosing `instead` (what the command calls its output) or --force."""
     check_location(out)
     clean_leftovers(out)
     if out.exists() and not out.is_dir():
         raise OutputExists(f"{shown_path(out)} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputExists(f"{shown_path(out)} already exists and is not empty; choose another --out or add --force")
+        raise OutputExists(f"{shown_path(out)} already exists and is not empty; choose {instead} or add --force")
 
 
 def check_file_output(path: Path, force: bool) -> None:
