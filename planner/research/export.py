@@ -143,8 +143,15 @@ def export_tables(scenario_path: Path | str, xlsx: Path | str) -> ExportedTables
     path = Path(xlsx)
     with _written_in_place(path) as tmp:
         write_workbook_sheets(tmp, sheets)
-    relative = os.path.relpath(path.resolve(), Path(scenario_path).resolve().parent)
-    return ExportedTables(path, tuple(sheets), f"tables: {Path(relative).as_posix()}")
+    return ExportedTables(path, tuple(sheets), f"tables: {_as_seen_from(path, Path(scenario_path).parent)}")
+
+
+def _as_seen_from(path: Path, folder: Path) -> str:
+    """`path` as a scenario file in `folder` names it: relative when it is in that folder or beside it, absolute
+    when it lies further away (a path of `../../../../tmp/book.xlsx` says less than `/tmp/book.xlsx`)."""
+    relative = Path(os.path.relpath(path.resolve(), folder.resolve()))
+    far = relative.parts[:2] == (os.pardir, os.pardir)
+    return (path.resolve() if far else relative).as_posix()
 
 
 def _not_for_a_workbook(table: RawTable) -> list[Problem]:

@@ -166,6 +166,10 @@ def test_export_then_run_from_the_workbook_gives_the_same_optimum(tiny: Editable
         "write in scenario.yaml (instead of its tables section):", "  tables: edit/book.xlsx"]
     book = openpyxl.load_workbook(tiny.root / "edit" / "book.xlsx")
     assert book.sheetnames == list(TABLES)
+    far = tmp_path.parent / f"{tmp_path.name}-far" / "book.xlsx"  # two folders up: named whole, not as ../../
+    far.parent.mkdir(parents=True)
+    aside = invoke("export", tiny.yaml, "--xlsx", far)
+    assert aside.exit_code == 0 and aside.output.splitlines()[-1] == f"  tables: {far.resolve().as_posix()}"
     assert [c.value for c in book["sites"][2]] == ["A-center", "A", "center", 20, 3000, 116.4, 39.9, 1.2, 0.9]
     assert book["industries"]["B3"].data_type == "s"  # text, never a formula
     copy = tiny.root / "from-workbook.yaml"
