@@ -139,7 +139,7 @@ def filter_frontier(points: list[Point]) -> list[Point]:
     for n, p in enumerate(solved):
         for m, q in enumerate(solved):
             if m < n and q.kept and same((q.first, q.second), (p.first, p.second)):
-                p.kept, p.note = False, f"repeats the point at epsilon {q.epsilon:.10g}"
+                p.kept, p.note = False, f"the same costs as the point kept before it (epsilon {q.epsilon:.10g})"
                 break
             if m != n and dominates((q.first, q.second), (p.first, p.second)):
                 p.kept, p.note = False, (f"dominated by the point at epsilon {q.epsilon:.10g} "

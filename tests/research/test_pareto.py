@@ -53,7 +53,7 @@ def test_filter_drops_dominated_and_repeated_points() -> None:
               _point(4.0, 1.0, 1.0)]
     kept = filter_frontier(points)
     assert [(p.first, p.second) for p in kept] == [(1.0, 9.0), (2.0, 5.0), (4.0, 1.0)]
-    assert "repeats" in points[2].note and "dominated" in points[3].note
+    assert "the same costs as" in points[2].note and "dominated" in points[3].note
     assert dominates((1.0, 1.0), (1.0, 2.0)) and not dominates((1.0, 2.0), (2.0, 1.0))
     assert not is_frontier([(1.0, 1.0), (2.0, 2.0)])
 
@@ -85,6 +85,7 @@ def test_a_term_that_is_always_zero_gives_one_point(tiny_yaml: Path, tmp_path: P
     assert result.output.endswith(f"wrote {tmp_path / 'p'} (pareto.csv, pareto.png, point-1)\n")
     table = pd.read_csv(tmp_path / "p" / "pareto.csv")
     assert list(table["kept"]) == [True, False] and (table["duplication"] == 0).all()
+    assert table["note"].iloc[1] == "the same costs as the point kept before it (epsilon 0)"
 
 
 def test_an_infeasible_scenario_exits_3_and_writes_nothing(tiny_yaml: Path, tmp_path: Path) -> None:
