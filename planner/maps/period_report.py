@@ -58,7 +58,8 @@ def _regions_table(periods: PeriodRuns, period: int, lang: str) -> str:
     rows = periods.regions[periods.regions["period"] == period].copy()
     rows["previous"] = (rows["production"] - rows["built"] + rows["retired"] - rows["converted_in"]
                         + rows["converted_out"]).clip(lower=0.0)
-    columns = [c for c in ("region", "name_zh", "previous", *MOVES, "production") if c in rows.columns]  # name_zh
+    names = ["name_zh"] if "name_zh" in rows.columns else []
+    columns = ["region", *names, "previous", *MOVES, "production"]
     return html_table(_titled(rows[columns], lang))
 
 

@@ -189,11 +189,11 @@ def report_html(run_dir: Path, tiles: str | None = "none", lang: str = "en") -> 
     run, periods = load_plan(run_dir)
     map_page = render_html(run_map(run, periods, tiles=tiles, lang=lang), offline=True)
     manifest = read_manifest(run.run_dir)
-    stopped = " ".join(part for part in (_stop_reason(run.summary, manifest, lang), restriction(run.summary, lang))
+    remarks = " ".join(part for part in (_stop_reason(run.summary, manifest, lang), restriction(run.summary, lang))
                        if part)
     image = _png_base64(run, periods, lang)
     outcome = (text("status_line", lang, status=escape(value(run.status, lang)), objective=fmt(run.objective, 2))
-               + (f" {escape(stopped)}" if stopped else "")
+               + (f" {escape(remarks)}" if remarks else "")
                + f'\n<span class="meta">{_solver_line(run, manifest, lang)}</span>')
     heading = _last_period_heading(periods, lang)
     land = land_table(run) if periods is None else land_table(run).rename(columns={

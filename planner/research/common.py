@@ -30,6 +30,10 @@ class NoPlan(Exception):
         self.exit_code = exit_code
 
 
+RESTRICTIONS = {"alternative": "an alternative plan", "pareto": "a Pareto point"}
+"""summary.json's records of a plan's restriction (``run --alternatives``, ``pareto``), and what each makes the run."""
+
+
 @dataclass(frozen=True)
 class RunRecord:
     """What the research commands read from a run folder."""
@@ -44,8 +48,7 @@ class RunRecord:
     def restricted(self) -> str | None:
         """What the run is when its plan is not the scenario's own (written by ``run --alternatives`` or ``pareto``):
         "an alternative plan" or "a Pareto point"; None for a run of the scenario itself."""
-        kinds = {"alternative": "an alternative plan", "pareto": "a Pareto point"}
-        return next((words for key, words in kinds.items() if self.summary.get(key)), None)
+        return next((words for key, words in RESTRICTIONS.items() if self.summary.get(key)), None)
 
     @property
     def has_plan(self) -> bool:

@@ -31,7 +31,7 @@ import pandas as pd
 from planner.formatting import number, percent, seconds
 from planner.maps.lang import compare_text, kpi_label, value
 from planner.maps.markup import TABLE_CSS, escape, html_table
-from planner.research.common import RunRecord, default_out, read_run
+from planner.research.common import RESTRICTIONS, RunRecord, default_out, read_run
 from planner.runfolder import atomic_folder, write_csv
 from planner.runfolder.read import read_table, solver_label
 
@@ -56,8 +56,6 @@ PERIOD_COLUMNS = ["run", "period", "discount_factor", "cost", "cost_discounted",
 """Columns of periods.csv: per run and period (`overall`: the discounted totals), cost in 10k yuan, capacity in
 units."""
 INPUT_TABLES = ("regions", "sites", "industries", "functions")
-RESTRICTIONS = ("alternative", "pareto")
-"""summary.json's records of a plan's restriction (``run --alternatives``, ``pareto``): part of its model."""
 
 
 def model_fingerprint(run: RunRecord) -> str:
@@ -66,7 +64,7 @@ def model_fingerprint(run: RunRecord) -> str:
     spec = run.manifest.get("scenario") or {}
     digest = hashlib.sha256()
     digest.update(json.dumps({k: spec.get(k) for k in ("settings", "rules")}, sort_keys=True).encode())
-    if run.restricted:  # an alternative or a Pareto point: the scenario with a restriction, a model of its own
+    if run.restricted:  # the scenario with a restriction (RESTRICTIONS): a model of its own
         digest.update(json.dumps({k: run.summary.get(k) for k in RESTRICTIONS}, sort_keys=True, default=str).encode())
     for name in INPUT_TABLES:
         path = run.path / "inputs" / f"{name}.csv"

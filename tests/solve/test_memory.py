@@ -165,8 +165,8 @@ def test_a_mip_start_above_the_memory_limit_is_rens_first_neighbourhood(packed: 
         plan = {key: 0.0 if key[0] == "x" else value for key, value in plan.items()}
     if start == "empty":  # a sweep worker's first member with `reuse`: solved as without a start
         plan = {}
-    if start == "outside":  # every value outside its column's bounds: nothing fixed, so no small MIP of the whole
-        plan = {key: 5.0 for key in plan}
+    if start == "outside":  # every value outside its column's bounds: RENS goes on from the relaxation (that the
+        plan = {key: 5.0 for key in plan}  # bounds are checked is isolated by test_heuristics's 3-column MIP)
     model = build(scenario).model
     options = solver_options(scenario, time_limit=60, mip_gap=1e-6, threads=1, memory_limit=HELD + 0.9 * whole_need(
         model))
